@@ -1,0 +1,1 @@
+"""Platform adapters: translate payloads to neutral events, render cards, deliver messages."""

@@ -1,0 +1,1 @@
+"""actionlab's core. It knows no platform: adapters/ connect it to Slack, Discord, a console."""

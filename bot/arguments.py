@@ -1,0 +1,304 @@
+"""Command arguments: pydantic models plus one small grammar, the same on every adapter.
+
+A command's arguments are a pydantic model. Its fields are, in declaration order:
+
+- positional (the default): `<member>`; a list field takes every remaining positional word;
+- keyword (`Kw()`): `window 09:00-18:00`; the value runs to the next keyword (or for
+  `Kw(words=1)`, one word); a list keyword (`options "a" "b"`) collects the words;
+- rest (`Rest()`): the remaining text, verbatim, quotes and all (notes, minutes entries).
+
+Double quotes (straight or curly) group words; a quoted word is never read as a keyword.
+The same model validates Discord's typed options and form submissions, so every adapter
+accepts the same arguments, and the Discord command tree is built from these models.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.fields import FieldInfo
+
+from bot.errors import BadArguments
+
+
+class Args(BaseModel):
+    """Base for argument models; no fields means the command takes no arguments."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class NoArgs(Args):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Pos:
+    """A positional argument, shown as `<metavar>` in the usage line.
+
+    `greedy`: takes several words, leaving one for each positional field after it, so
+    `/lab role Priya Raman secretary` needs no quotes.
+    """
+
+    metavar: str | None = None
+    help: str = ""
+    greedy: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Kw:
+    """A keyword argument: the word, then its value."""
+
+    metavar: str | None = None
+    help: str = ""
+    word: str | None = None  # what is typed; the field name by default
+    words: int | None = None  # at most this many value words; None: up to the next keyword
+
+
+@dataclass(frozen=True, slots=True)
+class Rest:
+    """The remaining text, verbatim."""
+
+    metavar: str | None = None
+    help: str = ""
+
+
+ArgKind = Pos | Kw | Rest
+
+
+@dataclass(frozen=True, slots=True)
+class Complete:
+    """What an argument names, so adapters can offer autocomplete: "zone", "member",
+    "poll", "vote", "meeting"."""
+
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    value: str
+    start: int
+    end: int
+    quoted: bool
+
+
+_TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split on spaces; double quotes (" or “ ”) group words. Single quotes do not (O'Brien)."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        if m.group(3) is not None:
+            out.append(Token(m.group(3), m.start(), m.end(), quoted=False))
+        else:
+            value = m.group(1) if m.group(1) is not None else m.group(2)
+            out.append(Token(value, m.start(), m.end(), quoted=True))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ArgField:
+    name: str
+    kind: ArgKind
+    info: FieldInfo
+
+    @property
+    def required(self) -> bool:
+        return self.info.is_required()
+
+    @property
+    def is_list(self) -> bool:
+        return is_list_type(self.info.annotation)
+
+    @property
+    def metavar(self) -> str:
+        if self.kind.metavar:
+            return self.kind.metavar
+        choices = choices_of(self.info.annotation)
+        return "|".join(choices) if choices else self.name.replace("_", " ")
+
+    @property
+    def word(self) -> str:
+        if isinstance(self.kind, Kw) and self.kind.word:
+            return self.kind.word
+        return self.name
+
+    @property
+    def help(self) -> str:
+        return self.kind.help or (self.info.description or "")
+
+
+def completion_of(f: ArgField) -> str | None:
+    return next((m.kind for m in f.info.metadata if isinstance(m, Complete)), None)
+
+
+def fields_of(model: type[Args]) -> list[ArgField]:
+    out = []
+    for name, info in model.model_fields.items():
+        kind: ArgKind = next(
+            (m for m in info.metadata if isinstance(m, Pos | Kw | Rest)), Pos()
+        )
+        out.append(ArgField(name, kind, info))
+    return out
+
+
+def _unwrap_optional(annotation: Any) -> Any:
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        inner = [a for a in get_args(annotation) if a is not type(None)]
+        if len(inner) == 1:
+            return inner[0]
+    if origin is typing.Annotated:
+        return _unwrap_optional(get_args(annotation)[0])
+    return annotation
+
+
+def is_list_type(annotation: Any) -> bool:
+    return get_origin(_unwrap_optional(annotation)) in (list, tuple)
+
+
+def choices_of(annotation: Any) -> list[str]:
+    """The allowed words of a Literal or Enum field, for usage lines and Discord choices."""
+    inner = _unwrap_optional(annotation)
+    if get_origin(inner) is Literal:
+        return [str(a) for a in get_args(inner)]
+    if isinstance(inner, type) and issubclass(inner, Enum):
+        return [str(m.value) for m in inner]
+    return []
+
+
+def scalar_type(annotation: Any) -> type:
+    """int, float, bool or str: what a Discord option of this field should be."""
+    inner = _unwrap_optional(annotation)
+    if is_list_type(inner):
+        return str
+    if inner in (int, float, bool):
+        return typing.cast(type, inner)
+    return str
+
+
+def usage(name: str, model: type[Args]) -> str:
+    """`/lab role <member> <facilitator|secretary|member>`, built from the model."""
+    parts = [f"/lab {name}"]
+    for f in fields_of(model):
+        if isinstance(f.kind, Kw):
+            value = f"<{f.metavar}>" + ("..." if f.is_list else "")
+            text = f"{f.word} {value}"
+            parts.append(f"[{text}]" if not f.required else text)
+        elif isinstance(f.kind, Rest):
+            text = f"<{f.metavar}>"
+            parts.append(text if f.required else f"[{text}]")
+        else:
+            text = f"<{f.metavar}>" + ("..." if f.is_list else "")
+            parts.append(text if f.required else f"[{text}]")
+    return " ".join(parts)
+
+
+def parse_text(model: type[Args], text: str) -> dict[str, Any]:
+    """Read typed text into a dict of raw values for `model` (validation comes after)."""
+    fields = fields_of(model)
+    keywords = {f.word.lower(): f for f in fields if isinstance(f.kind, Kw)}
+    positional = [f for f in fields if not isinstance(f.kind, Kw)]
+    values: dict[str, Any] = {}
+    tokens = tokenize(text)
+    i = 0
+    slot = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        key = tok.value.lower()
+        if not tok.quoted and key in keywords and keywords[key].name not in values:
+            f = keywords[key]
+            limit = f.kind.words if isinstance(f.kind, Kw) else None
+            j = i + 1
+            taken: list[Token] = []
+            while j < len(tokens) and (limit is None or len(taken) < limit):
+                nxt = tokens[j]
+                if not nxt.quoted and nxt.value.lower() in keywords:
+                    break
+                taken.append(nxt)
+                j += 1
+            if not taken:
+                raise _missing_value(f)
+            values[f.name] = (
+                [t.value for t in taken] if f.is_list else " ".join(t.value for t in taken)
+            )
+            i = j
+            continue
+        if slot >= len(positional):
+            raise BadArguments(f"I did not expect `{tok.value}` there.")
+        f = positional[slot]
+        if isinstance(f.kind, Rest):
+            values[f.name] = text[tok.start:].strip()
+            return values
+        if f.is_list:
+            values.setdefault(f.name, []).append(tok.value)
+            i += 1
+            continue
+        if isinstance(f.kind, Pos) and f.kind.greedy:
+            run = 0
+            while i + run < len(tokens) and not _is_keyword(tokens[i + run], keywords):
+                run += 1
+            take = max(1, run - (len(positional) - slot - 1))
+            values[f.name] = " ".join(t.value for t in tokens[i:i + take])
+            slot += 1
+            i += take
+            continue
+        values[f.name] = tok.value
+        slot += 1
+        i += 1
+    return values
+
+
+def _is_keyword(tok: Token, keywords: dict[str, ArgField]) -> bool:
+    return not tok.quoted and tok.value.lower() in keywords
+
+
+def _missing_value(f: ArgField) -> BadArguments:
+    return BadArguments(f"`{f.word}` needs a value after it: `{f.word} <{f.metavar}>`.")
+
+
+def normalize_options(model: type[Args], options: dict[str, Any]) -> dict[str, Any]:
+    """Typed options or form values: split list fields given as one string; drop blanks."""
+    fields = {f.name: f for f in fields_of(model)}
+    out: dict[str, Any] = {}
+    for key, value in options.items():
+        if value is None or (isinstance(value, str) and value.strip() == ""):
+            continue
+        f = fields.get(key)
+        if f is not None and f.is_list and isinstance(value, str):
+            lines = [line.strip() for line in value.splitlines() if line.strip()]
+            value = lines if len(lines) > 1 else [t.value for t in tokenize(value)]
+        out[key] = value
+    return out
+
+
+def build(model: type[Args], values: dict[str, Any], usage_line: str) -> Args:
+    """Validate; turn the first problem into a BadArguments that ends with the usage line."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = [str(p) for p in err["loc"]]
+        field = loc[0] if loc else ""
+        meta = {f.name: f for f in fields_of(model)}
+        shown = f"<{meta[field].metavar}>" if field in meta else field
+        if err["type"] == "missing":
+            problem = f"Missing {shown}."
+        elif err["type"] == "extra_forbidden":
+            problem = f"`{field}` is not an argument of this command."
+        elif err["type"] == "value_error":
+            problem = err["msg"].removeprefix("Value error, ")  # our own validators' words
+        else:
+            given = err.get("input")
+            problem = f"{shown}: {err['msg']}" + (
+                f" (you gave `{given}`)" if isinstance(given, str | int) else ""
+            )
+            if not problem.endswith((".", "?", ")")):
+                problem += "."
+        raise BadArguments(f"{problem}\nUsage: `{usage_line}`") from None

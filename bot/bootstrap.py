@@ -1,0 +1,78 @@
+"""The composition root: engine, unit of work, scheduler, router and messengers, built once."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from types import ModuleType
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.context import Context, Messengers
+from bot.features import help as help_feature
+from bot.features import lab as lab_feature
+from bot.ports import Clock, Jobs
+from bot.router import Router
+from bot.scheduling import Scheduler, Startup
+from storage import migrations
+from storage.db import create_engine, session_factory
+from storage.uow import unit_of_work_factory
+
+log = logging.getLogger(__name__)
+
+# Each feature module has a `router`; this is the whole list.
+FEATURES: tuple[ModuleType, ...] = (help_feature, lab_feature)
+
+# Each feature that keeps timers rebuilds them from its tables at start-up.
+STARTUP: tuple[Startup, ...] = ()
+
+
+def build_router() -> Router:
+    router = Router()
+    for feature in FEATURES:
+        router.include(feature.router)
+    return router
+
+
+@dataclass
+class App:
+    ctx: Context
+    engine: AsyncEngine
+    startup: tuple[Startup, ...] = field(default=STARTUP)
+
+    async def start(self) -> None:
+        """Rebuild timers from the database and start the scheduler."""
+        for step in self.startup:
+            await step(self.ctx)
+        if isinstance(self.ctx.jobs, Scheduler):
+            self.ctx.jobs.start()
+
+    async def close(self) -> None:
+        if isinstance(self.ctx.jobs, Scheduler):
+            self.ctx.jobs.shutdown()
+        await self.engine.dispose()
+
+
+def should_migrate(settings: Settings) -> bool:
+    configured = settings.database.migrate_on_start
+    return settings.uses_embedded_database if configured is None else configured
+
+
+async def create_app(
+    settings: Settings, *, clock: Clock | None = None, jobs: Jobs | None = None,
+    migrate: bool | None = None,
+) -> App:
+    engine = create_engine(settings.database_url.get_secret_value(), echo=settings.database.echo)
+    if should_migrate(settings) if migrate is None else migrate:
+        await migrations.upgrade(engine)
+    ctx = Context(
+        settings=settings,
+        uow=unit_of_work_factory(session_factory(engine)),
+        clock=clock or SystemClock(),
+        jobs=jobs or Scheduler(),
+        messengers=Messengers(),
+        router=build_router(),
+    )
+    return App(ctx=ctx, engine=engine)

@@ -1,0 +1,122 @@
+"""The `actionlab` command: run, demo, migrate."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+from storage.db import DatabaseUrlError
+
+log = logging.getLogger("actionlab")
+
+EXIT_OK, EXIT_FAILURE, EXIT_CONFIG = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="actionlab",
+        description="Run a civic-tech working group from first call to final decision.",
+    )
+    parser.add_argument("--config", metavar="PATH",
+                        help="config file (default: ./config.toml, or $ACTIONLAB_CONFIG)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="serve the lab (the console when no platform is set up)")
+    run.add_argument("--console", action="store_true", help="the local console (default)")
+    run.add_argument("--as", dest="user", metavar="NAME",
+                     help="console: who you are at the start (default: your login name)")
+    run.add_argument("--channel", default="lab", help="console: the channel (default: lab)")
+
+    demo = sub.add_parser("demo", help="play a scripted Action Lab in the terminal")
+    demo.add_argument("--out", default="actionlab-demo", metavar="DIR",
+                      help="folder for the files the demo makes (default: ./actionlab-demo)")
+    demo.add_argument("--db", metavar="PATH",
+                      help="SQLite file to keep (default: a fresh one in --out)")
+
+    migrate = sub.add_parser("migrate", help="bring the database schema up to date")
+    migrate.add_argument("--revision", default="head")
+    return parser
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log.level, stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # Alembic narrates every step at INFO; an operator needs only its warnings.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
+
+
+async def _run(settings: Settings, args: argparse.Namespace) -> int:
+    from adapters.console.app import ConsoleAdapter
+    from bot.bootstrap import create_app
+
+    app = await create_app(settings)
+    try:
+        console = ConsoleAdapter(app.ctx, user=args.user or _login_name(), channel=args.channel)
+        await app.start()
+        await console.run()
+    finally:
+        await app.close()
+    return EXIT_OK
+
+
+async def _migrate(settings: Settings, revision: str) -> int:
+    from storage import migrations
+    from storage.db import create_engine
+
+    engine = create_engine(settings.database_url.get_secret_value())
+    try:
+        await migrations.upgrade(engine, revision)
+        current = await migrations.current_revision(engine)
+    finally:
+        await engine.dispose()
+    print(f"database is at revision {current}")
+    return EXIT_OK
+
+
+async def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    return await run_demo(settings, out_dir=Path(args.out), db_path=args.db)
+
+
+def _login_name() -> str:
+    try:
+        return os.environ.get("ACTIONLAB_CONSOLE_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "you"
+
+
+def run_cli(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        print(f"actionlab: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    configure_logging(settings)
+    try:
+        if args.command == "run":
+            return asyncio.run(_run(settings, args))
+        if args.command == "migrate":
+            return asyncio.run(_migrate(settings, args.revision))
+        if args.command == "demo":
+            return asyncio.run(_demo(settings, args))
+    except DatabaseUrlError as exc:
+        print(f"actionlab: config error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return EXIT_OK
+    return EXIT_FAILURE
+
+
+def main() -> None:
+    sys.exit(run_cli())

@@ -1,0 +1,77 @@
+"""The one explicit Context every handler gets, and the hub that reaches each platform."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.config import Settings
+from bot.messages import Card, File, MessageRef, Place, Platform, Recipient
+from bot.ports import Clock, DeliveryError, Jobs, Messenger
+from storage.uow import UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from bot.router import Router
+
+log = logging.getLogger(__name__)
+
+
+class NoMessenger(DeliveryError):
+    """No adapter for that platform runs in this process."""
+
+
+class Messengers:
+    """Routes a post, an update or a direct message to the adapter of its platform."""
+
+    def __init__(self) -> None:
+        self._by_platform: dict[Platform, Messenger] = {}
+
+    def register(self, messenger: Messenger) -> None:
+        self._by_platform[messenger.platform] = messenger
+
+    def has(self, platform: str) -> bool:
+        return platform in self._by_platform
+
+    def _for(self, platform: Platform) -> Messenger:
+        try:
+            return self._by_platform[platform]
+        except KeyError:
+            raise NoMessenger(f"no {platform} adapter is running") from None
+
+    async def post(self, place: Place, card: Card, files: tuple[File, ...] = ()) -> MessageRef:
+        return await self._for(place.platform).post(place, card, files)
+
+    async def update(self, ref: MessageRef, card: Card) -> None:
+        await self._for(ref.platform).update(ref, card)
+
+    async def notify(
+        self, recipient: Recipient, card: Card, files: tuple[File, ...] = ()
+    ) -> MessageRef:
+        return await self._for(recipient.platform).notify(recipient, card, files)
+
+    async def broadcast(
+        self, places: list[Place], card: Card, files: tuple[File, ...] = ()
+    ) -> list[MessageRef]:
+        """Post in each place whose platform runs here; a failure in one is logged, not fatal."""
+        refs = []
+        for place in places:
+            if not self.has(place.platform):
+                log.debug("not posting to %s: no adapter running", place.platform)
+                continue
+            try:
+                refs.append(await self.post(place, card, files))
+            except DeliveryError as exc:
+                log.warning("could not post to %s %s: %s", place.platform, place.channel,
+                            exc.reason)
+        return refs
+
+
+@dataclass(frozen=True)
+class Context:
+    settings: Settings
+    uow: UnitOfWorkFactory
+    clock: Clock
+    jobs: Jobs
+    messengers: Messengers
+    router: Router

@@ -1,0 +1,64 @@
+"""Lab rules: roles, who may change them, and the member limit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    FACILITATOR = "facilitator"
+    SECRETARY = "secretary"
+    MEMBER = "member"
+
+
+# Higher number, more rights; a facilitator can do what a secretary can.
+_RANK = {Role.MEMBER: 0, Role.SECRETARY: 1, Role.FACILITATOR: 2}
+
+
+def has_role(role: Role, needed: Role) -> bool:
+    """Whether someone with `role` may do what needs `needed`."""
+    return _RANK[role] >= _RANK[needed]
+
+
+def role_change_refusal(
+    *, actor_role: Role, target_is_actor: bool, target_role: Role, new_role: Role,
+    facilitators: int,
+) -> str | None:
+    """Why this role change is not allowed, or None if it is."""
+    if actor_role is not Role.FACILITATOR:
+        return "Only a facilitator can give roles. Ask one of the lab's facilitators."
+    if target_role is new_role:
+        return f"They are already a {new_role}."
+    if target_role is Role.FACILITATOR and facilitators <= 1:
+        if target_is_actor:
+            return (
+                "You are the lab's last facilitator, so you cannot step down. Make someone "
+                "else facilitator first (`/lab role <member> facilitator`)."
+            )
+        return "The lab must keep at least one facilitator."
+    return None
+
+
+def leave_refusal(*, role: Role, facilitators: int) -> str | None:
+    """Why this member may not leave yet, or None."""
+    if role is Role.FACILITATOR and facilitators <= 1:
+        return (
+            "You are the lab's last facilitator. Make someone else facilitator first "
+            "(`/lab role <member> facilitator`), then leave."
+        )
+    return None
+
+
+def counted_members(roles: Iterable[Role]) -> int:
+    """Members who count against the limit: everyone but the facilitators who convene it."""
+    return sum(1 for r in roles if r is not Role.FACILITATOR)
+
+
+def limit_refusal(*, roles: Iterable[Role], limit: int) -> str | None:
+    if counted_members(roles) >= limit:
+        return (
+            f"This lab is full: it has its {limit} members. A facilitator can raise the limit, "
+            "or someone can make room by leaving."
+        )
+    return None

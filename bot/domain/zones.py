@@ -1,0 +1,103 @@
+"""IANA time zones: validation with close-match suggestions, and local-time display."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+
+@lru_cache(maxsize=1)
+def _zones() -> tuple[str, ...]:
+    # "posix/..." and "right/..." duplicates and bare legacy names only add noise to suggestions.
+    return tuple(
+        sorted(z for z in available_timezones() if not z.startswith(("posix/", "right/")))
+    )
+
+
+@lru_cache(maxsize=1)
+def _by_folded() -> dict[str, str]:
+    return {z.casefold(): z for z in _zones()}
+
+
+@lru_cache(maxsize=1)
+def _by_city() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for z in _zones():
+        if "/" in z:
+            out.setdefault(_fold_city(z.rsplit("/", 1)[1]), []).append(z)
+    return out
+
+
+def _fold_city(text: str) -> str:
+    return text.replace("_", " ").replace("-", " ").casefold().strip()
+
+
+def canonical_zone(name: str) -> str | None:
+    """The IANA name `name` spells, ignoring case ("europe/london" -> "Europe/London")."""
+    found = _by_folded().get(name.strip().casefold())
+    if found is None:
+        return None
+    try:
+        ZoneInfo(found)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return found
+
+
+def suggest_zones(name: str, limit: int = 3) -> list[str]:
+    """Close matches for a mistyped zone: "Europe/Berln" -> ["Europe/Berlin"].
+
+    A bare city ("Sao Paulo", "lagos") is matched against the last part of each zone name.
+    """
+    text = name.strip()
+    if not text:
+        return []
+    by_city = _by_city()
+    city = _fold_city(text)
+    if city in by_city:
+        return by_city[city][:limit]
+    folded = {z.casefold(): z for z in _zones()}
+    close = difflib.get_close_matches(text.casefold(), list(folded), n=limit, cutoff=0.75)
+    if not close and "/" not in text:
+        cities = difflib.get_close_matches(city, list(by_city), n=limit, cutoff=0.75)
+        return [z for c in cities for z in by_city[c]][:limit]
+    return [folded[c] for c in close]
+
+
+def require_zone(name: str) -> str:
+    """The canonical IANA name for `name`, or a ValueError that suggests close matches."""
+    zone = canonical_zone(name)
+    if zone is not None:
+        return zone
+    hint = suggest_zones(name)
+    did_you_mean = f" Did you mean {' or '.join(f'`{z}`' for z in hint)}?" if hint else ""
+    raise ValueError(
+        f"`{name}` is not a time zone I know.{did_you_mean} Use an IANA name such as "
+        "Europe/London, Africa/Lagos or America/Sao_Paulo."
+    )
+
+
+def local_time(moment: datetime, zone: str) -> datetime:
+    return moment.astimezone(ZoneInfo(zone))
+
+
+def zone_abbreviation(moment: datetime, zone: str) -> str:
+    """The abbreviation in force at `moment` ("GMT", "BST", "WAT"); a UTC offset if none."""
+    abbr = local_time(moment, zone).tzname() or ""
+    if not abbr or abbr[0] in "+-":
+        offset = local_time(moment, zone).utcoffset()
+        minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+        sign = "+" if minutes >= 0 else "-"
+        hours, mins = divmod(abs(minutes), 60)
+        return f"UTC{sign}{hours}" + (f":{mins:02d}" if mins else "")
+    return abbr
+
+
+def format_local(moment: datetime, zone: str, *, date: bool = True, name: bool = True) -> str:
+    """`moment` in `zone`, with the zone named: "Mon 11 Jan 2027, 09:00 GMT (Europe/London)"."""
+    local = local_time(moment, zone)
+    text = f"{local:%a %d %b %Y}, {local:%H:%M}" if date else f"{local:%H:%M}"
+    text += f" {zone_abbreviation(moment, zone)}"
+    return f"{text} ({zone})" if name else text

@@ -1,0 +1,70 @@
+"""Errors a person can act on (UserError: shown privately) versus everything else (logged).
+
+Exception text never reaches a chat: an unexpected error is logged with a short reference
+and the person sees only "Something went wrong (ref ab12)".
+"""
+
+from __future__ import annotations
+
+import secrets
+
+
+class UserError(Exception):
+    """A mistake or refusal the person can fix; its message is shown to them privately."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UnknownCommand(UserError):
+    pass
+
+
+class BadArguments(UserError):
+    pass
+
+
+class NoLabHere(UserError):
+    def __init__(self) -> None:
+        super().__init__(
+            "This channel has no lab yet. A facilitator can start one with "
+            "`/lab setup <name>`."
+        )
+
+
+class NotAMember(UserError):
+    def __init__(self, lab_name: str) -> None:
+        super().__init__(
+            f"You are not a member of {lab_name} yet. Type `/lab join` to read the "
+            "confidentiality commitment and join."
+        )
+
+
+class PermissionDenied(UserError):
+    pass
+
+
+class NotFound(UserError):
+    pass
+
+
+class Conflict(UserError):
+    """The request contradicts the current state (closed poll, lab already set up, ...)."""
+
+
+class StaleControl(UserError):
+    def __init__(self) -> None:
+        super().__init__(
+            "That button belongs to an older version of this message. Run the command "
+            "again to get a fresh one."
+        )
+
+
+def new_reference() -> str:
+    """A short reference that ties a log line to what the person was told."""
+    return secrets.token_hex(2)
+
+
+def something_went_wrong(ref: str) -> str:
+    return f"Something went wrong (ref {ref}). The operator can find it in the log."

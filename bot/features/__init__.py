@@ -1,0 +1,1 @@
+"""Use cases: load, call the domain, save, answer. Each module registers on its own Router."""

@@ -1,0 +1,92 @@
+"""Helpers every feature shares: finding a member by name or mention, and paging long lists."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from bot import action_ids
+from bot.domain.lab import Role
+from bot.errors import NotFound, UserError
+from bot.messages import Block, Button, Buttons, Context, Text
+from bot.router import Call
+from storage.models import Membership
+
+# Adapters hand mentions over as <@user_id> (Slack adds |name, which we ignore).
+_MENTION = re.compile(r"^<@!?([A-Za-z0-9_.\-]+)(?:\|[^>]*)?>$")
+
+
+def member_names(members: Sequence[Membership]) -> str:
+    return ", ".join(m.person.display_name for m in members)
+
+
+async def find_member(call: Call[Any], ref: str) -> Membership:
+    """The active member `ref` names: a mention, a full name, or an unambiguous start of one."""
+    lab = call.the_lab
+    members = await call.uow.members.active(lab.id)
+    text = ref.strip()
+    mention = _MENTION.match(text)
+    if mention:
+        person = await call.uow.people.by_identity(
+            call.actor.platform, call.actor.workspace, mention.group(1)
+        )
+        found = [m for m in members if person is not None and m.person_id == person.id]
+        if found:
+            return found[0]
+        raise NotFound(
+            f"That person is not a member of {lab.name}. Members: {member_names(members)}."
+        )
+    text = text.removeprefix("@").strip().casefold()
+    if not text:
+        raise UserError("Name a member, for example `Amara` or `@Amara`.")
+    exact = [m for m in members if m.person.display_name.casefold() == text]
+    if exact:
+        return exact[0]
+    starts = [m for m in members if m.person.display_name.casefold().startswith(text)]
+    if not starts:
+        starts = [
+            m for m in members
+            if any(w.startswith(text) for w in m.person.display_name.casefold().split())
+        ]
+    if len(starts) == 1:
+        return starts[0]
+    if len(starts) > 1:
+        raise UserError(
+            f"`{ref}` could be {member_names(starts)}. Type more of the name."
+        )
+    raise NotFound(
+        f"No member of {lab.name} is called `{ref}`. Members: {member_names(members)}."
+    )
+
+
+def role_label(role: Role) -> str:
+    return role.value
+
+
+def paginate(
+    lines: Sequence[str], *, page: int, per_page: int, route: str, ref: str | int,
+    noun: str = "items",
+) -> list[Block]:
+    """Blocks for one page of `lines`, with Previous/Next buttons that carry the page number."""
+    pages = max(1, -(-len(lines) // per_page))
+    page = min(max(page, 1), pages)
+    chunk = lines[(page - 1) * per_page: page * per_page]
+    blocks: list[Block] = []
+    text = ""
+    for line in chunk:
+        if len(text) + len(line) + 1 > 2900:
+            blocks.append(Text(text))
+            text = ""
+        text = f"{text}\n{line}" if text else line
+    if text:
+        blocks.append(Text(text))
+    if pages > 1:
+        blocks.append(Context(f"Page {page} of {pages} · {len(lines)} {noun}"))
+        buttons = []
+        if page > 1:
+            buttons.append(Button("◀ Previous", action_ids.encode(route, ref, page - 1)))
+        if page < pages:
+            buttons.append(Button("Next ▶", action_ids.encode(route, ref, page + 1)))
+        blocks.append(Buttons(tuple(buttons)))
+    return blocks

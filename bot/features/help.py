@@ -1,0 +1,88 @@
+"""`/lab help [topic or command]`, built from what the router has registered."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from bot.arguments import Args, Rest
+from bot.errors import NotFound
+from bot.messages import Block, Card, Context, Header, Reply, Text
+from bot.router import Call, CommandSpec, Router
+
+router = Router()
+
+TOPIC_TITLES = {
+    "lab": "The lab",
+    "poll": "Availability polls",
+    "meeting": "Meetings",
+    "vote": "Ranked-choice votes",
+    "minutes": "Minutes",
+    "remind": "Reminders",
+}
+_ACCESS_NOTE = {
+    "facilitator": "facilitators only",
+    "secretary": "secretary and facilitators",
+}
+
+
+class HelpArgs(Args):
+    topic: Annotated[str | None, Rest("topic or command")] = None
+
+
+def _topics(commands: dict[str, CommandSpec]) -> dict[str, list[CommandSpec]]:
+    out: dict[str, list[CommandSpec]] = {}
+    for spec in commands.values():
+        out.setdefault(spec.topic, []).append(spec)
+    order = list(TOPIC_TITLES)
+    return dict(sorted(out.items(), key=lambda kv: (
+        order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
+
+
+def _line(spec: CommandSpec, *, summary: bool) -> str:
+    note = _ACCESS_NOTE.get(spec.access)
+    text = f"`{spec.usage}`"
+    if summary:
+        text += f" — {spec.summary}"
+    if note:
+        text += f" _({note})_"
+    return text
+
+
+@router.command("help", args=HelpArgs, access="anyone", topic="lab",
+                summary="This list; `/lab help <topic>` or `/lab help <command>` for more.")
+async def help_(call: Call[HelpArgs]) -> Reply:
+    commands = call.ctx.router.commands
+    topics = _topics(commands)
+    wanted = (call.args.topic or "").strip().lower().removeprefix("/lab ").strip()
+    blocks: list[Block]
+    if not wanted:
+        blocks = [Header("actionlab: what you can type")]
+        for topic, specs in topics.items():
+            lines = "\n".join(_line(s, summary=False) for s in specs)
+            blocks.append(Text(f"*{TOPIC_TITLES.get(topic, topic.title())}*\n{lines}"))
+        blocks.append(Context("`/lab help <topic>` explains a topic: "
+                              + ", ".join(topics) + "."))
+        return Reply(card=Card(tuple(blocks), fallback="actionlab commands"))
+    if wanted in commands:
+        spec = commands[wanted]
+        text = f"{spec.summary}\n\nUsage: `{spec.usage}`"
+        if spec.examples:
+            text += "\nExamples:\n" + "\n".join(f"`{e}`" for e in spec.examples)
+        blocks = [Header(f"/lab {spec.name}"), Text(text)]
+        note = _ACCESS_NOTE.get(spec.access)
+        if note:
+            blocks.append(Context(f"For {note}."))
+        return Reply(card=Card(tuple(blocks), fallback=f"/lab {spec.name}"))
+    if wanted in topics:
+        specs = topics[wanted]
+        lines = "\n".join(_line(s, summary=True) for s in specs)
+        return Reply(card=Card(
+            (Header(TOPIC_TITLES.get(wanted, wanted.title())), Text(lines)),
+            fallback=f"help: {wanted}",
+        ))
+    raise NotFound(
+        f"There is no help topic or command `{wanted}`. Topics: {', '.join(topics)}. "
+        "Type `/lab help` for every command."
+    )
+
+

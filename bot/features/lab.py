@@ -1,0 +1,365 @@
+"""The lab itself: set up, join (after the confidentiality commitment), leave, members,
+roles, time zones and the lab's settings."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field
+
+from bot import action_ids
+from bot.arguments import Args, Complete, Kw, Pos, Rest
+from bot.domain.lab import Role, leave_refusal, limit_refusal, role_change_refusal
+from bot.domain.when import format_window, parse_days, parse_window
+from bot.domain.zones import format_local, require_zone, zone_abbreviation
+from bot.errors import Conflict, PermissionDenied, UserError
+from bot.features.common import find_member, paginate
+from bot.messages import Block, Button, Buttons, Card, Context, Fields, Header, Reply, Text
+from bot.router import Call, Router
+from storage.models import Lab, Membership
+
+router = Router()
+
+
+def _zone_or_none(value: str | None) -> str | None:
+    return None if value is None else require_zone(value)
+
+
+def _window(value: str | None) -> str | None:
+    if value is not None:
+        parse_window(value)
+    return value
+
+
+def _days(value: str | None) -> str | None:
+    if value is not None:
+        parse_days(value)
+    return value
+
+
+ZoneCheck = AfterValidator(_zone_or_none)
+
+
+# --- setup ---------------------------------------------------------------------------------
+
+
+class SetupArgs(Args):
+    name: Annotated[str, Rest("name"), Field(min_length=1, max_length=100)]
+
+
+@router.command(
+    "setup", args=SetupArgs, access="anyone", topic="lab",
+    summary="Start a lab in this channel; you become its facilitator.",
+    examples=('/lab setup "Action Lab 1"',),
+)
+async def setup(call: Call[SetupArgs]) -> Reply:
+    if call.place.direct:
+        raise UserError("Set up a lab in a channel the members share, not in a direct message.")
+    if call.lab is not None:
+        raise Conflict(
+            f"This channel already has a lab: {call.lab.name}. Type `/lab members` to see who "
+            "is in it, or set up a new lab in another channel."
+        )
+    defaults = call.ctx.settings.lab
+    start, end = defaults.window_times
+    name = call.args.name.strip().strip('"“”')
+    lab = await call.uow.labs.add(
+        Lab(
+            name=name, timezone=defaults.timezone, window_start=start, window_end=end,
+            days=defaults.days, member_limit=defaults.member_limit,
+            commitment=defaults.commitment, created_at=call.now, created_by_id=call.person.id,
+        )
+    )
+    await call.uow.labs.bind(
+        lab.id, call.place.platform, call.place.workspace, call.place.channel, call.now
+    )
+    call.lab = lab
+    await call.uow.members.add(
+        Membership(lab_id=lab.id, person_id=call.person.id, role=Role.FACILITATOR,
+                   active=True, accepted_at=call.now)
+    )
+    await call.audit("lab.setup", name=name, channel=call.place.channel)
+    card = Card(
+        (
+            Header(f"{name} is set up"),
+            Text(
+                f"{call.person.display_name} is facilitating. Members: type `/lab join` to "
+                "read the confidentiality commitment and join."
+            ),
+            Fields((
+                ("Members", f"up to {lab.member_limit}"),
+                ("Meeting window",
+                 f"{format_window(start, end)} {lab.timezone}, {lab.days}"),
+            )),
+            Context("Facilitators can change this with `/lab settings`."),
+        ),
+        fallback=f"{name} is set up in this channel.",
+    )
+    return Reply(card=card, private=False)
+
+
+# --- join and accept ------------------------------------------------------------------------
+
+
+def _commitment_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+@router.command("join", access="lab", topic="lab",
+                summary="Read the confidentiality commitment and join the lab.")
+async def join(call: Call[Any]) -> Reply:
+    lab = call.the_lab
+    if call.member is not None:
+        raise Conflict(f"You are already a member of {lab.name}.")
+    roles = [m.role for m in await call.uow.members.active(lab.id)]
+    refusal = limit_refusal(roles=roles, limit=lab.member_limit)
+    if refusal:
+        raise Conflict(refusal)
+    card = Card(
+        (
+            Header(f"Join {lab.name}"),
+            Text(lab.commitment),
+            Context("Membership counts once you accept. You can leave at any time with "
+                    "`/lab leave`."),
+            Buttons((
+                Button("I accept and join", action_ids.encode("lab.accept", lab.id),
+                       style="primary"),
+            )),
+        ),
+        fallback=f"Join {lab.name}: accept the confidentiality commitment.",
+    )
+    return Reply(card=card)
+
+
+@router.action("lab.accept")
+async def accept(call: Call[Any]) -> Reply:
+    assert call.action is not None
+    lab = await call.uow.labs.get(int(call.action.ref))
+    if lab is None:
+        raise UserError("That lab no longer exists.")
+    call.lab = lab
+    existing = await call.uow.members.get(lab.id, call.person.id)
+    if existing is not None and existing.active:
+        raise Conflict(f"You are already a member of {lab.name}.")
+    members = await call.uow.members.active(lab.id)
+    refusal = limit_refusal(roles=[m.role for m in members], limit=lab.member_limit)
+    if refusal:
+        raise Conflict(refusal)
+    if existing is None:
+        existing = await call.uow.members.add(
+            Membership(lab_id=lab.id, person_id=call.person.id, role=Role.MEMBER, active=True,
+                       accepted_at=call.now)
+        )
+    else:  # coming back after leaving: a fresh acceptance, as a plain member
+        existing.active, existing.role = True, Role.MEMBER
+        existing.accepted_at, existing.left_at = call.now, None
+    call.member = existing
+    await call.audit("member.joined", commitment=_commitment_digest(lab.commitment))
+    counted = sum(1 for m in members if m.role is not Role.FACILITATOR) + 1
+    call.announce(Card(
+        (Text(f"*{call.person.display_name}* joined {lab.name} "
+              f"({counted} of {lab.member_limit} members)."),),
+        fallback=f"{call.person.display_name} joined {lab.name}.",
+    ))
+    zone_hint = (
+        f"Times are shown in your zone, {call.person.timezone}."
+        if call.person.timezone else
+        "Tell me your time zone with `/lab tz <zone>` (e.g. `/lab tz Africa/Lagos`) so I "
+        "show every time in yours."
+    )
+    return Reply(
+        card=Card((Header(f"Welcome to {lab.name}"), Text(zone_hint),
+                   Context("Type `/lab help` to see what you can do.")),
+                  fallback=f"Welcome to {lab.name}"),
+        replace=True,
+    )
+
+
+# --- leave ------------------------------------------------------------------------------
+
+
+@router.command("leave", topic="lab", summary="Leave the lab.")
+async def leave(call: Call[Any]) -> Reply:
+    lab, member = call.the_lab, call.the_member
+    facilitators = sum(
+        1 for m in await call.uow.members.active(lab.id) if m.role is Role.FACILITATOR
+    )
+    refusal = leave_refusal(role=member.role, facilitators=facilitators)
+    if refusal:
+        raise Conflict(refusal)
+    member.active, member.left_at = False, call.now
+    await call.audit("member.left")
+    return call.publish(Card((Text(f"*{call.person.display_name}* left {lab.name}."),),
+                              fallback=f"{call.person.display_name} left {lab.name}."))
+
+
+# --- members ------------------------------------------------------------------------------
+
+MEMBERS_PER_PAGE = 20
+
+
+async def _members_card(call: Call[Any], page: int) -> Card:
+    lab = call.the_lab
+    members = await call.uow.members.active(lab.id)
+    counted = sum(1 for m in members if m.role is not Role.FACILITATOR)
+    lines = []
+    for m in members:
+        zone = m.person.timezone
+        if zone:
+            when = format_local(call.now, zone, name=False)
+            local = f"{zone} · now {when}"
+        else:
+            local = "time zone not set"
+        lines.append(f"• *{m.person.display_name}* — {m.role.value} · {local}")
+    blocks: list[Block] = [Header(f"Members of {lab.name}")]
+    blocks += paginate(lines, page=page, per_page=MEMBERS_PER_PAGE, route="lab.members",
+                       ref=lab.id, noun="members")
+    blocks.append(Context(
+        f"{counted} of {lab.member_limit} members, plus facilitators. Times are each "
+        "member's own local time now."
+    ))
+    return Card(tuple(blocks), fallback=f"{len(members)} people in {lab.name}")
+
+
+@router.command("members", topic="lab",
+                summary="Who is in the lab: roles, time zones and local time now.")
+async def members(call: Call[Any]) -> Reply:
+    return Reply(card=await _members_card(call, 1))
+
+
+@router.action("lab.members")
+async def members_page(call: Call[Any]) -> Reply:
+    assert call.action is not None
+    await call.enter(int(call.action.ref))
+    return Reply(card=await _members_card(call, int(call.action.arg or 1)), replace=True)
+
+
+# --- roles ---------------------------------------------------------------------------------
+
+
+class RoleArgs(Args):
+    member: Annotated[str, Pos("member", greedy=True), Complete("member")]
+    role: Annotated[Role, Pos()]
+
+
+@router.command(
+    "role", args=RoleArgs, access="facilitator", topic="lab",
+    summary="Give a member a role: facilitator, secretary or member.",
+    examples=("/lab role Priya secretary",),
+)
+async def role(call: Call[RoleArgs]) -> Reply:
+    lab = call.the_lab
+    target = await find_member(call, call.args.member)
+    facilitators = sum(
+        1 for m in await call.uow.members.active(lab.id) if m.role is Role.FACILITATOR
+    )
+    refusal = role_change_refusal(
+        actor_role=call.the_member.role, target_is_actor=target.person_id == call.person.id,
+        target_role=target.role, new_role=call.args.role, facilitators=facilitators,
+    )
+    if refusal:
+        raise PermissionDenied(refusal)
+    before = target.role
+    target.role = call.args.role
+    await call.audit("member.role", member=target.person_id, before=before.value,
+                     after=call.args.role.value)
+    who = target.person.display_name
+    text = f"{call.person.display_name} made *{who}* {call.args.role.value} of {lab.name}."
+    return call.publish(Card((Text(text),), fallback=text))
+
+
+# --- time zones -------------------------------------------------------------------------------
+
+
+class TzArgs(Args):
+    zone: Annotated[str | None, Pos("zone"), ZoneCheck, Complete("zone")] = None
+
+
+@router.command(
+    "tz", args=TzArgs, access="anyone", topic="lab",
+    summary="See or set your time zone (an IANA name such as Africa/Lagos).",
+    examples=("/lab tz America/Sao_Paulo", "/lab tz"),
+)
+async def tz(call: Call[TzArgs]) -> Reply:
+    person = call.person
+    if call.args.zone is None:
+        if person.timezone is None:
+            return Reply.say(
+                "You have not set a time zone. Set one with `/lab tz <zone>`, e.g. "
+                "`/lab tz Asia/Kolkata`."
+            )
+        how = "you chose it" if person.timezone_source == "user" else "from your platform profile"
+        return Reply.say(
+            f"Your time zone is {person.timezone} ({how}); it is "
+            f"{format_local(call.now, person.timezone)} for you now."
+        )
+    before = person.timezone
+    person.timezone, person.timezone_source = call.args.zone, "user"
+    person.timezone_checked_at = call.now
+    await call.audit("person.timezone", before=before, after=call.args.zone)
+    abbr = zone_abbreviation(call.now, call.args.zone)
+    return Reply.say(
+        f"Your time zone is now {call.args.zone} ({abbr}). It is "
+        f"{format_local(call.now, call.args.zone, name=False)} there now; every time I show "
+        "you will be in this zone."
+    )
+
+
+# --- lab settings ------------------------------------------------------------------------------
+
+
+class SettingsArgs(Args):
+    name: Annotated[str | None, Kw("name"), Field(min_length=1, max_length=100)] = None
+    tz: Annotated[str | None, Kw("zone"), ZoneCheck, Complete("zone")] = None
+    window: Annotated[str | None, Kw("HH:MM-HH:MM", words=1), AfterValidator(_window)] = None
+    days: Annotated[str | None, Kw("mon-fri", words=1), AfterValidator(_days)] = None
+    limit: Annotated[int | None, Kw("number", words=1), Field(ge=1, le=500)] = None
+    commitment: Annotated[str | None, Kw("text"), Field(min_length=1, max_length=2000)] = None
+
+
+@router.command(
+    "settings", args=SettingsArgs, access="facilitator", topic="lab",
+    summary="See or change the lab's name, home zone, meeting window, days and member limit.",
+    examples=("/lab settings window 09:00-18:00 tz Europe/London limit 6",),
+)
+async def settings(call: Call[SettingsArgs]) -> Reply:
+    lab, a = call.the_lab, call.args
+    changes: dict[str, Any] = {}
+    if a.name is not None:
+        changes["name"] = a.name
+    if a.tz is not None:
+        changes["timezone"] = a.tz
+    if a.window is not None:
+        start, end = parse_window(a.window)
+        changes["window_start"], changes["window_end"] = start, end
+    if a.days is not None:
+        changes["days"] = a.days
+    if a.commitment is not None:
+        changes["commitment"] = a.commitment
+    if a.limit is not None:
+        counted = sum(1 for m in await call.uow.members.active(lab.id)
+                      if m.role is not Role.FACILITATOR)
+        if a.limit < counted:
+            raise Conflict(
+                f"The lab already has {counted} members; the limit cannot go below that."
+            )
+        changes["member_limit"] = a.limit
+    for key, value in changes.items():
+        setattr(lab, key, value)
+    if changes:
+        await call.audit("lab.settings", **{k: str(v) for k, v in changes.items()})
+    card = Card((
+        Header(f"Settings of {lab.name}"),
+        Fields((
+            ("Home time zone", lab.timezone),
+            ("Meeting window", f"{format_window(lab.window_start, lab.window_end)} "
+                               f"({lab.timezone})"),
+            ("Meeting days", lab.days),
+            ("Member limit", str(lab.member_limit)),
+        )),
+        Text(f"*Confidentiality commitment*\n{lab.commitment}"),
+        Context("Changed: " + ", ".join(sorted(changes)) if changes else
+                "Change with e.g. `/lab settings window 10:00-17:00 limit 8`."),
+    ), fallback=f"Settings of {lab.name}")
+    return Reply(card=card)

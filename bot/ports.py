@@ -1,0 +1,69 @@
+"""Protocols at the edges: how the core reaches a platform, a clock and a timer service."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Protocol
+
+from bot.messages import Card, File, MessageRef, Place, Platform, Recipient
+
+
+class DeliveryError(Exception):
+    """A platform refused or failed a delivery; `retry_after` is set when it asked us to wait."""
+
+    def __init__(self, reason: str, *, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class Messenger(Protocol):
+    """What the core can ask of one platform."""
+
+    platform: Platform
+
+    async def post(self, place: Place, card: Card, files: tuple[File, ...] = ()) -> MessageRef:
+        """Post a card (and files) in a channel, visible to everyone in it."""
+        ...
+
+    async def update(self, ref: MessageRef, card: Card) -> None:
+        """Replace a message the bot posted earlier."""
+        ...
+
+    async def notify(
+        self, recipient: Recipient, card: Card, files: tuple[File, ...] = ()
+    ) -> MessageRef:
+        """Send a direct message to one person."""
+        ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current moment, timezone-aware, in UTC."""
+        ...
+
+
+JobFunc = Callable[[], Awaitable[None]]
+
+
+class Jobs(Protocol):
+    """In-memory timers with stable ids; the database stays the source of truth."""
+
+    def schedule(self, job_id: str, run_at: datetime, func: JobFunc) -> None:
+        """Run `func` at `run_at` (UTC); replaces any timer with the same id."""
+        ...
+
+    def cancel(self, job_id: str) -> None:
+        """Forget the timer with this id, if there is one."""
+        ...
+
+
+class Adapter(Protocol):
+    """A running connection to one platform."""
+
+    platform: Platform
+
+    async def run(self) -> None:
+        """Serve until stopped (or, for the console, until the end of input)."""
+        ...

@@ -1,0 +1,388 @@
+"""Routing: `@command` and `@action` registration, argument validation, access, errors.
+
+Each feature module owns a `Router`; the composition root merges them with `include`. One
+`dispatch` turns any inbound event into a `Reply`, inside one unit of work: a handler that
+raises leaves nothing recorded, a `UserError` becomes a private message, and anything else
+is logged with a short reference that is all the person sees.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, Literal, TypeVar
+
+from bot import action_ids
+from bot.action_ids import ActionId, StaleActionId
+from bot.arguments import Args, NoArgs, build, fields_of, normalize_options, parse_text, usage
+from bot.context import Context
+from bot.domain.lab import Role, has_role
+from bot.errors import (
+    NoLabHere,
+    NotAMember,
+    NotFound,
+    PermissionDenied,
+    StaleControl,
+    UnknownCommand,
+    UserError,
+    new_reference,
+    something_went_wrong,
+)
+from bot.identity import channel_place, ensure_person
+from bot.messages import (
+    NOTHING,
+    Action,
+    Actor,
+    Card,
+    Command,
+    File,
+    Form,
+    Inbound,
+    MessageRef,
+    Place,
+    Reaction,
+    Reply,
+    Submission,
+)
+from storage.models import Lab, Membership, Person
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+A = TypeVar("A", bound=Args)
+Access = Literal["anyone", "lab", "member", "secretary", "facilitator"]
+_NEEDS: dict[Access, Role] = {
+    "member": Role.MEMBER, "secretary": Role.SECRETARY, "facilitator": Role.FACILITATOR,
+}
+FORM_ROUTE = "form"  # a form whose submission runs a command: al1:form:<poll.new>
+
+
+@dataclass
+class Call(Generic[A]):
+    """Everything a handler needs about one inbound event, and the unit of work it runs in."""
+
+    ctx: Context
+    uow: UnitOfWork
+    actor: Actor
+    place: Place
+    person: Person
+    now: datetime
+    args: A
+    lab: Lab | None = None
+    member: Membership | None = None
+    action: ActionId | None = None
+    values: tuple[str, ...] = ()
+    fields: Mapping[str, str] = field(default_factory=dict)
+    message: MessageRef | None = None
+    reaction: Reaction | None = None
+
+    @property
+    def the_lab(self) -> Lab:
+        if self.lab is None:
+            raise NoLabHere()
+        return self.lab
+
+    @property
+    def the_member(self) -> Membership:
+        if self.member is None:
+            raise NotAMember(self.the_lab.name)
+        return self.member
+
+    @property
+    def zone(self) -> str:
+        """The zone to show times in for this person: theirs, else the lab's, else UTC."""
+        if self.person.timezone:
+            return self.person.timezone
+        return self.lab.timezone if self.lab is not None else "UTC"
+
+    async def enter(self, lab_id: int, needs: Role = Role.MEMBER) -> Membership:
+        """Act within the lab a control belongs to (a DM has no lab of its own)."""
+        lab = await self.uow.labs.get(lab_id)
+        if lab is None:
+            raise NotFound("That lab no longer exists.")
+        self.lab = lab
+        self.member = await self.uow.members.get(lab.id, self.person.id)
+        if self.member is not None and not self.member.active:
+            self.member = None
+        await require_role(self, needs, what="do that")
+        return self.the_member
+
+    async def audit(self, action: str, **detail: Any) -> None:
+        await self.uow.audit.record(
+            lab_id=self.lab.id if self.lab else None, actor_id=self.person.id, action=action,
+            at=self.now, **detail,
+        )
+
+    def announce(self, card: Card, files: tuple[File, ...] = (), *, here: bool = True) -> None:
+        """Post `card` in the lab's channels (`here=False`: all but this one) after commit."""
+        lab_id, origin = self.the_lab.id, self.place
+
+        async def post() -> None:
+            async with self.ctx.uow() as uow:
+                places = [channel_place(c) for c in await uow.labs.channels(lab_id)]
+            if not here:
+                places = [p for p in places if p != origin]
+            await self.ctx.messengers.broadcast(places, card, files)
+
+        self.uow.after_commit(post)
+
+    def publish(self, card: Card) -> Reply:
+        """Show `card` to everyone here, and mirror it to the lab's other channels."""
+        self.announce(card, here=False)
+        return Reply(card=card, private=False)
+
+
+Handler = Callable[[Call[Any]], Awaitable[Reply]]
+FormBuilder = Callable[[Call[Any]], Awaitable[Form]]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    handler: Handler
+    args: type[Args]
+    summary: str
+    access: Access
+    usage: str
+    topic: str
+    form: FormBuilder | None = None
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    route: str
+    handler: Handler
+    access: Access
+
+
+ReactionHandler = Handler
+
+
+class Router:
+    def __init__(self) -> None:
+        self.commands: dict[str, CommandSpec] = {}
+        self.actions: dict[str, ActionSpec] = {}
+        self.reactions: dict[str, ReactionHandler] = {}
+
+    # --- registration ------------------------------------------------------------------
+
+    def command(
+        self,
+        name: str,
+        *,
+        summary: str,
+        args: type[Args] = NoArgs,
+        access: Access = "member",
+        usage_line: str | None = None,
+        topic: str | None = None,
+        form: FormBuilder | None = None,
+        examples: tuple[str, ...] = (),
+    ) -> Callable[[Handler], Handler]:
+        def register(fn: Handler) -> Handler:
+            key = name.lower()
+            if key in self.commands:
+                raise ValueError(f"command {key!r} registered twice")
+            self.commands[key] = CommandSpec(
+                key, fn, args, summary, access, usage_line or usage(key, args),
+                topic or key.split()[0], form, examples,
+            )
+            return fn
+
+        return register
+
+    def action(self, route: str, *, access: Access = "anyone") -> Callable[[Handler], Handler]:
+        def register(fn: Handler) -> Handler:
+            if route in self.actions:
+                raise ValueError(f"action {route!r} registered twice")
+            action_ids.encode(route, "0")  # fail at import on a malformed route
+            self.actions[route] = ActionSpec(route, fn, access)
+            return fn
+
+        return register
+
+    def reaction(self, emoji: str) -> Callable[[ReactionHandler], ReactionHandler]:
+        def register(fn: ReactionHandler) -> ReactionHandler:
+            self.reactions[emoji] = fn
+            return fn
+
+        return register
+
+    def include(self, other: Router) -> None:
+        clash = (set(self.commands) & set(other.commands)) | (
+            set(self.actions) & set(other.actions)) | (set(self.reactions) & set(other.reactions))
+        if clash:
+            raise ValueError(f"registered twice: {sorted(clash)}")
+        self.commands.update(other.commands)
+        self.actions.update(other.actions)
+        self.reactions.update(other.reactions)
+
+    # --- lookup --------------------------------------------------------------------------
+
+    def resolve(self, text: str) -> tuple[CommandSpec, str]:
+        """Find the command a line names (the longest match) and the text after it."""
+        words = text.split()
+        if not words:
+            return self.commands["help"], ""
+        for n in (3, 2, 1):
+            if len(words) >= n:
+                key = " ".join(w.lower() for w in words[:n])
+                if key in self.commands:
+                    parts = text.strip().split(maxsplit=n)
+                    return self.commands[key], parts[n] if len(parts) > n else ""
+        raise UnknownCommand(self._unknown(words))
+
+    def _unknown(self, words: list[str]) -> str:
+        typed = " ".join(words[:2]).lower()
+        first = words[0].lower()
+        groups = {n.split()[0] for n in self.commands if " " in n}
+        if first in groups:
+            subs = sorted(n for n in self.commands if n.startswith(first + " "))
+            close = difflib.get_close_matches(typed, subs, n=1, cutoff=0.5)
+            hint = f" Did you mean `/lab {close[0]}`?" if close else ""
+            listing = ", ".join(f"`/lab {s}`" for s in subs)
+            return f"`/lab {typed}` is not a command.{hint} The {first} commands: {listing}."
+        names = sorted(self.commands)
+        candidates = names + sorted(groups)
+        close = difflib.get_close_matches(typed, candidates, n=1, cutoff=0.5) or \
+            difflib.get_close_matches(first, candidates, n=1, cutoff=0.5)
+        hint = f" Did you mean `/lab {close[0]}`?" if close else ""
+        return f"`/lab {first}` is not a command.{hint} Type `/lab help` for the list."
+
+    # --- dispatch ------------------------------------------------------------------------
+
+    async def dispatch(self, ctx: Context, event: Inbound) -> Reply:
+        """Handle one inbound event; never raises."""
+        try:
+            match event:
+                case Command():
+                    return await self._command(ctx, event)
+                case Action():
+                    return await self._action(ctx, event)
+                case Submission():
+                    return await self._submission(ctx, event)
+                case Reaction():
+                    return await self._reaction(ctx, event)
+        except UserError as exc:
+            return Reply.say(exc.message)
+        except Exception:
+            ref = new_reference()
+            log.exception("unhandled error ref=%s event=%s", ref, type(event).__name__)
+            return Reply.say(something_went_wrong(ref))
+        return NOTHING
+
+    async def _command(self, ctx: Context, cmd: Command) -> Reply:
+        if cmd.name is not None:
+            spec = self.commands.get(cmd.name.lower())
+            if spec is None:
+                raise UnknownCommand(self._unknown(cmd.name.split()))
+            raw = normalize_options(spec.args, dict(cmd.options or {}))
+            return await self._run_command(ctx, cmd.actor, cmd.place, spec, raw)
+        spec, rest = self.resolve(cmd.text)
+        if not rest and spec.form is not None and _has_required(spec.args):
+            build_form = spec.form
+
+            async def open_form(call: Call[Any]) -> Reply:
+                return Reply(form=await build_form(call))
+
+            return await self._run(
+                ctx, cmd.actor, cmd.place, spec.access, spec.name, open_form, NoArgs()
+            )
+        raw = parse_text(spec.args, rest) if rest else {}
+        return await self._run_command(ctx, cmd.actor, cmd.place, spec, raw)
+
+    async def _run_command(
+        self, ctx: Context, actor: Actor, place: Place, spec: CommandSpec,
+        raw: dict[str, Any],
+    ) -> Reply:
+        args = build(spec.args, raw, spec.usage)
+        return await self._run(ctx, actor, place, spec.access, spec.name, spec.handler, args)
+
+    async def _action(self, ctx: Context, event: Action) -> Reply:
+        try:
+            aid = action_ids.decode(event.action_id)
+        except StaleActionId:
+            raise StaleControl() from None
+        spec = self.actions.get(aid.route)
+        if spec is None:
+            raise StaleControl()
+        return await self._run(
+            ctx, event.actor, event.place, spec.access, spec.route, spec.handler, NoArgs(),
+            action=aid, values=event.values, message=event.message,
+        )
+
+    async def _submission(self, ctx: Context, event: Submission) -> Reply:
+        try:
+            aid = action_ids.decode(event.form_id)
+        except StaleActionId:
+            raise StaleControl() from None
+        if aid.route == FORM_ROUTE:
+            name = aid.ref.replace(".", " ")
+            return await self._command(
+                ctx, Command(event.actor, event.place, name=name, options=dict(event.values))
+            )
+        spec = self.actions.get(aid.route)
+        if spec is None:
+            raise StaleControl()
+        return await self._run(
+            ctx, event.actor, event.place, spec.access, spec.route, spec.handler, NoArgs(),
+            action=aid, fields=event.values,
+        )
+
+    async def _reaction(self, ctx: Context, event: Reaction) -> Reply:
+        handler = self.reactions.get(event.emoji)
+        if handler is None:
+            return NOTHING  # most reactions are just people reacting
+        return await self._run(
+            ctx, event.actor, event.place, "member", f"reaction:{event.emoji}", handler,
+            NoArgs(), message=event.message, reaction=event,
+        )
+
+    async def _run(
+        self, ctx: Context, actor: Actor, place: Place, access: Access, name: str,
+        handler: Handler, args: Args, **extra: Any,
+    ) -> Reply:
+        now = ctx.clock.now()
+        async with ctx.uow() as uow:
+            person = await ensure_person(uow, actor, now)
+            lab = None
+            if not place.direct:
+                lab = await uow.labs.by_channel(place.platform, place.workspace, place.channel)
+            member = await uow.members.get(lab.id, person.id) if lab is not None else None
+            if member is not None and not member.active:
+                member = None
+            call: Call[Any] = Call(
+                ctx=ctx, uow=uow, actor=actor, place=place, person=person, now=now, args=args,
+                lab=lab, member=member, **extra,
+            )
+            if access != "anyone":
+                if lab is None:
+                    raise NoLabHere()
+                if access != "lab":
+                    await require_role(call, _NEEDS[access], what=f"use `/lab {name}`")
+            reply = await handler(call)
+            await uow.commit()
+            return reply
+
+
+async def require_role(call: Call[Any], needed: Role, *, what: str) -> None:
+    """Raise the right UserError unless the caller is an active member with `needed`."""
+    lab = call.the_lab
+    if call.member is None:
+        raise NotAMember(lab.name)
+    if has_role(call.member.role, needed):
+        return
+    members = await call.uow.members.active(lab.id)
+    names = [m.person.display_name for m in members if m.role is Role.FACILITATOR]
+    who = f" ({', '.join(names)})" if names else ""
+    plural = "facilitators" if needed is Role.FACILITATOR else "the secretary and facilitators"
+    raise PermissionDenied(
+        f"Only {plural} can {what}. Ask a facilitator{who} if it needs doing."
+    )
+
+
+def _has_required(model: type[Args]) -> bool:
+    return any(f.required for f in fields_of(model))

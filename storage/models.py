@@ -1,0 +1,170 @@
+"""ORM models: the tables, in SQLAlchemy 2 typed declarative style.
+
+Every moment is stored in UTC (`UTCDateTime`); display converts to the reader's zone.
+Constraint names follow one convention so that Alembic migrations are stable on SQLite
+and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from bot.domain.lab import Role
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as UTC; naive datetimes are refused, not guessed."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; attach a time zone")
+        value = value.astimezone(UTC)
+        # SQLite has no time zone type; store naive UTC and re-attach UTC when reading.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _enum(enum_cls: Any) -> Enum:
+    # Stored as plain strings (no PostgreSQL ENUM type), so adding a value needs no migration
+    # of a type, and SQLite and PostgreSQL hold the same thing.
+    return Enum(
+        enum_cls, native_enum=False, length=16, validate_strings=True,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, time: Time()}
+
+
+# --- labs, people and membership ------------------------------------------------------------
+
+
+class Person(Base):
+    """Someone, across platforms and labs; their time zone follows them everywhere."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    # "user" when set with /lab tz (never overwritten by a platform), "platform" otherwise.
+    timezone_source: Mapped[str | None] = mapped_column(String(16))
+    timezone_checked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    identities: Mapped[list[Identity]] = relationship(back_populates="person", lazy="raise")
+
+
+class Identity(Base):
+    """One platform account of a person."""
+
+    __tablename__ = "identities"
+    __table_args__ = (UniqueConstraint("platform", "workspace", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    workspace: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(200))
+
+    person: Mapped[Person] = relationship(back_populates="identities", lazy="raise")
+
+
+class Lab(Base):
+    __tablename__ = "labs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    timezone: Mapped[str] = mapped_column(String(64))
+    window_start: Mapped[time]
+    window_end: Mapped[time]
+    days: Mapped[str] = mapped_column(String(32))
+    member_limit: Mapped[int] = mapped_column(Integer)
+    commitment: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+
+
+class LabChannel(Base):
+    """A channel on one platform bound to a lab; a lab may span several."""
+
+    __tablename__ = "lab_channels"
+    __table_args__ = (UniqueConstraint("platform", "workspace", "channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    workspace: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(64))
+    bound_at: Mapped[datetime]
+
+
+class Membership(Base):
+    """A person's place in a lab. It counts only once the commitment is accepted."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("lab_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    active: Mapped[bool]
+    accepted_at: Mapped[datetime]
+    left_at: Mapped[datetime | None]
+
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+class AuditEntry(Base):
+    """Append-only: who did what, when. Repositories offer no update and no delete."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_lab_at", "lab_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[int | None] = mapped_column(ForeignKey("labs.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]]
+    at: Mapped[datetime]

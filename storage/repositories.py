@@ -1,0 +1,153 @@
+"""Repositories: the queries each feature needs, named in the domain's words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.lab import Role
+from storage.models import AuditEntry, Identity, Lab, LabChannel, Membership, Person
+
+
+class LabRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, lab_id: int) -> Lab | None:
+        return await self.session.get(Lab, lab_id)
+
+    async def by_channel(self, platform: str, workspace: str, channel: str) -> Lab | None:
+        stmt = (
+            select(Lab)
+            .join(LabChannel)
+            .where(
+                LabChannel.platform == platform,
+                LabChannel.workspace == workspace,
+                LabChannel.channel == channel,
+            )
+        )
+        return (await self.session.scalars(stmt)).one_or_none()
+
+    async def by_name(self, name: str) -> Sequence[Lab]:
+        stmt = select(Lab).where(func.lower(Lab.name) == name.strip().lower()).order_by(Lab.id)
+        return (await self.session.scalars(stmt)).all()
+
+    async def add(self, lab: Lab) -> Lab:
+        self.session.add(lab)
+        await self.session.flush()
+        return lab
+
+    async def bind(
+        self, lab_id: int, platform: str, workspace: str, channel: str, at: datetime
+    ) -> LabChannel:
+        bound = LabChannel(lab_id=lab_id, platform=platform, workspace=workspace,
+                           channel=channel, bound_at=at)
+        self.session.add(bound)
+        await self.session.flush()
+        return bound
+
+    async def channels(self, lab_id: int) -> Sequence[LabChannel]:
+        stmt = select(LabChannel).where(LabChannel.lab_id == lab_id).order_by(LabChannel.id)
+        return (await self.session.scalars(stmt)).all()
+
+    async def all(self) -> Sequence[Lab]:
+        return (await self.session.scalars(select(Lab).order_by(Lab.id))).all()
+
+
+class PersonRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, person_id: int) -> Person | None:
+        return await self.session.get(Person, person_id)
+
+    async def by_identity(self, platform: str, workspace: str, user_id: str) -> Person | None:
+        stmt = (
+            select(Person)
+            .join(Identity)
+            .where(
+                Identity.platform == platform,
+                Identity.workspace == workspace,
+                Identity.user_id == user_id,
+            )
+        )
+        return (await self.session.scalars(stmt)).one_or_none()
+
+    async def identity(self, platform: str, workspace: str, user_id: str) -> Identity | None:
+        stmt = select(Identity).where(
+            Identity.platform == platform,
+            Identity.workspace == workspace,
+            Identity.user_id == user_id,
+        )
+        return (await self.session.scalars(stmt)).one_or_none()
+
+    async def identities(self, person_ids: Sequence[int]) -> Sequence[Identity]:
+        if not person_ids:
+            return []
+        stmt = select(Identity).where(Identity.person_id.in_(person_ids)).order_by(Identity.id)
+        return (await self.session.scalars(stmt)).all()
+
+    async def add(self, person: Person, identity: Identity) -> Person:
+        identity.person = person
+        self.session.add_all([person, identity])
+        await self.session.flush()
+        return person
+
+
+class MembershipRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, lab_id: int, person_id: int) -> Membership | None:
+        stmt = select(Membership).where(
+            Membership.lab_id == lab_id, Membership.person_id == person_id
+        )
+        return (await self.session.scalars(stmt)).one_or_none()
+
+    async def active(self, lab_id: int) -> Sequence[Membership]:
+        """Active members, facilitators first, then by when they joined."""
+        stmt = (
+            select(Membership)
+            .where(Membership.lab_id == lab_id, Membership.active.is_(True))
+            .order_by(Membership.accepted_at, Membership.id)
+        )
+        rows = (await self.session.scalars(stmt)).unique().all()
+        order = {Role.FACILITATOR: 0, Role.SECRETARY: 1, Role.MEMBER: 2}
+        return sorted(rows, key=lambda m: order[m.role])
+
+    async def labs_of(self, person_id: int) -> Sequence[Membership]:
+        stmt = select(Membership).where(
+            Membership.person_id == person_id, Membership.active.is_(True)
+        )
+        return (await self.session.scalars(stmt)).unique().all()
+
+    async def add(self, membership: Membership) -> Membership:
+        self.session.add(membership)
+        await self.session.flush()
+        return membership
+
+
+class AuditRepository:
+    """Append-only by design: there is `record` and there are reads, nothing else."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def record(
+        self, *, lab_id: int | None, actor_id: int | None, action: str, at: datetime,
+        **detail: Any,
+    ) -> None:
+        self.session.add(
+            AuditEntry(lab_id=lab_id, actor_id=actor_id, action=action, detail=detail, at=at)
+        )
+        await self.session.flush()
+
+    async def for_lab(self, lab_id: int, *, action: str | None = None) -> Sequence[AuditEntry]:
+        stmt = select(AuditEntry).where(AuditEntry.lab_id == lab_id)
+        if action is not None:
+            stmt = stmt.where(AuditEntry.action == action)
+        return (await self.session.scalars(stmt.order_by(AuditEntry.id))).all()

@@ -1,0 +1,104 @@
+"""The one grammar every adapter shares: positional, keyword and rest arguments."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import pytest
+from pydantic import Field
+
+from bot.arguments import Args, Kw, Pos, Rest, build, parse_text, tokenize, usage
+from bot.errors import BadArguments
+
+
+class PollNew(Args):
+    title: Annotated[str, Pos("title")]
+    dates: Annotated[str | None, Pos("start..end")] = None
+    days: Annotated[str | None, Kw("mon-fri", words=1)] = None
+    window: Annotated[str | None, Kw("HH:MM-HH:MM", words=1)] = None
+    closes: Annotated[str | None, Kw("YYYY-MM-DD HH:MM")] = None
+    options: Annotated[list[str] | None, Kw("option")] = None
+
+
+class Action(Args):
+    member: Annotated[str, Pos("member")]
+    due: Annotated[str | None, Kw("date", words=1)] = None
+    text: Annotated[str, Rest("text")]
+
+
+class Rank(Args):
+    vote: int
+    choices: Annotated[list[str], Pos("option"), Field(min_length=1)]
+
+
+class RoleArgs(Args):
+    member: Annotated[str, Pos("member", greedy=True)]
+    role: Literal["facilitator", "secretary", "member"]
+
+
+def test_keywords_run_to_the_next_keyword() -> None:
+    text = '"Meeting 1" 2027-01-11..2027-01-22 days mon-fri window 09:00-18:00 ' \
+           'closes 2027-01-08 17:00'
+    assert parse_text(PollNew, text) == {
+        "title": "Meeting 1", "dates": "2027-01-11..2027-01-22", "days": "mon-fri",
+        "window": "09:00-18:00", "closes": "2027-01-08 17:00",
+    }
+
+
+def test_a_list_keyword_collects_quoted_words() -> None:
+    got = parse_text(PollNew, 'Q options "Case studies" "Research" days mon')
+    assert got["options"] == ["Case studies", "Research"]
+    assert got["days"] == "mon"
+
+
+def test_a_quoted_word_is_never_a_keyword() -> None:
+    assert parse_text(PollNew, '"days"')["title"] == "days"
+
+
+def test_rest_keeps_the_text_verbatim() -> None:
+    got = parse_text(Action, 'Amara due 2027-01-20 send "the" draft, it\'s due')
+    assert got == {"member": "Amara", "due": "2027-01-20",
+                   "text": 'send "the" draft, it\'s due'}
+
+
+def test_a_list_positional_takes_the_remaining_words() -> None:
+    assert parse_text(Rank, "2 4 1 5") == {"vote": "2", "choices": ["4", "1", "5"]}
+    assert build(Rank, parse_text(Rank, "2 4 1"), "u").choices == ["4", "1"]  # type: ignore[attr-defined]
+
+
+def test_a_greedy_positional_leaves_a_word_for_each_later_field() -> None:
+    assert parse_text(RoleArgs, "Priya Raman secretary") == {
+        "member": "Priya Raman", "role": "secretary",
+    }
+
+
+def test_curly_quotes_group_words_like_straight_ones() -> None:
+    assert [t.value for t in tokenize("“Meeting 1” now")] == ["Meeting 1", "now"]
+
+
+def test_an_unexpected_word_is_reported() -> None:
+    with pytest.raises(BadArguments, match="did not expect `extra`"):
+        parse_text(PollNew, '"Meeting 1" 2027-01-11..2027-01-22 extra')
+
+
+def test_a_keyword_without_a_value_says_so() -> None:
+    with pytest.raises(BadArguments, match="`window` needs a value"):
+        parse_text(PollNew, "T window")
+
+
+def test_validation_errors_end_with_the_usage_line() -> None:
+    with pytest.raises(BadArguments) as err:
+        build(RoleArgs, {"member": "Priya", "role": "boss"}, usage("role", RoleArgs))
+    assert "facilitator" in err.value.message
+    assert err.value.message.endswith("Usage: `/lab role <member> <facilitator|secretary|member>`")
+
+
+def test_missing_arguments_are_named() -> None:
+    with pytest.raises(BadArguments, match=r"Missing <text>"):
+        build(Action, {"member": "Amara"}, usage("action", Action))
+
+
+def test_usage_lines_are_built_from_the_model() -> None:
+    assert usage("action", Action) == "/lab action <member> [due <date>] <text>"
+    assert usage("rank", Rank) == "/lab rank <vote> <option>..."
+    assert usage("poll new", PollNew).startswith("/lab poll new <title> [<start..end>] [days")
