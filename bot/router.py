@@ -31,11 +31,13 @@ from bot.errors import (
     new_reference,
     something_went_wrong,
 )
+from bot.events import Event, Happening, publish
 from bot.identity import channel_place, ensure_person
 from bot.messages import (
     NOTHING,
     Action,
     Actor,
+    Block,
     Card,
     Command,
     File,
@@ -110,6 +112,10 @@ class Call(Generic[A]):
         await require_role(self, needs, what="do that")
         return self.the_member
 
+    async def emit(self, event: Event) -> None:
+        """Publish a domain event to its subscribers, in this unit of work."""
+        await publish(self.ctx, self.uow, self.now, event)
+
     async def audit(self, action: str, **detail: Any) -> None:
         await self.uow.audit.record(
             lab_id=self.lab.id if self.lab else None, actor_id=self.person.id, action=action,
@@ -160,6 +166,12 @@ class ActionSpec:
 
 
 ReactionHandler = Handler
+E = TypeVar("E", bound=Event)
+Subscriber = Callable[[Any, Happening], Awaitable[None]]
+# Autocomplete: (call, what was typed so far) -> up to 25 (label, value) pairs.
+Completer = Callable[[Call[Any], str], Awaitable[list[tuple[str, str]]]]
+# A section of someone's home card ("my polls to answer", "my action items", ...).
+HomeSection = Callable[[Call[Any]], Awaitable[list[Block]]]
 
 
 class Router:
@@ -167,6 +179,9 @@ class Router:
         self.commands: dict[str, CommandSpec] = {}
         self.actions: dict[str, ActionSpec] = {}
         self.reactions: dict[str, ReactionHandler] = {}
+        self.subscribers: dict[type[Event], list[Subscriber]] = {}
+        self.completers: dict[str, Completer] = {}
+        self.home_sections: list[tuple[int, HomeSection]] = []
 
     # --- registration ------------------------------------------------------------------
 
@@ -211,14 +226,56 @@ class Router:
 
         return register
 
+    def on(self, event_type: type[E]) -> Callable[
+        [Callable[[E, Happening], Awaitable[None]]], Callable[[E, Happening], Awaitable[None]]
+    ]:
+        """Subscribe to a domain event; subscribers run inside the publisher's transaction."""
+
+        def register(
+            fn: Callable[[E, Happening], Awaitable[None]],
+        ) -> Callable[[E, Happening], Awaitable[None]]:
+            self.subscribers.setdefault(event_type, []).append(fn)
+            return fn
+
+        return register
+
+    def completer(self, kind: str) -> Callable[[Completer], Completer]:
+        """Offer autocomplete for arguments marked `Complete(kind)`."""
+
+        def register(fn: Completer) -> Completer:
+            if kind in self.completers:
+                raise ValueError(f"completer {kind!r} registered twice")
+            self.completers[kind] = fn
+            return fn
+
+        return register
+
+    def home_section(self, order: int) -> Callable[[HomeSection], HomeSection]:
+        """Contribute blocks to a person's home card (Slack's App Home, `/lab home`)."""
+
+        def register(fn: HomeSection) -> HomeSection:
+            self.home_sections.append((order, fn))
+            self.home_sections.sort(key=lambda pair: pair[0])
+            return fn
+
+        return register
+
     def include(self, other: Router) -> None:
         clash = (set(self.commands) & set(other.commands)) | (
             set(self.actions) & set(other.actions)) | (set(self.reactions) & set(other.reactions))
         if clash:
             raise ValueError(f"registered twice: {sorted(clash)}")
+        clash = set(self.completers) & set(other.completers)
+        if clash:
+            raise ValueError(f"completers registered twice: {sorted(clash)}")
         self.commands.update(other.commands)
         self.actions.update(other.actions)
         self.reactions.update(other.reactions)
+        self.completers.update(other.completers)
+        for event_type, subs in other.subscribers.items():
+            self.subscribers.setdefault(event_type, []).extend(subs)
+        self.home_sections = sorted(self.home_sections + other.home_sections,
+                                    key=lambda pair: pair[0])
 
     # --- lookup --------------------------------------------------------------------------
 
@@ -273,6 +330,26 @@ class Router:
             log.exception("unhandled error ref=%s event=%s", ref, type(event).__name__)
             return Reply.say(something_went_wrong(ref))
         return NOTHING
+
+    async def complete(
+        self, ctx: Context, actor: Actor, place: Place, kind: str, typed: str
+    ) -> list[tuple[str, str]]:
+        """Autocomplete choices for an argument of `kind`; never raises (an empty list)."""
+        completer = self.completers.get(kind)
+        if completer is None:
+            return []
+
+        async def run(call: Call[Any]) -> Reply:
+            found.extend((await completer(call, typed))[:25])
+            return NOTHING
+
+        found: list[tuple[str, str]] = []
+        try:
+            await self._run(ctx, actor, place, "anyone", f"complete:{kind}", run, NoArgs())
+        except Exception:
+            log.exception("completer %s failed", kind)
+            return []
+        return found
 
     async def _command(self, ctx: Context, cmd: Command) -> Reply:
         if cmd.name is not None:

@@ -101,3 +101,25 @@ def format_local(moment: datetime, zone: str, *, date: bool = True, name: bool =
     text = f"{local:%a %d %b %Y}, {local:%H:%M}" if date else f"{local:%H:%M}"
     text += f" {zone_abbreviation(moment, zone)}"
     return f"{text} ({zone})" if name else text
+
+
+def complete_zones(typed: str, limit: int = 25) -> list[str]:
+    """Zones for an autocomplete box: those starting with what was typed first, then any
+    whose city contains it ("paulo" finds America/Sao_Paulo)."""
+    text = typed.strip().casefold().replace(" ", "_")
+    zones = _zones()
+    if not text:
+        return list(COMMON_ZONES[:limit])
+    starts = [z for z in zones if z.casefold().startswith(text)]
+    inside = [z for z in zones if text in z.casefold() and z not in starts]
+    return (starts + inside)[:limit]
+
+
+# Offered first where nothing has been typed yet: one zone for each part of the world.
+COMMON_ZONES = (
+    "Europe/London", "Europe/Paris", "Europe/Berlin", "Africa/Lagos", "Africa/Nairobi",
+    "Africa/Johannesburg", "America/Sao_Paulo", "America/Mexico_City", "America/New_York",
+    "America/Toronto", "America/Chicago", "America/Los_Angeles", "Asia/Kolkata",
+    "Asia/Manila", "Asia/Jakarta", "Asia/Tokyo", "Asia/Dubai", "Australia/Sydney",
+    "Pacific/Auckland", "UTC",
+)

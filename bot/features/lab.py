@@ -12,7 +12,7 @@ from bot import action_ids
 from bot.arguments import Args, Complete, Kw, Pos, Rest
 from bot.domain.lab import Role, leave_refusal, limit_refusal, role_change_refusal
 from bot.domain.when import format_window, parse_days, parse_window
-from bot.domain.zones import format_local, require_zone, zone_abbreviation
+from bot.domain.zones import complete_zones, format_local, require_zone, zone_abbreviation
 from bot.errors import Conflict, PermissionDenied, UserError
 from bot.features.common import find_member, paginate
 from bot.messages import Block, Button, Buttons, Card, Context, Fields, Header, Reply, Text
@@ -363,3 +363,21 @@ async def settings(call: Call[SettingsArgs]) -> Reply:
                 "Change with e.g. `/lab settings window 10:00-17:00 limit 8`."),
     ), fallback=f"Settings of {lab.name}")
     return Reply(card=card)
+
+
+# --- autocomplete ------------------------------------------------------------------------------
+
+
+@router.completer("zone")
+async def complete_zone(call: Call[Any], typed: str) -> list[tuple[str, str]]:
+    return [(z, z) for z in complete_zones(typed)]
+
+
+@router.completer("member")
+async def complete_member(call: Call[Any], typed: str) -> list[tuple[str, str]]:
+    if call.lab is None:
+        return []
+    text = typed.strip().casefold()
+    names = [m.person.display_name for m in await call.uow.members.active(call.lab.id)]
+    return [(n, n) for n in names
+            if not text or any(w.startswith(text) for w in n.casefold().split())][:25]

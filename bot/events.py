@@ -1,0 +1,116 @@
+"""Domain events: what features tell each other, inside the same unit of work.
+
+A feature that closes a poll does not know that minutes record it as a decision or that
+reminders cancel their nudges; it publishes `PollClosed` and whoever subscribed
+(`@router.on(PollClosed)`) acts in the same transaction. Subscribers that start timers do
+so with `uow.after_commit`, so nothing runs ahead of the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.context import Context
+    from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    lab_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PollOpened(Event):
+    poll_id: int
+    closes_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PollClosed(Event):
+    poll_id: int
+    title: str
+    outcome: str  # one line, e.g. "Best slot: Tue 12 Jan 14:00 UTC (6 yes, 1 if need be)"
+
+
+@dataclass(frozen=True, slots=True)
+class PollDeleted(Event):
+    poll_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class VoteOpened(Event):
+    vote_id: int
+    closes_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class VoteClosed(Event):
+    vote_id: int
+    question: str
+    outcome: str  # one line, e.g. "Research won (IRV, 3 rounds, 6 ballots)"
+
+
+@dataclass(frozen=True, slots=True)
+class VoteDeleted(Event):
+    vote_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingScheduled(Event):
+    meeting_id: int
+    starts_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingMoved(Event):
+    meeting_id: int
+    starts_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingCancelled(Event):
+    meeting_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItemCreated(Event):
+    item_id: int
+    owner_id: int  # a person id
+    due: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItemUpdated(Event):
+    item_id: int
+    owner_id: int
+    due: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItemClosed(Event):
+    """Done, or dropped from the minutes: either way nobody needs reminding."""
+
+    item_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class MemberLeft(Event):
+    person_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Happening:
+    """What a subscriber gets besides the event: the context, the open unit of work, now."""
+
+    ctx: Context
+    uow: UnitOfWork
+    now: datetime
+
+
+async def publish(ctx: Context, uow: UnitOfWork, now: datetime, event: Event) -> None:
+    """Run every subscriber of `event`'s type, in registration order, in this transaction."""
+    for subscriber in ctx.router.subscribers.get(type(event), ()):
+        await subscriber(event, Happening(ctx, uow, now))
