@@ -80,13 +80,17 @@ class ActionItemCreated(Event):
     item_id: int
     owner_id: int  # a person id
     due: date | None
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
 class ActionItemUpdated(Event):
+    """The owner, due date or text changed."""
+
     item_id: int
     owner_id: int
     due: date | None
+    text: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -253,16 +253,21 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class Select:
-    """A single-choice menu, one control row of its own."""
+    """A menu, one control row of its own; `max_values` > 1 makes it a multi-select.
+
+    A choice arrives as an Action whose `values` are the chosen options' values.
+    """
 
     action_id: str
     placeholder: str
     options: tuple[Option, ...]
     initial: str | None = None
+    max_values: int = 1
 
     def __post_init__(self) -> None:
         n = len(self.options)
         _check(0 < n <= Limits.SELECT_OPTIONS, f"{n} options in a select (at most 25)")
+        _check(1 <= self.max_values <= n, "max_values must be between 1 and the options")
         _check(0 < len(self.action_id) <= Limits.ID, f"action id too long: {self.action_id}")
         _check(len(self.placeholder) <= Limits.PLACEHOLDER, "placeholder too long")
         values = [o.value for o in self.options]

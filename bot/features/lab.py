@@ -306,6 +306,37 @@ async def tz(call: Call[TzArgs]) -> Reply:
     )
 
 
+def tz_picker(prompt: str) -> Card:
+    """A private card that asks for a zone: common zones in a menu, `/lab tz` for the rest.
+
+    Discord never tells a bot someone's zone, so its adapter shows this the first time a
+    member needs one; any adapter may.
+    """
+    from bot.domain.zones import COMMON_ZONES
+    from bot.messages import Option, Select
+
+    return Card((
+        Text(prompt),
+        Select(action_ids.encode("lab.tz"), "Your time zone",
+               tuple(Option(z.replace("_", " "), z) for z in COMMON_ZONES)),
+        Context("Not listed? Type `/lab tz <zone>`, e.g. `/lab tz America/Bogota`."),
+    ), fallback="Which time zone are you in?")
+
+
+@router.action("lab.tz")
+async def tz_picked(call: Call[Any]) -> Reply:
+    if not call.values:
+        raise UserError("Choose a zone from the menu, or type `/lab tz <zone>`.")
+    zone = require_zone(call.values[0])
+    before = call.person.timezone
+    call.person.timezone, call.person.timezone_source = zone, "user"
+    call.person.timezone_checked_at = call.now
+    await call.audit("person.timezone", before=before, after=zone)
+    return Reply(card=Card((Text(
+        f"Your time zone is now {zone}. It is {format_local(call.now, zone, name=False)} "
+        "there now; every time I show you will be in this zone."),)), replace=True)
+
+
 # --- lab settings ------------------------------------------------------------------------------
 
 

@@ -310,3 +310,17 @@ async def test_nothing_changes_when_a_handler_fails_halfway(lab: Console, app: A
         lab_row = (await uow.labs.all())[0]
         assert lab_row.member_limit == 6
         assert await uow.session.scalar(select(func.count(Membership.id))) == count
+
+
+async def test_the_zone_picker_sets_a_zone(lab: Console, app: App) -> None:
+    from bot.features.lab import tz_picker
+    from bot.messages import Recipient
+
+    await lab.adapter.messenger.notify(
+        Recipient("console", "local", "amara-okafor"), tz_picker("Which zone are you in?")
+    )
+    out = await lab.press("Amara Okafor", "Your time zone", "Asia/Manila")
+    assert "Your time zone is now Asia/Manila" in out
+    async with app.ctx.uow() as uow:
+        person = await uow.people.by_identity("console", "local", "amara-okafor")
+        assert person is not None and person.timezone == "Asia/Manila"
