@@ -10,7 +10,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.lab import Role
-from storage.models import AuditEntry, Identity, Lab, LabChannel, Membership, Person
+from storage.models import (
+    AuditEntry,
+    ChannelLink,
+    Identity,
+    Lab,
+    LabChannel,
+    Membership,
+    Person,
+)
 
 
 class LabRepository:
@@ -57,6 +65,15 @@ class LabRepository:
     async def all(self) -> Sequence[Lab]:
         return (await self.session.scalars(select(Lab).order_by(Lab.id))).all()
 
+    async def add_link(self, link: ChannelLink) -> ChannelLink:
+        self.session.add(link)
+        await self.session.flush()
+        return link
+
+    async def link_by_code(self, code: str) -> ChannelLink | None:
+        stmt = select(ChannelLink).where(ChannelLink.code == code.strip().upper())
+        return (await self.session.scalars(stmt)).one_or_none()
+
 
 class PersonRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -90,6 +107,12 @@ class PersonRepository:
             return []
         stmt = select(Identity).where(Identity.person_id.in_(person_ids)).order_by(Identity.id)
         return (await self.session.scalars(stmt)).all()
+
+    async def names(self, person_ids: Sequence[int]) -> dict[int, str]:
+        if not person_ids:
+            return {}
+        stmt = select(Person.id, Person.display_name).where(Person.id.in_(set(person_ids)))
+        return {pid: name for pid, name in (await self.session.execute(stmt)).all()}
 
     async def add(self, person: Person, identity: Identity) -> Person:
         identity.person = person
@@ -151,3 +174,14 @@ class AuditRepository:
         if action is not None:
             stmt = stmt.where(AuditEntry.action == action)
         return (await self.session.scalars(stmt.order_by(AuditEntry.id))).all()
+
+    async def page(
+        self, lab_id: int, *, offset: int, limit: int
+    ) -> tuple[Sequence[AuditEntry], int]:
+        """Newest first, `limit` entries from `offset`, and how many there are in all."""
+        total = await self.session.scalar(
+            select(func.count(AuditEntry.id)).where(AuditEntry.lab_id == lab_id)
+        )
+        stmt = (select(AuditEntry).where(AuditEntry.lab_id == lab_id)
+                .order_by(AuditEntry.id.desc()).offset(offset).limit(limit))
+        return (await self.session.scalars(stmt)).all(), int(total or 0)

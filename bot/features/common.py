@@ -83,10 +83,15 @@ def paginate(
         blocks.append(Text(text))
     if pages > 1:
         blocks.append(Context(f"Page {page} of {pages} · {len(lines)} {noun}"))
-        buttons = []
-        if page > 1:
-            buttons.append(Button("◀ Previous", action_ids.encode(route, ref, page - 1)))
-        if page < pages:
-            buttons.append(Button("Next ▶", action_ids.encode(route, ref, page + 1)))
-        blocks.append(Buttons(tuple(buttons)))
+        blocks.append(page_buttons(route, ref, page, pages))
     return blocks
+
+
+def page_buttons(route: str, ref: str | int, page: int, pages: int) -> Buttons:
+    """Previous/Next buttons whose ids carry the page they lead to (pages > 1)."""
+    buttons = []
+    if page > 1:
+        buttons.append(Button("◀ Previous", action_ids.encode(route, ref, page - 1)))
+    if page < pages:
+        buttons.append(Button("Next ▶", action_ids.encode(route, ref, page + 1)))
+    return Buttons(tuple(buttons))

@@ -4,6 +4,8 @@ roles, time zones and the lab's settings."""
 from __future__ import annotations
 
 import hashlib
+import secrets
+from datetime import timedelta
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
@@ -13,11 +15,11 @@ from bot.arguments import Args, Complete, Kw, Pos, Rest
 from bot.domain.lab import Role, leave_refusal, limit_refusal, role_change_refusal
 from bot.domain.when import format_window, parse_days, parse_window
 from bot.domain.zones import complete_zones, format_local, require_zone, zone_abbreviation
-from bot.errors import Conflict, PermissionDenied, UserError
-from bot.features.common import find_member, paginate
+from bot.errors import Conflict, NotFound, PermissionDenied, UserError
+from bot.features.common import find_member, page_buttons, paginate
 from bot.messages import Block, Button, Buttons, Card, Context, Fields, Header, Reply, Text
-from bot.router import Call, Router
-from storage.models import Lab, Membership
+from bot.router import Call, Router, require_role
+from storage.models import ChannelLink, Lab, Membership
 
 router = Router()
 
@@ -394,6 +396,136 @@ async def settings(call: Call[SettingsArgs]) -> Reply:
                 "Change with e.g. `/lab settings window 10:00-17:00 limit 8`."),
     ), fallback=f"Settings of {lab.name}")
     return Reply(card=card)
+
+
+# --- more channels for one lab -------------------------------------------------------------
+
+LINK_LIFETIME = timedelta(minutes=30)
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L to misread
+
+
+class LinkArgs(Args):
+    code: Annotated[str | None, Pos("code"), Field(max_length=16)] = None
+
+
+@router.command(
+    "link", args=LinkArgs, access="anyone", topic="lab",
+    summary="Bind another channel, on Slack, Discord or here, to this lab: `/lab link` in "
+            "the lab's channel, then `/lab link <code>` in the other.",
+    examples=("/lab link", "/lab link K7Q2XM"),
+)
+async def link(call: Call[LinkArgs]) -> Reply:
+    if call.args.code is None:
+        return await _issue_link(call)
+    return await _use_link(call, call.args.code)
+
+
+async def _issue_link(call: Call[LinkArgs]) -> Reply:
+    lab = call.the_lab
+    await require_role(call, Role.FACILITATOR, what="bind channels to the lab")
+    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+    await call.uow.labs.add_link(ChannelLink(
+        code=code, lab_id=lab.id, person_id=call.person.id, created_at=call.now,
+        expires_at=call.now + LINK_LIFETIME,
+    ))
+    await call.audit("lab.link.issued")  # the code itself stays out of the log
+    return Reply.say(
+        f"In the other channel (on Slack, Discord or the console), type `/lab link {code}` "
+        f"within 30 minutes. It binds that channel to {lab.name} and makes your account "
+        "there the same person as here. Keep the code to yourself."
+    )
+
+
+async def _use_link(call: Call[LinkArgs], code: str) -> Reply:
+    if call.place.direct:
+        raise UserError("Link a channel the members share, not a direct message.")
+    if call.lab is not None:
+        raise Conflict(f"This channel already belongs to {call.lab.name}.")
+    found = await call.uow.labs.link_by_code(code)
+    if found is None:
+        raise NotFound(
+            f"There is no link code `{code}`. Codes look like `K7Q2XM`: a facilitator gets "
+            "one by typing `/lab link` in the lab's channel."
+        )
+    if found.used_at is not None:
+        raise Conflict("That code has been used already. Ask a facilitator for a new one.")
+    if found.expires_at <= call.now:
+        raise Conflict("That code has expired (they last 30 minutes). Type `/lab link` in "
+                       "the lab's channel for a new one.")
+    lab = await call.uow.labs.get(found.lab_id)
+    if lab is None:
+        raise NotFound("The lab that code belongs to no longer exists.")
+    if call.person.id != found.person_id:
+        if await call.uow.members.labs_of(call.person.id):
+            raise Conflict(
+                "This account is already a member of a lab of its own, so I cannot make it "
+                "the same person as the one who made the code. Use the account that is not "
+                "in a lab yet, or ask the operator."
+            )
+        identity = await call.uow.people.identity(
+            call.actor.platform, call.actor.workspace, call.actor.user_id
+        )
+        issuer = await call.uow.people.get(found.person_id)
+        if identity is None or issuer is None:
+            raise NotFound("The person who made that code no longer exists.")
+        identity.person_id = issuer.id
+        call.person = issuer
+    await call.uow.labs.bind(lab.id, call.place.platform, call.place.workspace,
+                             call.place.channel, call.now)
+    found.used_at = call.now
+    call.lab = lab
+    call.member = await call.uow.members.get(lab.id, call.person.id)
+    await call.audit("lab.channel.linked", platform=call.place.platform,
+                     channel=call.place.channel)
+    text = (f"This {call.place.platform} channel is now part of *{lab.name}*: its members, "
+            "polls, votes and minutes are shared with the lab's other channels.")
+    return call.publish(Card((Text(text),), fallback=text))
+
+
+# --- audit log ------------------------------------------------------------------------------
+
+AUDIT_PER_PAGE = 15
+
+
+class AuditArgs(Args):
+    page: Annotated[int, Pos("page"), Field(ge=1, le=100000)] = 1
+
+
+async def _audit_card(call: Call[Any], page: int) -> Card:
+    lab = call.the_lab
+    entries, total = await call.uow.audit.page(
+        lab.id, offset=(page - 1) * AUDIT_PER_PAGE, limit=AUDIT_PER_PAGE
+    )
+    pages = max(1, -(-total // AUDIT_PER_PAGE))
+    names = await call.uow.people.names([e.actor_id for e in entries if e.actor_id])
+    lines = []
+    for entry in entries:
+        who = names.get(entry.actor_id or 0, "the bot")
+        when = format_local(entry.at, call.zone, name=False)
+        detail = ", ".join(f"{k}={v}" for k, v in sorted(entry.detail.items()))
+        lines.append(f"• {when} · {who} · `{entry.action}`" + (f" ({detail})" if detail else ""))
+    blocks: list[Block] = [Header(f"Audit log of {lab.name}")]
+    blocks += paginate(lines or ["Nothing recorded yet."], page=1, per_page=AUDIT_PER_PAGE,
+                       route="lab.audit", ref=lab.id)
+    blocks.append(Context(f"Newest first · page {min(page, pages)} of {pages} · {total} "
+                          f"entries · times in {call.zone}. Entries are never changed or "
+                          "deleted."))
+    if pages > 1:
+        blocks.append(page_buttons("lab.audit", lab.id, min(page, pages), pages))
+    return Card(tuple(blocks), fallback=f"Audit log of {lab.name}")
+
+
+@router.command("audit", args=AuditArgs, access="facilitator", topic="lab",
+                summary="The lab's audit log: who did what, when, newest first.")
+async def audit(call: Call[AuditArgs]) -> Reply:
+    return Reply(card=await _audit_card(call, call.args.page))
+
+
+@router.action("lab.audit")
+async def audit_page(call: Call[Any]) -> Reply:
+    assert call.action is not None
+    await call.enter(int(call.action.ref), Role.FACILITATOR)
+    return Reply(card=await _audit_card(call, int(call.action.arg or 1)), replace=True)
 
 
 # --- autocomplete ------------------------------------------------------------------------------

@@ -324,3 +324,70 @@ async def test_the_zone_picker_sets_a_zone(lab: Console, app: App) -> None:
     async with app.ctx.uow() as uow:
         person = await uow.people.by_identity("console", "local", "amara-okafor")
         assert person is not None and person.timezone == "Asia/Manila"
+
+
+# --- channels and the audit log ---------------------------------------------------------------
+
+async def test_a_lab_spans_a_second_channel_through_a_one_time_code(
+    lab: Console, app: App, clock: SettableClock
+) -> None:
+    out = await lab("Gemma Rhodes", "/lab link")
+    assert "only Gemma Rhodes sees this" in out
+    code = out.split("/lab link ")[1][:6]
+    lab.adapter.channel = "discord-mirror"
+    out = await lab("Gemma Rhodes", f"/lab link {code.lower()}")
+    assert "now part of *Action Lab 1*" in out
+    assert "#lab · actionlab" in out  # mirrored to the lab's first channel too
+    out = await lab("Amara Okafor", "/lab members")  # the same lab, seen from here
+    assert "Amara Okafor* — member" in out
+    out = await lab("Gemma Rhodes", f"/lab link {code}")
+    assert "already belongs to Action Lab 1" in out
+    lab.adapter.channel = "third"
+    out = await lab("Gemma Rhodes", f"/lab link {code}")
+    assert "has been used already" in out
+    lab.adapter.channel = "lab"
+    out = await lab("Gemma Rhodes", "/lab link")
+    code = out.split("/lab link ")[1][:6]
+    clock.advance(timedelta(minutes=31))
+    lab.adapter.channel = "third"
+    out = await lab("Gemma Rhodes", f"/lab link {code}")
+    assert "has expired" in out
+    out = await lab("Gemma Rhodes", "/lab link NOPE42")
+    assert "There is no link code `NOPE42`" in out
+    async with app.ctx.uow() as uow:
+        assert len(await uow.labs.channels(1)) == 2
+        log = await uow.audit.for_lab(1, action="lab.link.issued")
+        assert all(code not in str(entry.detail) for entry in log)
+
+
+async def test_a_second_account_becomes_the_same_person(lab: Console, app: App) -> None:
+    out = await lab("Gemma Rhodes", "/lab link")
+    code = out.split("/lab link ")[1][:6]
+    lab.adapter.channel = "elsewhere"
+    out = await lab("gemma.r (another account)", f"/lab link {code}")
+    assert "now part of *Action Lab 1*" in out
+    out = await lab("gemma.r (another account)", "/lab audit")
+    assert "Audit log of Action Lab 1" in out  # a facilitator here too
+
+
+async def test_only_facilitators_issue_link_codes(lab: Console) -> None:
+    out = await lab("Amara Okafor", "/lab link")
+    assert "Only facilitators can bind channels to the lab" in out
+
+
+async def test_the_audit_log_pages_newest_first_in_the_readers_zone(lab: Console) -> None:
+    await lab("Gemma Rhodes", "/lab role Priya secretary")
+    out = await lab("Gemma Rhodes", "/lab audit")
+    assert "Audit log of Action Lab 1" in out
+    first = out.index("member.role")
+    assert first < out.index("lab.setup")
+    assert "Mon 04 Jan 2027, 10:00 GMT · Gemma Rhodes · `member.role`" in out
+    assert "page 1 of 1" in out
+    for i in range(20):
+        await lab("Amara Okafor", f"/lab tz {'Asia/Manila' if i % 2 else 'Africa/Lagos'}")
+    out = await lab("Gemma Rhodes", "/lab audit")
+    assert "page 1 of 2 · 29 entries" in out
+    out = await lab.press("Gemma Rhodes", "Next")
+    assert "page 2 of 2" in out
+    out = await lab("Priya Raman", "/lab audit")
+    assert "Only facilitators can use `/lab audit`" in out
