@@ -7,7 +7,7 @@ and PostgreSQL alike.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
@@ -23,11 +23,13 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from bot.domain.lab import Role
+from bot.domain.minutes import ActionStatus, EntryKind, EntrySource, MinutesStatus, Presence
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -182,3 +184,115 @@ class ChannelLink(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+# --- minutes ---------------------------------------------------------------------------------
+
+
+class Minutes(Base):
+    """The minutes of one meeting; at most one set is open in a lab at a time."""
+
+    __tablename__ = "minutes"
+    __table_args__ = (
+        # The database, not only the code, holds the rule of one open set per lab, so two
+        # secretaries starting at once on two instances cannot both succeed.
+        Index("uq_minutes_open_lab", "lab_id", unique=True,
+              sqlite_where=sql("status = 'open'"), postgresql_where=sql("status = 'open'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"), index=True)
+    # The meeting these minutes record, once meetings exist; no foreign key yet, because the
+    # meetings table arrives with another feature. NULL: an ad-hoc meeting with a title.
+    meeting_id: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[MinutesStatus] = mapped_column(_enum(MinutesStatus))
+    started_at: Mapped[datetime]
+    started_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    ended_at: Mapped[datetime | None]
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # The next entry's short number, taken with an atomic UPDATE ... RETURNING.
+    next_number: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class MinuteEntry(Base):
+    """A note, decision or action in the minutes. Dropped entries stay, marked; edits keep
+    the earlier wording in `history`."""
+
+    __tablename__ = "minute_entries"
+    __table_args__ = (
+        UniqueConstraint("minutes_id", "number"),
+        UniqueConstraint("minutes_id", "source_ref"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(
+        ForeignKey("minutes.id", ondelete="CASCADE"), index=True
+    )
+    # NULL while an action waits for its author to confirm a due date in the past.
+    number: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[EntryKind] = mapped_column(_enum(EntryKind))
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[EntrySource] = mapped_column(_enum(EntrySource))
+    # What the entry came from, so the same message or poll is not recorded twice:
+    # "slack:T1:C1:1712.5", "poll:7", "vote:3".
+    source_ref: Mapped[str | None] = mapped_column(String(200))
+    link: Mapped[str | None] = mapped_column(String(500))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    author_name: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    edited_at: Mapped[datetime | None]
+    history: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    dropped_at: Mapped[datetime | None]
+    dropped_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+
+
+class Attendance(Base):
+    """Who was at a meeting, or sent apologies."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("minutes_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(
+        ForeignKey("minutes.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    status: Mapped[Presence] = mapped_column(_enum(Presence))
+    recorded_at: Mapped[datetime]
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+class ActionItem(Base):
+    """An action from the minutes: who owns it, by when, and whether it is done. Its words
+    are its entry's."""
+
+    __tablename__ = "action_items"
+    __table_args__ = (Index("ix_action_items_lab_status", "lab_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"))
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("minute_entries.id", ondelete="CASCADE"), unique=True
+    )
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                          index=True)
+    due: Mapped[date | None]
+    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus))
+    created_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+
+    entry: Mapped[MinuteEntry] = relationship(lazy="joined")
+    owner: Mapped[Person] = relationship(lazy="joined")

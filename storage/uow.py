@@ -10,9 +10,11 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories import (
+    ActionItemRepository,
     AuditRepository,
     LabRepository,
     MembershipRepository,
+    MinutesRepository,
     PersonRepository,
 )
 
@@ -41,6 +43,8 @@ class UnitOfWork:
         self.people = PersonRepository(self.session)
         self.members = MembershipRepository(self.session)
         self.audit = AuditRepository(self.session)
+        self.minutes = MinutesRepository(self.session)
+        self.action_items = ActionItemRepository(self.session)
         return self
 
     async def __aexit__(

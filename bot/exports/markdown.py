@@ -1,0 +1,68 @@
+"""Minutes as Markdown: headings, lists and a table of action items (GitHub-flavoured)."""
+
+from __future__ import annotations
+
+from bot.domain.minutes import DocEntry, MinutesDocument
+from bot.exports.text import (
+    RTL_RUN,
+    dropped_sentence,
+    due_text,
+    entry_byline,
+    generated_line,
+    meta_rows,
+    status_text,
+)
+
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolate(text: str) -> str:
+    """Wrap right-to-left runs in first-strong isolates, so a name like محمد الأمين keeps its
+    order next to Latin text and punctuation wherever the Markdown is shown."""
+    return RTL_RUN.sub(lambda m: f"{FSI}{m.group(0)}{PDI}", text)
+
+
+def _cell(text: str) -> str:
+    return isolate(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+
+def _entry(entry: DocEntry, zone: str) -> list[str]:
+    lines = entry.text.split("\n")
+    out = [f"- **{entry.number}.** {isolate(lines[0])}"]
+    out += [f"  {isolate(line)}" if line else "" for line in lines[1:]]
+    byline = isolate(entry_byline(entry, zone))
+    if entry.link:
+        byline += f" · [message]({entry.link})"
+    out.append(f"  _{byline}_")
+    return out
+
+
+def render(doc: MinutesDocument) -> bytes:
+    notice = f"> **{isolate(doc.confidentiality)}**"
+    out = [notice, "", f"# {isolate(doc.heading)}", ""]
+    out += [f"- **{label}:** {isolate(value)}" for label, value in meta_rows(doc)]
+    out += ["", "## Attendance", ""]
+    present = ", ".join(isolate(n) for n in doc.present) or "nobody recorded"
+    away = ", ".join(isolate(n) for n in doc.apologies) or "none"
+    out += [f"- **Present ({len(doc.present)}):** {present}",
+            f"- **Apologies ({len(doc.apologies)}):** {away}", ""]
+    for title, entries in (("Notes", doc.notes), ("Decisions", doc.decisions)):
+        out += [f"## {title}", ""]
+        if not entries:
+            out += [f"_No {title.lower()}._", ""]
+        for entry in entries:
+            out += [*_entry(entry, doc.zone), ""]
+    out += ["## Action items", ""]
+    if doc.actions:
+        out += ["| # | Action | Owner | Due | Status |", "|---:|---|---|---|---|"]
+        for a in doc.actions:
+            out.append(f"| {a.number} | {_cell(a.text)} | {_cell(a.owner)} | {due_text(a)} | "
+                       f"{status_text(a, doc.zone)} |")
+        out.append("")
+    else:
+        out += ["_No action items._", ""]
+    dropped = dropped_sentence(doc)
+    if dropped:
+        out += [f"_{dropped}_", ""]
+    out += ["---", "", notice, "", f"_{generated_line(doc)}_", ""]
+    return "\n".join(out).encode("utf-8")

@@ -1,0 +1,166 @@
+"""Minutes as PDF with fpdf2: DejaVu Sans (shipped inside matplotlib, so no system package
+and no download) covers Latin with every Vietnamese mark and Arabic; HarfBuzz (uharfbuzz)
+shapes the Arabic letters and the Unicode bidi algorithm orders them right to left. The
+confidentiality notice heads every page."""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import lru_cache
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from bot.domain.minutes import DocEntry, MinutesDocument
+from bot.exports.text import (
+    direction,
+    dropped_sentence,
+    due_text,
+    entry_byline,
+    generated_line,
+    meta_rows,
+    status_text,
+)
+
+FONT = "DejaVu"
+# A table row taller than a page cannot be drawn; longer action texts are cut in the table
+# and printed in full under it, so nothing is lost.
+TABLE_CELL = 600
+RED = (155, 28, 28)
+GREY = (85, 85, 85)
+
+
+@lru_cache(maxsize=1)
+def font_dir() -> Path:
+    """matplotlib's own DejaVu fonts, found without importing matplotlib."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("matplotlib is not installed; it ships the PDF font")
+    path = Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
+    if not (path / "DejaVuSans.ttf").exists():
+        raise RuntimeError(f"DejaVuSans.ttf is missing from {path}")
+    return path
+
+
+class _MinutesPDF(FPDF):
+    def __init__(self, doc: MinutesDocument) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self.doc = doc
+        fonts = font_dir()
+        self.add_font(FONT, "", str(fonts / "DejaVuSans.ttf"))
+        self.add_font(FONT, "B", str(fonts / "DejaVuSans-Bold.ttf"))
+        self.add_font(FONT, "I", str(fonts / "DejaVuSans-Oblique.ttf"))
+        self.set_text_shaping(use_shaping_engine=True)
+        self.set_margins(18, 26, 18)
+        self.set_auto_page_break(auto=True, margin=20)
+        self.alias_nb_pages()
+        self.set_title(doc.heading)
+        self.set_subject(f"Minutes of {doc.lab}")
+        self.set_author(doc.secretary or doc.lab)
+        self.set_creator("actionlab")
+        self.set_keywords("confidential minutes")
+        self.set_creation_date(doc.generated_at)
+
+    def header(self) -> None:
+        self.set_y(8)
+        self.set_font(FONT, "B", 8)
+        self.set_text_color(*RED)
+        self.set_draw_color(*RED)
+        self.multi_cell(0, 4, self.doc.confidentiality, border=1, align="C", padding=1.2,
+                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_text_color(0)
+        self.set_y(max(self.get_y() + 4, 26))
+
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.set_font(FONT, "", 8)
+        self.set_text_color(*GREY)
+        self.cell(0, 5, f"{self.doc.heading} · page {self.page_no()} of {{nb}}", align="C")
+        self.set_text_color(0)
+
+    # --- blocks ---------------------------------------------------------------------------
+
+    def para(self, text: str, *, size: float = 10, style: str = "", h: float = 5.2,
+             color: tuple[int, int, int] | None = None, ltr: bool = False) -> None:
+        """A paragraph whose direction is its first strong character's, unless `ltr`: an
+        English line that merely starts with a right-to-left name stays left to right."""
+        self.set_font(FONT, style, size)
+        if color:
+            self.set_text_color(*color)
+        rtl = not ltr and direction(text) == "rtl"
+        self.set_text_shaping(use_shaping_engine=True, direction="ltr" if ltr else None)
+        self.multi_cell(0, h, text, align="R" if rtl else "L", new_x=XPos.LMARGIN,
+                        new_y=YPos.NEXT)
+        self.set_text_shaping(use_shaping_engine=True)
+        self.set_text_color(0)
+
+    def heading2(self, text: str) -> None:
+        self.ln(3)
+        if self.will_page_break(20):
+            self.add_page()
+        self.set_font(FONT, "B", 13)
+        self.cell(0, 8, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        y = self.get_y()
+        self.set_draw_color(180)
+        self.line(self.l_margin, y, self.w - self.r_margin, y)
+        self.ln(2)
+
+    def entries(self, title: str, entries: tuple[DocEntry, ...]) -> None:
+        self.heading2(title)
+        if not entries:
+            self.para(f"No {title.lower()}.", style="I", color=GREY)
+        for e in entries:
+            self.para(f"{e.number}. {e.text}")
+            byline = entry_byline(e, self.doc.zone)
+            if e.link:
+                byline += f" · {e.link}"
+            self.para(byline, size=8, h=4.4, color=GREY, ltr=True)
+            self.ln(1.5)
+
+
+def render(doc: MinutesDocument) -> bytes:
+    pdf = _MinutesPDF(doc)
+    pdf.add_page()
+    pdf.para(doc.heading, size=17, style="B", h=9)
+    pdf.ln(1)
+    for label, value in meta_rows(doc):
+        pdf.para(f"{label}: {value}", size=10, ltr=True)
+    pdf.heading2("Attendance")
+    present = ", ".join(doc.present) or "nobody recorded"
+    pdf.para(f"Present ({len(doc.present)}): {present}", ltr=True)
+    pdf.para(f"Apologies ({len(doc.apologies)}): {', '.join(doc.apologies) or 'none'}",
+             ltr=True)
+    pdf.entries("Notes", doc.notes)
+    pdf.entries("Decisions", doc.decisions)
+    pdf.heading2("Action items")
+    if not doc.actions:
+        pdf.para("No action items.", style="I", color=GREY)
+    else:
+        pdf.set_font(FONT, "", 9)
+        with pdf.table(col_widths=(8, 78, 40, 22, 26), text_align="LEFT",
+                       line_height=5, padding=1.2, first_row_as_headings=True) as table:
+            head = table.row()
+            for label in ("#", "Action", "Owner", "Due", "Status"):
+                head.cell(label)
+            for a in doc.actions:
+                row = table.row()
+                row.cell(str(a.number), align="R")
+                text = a.text if len(a.text) <= TABLE_CELL else \
+                    a.text[:TABLE_CELL].rstrip() + "… (in full below)"
+                row.cell(text, align="R" if direction(a.text) == "rtl" else "L")
+                row.cell(a.owner, align="R" if direction(a.owner) == "rtl" else "L")
+                row.cell(due_text(a))
+                row.cell(status_text(a, doc.zone))
+        for a in doc.actions:
+            if len(a.text) > TABLE_CELL:
+                pdf.ln(2)
+                pdf.para(f"Action {a.number} in full:", style="B")
+                pdf.para(a.text)
+    dropped = dropped_sentence(doc)
+    if dropped:
+        pdf.ln(2)
+        pdf.para(dropped, style="I", color=GREY)
+    pdf.ln(4)
+    pdf.para(generated_line(doc), size=8, color=GREY)
+    return bytes(pdf.output())

@@ -1,0 +1,101 @@
+"""What every renderer shares: right-to-left detection, labels and the lines of an entry."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+
+from bot.domain.minutes import DocAction, DocEntry, EntrySource, MinutesDocument
+from bot.domain.zones import local_time, zone_abbreviation
+
+# Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic, Arabic extended and the
+# presentation forms: the scripts written right to left.
+_RTL_CHARS = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
+RTL_RUN = re.compile(f"[{_RTL_CHARS}]+(?:[\\s\u200c\u200d]+[{_RTL_CHARS}]+)*")
+
+SOURCE_LABEL = {
+    EntrySource.TYPED: "",
+    EntrySource.REACTION: "from the conversation",
+    EntrySource.POLL: "from a closed poll",
+    EntrySource.VOTE: "from a closed vote",
+}
+
+
+def direction(text: str) -> str:
+    """"rtl" when the first strong character is right-to-left (Unicode bidi rule P2)."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
+def has_rtl(text: str) -> bool:
+    return RTL_RUN.search(text) is not None
+
+
+def split_runs(text: str) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, is_rtl) runs, so a right-to-left run can be marked as such."""
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in RTL_RUN.finditer(text):
+        if m.start() > pos:
+            out.append((text[pos:m.start()], False))
+        out.append((m.group(0), True))
+        pos = m.end()
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
+
+
+def clock(moment: datetime, zone: str) -> str:
+    """"10:05 GMT": an entry's time of day in the lab's zone."""
+    return f"{local_time(moment, zone):%H:%M} {zone_abbreviation(moment, zone)}"
+
+
+def entry_byline(entry: DocEntry, zone: str) -> str:
+    """"Zoë Núñez · 10:05 GMT · from the conversation · edited"."""
+    parts = [entry.author or "", clock(entry.at, zone), SOURCE_LABEL[entry.source],
+             "edited" if entry.edited else ""]
+    return " · ".join(p for p in parts if p)
+
+
+def due_text(action: DocAction) -> str:
+    return action.due.isoformat() if action.due else "—"
+
+
+def status_text(action: DocAction, zone: str) -> str:
+    if action.done_at is not None and action.status.value == "done":
+        return f"done {local_time(action.done_at, zone):%Y-%m-%d}"
+    return action.status.value
+
+
+def dropped_sentence(doc: MinutesDocument) -> str | None:
+    if not doc.dropped:
+        return None
+    numbers = [str(n) for n in doc.dropped]
+    listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+    noun = "Entry" if len(numbers) == 1 else "Entries"
+    verb = "was" if len(numbers) == 1 else "were"
+    return (f"{noun} {listed} {verb} dropped by the secretary; the audit log keeps what "
+            f"{'it' if len(numbers) == 1 else 'they'} said.")
+
+
+def generated_line(doc: MinutesDocument) -> str:
+    return f"Generated {doc.generated_at:%Y-%m-%d %H:%M} UTC by actionlab."
+
+
+def meta_rows(doc: MinutesDocument) -> list[tuple[str, str]]:
+    """The facts under the title, as (label, value) pairs, in the order every format shows."""
+    rows = [("Lab", doc.lab), ("Meeting", doc.title)]
+    if doc.meeting_id is not None:
+        rows.append(("Meeting number", f"#{doc.meeting_id}"))
+    rows += [("Date and time (UTC)", doc.when_utc),
+             (f"Date and time ({doc.zone})", doc.when_local)]
+    if doc.secretary:
+        rows.append(("Minutes taken by", doc.secretary))
+    rows.append(("Status", "open (still being taken)" if doc.ended_at is None else "final"))
+    return rows
