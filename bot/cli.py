@@ -1,4 +1,4 @@
-"""The `actionlab` command: run, demo, migrate."""
+"""The `actionlab` command: run, demo, migrate, minutes export."""
 
 from __future__ import annotations
 
@@ -42,6 +42,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = sub.add_parser("migrate", help="bring the database schema up to date")
     migrate.add_argument("--revision", default="head")
+
+    minutes = sub.add_parser("minutes", help="the minutes of a lab's meetings")
+    minutes_sub = minutes.add_subparsers(dest="minutes_command", required=True, metavar="WHAT")
+    export = minutes_sub.add_parser("export", help="write one set of minutes to a file")
+    export.add_argument("--lab", required=True, help="the lab's name or number")
+    export.add_argument("--meeting", metavar="MEETING",
+                        help="a meeting number (#1) or a title; default: the latest minutes")
+    export.add_argument("--format", required=True, dest="fmt",
+                        choices=("md", "html", "pdf", "docx", "json"))
+    export.add_argument("--out", required=True, metavar="PATH",
+                        help="the file to write, or a folder to write it into")
     return parser
 
 
@@ -110,6 +121,11 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_migrate(settings, args.revision))
         if args.command == "demo":
             return asyncio.run(_demo(settings, args))
+        if args.command == "minutes":
+            from bot.features.minutes import run_export_command
+
+            return run_export_command(settings, lab=args.lab, meeting=args.meeting,
+                                      fmt=args.fmt, out=args.out)
     except DatabaseUrlError as exc:
         print(f"actionlab: config error: {exc}", file=sys.stderr)
         return EXIT_CONFIG

@@ -271,7 +271,7 @@ class Attendance(Base):
         ForeignKey("people.id", ondelete="SET NULL")
     )
 
-    person: Mapped[Person] = relationship(lazy="joined")
+    person: Mapped[Person] = relationship(foreign_keys=[person_id], lazy="joined")
 
 
 class ActionItem(Base):
@@ -295,4 +295,4 @@ class ActionItem(Base):
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
     entry: Mapped[MinuteEntry] = relationship(lazy="joined")
-    owner: Mapped[Person] = relationship(lazy="joined")
+    owner: Mapped[Person] = relationship(foreign_keys=[owner_id], lazy="joined")

@@ -238,17 +238,17 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
            "september", "october", "november", "december")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _IN = re.compile(r"^(?:in\s+)?(\d{1,3})\s*(d|days?|w|weeks?)$")
-_DAY_MONTH = re.compile(r"^(\d{1,2})\s+([a-z]+)\.?(?:\s+(\d{4}))?$")
-_MONTH_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:,?\s+(\d{4}))?$")
+_DAY_MONTH = re.compile(r"^(\d{1,2})[\s\-]*([a-z]+)\.?(?:[\s\-]+(\d{4}))?$")
+_MONTH_DAY = re.compile(r"^([a-z]+)\.?[\s\-]*(\d{1,2})(?:,?[\s\-]+(\d{4}))?$")
 
-DUE_HELP = ("Give a due date as 2027-01-15, 15 Jan, fri, tomorrow or 3d (in three days), "
-            "in the lab's time zone.")
+DUE_HELP = ("Give a due date as 2027-01-15, 15-jan, fri, tomorrow or 3d (in three days); "
+            "it is a day in the lab's time zone.")
 
 
 def parse_due(text: str, today: date) -> date:
     """A due date as people type it, read against `today` (the lab's local date).
 
-    "2027-01-15", "15 Jan", "Jan 15", "15 January 2027", "today", "tomorrow", a weekday
+    "2027-01-15", "15 Jan", "15-jan", "Jan 15", "15 January 2027", "today", "tomorrow", a weekday
     ("fri", "friday": the next one, today included), "3d", "2w", "in 10 days". A day and
     month without a year mean the next such day. Raises ValueError saying what works.
     """
@@ -384,7 +384,8 @@ def choose_minutes(candidates: Sequence[tuple[int, str, int | None]], ref: str
     """The minutes `ref` names among (id, title, meeting id) pairs, newest last.
 
     A number names a meeting; text names a title (exactly, ignoring case, else the only
-    title that starts with it). None when nothing, or more than one thing, matches.
+    title that starts with it; the latest set when several share it). None when nothing,
+    or more than one title, matches.
     """
     number = meeting_number(ref)
     if number is not None:
@@ -395,7 +396,9 @@ def choose_minutes(candidates: Sequence[tuple[int, str, int | None]], ref: str
     if exact:
         return exact[-1][0]
     starts = [c for c in candidates if _fold(c[1]).startswith(wanted)]
-    return starts[0][0] if len(starts) == 1 else None
+    if wanted and len({_fold(c[1]) for c in starts}) == 1:
+        return starts[-1][0]
+    return None
 
 
 def slug(text: str) -> str:

@@ -67,7 +67,7 @@ class _MinutesPDF(FPDF):
         self.set_font(FONT, "B", 8)
         self.set_text_color(*RED)
         self.set_draw_color(*RED)
-        self.multi_cell(0, 4, self.doc.confidentiality, border=1, align="C", padding=1.2,
+        self.multi_cell(0, 4, self.doc.confidentiality, border=1, align="C", padding=1,
                         new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0)
         self.set_y(max(self.get_y() + 4, 26))
@@ -139,7 +139,7 @@ def render(doc: MinutesDocument) -> bytes:
     else:
         pdf.set_font(FONT, "", 9)
         with pdf.table(col_widths=(8, 78, 40, 22, 26), text_align="LEFT",
-                       line_height=5, padding=1.2, first_row_as_headings=True) as table:
+                       line_height=5, padding=1, first_row_as_headings=True) as table:
             head = table.row()
             for label in ("#", "Action", "Owner", "Due", "Status"):
                 head.cell(label)
