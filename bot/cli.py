@@ -63,6 +63,8 @@ def configure_logging(settings: Settings) -> None:
     )
     # Alembic narrates every step at INFO; an operator needs only its warnings.
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
+    # fontTools narrates every font subset it makes for a PDF export, glyph by glyph.
+    logging.getLogger("fontTools").setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 async def _run(settings: Settings, args: argparse.Namespace) -> int:

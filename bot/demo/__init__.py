@@ -57,9 +57,9 @@ Act = Callable[[Stage], Awaitable[None]]
 
 
 def acts() -> list[Act]:
-    from bot.demo import lab
+    from bot.demo import lab, minutes
 
-    return [lab.act]
+    return [lab.act, minutes.act]
 
 
 def _prepare(out_dir: Path, db_path: str | None) -> Path:

@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from bot.domain.minutes import DocEntry, MinutesDocument
 from bot.exports.text import (
-    RTL_RUN,
     dropped_sentence,
     due_text,
     entry_byline,
     generated_line,
+    isolate,
     meta_rows,
     status_text,
 )
-
-FSI, PDI = "\u2068", "\u2069"
-
-
-def isolate(text: str) -> str:
-    """Wrap right-to-left runs in first-strong isolates, so a name like محمد الأمين keeps its
-    order next to Latin text and punctuation wherever the Markdown is shown."""
-    return RTL_RUN.sub(lambda m: f"{FSI}{m.group(0)}{PDI}", text)
 
 
 def _cell(text: str) -> str:

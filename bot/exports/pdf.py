@@ -19,6 +19,7 @@ from bot.exports.text import (
     due_text,
     entry_byline,
     generated_line,
+    isolate,
     meta_rows,
     status_text,
 )
@@ -89,6 +90,8 @@ class _MinutesPDF(FPDF):
         if color:
             self.set_text_color(*color)
         rtl = not ltr and direction(text) == "rtl"
+        if ltr:
+            text = isolate(text)
         self.set_text_shaping(use_shaping_engine=True, direction="ltr" if ltr else None)
         self.multi_cell(0, h, text, align="R" if rtl else "L", new_x=XPos.LMARGIN,
                         new_y=YPos.NEXT)

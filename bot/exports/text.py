@@ -37,6 +37,16 @@ def has_rtl(text: str) -> bool:
     return RTL_RUN.search(text) is not None
 
 
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolate(text: str) -> str:
+    """Wrap right-to-left runs in first-strong isolates (FSI ... PDI), so a name such as
+    محمد الأمين keeps its order beside Latin text, and the digits after it ("· 10:00") are
+    not pulled into it."""
+    return RTL_RUN.sub(lambda m: f"{FSI}{m.group(0)}{PDI}", text)
+
+
 def split_runs(text: str) -> list[tuple[str, bool]]:
     """`text` cut into (piece, is_rtl) runs, so a right-to-left run can be marked as such."""
     out: list[tuple[str, bool]] = []

@@ -204,6 +204,10 @@ def _entry_line(e: MinuteEntry, owner: str | None = None, due: date | None = Non
     return f"{e.number}. _{kind}_{who}{when}: {shorten(e.text, CARD_ENTRY)}"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _names(names: Sequence[str], empty: str) -> str:
     return shorten(", ".join(names), Limits.FIELD_VALUE) if names else empty
 
@@ -276,8 +280,9 @@ async def summary_card(uow: UnitOfWork, minutes: Minutes, now: datetime) -> Card
     blocks.append(Text("*Action items*\n" + (
         _within(actions, 1400, "action items (in the export)") if actions else "None.")))
     blocks.append(Context(
-        f"{len(doc.notes)} notes, {len(doc.decisions)} decisions, {len(doc.actions)} action "
-        "items. The secretary or a facilitator can export the minutes with "
+        f"{_count(len(doc.notes), 'note')}, {_count(len(doc.decisions), 'decision')}, "
+        f"{_count(len(doc.actions), 'action item')}. The secretary or a facilitator can "
+        "export the minutes with "
         "`/lab minutes export md|html|pdf|docx|json`. Confidential: keep them in the lab."
     ))
     return Card(tuple(blocks), fallback=f"Summary of the minutes of {minutes.title}")
@@ -961,8 +966,9 @@ async def export_from_database(settings: Settings, *, lab: str, meeting: str | N
 
 
 def write_file(file: File, out: Path) -> Path:
-    """Write `file` to `out`, or into `out` under its own name when `out` is a folder."""
-    target = out / file.name if out.is_dir() else out
+    """Write `file` to `out`, or into `out` under its own name when `out` is a folder (one
+    that exists, or a path ending in a separator)."""
+    target = out / file.name if out.is_dir() or str(out).endswith(("/", "\\")) else out
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(file.data)
     return target

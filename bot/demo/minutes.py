@@ -1,0 +1,99 @@
+"""Demo act: the secretary takes the minutes of the kick-off call (attendance, notes, a
+decision, action items, a :memo: reaction, an edit and a drop), ends them, and exports them
+in every format into a folder the demo names."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from bot.demo.lab import FACILITATOR, MEMBERS, SECRETARY
+
+if TYPE_CHECKING:
+    from bot.demo import Stage
+
+TITLE = "Kick-off call"
+ZOE, KHAI, MOHAMED = "Zoë Núñez", "Nguyễn Thị Minh Khai", "محمد الأمين"
+FOLDER = "minutes"  # under the demo's --out folder
+
+
+async def act(stage: Stage) -> None:
+    from adapters.console.app import ConsoleAdapter
+    from bot.exports import FORMATS
+    from bot.features.minutes import export_file, find_minutes, write_file
+
+    console = stage.console
+    assert isinstance(console, ConsoleAdapter)
+    facilitator = FACILITATOR[0]
+    names = [name for name, _ in MEMBERS]
+    assert {ZOE, KHAI, MOHAMED} <= set(names)
+
+    stage.say(f"{SECRETARY}, the secretary, opens the minutes of the {TITLE.lower()}.")
+    await stage.type(SECRETARY, f'/lab minutes start "{TITLE}"')
+
+    stage.say("Members say they are here: the button on the minutes card, or /lab present. "
+              "Tom cannot come, so Amara records his apologies.")
+    for name in (ZOE, MOHAMED, KHAI):
+        await stage.press(name, "I'm here")
+    for name in (facilitator, SECRETARY, "Amara Okafor"):
+        await stage.type(name, "/lab present")
+    await stage.type("Amara Okafor", "/lab apologies Tom")
+
+    stage.say("Anyone can add a note or a decision; the secretary sees them land.")
+    await stage.type(ZOE, "/lab note The survey had 41 answers; most want procurement data "
+                          "published weekly.")
+    await stage.type(KHAI, "/lab note Ở Manila, dữ liệu mua sắm công được công bố hàng tháng.")
+    await stage.type(MOHAMED, "/lab note نحتاج إلى بيانات المشتريات المفتوحة")
+
+    stage.say("A good point made in the conversation goes into the minutes with a :memo: "
+              "reaction.")
+    await stage.type(MOHAMED, "The city portal already publishes contracts over $10,000.")
+    await stage.type(SECRETARY, f":react memo {console._next_message - 1}")
+
+    await stage.type(facilitator, "/lab decision We take forward research and case studies "
+                                  "first.")
+
+    stage.say("Action items: an owner and an optional due date (a day in the lab's zone). A "
+              "full name needs no quotes.")
+    await stage.type(SECRETARY, f"/lab action {KHAI} due fri Share the Manila procurement "
+                                "calendar")
+    await stage.type(SECRETARY, f'/lab action "{MOHAMED}" due 2w Draft the problem statement')
+    await stage.type(SECRETARY, f"/lab action {ZOE} Circulate the survey results")
+    await stage.type(SECRETARY, "/lab action Bob Book the room")
+    today = stage.clock.now().date()
+    await stage.type(SECRETARY, f"/lab action Amara due {today - timedelta(days=3)} Send the "
+                                "intro email")
+    await stage.press(SECRETARY, "Add with this date")
+
+    stage.say("The secretary tidies up: a note is reworded, an aside is dropped. Both stay in "
+              "the audit log.")
+    await stage.type(ZOE, "/lab note (aside) coffee machine is broken again")
+    await stage.type(SECRETARY, "/lab minutes edit 1 The survey had 41 answers; most want "
+                                "procurement data published every week.")
+    await stage.type(SECRETARY, "/lab minutes drop 10")
+
+    stage.say("Amara already sent the intro email: she marks her action item done.")
+    await stage.type("Amara Okafor", "/lab actions")
+    await stage.press("Amara Okafor", "Done 1")
+
+    await stage.advance(timedelta(minutes=55))
+    stage.say("The meeting ends: the secretary closes the minutes and a summary is posted.")
+    await stage.type(SECRETARY, "/lab minutes end")
+
+    stage.say("The secretary exports the minutes, privately, in every format.")
+    for fmt in FORMATS:
+        await stage.type(SECRETARY, f"/lab minutes export {fmt}")
+    stage.say("A member cannot export them: that is for the secretary and facilitators.")
+    await stage.type(ZOE, "/lab minutes export pdf")
+
+    folder = stage.out_dir / FOLDER
+    async with console.ctx.uow() as uow:
+        lab = (await uow.labs.all())[0]
+        minutes = await find_minutes(uow, lab, TITLE)
+        written = []
+        for fmt in FORMATS:
+            file, _ = await export_file(uow, minutes, fmt, stage.clock.now())
+            written.append(write_file(file, folder / file.name).name)
+    stage.say(f"The minutes in every format are in {folder}: {', '.join(written)}. "
+              f"(`actionlab minutes export --lab \"{lab.name}\" --meeting \"{TITLE}\" "
+              "--format pdf --out <path>` writes them from the command line.)")
