@@ -26,15 +26,22 @@ from bot.exports.text import (
     status_text,
 )
 
+LRM = "\u200e"
 RED = RGBColor(0x9B, 0x1C, 0x1C)
 GREY = RGBColor(0x55, 0x55, 0x55)
 
 
 def write(paragraph: Paragraph, text: str, *, bold: bool = False, italic: bool = False,
           size: float | None = None, color: RGBColor | None = None) -> None:
-    """Add `text` to `paragraph`, one run per direction, right-to-left runs marked."""
+    """Add `text` to `paragraph`, one run per direction, right-to-left runs marked.
+
+    A left-to-right run after a right-to-left one starts with a left-to-right mark, so the
+    digits of "محمد الأمين · 10:00" stay with the time and are not read into the name.
+    """
+    after_rtl = False
     for piece, rtl in split_runs(text):
-        run = paragraph.add_run(piece)
+        run = paragraph.add_run(LRM + piece if after_rtl and not rtl else piece)
+        after_rtl = rtl
         run.bold, run.italic = bold or None, italic or None
         if rtl:
             run.font.rtl = True

@@ -745,7 +745,7 @@ async def drop(call: Call[DropArgs]) -> Reply:
 
 class ExportArgs(Args):
     meeting: Annotated[str | None, Pos("meeting", greedy=True), Complete("minutes")] = None
-    fmt: Annotated[Format, Pos()]
+    format: Annotated[Format, Pos()]
 
     @model_validator(mode="before")
     @classmethod
@@ -754,15 +754,15 @@ class ExportArgs(Args):
         if not isinstance(data, dict):
             return data
         data = dict(data)
-        if isinstance(data.get("fmt"), str):
-            data["fmt"] = data["fmt"].strip().lower()
-        if "fmt" not in data and isinstance(data.get("meeting"), str):
+        if isinstance(data.get("format"), str):
+            data["format"] = data["format"].strip().lower()
+        if "format" not in data and isinstance(data.get("meeting"), str):
             words = data["meeting"].rsplit(maxsplit=1)
             last = words[-1].lower() if words else ""
             if last not in FORMATS:
                 raise ValueError(f"Say which format: {', '.join(FORMATS)} (you gave "
                                  f"`{data['meeting']}`), e.g. `/lab minutes export pdf`.")
-            data["fmt"] = last
+            data["format"] = last
             if len(words) > 1:
                 data["meeting"] = words[0]
             else:
@@ -788,11 +788,11 @@ async def export_file(uow: UnitOfWork, minutes: Minutes, fmt: Format, now: datet
 async def export(call: Call[ExportArgs]) -> Reply:
     lab = call.the_lab
     minutes = await find_minutes(call.uow, lab, call.args.meeting)
-    file, doc = await export_file(call.uow, minutes, call.args.fmt, call.now)
-    await call.audit("minutes.export", minutes=minutes.id, format=call.args.fmt)
+    file, doc = await export_file(call.uow, minutes, call.args.format, call.now)
+    await call.audit("minutes.export", minutes=minutes.id, format=call.args.format)
     state = " They are still open; export again after `/lab minutes end` for the final " \
         "version." if doc.ended_at is None else ""
-    return Reply(text=f"The minutes of {_label(minutes)} as {LABEL[call.args.fmt]}, for you "
+    return Reply(text=f"The minutes of {_label(minutes)} as {LABEL[call.args.format]}, for you "
                       f"only. They are confidential: keep them within {lab.name}.{state}",
                  files=(file,), private=True)
 

@@ -641,3 +641,37 @@ async def test_the_minutes_card_survives_a_stale_button(meeting: Console, clock:
     clock.advance(timedelta(minutes=5))
     out = await meeting("Amara Okafor", ":press I'm here")
     assert "The minutes of “Kick-off call” have ended" in out
+
+
+async def test_typed_options_as_discord_sends_them(meeting: Console, app: App) -> None:
+    """Discord sends typed options, not text; the same argument models read them."""
+    priya = meeting.adapter._actor("Priya Raman")
+    place = meeting.adapter.place
+    router, ctx = app.ctx.router, app.ctx
+    reply = await router.dispatch(ctx, Command(priya, place, name="action", options={
+        "member": "Zoë Núñez", "due": "fri", "text": "Share the survey"}))
+    assert reply.card is not None
+    assert "*Action 1* for *Zoë Núñez*, due Fri 08 Jan 2027" in reply.card.blocks[0].text  # type: ignore[union-attr]
+    reply = await router.dispatch(ctx, Command(priya, place, name="minutes export",
+                                               options={"format": "docx"}))
+    assert reply.files and reply.files[0].name.endswith(".docx") and reply.private
+    reply = await router.dispatch(ctx, Command(priya, place, name="minutes export", options={
+        "meeting": "Kick-off call", "format": "json"}))
+    assert reply.files and json.loads(reply.files[0].data)["action_items"][0]["owner"] == \
+        "Zoë Núñez"
+    reply = await router.dispatch(ctx, Command(priya, place, name="minutes export",
+                                               options={"meeting": "Nope", "format": "md"}))
+    assert reply.text and "Minutes exist for: “Kick-off call”" in reply.text
+
+
+async def test_help_explains_the_minutes(meeting: Console) -> None:
+    out = await meeting("Amara Okafor", "/lab help minutes")
+    for usage in ("/lab minutes start [<meeting>]", "/lab minutes end",
+                  "/lab minutes edit <n> <text>", "/lab minutes drop <n>",
+                  "/lab minutes export [<meeting>] <md|html|pdf|docx|json>",
+                  "/lab note <text>", "/lab decision <text>",
+                  "/lab action <member> [due <date>] <text>", "/lab present",
+                  "/lab apologies <member>", "/lab actions"):
+        assert usage in out, usage
+    out = await meeting("Amara Okafor", "/lab minutes")
+    assert "`/lab minutes` is not a command" in out and "/lab minutes start" in out
