@@ -79,6 +79,9 @@ CAPTURE_HINT = ("Add to them with `/lab note <text>`, `/lab decision <text>`, "
                 "`/lab action <member> [due <date>] <text>`, or react with :memo: to a message.")
 ACTIONS_PER_PAGE = 8
 LATEST_ON_CARD = 5
+# Wording in an audit entry is cut here so `/lab audit` can show it; the full wording stays
+# in the entry itself (its text, and its history of edits), which is never deleted.
+AUDIT_TEXT = 1000
 
 
 # --- meetings: the one hook the meetings feature fills in ------------------------------------
@@ -527,7 +530,7 @@ async def confirm(call: Call[Any]) -> Reply:
 async def cancel(call: Call[Any]) -> Reply:
     item, entry, minutes = await _pending(call)
     await call.audit("minutes.action_cancelled", minutes=minutes.id, item=item.id,
-                     text=entry.text)
+                     text=shorten(entry.text, AUDIT_TEXT))
     await call.uow.session.delete(item)
     await call.uow.minutes.remove_unnumbered(entry)
     return Reply(card=Card((Text("Cancelled: the action was not added."),)), replace=True)
@@ -712,8 +715,8 @@ async def edit(call: Call[EditArgs]) -> Reply:
     entry.history = [*entry.history, {"text": before, "at": call.now.isoformat(),
                                       "by": call.person.id}]
     entry.text, entry.edited_at = new, call.now
-    await call.audit("minutes.edit", minutes=minutes.id, number=entry.number, before=before,
-                     after=new)
+    await call.audit("minutes.edit", minutes=minutes.id, number=entry.number, entry=entry.id,
+                     before=shorten(before, AUDIT_TEXT), after=shorten(new, AUDIT_TEXT))
     item = await call.uow.action_items.for_entry(entry.id)
     if item is not None and item.status is ActionStatus.OPEN:
         await call.emit(ActionItemUpdated(lab_id=item.lab_id, item_id=item.id,
@@ -729,8 +732,8 @@ async def edit(call: Call[EditArgs]) -> Reply:
 async def drop(call: Call[DropArgs]) -> Reply:
     minutes, entry = await _entry(call, call.args.number)
     entry.dropped_at, entry.dropped_by_id = call.now, call.person.id
-    await call.audit("minutes.drop", minutes=minutes.id, number=entry.number,
-                     kind=entry.kind.value, text=entry.text)
+    await call.audit("minutes.drop", minutes=minutes.id, number=entry.number, entry=entry.id,
+                     kind=entry.kind.value, text=shorten(entry.text, AUDIT_TEXT))
     item = await call.uow.action_items.for_entry(entry.id)
     if item is not None and item.status is ActionStatus.OPEN:
         item.status = ActionStatus.DROPPED

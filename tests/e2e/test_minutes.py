@@ -675,3 +675,17 @@ async def test_help_explains_the_minutes(meeting: Console) -> None:
         assert usage in out, usage
     out = await meeting("Amara Okafor", "/lab minutes")
     assert "`/lab minutes` is not a command" in out and "/lab minutes start" in out
+
+
+async def test_long_edits_stay_readable_in_the_audit_log(meeting: Console, app: App) -> None:
+    long = "long words " * 500
+    await meeting("Zoë Núñez", f"/lab note {long}")
+    await meeting("Priya Raman", "/lab minutes edit 1 short")
+    await meeting("Priya Raman", f"/lab minutes edit 1 {long}")
+    await meeting("Priya Raman", "/lab minutes drop 1")
+    out = await meeting("Gemma Rhodes", "/lab audit")
+    assert "minutes.edit" in out and "minutes.drop" in out
+    assert "Something went wrong" not in out
+    stored = (await entries(app))[0]
+    assert [h["text"] for h in stored.history] == [long.strip(), "short"]  # whole, in order
+    assert stored.text == long.strip() and stored.dropped_at is not None
