@@ -6,6 +6,7 @@ confidentiality notice heads every page."""
 from __future__ import annotations
 
 import importlib.util
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +33,21 @@ RED = (155, 28, 28)
 GREY = (85, 85, 85)
 
 
+def needs_shaping(text: str) -> bool:
+    """Whether `text` needs HarfBuzz: right-to-left or complex scripts, or combining marks.
+
+    Latin (Vietnamese included, whose letters come precomposed), Greek, Cyrillic and common
+    punctuation draw correctly glyph by glyph, and shaping them costs most of a PDF's
+    rendering time; Arabic cannot be drawn without it.
+    """
+    for ch in text:
+        o = ord(ch)
+        simple = o < 0x0590 or 0x1E00 <= o <= 0x1EFF or 0x2000 <= o <= 0x2BFF
+        if not simple or unicodedata.combining(ch):
+            return True
+    return False
+
+
 @lru_cache(maxsize=1)
 def font_dir() -> Path:
     """matplotlib's own DejaVu fonts, found without importing matplotlib."""
@@ -52,7 +68,6 @@ class _MinutesPDF(FPDF):
         self.add_font(FONT, "", str(fonts / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(fonts / "DejaVuSans-Bold.ttf"))
         self.add_font(FONT, "I", str(fonts / "DejaVuSans-Oblique.ttf"))
-        self.set_text_shaping(use_shaping_engine=True)
         self.set_margins(18, 26, 18)
         self.set_auto_page_break(auto=True, margin=20)
         self.alias_nb_pages()
@@ -63,22 +78,37 @@ class _MinutesPDF(FPDF):
         self.set_keywords("confidential minutes")
         self.set_creation_date(doc.generated_at)
 
+    def shape(self, text: str, *, ltr: bool = False) -> None:
+        """Shape what follows when `text` needs it; `ltr` fixes the paragraph's direction."""
+        if needs_shaping(text):
+            self.set_text_shaping(use_shaping_engine=True, direction="ltr" if ltr else None)
+        else:
+            self.set_text_shaping(use_shaping_engine=False)
+
     def header(self) -> None:
+        # A page break can fall inside a paragraph: leave its shaping as it was.
+        saved = self.text_shaping
         self.set_y(8)
         self.set_font(FONT, "B", 8)
         self.set_text_color(*RED)
         self.set_draw_color(*RED)
+        self.shape(self.doc.confidentiality)
         self.multi_cell(0, 4, self.doc.confidentiality, border=1, align="C", padding=1,
                         new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0)
         self.set_y(max(self.get_y() + 4, 26))
+        self.text_shaping = saved
 
     def footer(self) -> None:
+        saved = self.text_shaping
         self.set_y(-14)
         self.set_font(FONT, "", 8)
         self.set_text_color(*GREY)
-        self.cell(0, 5, f"{self.doc.heading} · page {self.page_no()} of {{nb}}", align="C")
+        text = f"{isolate(self.doc.heading)} · page {self.page_no()} of {{nb}}"
+        self.shape(text, ltr=True)
+        self.cell(0, 5, text, align="C")
         self.set_text_color(0)
+        self.text_shaping = saved
 
     # --- blocks ---------------------------------------------------------------------------
 
@@ -92,10 +122,9 @@ class _MinutesPDF(FPDF):
         rtl = not ltr and direction(text) == "rtl"
         if ltr:
             text = isolate(text)
-        self.set_text_shaping(use_shaping_engine=True, direction="ltr" if ltr else None)
+        self.shape(text, ltr=ltr)
         self.multi_cell(0, h, text, align="R" if rtl else "L", new_x=XPos.LMARGIN,
                         new_y=YPos.NEXT)
-        self.set_text_shaping(use_shaping_engine=True)
         self.set_text_color(0)
 
     def heading2(self, text: str) -> None:
@@ -103,6 +132,7 @@ class _MinutesPDF(FPDF):
         if self.will_page_break(20):
             self.add_page()
         self.set_font(FONT, "B", 13)
+        self.shape(text)
         self.cell(0, 8, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         y = self.get_y()
         self.set_draw_color(180)
@@ -141,6 +171,8 @@ def render(doc: MinutesDocument) -> bytes:
         pdf.para("No action items.", style="I", color=GREY)
     else:
         pdf.set_font(FONT, "", 9)
+        # The table is drawn as a whole when the block ends, with one shaping setting.
+        pdf.shape(" ".join(f"{a.text} {a.owner}" for a in doc.actions))
         with pdf.table(col_widths=(8, 78, 40, 22, 26), text_align="LEFT",
                        line_height=5, padding=1, first_row_as_headings=True) as table:
             head = table.row()

@@ -49,7 +49,7 @@ from bot.events import (
     VoteClosed,
 )
 from bot.exports import FORMATS, LABEL, MIME, Format, filename, render
-from bot.features.common import find_member
+from bot.features.common import find_member, page_buttons
 from bot.messages import (
     Block,
     Button,
@@ -859,14 +859,7 @@ async def _actions_card(call: Call[Any], page: int) -> Card:
         blocks.append(Buttons(tuple(buttons[i:i + 5])))
     if pages > 1:
         blocks.append(Context(f"Page {page} of {pages} · {len(items)} open items"))
-        nav = []
-        if page > 1:
-            nav.append(Button("◀ Previous", action_ids.encode("minutes.actions", lab.id,
-                                                              page - 1)))
-        if page < pages:
-            nav.append(Button("Next ▶", action_ids.encode("minutes.actions", lab.id,
-                                                          page + 1)))
-        blocks.append(Buttons(tuple(nav)))
+        blocks.append(page_buttons("minutes.actions", lab.id, page, pages))
     blocks.append(Context("The owner, the secretary or a facilitator can mark an item done. "
                           f"Due dates are days in {lab.timezone}."))
     return Card(tuple(blocks), fallback=f"{len(items)} open action items")

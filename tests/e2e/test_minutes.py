@@ -689,3 +689,14 @@ async def test_long_edits_stay_readable_in_the_audit_log(meeting: Console, app: 
     stored = (await entries(app))[0]
     assert [h["text"] for h in stored.history] == [long.strip(), "short"]  # whole, in order
     assert stored.text == long.strip() and stored.dropped_at is not None
+
+
+async def test_minutes_titles_autocomplete(meeting: Console, app: App) -> None:
+    await meeting("Priya Raman", "/lab minutes end")
+    await meeting("Priya Raman", '/lab minutes start "Second call"')
+    router, ctx = app.ctx.router, app.ctx
+    actor, place = meeting.adapter._actor("Priya Raman"), meeting.adapter.place
+    assert await router.complete(ctx, actor, place, "minutes", "") == [
+        ("“Second call”", "Second call"), ("“Kick-off call”", "Kick-off call")]
+    assert await router.complete(ctx, actor, place, "minutes", "kick") == [
+        ("“Kick-off call”", "Kick-off call")]
