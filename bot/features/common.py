@@ -9,7 +9,7 @@ from typing import Any
 from bot import action_ids
 from bot.domain.lab import Role
 from bot.errors import NotFound, UserError
-from bot.messages import Block, Button, Buttons, Context, Text
+from bot.messages import Block, Button, Buttons, Context, Text, shorten
 from bot.router import Call
 from storage.models import Membership
 
@@ -64,6 +64,9 @@ def role_label(role: Role) -> str:
     return role.value
 
 
+PAGE_TEXT_BUDGET = 4500  # of a card's 6000 characters, leaving room for headers and notes
+
+
 def paginate(
     lines: Sequence[str], *, page: int, per_page: int, route: str, ref: str | int,
     noun: str = "items",
@@ -71,11 +74,14 @@ def paginate(
     """Blocks for one page of `lines`, with Previous/Next buttons that carry the page number."""
     pages = max(1, -(-len(lines) // per_page))
     page = min(max(page, 1), pages)
-    chunk = lines[(page - 1) * per_page: page * per_page]
+    page_lines = lines[(page - 1) * per_page: page * per_page]
+    # However long an entry someone typed, the page stays within a card's text budget.
+    limit = max(120, min(2900, PAGE_TEXT_BUDGET // max(1, len(page_lines))))
+    chunk = [shorten(line, limit) for line in page_lines]
     blocks: list[Block] = []
     text = ""
     for line in chunk:
-        if len(text) + len(line) + 1 > 2900:
+        if text and len(text) + len(line) + 1 > 2900:
             blocks.append(Text(text))
             text = ""
         text = f"{text}\n{line}" if text else line

@@ -15,7 +15,9 @@ from bot.domain.lab import Role
 from bot.messages import Reply
 from bot.router import Call
 from storage.models import AuditEntry, Membership
-from tests.conftest import Console
+from tests.conftest import T0, Console
+
+T_LONG = T0
 
 
 async def audit_count(app: App) -> int:
@@ -391,3 +393,12 @@ async def test_the_audit_log_pages_newest_first_in_the_readers_zone(lab: Console
     assert "page 2 of 2" in out
     out = await lab("Priya Raman", "/lab audit")
     assert "Only facilitators can use `/lab audit`" in out
+
+
+async def test_a_very_long_audit_entry_is_shortened_on_the_card(lab: Console, app: App) -> None:
+    async with app.ctx.uow() as uow:
+        await uow.audit.record(lab_id=1, actor_id=1, action="note.long", at=T_LONG,
+                               text="x" * 5000)
+        await uow.commit()
+    out = await lab("Gemma Rhodes", "/lab audit")
+    assert "note.long" in out and "…" in out and "Something went wrong" not in out
