@@ -296,3 +296,51 @@ class ActionItem(Base):
 
     entry: Mapped[MinuteEntry] = relationship(lazy="joined")
     owner: Mapped[Person] = relationship(foreign_keys=[owner_id], lazy="joined")
+# --- slack ---
+# Platform-neutral in shape (a platform column, the platform's own record as JSON), so that
+# storage/ stays free of platform libraries; adapters/slack/oauth.py maps them to slack_sdk.
+
+
+class Installation(Base):
+    """An app installed into a workspace by the OAuth flow: one row per install or per bot.
+
+    `kind` is "installation" (who installed, with any user token) or "bot" (the workspace's
+    bot token); the newest row of a kind wins. `data` is the platform's own record.
+    """
+
+    __tablename__ = "installations"
+    __table_args__ = (
+        Index("ix_installations_lookup", "platform", "kind", "enterprise_id", "team_id",
+              "installed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))
+    team_id: Mapped[str | None] = mapped_column(String(32))
+    user_id: Mapped[str | None] = mapped_column(String(32))
+    installed_at: Mapped[datetime]
+    data: Mapped[dict[str, Any]]
+
+
+class OAuthState(Base):
+    """A one-time `state` of an OAuth install in progress (any instance may see the callback)."""
+
+    __tablename__ = "oauth_states"
+
+    state: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime]
+
+
+class InboundDelivery(Base):
+    """A delivery already handled, by a key the adapter derives (an event id, a click).
+
+    Platforms retry and people double-click; claiming the key first means each is handled
+    once, across instances. Rows older than a day are pruned.
+    """
+
+    __tablename__ = "inbound_deliveries"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(index=True)

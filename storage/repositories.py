@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.lab import Role
@@ -17,11 +17,14 @@ from storage.models import (
     AuditEntry,
     ChannelLink,
     Identity,
+    InboundDelivery,
+    Installation,
     Lab,
     LabChannel,
     Membership,
     MinuteEntry,
     Minutes,
+    OAuthState,
     Person,
 )
 
@@ -198,6 +201,11 @@ class AuditRepository:
 
 class MinutesRepository:
     """Minutes, their numbered entries and attendance."""
+# --- slack ---
+
+
+class InstallationRepository:
+    """OAuth installations of a platform app, newest first; see storage.models.Installation."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -328,3 +336,93 @@ class ActionItemRepository:
 
 def _due_order(item: ActionItem) -> tuple[int, str, int]:
     return (item.due is None, item.due.isoformat() if item.due else "", item.id)
+    async def add(self, row: Installation) -> Installation:
+        self.session.add(row)
+        await self.session.flush()
+        return row
+
+    async def latest(
+        self, platform: str, kind: str, *, enterprise_id: str | None, team_id: str | None,
+        user_id: str | None = None,
+    ) -> Installation | None:
+        stmt = select(Installation).where(
+            Installation.platform == platform, Installation.kind == kind,
+            Installation.enterprise_id.is_(None) if enterprise_id is None
+            else Installation.enterprise_id == enterprise_id,
+            Installation.team_id.is_(None) if team_id is None
+            else Installation.team_id == team_id,
+        )
+        if user_id is not None:
+            stmt = stmt.where(Installation.user_id == user_id)
+        stmt = stmt.order_by(Installation.installed_at.desc(), Installation.id.desc()).limit(1)
+        return (await self.session.scalars(stmt)).first()
+
+    async def remove(
+        self, platform: str, kind: str, *, enterprise_id: str | None, team_id: str | None,
+        user_id: str | None = None,
+    ) -> int:
+        stmt = delete(Installation).where(
+            Installation.platform == platform, Installation.kind == kind,
+            Installation.enterprise_id.is_(None) if enterprise_id is None
+            else Installation.enterprise_id == enterprise_id,
+            Installation.team_id.is_(None) if team_id is None
+            else Installation.team_id == team_id,
+        )
+        if user_id is not None:
+            stmt = stmt.where(Installation.user_id == user_id)
+        result = await self.session.execute(stmt)
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+class OAuthStateRepository:
+    """One-time OAuth states: issued once, consumed once, useless after they expire."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def issue(self, state: str, expires_at: datetime) -> None:
+        self.session.add(OAuthState(state=state, expires_at=expires_at))
+        await self.session.flush()
+
+    async def consume(self, state: str, now: datetime) -> bool:
+        """True once for a state issued here and not yet expired; it is gone afterwards."""
+        row = await self.session.get(OAuthState, state)
+        if row is None:
+            return False
+        await self.session.delete(row)
+        await self.session.flush()
+        return row.expires_at > now
+
+
+class DeliveryRepository:
+    """Inbound deliveries already handled, so that retries and double clicks run once."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def claim(self, key: str, now: datetime, *, window: timedelta) -> bool:
+        """True if `key` was not handled within `window` before `now`; records it either way.
+
+        One atomic statement (insert, or refresh a stale row), so two instances that
+        receive the same delivery at once cannot both win.
+        """
+        if self.session.get_bind().dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            stmt: Any = pg_insert(InboundDelivery)
+        else:
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            stmt = sqlite_insert(InboundDelivery)
+        stmt = stmt.values(key=key, received_at=now).on_conflict_do_update(
+            index_elements=[InboundDelivery.key],
+            set_={"received_at": now},
+            where=InboundDelivery.received_at <= now - window,
+        ).returning(InboundDelivery.key)
+        return (await self.session.execute(stmt)).first() is not None
+
+    async def prune(self, before: datetime) -> int:
+        result = await self.session.execute(
+            delete(InboundDelivery).where(InboundDelivery.received_at < before)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -12,9 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.repositories import (
     ActionItemRepository,
     AuditRepository,
+    DeliveryRepository,
+    InstallationRepository,
     LabRepository,
     MembershipRepository,
     MinutesRepository,
+    OAuthStateRepository,
     PersonRepository,
 )
 
@@ -45,6 +48,9 @@ class UnitOfWork:
         self.audit = AuditRepository(self.session)
         self.minutes = MinutesRepository(self.session)
         self.action_items = ActionItemRepository(self.session)
+        self.installations = InstallationRepository(self.session)
+        self.oauth_states = OAuthStateRepository(self.session)
+        self.deliveries = DeliveryRepository(self.session)
         return self
 
     async def __aexit__(

@@ -1,0 +1,609 @@
+"""The Slack adapter: slack-bolt's AsyncApp served over HTTP (one Request URL,
+`/slack/events`, plus `GET /healthz`) or over Socket Mode.
+
+Every listener acknowledges at once and does its work after the ack (Bolt's lazy
+listeners), so Slack always has its answer within 3 seconds. The work is: look the person
+up (users.info, cached for a day), translate the payload, run it through the core's router,
+and deliver the Reply: `response_url` for commands and controls, modals through the payload's
+`trigger_id`, `views.publish` for the App Home, chat.postMessage / postEphemeral otherwise.
+Retried events and repeated clicks are claimed in the database first, so none runs twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import re
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import text as sql
+
+from adapters.slack import render, translate
+from adapters.slack.messenger import SlackError, SlackMessenger
+from adapters.slack.oauth import DatabaseInstallationStore, oauth_settings
+from adapters.slack.translate import Profile
+from bot.context import Context
+from bot.errors import new_reference
+from bot.messages import Card, Inbound, MessageRef, Place, Platform, Reply, Text
+from bot.ports import DeliveryError
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+PROFILE_LIFETIME = timedelta(days=1)  # users.info is asked again after a day
+DOUBLE_CLICK = timedelta(seconds=2)  # the same control pressed again this soon is one press
+RETRY_MEMORY = timedelta(days=1)  # Slack retries an event for at most an hour
+TOKEN_LIFETIME = 60.0  # seconds an OAuth workspace's bot token is kept in memory
+_TIMESTAMP = re.compile(r"\d{1,12}", re.ASCII)
+
+
+class SlackConfigError(ValueError):
+    """The settings do not allow Slack to start; the message says what to set."""
+
+
+# --- what a reply needs to know about where its event came from --------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an inbound event came from, as far as answering it is concerned."""
+
+    event: Inbound
+    response_url: str | None = None
+    trigger_id: str | None = None
+    from_home: bool = False
+
+    @property
+    def place(self) -> Place:
+        return self.event.place
+
+    @property
+    def user_id(self) -> str:
+        return self.event.actor.user_id
+
+    @property
+    def workspace(self) -> str:
+        return self.event.place.workspace
+
+
+def _friendly(error: DeliveryError, ref: str) -> str:
+    """What to tell the person when Slack refused to deliver their answer."""
+    match error.reason:
+        case "not_in_channel" | "channel_not_found":
+            return ("I can't post in this channel. Invite me with `/invite @actionlab` (or add "
+                    "the app in the channel's settings), then try again.")
+        case "is_archived":
+            return "This channel is archived, so I can't post here. Unarchive it or use another."
+        case "expired_trigger_id" | "exchanged_trigger_id":
+            return ("The form took too long to open. Run the command again and it will open "
+                    "straight away.")
+        case "ratelimited":
+            wait = int(error.retry_after or 30)
+            return f"Slack asked me to slow down. Try again in about {wait} seconds."
+        case "expired_url" | "used_url":
+            return "That message is too old to answer. Run the command again for a fresh one."
+        case _:
+            return (f"Slack would not take my answer ({error.reason}). Try again; if it keeps "
+                    f"happening, tell the operator (ref {ref}).")
+
+
+def _key(*parts: object) -> str:
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts[1:]).encode()).hexdigest()
+    return f"slack:{parts[0]}:{digest[:48]}"
+
+
+def delivery_keys(body: Mapping[str, Any]) -> list[tuple[str, timedelta]]:
+    """The claims that make a payload run once: an event id, a view, a click."""
+    kind = body.get("type")
+    if kind == "event_callback" and body.get("event_id"):
+        return [(_key("event", body["event_id"]), RETRY_MEMORY)]
+    if kind == "view_submission":
+        view = body.get("view") or {}
+        if view.get("id"):
+            return [(_key("view", view["id"], view.get("hash")), RETRY_MEMORY)]
+    if kind == "block_actions" and body.get("actions"):
+        act = body["actions"][0]
+        team, user = translate.team_of(body), (body.get("user") or {}).get("id")
+        box = body.get("container") or {}
+        where = box.get("message_ts") or box.get("view_id") or ""
+        values = act.get("selected_option") or act.get("selected_options") or act.get("value")
+        return [
+            # The very same delivery again (a retry) ...
+            (_key("click", team, user, act.get("action_ts"), act.get("action_id")),
+             RETRY_MEMORY),
+            # ... or the same control, with the same choice, pressed again at once.
+            (_key("press", team, user, where, act.get("action_id"), values), DOUBLE_CLICK),
+        ]
+    return []
+
+
+@dataclass
+class _CachedProfile:
+    profile: Profile
+    fetched: datetime
+
+
+@dataclass
+class _CachedClient:
+    client: AsyncWebClient
+    until: float
+
+
+@dataclass
+class Tasks:
+    """Work started after an ack: kept referenced, counted, and awaited on shutdown."""
+
+    pending: int = 0
+    running: set[asyncio.Task[Any]] = field(default_factory=set)
+    idle: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def expect(self) -> None:
+        self.pending += 1
+        self.idle.clear()
+
+    def done(self) -> None:
+        self.pending = max(0, self.pending - 1)
+        if self.pending == 0:
+            self.idle.set()
+
+
+class SlackAdapter:
+    """slack-bolt's AsyncApp wired to the core; `run()` serves HTTP or Socket Mode."""
+
+    platform: Platform = "slack"
+
+    def __init__(self, ctx: Context, *, processing_waits: tuple[float, ...] | None = None,
+                 max_wait: float = 30.0) -> None:
+        self.ctx = ctx
+        settings = ctx.settings
+        slack = settings.slack
+        self.base_url = slack.api_base_url
+        self.socket_mode = slack.socket_mode
+        self.host, self.port = slack.host, slack.port
+        secret = settings.slack_signing_secret.get_secret_value() \
+            if settings.slack_signing_secret else ""
+        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+        client_secret = settings.slack_client_secret.get_secret_value() \
+            if settings.slack_client_secret else None
+        self.oauth = bool(slack.client_id and client_secret)
+        if not self.socket_mode and not secret:
+            raise SlackConfigError(
+                "Slack over HTTP needs SLACK_SIGNING_SECRET (Basic Information > App "
+                "Credentials), or set SLACK_SOCKET_MODE=1 with SLACK_APP_TOKEN."
+            )
+        if self.oauth and self.socket_mode:
+            raise SlackConfigError(
+                "The multi-workspace install (SLACK_CLIENT_ID + SLACK_CLIENT_SECRET) needs "
+                "HTTP mode for its install pages: unset SLACK_SOCKET_MODE."
+            )
+        if not self.oauth and not token:
+            raise SlackConfigError(
+                "Slack needs SLACK_BOT_TOKEN (an xoxb- token), or SLACK_CLIENT_ID and "
+                "SLACK_CLIENT_SECRET to install into many workspaces."
+            )
+        self._token = token
+        self._verifier = SignatureVerifier(secret) if secret else None
+        self._session: aiohttp.ClientSession | None = None
+        # Bolt deep-copies each request (with its client) for lazy listeners, so its client
+        # keeps no session; ours, for the work after the ack, shares one connection pool.
+        bolt_client = AsyncWebClient(token=None if self.oauth else token, base_url=self.base_url)
+        self._client = AsyncWebClient(token=None if self.oauth else token, base_url=self.base_url)
+        self._clients: dict[str, _CachedClient] = {}
+        self._store: DatabaseInstallationStore | None = None
+        if self.oauth:
+            assert slack.client_id is not None and client_secret is not None
+            options = oauth_settings(ctx, slack.client_id, client_secret)
+            assert isinstance(options.installation_store, DatabaseInstallationStore)
+            self._store = options.installation_store
+            self.bolt = AsyncApp(signing_secret=secret, client=bolt_client,
+                                 oauth_settings=options, process_before_response=True,
+                                 logger=logging.getLogger("actionlab.slack.bolt"))
+            self.bolt.enable_token_revocation_listeners()
+        else:
+            self.bolt = AsyncApp(signing_secret=secret, client=bolt_client,
+                                 process_before_response=True,
+                                 logger=logging.getLogger("actionlab.slack.bolt"))
+        messenger_options: dict[str, Any] = {"max_wait": max_wait}
+        if processing_waits is not None:
+            messenger_options["processing_waits"] = processing_waits
+        self.messenger = SlackMessenger(self._client_for, **messenger_options)
+        ctx.messengers.register(self.messenger)
+        self._profiles: dict[tuple[str, str], _CachedProfile] = {}
+        self._tasks = Tasks()
+        self._tasks.idle.set()
+        self._pruned_at: datetime | None = None
+        self._runner: web.AppRunner | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self._register()
+
+    # --- wiring --------------------------------------------------------------------------
+
+    def _register(self) -> None:
+        bolt = self.bolt
+        everything = re.compile(".*")
+        bolt.command("/lab")(ack=self._ack, lazy=[self._on_command])
+        bolt.action(everything)(ack=self._ack, lazy=[self._on_action])
+        bolt.view(everything)(ack=self._ack, lazy=[self._on_submission])
+        bolt.event("reaction_added")(ack=self._ack, lazy=[self._on_reaction])
+        bolt.event("app_home_opened")(ack=self._ack, lazy=[self._on_home])
+
+    async def _ack(self, ack: Any) -> None:
+        """The whole of what happens before Slack gets its answer: nothing slow."""
+        await ack()
+        self._tasks.expect()
+
+    async def _client_for(self, workspace: str) -> AsyncWebClient:
+        if not self.oauth:
+            return self._client
+        cached = self._clients.get(workspace)
+        loop = asyncio.get_running_loop()
+        if cached is not None and cached.until > loop.time():
+            return cached.client
+        assert self._store is not None
+        bot = await self._store.async_find_bot(enterprise_id=None, team_id=workspace) or \
+            await self._store.async_find_bot(enterprise_id=workspace, team_id=None,
+                                             is_enterprise_install=True)
+        if bot is None:
+            raise SlackError("not_installed")
+        client = AsyncWebClient(token=bot.bot_token, base_url=self.base_url,
+                                session=self._session)
+        self._clients[workspace] = _CachedClient(client, loop.time() + TOKEN_LIFETIME)
+        return client
+
+    # --- serving -----------------------------------------------------------------------------
+
+    def web_app(self) -> web.Application:
+        """The HTTP side: Slack's one Request URL, a health check, the install pages."""
+        app = web.Application()
+        app.router.add_post(EVENTS_PATH, self._handle_events)
+        app.router.add_get(HEALTH_PATH, self._handle_health)
+        flow = self.bolt.oauth_flow
+        if flow is not None:
+            app.router.add_get(flow.install_path, self._handle_oauth)
+            app.router.add_get(flow.redirect_uri_path, self._handle_oauth)
+        return app
+
+    def signed(self, headers: Mapping[str, str], body: bytes) -> bool:
+        """Slack's signature check, refusing a malformed timestamp instead of failing on it.
+
+        Bolt checks again behind this gate; this one only makes sure that a forged or
+        garbled request is a 401 and never a 500.
+        """
+        if self._verifier is None:
+            return False
+        timestamp = headers.get("X-Slack-Request-Timestamp") or ""
+        signature = headers.get("X-Slack-Signature") or ""
+        if not _TIMESTAMP.fullmatch(timestamp) or not signature.startswith("v0="):
+            return False
+        return self._verifier.is_valid(body, timestamp, signature)
+
+    async def _handle_events(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        if not self.signed(request.headers, body):
+            log.info("refused an unsigned or badly signed request from %s", request.remote)
+            return web.json_response({"error": "invalid request"}, status=401)
+        retry = request.headers.get("X-Slack-Retry-Num")
+        if retry:
+            log.info("Slack retry %s (%s)", retry, request.headers.get("X-Slack-Retry-Reason"))
+        try:
+            bolt_request = AsyncBoltRequest(body=body.decode("utf-8"),
+                                            query=request.query_string,
+                                            headers=dict(request.headers))
+        except ValueError:  # signed, yet not a payload Slack sends
+            return web.json_response({"error": "malformed body"}, status=400)
+        return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
+
+    async def _handle_oauth(self, request: web.Request) -> web.Response:
+        flow = self.bolt.oauth_flow
+        assert flow is not None
+        bolt_request = AsyncBoltRequest(body="", query=request.query_string,
+                                        headers=dict(request.headers))
+        if request.path == flow.install_path:
+            response = await flow.handle_installation(bolt_request)
+        else:
+            response = await flow.handle_callback(bolt_request)
+        return await to_aiohttp_response(response)
+
+    async def _handle_health(self, request: web.Request) -> web.Response:
+        try:
+            async with self.ctx.uow() as uow:
+                await uow.session.execute(sql("SELECT 1"))
+        except Exception:
+            log.exception("health check: the database did not answer")
+            return web.json_response({"ok": False, "database": "unreachable"}, status=503)
+        return web.json_response({"ok": True, "mode": "socket" if self.socket_mode else "http",
+                                  "database": "ok"})
+
+    async def start(self) -> int | None:
+        """Start serving; returns the HTTP port (None in Socket Mode)."""
+        self._session = aiohttp.ClientSession()
+        self._client.session = self._session
+        self.messenger.session = self._session
+        if self.socket_mode:
+            app_token = self.ctx.settings.slack_app_token
+            assert app_token is not None  # settings refuse Socket Mode without it
+            self._socket = AsyncSocketModeHandler(self.bolt, app_token.get_secret_value())
+            await self._socket.connect_async()
+            log.info("slack: connected over Socket Mode")
+            return None
+        self._runner = web.AppRunner(self.web_app(), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        port = self._runner.addresses[0][1] if self._runner.addresses else self.port
+        log.info("slack: listening on http://%s:%s%s", self.host, port, EVENTS_PATH)
+        return int(port)
+
+    async def idle(self, seconds: float = 10.0) -> None:
+        """Wait until the work started after every ack so far has finished."""
+        async with asyncio.timeout(seconds):
+            await self._tasks.idle.wait()
+
+    async def stop(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await self.idle(10.0)
+        for task in list(self._tasks.running):
+            task.cancel()
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def run(self) -> None:
+        """Serve until cancelled (Ctrl-C, or the process manager stopping us)."""
+        await self.start()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await self.stop()
+
+    # --- work after the ack ---------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def _work(self, what: str) -> AsyncIterator[None]:
+        task = asyncio.current_task()
+        if task is not None:  # asyncio keeps only weak references to tasks: keep one
+            self._tasks.running.add(task)
+        try:
+            yield
+        except Exception:
+            log.exception("slack %s failed after the ack (ref %s)", what, new_reference())
+        finally:
+            if task is not None:
+                self._tasks.running.discard(task)
+            self._tasks.done()
+
+    async def _profile(self, team: str, user_id: str, fallback: str) -> Profile:
+        """Name and zone from users.info, asked on first contact and again after a day."""
+        key = (team, user_id)
+        now = self.ctx.clock.now()
+        cached = self._profiles.get(key)
+        if cached is not None and now - cached.fetched < PROFILE_LIFETIME:
+            return cached.profile
+        try:
+            client = await self._client_for(team)
+            response = await self.messenger.call(lambda: client.users_info(user=user_id))
+            profile = translate.profile_from_users_info(response["user"])
+        except DeliveryError as exc:
+            log.warning("users.info failed for a user (%s); using what the payload says",
+                        exc.reason)
+            return cached.profile if cached is not None else Profile(user_id, fallback)
+        self._profiles[key] = _CachedProfile(profile, now)
+        return profile
+
+    async def _claim(self, body: Mapping[str, Any]) -> bool:
+        """True the first time this delivery is seen; False for a retry or a double click."""
+        keys = delivery_keys(body)
+        if not keys:
+            return True
+        now = self.ctx.clock.now()
+        async with self.ctx.uow() as uow:
+            for key, window in keys:
+                if not await uow.deliveries.claim(key, now, window=window):
+                    return False  # leaving without commit undoes the other claims
+            if self._pruned_at is None or now - self._pruned_at > timedelta(hours=1):
+                await uow.deliveries.prune(now - RETRY_MEMORY)
+                self._pruned_at = now
+            await uow.commit()
+        return True
+
+    async def _who(self, body: Mapping[str, Any]) -> Profile:
+        team = translate.team_of(body)
+        user_id, fallback = translate.user_of(body)
+        return await self._profile(team, user_id, fallback)
+
+    async def _on_command(self, body: dict[str, Any]) -> None:
+        async with self._work("command"):
+            command = translate.command(body, await self._who(body))
+            reply = await self.ctx.router.dispatch(self.ctx, command)
+            await self.deliver(reply, Source(command, body.get("response_url"),
+                                             body.get("trigger_id")))
+
+    async def _on_action(self, body: dict[str, Any]) -> None:
+        async with self._work("action"):
+            if not await self._claim(body):
+                log.info("ignored a repeated click")
+                return
+            action = translate.action(body, await self._who(body))
+            if action is None:
+                return
+            reply = await self.ctx.router.dispatch(self.ctx, action)
+            await self.deliver(reply, Source(action, body.get("response_url"),
+                                             body.get("trigger_id"), translate.from_view(body)))
+
+    async def _on_submission(self, body: dict[str, Any]) -> None:
+        async with self._work("form"):
+            if not await self._claim(body):
+                log.info("ignored a repeated form submission")
+                return
+            submission = translate.submission(body, await self._who(body))
+            origin = render.Origin.decode((body.get("view") or {}).get("private_metadata"))
+            reply = await self.ctx.router.dispatch(self.ctx, submission)
+            await self.deliver(reply, Source(submission, origin.response_url,
+                                             body.get("trigger_id")))
+
+    async def _on_reaction(self, body: dict[str, Any]) -> None:
+        async with self._work("reaction"):
+            if not await self._claim(body):
+                log.info("ignored a retried reaction event %s", body.get("event_id"))
+                return
+            event = body.get("event") or {}
+            item = event.get("item") or {}
+            if item.get("type") != "message":
+                return
+            team = translate.team_of(body)
+            text, author_id = await self._message(team, str(item.get("channel")),
+                                                  str(item.get("ts")))
+            author_id = str(event.get("item_user") or author_id or "")
+            author = await self._profile(team, author_id, author_id) if author_id else None
+            reaction = translate.reaction(body, await self._who(body), author, text)
+            if reaction is None:
+                return
+            reply = await self.ctx.router.dispatch(self.ctx, reaction)
+            await self.deliver(reply, Source(reaction))
+
+    async def _message(self, team: str, channel: str, ts: str) -> tuple[str, str | None]:
+        """The text and author of one message (conversations.history, else a thread reply)."""
+        client = await self._client_for(team)
+        try:
+            found = await self.messenger.call(lambda: client.conversations_history(
+                channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1))
+            messages = [m for m in found.get("messages") or [] if m.get("ts") == ts]
+            if not messages:
+                found = await self.messenger.call(lambda: client.conversations_replies(
+                    channel=channel, ts=ts, limit=1, latest=ts, inclusive=True))
+                messages = [m for m in found.get("messages") or [] if m.get("ts") == ts]
+        except DeliveryError as exc:
+            log.warning("could not read a reacted-to message (%s)", exc.reason)
+            return "", None
+        if not messages:
+            return "", None
+        message = messages[0]
+        return translate.unescape(str(message.get("text") or "")), message.get("user")
+
+    async def _on_home(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        async with self._work("home"):
+            if event.get("tab") != "home" or not await self._claim(body):
+                return
+            command = translate.home(body, await self._who(body))
+            reply = await self.ctx.router.dispatch(self.ctx, command)
+            card = reply.card or Card((Text(reply.text or "Nothing here yet."),))
+            try:
+                await self.messenger.publish_home(command.place.workspace,
+                                                  command.actor.user_id, card)
+            except DeliveryError as exc:
+                log.warning("could not publish the App Home (%s)", exc.reason)
+
+    # --- delivering a Reply -------------------------------------------------------------------
+
+    async def deliver(self, reply: Reply, source: Source) -> None:
+        """Show `reply` where its event came from; never raises."""
+        if reply.empty:
+            return
+        try:
+            if reply.form is not None:
+                await self._open_form(reply, source)
+            if reply.card is not None or reply.text is not None or reply.files:
+                await self._show(reply, source)
+        except DeliveryError as exc:
+            ref = new_reference()
+            log.warning("slack refused a reply (%s, ref %s)", exc.reason, ref)
+            await self.tell(source, _friendly(exc, ref))
+
+    async def _open_form(self, reply: Reply, source: Source) -> None:
+        assert reply.form is not None
+        if not source.trigger_id:
+            await self.tell(source, "That form opens from a command or a button; try again "
+                                    "from there.")
+            return
+        origin = render.Origin(source.place.channel, source.response_url, source.place.direct)
+        await self.messenger.open_form(source.workspace, source.trigger_id, reply.form, origin)
+
+    async def _show(self, reply: Reply, source: Source) -> None:
+        m, place = self.messenger, source.place
+        if source.from_home:
+            if reply.replace and reply.card is not None:
+                await m.publish_home(source.workspace, source.user_id, reply.card)
+            else:
+                await self._direct(reply, source)
+            return
+        if source.response_url:
+            await m.respond(source.workspace, source.response_url, reply.card, reply.text,
+                            private=reply.private, replace=reply.replace)
+            if reply.files:
+                await self._files(reply, source)
+            return
+        if place.channel.startswith("U") or (reply.private and place.direct):
+            await self._direct(reply, source)
+        elif reply.private:
+            await m.ephemeral(place, source.user_id, reply.card, reply.text)
+            if reply.files:
+                await self._files(reply, source)
+        elif reply.card is not None:
+            await m.post(place, reply.card, reply.files)
+        else:
+            if reply.text is not None:
+                await m.post_text(place, reply.text)
+            if reply.files:
+                await m.share_with(source.workspace, place.channel, reply.files)
+
+    async def _direct(self, reply: Reply, source: Source) -> MessageRef | None:
+        channel = await self.messenger.dm_channel(source.workspace, source.user_id)
+        where = Place("slack", source.workspace, channel, direct=True)
+        if reply.card is not None:
+            return await self.messenger.post(where, reply.card, reply.files)
+        ref = await self.messenger.post_text(where, reply.text) if reply.text else None
+        if reply.files:
+            await self.messenger.share_with(source.workspace, channel, reply.files)
+        return ref
+
+    async def _files(self, reply: Reply, source: Source) -> None:
+        # Slack cannot attach files to a message only one person sees: private files go to
+        # the person's direct messages instead, public ones into the conversation.
+        if reply.private and not source.place.direct:
+            channel = await self.messenger.dm_channel(source.workspace, source.user_id)
+            await self.messenger.share_with(source.workspace, channel, reply.files)
+            if source.response_url:
+                await self.messenger.respond(
+                    source.workspace, source.response_url, None,
+                    "I sent the file to our direct messages.", private=True)
+        else:
+            await self.messenger.share_with(source.workspace, source.place.channel,
+                                            reply.files)
+
+    async def tell(self, source: Source, text: str) -> None:
+        """A private note to the person, by whichever way still works; never raises."""
+        attempts: list[Any] = []
+        if source.response_url:
+            attempts.append(lambda: self.messenger.respond(
+                source.workspace, str(source.response_url), None, text, private=True))
+        if not source.place.direct and not source.place.channel.startswith("U"):
+            attempts.append(lambda: self.messenger.ephemeral(
+                source.place, source.user_id, None, text))
+        attempts.append(lambda: self._direct(Reply.say(text), source))
+        for attempt in attempts:
+            try:
+                await attempt()
+                return
+            except DeliveryError as exc:
+                log.info("could not tell the user that way (%s)", exc.reason)
+        log.warning("could not reach the user at all to tell them: %s", text)

@@ -1,0 +1,246 @@
+"""The Messenger port on Slack's Web API (AsyncWebClient), plus the other calls the app
+makes on the core's behalf: ephemeral messages, `response_url` replies, modals, App Home.
+
+Every Slack error becomes a `DeliveryError` whose `reason` is Slack's error code
+(`channel_not_found`, `not_in_channel`, `expired_trigger_id`, ...). `ratelimited` is waited
+out and retried a few times when Slack asks for a short pause; past that the error carries
+`retry_after`, so the caller (a reminder, say) can come back later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from adapters.slack import render
+from bot.messages import Card, File, Form, MessageRef, Place, Platform, Recipient
+from bot.ports import DeliveryError
+
+log = logging.getLogger(__name__)
+
+ClientFor = Callable[[str], Awaitable[AsyncWebClient]]
+Call = Callable[[], Awaitable[Any]]
+
+# Waiting for Slack to finish processing an uploaded picture before a card may show it.
+PROCESSING_WAITS = (0.1, 0.25, 0.5, 1.0, 2.0)
+
+
+class SlackError(DeliveryError):
+    """A Slack API error; `reason` is Slack's error code."""
+
+
+def _header(headers: Any, name: str) -> str | None:
+    if not headers:
+        return None
+    for key, value in dict(headers).items():
+        if key.lower() == name.lower():
+            return str(value[0] if isinstance(value, list | tuple) else value)
+    return None
+
+
+def delivery_error(exc: SlackApiError | SlackClientError) -> SlackError:
+    """Slack's error code (and Retry-After for `ratelimited`) as a DeliveryError."""
+    if not isinstance(exc, SlackApiError):
+        return SlackError(f"request_failed: {type(exc).__name__}")
+    response = exc.response
+    code = str(response.get("error") or f"http_{response.status_code}")
+    retry_after = None
+    if code == "ratelimited" or response.status_code == 429:
+        code = "ratelimited"
+        raw = _header(response.headers, "Retry-After")
+        try:
+            retry_after = float(raw) if raw is not None else 1.0
+        except ValueError:
+            retry_after = 1.0
+    return SlackError(code, retry_after=retry_after)
+
+
+class SlackMessenger:
+    """Posts, updates and direct messages through Slack's Web API."""
+
+    platform: Platform = "slack"
+
+    def __init__(
+        self, client_for: ClientFor, *, session: Any = None, attempts: int = 3,
+        max_wait: float = 30.0, processing_waits: tuple[float, ...] = PROCESSING_WAITS,
+    ) -> None:
+        self._client_for = client_for
+        self.session = session
+        self._attempts = attempts
+        self._max_wait = max_wait
+        self._processing_waits = processing_waits
+        self._dm_channels: dict[tuple[str, str], str] = {}
+
+    # --- the Messenger port --------------------------------------------------------------
+
+    async def post(self, place: Place, card: Card, files: tuple[File, ...] = ()) -> MessageRef:
+        client = await self._client_for(place.workspace)
+        payload, attach = await self._with_images(client, card)
+        response = await self.call(lambda: client.chat_postMessage(
+            channel=place.channel, **payload, unfurl_links=False, unfurl_media=False))
+        channel = str(response.get("channel") or place.channel)
+        if files or attach:
+            await self.share(client, channel, (*attach, *files))
+        return MessageRef("slack", place.workspace, channel, str(response.get("ts") or ""),
+                          link=await self._permalink(client, channel, response.get("ts")))
+
+    async def update(self, ref: MessageRef, card: Card) -> None:
+        client = await self._client_for(ref.workspace)
+        payload, _ = await self._with_images(client, card)
+        await self.call(lambda: client.chat_update(
+            channel=ref.channel, ts=ref.message_id, **payload))
+
+    async def notify(
+        self, recipient: Recipient, card: Card, files: tuple[File, ...] = ()
+    ) -> MessageRef:
+        channel = await self.dm_channel(recipient.workspace, recipient.user_id)
+        return await self.post(Place("slack", recipient.workspace, channel, direct=True),
+                               card, files)
+
+    # --- more than the port: what replies need ---------------------------------------------
+
+    async def dm_channel(self, workspace: str, user_id: str) -> str:
+        """The bot's direct-message channel with a person (conversations.open, cached)."""
+        key = (workspace, user_id)
+        if key not in self._dm_channels:
+            client = await self._client_for(workspace)
+            response = await self.call(lambda: client.conversations_open(users=user_id))
+            self._dm_channels[key] = str(response["channel"]["id"])
+        return self._dm_channels[key]
+
+    async def post_text(self, place: Place, text: str) -> MessageRef:
+        client = await self._client_for(place.workspace)
+        response = await self.call(lambda: client.chat_postMessage(
+            channel=place.channel, **render.message(text=text)))
+        return MessageRef("slack", place.workspace, place.channel, str(response.get("ts") or ""))
+
+    async def ephemeral(self, place: Place, user_id: str, card: Card | None,
+                        text: str | None) -> None:
+        """A message only `user_id` sees, in `place` (chat.postEphemeral)."""
+        client = await self._client_for(place.workspace)
+        payload = await self._payload(client, card, text)
+        await self.call(lambda: client.chat_postEphemeral(
+            channel=place.channel, user=user_id, **payload))
+
+    async def respond(self, workspace: str, url: str, card: Card | None, text: str | None,
+                      *, private: bool, replace: bool = False) -> None:
+        """Answer through the payload's `response_url`: in the conversation it came from."""
+        client = await self._client_for(workspace)
+        body: dict[str, Any] = await self._payload(client, card, text)
+        body["response_type"] = "ephemeral" if private else "in_channel"
+        body["replace_original"] = replace
+        webhook = AsyncWebhookClient(url, session=self.session)
+
+        async def send() -> None:
+            response = await webhook.send_dict(body)
+            if response.status_code == 429:
+                raise SlackError("ratelimited",
+                                 retry_after=float(_header(response.headers, "Retry-After") or 1))
+            if response.status_code != 200:
+                raise SlackError(str(response.body or f"http_{response.status_code}").strip())
+
+        await self._retrying(send)
+
+    async def open_form(self, workspace: str, trigger_id: str, form: Form,
+                        origin: render.Origin) -> None:
+        client = await self._client_for(workspace)
+        await self.call(lambda: client.views_open(
+            trigger_id=trigger_id, view=render.modal(form, origin)))
+
+    async def publish_home(self, workspace: str, user_id: str, card: Card) -> None:
+        client = await self._client_for(workspace)
+        images = await self._upload_images(client, card)
+        await self.call(lambda: client.views_publish(
+            user_id=user_id, view=render.home_view(card, images)))
+
+    async def share(self, client: AsyncWebClient, channel: str, files: tuple[File, ...]) -> None:
+        """Upload files into a conversation (files_upload_v2)."""
+        uploads = [{"content": f.data, "filename": f.name, "title": f.alt or f.name,
+                    **({"alt_txt": f.alt} if f.alt else {})} for f in files]
+        await self.call(lambda: client.files_upload_v2(channel=channel, file_uploads=uploads))
+
+    async def share_with(self, workspace: str, channel: str, files: tuple[File, ...]) -> None:
+        await self.share(await self._client_for(workspace), channel, files)
+
+    # --- calls, retries and errors -------------------------------------------------------------
+
+    async def call(self, make: Call) -> Any:
+        """One Web API call; Slack errors become SlackError, short rate limits are waited out."""
+
+        async def once() -> Any:
+            try:
+                return await make()
+            except (SlackApiError, SlackClientError) as exc:
+                raise delivery_error(exc) from None
+
+        return await self._retrying(once)
+
+    async def _retrying(self, once: Call) -> Any:
+        for attempt in range(1, self._attempts + 1):
+            try:
+                return await once()
+            except DeliveryError as exc:
+                wait = exc.retry_after
+                if wait is None or attempt == self._attempts or wait > self._max_wait:
+                    raise
+                log.warning("slack rate limit; retrying in %.1fs (attempt %d of %d)", wait,
+                            attempt, self._attempts)
+                await asyncio.sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # --- pictures ---------------------------------------------------------------------------------
+
+    async def _payload(self, client: AsyncWebClient, card: Card | None,
+                       text: str | None) -> dict[str, Any]:
+        images = await self._upload_images(client, card) if card is not None else {}
+        return render.message(card, text, images)
+
+    async def _with_images(self, client: AsyncWebClient,
+                           card: Card) -> tuple[dict[str, Any], tuple[File, ...]]:
+        """The message for `card`, and the pictures Slack could not show inline yet."""
+        images = await self._upload_images(client, card)
+        missing = tuple(i.file for i in render.card_images(card) if i.file.name not in images)
+        return render.message(card, images=images), missing
+
+    async def _upload_images(self, client: AsyncWebClient, card: Card) -> Mapping[str, str]:
+        """Upload each picture of `card` (shared nowhere) and wait until Slack can show it."""
+        ids: dict[str, str] = {}
+        for image in render.card_images(card):
+            file = image.file
+            try:
+                response = await self.call(lambda f=file: client.files_upload_v2(  # type: ignore[misc]
+                    content=f.data, filename=f.name, title=f.alt or f.name, alt_txt=f.alt))
+                file_id = str(response["file"]["id"])
+                if await self._processed(client, file_id):
+                    ids[file.name] = file_id
+            except DeliveryError as exc:
+                log.warning("could not upload picture %s: %s", file.name, exc.reason)
+        return ids
+
+    async def _processed(self, client: AsyncWebClient, file_id: str) -> bool:
+        # An image block may name an uploaded file only once Slack has processed it.
+        for wait in (0.0, *self._processing_waits):
+            if wait:
+                await asyncio.sleep(wait)
+            info = await self.call(lambda: client.files_info(file=file_id))
+            if (info.get("file") or {}).get("mimetype"):
+                return True
+        log.warning("picture %s was not processed in time; attaching it instead", file_id)
+        return False
+
+    async def _permalink(self, client: AsyncWebClient, channel: str, ts: Any) -> str | None:
+        if not ts:
+            return None
+        try:
+            response = await self.call(lambda: client.chat_getPermalink(
+                channel=channel, message_ts=str(ts)))
+        except DeliveryError:
+            return None
+        link = response.get("permalink")
+        return str(link) if link else None

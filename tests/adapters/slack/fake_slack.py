@@ -1,0 +1,278 @@
+"""A fake Slack for tests: the Web API, response URLs, file uploads, the OAuth consent page
+and a Socket Mode WebSocket, on 127.0.0.1 (port 0), recording every call it receives."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+
+@dataclass
+class Call:
+    """One request the fake received: a Web API method, a response_url post, an upload."""
+
+    method: str
+    args: dict[str, Any]
+    token: str | None = None
+
+    def json(self, key: str) -> Any:
+        value = self.args.get(key)
+        return json.loads(value) if isinstance(value, str) else value
+
+
+@dataclass
+class Failure:
+    error: str
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+USERS: dict[str, dict[str, Any]] = {
+    "UGEMMA": {"real_name": "Gemma Rhodes", "display_name": "Gemma", "tz": "Europe/London"},
+    "UAMARA": {"real_name": "Amara Okafor", "display_name": "", "tz": "Africa/Lagos"},
+    "UZOE": {"real_name": "Zoë Núñez", "display_name": "Zoë", "tz": "America/Sao_Paulo"},
+    "UPRIYA": {"real_name": "Priya Raman", "display_name": "Priya", "tz": "Asia/Kolkata"},
+}
+
+
+class FakeSlack:
+    """Answers like Slack does, and remembers every call in order."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.users = {uid: dict(u) for uid, u in USERS.items()}
+        self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.failures: dict[str, list[Failure]] = defaultdict(list)
+        self.uploads: dict[str, bytes] = {}
+        self.processing_polls = 1  # files.info says "not yet" this many times per file
+        self._polled: dict[str, int] = defaultdict(int)
+        self._ts = itertools.count(1)
+        self._files = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self.sockets: list[web.WebSocketResponse] = []
+        self.socket_acks: list[dict[str, Any]] = []
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # --- control --------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def fail(self, method: str, error: str, *, times: int = 1, status: int = 200,
+             headers: dict[str, str] | None = None) -> None:
+        """Make the next `times` calls of `method` fail with Slack's `error`."""
+        for _ in range(times):
+            self.failures[method].append(Failure(error, status, headers or {}))
+
+    def of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def last(self, method: str) -> Call:
+        found = self.of(method)
+        assert found, f"no {method} call; calls were {[c.method for c in self.calls]}"
+        return found[-1]
+
+    def methods(self) -> list[str]:
+        return [c.method for c in self.calls]
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+    async def wait_for(self, method: str, count: int = 1, seconds: float = 5.0) -> list[Call]:
+        """Wait until `method` has been called `count` times in all."""
+
+        async def enough() -> None:
+            async with self._changed:
+                await self._changed.wait_for(lambda: len(self.of(method)) >= count)
+
+        async with asyncio.timeout(seconds):
+            await enough()
+        return self.of(method)
+
+    # --- serving -----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=50 * 1024 * 1024)
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/response/{token}", self._response_url)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/oauth/v2/authorize", self._authorize)
+        app.router.add_get("/link", self._socket)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+
+    async def stop(self) -> None:
+        for ws in self.sockets:
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _record(self, call: Call) -> None:
+        async with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    async def _args(self, request: web.Request) -> dict[str, Any]:
+        args: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            args.update(await request.json())
+        elif request.can_read_body:
+            args.update(dict(await request.post()))
+        return args
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await self._args(request)
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") if auth else args.get("token")
+        await self._record(Call(method, args, token))
+        if self.failures.get(method):
+            failure = self.failures[method].pop(0)
+            return web.json_response({"ok": False, "error": failure.error},
+                                     status=failure.status, headers=failure.headers)
+        answer = getattr(self, "_" + method.replace(".", "_"), None)
+        body = answer(args) if answer is not None else {}
+        return web.json_response({"ok": True, **body})
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        await self._record(Call("response_url", {"url_token": request.match_info["token"],
+                                                 **await request.json()}))
+        if self.failures.get("response_url"):
+            failure = self.failures["response_url"].pop(0)
+            return web.Response(text=failure.error, status=failure.status or 404,
+                                headers=failure.headers)
+        return web.Response(text="ok")
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["file_id"]
+        self.uploads[file_id] = await request.read()
+        await self._record(Call("upload", {"file_id": file_id}))
+        return web.Response(text="OK - " + str(len(self.uploads[file_id])))
+
+    async def _authorize(self, request: web.Request) -> web.Response:
+        await self._record(Call("oauth.authorize", dict(request.query)))
+        return web.Response(text="consent page")
+
+    # --- Socket Mode -------------------------------------------------------------------------
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1,
+                            "connection_info": {"app_id": "A1"}})
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                data = json.loads(message.data)
+                async with self._changed:
+                    self.socket_acks.append(data)
+                    self._changed.notify_all()
+        return ws
+
+    async def push(self, envelope: dict[str, Any]) -> None:
+        """Send an envelope to the connected Socket Mode client."""
+        for _ in range(100):
+            if self.sockets:
+                break
+            await asyncio.sleep(0.05)
+        await self.sockets[-1].send_json(envelope)
+
+    async def wait_for_ack(self, envelope_id: str, seconds: float = 5.0) -> dict[str, Any]:
+        async def acked() -> dict[str, Any]:
+            async with self._changed:
+                await self._changed.wait_for(
+                    lambda: any(a.get("envelope_id") == envelope_id for a in self.socket_acks))
+            return next(a for a in self.socket_acks if a.get("envelope_id") == envelope_id)
+
+        async with asyncio.timeout(seconds):
+            return await acked()
+
+    # --- the Web API methods -------------------------------------------------------------------
+
+    def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"url": "https://lab.example/", "team": "Lab", "user": "actionlab",
+                "team_id": "T1", "user_id": "UBOT", "bot_id": "BBOT"}
+
+    def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        uid = str(args.get("user"))
+        user = self.users.get(uid, {"real_name": uid, "display_name": "", "tz": None})
+        return {"user": {
+            "id": uid, "name": user["real_name"].split()[0].lower(), "real_name":
+            user["real_name"], "tz": user["tz"],
+            "profile": {"display_name": user["display_name"], "real_name": user["real_name"]},
+        }}
+
+    def _post(self, channel: str, args: dict[str, Any]) -> dict[str, Any]:
+        ts = f"1700000000.{next(self._ts):06d}"
+        message = {"ts": ts, "text": args.get("text"), "blocks": args.get("blocks"),
+                   "user": "UBOT"}
+        self.messages[channel].append(message)
+        return {"channel": channel, "ts": ts, "message": message}
+
+    def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._post(str(args["channel"]), args)
+
+    def _chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"message_ts": f"1700000000.{next(self._ts):06d}"}
+
+    def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"channel": args.get("channel"), "ts": args.get("ts")}
+
+    def _chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"permalink": f"https://lab.example/archives/{args.get('channel')}/"
+                             f"p{str(args.get('message_ts')).replace('.', '')}"}
+
+    def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"channel": {"id": "D" + str(args.get("users"))}}
+
+    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(args.get("channel")), str(args.get("latest"))
+        return {"messages": [m for m in self.messages[channel] if m["ts"] == ts]}
+
+    def _conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._conversations_history(args)
+
+    def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"view": {"id": "VMODAL", **(args.get("view") or {})}}
+
+    def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"view": {"id": "VHOME"}}
+
+    def _files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        file_id = f"F{next(self._files):08d}"
+        return {"upload_url": self.url(f"/upload/{file_id}"), "file_id": file_id}
+
+    def _files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        files = json.loads(args["files"])
+        return {"files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+
+    def _files_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(args.get("file"))
+        self._polled[file_id] += 1
+        ready = self._polled[file_id] > self.processing_polls
+        return {"file": {"id": file_id, "mimetype": "image/png" if ready else ""}}
+
+    def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"url": f"ws://127.0.0.1:{self.port}/link"}
+
+    def _oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "app_id": "A1", "authed_user": {"id": "UGEMMA"}, "scope": "commands,chat:write",
+            "token_type": "bot", "access_token": "xoxb-installed-T2", "bot_user_id": "UBOT2",
+            "team": {"id": "T2", "name": "Second Lab"}, "enterprise": None,
+            "is_enterprise_install": False,
+        }
