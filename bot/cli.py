@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="serve the lab (the console when no platform is set up)")
     run.add_argument("--console", action="store_true", help="the local console (default)")
+    run.add_argument("--slack", action="store_true",
+                     help="serve Slack: HTTP on HOST:PORT, or Socket Mode with "
+                          "SLACK_SOCKET_MODE=1 (see the README's Slack section)")
     run.add_argument("--as", dest="user", metavar="NAME",
                      help="console: who you are at the start (default: your login name)")
     run.add_argument("--channel", default="lab", help="console: the channel (default: lab)")
@@ -68,14 +71,31 @@ def configure_logging(settings: Settings) -> None:
 
 
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
-    from adapters.console.app import ConsoleAdapter
     from bot.bootstrap import create_app
+    from bot.ports import Adapter
 
     app = await create_app(settings)
     try:
-        console = ConsoleAdapter(app.ctx, user=args.user or _login_name(), channel=args.channel)
+        adapters: list[Adapter] = []
+        if args.slack:
+            from adapters.slack.app import SlackAdapter
+
+            adapters.append(SlackAdapter(app.ctx))
+        if not adapters or args.console:
+            from adapters.console.app import ConsoleAdapter
+
+            adapters.append(ConsoleAdapter(app.ctx, user=args.user or _login_name(),
+                                           channel=args.channel))
         await app.start()
-        await console.run()
+        # Every adapter and the scheduler share this one event loop; if one stops (the
+        # console at the end of its input), the others are stopped with it.
+        tasks = [asyncio.create_task(adapter.run()) for adapter in adapters]
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        for task in done:
+            task.result()
     finally:
         await app.close()
     return EXIT_OK
@@ -129,6 +149,9 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
             return run_export_command(settings, lab=args.lab, meeting=args.meeting,
                                       fmt=args.fmt, out=args.out)
     except DatabaseUrlError as exc:
+        print(f"actionlab: config error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except ConfigError as exc:  # an adapter found its settings incomplete
         print(f"actionlab: config error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:

@@ -114,7 +114,7 @@ class Slack:
     def find(blocks: list[dict[str, Any]], label: str) -> dict[str, Any]:
         """The button (by its label) or select (by its placeholder) in rendered blocks."""
         for block in blocks:
-            for element in block.get("elements", []):
+            for element in block.get("elements", []) if block["type"] == "actions" else []:
                 text = (element.get("text") or element.get("placeholder") or {}).get("text")
                 if text == label:
                     return element
