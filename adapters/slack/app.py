@@ -346,7 +346,7 @@ class SlackAdapter:
             app_token = self.ctx.settings.slack_app_token
             assert app_token is not None  # settings refuse Socket Mode without it
             self._socket = AsyncSocketModeHandler(self.bolt, app_token.get_secret_value())
-            await self._socket.connect_async()
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
             log.info("slack: connected over Socket Mode")
             return None
         self._runner = web.AppRunner(self.web_app(), access_log=None)
@@ -368,7 +368,7 @@ class SlackAdapter:
         for task in list(self._tasks.running):
             task.cancel()
         if self._socket is not None:
-            await self._socket.close_async()
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
         if self._runner is not None:
             await self._runner.cleanup()

@@ -41,7 +41,7 @@ def _jsonable(record: dict[str, Any]) -> dict[str, Any]:
 
 def _accepted(cls: type, data: dict[str, Any]) -> dict[str, Any]:
     # A record saved by another slack_sdk version may carry keys this one does not take.
-    names = set(inspect.signature(cls.__init__).parameters)
+    names = set(inspect.signature(cls).parameters)
     return {k: v for k, v in data.items() if k in names}
 
 

@@ -13,9 +13,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.slack.render import Origin
-from bot.messages import Action, Actor, Command, MessageRef, Place, Reaction, Submission
+from bot.messages import (
+    Action,
+    Actor,
+    Command,
+    MessageRef,
+    Place,
+    Platform,
+    Reaction,
+    Submission,
+)
 
-PLATFORM = "slack"
+PLATFORM: Platform = "slack"
 
 # Slack has several names for some emoji; the core knows one ("memo" for 📝).
 EMOJI_ALIASES = {"pencil": "memo", "+1": "thumbsup", "-1": "thumbsdown"}
@@ -49,8 +58,8 @@ def user_of(body: Mapping[str, Any]) -> tuple[str, str]:
         return str(body["user_id"]), str(body.get("user_name") or body["user_id"])
     event = _dict(body.get("event"))
     if event:
-        user = str(event.get("user") or "")
-        return user, user
+        who = str(event.get("user") or "")
+        return who, who
     user = _dict(body.get("user"))
     uid = str(user.get("id") or "")
     return uid, str(user.get("name") or user.get("username") or uid)

@@ -1,0 +1,107 @@
+"""What an operator touches: the manifest they paste, `actionlab run --slack`, the Procfile."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import yaml
+
+from adapters.slack.app import EVENTS_PATH
+from adapters.slack.oauth import REDIRECT_PATH
+from bot.config import SlackSettings
+from tests.adapters.slack.fake_slack import FakeSlack
+
+ROOT = Path(__file__).resolve().parents[3]
+MANIFEST = ROOT / "adapters" / "slack" / "manifest.yml"
+
+
+def manifest() -> dict[str, Any]:
+    data = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def test_the_manifest_declares_what_the_adapter_uses() -> None:
+    app = manifest()
+    (command,) = app["features"]["slash_commands"]
+    assert command["command"] == "/lab"
+    assert command["should_escape"] is True  # mentions arrive as <@U123|name>
+    assert command["url"].endswith(EVENTS_PATH)
+    assert app["oauth_config"]["scopes"]["bot"] == SlackSettings().scopes
+    assert app["oauth_config"]["redirect_urls"][0].endswith(REDIRECT_PATH)
+    settings = app["settings"]
+    assert settings["interactivity"] == {"is_enabled": True,
+                                         "request_url": command["url"]}
+    assert settings["event_subscriptions"]["request_url"] == command["url"]
+    assert sorted(settings["event_subscriptions"]["bot_events"]) == [
+        "app_home_opened", "app_uninstalled", "reaction_added", "tokens_revoked"]
+    assert settings["socket_mode_enabled"] is False
+    assert app["features"]["app_home"]["home_tab_enabled"] is True
+
+
+def test_the_procfile_serves_slack_on_the_platforms_port() -> None:
+    lines = (ROOT / "Procfile").read_text().splitlines()
+    assert "web: actionlab run --slack" in lines
+    assert "release: actionlab migrate" in lines
+
+
+def _actionlab(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("SLACK_", "ACTIONLAB_", "DISCORD_")) and k not in
+             ("DATABASE_URL", "HOST", "PORT")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", *args], cwd=cwd, text=True, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, env={**clean, "PYTHONPATH": str(ROOT), **env},
+    )
+
+
+def test_run_slack_without_credentials_says_what_to_set(tmp_path: Path) -> None:
+    proc = _actionlab(["run", "--slack"], tmp_path, {})
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert "SLACK_SIGNING_SECRET" in err
+    assert "Traceback" not in err
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_run_slack_serves_http_until_stopped(tmp_path: Path,
+                                                   fake_slack: FakeSlack) -> None:
+    port = _free_port()
+    proc = _actionlab(["run", "--slack"], tmp_path, {
+        "SLACK_BOT_TOKEN": "xoxb-secret-token-value", "SLACK_SIGNING_SECRET": "s3cr3t-value",
+        "SLACK_API_BASE_URL": fake_slack.base_url, "HOST": "127.0.0.1", "PORT": str(port),
+    })
+    try:
+        health: dict[str, Any] = {}
+        deadline = time.monotonic() + 30
+        async with aiohttp.ClientSession() as session:
+            while time.monotonic() < deadline and not health:
+                try:
+                    async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                        health = await response.json()
+                except aiohttp.ClientError:
+                    await asyncio.sleep(0.2)
+            assert health == {"ok": True, "mode": "http", "database": "ok"}
+            async with session.post(f"http://127.0.0.1:{port}{EVENTS_PATH}",
+                                    data=b"text=help") as unsigned:
+                assert unsigned.status == 401
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "xoxb-secret-token-value" not in err and "s3cr3t-value" not in err
+    assert f"listening on http://127.0.0.1:{port}/slack/events" in err
