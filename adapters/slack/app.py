@@ -172,6 +172,12 @@ class SlackAdapter:
     def __init__(self, ctx: Context, *, processing_waits: tuple[float, ...] | None = None,
                  max_wait: float = 30.0) -> None:
         self.ctx = ctx
+        # slack_sdk and Bolt log whole payloads and request parameters at DEBUG (an app
+        # token among them, and what members wrote in confidence): never below INFO.
+        for name in ("slack_sdk", "slack_bolt", "actionlab.slack.bolt"):
+            library = logging.getLogger(name)
+            if library.level < logging.INFO:  # NOTSET would follow a DEBUG root
+                library.setLevel(logging.INFO)
         settings = ctx.settings
         slack = settings.slack
         self.base_url = slack.api_base_url

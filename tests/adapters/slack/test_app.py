@@ -601,3 +601,41 @@ async def test_the_health_check(slack: Slack) -> None:
     async with slack.session.get(slack.url.replace("/slack/events", "/healthz")) as response:
         assert response.status == 200
         assert await response.json() == {"ok": True, "mode": "http", "database": "ok"}
+
+
+async def test_a_press_on_the_app_home_updates_the_home_tab(lab: Slack, slack_app: App) -> None:
+    extra = Router()
+
+    @extra.action("test.refresh")
+    async def refresh(call: RouterCall[Any]) -> Reply:
+        return Reply(card=Card((Text(f"Refreshed for {call.person.display_name}"),)),
+                     replace=True)
+
+    slack_app.ctx.router.include(extra)
+    payload = {
+        "type": "block_actions", "user": {"id": "UAMARA", "team_id": "T1"},
+        "team": {"id": "T1"}, "container": {"type": "view", "view_id": "VHOME"},
+        "view": {"id": "VHOME", "type": "home"}, "trigger_id": "t-home",
+        "actions": [{"type": "button", "action_id": action_ids.encode("test.refresh", 1),
+                     "action_ts": "5.5"}],
+    }
+    await lab.interact(payload)
+    published = lab.fake.last("views.publish")
+    assert published.args["user_id"] == "UAMARA"
+    assert published.args["view"]["blocks"][0]["text"]["text"] == "Refreshed for Amara Okafor"
+
+
+async def test_payloads_and_tokens_stay_out_of_the_log_at_debug(
+    lab: Slack, caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        await lab.command("UAMARA", 'settings name "Confidential Lab Name"')
+        await lab.command("UGEMMA", 'settings name "Confidential Lab Name"')
+    ours = "\n".join(r.getMessage() for r in caplog.records
+                     if r.name.startswith(("slack_sdk", "slack_bolt", "actionlab.slack",
+                                           "adapters.slack")))
+    assert any(r.levelno == logging.DEBUG for r in caplog.records)  # DEBUG was on
+    assert "xoxb-test-token" not in ours
+    assert "Confidential Lab Name" not in ours
