@@ -639,3 +639,15 @@ async def test_payloads_and_tokens_stay_out_of_the_log_at_debug(
     assert any(r.levelno == logging.DEBUG for r in caplog.records)  # DEBUG was on
     assert "xoxb-test-token" not in ours
     assert "Confidential Lab Name" not in ours
+
+
+async def test_a_long_rate_limit_on_a_reply_tells_the_person_when_to_try_again(
+    lab: Slack,
+) -> None:
+    lab.fake.fail("response_url", "rate_limited", status=429, headers={"Retry-After": "90"})
+    await lab.command("UAMARA", "members")
+    replies = lab.fake.of("response_url")
+    assert len(replies) == 2  # the refused answer, then the note
+    assert replies[-1].args["response_type"] == "ephemeral"
+    assert replies[-1].args["text"] == (
+        "Slack asked me to slow down. Try again in about 90 seconds.")
