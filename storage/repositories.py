@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain.lab import Role
 from bot.domain.minutes import ActionStatus, MinutesStatus
@@ -204,6 +205,22 @@ class MinutesRepository:
 # --- slack ---
 
 
+def _installations(
+    platform: str, kind: str, enterprise_id: str | None, team_id: str | None,
+    user_id: str | None,
+) -> list[ColumnElement[bool]]:
+    """Rows of one workspace (or org, or installer); a missing id matches NULL, not all."""
+    where = [
+        Installation.platform == platform, Installation.kind == kind,
+        Installation.enterprise_id.is_(None) if enterprise_id is None
+        else Installation.enterprise_id == enterprise_id,
+        Installation.team_id.is_(None) if team_id is None else Installation.team_id == team_id,
+    ]
+    if user_id is not None:
+        where.append(Installation.user_id == user_id)
+    return where
+
+
 class InstallationRepository:
     """OAuth installations of a platform app, newest first; see storage.models.Installation."""
 
@@ -346,14 +363,7 @@ def _due_order(item: ActionItem) -> tuple[int, str, int]:
         user_id: str | None = None,
     ) -> Installation | None:
         stmt = select(Installation).where(
-            Installation.platform == platform, Installation.kind == kind,
-            Installation.enterprise_id.is_(None) if enterprise_id is None
-            else Installation.enterprise_id == enterprise_id,
-            Installation.team_id.is_(None) if team_id is None
-            else Installation.team_id == team_id,
-        )
-        if user_id is not None:
-            stmt = stmt.where(Installation.user_id == user_id)
+            *_installations(platform, kind, enterprise_id, team_id, user_id))
         stmt = stmt.order_by(Installation.installed_at.desc(), Installation.id.desc()).limit(1)
         return (await self.session.scalars(stmt)).first()
 
@@ -362,14 +372,7 @@ def _due_order(item: ActionItem) -> tuple[int, str, int]:
         user_id: str | None = None,
     ) -> int:
         stmt = delete(Installation).where(
-            Installation.platform == platform, Installation.kind == kind,
-            Installation.enterprise_id.is_(None) if enterprise_id is None
-            else Installation.enterprise_id == enterprise_id,
-            Installation.team_id.is_(None) if team_id is None
-            else Installation.team_id == team_id,
-        )
-        if user_id is not None:
-            stmt = stmt.where(Installation.user_id == user_id)
+            *_installations(platform, kind, enterprise_id, team_id, user_id))
         result = await self.session.execute(stmt)
         return int(getattr(result, "rowcount", 0) or 0)
 
