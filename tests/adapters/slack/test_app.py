@@ -651,3 +651,14 @@ async def test_a_long_rate_limit_on_a_reply_tells_the_person_when_to_try_again(
     assert replies[-1].args["response_type"] == "ephemeral"
     assert replies[-1].args["text"] == (
         "Slack asked me to slow down. Try again in about 90 seconds.")
+
+
+async def test_slacks_request_url_check_gets_its_challenge_back(slack: Slack) -> None:
+    # What Slack sends when an operator pastes the Request URL into the app's settings.
+    body = json.dumps({"token": "legacy", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdAL",
+                       "type": "url_verification"}).encode()
+    sent = await slack.post(body, "application/json")
+    assert sent.status == 200
+    assert sent.json == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdAL"}
+    forged = await slack.post(body, "application/json", signature="v0=" + "0" * 64)
+    assert forged.status == 401
