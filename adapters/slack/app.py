@@ -204,7 +204,6 @@ class SlackAdapter:
                 "Slack needs SLACK_BOT_TOKEN (an xoxb- token), or SLACK_CLIENT_ID and "
                 "SLACK_CLIENT_SECRET to install into many workspaces."
             )
-        self._token = token
         self._secret = secret.encode()
         self._session: aiohttp.ClientSession | None = None
         # Bolt deep-copies each request (with its client) for lazy listeners, so its client
