@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain.lab import Role
 from bot.domain.minutes import ActionStatus, MinutesStatus
@@ -202,27 +201,6 @@ class AuditRepository:
 
 class MinutesRepository:
     """Minutes, their numbered entries and attendance."""
-# --- slack ---
-
-
-def _installations(
-    platform: str, kind: str, enterprise_id: str | None, team_id: str | None,
-    user_id: str | None,
-) -> list[ColumnElement[bool]]:
-    """Rows of one workspace (or org, or installer); a missing id matches NULL, not all."""
-    where = [
-        Installation.platform == platform, Installation.kind == kind,
-        Installation.enterprise_id.is_(None) if enterprise_id is None
-        else Installation.enterprise_id == enterprise_id,
-        Installation.team_id.is_(None) if team_id is None else Installation.team_id == team_id,
-    ]
-    if user_id is not None:
-        where.append(Installation.user_id == user_id)
-    return where
-
-
-class InstallationRepository:
-    """OAuth installations of a platform app, newest first; see storage.models.Installation."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -353,6 +331,17 @@ class ActionItemRepository:
 
 def _due_order(item: ActionItem) -> tuple[int, str, int]:
     return (item.due is None, item.due.isoformat() if item.due else "", item.id)
+
+
+# --- slack ---
+
+
+class InstallationRepository:
+    """OAuth installations of a platform app, newest first; see storage.models.Installation."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
     async def add(self, row: Installation) -> Installation:
         self.session.add(row)
         await self.session.flush()
@@ -363,7 +352,14 @@ def _due_order(item: ActionItem) -> tuple[int, str, int]:
         user_id: str | None = None,
     ) -> Installation | None:
         stmt = select(Installation).where(
-            *_installations(platform, kind, enterprise_id, team_id, user_id))
+            Installation.platform == platform, Installation.kind == kind,
+            Installation.enterprise_id.is_(None) if enterprise_id is None
+            else Installation.enterprise_id == enterprise_id,
+            Installation.team_id.is_(None) if team_id is None
+            else Installation.team_id == team_id,
+        )
+        if user_id is not None:
+            stmt = stmt.where(Installation.user_id == user_id)
         stmt = stmt.order_by(Installation.installed_at.desc(), Installation.id.desc()).limit(1)
         return (await self.session.scalars(stmt)).first()
 
@@ -372,7 +368,14 @@ def _due_order(item: ActionItem) -> tuple[int, str, int]:
         user_id: str | None = None,
     ) -> int:
         stmt = delete(Installation).where(
-            *_installations(platform, kind, enterprise_id, team_id, user_id))
+            Installation.platform == platform, Installation.kind == kind,
+            Installation.enterprise_id.is_(None) if enterprise_id is None
+            else Installation.enterprise_id == enterprise_id,
+            Installation.team_id.is_(None) if team_id is None
+            else Installation.team_id == team_id,
+        )
+        if user_id is not None:
+            stmt = stmt.where(Installation.user_id == user_id)
         result = await self.session.execute(stmt)
         return int(getattr(result, "rowcount", 0) or 0)
 

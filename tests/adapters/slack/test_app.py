@@ -419,7 +419,9 @@ def memo_router(seen: list[Any], reply: Reply) -> Router:
 async def test_a_memo_reaction_reaches_the_core_with_the_message(lab: Slack,
                                                                   slack_app: App) -> None:
     seen: list[Any] = []
-    slack_app.ctx.router.include(memo_router(seen, Reply.say("Added to the minutes.")))
+    # Stand in for the minutes feature's handler, to see exactly what reaches the core.
+    slack_app.ctx.router.reactions.update(
+        memo_router(seen, Reply.say("Added to the minutes.")).reactions)
     lab.fake.messages["C1"].append({"ts": "1700000000.000777", "user": "UZOE",
                                     "text": "We agreed: option 3 &amp; a pilot"})
     event = {"type": "reaction_added", "user": "UAMARA", "reaction": "memo",
@@ -450,7 +452,7 @@ async def test_a_public_answer_where_the_bot_is_not_invited_explains_how(
 ) -> None:
     seen: list[Any] = []
     public = Reply(card=Card((Text("Added to the minutes for everyone"),)), private=False)
-    slack_app.ctx.router.include(memo_router(seen, public))
+    slack_app.ctx.router.reactions.update(memo_router(seen, public).reactions)
     lab.fake.messages["C1"].append({"ts": "9.9", "user": "UZOE", "text": "Decision"})
     lab.fake.fail("chat.postMessage", "not_in_channel")
     await lab.event({"type": "reaction_added", "user": "UAMARA", "reaction": "memo",
