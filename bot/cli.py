@@ -64,10 +64,16 @@ def configure_logging(settings: Settings) -> None:
         level=settings.log.level, stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # Alembic narrates every step at INFO; an operator needs only its warnings.
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
-    # fontTools narrates every font subset it makes for a PDF export, glyph by glyph.
-    logging.getLogger("fontTools").setLevel(max(logging.WARNING, logging.getLogger().level))
+    logging.getLogger().setLevel(settings.log.level)  # also when a handler was already set
+    floor = max(logging.WARNING, logging.getLogger().level)
+    # Alembic narrates every step at INFO, fontTools every glyph of a PDF's font subset.
+    for noisy in ("alembic", "fontTools"):
+        logging.getLogger(noisy).setLevel(floor)
+    # At DEBUG the database drivers log SQL parameters: the lab's confidential notes,
+    # ballots and names. They stay at WARNING unless [database] echo asks for SQL.
+    if not settings.database.echo:
+        for chatty in ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool"):
+            logging.getLogger(chatty).setLevel(floor)
 
 
 async def _run(settings: Settings, args: argparse.Namespace) -> int:

@@ -121,3 +121,25 @@ def test_the_example_config_is_valid_and_ships_the_action_lab_template() -> None
     assert s.lab.member_limit == 6
     template = s.vote_templates["action-lab-1"]
     assert len(template.options) == 5
+
+
+def test_debug_logging_keeps_confidential_sql_parameters_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import logging
+
+    from bot.cli import configure_logging
+
+    monkeypatch.setenv("LOG_LEVEL", "DEBUG")
+    root = logging.getLogger()
+    saved = root.level, list(root.handlers)
+    try:
+        configure_logging(load_settings(None))
+        assert not logging.getLogger("aiosqlite").isEnabledFor(logging.DEBUG)
+        assert not logging.getLogger("sqlalchemy.engine").isEnabledFor(logging.INFO)
+        assert logging.getLogger("bot.router").isEnabledFor(logging.DEBUG)
+    finally:
+        root.setLevel(saved[0])
+        root.handlers[:] = saved[1]
+        for name in ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool"):
+            logging.getLogger(name).setLevel(logging.NOTSET)
