@@ -28,6 +28,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from bot.domain.availability import Answer
 from bot.domain.lab import Role
 from bot.domain.minutes import ActionStatus, EntryKind, EntrySource, MinutesStatus, Presence
 
@@ -344,3 +345,96 @@ class InboundDelivery(Base):
 
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+# --- polls and meetings ---------------------------------------------------------------------
+
+
+class Poll(Base):
+    """An availability poll: numbered per lab, its slots fixed when it opens."""
+
+    __tablename__ = "polls"
+    __table_args__ = (UniqueConstraint("lab_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    # "open", "closed", or "deleted" (a deleted poll keeps its row, so its number is never
+    # given to another poll, but loses its slots and answers).
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    timezone: Mapped[str] = mapped_column(String(64))  # the zone its slots were defined in
+    window_start: Mapped[time]
+    window_end: Mapped[time]
+    length_minutes: Mapped[int] = mapped_column(Integer)
+    closes_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+
+class PollSlot(Base):
+    """One proposed time; `number` (1, 2, ...) is what members type, in time order."""
+
+    __tablename__ = "poll_slots"
+    __table_args__ = (UniqueConstraint("poll_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    starts_at: Mapped[datetime]
+
+
+class PollAnswer(Base):
+    """A person's answer to one slot: yes, maybe (if need be) or no; changed in place."""
+
+    __tablename__ = "poll_answers"
+    __table_args__ = (UniqueConstraint("slot_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("poll_slots.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    answer: Mapped[Answer] = mapped_column(_enum(Answer))
+    answered_at: Mapped[datetime]
+
+
+class PollRequired(Base):
+    """Someone the meeting cannot happen without: a slot they say no to drops out."""
+
+    __tablename__ = "poll_required"
+    __table_args__ = (UniqueConstraint("poll_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+
+
+class Meeting(Base):
+    """A scheduled meeting of a lab, numbered per lab; `sequence` counts invite revisions."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("lab_id", "number"), UniqueConstraint("uid"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))  # "scheduled" or "cancelled"
+    uid: Mapped[str] = mapped_column(String(255))  # the invite's UID, stable for its life
+    sequence: Mapped[int] = mapped_column(Integer)
+    poll_id: Mapped[int | None] = mapped_column(ForeignKey("polls.id", ondelete="SET NULL"))
+    slot_number: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime]

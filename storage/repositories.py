@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.availability import Answer
 from bot.domain.lab import Role
 from bot.domain.minutes import ActionStatus, MinutesStatus
 from storage.models import (
@@ -21,11 +22,16 @@ from storage.models import (
     Installation,
     Lab,
     LabChannel,
+    Meeting,
     Membership,
     MinuteEntry,
     Minutes,
     OAuthState,
     Person,
+    Poll,
+    PollAnswer,
+    PollRequired,
+    PollSlot,
 )
 
 
@@ -432,3 +438,168 @@ class DeliveryRepository:
             delete(InboundDelivery).where(InboundDelivery.received_at < before)
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+
+# --- polls and meetings ---------------------------------------------------------------------
+
+
+class PollRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, poll_id: int) -> Poll | None:
+        return await self.session.get(Poll, poll_id)
+
+    async def by_number(self, lab_id: int, number: int) -> Poll | None:
+        stmt = select(Poll).where(Poll.lab_id == lab_id, Poll.number == number,
+                                  Poll.status != "deleted")
+        return (await self.session.scalars(stmt)).one_or_none()
+
+    async def of_lab(self, lab_id: int, *, status: str | None = None) -> Sequence[Poll]:
+        """The lab's polls (never the deleted ones), newest first."""
+        stmt = select(Poll).where(Poll.lab_id == lab_id, Poll.status != "deleted")
+        if status is not None:
+            stmt = stmt.where(Poll.status == status)
+        return (await self.session.scalars(stmt.order_by(Poll.number.desc()))).all()
+
+    async def open_in(self, lab_ids: Sequence[int]) -> Sequence[Poll]:
+        if not lab_ids:
+            return []
+        stmt = (select(Poll).where(Poll.lab_id.in_(lab_ids), Poll.status == "open")
+                .order_by(Poll.lab_id, Poll.number))
+        return (await self.session.scalars(stmt)).all()
+
+    async def next_number(self, lab_id: int) -> int:
+        # Deleted polls keep their rows, so a number is never handed out twice.
+        stmt = select(func.max(Poll.number)).where(Poll.lab_id == lab_id)
+        return int((await self.session.scalar(stmt)) or 0) + 1
+
+    async def add(self, poll: Poll, starts: Sequence[datetime],
+                  required: Sequence[int]) -> Poll:
+        self.session.add(poll)
+        await self.session.flush()
+        self.session.add_all(
+            PollSlot(poll_id=poll.id, number=n, starts_at=s) for n, s in enumerate(starts, 1)
+        )
+        self.session.add_all(PollRequired(poll_id=poll.id, person_id=p) for p in required)
+        await self.session.flush()
+        return poll
+
+    async def slots(self, poll_id: int) -> Sequence[PollSlot]:
+        stmt = select(PollSlot).where(PollSlot.poll_id == poll_id).order_by(PollSlot.number)
+        return (await self.session.scalars(stmt)).all()
+
+    async def required(self, poll_id: int) -> list[int]:
+        stmt = (select(PollRequired.person_id).where(PollRequired.poll_id == poll_id)
+                .order_by(PollRequired.id))
+        return list((await self.session.scalars(stmt)).all())
+
+    async def answers(self, poll_id: int) -> Sequence[PollAnswer]:
+        stmt = select(PollAnswer).where(PollAnswer.poll_id == poll_id).order_by(PollAnswer.id)
+        return (await self.session.scalars(stmt)).all()
+
+    async def answers_of(self, poll_id: int, person_id: int) -> dict[int, Answer]:
+        """slot id -> this person's answer."""
+        stmt = select(PollAnswer.slot_id, PollAnswer.answer).where(
+            PollAnswer.poll_id == poll_id, PollAnswer.person_id == person_id)
+        return {slot: answer for slot, answer in (await self.session.execute(stmt)).all()}
+
+    async def answer_counts(self, poll_ids: Sequence[int], person_id: int) -> dict[int, int]:
+        """poll id -> how many slots this person has answered."""
+        if not poll_ids:
+            return {}
+        stmt = (select(PollAnswer.poll_id, func.count(PollAnswer.id))
+                .where(PollAnswer.poll_id.in_(poll_ids), PollAnswer.person_id == person_id)
+                .group_by(PollAnswer.poll_id))
+        return {pid: int(n) for pid, n in (await self.session.execute(stmt)).all()}
+
+    async def slot_counts(self, poll_ids: Sequence[int]) -> dict[int, int]:
+        if not poll_ids:
+            return {}
+        stmt = (select(PollSlot.poll_id, func.count(PollSlot.id))
+                .where(PollSlot.poll_id.in_(poll_ids)).group_by(PollSlot.poll_id))
+        return {pid: int(n) for pid, n in (await self.session.execute(stmt)).all()}
+
+    async def set_answers(self, poll_id: int, person_id: int, slot_ids: Sequence[int],
+                          answer: Answer, at: datetime) -> int:
+        """Record `answer` for each slot, replacing earlier answers; returns how many changed."""
+        existing = {
+            a.slot_id: a for a in (await self.session.scalars(select(PollAnswer).where(
+                PollAnswer.poll_id == poll_id, PollAnswer.person_id == person_id))).all()
+        }
+        changed = 0
+        for slot_id in slot_ids:
+            row = existing.get(slot_id)
+            if row is None:
+                self.session.add(PollAnswer(poll_id=poll_id, slot_id=slot_id,
+                                            person_id=person_id, answer=answer, answered_at=at))
+                changed += 1
+            elif row.answer is not answer:
+                row.answer, row.answered_at = answer, at
+                changed += 1
+        await self.session.flush()
+        return changed
+
+    async def clear(self, poll_id: int) -> None:
+        """Forget the slots, answers and required attendees of a deleted poll."""
+        for model in (PollAnswer, PollRequired, PollSlot):
+            await self.session.execute(delete(model).where(model.poll_id == poll_id))
+
+
+class MeetingRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, meeting_id: int) -> Meeting | None:
+        return await self.session.get(Meeting, meeting_id)
+
+    async def by_number(self, lab_id: int, number: int) -> Meeting | None:
+        stmt = select(Meeting).where(Meeting.lab_id == lab_id, Meeting.number == number)
+        return (await self.session.scalars(stmt)).one_or_none()
+
+    async def next_number(self, lab_id: int) -> int:
+        stmt = select(func.max(Meeting.number)).where(Meeting.lab_id == lab_id)
+        return int((await self.session.scalar(stmt)) or 0) + 1
+
+    async def add(self, meeting: Meeting) -> Meeting:
+        self.session.add(meeting)
+        await self.session.flush()
+        return meeting
+
+    async def of_lab(self, lab_id: int) -> Sequence[Meeting]:
+        stmt = select(Meeting).where(Meeting.lab_id == lab_id).order_by(Meeting.starts_at)
+        return (await self.session.scalars(stmt)).all()
+
+    async def of_poll(self, poll_id: int) -> Sequence[Meeting]:
+        stmt = (select(Meeting).where(Meeting.poll_id == poll_id, Meeting.status == "scheduled")
+                .order_by(Meeting.starts_at))
+        return (await self.session.scalars(stmt)).all()
+
+    async def upcoming(self, lab_ids: Sequence[int], now: datetime,
+                       limit: int = 50) -> Sequence[Meeting]:
+        """Scheduled meetings not yet over, soonest first."""
+        if not lab_ids:
+            return []
+        # A meeting under way still counts as upcoming until it ends; the longest we hold
+        # is a day, so fetch from a day back and keep those not yet over.
+        stmt = (select(Meeting)
+                .where(Meeting.lab_id.in_(lab_ids), Meeting.status == "scheduled",
+                       Meeting.starts_at > now - timedelta(days=1))
+                .order_by(Meeting.starts_at, Meeting.id))
+        rows = (await self.session.scalars(stmt)).all()
+        return [m for m in rows
+                if m.starts_at + timedelta(minutes=m.duration_minutes) > now][:limit]
+
+    async def under_way(self, lab_id: int, now: datetime,
+                        early: timedelta = timedelta(minutes=30)) -> Meeting | None:
+        """The scheduled meeting going on at `now`, or starting within `early` (people open
+        the minutes a little before the hour); the one starting soonest if several."""
+        for meeting in await self.upcoming([lab_id], now, limit=5):
+            if meeting.starts_at - early <= now:
+                return meeting
+        return None
+
+    async def scheduled(self) -> Sequence[Meeting]:
+        """Every scheduled meeting (for rebuilding reminder timers at start-up)."""
+        stmt = select(Meeting).where(Meeting.status == "scheduled").order_by(Meeting.starts_at)
+        return (await self.session.scalars(stmt)).all()

@@ -15,10 +15,12 @@ from storage.repositories import (
     DeliveryRepository,
     InstallationRepository,
     LabRepository,
+    MeetingRepository,
     MembershipRepository,
     MinutesRepository,
     OAuthStateRepository,
     PersonRepository,
+    PollRepository,
 )
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,8 @@ class UnitOfWork:
         self.people = PersonRepository(self.session)
         self.members = MembershipRepository(self.session)
         self.audit = AuditRepository(self.session)
+        self.polls = PollRepository(self.session)
+        self.meetings = MeetingRepository(self.session)
         self.minutes = MinutesRepository(self.session)
         self.action_items = ActionItemRepository(self.session)
         self.installations = InstallationRepository(self.session)

@@ -1,0 +1,433 @@
+"""Availability polls, pure: slot generation and validation, slot numbers, paging by day,
+ranking with required attendees, and the search for the best pair of meeting slots.
+
+Everything here takes `now` and zones as arguments and works on plain values, so the
+hardest rules (daylight-saving changes, ties, the pair search) are tested without a bot.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import re
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+MAX_SLOTS = 200
+MAX_RANGE_DAYS = 366
+# A slot that starts before 08:00 or ends after 20:00 in someone's own zone is marked for them.
+COMFORT = (time(8, 0), time(20, 0))
+
+
+class Answer(StrEnum):
+    YES = "yes"
+    MAYBE = "maybe"
+    NO = "no"
+
+
+ANSWER_LABELS = {Answer.YES: "yes", Answer.MAYBE: "if need be", Answer.NO: "no"}
+
+
+class SlotError(ValueError):
+    """A poll definition or a slot reference that cannot work; the text says what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --- reading dates and moments ------------------------------------------------------------
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2})$")
+
+
+def parse_date(text: str) -> date:
+    """"2027-01-11" -> date(2027, 1, 11)."""
+    m = _DATE.match(text.strip())
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            pass
+    raise SlotError(f"`{text}` is not a date; write it as YYYY-MM-DD, e.g. 2027-01-11.")
+
+
+def parse_date_range(text: str) -> tuple[date, date]:
+    """"2027-01-11..2027-01-22" -> (first, last), both included; one date is one day."""
+    parts = text.strip().split("..")
+    if len(parts) == 1:
+        day = parse_date(parts[0])
+        return day, day
+    if len(parts) != 2 or not parts[0] or not parts[1]:
+        raise SlotError(
+            f"`{text}` is not a date range; write from..to, e.g. 2027-01-11..2027-01-22."
+        )
+    first, last = parse_date(parts[0]), parse_date(parts[1])
+    if last < first:
+        raise SlotError(
+            f"The date range ends ({last:%a %d %b %Y}) before it starts ({first:%a %d %b %Y}). "
+            f"Write the earlier date first: {last.isoformat()}..{first.isoformat()}."
+        )
+    if (last - first).days >= MAX_RANGE_DAYS:
+        raise SlotError("A poll spans at most a year; choose a shorter date range.")
+    return first, last
+
+
+def wall_to_utc(day: date, clock: time, zone: str) -> datetime | None:
+    """The UTC moment of a wall-clock time in `zone`, or None if the clocks skip it.
+
+    An hour that happens twice (clocks going back) is read as its first occurrence.
+    """
+    tz = ZoneInfo(zone)
+    local = datetime.combine(day, clock, tzinfo=tz)
+    moment = local.astimezone(UTC)
+    if moment.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+        return None  # in the gap when clocks go forward
+    return moment
+
+
+def parse_moment(text: str, zone: str) -> datetime:
+    """"2027-01-11T09:00" (or a space for the T) in `zone` -> an aware UTC datetime."""
+    m = _MOMENT.match(text.strip())
+    if not m:
+        raise SlotError(
+            f"`{text}` is not a date and time; write YYYY-MM-DDTHH:MM, e.g. 2027-01-11T09:00."
+        )
+    day = parse_date(m.group(1))
+    hh, mm = (int(p) for p in m.group(2).split(":"))
+    if hh > 23 or mm > 59:
+        raise SlotError(f"`{text}` has no such time of day; use a 24-hour HH:MM.")
+    moment = wall_to_utc(day, time(hh, mm), zone)
+    if moment is None:
+        raise SlotError(
+            f"{text} does not exist in {zone}: the clocks skip that hour. Choose another time."
+        )
+    return moment
+
+
+# --- slot generation ------------------------------------------------------------------------
+
+
+def _today(now: datetime, zone: str) -> date:
+    return now.astimezone(ZoneInfo(zone)).date()
+
+
+def _window_text(window: tuple[time, time], zone: str) -> str:
+    return f"{window[0]:%H:%M}-{window[1]:%H:%M} {zone}"
+
+
+def _check_lengths(window: tuple[time, time], length: timedelta, step: timedelta,
+                   zone: str) -> None:
+    if length <= timedelta(0):
+        raise SlotError("A slot must last at least a minute; e.g. `length 60m`.")
+    if step <= timedelta(0):
+        raise SlotError("Slots must be at least a minute apart; e.g. `step 30m`.")
+    start, end = window
+    span = datetime.combine(date.min, end) - datetime.combine(date.min, start)
+    if span < length:
+        minutes = int(length.total_seconds() // 60)
+        raise SlotError(
+            f"The window {_window_text(window, zone)} is too short for one {minutes}-minute "
+            "slot, so the poll would be empty. Widen the window (e.g. `window 09:00-18:00`) "
+            "or shorten `length`."
+        )
+
+
+def day_starts(window: tuple[time, time], length: timedelta, step: timedelta) -> list[time]:
+    """The wall-clock starts of one day's slots: from the window's start, every `step`,
+    while the whole slot fits before the window's end."""
+    start, end = window
+    base = datetime.combine(date.min, start)
+    limit = datetime.combine(date.min, end)
+    out = []
+    t = base
+    while t + length <= limit:
+        out.append(t.time())
+        t += step
+    return out
+
+
+def generate_slots(
+    first: date, last: date, *, days: frozenset[int], window: tuple[time, time], zone: str,
+    length: timedelta, step: timedelta, now: datetime,
+) -> list[datetime]:
+    """Every slot from `first` to `last` (both included) on `days` (Monday is 0), within
+    `window` in `zone`, `length` long, starting every `step`: UTC starts, earliest first.
+
+    Wall-clock times are kept across daylight-saving changes (09:00 stays 09:00 local);
+    a start the clocks skip is left out. Slots already past on today's date are left out.
+    """
+    if last < first:
+        raise SlotError(f"The date range ends ({last:%a %d %b %Y}) before it starts "
+                        f"({first:%a %d %b %Y}); write the earlier date first.")
+    _check_lengths(window, length, step, zone)
+    today = _today(now, zone)
+    if first < today:
+        raise SlotError(
+            f"{first:%a %d %b %Y} is in the past (it is {today:%a %d %b %Y} in {zone}). "
+            "Start the poll today or later."
+        )
+    per_day = day_starts(window, length, step)
+    matching = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    matching = [d for d in matching if d.weekday() in days]
+    estimate = len(per_day) * len(matching)
+    if estimate > 2 * MAX_SLOTS:
+        raise too_many(estimate)
+    out = []
+    for day in matching:
+        for clock in per_day:
+            moment = wall_to_utc(day, clock, zone)
+            if moment is not None and moment > now:
+                out.append(moment)
+    if not out:
+        raise SlotError(
+            f"No slot fits: none of the days from {first:%a %d %b} to {last:%a %d %b %Y} "
+            f"is a meeting day ({format_day_set(days)}) with a future slot in "
+            f"{_window_text(window, zone)}. Widen the dates or `days`."
+        )
+    if len(out) > MAX_SLOTS:
+        raise too_many(len(out))
+    return out
+
+
+def too_many(count: int) -> SlotError:
+    return SlotError(
+        f"That makes {count} slots; a poll holds at most {MAX_SLOTS}. Shorten the date range, "
+        "narrow the window or the days, or space the slots out with a longer `step`."
+    )
+
+
+def format_day_set(days: frozenset[int]) -> str:
+    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    if days == frozenset(range(5)):
+        return "mon-fri"
+    if days == frozenset(range(7)):
+        return "every day"
+    return ",".join(names[d] for d in sorted(days))
+
+
+def explicit_slots(
+    texts: Sequence[str], *, zone: str, window: tuple[time, time], length: timedelta,
+    now: datetime,
+) -> list[datetime]:
+    """Slots listed one by one ("2027-01-11T09:00"), read in `zone`: each must be in the
+    future and fit inside `window`; UTC starts, earliest first."""
+    _check_lengths(window, length, timedelta(minutes=1), zone)
+    if not texts:
+        raise SlotError("List at least one slot, e.g. `slots 2027-01-11T09:00,2027-01-12T14:30`.")
+    if len(texts) > MAX_SLOTS:
+        raise too_many(len(texts))
+    seen: dict[datetime, str] = {}
+    tz = ZoneInfo(zone)
+    for text in texts:
+        moment = parse_moment(text, zone)
+        if moment <= now:
+            raise SlotError(
+                f"The slot {text} is in the past (it is {now.astimezone(tz):%a %d %b %Y %H:%M} "
+                f"in {zone}). List slots from now on."
+            )
+        local = moment.astimezone(tz)
+        end = local + length
+        inside = local.time() >= window[0] and (
+            end.date() == local.date() and end.time() <= window[1]
+        )
+        if not inside:
+            raise SlotError(
+                f"The slot {text} falls outside the window {_window_text(window, zone)}. "
+                "Choose a time inside the window, or give another one with "
+                "`window HH:MM-HH:MM`."
+            )
+        if moment in seen:
+            raise SlotError(f"The slot {text} is listed twice ({seen[moment]}); list it once.")
+        seen[moment] = text
+    return sorted(seen)
+
+
+def default_close(first_slot: datetime, now: datetime) -> datetime:
+    """Polls close 24 hours before their first slot; at the first slot if that is past."""
+    deadline = first_slot - timedelta(hours=24)
+    return deadline if deadline > now else first_slot
+
+
+# --- slot numbers and pages -----------------------------------------------------------------
+
+_NUMBERS = re.compile(r"^\d+(-\d+)?$")
+
+
+def parse_slot_numbers(text: str, count: int) -> list[int]:
+    """"3,5-7" -> [3, 5, 6, 7]; "all" -> every slot. Numbers run from 1 to `count`."""
+    spec = text.strip().lower().replace(" ", "")
+    if spec in ("all", "*"):
+        return list(range(1, count + 1))
+    found: set[int] = set()
+    for part in spec.split(","):
+        if not part:
+            continue
+        if not _NUMBERS.match(part):
+            raise SlotError(
+                f"`{part}` is not a slot number; give numbers and ranges like `3,5-7`, or `all`."
+            )
+        if "-" in part:
+            a, b = (int(p) for p in part.split("-"))
+            if b < a:
+                raise SlotError(f"The range `{part}` runs backwards; write it as `{b}-{a}`.")
+            numbers = range(a, b + 1)
+        else:
+            numbers = range(int(part), int(part) + 1)
+        missing = [n for n in numbers if not 1 <= n <= count]
+        if missing:
+            raise SlotError(no_such_slot(missing[0], count))
+        found.update(numbers)
+    if not found:
+        raise SlotError("Say which slots, e.g. `3,5-7` or `all`.")
+    return sorted(found)
+
+
+def no_such_slot(number: int, count: int) -> str:
+    return (f"There is no slot {number}: this poll has slots 1 to {count}. Look at the poll's "
+            "card for the numbers.")
+
+
+def day_pages(
+    starts: Sequence[datetime], zone: str, per_page: int = 25
+) -> list[tuple[date, list[int]]]:
+    """Slot indexes grouped by the local day in `zone`, a long day split into pages of
+    `per_page`; each page is (its day, the indexes of its slots)."""
+    tz = ZoneInfo(zone)
+    pages: list[tuple[date, list[int]]] = []
+    current: date | None = None
+    for i, start in enumerate(starts):
+        day = start.astimezone(tz).date()
+        if day != current or len(pages[-1][1]) >= per_page:
+            pages.append((day, []))
+            current = day
+        pages[-1][1].append(i)
+    return pages
+
+
+def comfort_mark(start: datetime, length: timedelta, zone: str) -> str | None:
+    """"early for you" or "late for you" when the slot leaves 08:00-20:00 in `zone`."""
+    tz = ZoneInfo(zone)
+    local = start.astimezone(tz)
+    if local.time() < COMFORT[0]:
+        return "early for you"
+    if start + length > datetime.combine(local.date(), COMFORT[1], tzinfo=tz):
+        return "late for you"
+    return None
+
+
+# --- ranking -------------------------------------------------------------------------------
+
+P = Hashable  # whoever answers: a person id in the bot, anything in tests
+Grid = Mapping[P, Sequence[Answer | None]]  # each respondent's answer to each slot, or None
+
+
+@dataclass(frozen=True, slots=True)
+class SlotScore:
+    """How one slot stands; `index` is its position (chronological) in the poll."""
+
+    index: int
+    yes: int
+    maybe: int
+    no: int
+    blocked_by: tuple[P, ...] = ()  # required attendees who answered no
+
+    @property
+    def available(self) -> int:
+        return self.yes + self.maybe
+
+    @property
+    def excluded(self) -> bool:
+        return bool(self.blocked_by)
+
+
+def _columns(grid: Grid, n_slots: int) -> list[tuple[Answer | None, ...]]:
+    rows = list(grid.values())
+    for row in rows:
+        if len(row) != n_slots:
+            raise ValueError("every respondent needs one entry per slot (None: no answer)")
+    if not rows:
+        return [() for _ in range(n_slots)]
+    return list(zip(*rows, strict=True))
+
+
+def score_slots(grid: Grid, n_slots: int, required: frozenset[P] = frozenset()
+                ) -> list[SlotScore]:
+    """Counts per slot, in slot order; a slot a required attendee said no to is blocked."""
+    cols = _columns(grid, n_slots)
+    people = list(grid)
+    req = [people.index(p) for p in required if p in grid]
+    out = []
+    for i, col in enumerate(cols):
+        blocked = tuple(people[k] for k in req if col[k] is Answer.NO)
+        out.append(SlotScore(i, col.count(Answer.YES), col.count(Answer.MAYBE),
+                             col.count(Answer.NO), blocked))
+    return out
+
+
+def rank_slots(scores: Sequence[SlotScore]) -> list[SlotScore]:
+    """Best first: most yes + if-need-be, then most yes, then the earliest; slots blocked by
+    a required attendee's no drop to the end (in the same order among themselves)."""
+    return sorted(scores, key=lambda s: (s.excluded, -s.available, -s.yes, s.index))
+
+
+# --- the best pair of meetings ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    """Two slots (`first` earlier than `second`) and who could come."""
+
+    first: int
+    second: int
+    either: int  # respondents who can attend at least one of the two
+    both: int  # respondents who can attend both
+    yes: int  # yes answers across the two slots
+
+    def key(self) -> tuple[int, int, int, int, int]:
+        return (self.either, self.both, self.yes, -self.first, -self.second)
+
+
+def availability_masks(grid: Grid, n_slots: int) -> list[int]:
+    """Per slot, a bit set of the respondents (in grid order) who said yes or if need be."""
+    masks = [0] * n_slots
+    can = (Answer.YES, Answer.MAYBE)
+    for bit, row in enumerate(grid.values()):
+        flag = 1 << bit
+        for i, answer in enumerate(row):
+            if answer in can:
+                masks[i] |= flag
+    return masks
+
+
+def best_pairs(
+    scores: Sequence[SlotScore], masks: Sequence[int], starts: Sequence[datetime], *,
+    gap: timedelta, limit: int = 5,
+) -> list[PairScore]:
+    """The best `limit` pairs of slots at least `gap` apart (start to start): most people
+    who can attend at least one, then most who can attend both, then most yes answers, then
+    the earliest. Slots blocked by a required attendee are never proposed."""
+    if any(b < a for a, b in zip(starts, starts[1:], strict=False)):
+        raise ValueError("slots must be in chronological order")
+    usable = sorted(s.index for s in scores if not s.excluded)
+    yes = [0] * len(starts)
+    for s in scores:
+        yes[s.index] = s.yes
+    usable_starts = [starts[i] for i in usable]
+
+    def candidates() -> list[PairScore]:
+        out = []
+        for n, i in enumerate(usable):
+            lo = bisect.bisect_left(usable_starts, starts[i] + gap, lo=n + 1)
+            a, ya = masks[i], yes[i]
+            for j in usable[lo:]:
+                b = masks[j]
+                out.append(PairScore(i, j, (a | b).bit_count(), (a & b).bit_count(),
+                                     ya + yes[j]))
+        return out
+
+    return heapq.nlargest(limit, candidates(), key=PairScore.key)
