@@ -14,7 +14,9 @@ from bot.context import Context, Messengers
 from bot.features import help as help_feature
 from bot.features import home as home_feature
 from bot.features import lab as lab_feature
+from bot.features import meetings as meetings_feature
 from bot.features import minutes as minutes_feature
+from bot.features import polls as polls_feature
 from bot.ports import Clock, Jobs
 from bot.router import Router
 from bot.scheduling import Scheduler, Startup
@@ -25,7 +27,9 @@ from storage.uow import unit_of_work_factory
 log = logging.getLogger(__name__)
 
 # Each feature module has a `router`; this is the whole list.
-FEATURES: tuple[ModuleType, ...] = (help_feature, lab_feature, home_feature, minutes_feature)
+FEATURES: tuple[ModuleType, ...] = (
+    help_feature, lab_feature, home_feature, minutes_feature, polls_feature, meetings_feature,
+)
 
 # Each feature that keeps timers rebuilds them from its tables at start-up.
 STARTUP: tuple[Startup, ...] = ()

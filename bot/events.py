@@ -62,12 +62,16 @@ class VoteDeleted(Event):
 class MeetingScheduled(Event):
     meeting_id: int
     starts_at: datetime
+    title: str = ""
+    duration_minutes: int = 60
 
 
 @dataclass(frozen=True, slots=True)
 class MeetingMoved(Event):
     meeting_id: int
     starts_at: datetime
+    title: str = ""
+    duration_minutes: int = 60
 
 
 @dataclass(frozen=True, slots=True)

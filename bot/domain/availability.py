@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import itertools
 import re
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 MAX_SLOTS = 200
@@ -322,8 +324,9 @@ def comfort_mark(start: datetime, length: timedelta, zone: str) -> str | None:
 
 # --- ranking -------------------------------------------------------------------------------
 
-P = Hashable  # whoever answers: a person id in the bot, anything in tests
-Grid = Mapping[P, Sequence[Answer | None]]  # each respondent's answer to each slot, or None
+# Each respondent's answer to each slot (None: not answered), keyed by whoever answers: a
+# person id in the bot, anything hashable in tests. Keys keep their order (rows, bits).
+Grid = Mapping[Any, Sequence[Answer | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,7 +337,7 @@ class SlotScore:
     yes: int
     maybe: int
     no: int
-    blocked_by: tuple[P, ...] = ()  # required attendees who answered no
+    blocked_by: tuple[Any, ...] = ()  # required attendees who answered no
 
     @property
     def available(self) -> int:
@@ -355,7 +358,7 @@ def _columns(grid: Grid, n_slots: int) -> list[tuple[Answer | None, ...]]:
     return list(zip(*rows, strict=True))
 
 
-def score_slots(grid: Grid, n_slots: int, required: frozenset[P] = frozenset()
+def score_slots(grid: Grid, n_slots: int, required: frozenset[Hashable] = frozenset()
                 ) -> list[SlotScore]:
     """Counts per slot, in slot order; a slot a required attendee said no to is blocked."""
     cols = _columns(grid, n_slots)
@@ -411,7 +414,7 @@ def best_pairs(
     """The best `limit` pairs of slots at least `gap` apart (start to start): most people
     who can attend at least one, then most who can attend both, then most yes answers, then
     the earliest. Slots blocked by a required attendee are never proposed."""
-    if any(b < a for a, b in zip(starts, starts[1:], strict=False)):
+    if any(b < a for a, b in itertools.pairwise(starts)):
         raise ValueError("slots must be in chronological order")
     usable = sorted(s.index for s in scores if not s.excluded)
     yes = [0] * len(starts)

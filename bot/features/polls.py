@@ -1,0 +1,921 @@
+"""Availability polls: `/lab poll new|answer|results|pairs|close|pick|delete`, the answer
+card paginated by day, results with a heat map, and the functions a deadline timer calls
+(`close_poll`, `unanswered`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from bot import action_ids
+from bot.arguments import Args, Complete, Kw, Pos
+from bot.context import Context as AppContext
+from bot.domain import availability as av
+from bot.domain.availability import ANSWER_LABELS, Answer, SlotError, SlotScore
+from bot.domain.lab import Role
+from bot.domain.when import format_window, parse_days, parse_duration, parse_window
+from bot.domain.zones import format_local, local_time, require_zone, zone_abbreviation
+from bot.errors import Conflict, NotFound, UserError
+from bot.events import PollClosed, PollDeleted, PollOpened, publish
+from bot.features.common import find_member, paginate
+from bot.identity import channel_place
+from bot.messages import (
+    Block,
+    Button,
+    Buttons,
+    Card,
+    Context,
+    File,
+    Form,
+    Header,
+    Input,
+    Option,
+    Reply,
+    Select,
+    Text,
+    at,
+    shorten,
+)
+from bot.router import FORM_ROUTE, Call, Router, require_role
+from storage.models import Lab, Membership, Poll, PollSlot
+from storage.uow import UnitOfWork
+
+router = Router()
+
+PER_PAGE = 25  # slots on one page of the answer card: one select's worth
+RESULTS_PER_PAGE = 10
+DEFAULT_LENGTH = timedelta(minutes=60)
+DEFAULT_STEP = timedelta(minutes=60)
+DEFAULT_GAP = timedelta(days=1)
+NAMES_SHOWN = 8  # names listed behind one answer before "and N more"
+
+
+# --- loading a poll -------------------------------------------------------------------------
+
+
+@dataclass
+class Loaded:
+    """A poll with everything the cards and the ranking need, read once."""
+
+    poll: Poll
+    lab: Lab
+    slots: list[PollSlot]
+    members: list[Membership]
+    grid: dict[int, list[Answer | None]]  # person id -> answer per slot (slot order)
+    required: list[int]
+
+    @property
+    def starts(self) -> list[datetime]:
+        return [s.starts_at for s in self.slots]
+
+    @property
+    def length(self) -> timedelta:
+        return timedelta(minutes=self.poll.length_minutes)
+
+    def scores(self) -> list[SlotScore]:
+        return av.score_slots(self.grid, len(self.slots), frozenset(self.required))
+
+    def name(self, person_id: int) -> str:
+        for m in self.members:
+            if m.person_id == person_id:
+                return m.person.display_name
+        return "a former member"
+
+    def answered(self, person_id: int) -> int:
+        return sum(a is not None for a in self.grid.get(person_id, ()))
+
+
+async def load(uow: UnitOfWork, poll: Poll) -> Loaded:
+    lab = await uow.labs.get(poll.lab_id)
+    if lab is None:
+        raise NotFound("That lab no longer exists.")
+    slots = list(await uow.polls.slots(poll.id))
+    members = list(await uow.members.active(lab.id))
+    index = {s.id: i for i, s in enumerate(slots)}
+    grid: dict[int, list[Answer | None]] = {m.person_id: [None] * len(slots) for m in members}
+    for a in await uow.polls.answers(poll.id):
+        row = grid.get(a.person_id)
+        if row is not None and a.slot_id in index:
+            row[index[a.slot_id]] = a.answer
+    return Loaded(poll, lab, slots, members, grid, await uow.polls.required(poll.id))
+
+
+def is_open(poll: Poll, now: datetime) -> bool:
+    """Open for answers: not closed, and its deadline (if any) not yet reached."""
+    return poll.status == "open" and (poll.closes_at is None or now < poll.closes_at)
+
+
+def poll_name(poll: Poll) -> str:
+    return f"poll #{poll.number} ({poll.title})"
+
+
+async def find_poll(call: Call[Any], ref: str) -> Poll:
+    """The lab's poll that `ref` names: "#3", "3", or its title."""
+    lab = call.the_lab
+    text = ref.strip().removeprefix("#").strip()
+    if text.isdigit():
+        poll = await call.uow.polls.by_number(lab.id, int(text))
+        if poll is not None:
+            return poll
+        raise NotFound(f"{lab.name} has no poll #{text}. {await _poll_listing(call)}")
+    polls = await call.uow.polls.of_lab(lab.id)
+    found = [p for p in polls if p.title.casefold() == text.casefold()]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        numbers = ", ".join(f"#{p.number}" for p in found)
+        raise UserError(f"Several polls are called `{text}` ({numbers}); give the number.")
+    raise NotFound(f"{lab.name} has no poll `{ref}`. {await _poll_listing(call)}")
+
+
+async def _poll_listing(call: Call[Any]) -> str:
+    polls = await call.uow.polls.of_lab(call.the_lab.id)
+    if not polls:
+        return "It has no polls yet; a facilitator can open one with `/lab poll new`."
+    listed = ", ".join(f"#{p.number} {p.title} ({p.status})" for p in polls[:10])
+    return f"Its polls: {listed}."
+
+
+def slot_line_time(start: datetime, zone: str, *, day: bool = True) -> str:
+    local = local_time(start, zone)
+    clock = f"{local:%H:%M} {zone_abbreviation(start, zone)}"
+    return f"{local:%a %d %b} {clock}" if day else clock
+
+
+# --- /lab poll new ------------------------------------------------------------------------------
+
+
+class PollNewArgs(Args):
+    title: Annotated[str, Pos("title", greedy=True), Field(min_length=1, max_length=200)]
+    dates: Annotated[str | None, Pos("from..to")] = None
+    slots: Annotated[str | None, Kw("when,...")] = None
+    days: Annotated[str | None, Kw("mon-fri", words=1)] = None
+    window: Annotated[str | None, Kw("HH:MM-HH:MM", words=1)] = None
+    tz: Annotated[str | None, Kw("zone", words=1), Complete("zone")] = None
+    length: Annotated[str | None, Kw("60m", words=1)] = None
+    step: Annotated[str | None, Kw("60m", words=1)] = None
+    closes: Annotated[str | None, Kw("YYYY-MM-DD HH:MM")] = None
+    required: Annotated[str | None, Kw("member,...")] = None
+
+
+async def poll_form(call: Call[Any]) -> Form:
+    lab = call.the_lab
+    return Form(
+        action_ids.encode(FORM_ROUTE, "poll.new"), "New availability poll",
+        (
+            Input("title", "Title", placeholder="Meeting 1", max_length=200),
+            Input("dates", "Dates, from..to", placeholder="2027-01-11..2027-01-22",
+                  max_length=30),
+            Input("days", "Days", default=lab.days, max_length=32),
+            Input("window", "Window (HH:MM-HH:MM)",
+                  default=format_window(lab.window_start, lab.window_end), max_length=11),
+            Input("tz", "Time zone of the window", default=lab.timezone, max_length=64),
+        ),
+        submit_label="Open poll",
+    )
+
+
+def _checked(fn: Any, *args: Any) -> Any:
+    """Run a parser from bot.domain and turn its ValueError into a private message."""
+    try:
+        return fn(*args)
+    except SlotError as exc:
+        raise UserError(exc.message) from None
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _duration(text: str | None, default: timedelta, word: str) -> timedelta:
+    if text is None:
+        return default
+    value: timedelta = _checked(parse_duration, text)
+    if value < timedelta(minutes=1) or value > timedelta(hours=24):
+        raise UserError(f"`{word} {text}` is out of range; use 1m to 24h, e.g. `{word} 60m`.")
+    return value
+
+
+async def _required(call: Call[PollNewArgs]) -> list[int]:
+    spec = call.args.required
+    if spec is None:
+        return [call.person.id]
+    if spec.strip().casefold() in ("none", "nobody", "-"):
+        return []
+    found: list[int] = []
+    for part in spec.split(","):
+        if part.strip():
+            member = await find_member(call, part)
+            if member.person_id not in found:
+                found.append(member.person_id)
+    return found
+
+
+@router.command(
+    "poll new", args=PollNewArgs, access="facilitator", topic="poll", form=poll_form,
+    summary="Open an availability poll: a date range (or a list of slots) within the window.",
+    usage_line=('/lab poll new <title> <from..to> [days mon-fri] [window 09:00-18:00] '
+                '[tz <zone>] [length 60m] [step 60m] [closes YYYY-MM-DD HH:MM] '
+                '[required <member>,...]  or  /lab poll new <title> slots <when>,... '
+                '[tz <zone>]'),
+    examples=(
+        '/lab poll new "Meeting 1" 2027-01-11..2027-01-22 days mon-fri window 09:00-18:00 '
+        'tz Europe/London length 60m step 60m closes 2027-01-08 17:00',
+        '/lab poll new "Meeting 1" slots 2027-01-11T09:00,2027-01-12T14:30 tz Europe/London',
+    ),
+)
+async def poll_new(call: Call[PollNewArgs]) -> Reply:
+    lab, a, now = call.the_lab, call.args, call.now
+    zone = _checked(require_zone, a.tz) if a.tz else lab.timezone
+    window = _checked(parse_window, a.window) if a.window else (lab.window_start,
+                                                                  lab.window_end)
+    days = _checked(parse_days, a.days or lab.days)
+    length = _duration(a.length, DEFAULT_LENGTH, "length")
+    step = _duration(a.step, DEFAULT_STEP, "step")
+    if a.slots is not None and a.dates is not None:
+        raise UserError("Give either a date range or `slots`, not both.")
+    if a.slots is not None:
+        texts = [t.strip() for t in a.slots.split(",") if t.strip()]
+        starts: list[datetime] = _checked(
+            lambda: av.explicit_slots(texts, zone=zone, window=window, length=length, now=now))
+    elif a.dates is not None:
+        first, last = _checked(av.parse_date_range, a.dates)
+        starts = _checked(lambda: av.generate_slots(
+            first, last, days=days, window=window, zone=zone, length=length, step=step,
+            now=now))
+    else:
+        raise UserError(
+            "Say when: a date range such as `2027-01-11..2027-01-22`, or a list such as "
+            "`slots 2027-01-11T09:00,2027-01-12T14:30`.\n"
+            'Example: `/lab poll new "Meeting 1" 2027-01-11..2027-01-22`'
+        )
+    if a.closes is not None:
+        closes: datetime = _checked(av.parse_moment, a.closes.replace(" ", "T", 1), zone)
+        if closes <= now:
+            raise UserError(
+                f"The closing time {a.closes} ({zone}) is in the past; it is "
+                f"{format_local(now, zone)} now. Choose a later one, or leave `closes` out "
+                "to close 24 hours before the first slot."
+            )
+        if closes > starts[0]:
+            raise UserError(
+                f"The poll would close ({format_local(closes, zone)}) after its first slot "
+                f"({format_local(starts[0], zone)}). Close it before the first slot."
+            )
+    else:
+        closes = av.default_close(starts[0], now)
+    required = await _required(call)
+    number = await call.uow.polls.next_number(lab.id)
+    poll = await call.uow.polls.add(
+        Poll(lab_id=lab.id, number=number, title=a.title.strip().strip('"“”'), status="open",
+             timezone=zone, window_start=window[0], window_end=window[1],
+             length_minutes=int(length.total_seconds() // 60), closes_at=closes,
+             created_at=now, created_by_id=call.person.id),
+        starts, required,
+    )
+    await call.audit("poll.opened", poll=poll.id, number=number, slots=len(starts),
+                     closes=closes.isoformat())
+    await call.emit(PollOpened(lab_id=lab.id, poll_id=poll.id, closes_at=closes))
+    loaded = await load(call.uow, poll)
+    return call.publish(poll_card(loaded, now))
+
+
+def poll_card(loaded: Loaded, now: datetime) -> Card:
+    """The public card: what the poll asks, when it closes, and the Answer button."""
+    poll, starts = loaded.poll, loaded.starts
+    required = ", ".join(loaded.name(p) for p in loaded.required) or "nobody"
+    answered = sum(1 for m in loaded.members if loaded.answered(m.person_id) == len(starts))
+    window = format_window(poll.window_start, poll.window_end)
+    when = (f"*{len(starts)} slots* of {poll.length_minutes} minutes, from {at(starts[0])} "
+            f"to {at(starts[-1])}, within {window} {poll.timezone}.")
+    status = (f"Closes {at(poll.closes_at)} ({at(poll.closes_at, 'R')})."
+              if is_open(poll, now) and poll.closes_at else "Closed: answers can no longer "
+              "change.")
+    blocks: list[Block] = [
+        Header(shorten(f"Poll #{poll.number}: {poll.title}", 150)),
+        Text(f"{when}\nAnswer each slot *yes*, *if need be* or *no*: you will see every slot "
+             f"in your own time zone. {status}"),
+        Context(f"Required: {required}. {answered} of {len(loaded.members)} members have "
+                f"answered every slot. By text: `/lab poll answer {poll.number} 3,5-7 yes`."),
+    ]
+    buttons = [Button("Results", action_ids.encode("poll.results", poll.id, 1))]
+    if is_open(poll, now):
+        buttons.insert(0, Button("Answer", action_ids.encode("poll.open", poll.id),
+                                 style="primary"))
+    blocks.append(Buttons(tuple(buttons)))
+    return Card(tuple(blocks), fallback=f"Poll #{poll.number}: {poll.title}")
+
+
+# --- the answer card -----------------------------------------------------------------------------
+
+
+def answer_card(loaded: Loaded, person_id: int, zone: str, page: int, now: datetime) -> Card:
+    """One member's page of the poll: one local day (or part of a long one), their answers,
+    and the controls to change them."""
+    poll = loaded.poll
+    pages = av.day_pages(loaded.starts, zone, PER_PAGE)
+    page = min(max(page, 1), len(pages))
+    day, indexes = pages[page - 1]
+    mine = loaded.grid.get(person_id, [None] * len(loaded.slots))
+    lines = []
+    options: list[Option] = []
+    for i in indexes:
+        slot = loaded.slots[i]
+        start = slot.starts_at
+        end = start + loaded.length
+        mark = av.comfort_mark(start, loaded.length, zone)
+        answer = mine[i]
+        said = f"*{ANSWER_LABELS[answer]}*" if answer else "_not answered_"
+        line = (f"`#{slot.number}` {local_time(start, zone):%H:%M}–"
+                f"{slot_line_time(end, zone, day=False)} — {said}")
+        if mark:
+            line += f" · _{mark}_"
+        lines.append(line)
+        label = f"#{slot.number} {slot_line_time(start, zone)}"
+        note = ", ".join(x for x in (ANSWER_LABELS[answer] if answer else "not answered",
+                                     mark) if x)
+        options.append(Option(label, str(slot.number), description=note))
+    done = sum(a is not None for a in mine)
+    abbr = zone_abbreviation(loaded.starts[indexes[0]], zone)
+    part = ""
+    same_day = [p for p in pages if p[0] == day]
+    if len(same_day) > 1:
+        part = f" (part {same_day.index(pages[page - 1]) + 1} of {len(same_day)})"
+    blocks: list[Block] = [
+        Header(shorten(f"Poll #{poll.number}: {poll.title} · {day:%a %d %b}{part}", 150)),
+        Text("\n".join(lines)),
+        Context(f"Times in your zone, {zone} ({abbr}). Day {page} of {len(pages)}. You have "
+                f"answered {done} of {len(loaded.slots)} slots."
+                + (f" Closes {at(poll.closes_at, 'R')}." if poll.closes_at else "")),
+    ]
+    ref = poll.id
+    if is_open(poll, now):
+        for answer, placeholder in ((Answer.YES, "Yes: choose slots"),
+                                    (Answer.MAYBE, "If need be: choose slots"),
+                                    (Answer.NO, "No: choose slots")):
+            blocks.append(Select(action_ids.encode("poll.mark", ref, f"{page}:{answer}"),
+                                 placeholder, tuple(options), max_values=len(options)))
+        blocks.append(Buttons((
+            Button("All yes", action_ids.encode("poll.all", ref, f"{page}:yes")),
+            Button("All if need be", action_ids.encode("poll.all", ref, f"{page}:maybe")),
+            Button("All no", action_ids.encode("poll.all", ref, f"{page}:no")),
+        )))
+    else:
+        blocks.append(Context("This poll is closed: answers can no longer change."))
+    nav = []
+    if page > 1:
+        nav.append(Button("◀ Previous day", action_ids.encode("poll.page", ref, page - 1)))
+    if page < len(pages):
+        nav.append(Button("Next day ▶", action_ids.encode("poll.page", ref, page + 1)))
+    nav.append(Button("Results", action_ids.encode("poll.results", ref, 1)))
+    blocks.append(Buttons(tuple(nav)))
+    return Card(tuple(blocks), fallback=f"Poll #{poll.number}: your answers")
+
+
+def first_open_page(loaded: Loaded, person_id: int, zone: str) -> int:
+    """The page with the first slot this person has not answered (the first if none)."""
+    mine = loaded.grid.get(person_id, [])
+    for n, (_, indexes) in enumerate(av.day_pages(loaded.starts, zone, PER_PAGE), 1):
+        if any(i < len(mine) and mine[i] is None for i in indexes):
+            return n
+    return 1
+
+
+async def _poll_of_action(call: Call[Any], needs: Role = Role.MEMBER) -> Poll:
+    assert call.action is not None
+    poll = await call.uow.polls.get(int(call.action.ref))
+    if poll is None or poll.status == "deleted":
+        raise NotFound("That poll has been deleted.")
+    await call.enter(poll.lab_id, needs)
+    return poll
+
+
+def _page_arg(call: Call[Any]) -> tuple[int, str | None]:
+    assert call.action is not None
+    page, _, rest = (call.action.arg or "1").partition(":")
+    return (int(page) if page.isdigit() else 1), (rest or None)
+
+
+def refuse_if_closed(poll: Poll, now: datetime) -> None:
+    if is_open(poll, now):
+        return
+    when = poll.closed_at or poll.closes_at
+    since = f" on {at(when, 'f')}" if when else ""
+    raise Conflict(
+        f"Poll #{poll.number} ({poll.title}) closed{since}; answers can no longer change. "
+        f"See the outcome with `/lab poll results {poll.number}`, or ask a facilitator to "
+        "open a new poll."
+    )
+
+
+@router.action("poll.open")
+async def open_answers(call: Call[Any]) -> Reply:
+    poll = await _poll_of_action(call)
+    refuse_if_closed(poll, call.now)
+    loaded = await load(call.uow, poll)
+    page = first_open_page(loaded, call.person.id, call.zone)
+    return Reply(card=answer_card(loaded, call.person.id, call.zone, page, call.now))
+
+
+@router.action("poll.page")
+async def answer_page(call: Call[Any]) -> Reply:
+    poll = await _poll_of_action(call)
+    page, _ = _page_arg(call)
+    loaded = await load(call.uow, poll)
+    return Reply(card=answer_card(loaded, call.person.id, call.zone, page, call.now),
+                 replace=True)
+
+
+async def _record(call: Call[Any], poll: Poll, numbers: Sequence[int], answer: Answer) -> int:
+    refuse_if_closed(poll, call.now)
+    slots = {s.number: s for s in await call.uow.polls.slots(poll.id)}
+    missing = [n for n in numbers if n not in slots]
+    if missing:
+        raise NotFound(av.no_such_slot(missing[0], len(slots)))
+    changed = await call.uow.polls.set_answers(
+        poll.id, call.person.id, [slots[n].id for n in numbers], answer, call.now)
+    await call.audit("poll.answered", poll=poll.id, slots=len(numbers), answer=answer.value)
+    return changed
+
+
+@router.action("poll.mark")
+async def mark(call: Call[Any]) -> Reply:
+    poll = await _poll_of_action(call)
+    page, answer = _page_arg(call)
+    if not call.values:
+        raise UserError("Choose one or more slots from the menu.")
+    numbers = [int(v) for v in call.values if v.isdigit()]
+    await _record(call, poll, numbers, Answer(answer or "yes"))
+    loaded = await load(call.uow, poll)
+    return Reply(card=answer_card(loaded, call.person.id, call.zone, page, call.now),
+                 replace=True)
+
+
+@router.action("poll.all")
+async def mark_page(call: Call[Any]) -> Reply:
+    poll = await _poll_of_action(call)
+    page, answer = _page_arg(call)
+    loaded = await load(call.uow, poll)
+    pages = av.day_pages(loaded.starts, call.zone, PER_PAGE)
+    page = min(max(page, 1), len(pages))
+    numbers = [loaded.slots[i].number for i in pages[page - 1][1]]
+    await _record(call, poll, numbers, Answer(answer or "yes"))
+    loaded = await load(call.uow, poll)
+    return Reply(card=answer_card(loaded, call.person.id, call.zone, page, call.now),
+                 replace=True)
+
+
+# --- /lab poll answer ---------------------------------------------------------------------------
+
+
+class PollAnswerArgs(Args):
+    poll: Annotated[str, Pos("poll"), Complete("poll")]
+    slots: Annotated[str | None, Pos("slot numbers", greedy=True)] = None
+    answer: Annotated[Literal["yes", "maybe", "no"] | None, Pos("yes|maybe|no")] = None
+
+
+@router.command(
+    "poll answer", args=PollAnswerArgs, topic="poll",
+    summary="Answer slots yes, maybe (if need be) or no; without slots, open your answer card.",
+    examples=("/lab poll answer 1 3,5-7 yes", "/lab poll answer 1 all no", "/lab poll answer 1"),
+)
+async def poll_answer(call: Call[PollAnswerArgs]) -> Reply:
+    call.the_member  # noqa: B018 - answers are for members only
+    poll = await find_poll(call, call.args.poll)
+    refuse_if_closed(poll, call.now)
+    if call.args.slots is None:
+        loaded = await load(call.uow, poll)
+        page = first_open_page(loaded, call.person.id, call.zone)
+        return Reply(card=answer_card(loaded, call.person.id, call.zone, page, call.now))
+    if call.args.answer is None:
+        raise UserError(
+            f"Say yes, maybe or no after the slots, e.g. "
+            f"`/lab poll answer {poll.number} {call.args.slots} yes`."
+        )
+    count = len(await call.uow.polls.slots(poll.id))
+    numbers = _checked(av.parse_slot_numbers, call.args.slots, count)
+    answer = Answer(call.args.answer)
+    await _record(call, poll, numbers, answer)
+    loaded = await load(call.uow, poll)
+    zone = call.zone
+    shown = [f"`#{n}` {slot_line_time(loaded.slots[n - 1].starts_at, zone)}"
+             for n in numbers[:10]]
+    more = f" and {len(numbers) - 10} more" if len(numbers) > 10 else ""
+    return Reply.say(
+        f"*{ANSWER_LABELS[answer].capitalize()}* to {len(numbers)} slot"
+        f"{'s' if len(numbers) != 1 else ''} of poll #{poll.number}: " + ", ".join(shown) +
+        f"{more} (times in {zone}). You have answered {loaded.answered(call.person.id)} of "
+        f"{len(loaded.slots)}; change any answer until the poll closes."
+    )
+
+
+# --- results -----------------------------------------------------------------------------------
+
+
+def _names(loaded: Loaded, ids: Sequence[int]) -> str:
+    names = [loaded.name(p) for p in ids]
+    if not names:
+        return "—"
+    if len(names) > NAMES_SHOWN:
+        return ", ".join(names[:NAMES_SHOWN]) + f" and {len(names) - NAMES_SHOWN} more"
+    return ", ".join(names)
+
+
+def result_lines(loaded: Loaded, ranked: Sequence[SlotScore], zone: str) -> list[str]:
+    people = list(loaded.grid)
+    lines = []
+    for rank, s in enumerate(ranked, 1):
+        slot = loaded.slots[s.index]
+        col = [loaded.grid[p][s.index] for p in people]
+        who = {a: [p for p, x in zip(people, col, strict=True) if x is a] for a in Answer}
+        head = (f"`#{slot.number}` {slot_line_time(slot.starts_at, zone)} — {s.yes} yes, "
+                f"{s.maybe} if need be, {s.no} no")
+        if s.excluded:
+            head = f"✗ {head} · dropped: {_names(loaded, list(s.blocked_by))} (required) said no"
+        else:
+            head = f"{rank}. {head}"
+        lines.append(f"{head}\n      yes: {_names(loaded, who[Answer.YES])} · if need be: "
+                     f"{_names(loaded, who[Answer.MAYBE])} · no: {_names(loaded, who[Answer.NO])}")
+    return lines
+
+
+def results_card(loaded: Loaded, zone: str, page: int, now: datetime) -> Card:
+    poll = loaded.poll
+    ranked = av.rank_slots(loaded.scores())
+    total = len(loaded.slots)
+    blocks: list[Block] = [Header(shorten(f"Results of poll #{poll.number}: {poll.title}", 150))]
+    blocks += paginate(result_lines(loaded, ranked, zone), page=page, per_page=RESULTS_PER_PAGE,
+                       route="poll.results", ref=poll.id, noun="slots")
+    none = [m.person_id for m in loaded.members if loaded.answered(m.person_id) == 0]
+    partly = [m.person_id for m in loaded.members if 0 < loaded.answered(m.person_id) < total]
+    state = ("open, closes " + at(poll.closes_at, "f") if is_open(poll, now) and poll.closes_at
+             else "closed")
+    notes = [f"Times in your zone, {zone}. The poll is {state}."]
+    notes.append(f"Not answered yet: {_names(loaded, none)}." if none else
+                 "Everyone has answered.")
+    if partly:
+        notes.append("Partly answered: " + ", ".join(
+            f"{loaded.name(p)} ({loaded.answered(p)} of {total})" for p in partly[:10]) + ".")
+    notes.append(f"Required: {_names(loaded, loaded.required)}; a slot a required attendee "
+                 "said no to drops out. Ranked by yes + if need be, then yes, then earliest.")
+    blocks.append(Context(shorten(" ".join(notes), 2000)))
+    return Card(tuple(blocks), fallback=f"Results of poll #{poll.number}")
+
+
+HEAT_COLOURS = {None: "#d9d9d9", Answer.NO: "#d7301f", Answer.MAYBE: "#fdae61",
+                Answer.YES: "#1a9850"}
+
+
+def heat_map(loaded: Loaded) -> File:
+    """A PNG of members (rows) by slots (columns), coloured by answer, with alt text."""
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    from bot.charts import new_figure, png
+
+    order: list[Answer | None] = [None, Answer.NO, Answer.MAYBE, Answer.YES]
+    people = list(loaded.grid)
+    n_slots = len(loaded.slots)
+    data = [[order.index(a) for a in loaded.grid[p]] for p in people] or [[0] * n_slots]
+    width = min(18.0, 3.0 + 0.12 * n_slots)
+    height = min(12.0, 1.6 + 0.35 * max(1, len(people)))
+    fig = new_figure(width, height)
+    ax = fig.add_subplot()
+    ax.imshow(data, aspect="auto", interpolation="nearest", vmin=0, vmax=3,
+              cmap=ListedColormap([HEAT_COLOURS[a] for a in order]))
+    step = max(1, n_slots // 40)
+    ticks = list(range(0, n_slots, step))
+    ax.set_xticks(ticks, [str(loaded.slots[i].number) for i in ticks], fontsize=7)
+    ax.set_yticks(range(len(people)), [loaded.name(p) for p in people], fontsize=8)
+    ax.set_xlabel(f"slot number (times in {loaded.poll.timezone})")
+    ax.set_title(f"Poll #{loaded.poll.number}: {loaded.poll.title}", fontsize=10)
+    ax.legend(handles=[Patch(color=HEAT_COLOURS[a], label=ANSWER_LABELS[a] if a else
+                             "not answered") for a in reversed(order)],
+              loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
+    return File(f"poll-{loaded.poll.number}-heat-map.png", png(fig), "image/png",
+                alt=heat_map_alt(loaded))
+
+
+def heat_map_alt(loaded: Loaded) -> str:
+    poll = loaded.poll
+    ranked = av.rank_slots(loaded.scores())
+    text = (f"Heat map of poll #{poll.number} ({poll.title}): {len(loaded.grid)} members (rows) "
+            f"by {len(loaded.slots)} slots (columns); green yes, amber if need be, red no, "
+            "grey not answered.")
+    if ranked and not ranked[0].excluded and ranked[0].available:
+        best = ranked[0]
+        text += (f" Best slot: #{loaded.slots[best.index].number}, "
+                 f"{format_local(loaded.slots[best.index].starts_at, poll.timezone)}, with "
+                 f"{best.yes} yes and {best.maybe} if need be.")
+    none = [loaded.name(m.person_id) for m in loaded.members
+            if loaded.answered(m.person_id) == 0]
+    if none:
+        text += f" Not answered: {', '.join(none)}."
+    return shorten(text, 1000)
+
+
+class PollRefArgs(Args):
+    poll: Annotated[str, Pos("poll"), Complete("poll")]
+
+
+@router.command(
+    "poll results", args=PollRefArgs, topic="poll",
+    summary="Slots ranked, the names behind each answer, who has not answered, a heat map.",
+    examples=("/lab poll results 1",),
+)
+async def poll_results(call: Call[PollRefArgs]) -> Reply:
+    poll = await find_poll(call, call.args.poll)
+    loaded = await load(call.uow, poll)
+    return Reply(card=results_card(loaded, call.zone, 1, call.now), files=(heat_map(loaded),))
+
+
+@router.action("poll.results")
+async def results_page(call: Call[Any]) -> Reply:
+    poll = await _poll_of_action(call)
+    page, _ = _page_arg(call)
+    loaded = await load(call.uow, poll)
+    card = results_card(loaded, call.zone, page, call.now)
+    # From the poll card, a new private message with the picture; paging replaces it.
+    if call.message is not None and page > 1:
+        return Reply(card=card, replace=True)
+    return Reply(card=card, files=(heat_map(loaded),) if page == 1 else ())
+
+
+# --- the two meetings: pairs -----------------------------------------------------------------
+
+
+class PollPairsArgs(Args):
+    poll: Annotated[str, Pos("poll"), Complete("poll")]
+    gap: Annotated[str | None, Kw("14d", words=1)] = None
+
+
+def _gap_text(gap: timedelta) -> str:
+    if gap % timedelta(days=1) == timedelta(0):
+        days = gap // timedelta(days=1)
+        return f"{days} day{'s' if days != 1 else ''}"
+    hours = gap / timedelta(hours=1)
+    return f"{hours:g} hours"
+
+
+def pair_line(loaded: Loaded, pair: av.PairScore, zone: str, rank: int) -> str:
+    a, b = loaded.slots[pair.first], loaded.slots[pair.second]
+    total = len(loaded.grid)
+    can = (Answer.YES, Answer.MAYBE)
+    miss_a = [p for p, row in loaded.grid.items() if row[pair.first] not in can
+              and row[pair.second] in can]
+    miss_b = [p for p, row in loaded.grid.items() if row[pair.second] not in can
+              and row[pair.first] in can]
+    neither = total - pair.either
+    explain = [f"{pair.either} of {total} can attend at least one, {pair.both} both"]
+    if miss_a:
+        explain.append(f"{_names(loaded, miss_a)} only #{b.number}")
+    if miss_b:
+        explain.append(f"{_names(loaded, miss_b)} only #{a.number}")
+    if neither:
+        explain.append(f"{neither} neither")
+    return (f"{rank}. `#{a.number}` {slot_line_time(a.starts_at, zone)} + `#{b.number}` "
+            f"{slot_line_time(b.starts_at, zone)}\n      " + "; ".join(explain) +
+            f"; {pair.yes} yes answer{'s' if pair.yes != 1 else ''} across the two.")
+
+
+@router.command(
+    "poll pairs", args=PollPairsArgs, topic="poll",
+    summary="The best pairs of slots for the lab's two meetings, at least `gap` apart.",
+    examples=("/lab poll pairs 1", "/lab poll pairs 1 gap 7d"),
+)
+async def poll_pairs(call: Call[PollPairsArgs]) -> Reply:
+    poll = await find_poll(call, call.args.poll)
+    gap = DEFAULT_GAP
+    if call.args.gap is not None:
+        gap = _checked(parse_duration, call.args.gap)
+        if gap < timedelta(0):
+            raise UserError("The gap cannot be negative; e.g. `gap 7d`.")
+    loaded = await load(call.uow, poll)
+    scores = loaded.scores()
+    pairs = av.best_pairs(scores, av.availability_masks(loaded.grid, len(loaded.slots)),
+                          loaded.starts, gap=gap, limit=5)
+    if not pairs:
+        usable = sum(1 for s in scores if not s.excluded)
+        span = loaded.starts[-1] - loaded.starts[0]
+        raise UserError(
+            f"No two usable slots of poll #{poll.number} are {_gap_text(gap)} apart: "
+            f"{usable} slots are usable and they span {_gap_text(span) if span else 'one time'}."
+            " Try a smaller gap, e.g. `gap 1d`."
+        )
+    zone = call.zone
+    lines = [pair_line(loaded, p, zone, n) for n, p in enumerate(pairs, 1)]
+    card = Card((
+        Header(shorten(f"Best pairs for poll #{poll.number}: {poll.title}", 150)),
+        Text("\n".join(lines)),
+        Context(f"Times in your zone, {zone}. Pairs at least {_gap_text(gap)} apart (start to "
+                "start; `gap 14d` to change), ranked by who can attend at least one, then "
+                "both, then yes answers. A facilitator picks each with "
+                f"`/lab poll pick {poll.number} <slot>`."),
+    ), fallback=f"Best pairs for poll #{poll.number}")
+    return Reply(card=card)
+
+
+# --- close ----------------------------------------------------------------------------------
+
+
+def outcome_of(loaded: Loaded) -> str:
+    """One line for the record: the best slot in the poll's own zone, with its counts."""
+    ranked = av.rank_slots(loaded.scores())
+    if not ranked or ranked[0].excluded or ranked[0].available == 0:
+        return "No slot suits anyone yet: nobody answered yes or if need be."
+    best = ranked[0]
+    slot = loaded.slots[best.index]
+    return (f"Best slot: #{slot.number}, {format_local(slot.starts_at, loaded.poll.timezone)} "
+            f"({best.yes} yes, {best.maybe} if need be, {best.no} no)")
+
+
+def closed_card(loaded: Loaded) -> Card:
+    poll = loaded.poll
+    ranked = [s for s in av.rank_slots(loaded.scores()) if not s.excluded][:3]
+    lines = []
+    for n, s in enumerate(ranked, 1):
+        slot = loaded.slots[s.index]
+        lines.append(f"{n}. `#{slot.number}` {at(slot.starts_at)} — {s.yes} yes, "
+                     f"{s.maybe} if need be, {s.no} no")
+    text = "\n".join(lines) if lines else "No slot had a yes or an if need be."
+    return Card((
+        Header(shorten(f"Poll #{poll.number} closed: {poll.title}", 150)),
+        Text(f"*The best slots*\n{text}"),
+        Context(f"All results: `/lab poll results {poll.number}`. Two meetings: "
+                f"`/lab poll pairs {poll.number}`. A facilitator schedules one with "
+                f"`/lab poll pick {poll.number} <slot>`."),
+    ), fallback=f"Poll #{poll.number} closed: {poll.title}")
+
+
+async def announce(ctx: AppContext, uow: UnitOfWork, lab_id: int, card: Card,
+                   files: tuple[File, ...] = ()) -> None:
+    """Post `card` in every channel bound to the lab, once the unit of work has committed."""
+
+    async def post() -> None:
+        async with ctx.uow() as fresh:
+            places = [channel_place(c) for c in await fresh.labs.channels(lab_id)]
+        await ctx.messengers.broadcast(places, card, files)
+
+    uow.after_commit(post)
+
+
+async def close_poll(ctx: AppContext, uow: UnitOfWork, poll_id: int, now: datetime,
+                     closed_by: int | None = None) -> bool:
+    """Close a poll as `/lab poll close` does: record it, tell the lab, publish PollClosed.
+
+    Idempotent: a poll already closed (or deleted) stays as it is and this returns False.
+    Usable from a timer: it needs no Call and no actor (`closed_by` None means the deadline).
+    The caller commits the unit of work.
+    """
+    poll = await uow.polls.get(poll_id)
+    if poll is None or poll.status != "open":
+        return False
+    loaded = await load(uow, poll)
+    poll.status, poll.closed_at, poll.closed_by_id = "closed", now, closed_by
+    poll.outcome = outcome_of(loaded)
+    await uow.audit.record(lab_id=poll.lab_id, actor_id=closed_by, action="poll.closed",
+                           at=now, poll=poll.id, outcome=poll.outcome,
+                           by="deadline" if closed_by is None else "facilitator")
+    await publish(ctx, uow, now, PollClosed(lab_id=poll.lab_id, poll_id=poll.id,
+                                            title=poll.title, outcome=poll.outcome))
+    await announce(ctx, uow, poll.lab_id, closed_card(loaded))
+    return True
+
+
+async def unanswered(uow: UnitOfWork, poll_id: int) -> list[int]:
+    """Person ids of the active members who have not answered every slot of the poll.
+
+    "Every slot", not "any": a slot left blank counts as unavailable in the ranking, so a
+    member who answered half the poll still has something to do and is worth a nudge.
+    """
+    poll = await uow.polls.get(poll_id)
+    if poll is None or poll.status == "deleted":
+        return []
+    loaded = await load(uow, poll)
+    total = len(loaded.slots)
+    return [m.person_id for m in loaded.members if loaded.answered(m.person_id) < total]
+
+
+@router.command("poll close", args=PollRefArgs, access="facilitator", topic="poll",
+                summary="Close a poll now: answers stop, the lab sees the best slots.")
+async def poll_close(call: Call[PollRefArgs]) -> Reply:
+    poll = await find_poll(call, call.args.poll)
+    if poll.status != "open":
+        raise Conflict(f"Poll #{poll.number} is already closed. See "
+                       f"`/lab poll results {poll.number}`.")
+    await close_poll(call.ctx, call.uow, poll.id, call.now, closed_by=call.person.id)
+    return Reply.say(f"Poll #{poll.number} is closed; I told the lab. {poll.outcome}.")
+
+
+# --- pick -----------------------------------------------------------------------------------
+
+
+class PollPickArgs(Args):
+    poll: Annotated[str, Pos("poll"), Complete("poll")]
+    slot: Annotated[str, Pos("slot")]
+    title: Annotated[str | None, Kw("title"), Field(min_length=1, max_length=200)] = None
+
+
+@router.command(
+    "poll pick", args=PollPickArgs, access="facilitator", topic="poll",
+    summary="Schedule a meeting at a slot: it is announced with a calendar invite.",
+    examples=("/lab poll pick 1 14", '/lab poll pick 1 52 title "Meeting 2"'),
+)
+async def poll_pick(call: Call[PollPickArgs]) -> Reply:
+    from bot.features.meetings import schedule_meeting
+
+    poll = await find_poll(call, call.args.poll)
+    slots = list(await call.uow.polls.slots(poll.id))
+    text = call.args.slot.strip().removeprefix("#")
+    if not text.isdigit():
+        raise UserError(f"Give the slot's number, e.g. `/lab poll pick {poll.number} 14`.")
+    number = int(text)
+    if not 1 <= number <= len(slots):
+        raise NotFound(av.no_such_slot(number, len(slots)))
+    slot = slots[number - 1]
+    if slot.starts_at <= call.now:
+        raise Conflict(f"Slot #{number} has already begun; pick a later one.")
+    taken = await call.uow.meetings.of_poll(poll.id)
+    if any(m.slot_number == number for m in taken):
+        raise Conflict(f"Slot #{number} of poll #{poll.number} is already a meeting; see "
+                       "`/lab meetings`.")
+    title = call.args.title or (poll.title if not taken else f"{poll.title} ({len(taken) + 1})")
+    await close_poll(call.ctx, call.uow, poll.id, call.now, closed_by=call.person.id)
+    meeting = await schedule_meeting(call, title=title, starts_at=slot.starts_at,
+                                     duration_minutes=poll.length_minutes, poll=poll,
+                                     slot_number=number)
+    return Reply.say(f"Scheduled meeting #{meeting.number}, {title}, at "
+                     f"{format_local(meeting.starts_at, call.zone)}; I announced it with the "
+                     "invite in the lab's channels.")
+
+
+# --- delete ---------------------------------------------------------------------------------
+
+
+@router.command("poll delete", args=PollRefArgs, access="facilitator", topic="poll",
+                summary="Delete a poll and its answers (after you confirm).")
+async def poll_delete(call: Call[PollRefArgs]) -> Reply:
+    poll = await find_poll(call, call.args.poll)
+    answers = len(await call.uow.polls.answers(poll.id))
+    return Reply(card=Card((
+        Text(f"Delete poll #{poll.number} ({poll.title}) and its {answers} answers? This "
+             "cannot be undone. Meetings already scheduled from it stay."),
+        Buttons((Button(f"Delete poll #{poll.number}",
+                        action_ids.encode("poll.delete", poll.id), style="danger"),)),
+    ), fallback=f"Delete poll #{poll.number}?"))
+
+
+@router.action("poll.delete")
+async def poll_delete_confirmed(call: Call[Any]) -> Reply:
+    poll = await _poll_of_action(call, Role.FACILITATOR)
+    await require_role(call, Role.FACILITATOR, what="delete polls")
+    poll.status = "deleted"
+    await call.uow.polls.clear(poll.id)
+    await call.audit("poll.deleted", poll=poll.id, number=poll.number, title=poll.title)
+    await call.emit(PollDeleted(lab_id=poll.lab_id, poll_id=poll.id))
+    text = f"{call.person.display_name} deleted poll #{poll.number} ({poll.title})."
+    call.announce(Card((Text(text),), fallback=text))
+    return Reply(card=Card((Text(f"Poll #{poll.number} is deleted."),)), replace=True)
+
+
+# --- autocomplete and home -------------------------------------------------------------------
+
+
+@router.completer("poll")
+async def complete_poll(call: Call[Any], typed: str) -> list[tuple[str, str]]:
+    if call.lab is None:
+        return []
+    text = typed.strip().removeprefix("#").casefold()
+    out = []
+    for p in await call.uow.polls.of_lab(call.lab.id):
+        label = shorten(f"#{p.number} {p.title} ({p.status})", 100)
+        if not text or str(p.number).startswith(text) or text in p.title.casefold():
+            out.append((label, str(p.number)))
+    return out[:25]
+
+
+@router.home_section(20)
+async def polls_to_answer(call: Call[Any]) -> list[Block]:
+    memberships = await call.uow.members.labs_of(call.person.id)
+    polls = [p for p in await call.uow.polls.open_in([m.lab_id for m in memberships])
+             if is_open(p, call.now)]
+    if not polls:
+        return []
+    ids = [p.id for p in polls]
+    done = await call.uow.polls.answer_counts(ids, call.person.id)
+    total = await call.uow.polls.slot_counts(ids)
+    labs = {m.lab_id: await call.uow.labs.get(m.lab_id) for m in memberships}
+    lines = []
+    for p in polls:
+        if done.get(p.id, 0) >= total.get(p.id, 0):
+            continue
+        lab = labs.get(p.lab_id)
+        closes = f", closes {at(p.closes_at, 'R')}" if p.closes_at else ""
+        lines.append(f"• *Poll #{p.number}: {p.title}* ({lab.name if lab else 'a lab'}) — "
+                     f"{done.get(p.id, 0)} of {total.get(p.id, 0)} answered{closes}. "
+                     f"`/lab poll answer {p.number}`")
+    if not lines:
+        return []
+    return [Text(shorten("*Polls waiting for your answers*\n" + "\n".join(lines[:10]), 3000))]
