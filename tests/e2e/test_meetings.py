@@ -1,0 +1,212 @@
+"""Meetings through the console: picked from a poll, announced in every channel of the lab
+with local times and an invite, moved and cancelled with a higher SEQUENCE, listed."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import func, select
+
+from bot.bootstrap import App
+from bot.clock import SettableClock
+from bot.events import Event, MeetingCancelled, MeetingMoved, MeetingScheduled
+from bot.features.meetings import invite_file
+from storage.models import AuditEntry, Meeting
+from tests.conftest import T0, Console
+from tests.e2e.test_polls import FlatConsole, recorder
+
+SLOTS = ('/lab poll new "Meeting 1" slots 2027-01-11T09:00,2027-01-12T14:00,'
+         '2027-01-26T09:00,2027-03-29T09:00')
+
+
+@pytest.fixture
+def lab(lab: Console) -> FlatConsole:
+    return FlatConsole(lab)
+
+
+def invites(out: str) -> list[Path]:
+    return [Path(p) for p in re.findall(r"\[file\] (\S+\.ics)", out)]
+
+
+def event_of(path: Path) -> tuple[str, object]:
+    cal = Calendar.from_ical(path.read_bytes())
+    return str(cal["method"]), cal.walk("VEVENT")[0]
+
+
+async def meeting_count(app: App) -> tuple[int, int]:
+    async with app.ctx.uow() as uow:
+        meetings = int(await uow.session.scalar(select(func.count(Meeting.id))) or 0)
+        audit = int(await uow.session.scalar(select(func.count(AuditEntry.id))) or 0)
+        return meetings, audit
+
+
+async def second_channel(app: App) -> None:
+    async with app.ctx.uow() as uow:
+        await uow.labs.bind(1, "console", "local", "lab-2", T0)
+        await uow.commit()
+
+
+async def test_pick_schedules_and_announces_everywhere_with_an_invite(
+    lab: FlatConsole, app: App
+) -> None:
+    seen = recorder(app, MeetingScheduled)
+    await second_channel(app)
+    await lab("Gemma Rhodes", SLOTS)
+    out = await lab("Gemma Rhodes", "/lab poll pick 1 2")
+    # Announced in both channels bound to the lab, each with the invite.
+    assert out.count("== Meeting scheduled: Meeting 1 ==") == 2
+    assert "#lab · actionlab" in out and "#lab-2 · actionlab" in out
+    assert "*Meeting 1* of Action Lab 1: Tue 12 Jan 2027, 14:00 GMT (Europe/London) " \
+           "(in 8 days), 60 minutes." in out
+    assert "From poll #1, slot #2." in out
+    for line in ("Gemma Rhodes: Tue 12 Jan 2027, 14:00 GMT (Europe/London)",
+                 "Amara Okafor: Tue 12 Jan 2027, 15:00 WAT (Africa/Lagos)",
+                 "Zoë Núñez: Tue 12 Jan 2027, 11:00 UTC-3 (America/Sao_Paulo)",
+                 "Priya Raman: Tue 12 Jan 2027, 19:30 IST (Asia/Kolkata) · _late for you_"):
+        assert line in out
+    assert "Scheduled meeting #1, Meeting 1, at Tue 12 Jan 2027, 14:00 GMT" in out
+    assert "== Poll #1 closed: Meeting 1 ==" in out  # picking decides the poll
+    files = invites(out)
+    assert len(files) == 2
+    method, event = event_of(files[0])
+    assert method == "REQUEST"
+    assert event["dtstart"].dt == datetime(2027, 1, 12, 14, tzinfo=UTC)  # type: ignore[index]
+    assert event["duration"].dt == timedelta(hours=1)  # type: ignore[index]
+    assert int(event["sequence"]) == 0  # type: ignore[index]
+    assert str(event["summary"]) == "Action Lab 1: Meeting 1"  # type: ignore[index]
+    assert event["dtstamp"].dt == T0  # type: ignore[index]
+    assert str(event["uid"]).endswith("@actionlab")  # type: ignore[index]
+    assert seen == [MeetingScheduled(lab_id=1, meeting_id=1, starts_at=datetime(
+        2027, 1, 12, 14, tzinfo=UTC), title="Meeting 1", duration_minutes=60)]
+
+
+async def test_a_pair_of_meetings_from_one_poll(lab: FlatConsole, app: App) -> None:
+    await lab("Gemma Rhodes", SLOTS)
+    await lab("Gemma Rhodes", "/lab poll pick 1 1")
+    out = await lab("Gemma Rhodes", "/lab poll pick 1 3")
+    assert "== Meeting scheduled: Meeting 1 (2) ==" in out
+    out = await lab("Gemma Rhodes", '/lab poll pick 1 4 title "Final meeting"')
+    assert "== Meeting scheduled: Final meeting ==" in out
+    # 29 March is after London's clocks change: 09:00 BST.
+    assert "Final meeting* of Action Lab 1: Mon 29 Mar 2027, 09:00 BST (Europe/London)" in out
+    assert "Zoë Núñez: Mon 29 Mar 2027, 05:00 UTC-3 (America/Sao_Paulo) · _early for you_" in out
+    out = await lab("Amara Okafor", "/lab meetings")
+    assert "only Amara Okafor sees this" in out
+    assert re.search(r"`#1` \*Meeting 1\* — Mon 11 Jan 2027, 10:00 WAT \(Africa/Lagos\), "
+                     r"60 min · in 6 days • `#2` \*Meeting 1 \(2\)\* — Tue 26 Jan 2027, "
+                     r"10:00 WAT .* • `#3` \*Final meeting\* — Mon 29 Mar 2027, 09:00 WAT", out)
+    assert "Times in your zone, Africa/Lagos." in out
+
+
+async def test_move_and_cancel_resend_the_invite_with_a_higher_sequence(
+    lab: FlatConsole, app: App
+) -> None:
+    seen = recorder(app, MeetingMoved, MeetingCancelled)
+    await lab("Gemma Rhodes", SLOTS)
+    await lab("Gemma Rhodes", "/lab poll pick 1 2")
+    async with app.ctx.uow() as uow:
+        uid = (await uow.meetings.get(1)).uid  # type: ignore[union-attr]
+    out = await lab("Gemma Rhodes", "/lab meeting move 1 3")  # slot 3 of its poll
+    assert "== Meeting moved: Meeting 1 ==" in out
+    assert "Tue 26 Jan 2027, 09:00 GMT (Europe/London)" in out
+    assert "It was planned for Tue 12 Jan 2027, 14:00 GMT (Europe/London)." in out
+    method, event = event_of(invites(out)[0])
+    assert method == "REQUEST" and int(event["sequence"]) == 1  # type: ignore[index]
+    assert str(event["uid"]) == uid  # type: ignore[index]
+    assert event["dtstart"].dt == datetime(2027, 1, 26, 9, tzinfo=UTC)  # type: ignore[index]
+    # A time, read in the mover's zone unless `tz` says otherwise.
+    out = await lab("Gemma Rhodes", "/lab meeting move 1 2027-01-27 15:30 tz Africa/Lagos")
+    assert "Wed 27 Jan 2027, 14:30 GMT (Europe/London)" in out
+    method, event = event_of(invites(out)[0])
+    assert int(event["sequence"]) == 2  # type: ignore[index]
+    out = await lab("Gemma Rhodes", "/lab meeting cancel 1")
+    assert "== Meeting cancelled: Meeting 1 ==" in out
+    assert "planned for Wed 27 Jan 2027, 14:30 GMT (Europe/London), is cancelled" in out
+    assert "remove the meeting from your calendar" in out
+    method, event = event_of(invites(out)[0])
+    assert method == "CANCEL" and int(event["sequence"]) == 3  # type: ignore[index]
+    assert str(event["status"]) == "CANCELLED"  # type: ignore[index]
+    assert str(event["uid"]) == uid  # type: ignore[index]
+    assert [type(e) for e in seen] == [MeetingMoved, MeetingMoved, MeetingCancelled]
+    moved = seen[1]
+    assert isinstance(moved, MeetingMoved)
+    assert moved.starts_at == datetime(2027, 1, 27, 14, 30, tzinfo=UTC)
+    assert moved.title == "Meeting 1" and moved.duration_minutes == 60
+    out = await lab("Amara Okafor", "/lab meetings")
+    assert "No meetings are scheduled." in out
+
+
+@pytest.mark.parametrize(("who", "line", "message"), [
+    ("Gemma Rhodes", "/lab poll pick 1 9", "There is no slot 9: this poll has slots 1 to 4."),
+    ("Gemma Rhodes", "/lab poll pick 1 soon", "Give the slot's number, e.g. "
+                                              "`/lab poll pick 1 14`."),
+    ("Gemma Rhodes", "/lab poll pick 5 1", "Action Lab 1 has no poll #5."),
+    ("Gemma Rhodes", "/lab poll pick 1 2", "Slot #2 of poll #1 is already a meeting"),
+    ("Amara Okafor", "/lab poll pick 1 3", "Only facilitators can use `/lab poll pick`"),
+    ("Gemma Rhodes", "/lab meeting move 4 3", "Action Lab 1 has no meeting `4`. Its meetings: "
+                                              "#1 Meeting 1."),
+    ("Gemma Rhodes", "/lab meeting move 1 9", "There is no slot 9"),
+    ("Gemma Rhodes", "/lab meeting move 1 2027-01-02 09:00", "is in the past"),
+    ("Gemma Rhodes", "/lab meeting move 1 2", "Meeting #1 is already at that time."),
+    ("Gemma Rhodes", "/lab meeting move 1 tomorrow", "`tomorrow` is not a date and time"),
+    ("Gemma Rhodes", "/lab meeting move 1 2027-01-20 14:00 tz Mars/Olympus",
+     "`Mars/Olympus` is not a time zone I know"),
+    ("Amara Okafor", "/lab meeting cancel 1", "Only facilitators can use `/lab meeting cancel`"),
+    ("Stranger", "/lab meetings", "You are not a member of Action Lab 1 yet"),
+])
+async def test_bad_meeting_commands_change_nothing(lab: FlatConsole, app: App, who: str,
+                                                   line: str, message: str) -> None:
+    await lab("Gemma Rhodes", SLOTS)
+    await lab("Gemma Rhodes", "/lab poll pick 1 2")
+    before = await meeting_count(app)
+    out = await lab(who, line)
+    assert f"only {who} sees this" in out
+    assert message in out
+    assert await meeting_count(app) == before
+    async with app.ctx.uow() as uow:
+        meeting = await uow.meetings.get(1)
+        assert meeting is not None and meeting.sequence == 0 and meeting.status == "scheduled"
+
+
+async def test_a_meeting_under_way_or_cancelled_cannot_change(
+    lab: FlatConsole, app: App, clock: SettableClock
+) -> None:
+    await lab("Gemma Rhodes", SLOTS)
+    await lab("Gemma Rhodes", "/lab poll pick 1 1")
+    await lab("Gemma Rhodes", "/lab poll pick 1 2")
+    await lab("Gemma Rhodes", "/lab meeting cancel 2")
+    out = await lab("Gemma Rhodes", "/lab meeting cancel 2")
+    assert "Meeting #2 (Meeting 1 (2)) is cancelled already." in out
+    clock.set(datetime(2027, 1, 11, 9, 30, tzinfo=UTC))
+    out = await lab("Gemma Rhodes", "/lab meeting move 1 3")
+    assert "has already begun" in out
+    out = await lab("Gemma Rhodes", "/lab poll pick 1 1")
+    assert "Slot #1 has already begun" in out
+    out = await lab("Amara Okafor", "/lab meetings")  # still under way: still listed
+    assert "`#1` *Meeting 1*" in out
+
+
+async def test_meeting_autocomplete_home_and_invite_file(lab: FlatConsole, app: App) -> None:
+    await lab("Gemma Rhodes", SLOTS)
+    await lab("Gemma Rhodes", "/lab poll pick 1 2")
+    ctx, actor, place = app.ctx, lab.adapter.actor, lab.adapter.place
+    assert await ctx.router.complete(ctx, actor, place, "meeting", "") == [
+        ("#1 Meeting 1 (scheduled, 12 Jan 2027 14:00 UTC)", "1")]
+    out = await lab("Priya Raman", "/lab home")
+    assert "Your next meetings" in out
+    assert "`#1` *Meeting 1* (Action Lab 1) — Tue 12 Jan 2027, 19:30 IST (Asia/Kolkata)" in out
+    async with app.ctx.uow() as uow:
+        meeting = await uow.meetings.get(1)
+        assert meeting is not None
+        file = invite_file(meeting, "Action Lab 1", "REQUEST", T0)
+    assert file.mime == "text/calendar" and file.name == "meeting-1.ics"
+    assert b"UID:" + meeting.uid.encode() in file.data.replace(b"\r\n ", b"")
+
+
+def test_events_carry_what_reminders_need() -> None:
+    event: Event = MeetingScheduled(lab_id=1, meeting_id=2, starts_at=T0)
+    assert isinstance(event, MeetingScheduled) and event.duration_minutes == 60
