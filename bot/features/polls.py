@@ -589,7 +589,11 @@ def heat_map(loaded: Loaded) -> File:
     ticks = list(range(0, n_slots, step))
     ax.set_xticks(ticks, [str(loaded.slots[i].number) for i in ticks], fontsize=7)
     ax.set_yticks(range(len(people)), [loaded.name(p) for p in people], fontsize=8)
-    ax.set_xlabel(f"slot number (times in {loaded.poll.timezone})")
+    days = [local_time(s.starts_at, loaded.poll.timezone).date() for s in loaded.slots]
+    for i in range(1, n_slots):
+        if days[i] != days[i - 1]:  # a white line between days reads like a calendar
+            ax.axvline(i - 0.5, color="white", linewidth=1.5)
+    ax.set_xlabel(f"slot number (white lines separate days in {loaded.poll.timezone})")
     ax.set_title(f"Poll #{loaded.poll.number}: {loaded.poll.title}", fontsize=10)
     ax.legend(handles=[Patch(color=HEAT_COLOURS[a], label=ANSWER_LABELS[a] if a else
                              "not answered") for a in reversed(order)],
