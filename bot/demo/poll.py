@@ -3,6 +3,7 @@ pairs, and the two meetings picked from it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.demo.lab import FACILITATOR
@@ -60,7 +61,7 @@ async def best_pair(stage: Stage) -> tuple[int, int]:
         loaded = await load(uow, poll)
     scores = loaded.scores()
     pairs = av.best_pairs(scores, av.availability_masks(loaded.grid, len(loaded.slots)),
-                          loaded.starts, gap=av.timedelta(days=7), limit=1)
+                          loaded.starts, gap=timedelta(days=7), limit=1)
     first, second = pairs[0].first, pairs[0].second
     return loaded.slots[first].number, loaded.slots[second].number
 

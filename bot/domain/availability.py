@@ -395,16 +395,15 @@ class PairScore:
         return (self.either, self.both, self.yes, -self.first, -self.second)
 
 
+_CAN_COME = {Answer.YES: "1", Answer.MAYBE: "1", Answer.NO: "0", None: "0"}
+
+
 def availability_masks(grid: Grid, n_slots: int) -> list[int]:
-    """Per slot, a bit set of the respondents (in grid order) who said yes or if need be."""
-    masks = [0] * n_slots
-    can = (Answer.YES, Answer.MAYBE)
-    for bit, row in enumerate(grid.values()):
-        flag = 1 << bit
-        for i, answer in enumerate(row):
-            if answer in can:
-                masks[i] |= flag
-    return masks
+    """Per slot, a bit set of the respondents who said yes or if need be (one bit each, in
+    grid order from the most significant). Built as a string of 0s and 1s read in base 2,
+    which keeps the loop in C: a 1,000 by 200 grid takes milliseconds."""
+    return [int("0" + "".join(map(_CAN_COME.__getitem__, col)), 2)
+            for col in _columns(grid, n_slots)]
 
 
 def best_pairs(

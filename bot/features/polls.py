@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Annotated, Any, Literal
+from functools import cached_property
+from typing import Annotated, Any, Literal, overload
 
 from pydantic import Field
 
@@ -79,11 +80,12 @@ class Loaded:
     def scores(self) -> list[SlotScore]:
         return av.score_slots(self.grid, len(self.slots), frozenset(self.required))
 
+    @cached_property
+    def _names(self) -> dict[int, str]:
+        return {m.person_id: m.person.display_name for m in self.members}
+
     def name(self, person_id: int) -> str:
-        for m in self.members:
-            if m.person_id == person_id:
-                return m.person.display_name
-        return "a former member"
+        return self._names.get(person_id, "a former member")
 
     def answered(self, person_id: int) -> int:
         return sum(a is not None for a in self.grid.get(person_id, ()))
@@ -523,10 +525,11 @@ def _names(loaded: Loaded, ids: Sequence[int]) -> str:
     return ", ".join(names)
 
 
-def result_lines(loaded: Loaded, ranked: Sequence[SlotScore], zone: str) -> list[str]:
+def result_lines(loaded: Loaded, ranked: Sequence[SlotScore], zone: str, *,
+                 first_rank: int = 1) -> list[str]:
     people = list(loaded.grid)
     lines = []
-    for rank, s in enumerate(ranked, 1):
+    for rank, s in enumerate(ranked, first_rank):
         slot = loaded.slots[s.index]
         col = [loaded.grid[p][s.index] for p in people]
         who = {a: [p for p, x in zip(people, col, strict=True) if x is a] for a in Answer}
@@ -541,13 +544,37 @@ def result_lines(loaded: Loaded, ranked: Sequence[SlotScore], zone: str) -> list
     return lines
 
 
+class _ResultLines(Sequence[str]):
+    """The ranked lines, written only for the page `paginate` slices out: with a thousand
+    respondents, naming everyone behind all 200 slots would take far longer than one page."""
+
+    def __init__(self, loaded: Loaded, ranked: list[SlotScore], zone: str) -> None:
+        self.loaded, self.ranked, self.zone = loaded, ranked, zone
+
+    def __len__(self) -> int:
+        return len(self.ranked)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            start = index.indices(len(self.ranked))[0]
+            return result_lines(self.loaded, self.ranked[index], self.zone, first_rank=start + 1)
+        return result_lines(self.loaded, [self.ranked[index]], self.zone, first_rank=index + 1)[0]
+
+
 def results_card(loaded: Loaded, zone: str, page: int, now: datetime) -> Card:
     poll = loaded.poll
     ranked = av.rank_slots(loaded.scores())
     total = len(loaded.slots)
     blocks: list[Block] = [Header(shorten(f"Results of poll #{poll.number}: {poll.title}", 150))]
-    blocks += paginate(result_lines(loaded, ranked, zone), page=page, per_page=RESULTS_PER_PAGE,
-                       route="poll.results", ref=poll.id, noun="slots")
+    blocks += paginate(_ResultLines(loaded, ranked, zone), page=page,
+                       per_page=RESULTS_PER_PAGE, route="poll.results", ref=poll.id,
+                       noun="slots")
     none = [m.person_id for m in loaded.members if loaded.answered(m.person_id) == 0]
     partly = [m.person_id for m in loaded.members if 0 < loaded.answered(m.person_id) < total]
     state = ("open, closes " + at(poll.closes_at, "f") if is_open(poll, now) and poll.closes_at
