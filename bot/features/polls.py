@@ -41,7 +41,7 @@ from bot.messages import (
     at,
     shorten,
 )
-from bot.router import FORM_ROUTE, Call, Router, require_role
+from bot.router import FORM_ROUTE, Call, Router
 from storage.models import Lab, Membership, Poll, PollSlot
 from storage.uow import UnitOfWork
 
@@ -484,7 +484,6 @@ class PollAnswerArgs(Args):
     examples=("/lab poll answer 1 3,5-7 yes", "/lab poll answer 1 all no", "/lab poll answer 1"),
 )
 async def poll_answer(call: Call[PollAnswerArgs]) -> Reply:
-    call.the_member  # noqa: B018 - answers are for members only
     poll = await find_poll(call, call.args.poll)
     refuse_if_closed(poll, call.now)
     if call.args.slots is None:
@@ -573,7 +572,7 @@ def results_card(loaded: Loaded, zone: str, page: int, now: datetime) -> Card:
     total = len(loaded.slots)
     blocks: list[Block] = [Header(shorten(f"Results of poll #{poll.number}: {poll.title}", 150))]
     blocks += paginate(_ResultLines(loaded, ranked, zone), page=page,
-                       per_page=RESULTS_PER_PAGE, route="poll.results", ref=poll.id,
+                       per_page=RESULTS_PER_PAGE, route="poll.results_page", ref=poll.id,
                        noun="slots")
     none = [m.person_id for m in loaded.members if loaded.answered(m.person_id) == 0]
     partly = [m.person_id for m in loaded.members if 0 < loaded.answered(m.person_id) < total]
@@ -663,15 +662,19 @@ async def poll_results(call: Call[PollRefArgs]) -> Reply:
 
 
 @router.action("poll.results")
+async def results_opened(call: Call[Any]) -> Reply:
+    """The Results button of a poll or answer card: a new private message, with the picture."""
+    poll = await _poll_of_action(call)
+    loaded = await load(call.uow, poll)
+    return Reply(card=results_card(loaded, call.zone, 1, call.now), files=(heat_map(loaded),))
+
+
+@router.action("poll.results_page")
 async def results_page(call: Call[Any]) -> Reply:
     poll = await _poll_of_action(call)
     page, _ = _page_arg(call)
     loaded = await load(call.uow, poll)
-    card = results_card(loaded, call.zone, page, call.now)
-    # From the poll card, a new private message with the picture; paging replaces it.
-    if call.message is not None and page > 1:
-        return Reply(card=card, replace=True)
-    return Reply(card=card, files=(heat_map(loaded),) if page == 1 else ())
+    return Reply(card=results_card(loaded, call.zone, page, call.now), replace=True)
 
 
 # --- the two meetings: pairs -----------------------------------------------------------------
@@ -901,7 +904,6 @@ async def poll_delete(call: Call[PollRefArgs]) -> Reply:
 @router.action("poll.delete")
 async def poll_delete_confirmed(call: Call[Any]) -> Reply:
     poll = await _poll_of_action(call, Role.FACILITATOR)
-    await require_role(call, Role.FACILITATOR, what="delete polls")
     poll.status = "deleted"
     await call.uow.polls.clear(poll.id)
     await call.audit("poll.deleted", poll=poll.id, number=poll.number, title=poll.title)

@@ -406,6 +406,8 @@ async def test_results_page_through_many_slots(lab: FlatConsole) -> None:
     assert "Page 1 of 9 · 90 slots" in out and "[file]" in out
     out = await lab("Amara Okafor", ":press Next")
     assert "Page 2 of 9" in out and "(replaces" in out and "[file]" not in out
+    out = await lab("Amara Okafor", ":press ◀ Previous")
+    assert "Page 1 of 9" in out and "(replaces" in out and "[file]" not in out
 
 
 async def test_pairs_explain_their_scores(lab: FlatConsole) -> None:
