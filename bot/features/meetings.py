@@ -14,7 +14,7 @@ from bot.domain.zones import format_local, require_zone
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import MeetingCancelled, MeetingMoved, MeetingScheduled
 from bot.features.common import paginate
-from bot.features.polls import announce
+from bot.features.polls import announce, times_in
 from bot.messages import Block, Card, Context, File, Header, Reply, Text, at, shorten
 from bot.router import Call, Router
 from storage.models import Lab, Meeting, Poll
@@ -237,7 +237,7 @@ async def meetings_card(call: Call[Any], page: int) -> Card:
     else:
         blocks.append(Text("No meetings are scheduled. A facilitator schedules one from a poll "
                            "with `/lab poll pick <poll> <slot>`."))
-    blocks.append(Context(f"Times in your zone, {call.zone}."))
+    blocks.append(Context(f"{times_in(call.zone, call.person.timezone is not None)}."))
     return Card(tuple(blocks), fallback=f"Upcoming meetings of {lab.name}")
 
 

@@ -142,6 +142,13 @@ async def _poll_listing(call: Call[Any]) -> str:
     return f"Its polls: {listed}."
 
 
+def times_in(zone: str, known: bool = True) -> str:
+    """How a private card names the zone its times are in."""
+    if known:
+        return f"Times in your zone, {zone}"
+    return f"Times in {zone}, the lab's zone (set yours with `/lab tz <zone>`)"
+
+
 def slot_line_time(start: datetime, zone: str, *, day: bool = True) -> str:
     local = local_time(start, zone)
     clock = f"{local:%H:%M} {zone_abbreviation(start, zone)}"
@@ -313,7 +320,8 @@ def poll_card(loaded: Loaded, now: datetime) -> Card:
 # --- the answer card -----------------------------------------------------------------------------
 
 
-def answer_card(loaded: Loaded, person_id: int, zone: str, page: int, now: datetime) -> Card:
+def answer_card(loaded: Loaded, person_id: int, zone: str, page: int, now: datetime, *,
+                zone_known: bool = True) -> Card:
     """One member's page of the poll: one local day (or part of a long one), their answers,
     and the controls to change them."""
     poll = loaded.poll
@@ -348,7 +356,7 @@ def answer_card(loaded: Loaded, person_id: int, zone: str, page: int, now: datet
     blocks: list[Block] = [
         Header(shorten(f"Poll #{poll.number}: {poll.title} · {day:%a %d %b}{part}", 150)),
         Text("\n".join(lines)),
-        Context(f"Times in your zone, {zone} ({abbr}). Day {page} of {len(pages)}. You have "
+        Context(f"{times_in(f'{zone} ({abbr})', zone_known)}. Day {page} of {len(pages)}. You have "
                 f"answered {done} of {len(loaded.slots)} slots."
                 + (f" Closes {at(poll.closes_at, 'R')}." if poll.closes_at else "")),
     ]
@@ -374,6 +382,12 @@ def answer_card(loaded: Loaded, person_id: int, zone: str, page: int, now: datet
     nav.append(Button("Results", action_ids.encode("poll.results", ref, 1)))
     blocks.append(Buttons(tuple(nav)))
     return Card(tuple(blocks), fallback=f"Poll #{poll.number}: your answers")
+
+
+def my_answer_card(call: Call[Any], loaded: Loaded, page: int) -> Card:
+    """The answer card for the person acting, in their zone (the lab's if they set none)."""
+    return answer_card(loaded, call.person.id, call.zone, page, call.now,
+                       zone_known=call.person.timezone is not None)
 
 
 def first_open_page(loaded: Loaded, person_id: int, zone: str) -> int:
@@ -418,7 +432,7 @@ async def open_answers(call: Call[Any]) -> Reply:
     refuse_if_closed(poll, call.now)
     loaded = await load(call.uow, poll)
     page = first_open_page(loaded, call.person.id, call.zone)
-    return Reply(card=answer_card(loaded, call.person.id, call.zone, page, call.now))
+    return Reply(card=my_answer_card(call, loaded, page))
 
 
 @router.action("poll.page")
@@ -426,7 +440,7 @@ async def answer_page(call: Call[Any]) -> Reply:
     poll = await _poll_of_action(call)
     page, _ = _page_arg(call)
     loaded = await load(call.uow, poll)
-    return Reply(card=answer_card(loaded, call.person.id, call.zone, page, call.now),
+    return Reply(card=my_answer_card(call, loaded, page),
                  replace=True)
 
 
@@ -451,7 +465,7 @@ async def mark(call: Call[Any]) -> Reply:
     numbers = [int(v) for v in call.values if v.isdigit()]
     await _record(call, poll, numbers, Answer(answer or "yes"))
     loaded = await load(call.uow, poll)
-    return Reply(card=answer_card(loaded, call.person.id, call.zone, page, call.now),
+    return Reply(card=my_answer_card(call, loaded, page),
                  replace=True)
 
 
@@ -465,7 +479,7 @@ async def mark_page(call: Call[Any]) -> Reply:
     numbers = [loaded.slots[i].number for i in pages[page - 1][1]]
     await _record(call, poll, numbers, Answer(answer or "yes"))
     loaded = await load(call.uow, poll)
-    return Reply(card=answer_card(loaded, call.person.id, call.zone, page, call.now),
+    return Reply(card=my_answer_card(call, loaded, page),
                  replace=True)
 
 
@@ -489,7 +503,7 @@ async def poll_answer(call: Call[PollAnswerArgs]) -> Reply:
     if call.args.slots is None:
         loaded = await load(call.uow, poll)
         page = first_open_page(loaded, call.person.id, call.zone)
-        return Reply(card=answer_card(loaded, call.person.id, call.zone, page, call.now))
+        return Reply(card=my_answer_card(call, loaded, page))
     if call.args.answer is None:
         raise UserError(
             f"Say yes, maybe or no after the slots, e.g. "
@@ -566,7 +580,8 @@ class _ResultLines(Sequence[str]):
         return result_lines(self.loaded, [self.ranked[index]], self.zone, first_rank=index + 1)[0]
 
 
-def results_card(loaded: Loaded, zone: str, page: int, now: datetime) -> Card:
+def results_card(loaded: Loaded, zone: str, page: int, now: datetime, *,
+                 zone_known: bool = True) -> Card:
     poll = loaded.poll
     ranked = av.rank_slots(loaded.scores())
     total = len(loaded.slots)
@@ -578,7 +593,7 @@ def results_card(loaded: Loaded, zone: str, page: int, now: datetime) -> Card:
     partly = [m.person_id for m in loaded.members if 0 < loaded.answered(m.person_id) < total]
     state = ("open, closes " + at(poll.closes_at, "f") if is_open(poll, now) and poll.closes_at
              else "closed")
-    notes = [f"Times in your zone, {zone}. The poll is {state}."]
+    notes = [f"{times_in(zone, zone_known)}. The poll is {state}."]
     notes.append(f"Not answered yet: {_names(loaded, none)}." if none else
                  "Everyone has answered.")
     if partly:
@@ -588,6 +603,11 @@ def results_card(loaded: Loaded, zone: str, page: int, now: datetime) -> Card:
                  "said no to drops out. Ranked by yes + if need be, then yes, then earliest.")
     blocks.append(Context(shorten(" ".join(notes), 2000)))
     return Card(tuple(blocks), fallback=f"Results of poll #{poll.number}")
+
+
+def my_results_card(call: Call[Any], loaded: Loaded, page: int) -> Card:
+    return results_card(loaded, call.zone, page, call.now,
+                        zone_known=call.person.timezone is not None)
 
 
 HEAT_COLOURS = {None: "#d9d9d9", Answer.NO: "#d7301f", Answer.MAYBE: "#fdae61",
@@ -658,7 +678,7 @@ class PollRefArgs(Args):
 async def poll_results(call: Call[PollRefArgs]) -> Reply:
     poll = await find_poll(call, call.args.poll)
     loaded = await load(call.uow, poll)
-    return Reply(card=results_card(loaded, call.zone, 1, call.now), files=(heat_map(loaded),))
+    return Reply(card=my_results_card(call, loaded, 1), files=(heat_map(loaded),))
 
 
 @router.action("poll.results")
@@ -666,7 +686,7 @@ async def results_opened(call: Call[Any]) -> Reply:
     """The Results button of a poll or answer card: a new private message, with the picture."""
     poll = await _poll_of_action(call)
     loaded = await load(call.uow, poll)
-    return Reply(card=results_card(loaded, call.zone, 1, call.now), files=(heat_map(loaded),))
+    return Reply(card=my_results_card(call, loaded, 1), files=(heat_map(loaded),))
 
 
 @router.action("poll.results_page")
@@ -674,7 +694,7 @@ async def results_page(call: Call[Any]) -> Reply:
     poll = await _poll_of_action(call)
     page, _ = _page_arg(call)
     loaded = await load(call.uow, poll)
-    return Reply(card=results_card(loaded, call.zone, page, call.now), replace=True)
+    return Reply(card=my_results_card(call, loaded, page), replace=True)
 
 
 # --- the two meetings: pairs -----------------------------------------------------------------
@@ -743,7 +763,8 @@ async def poll_pairs(call: Call[PollPairsArgs]) -> Reply:
     card = Card((
         Header(shorten(f"Best pairs for poll #{poll.number}: {poll.title}", 150)),
         Text("\n".join(lines)),
-        Context(f"Times in your zone, {zone}. Pairs at least {_gap_text(gap)} apart (start to "
+        Context(f"{times_in(zone, call.person.timezone is not None)}. Pairs at least "
+                f"{_gap_text(gap)} apart (start to "
                 "start; `gap 14d` to change), ranked by who can attend at least one, then "
                 "both, then yes answers. A facilitator picks each with "
                 f"`/lab poll pick {poll.number} <slot>`."),

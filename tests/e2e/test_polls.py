@@ -511,3 +511,12 @@ async def test_poll_autocomplete_and_home(lab: FlatConsole, app: App) -> None:
     assert "*Poll #1: Meeting 1* (Action Lab 1) — 0 of 18 answered, closes in 5 days. " \
            "`/lab poll answer 1`" in out
     assert "Kick-off" not in out  # answered in full
+
+
+async def test_a_member_without_a_zone_sees_the_labs_and_is_told_so(lab: FlatConsole) -> None:
+    await lab("Gemma Rhodes", ISSUE_LINE)
+    await lab("Tom Fletcher", "/lab join")
+    await lab("Tom Fletcher", ":press I accept and join")
+    out = await lab("Tom Fletcher", ":press Answer")
+    assert "`#1` 09:00–10:00 GMT" in out
+    assert "Times in Europe/London (GMT), the lab's zone (set yours with `/lab tz <zone>`)" in out
