@@ -14,7 +14,7 @@ from bot.domain.zones import format_local, require_zone
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import MeetingCancelled, MeetingMoved, MeetingScheduled
 from bot.features.common import paginate
-from bot.features.polls import announce, times_in
+from bot.features.polls import announce, numbered_choices, times_in
 from bot.messages import Block, Card, Context, File, Header, Reply, Text, at, shorten
 from bot.router import Call, Router
 from storage.models import Lab, Meeting, Poll
@@ -261,14 +261,10 @@ async def meetings_page(call: Call[Any]) -> Reply:
 async def complete_meeting(call: Call[Any], typed: str) -> list[tuple[str, str]]:
     if call.lab is None:
         return []
-    text = typed.strip().removeprefix("#").casefold()
-    out = []
-    for m in reversed(await call.uow.meetings.of_lab(call.lab.id)):
-        label = shorten(f"#{m.number} {m.title} ({m.status}, {m.starts_at:%d %b %Y %H:%M} UTC)",
-                        100)
-        if not text or str(m.number).startswith(text) or text in m.title.casefold():
-            out.append((label, str(m.number)))
-    return out[:25]
+    meetings = reversed(await call.uow.meetings.of_lab(call.lab.id))  # the newest first
+    return numbered_choices(
+        [(m.number, m.title, f"#{m.number} {m.title} ({m.status}, "
+                             f"{m.starts_at:%d %b %Y %H:%M} UTC)") for m in meetings], typed)
 
 
 @router.home_section(40)

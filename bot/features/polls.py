@@ -937,17 +937,22 @@ async def poll_delete_confirmed(call: Call[Any]) -> Reply:
 # --- autocomplete and home -------------------------------------------------------------------
 
 
+def numbered_choices(items: Sequence[tuple[int, str, str]], typed: str
+                     ) -> list[tuple[str, str]]:
+    """Autocomplete for things people name by number or title: (number, title, label) in,
+    up to 25 (label, number) out, matching the start of the number or part of the title."""
+    text = typed.strip().removeprefix("#").casefold()
+    return [(shorten(label, 100), str(number)) for number, title, label in items
+            if not text or str(number).startswith(text) or text in title.casefold()][:25]
+
+
 @router.completer("poll")
 async def complete_poll(call: Call[Any], typed: str) -> list[tuple[str, str]]:
     if call.lab is None:
         return []
-    text = typed.strip().removeprefix("#").casefold()
-    out = []
-    for p in await call.uow.polls.of_lab(call.lab.id):
-        label = shorten(f"#{p.number} {p.title} ({p.status})", 100)
-        if not text or str(p.number).startswith(text) or text in p.title.casefold():
-            out.append((label, str(p.number)))
-    return out[:25]
+    polls = await call.uow.polls.of_lab(call.lab.id)
+    return numbered_choices([(p.number, p.title, f"#{p.number} {p.title} ({p.status})")
+                             for p in polls], typed)
 
 
 @router.home_section(20)
