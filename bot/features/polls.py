@@ -861,7 +861,8 @@ async def poll_close(call: Call[PollRefArgs]) -> Reply:
         raise Conflict(f"Poll #{poll.number} is already closed. See "
                        f"`/lab poll results {poll.number}`.")
     await close_poll(call.ctx, call.uow, poll.id, call.now, closed_by=call.person.id)
-    return Reply.say(f"Poll #{poll.number} is closed; I told the lab. {poll.outcome}.")
+    return Reply.say(f"Poll #{poll.number} is closed; I told the lab. "
+                     f"{(poll.outcome or '').rstrip('.')}.")
 
 
 # --- pick -----------------------------------------------------------------------------------
