@@ -25,7 +25,9 @@ async def test_the_demo_answers_a_poll_and_picks_a_pair_of_meetings(tmp_path: Pa
     assert "== Best pairs for poll #1: Action Lab meetings ==" in text
     assert "== Meeting scheduled: Meeting 1 ==" in text
     assert "== Meeting scheduled: Meeting 2 ==" in text
-    files = sorted((tmp_path / "demo" / "files").iterdir())
+    folder = tmp_path / "demo" / "files"
+    files = sorted(folder.glob("*-poll-1-heat-map.png")) + sorted(
+        folder.glob("*-meeting-*.ics"), key=lambda f: int(f.name.split("-")[0][1:]))
     assert [f.suffix for f in files] == [".png", ".ics", ".ics"]
     starts = [Calendar.from_ical(f.read_bytes()).walk("VEVENT")[0]["dtstart"].dt
               for f in files[1:]]

@@ -81,6 +81,11 @@ async def test_poll_and_meeting_storage(url: str) -> None:
             upcoming = await uow.meetings.upcoming([lab.id], NOW)
             assert [m.uid for m in upcoming] == ["u1@actionlab"]
             assert upcoming[0].poll_id == poll.id
+            assert await uow.meetings.under_way(lab.id, NOW) is None
+            soon = await uow.meetings.under_way(lab.id, starts[0] - timedelta(minutes=20))
+            assert soon is not None and soon.uid == "u1@actionlab"
+            going = await uow.meetings.under_way(lab.id, starts[0] + timedelta(minutes=59))
+            assert going is not None
             later = starts[0] + timedelta(minutes=61)
             assert await uow.meetings.upcoming([lab.id], later) == []
             assert await uow.meetings.next_number(lab.id) == 2
