@@ -203,9 +203,12 @@ class Minutes(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"), index=True)
-    # The meeting these minutes record, once meetings exist; no foreign key yet, because the
-    # meetings table arrives with another feature. NULL: an ad-hoc meeting with a title.
-    meeting_id: Mapped[int | None] = mapped_column(Integer)
+    # The scheduled meeting these minutes record, and its number in the lab as people name
+    # it ("#2"); both NULL for an ad-hoc meeting with a title.
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL", use_alter=True)
+    )
+    meeting_number: Mapped[int | None] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
     status: Mapped[MinutesStatus] = mapped_column(_enum(MinutesStatus))
     started_at: Mapped[datetime]

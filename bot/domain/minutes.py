@@ -104,7 +104,7 @@ class MinutesDocument:
 
     lab: str
     title: str
-    meeting_id: int | None
+    meeting_number: int | None
     zone: str
     started_at: datetime
     ended_at: datetime | None
@@ -134,7 +134,7 @@ class MinutesDocument:
 
     @property
     def heading(self) -> str:
-        meeting = f" (meeting #{self.meeting_id})" if self.meeting_id is not None else ""
+        meeting = f" (meeting #{self.meeting_number})" if self.meeting_number is not None else ""
         return f"Minutes: {self.title}{meeting}"
 
     def names(self) -> tuple[str, ...]:
@@ -155,7 +155,7 @@ def confidentiality_notice(lab: str) -> str:
 
 
 def build_document(
-    *, lab: str, title: str, meeting_id: int | None, zone: str, started_at: datetime,
+    *, lab: str, title: str, meeting_number: int | None, zone: str, started_at: datetime,
     ended_at: datetime | None, secretary: str | None, present: Iterable[str],
     apologies: Iterable[str], entries: Iterable[EntryFacts], generated_at: datetime,
     confidentiality: str | None = None,
@@ -181,7 +181,7 @@ def build_document(
     here = sorted(set(present), key=str.casefold)
     away = sorted(set(apologies) - set(here), key=str.casefold)
     return MinutesDocument(
-        lab=lab, title=title, meeting_id=meeting_id, zone=zone, started_at=started_at,
+        lab=lab, title=title, meeting_number=meeting_number, zone=zone, started_at=started_at,
         ended_at=ended_at, secretary=secretary, present=tuple(here), apologies=tuple(away),
         notes=tuple(notes), decisions=tuple(decisions), actions=tuple(actions),
         dropped=tuple(dropped), generated_at=generated_at,
@@ -381,7 +381,7 @@ def may_close_action(*, owner_id: int, person_id: int, role: Role) -> bool:
 
 def choose_minutes(candidates: Sequence[tuple[int, str, int | None]], ref: str
                    ) -> int | None:
-    """The minutes `ref` names among (id, title, meeting id) pairs, newest last.
+    """The minutes `ref` names among (id, title, meeting number) triples, newest last.
 
     A number names a meeting; text names a title (exactly, ignoring case, else the only
     title that starts with it; the latest set when several share it). None when nothing,

@@ -41,7 +41,7 @@ def to_data(doc: MinutesDocument) -> dict[str, Any]:
         "lab": doc.lab,
         "meeting": {
             "title": doc.title,
-            "id": doc.meeting_id,
+            "number": doc.meeting_number,
             "status": doc.status.value,
             "started_at": _utc(doc.started_at),
             "ended_at": _utc(doc.ended_at),

@@ -101,8 +101,8 @@ def generated_line(doc: MinutesDocument) -> str:
 def meta_rows(doc: MinutesDocument) -> list[tuple[str, str]]:
     """The facts under the title, as (label, value) pairs, in the order every format shows."""
     rows = [("Lab", doc.lab), ("Meeting", doc.title)]
-    if doc.meeting_id is not None:
-        rows.append(("Meeting number", f"#{doc.meeting_id}"))
+    if doc.meeting_number is not None:
+        rows.append(("Meeting number", f"#{doc.meeting_number}"))
     rows += [("Date and time (UTC)", doc.when_utc),
              (f"Date and time ({doc.zone})", doc.when_local)]
     if doc.secretary:

@@ -92,19 +92,22 @@ class MeetingInfo:
     """What minutes need of a scheduled meeting."""
 
     id: int
+    number: int
     title: str
     starts_at: datetime
 
 
 async def meeting_for(uow: UnitOfWork, lab_id: int, number: int | None,
                       now: datetime) -> MeetingInfo | None:
-    """The lab's meeting #`number` (None: the one under way now), if there is one.
-
-    Meetings are scheduled by the availability feature, whose table is not in this build:
-    until it is, there are no meetings to find, and minutes are opened for an ad-hoc meeting
-    with a title. At integration this becomes a lookup in `uow.meetings`.
-    """
-    return None
+    """The lab's scheduled meeting #`number`, or (None) the one under way now or about to
+    start; None if there is no such meeting."""
+    if number is None:
+        meeting = await uow.meetings.under_way(lab_id, now)
+    else:
+        meeting = await uow.meetings.by_number(lab_id, number)
+    if meeting is None or meeting.status != "scheduled":
+        return None
+    return MeetingInfo(meeting.id, meeting.number, meeting.title, meeting.starts_at)
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -149,7 +152,8 @@ async def load_document(uow: UnitOfWork, minutes: Minutes, now: datetime) -> Min
         ))
     secretary = people.get(minutes.started_by_id) if minutes.started_by_id else None
     return build_document(
-        lab=lab.name, title=minutes.title, meeting_id=minutes.meeting_id, zone=lab.timezone,
+        lab=lab.name, title=minutes.title, meeting_number=minutes.meeting_number,
+        zone=lab.timezone,
         started_at=minutes.started_at, ended_at=minutes.ended_at,
         secretary=secretary.display_name if secretary else None,
         present=[a.person.display_name for a in attendance if a.status is Presence.PRESENT],
@@ -161,8 +165,8 @@ async def load_document(uow: UnitOfWork, minutes: Minutes, now: datetime) -> Min
 
 def _label(minutes: Minutes) -> str:
     """How people name these minutes: `#3 Kick-off call` or `“Kick-off call”`."""
-    if minutes.meeting_id is not None:
-        return f"meeting #{minutes.meeting_id} “{minutes.title}”"
+    if minutes.meeting_number is not None:
+        return f"meeting #{minutes.meeting_number} “{minutes.title}”"
     return f"“{minutes.title}”"
 
 
@@ -187,7 +191,7 @@ async def find_minutes(uow: UnitOfWork, lab: Lab, ref: str | None) -> Minutes:
         latest = await uow.minutes.latest(lab.id)
         assert latest is not None
         return latest
-    chosen = choose_minutes([(m.id, m.title, m.meeting_id) for m in every], ref)
+    chosen = choose_minutes([(m.id, m.title, m.meeting_number) for m in every], ref)
     if chosen is None:
         raise NotFound(
             f"No minutes match `{clean_title(ref)}` in {lab.name}. Minutes exist for: "
@@ -322,12 +326,13 @@ async def start(call: Call[StartArgs]) -> Reply:
             f"{lab.name} has no meeting #{number}. To take minutes of an ad-hoc meeting, "
             'give it a title: `/lab minutes start "Kick-off call"`.'
         )
+    linked_id = linked_number = None
     if meeting is not None:
-        title, meeting_id = meeting.title, meeting.id
+        title, linked_id, linked_number = meeting.title, meeting.id, meeting.number
     else:
         title = ref or f"Meeting of {local_time(call.now, lab.timezone):%a %d %b %Y}"
-        meeting_id = None
-    minutes = Minutes(lab_id=lab.id, meeting_id=meeting_id, title=title,
+    minutes = Minutes(lab_id=lab.id, meeting_id=linked_id, meeting_number=linked_number,
+                      title=title,
                       status=MinutesStatus.OPEN, started_at=call.now,
                       started_by_id=call.person.id, next_number=1)
     try:
@@ -336,7 +341,7 @@ async def start(call: Call[StartArgs]) -> Reply:
         # Someone else opened minutes in the same moment; the database kept to one.
         raise Conflict(f"Minutes were just opened in {lab.name} by someone else. Type "
                        "`/lab minutes show` to see them.") from None
-    await call.audit("minutes.start", minutes=minutes.id, title=title, meeting=meeting_id)
+    await call.audit("minutes.start", minutes=minutes.id, title=title, meeting=linked_number)
     return call.publish(await minutes_card(call.uow, minutes, button=True))
 
 
@@ -807,7 +812,7 @@ async def complete_minutes(call: Call[Any], typed: str) -> list[tuple[str, str]]
     text = typed.strip().casefold()
     out = []
     for m in reversed(await call.uow.minutes.of_lab(call.lab.id)):
-        value = f"#{m.meeting_id}" if m.meeting_id is not None else m.title
+        value = f"#{m.meeting_number}" if m.meeting_number is not None else m.title
         label = shorten(_label(m), 100)
         if not text or text in m.title.casefold() or text in value.casefold():
             out.append((label, value[:100]))

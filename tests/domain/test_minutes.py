@@ -33,7 +33,7 @@ T = datetime(2027, 1, 4, 10, 0, tzinfo=UTC)
 
 def _doc(entries: list[EntryFacts], **kw: object) -> object:
     args: dict[str, object] = dict(
-        lab="Action Lab 1", title="Kick-off call", meeting_id=None, zone="Europe/London",
+        lab="Action Lab 1", title="Kick-off call", meeting_number=None, zone="Europe/London",
         started_at=T, ended_at=T + timedelta(hours=1), secretary="Priya Raman",
         present=["Zoë Núñez", "محمد الأمين", "Amara Okafor"], apologies=["Gemma Rhodes"],
         entries=entries, generated_at=T)
@@ -53,7 +53,7 @@ def test_the_document_sorts_entries_by_kind_and_number_and_explains_gaps() -> No
         EntryFacts(5, EntryKind.NOTE, "Later", "Nguyễn Thị Minh Khai", T, edited=True),
     ]
     doc = build_document(
-        lab="Action Lab 1", title="Kick-off call", meeting_id=None, zone="Europe/London",
+        lab="Action Lab 1", title="Kick-off call", meeting_number=None, zone="Europe/London",
         started_at=T, ended_at=T + timedelta(hours=1), secretary="Priya Raman",
         present=["Zoë Núñez", "محمد الأمين", "Amara Okafor", "Zoë Núñez"],
         apologies=["Gemma Rhodes", "Amara Okafor"], entries=entries, generated_at=T)
@@ -73,7 +73,7 @@ def test_the_document_sorts_entries_by_kind_and_number_and_explains_gaps() -> No
 
 def test_an_unconfirmed_action_is_not_in_the_minutes() -> None:
     doc = build_document(
-        lab="L", title="T", meeting_id=3, zone="UTC", started_at=T, ended_at=None,
+        lab="L", title="T", meeting_number=3, zone="UTC", started_at=T, ended_at=None,
         secretary=None, present=[], apologies=[], generated_at=T, entries=[
             EntryFacts(1, EntryKind.ACTION, "Pending", "A", T, owner="B",
                        status=ActionStatus.PENDING),
@@ -226,7 +226,7 @@ def test_file_names_are_ascii_and_dated_in_the_lab_zone() -> None:
     assert slug("Zoë's Kick-off call!") == "zoe-s-kick-off-call"
     assert slug("محمد") == ""
     late = datetime(2027, 1, 4, 23, 30, tzinfo=UTC)
-    doc = build_document(lab="Action Lab 1", title="محمد", meeting_id=None, zone="Asia/Kolkata",
+    doc = build_document(lab="Action Lab 1", title="محمد", meeting_number=None, zone="Asia/Kolkata",
                          started_at=late, ended_at=None, secretary=None, present=[],
                          apologies=[], entries=[], generated_at=late)
     assert export_filename(doc, "pdf") == "minutes-action-lab-1-2027-01-05.pdf"

@@ -700,3 +700,21 @@ async def test_minutes_titles_autocomplete(meeting: Console, app: App) -> None:
         ("“Second call”", "Second call"), ("“Kick-off call”", "Kick-off call")]
     assert await router.complete(ctx, actor, place, "minutes", "kick") == [
         ("“Kick-off call”", "Kick-off call")]
+
+
+async def test_minutes_of_a_scheduled_meeting_carry_its_number(lab: Console, app: App) -> None:
+    """`/lab minutes start #1` finds the lab's meeting #1; with no argument, the one under way."""
+    await lab("Gemma Rhodes", "/lab role Priya secretary")
+    await lab("Gemma Rhodes", '/lab poll new "Meeting 1" slots 2027-01-11T09:00,2027-01-12T14:00')
+    out = await lab("Gemma Rhodes", "/lab poll pick 1 1")
+    assert "Meeting 1" in out
+    out = await lab("Priya Raman", "/lab minutes start #7")
+    assert "has no meeting #7" in out
+    out = await lab("Priya Raman", "/lab minutes start #1")
+    assert "== Minutes: Meeting 1 ==" in out
+    await lab("Priya Raman", "/lab minutes end")
+    out = await lab("Priya Raman", "/lab minutes export #1 json")
+    assert "[file]" in out
+    async with app.ctx.uow() as uow:
+        (minutes,) = await uow.minutes.of_lab(1)
+        assert minutes.meeting_number == 1 and minutes.meeting_id is not None

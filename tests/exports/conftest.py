@@ -54,7 +54,7 @@ def facts() -> list[EntryFacts]:
 @pytest.fixture
 def doc() -> MinutesDocument:
     return build_document(
-        lab="Action Lab 1", title="Kick-off call", meeting_id=None, zone="Europe/London",
+        lab="Action Lab 1", title="Kick-off call", meeting_number=None, zone="Europe/London",
         started_at=START, ended_at=START + timedelta(minutes=65), secretary="Priya Raman",
         present=PRESENT, apologies=APOLOGIES, entries=facts(),
         generated_at=START + timedelta(hours=2),
@@ -64,7 +64,7 @@ def doc() -> MinutesDocument:
 @pytest.fixture
 def empty() -> MinutesDocument:
     return build_document(
-        lab="Action Lab 1", title="Quiet call", meeting_id=2, zone="Europe/London",
+        lab="Action Lab 1", title="Quiet call", meeting_number=2, zone="Europe/London",
         started_at=START, ended_at=None, secretary=None, present=(), apologies=(),
         entries=(), generated_at=START,
     )

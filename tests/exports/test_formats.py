@@ -236,7 +236,7 @@ def test_empty_open_minutes_render_in_every_format(empty: MinutesDocument, fmt: 
     if fmt == "json":
         parsed = json.loads(data)
         jsonschema.validate(parsed, schema(), format_checker=jsonschema.FormatChecker())
-        assert parsed["meeting"]["ended_at"] is None and parsed["meeting"]["id"] == 2
+        assert parsed["meeting"]["ended_at"] is None and parsed["meeting"]["number"] == 2
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
