@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--slack", action="store_true",
                      help="serve Slack: HTTP on HOST:PORT, or Socket Mode with "
                           "SLACK_SOCKET_MODE=1 (see the README's Slack section)")
+    run.add_argument("--discord", action="store_true",
+                     help="serve Discord (needs DISCORD_TOKEN; see the README's Discord "
+                          "section)")
     run.add_argument("--as", dest="user", metavar="NAME",
                      help="console: who you are at the start (default: your login name)")
     run.add_argument("--channel", default="lab", help="console: the channel (default: lab)")
@@ -87,6 +90,10 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
             from adapters.slack.app import SlackAdapter
 
             adapters.append(SlackAdapter(app.ctx))
+        if args.discord:
+            from adapters.discord.app import DiscordAdapter
+
+            adapters.append(DiscordAdapter(app.ctx))
         if not adapters or args.console:
             from adapters.console.app import ConsoleAdapter
 
@@ -157,7 +164,7 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
     except DatabaseUrlError as exc:
         print(f"actionlab: config error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    except ConfigError as exc:  # an adapter found its settings incomplete
+    except ConfigError as exc:  # an adapter found its settings incomplete, or refused
         print(f"actionlab: config error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:

@@ -1,0 +1,110 @@
+"""Running the Discord adapter: endpoints from the settings, the client, a clear exit on a
+wrong token, and a fallback when the Message Content intent is not granted."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import Any
+
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
+
+from adapters.discord.client import LabClient
+from bot.config import ConfigError, DiscordSettings
+from bot.context import Context
+from bot.messages import Platform
+
+log = logging.getLogger(__name__)
+
+BAD_TOKEN = (
+    "Discord refused DISCORD_TOKEN ({why}). Copy the bot's token from the Discord Developer "
+    "Portal (your application → Bot → Reset Token) into DISCORD_TOKEN and start again."
+)
+NO_TOKEN = (
+    "DISCORD_TOKEN is not set. Create a bot in the Discord Developer Portal, copy its token "
+    "into the DISCORD_TOKEN environment variable, and start again."
+)
+INTENT_REFUSED = (
+    "Discord refused the gateway intents the bot asked for ({why}). Check the Developer "
+    "Portal (Bot → Privileged Gateway Intents)."
+)
+AUTHENTICATION_FAILED = 4004  # gateway close code
+
+
+def apply_endpoints(settings: DiscordSettings) -> None:
+    """Point discord.py at the configured REST base and gateway (a fake one in tests).
+
+    Both are class attributes in discord.py, so they hold for the whole process.
+    """
+    discord.http.Route.BASE = settings.api_base_url.rstrip("/")
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+class DiscordAdapter:
+    """The Adapter port on Discord: `run()` serves until `stop()` or a fatal error."""
+
+    platform: Platform = "discord"
+
+    def __init__(self, ctx: Context, *, token: str | None = None,
+                 **client_options: Any) -> None:
+        secret = ctx.settings.discord_token
+        token = token or (secret.get_secret_value() if secret is not None else None)
+        if not token:
+            raise ConfigError(NO_TOKEN)
+        self.ctx = ctx
+        self._token = token
+        self._options = client_options
+        self.client: LabClient | None = None
+        self._stopping = False
+        apply_endpoints(ctx.settings.discord)
+
+    def _client(self, *, message_content: bool) -> LabClient:
+        settings = self.ctx.settings.discord
+        client = LabClient(
+            self.ctx, message_content=message_content, sync_commands=settings.sync_commands,
+            dev_guild_id=settings.dev_guild_id, **self._options,
+        )
+        self.ctx.messengers.register(client.messenger)
+        return client
+
+    async def run(self, *, handle_signals: bool = False) -> None:
+        """Log in and serve; raises ConfigError when the token or intents are refused."""
+        if handle_signals:
+            self._handle_signals()
+        message_content = True
+        while not self._stopping:
+            self.client = self._client(message_content=message_content)
+            try:
+                async with self.client:
+                    await self.client.start(self._token)
+                return
+            except discord.LoginFailure as exc:
+                raise ConfigError(BAD_TOKEN.format(why="401 Unauthorized")) from exc
+            except discord.PrivilegedIntentsRequired as exc:
+                if not message_content:
+                    raise ConfigError(INTENT_REFUSED.format(why=exc)) from exc
+                log.warning(
+                    "Discord did not grant the Message Content intent; running without it. "
+                    "Reacting with 📝 to capture a message in the minutes needs it: turn it "
+                    "on in the Developer Portal (Bot → Privileged Gateway Intents)."
+                )
+                message_content = False
+            except discord.ConnectionClosed as exc:
+                if exc.code == AUTHENTICATION_FAILED:
+                    raise ConfigError(BAD_TOKEN.format(why="gateway code 4004")) from exc
+                raise
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self.client is not None:
+            await self.client.close()
+
+    def _handle_signals(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, lambda: asyncio.ensure_future(self.stop()))

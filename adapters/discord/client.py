@@ -1,0 +1,332 @@
+"""The discord.py client: interactions in, the core's replies out, within Discord's 3 seconds.
+
+Every interaction (a `/lab` command, a button or select, a modal) is translated, dispatched to
+the core, and answered exactly once. A reply that is not ready within `defer_after` seconds
+is deferred first (privately for commands, silently for controls) and delivered as a
+follow-up, so slow work (charts, exports) never runs into Discord's 3-second limit. Discord's
+refusals become a private explanation, never silence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+
+from adapters.discord.commands import build_tree
+from adapters.discord.components import TEMPLATE, ActionControl
+from adapters.discord.messenger import UNKNOWN_INTERACTION, DiscordMessenger, explain
+from adapters.discord.render import render_card, render_form, render_reply
+from adapters.discord.translate import (
+    USERS,
+    action_from,
+    actor_of,
+    command_from,
+    emoji_name,
+    reaction_from,
+    submission_from,
+)
+from bot.context import Context
+from bot.errors import new_reference, something_went_wrong
+from bot.features.lab import tz_picker
+from bot.messages import Actor, Card, Inbound, Place, Recipient, Reply, Text
+from bot.ports import DeliveryError
+
+log = logging.getLogger(__name__)
+
+Deferred = Literal["no", "update", "thinking"]
+
+DONE = "Done."
+ZONE_PROMPT = (
+    "Which time zone are you in? Discord does not tell me, and I show meeting times, "
+    "deadlines and reminders in your zone. Choose below, or type `/lab tz` and start typing "
+    "a city for every other zone."
+)
+NO_FORM_NOW = (
+    "That opens a form, which Discord only allows straight after a command or a button. "
+    "Run the command again."
+)
+STALE_COMMAND = (
+    "That command has changed since your Discord app loaded it. Wait a minute for Discord to "
+    "refresh it (or restart your app) and try again."
+)
+NO_MESSAGE_TEXT = (
+    "I cannot read the text of messages on this server: the bot runs without Discord's "
+    "Message Content intent. The operator can turn it on in the Developer Portal (Bot → "
+    "Privileged Gateway Intents) and restart the bot."
+)
+_CLAIMED = "actionlab.claimed"
+
+
+def intents(*, message_content: bool = True) -> discord.Intents:
+    """Only what the bot uses: guilds (the command tree), reactions (minute capture) and,
+    privileged, message content (the text of a message someone reacts to)."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_reactions = True
+    wanted.message_content = message_content
+    return wanted
+
+
+class LabClient(discord.Client):
+    def __init__(
+        self, ctx: Context, *, message_content: bool = True, defer_after: float = 1.5,
+        sync_commands: bool = True, dev_guild_id: int | None = None, **options: Any,
+    ) -> None:
+        options.setdefault("max_ratelimit_timeout", 30.0)  # longer waits become DeliveryError
+        super().__init__(intents=intents(message_content=message_content), **options)
+        self.ctx = ctx
+        self.defer_after = defer_after
+        self.sync_commands = sync_commands
+        self.dev_guild_id = dev_guild_id
+        self.tree, self.commands = build_tree(self, ctx.router, ctx, self.on_command)
+        self.messenger = DiscordMessenger(self)
+        self._asked_zone: set[str] = set()
+        self._has_zone: set[str] = set()
+
+    # --- start-up -----------------------------------------------------------------------------
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(ActionControl)
+        if self.sync_commands:
+            await self.sync_tree()
+
+    async def sync_tree(self) -> None:
+        """Publish /lab: to the development guild at once, or globally (Discord may take a
+        while to show a global change)."""
+        try:
+            if self.dev_guild_id is not None:
+                guild = discord.Object(id=self.dev_guild_id)
+                self.tree.copy_global_to(guild=guild)
+                await self.tree.sync(guild=guild)
+                log.info("synced /lab to guild %s", self.dev_guild_id)
+            else:
+                await self.tree.sync()
+                log.info("synced /lab globally")
+        except (discord.HTTPException, discord.RateLimited) as exc:
+            log.error("could not sync the /lab commands: %s", explain(exc))
+
+    async def on_ready(self) -> None:
+        log.info("connected to Discord as %s (%s)", self.user, self.user.id if self.user else "")
+
+    # --- interactions in ----------------------------------------------------------------------
+
+    async def on_command(self, interaction: discord.Interaction[Any]) -> None:
+        await self.answer(interaction, command_from(interaction, self.commands))
+
+    async def on_component(self, interaction: discord.Interaction[Any]) -> None:
+        await self.answer(interaction, action_from(interaction))
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        # Slash commands go through the tree and our controls through ActionControl; modals,
+        # and controls whose ids we did not write, are answered here.
+        if interaction.type is discord.InteractionType.modal_submit:
+            await self.answer(interaction, submission_from(interaction))
+        elif interaction.type is discord.InteractionType.component:
+            custom_id = str((interaction.data or {}).get("custom_id", ""))
+            if TEMPLATE.fullmatch(custom_id):
+                await self._watch(interaction)
+            else:
+                await self.on_component(interaction)  # the core answers "run it again"
+
+    async def _watch(self, interaction: discord.Interaction[Any]) -> None:
+        """If discord.py could not hand a control to ActionControl, still answer it."""
+        await asyncio.sleep(self.defer_after + 1.0)
+        if not interaction.extras.get(_CLAIMED) and not interaction.response.is_done():
+            log.warning("control %s was not dispatched; answering it as stale",
+                        (interaction.data or {}).get("custom_id"))
+            await self.on_component(interaction)
+
+    async def on_tree_error(self, interaction: discord.Interaction[Any],
+                            error: app_commands.AppCommandError) -> None:
+        if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+            message = STALE_COMMAND
+            log.warning("stale command %s: %s", getattr(interaction.command, "qualified_name",
+                                                        "?"), error)
+        else:
+            ref = new_reference()
+            log.error("command failed ref=%s", ref, exc_info=error)
+            message = something_went_wrong(ref)
+        await self._say_privately(interaction, message)
+
+    # --- answering ----------------------------------------------------------------------------
+
+    async def answer(self, interaction: discord.Interaction[Any], inbound: Inbound) -> None:
+        """Dispatch to the core and answer once: directly if quick, else defer and follow up."""
+        interaction.extras[_CLAIMED] = True
+        task = asyncio.ensure_future(self.ctx.router.dispatch(self.ctx, inbound))
+        deferred: Deferred = "no"
+        try:
+            reply = await asyncio.wait_for(asyncio.shield(task), self.defer_after)
+        except TimeoutError:
+            deferred = await self._defer(interaction)
+            reply = await task
+        try:
+            await self._deliver(interaction, reply, deferred)
+        except (discord.HTTPException, discord.RateLimited) as exc:
+            await self._delivery_failed(interaction, exc)
+            return
+        await self._ask_zone_if_needed(interaction, inbound.actor, inbound.place, reply)
+
+    async def _defer(self, interaction: discord.Interaction[Any]) -> Deferred:
+        silent = interaction.type is discord.InteractionType.component or (
+            interaction.type is discord.InteractionType.modal_submit
+            and interaction.message is not None)
+        try:
+            if silent:  # acknowledge the click; the message changes when the work is done
+                await interaction.response.defer()
+                return "update"
+            # Private "thinking…": the reply may turn out to be private, and a public one
+            # can still follow.
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            return "thinking"
+        except (discord.HTTPException, discord.RateLimited) as exc:
+            log.warning("could not defer interaction %s: %s", interaction.id, explain(exc))
+            return "no"
+
+    async def _deliver(self, interaction: discord.Interaction[Any], reply: Reply,
+                       deferred: Deferred) -> None:
+        response = interaction.response
+        is_control = interaction.type is discord.InteractionType.component
+        if reply.form is not None:
+            can_open = deferred == "no" and not response.is_done() and (
+                interaction.type is not discord.InteractionType.modal_submit)
+            if can_open:
+                await response.send_modal(render_form(reply.form))
+                return
+            reply = Reply.say(NO_FORM_NOW)
+        if reply.empty:
+            if deferred == "thinking":
+                await interaction.edit_original_response(content=DONE)
+            elif deferred == "no" and is_control:
+                await response.defer()  # the click is acknowledged and nothing changes
+            elif deferred == "no":
+                await response.send_message(DONE, ephemeral=True)
+            return
+        out = render_reply(reply)
+        replace = reply.replace and interaction.message is not None and (
+            is_control or interaction.type is discord.InteractionType.modal_submit)
+        view = {"view": out.view} if out.view is not None else {}
+        if deferred == "no":
+            if replace:
+                await response.edit_message(content=out.content, embeds=out.embeds,
+                                            view=out.view, attachments=out.discord_files())
+            else:
+                await response.send_message(content=out.content, embeds=out.embeds,
+                                            files=out.discord_files(), ephemeral=reply.private,
+                                            **view)
+        elif deferred == "update":
+            if replace:
+                await interaction.edit_original_response(
+                    content=out.content, embeds=out.embeds, view=out.view,
+                    attachments=out.discord_files())
+            else:
+                await interaction.followup.send(content=out.content, embeds=out.embeds,
+                                                files=out.discord_files(),
+                                                ephemeral=reply.private, **view)
+        elif reply.private:
+            await interaction.edit_original_response(
+                content=out.content, embeds=out.embeds, view=out.view,
+                attachments=out.discord_files())
+        else:
+            # The private "thinking…" message ends here; what everyone sees follows it.
+            await interaction.edit_original_response(content="Shared with the channel below.")
+            await interaction.followup.send(content=out.content, embeds=out.embeds,
+                                            files=out.discord_files(), ephemeral=False, **view)
+
+    async def _delivery_failed(self, interaction: discord.Interaction[Any],
+                               exc: discord.HTTPException | discord.RateLimited) -> None:
+        if isinstance(exc, discord.HTTPException) and exc.code == UNKNOWN_INTERACTION:
+            log.warning("interaction %s expired before it was answered", interaction.id)
+            return
+        reason = explain(exc)
+        log.warning("could not answer interaction %s: %s", interaction.id, reason)
+        await self._say_privately(interaction, f"I could not show that here. {reason}")
+
+    async def _say_privately(self, interaction: discord.Interaction[Any], text: str) -> None:
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(text, ephemeral=True)
+            else:
+                await interaction.response.send_message(text, ephemeral=True)
+        except (discord.HTTPException, discord.RateLimited) as exc:
+            log.warning("could not tell %s: %s", interaction.user.id, explain(exc))
+
+    # --- time zones ---------------------------------------------------------------------------
+
+    async def _ask_zone_if_needed(self, interaction: discord.Interaction[Any], actor: Actor,
+                                  place: Place, reply: Reply) -> None:
+        """The first time a member has no zone, ask privately with a picker (once a run)."""
+        who = actor.user_id
+        if who in self._asked_zone or who in self._has_zone or place.direct:
+            return
+        if reply.form is not None or not interaction.response.is_done():
+            return
+        async with self.ctx.uow() as uow:
+            person = await uow.people.by_identity("discord", USERS, who)
+            if person is None:
+                return
+            if person.timezone:
+                self._has_zone.add(who)
+                return
+            if not await uow.members.labs_of(person.id):
+                return
+        self._asked_zone.add(who)
+        out = render_card(tz_picker(ZONE_PROMPT))
+        try:
+            await interaction.followup.send(embeds=out.embeds, ephemeral=True,
+                                            **({"view": out.view} if out.view else {}))
+        except (discord.HTTPException, discord.RateLimited) as exc:
+            log.warning("could not ask %s for a time zone: %s", who, explain(exc))
+
+    # --- reactions ----------------------------------------------------------------------------
+
+    async def on_raw_reaction_add(self, event: discord.RawReactionActionEvent) -> None:
+        """A reaction the core listens for (📝 for the minutes) on a guild message."""
+        if event.guild_id is None or (self.user is not None and event.user_id == self.user.id):
+            return
+        name = emoji_name(event.emoji)
+        if name not in self.ctx.router.reactions:
+            return  # most reactions are just people reacting
+        reactor: discord.User | discord.Member | None = event.member
+        if reactor is None:
+            try:
+                reactor = await self.fetch_user(event.user_id)
+            except discord.HTTPException as exc:
+                log.warning("reaction by unknown user %s: %s", event.user_id, explain(exc))
+                return
+        actor = actor_of(reactor)
+        channel = self.get_partial_messageable(event.channel_id, guild_id=event.guild_id)
+        try:
+            message = await channel.fetch_message(event.message_id)
+        except (discord.HTTPException, discord.RateLimited) as exc:
+            await self._tell(actor, f"I could not read the message you reacted to with "
+                                    f":{name}:. {explain(exc)}")
+            return
+        reaction = reaction_from(event, reactor, message)
+        if not reaction.text and not self.intents.message_content:
+            await self._tell(actor, NO_MESSAGE_TEXT)
+            return
+        reply = await self.ctx.router.dispatch(self.ctx, reaction)
+        await self._deliver_outside(actor, reaction.place, reply)
+
+    async def _deliver_outside(self, actor: Actor, place: Place, reply: Reply) -> None:
+        """A reply with no interaction to answer: private ones by direct message."""
+        if reply.empty or (reply.card is None and not reply.text):
+            return
+        card = reply.card or Card((Text(reply.text or ""),), fallback=reply.text or "")
+        try:
+            if reply.private:
+                await self.messenger.notify(Recipient("discord", USERS, actor.user_id), card,
+                                            reply.files)
+            else:
+                await self.messenger.post(place, card, reply.files)
+        except DeliveryError as exc:
+            log.warning("could not deliver a reaction's reply to %s: %s", actor.user_id,
+                        exc.reason)
+
+    async def _tell(self, actor: Actor, text: str) -> None:
+        await self._deliver_outside(actor, Place("discord", USERS, ""), Reply.say(text))

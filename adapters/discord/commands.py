@@ -1,0 +1,292 @@
+"""The `/lab` command tree, built from the core's registered commands and argument models.
+
+One `/lab` group; a one-word command is a subcommand (`/lab help`), a two-word command a
+subcommand of a group (`/lab poll new`), a three-word command joins its last two words
+(`/lab minutes action-done`). Each argument field becomes a typed option: its word (a keyword's
+word, else the field name), `scalar_type` for its type, `choices_of` for its choices,
+`completion_of` for autocomplete through `router.complete`, and the model's bounds for
+min/max. A command with a form takes every option as optional: given none, the core opens
+the form as a modal. Whatever features are registered appear; nothing here names one.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import annotated_types
+import discord
+from discord import app_commands
+
+from adapters.discord.translate import CommandMap, actor_of, interaction_place
+from bot.arguments import ArgField, choices_of, completion_of, fields_of, scalar_type
+from bot.messages import shorten
+from bot.router import CommandSpec, Router
+
+if TYPE_CHECKING:
+    from bot.context import Context
+
+log = logging.getLogger(__name__)
+
+ROOT = "lab"
+ROOT_DESCRIPTION = "actionlab: polls, votes, minutes and reminders for your lab."
+# Discord's limits for application commands.
+NAME = re.compile(r"^[-_\w]{1,32}$")
+DESCRIPTION = 100
+SUBCOMMANDS = 25
+OPTIONS = 25
+CHOICES = 25
+PAYLOAD = 8000  # characters of names, descriptions and choices in one top-level command
+STRING_MAX = 6000
+# When a one-word command is also the first word of others (`minutes`, `minutes export`),
+# Discord cannot have both a subcommand and a group of that name: the bare one moves into
+# the group under the first of these names that is free.
+BARE_NAMES = ("show", "view", "open")
+
+CommandHandler = Callable[[discord.Interaction[Any]], Awaitable[None]]
+
+
+class TreeError(ValueError):
+    """The registered commands cannot be expressed as a Discord command tree (a bug)."""
+
+
+def discord_name(text: str) -> str:
+    name = re.sub(r"[^-_\w]+", "-", text.strip().lower()).strip("-")[:32]
+    if not NAME.match(name):
+        raise TreeError(f"{text!r} cannot be a Discord command or option name")
+    return name
+
+
+def option_name(f: ArgField) -> str:
+    return discord_name(f.word)
+
+
+def option_required(spec: CommandSpec, f: ArgField) -> bool:
+    """Required on Discord only where the core requires it and no form could fill it."""
+    return f.required and spec.form is None
+
+
+def option_description(f: ArgField) -> str:
+    text = f.help or f"<{f.metavar}>"
+    if f.is_list:
+        text += " (several: separate with spaces, quote those with spaces)"
+    return shorten(text, DESCRIPTION)
+
+
+def bounds(f: ArgField) -> tuple[float | None, float | None]:
+    """The model's own limits: ge/le (or gt/lt for whole numbers) and min/max length."""
+    low: float | None = None
+    high: float | None = None
+    for m in f.info.metadata:
+        if isinstance(m, annotated_types.Ge | annotated_types.MinLen):
+            low = m.ge if isinstance(m, annotated_types.Ge) else m.min_length  # type: ignore[assignment]
+        elif isinstance(m, annotated_types.Le | annotated_types.MaxLen):
+            high = m.le if isinstance(m, annotated_types.Le) else m.max_length  # type: ignore[assignment]
+        elif isinstance(m, annotated_types.Gt) and scalar_type(f.info.annotation) is int:
+            low = int(m.gt) + 1  # type: ignore[call-overload]
+        elif isinstance(m, annotated_types.Lt) and scalar_type(f.info.annotation) is int:
+            high = int(m.lt) - 1  # type: ignore[call-overload]
+    return low, high
+
+
+def _annotation(f: ArgField) -> Any:
+    kind = scalar_type(f.info.annotation)
+    low, high = bounds(f)
+    if f.is_list:
+        return str  # several values in one string; the core splits them
+    if kind is str:
+        if low is None and high is None:
+            return str
+        return app_commands.Range[str, int(low or 0) or None, min(int(high or STRING_MAX),
+                                                                   STRING_MAX)]
+    if kind in (int, float) and (low is not None or high is not None):
+        return app_commands.Range[kind, low, high]  # type: ignore[valid-type]
+    return kind
+
+
+def _choices(f: ArgField) -> list[str]:
+    return choices_of(f.info.annotation)
+
+
+class LabTree(app_commands.CommandTree[discord.Client]):
+    """A CommandTree whose errors become a private message, never silence."""
+
+    async def on_error(self, interaction: discord.Interaction[Any],
+                       error: app_commands.AppCommandError, /) -> None:
+        client = interaction.client
+        handler = getattr(client, "on_tree_error", None)
+        if handler is not None:
+            await handler(interaction, error)
+        else:  # pragma: no cover - LabClient always has one
+            await super().on_error(interaction, error)
+
+
+def build_tree(
+    client: discord.Client, router: Router, ctx: Context, on_command: CommandHandler,
+) -> tuple[LabTree, CommandMap]:
+    """The tree with the one `/lab` group, and the map translate.py reads it back with."""
+    tree = LabTree(client)
+    for budget in DESCRIPTION_BUDGETS:
+        # Within Discord's 8000 characters a command: shorter descriptions if need be.
+        group, cmap = build_group(router, ctx, on_command, describe_in=budget)
+        size = payload_size(group.to_dict(tree))
+        if size <= PAYLOAD:
+            tree.add_command(group)
+            return tree, cmap
+    raise TreeError(f"/lab needs {size} characters even with short descriptions; Discord "
+                    f"allows {PAYLOAD}")
+
+
+def build_group(
+    router: Router, ctx: Context, on_command: CommandHandler, *,
+    describe_in: int = DESCRIPTION,
+) -> tuple[app_commands.Group, CommandMap]:
+    root = app_commands.Group(name=ROOT, description=ROOT_DESCRIPTION)
+    cmap = CommandMap()
+    paths = command_paths(router)
+    groups: dict[str, app_commands.Group] = {}
+    for name, path in sorted(paths.items(), key=lambda kv: kv[1]):
+        spec = router.commands[name]
+        parent = root
+        if len(path) == 2:
+            if path[0] not in groups:
+                topic = path[0]
+                groups[topic] = app_commands.Group(
+                    name=topic, description=shorten(f"The {topic} commands.", DESCRIPTION),
+                    parent=root,
+                )
+            parent = groups[path[0]]
+        command, renames = build_command(spec, path[-1], parent, router, ctx, on_command,
+                                         describe_in)
+        parent.add_command(command)
+        cmap.paths[path] = name
+        cmap.options[name] = renames
+    if len(root.commands) > SUBCOMMANDS:
+        raise TreeError(f"/lab has {len(root.commands)} subcommands and groups; Discord "
+                        f"allows {SUBCOMMANDS}")
+    for g in groups.values():
+        if len(g.commands) > SUBCOMMANDS:
+            raise TreeError(f"/lab {g.name} has {len(g.commands)} subcommands; Discord "
+                            f"allows {SUBCOMMANDS}")
+    return root, cmap
+
+
+def command_paths(router: Router) -> dict[str, tuple[str, ...]]:
+    """Each core command's path under /lab."""
+    names = list(router.commands)
+    groups = {n.split()[0] for n in names if len(n.split()) > 1}
+    out: dict[str, tuple[str, ...]] = {}
+    for name in names:
+        words = name.split()
+        if len(words) == 1 and words[0] in groups:
+            taken = {" ".join(n.split()[1:]) for n in names if n.split()[0] == words[0]}
+            bare = next((b for b in BARE_NAMES if b not in taken), None)
+            if bare is None:
+                raise TreeError(f"no free subcommand name for `/lab {name}`")
+            out[name] = (discord_name(words[0]), bare)
+        elif len(words) <= 2:
+            out[name] = tuple(discord_name(w) for w in words)
+        else:
+            out[name] = (discord_name(words[0]), discord_name("-".join(words[1:])))
+    seen: dict[tuple[str, ...], str] = {}
+    for name, path in out.items():
+        if path in seen:
+            raise TreeError(f"`/lab {name}` and `/lab {seen[path]}` would share one name")
+        seen[path] = name
+    return out
+
+
+def build_command(
+    spec: CommandSpec, leaf: str, parent: app_commands.Group, router: Router, ctx: Context,
+    on_command: CommandHandler, describe_in: int = DESCRIPTION,
+) -> tuple[app_commands.Command[Any, ..., None], dict[str, str]]:
+    fields = fields_of(spec.args)
+    if len(fields) > OPTIONS:
+        raise TreeError(f"`/lab {spec.name}` has {len(fields)} arguments; Discord allows 25")
+    parameters = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                    annotation=discord.Interaction)]
+    describe: dict[str, str] = {}
+    rename: dict[str, str] = {}
+    choices: dict[str, list[app_commands.Choice[str]]] = {}
+    autocomplete: dict[str, Any] = {}
+    renames: dict[str, str] = {}
+    for f in sorted(fields, key=lambda f: not option_required(spec, f)):
+        shown = option_name(f)
+        if shown in renames:
+            raise TreeError(f"`/lab {spec.name}` has two options called {shown!r}")
+        renames[shown] = f.name
+        parameters.append(inspect.Parameter(
+            f.name, inspect.Parameter.KEYWORD_ONLY, annotation=_annotation(f),
+            default=inspect.Parameter.empty if option_required(spec, f) else None,
+        ))
+        describe[f.name] = shorten(option_description(f), describe_in)
+        if shown != f.name:
+            rename[f.name] = shown
+        words = _choices(f)
+        kind = completion_of(f)
+        if words and len(words) <= CHOICES and not f.is_list:
+            choices[f.name] = [app_commands.Choice(name=w, value=w) for w in words]
+        elif words:
+            autocomplete[f.name] = _choice_completer(words)
+        elif kind is not None and scalar_type(f.info.annotation) is str:
+            autocomplete[f.name] = _router_completer(router, ctx, kind)
+
+    async def callback(interaction: discord.Interaction[Any], **_: Any) -> None:
+        # The options are read from the raw payload by translate.py, the one place that
+        # turns Discord data into the core's arguments.
+        await on_command(interaction)
+
+    callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    callback.__qualname__ = callback.__name__ = f"lab_{spec.name.replace(' ', '_')}"
+    fn: Any = callback
+    if describe:
+        fn = app_commands.describe(**describe)(fn)
+    if rename:
+        fn = app_commands.rename(**rename)(fn)
+    if choices:
+        fn = app_commands.choices(**choices)(fn)
+    if autocomplete:
+        fn = app_commands.autocomplete(**autocomplete)(fn)
+    summary = spec.summary + (" Leave the options empty to fill in a form." if spec.form else "")
+    command = app_commands.Command(
+        name=leaf, description=shorten(summary, describe_in), callback=fn, parent=parent,
+    )
+    return command, renames
+
+
+def _router_completer(router: Router, ctx: Context, kind: str) -> Any:
+    async def complete(interaction: discord.Interaction[Any], current: str
+                       ) -> list[app_commands.Choice[str]]:
+        found = await router.complete(ctx, actor_of(interaction.user),
+                                      interaction_place(interaction), kind, current)
+        return [app_commands.Choice(name=shorten(label, 100), value=value[:100])
+                for label, value in found[:25]]
+
+    return complete
+
+
+def _choice_completer(words: list[str]) -> Any:
+    async def complete(interaction: discord.Interaction[Any], current: str
+                       ) -> list[app_commands.Choice[str]]:
+        typed = current.strip().casefold()
+        return [app_commands.Choice(name=w, value=w) for w in words
+                if typed in w.casefold()][:25]
+
+    return complete
+
+
+# --- Discord's 8000-character budget ----------------------------------------------------------
+
+
+def payload_size(data: dict[str, Any]) -> int:
+    """Characters Discord counts against a command: names, descriptions, choice names/values."""
+    size = len(str(data.get("name", ""))) + len(str(data.get("description", "")))
+    for choice in data.get("choices") or ():
+        size += len(str(choice.get("name", ""))) + len(str(choice.get("value", "")))
+    return size + sum(payload_size(o) for o in data.get("options") or ())
+
+
+DESCRIPTION_BUDGETS = (DESCRIPTION, 60, 40, 24, 12)
