@@ -100,7 +100,7 @@ class DiscordMessenger:
             )
         except (discord.HTTPException, discord.RateLimited) as exc:
             raise delivery_error(exc) from exc
-        return message_ref(message, channel.guild.id if channel.guild else None)
+        return message_ref(message, channel.guild_id)
 
     async def update(self, ref: MessageRef, card: Card) -> None:
         channel = self._channel(ref.channel, ref.workspace)

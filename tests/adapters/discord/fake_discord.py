@@ -223,11 +223,36 @@ class FakeDiscord:
             return
         self._seq += 1
         await self._send(ws, {"op": 0, "t": "READY", "s": self._seq, "d": {
-            "v": 10, "user": self.bot_user(), "guilds": [], "session_id": "fake-session",
+            "v": 10, "user": self.bot_user(), "session_id": "fake-session",
+            "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
             "resume_gateway_url": self.gateway, "shard": [0, 1],
             "application": {"id": str(APP_ID), "flags": 0},
         }})
+        self._seq += 1
+        await self._send(ws, {"op": 0, "t": "GUILD_CREATE", "s": self._seq, "d": self.guild()})
         self._ready.set()
+
+    def guild(self) -> dict[str, Any]:
+        """The one guild the bot is in, as GUILD_CREATE brings it after READY."""
+        return {
+            "id": str(GUILD_ID), "name": "Civic Tech", "icon": None, "owner_id": "1",
+            "unavailable": False, "large": False, "member_count": 5, "joined_at": now_iso(),
+            "roles": [{"id": str(GUILD_ID), "name": "@everyone", "permissions": "2248473465835073",
+                       "position": 0, "color": 0, "hoist": False, "managed": False,
+                       "mentionable": False, "flags": 0}],
+            "channels": [
+                {"id": str(c), "type": 0, "name": name, "position": i,
+                 "permission_overwrites": [], "nsfw": False, "parent_id": None, "flags": 0,
+                 "rate_limit_per_user": 0, "topic": None, "last_message_id": None}
+                for i, (c, name) in enumerate(((CHANNEL_ID, "lab"), (OTHER_CHANNEL_ID, "lab-2")))
+            ],
+            "members": [], "emojis": [], "stickers": [], "features": [], "threads": [],
+            "voice_states": [], "presences": [], "stage_instances": [],
+            "guild_scheduled_events": [], "verification_level": 0,
+            "default_message_notifications": 0, "explicit_content_filter": 0, "mfa_level": 0,
+            "premium_tier": 0, "preferred_locale": "en-GB", "nsfw_level": 0,
+            "system_channel_flags": 0,
+        }
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         assert self._ws is not None, "the bot is not connected"
