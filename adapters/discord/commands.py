@@ -147,6 +147,15 @@ def build_group(
     root = app_commands.Group(name=ROOT, description=ROOT_DESCRIPTION)
     cmap = CommandMap()
     paths = command_paths(router)
+    top = {path[0] for path in paths.values()}
+    if len(top) > SUBCOMMANDS:
+        raise TreeError(f"/lab would have {len(top)} subcommands and groups; Discord "
+                        f"allows {SUBCOMMANDS}")
+    for group in top:
+        inside = sum(1 for path in paths.values() if len(path) == 2 and path[0] == group)
+        if inside > SUBCOMMANDS:
+            raise TreeError(f"/lab {group} would have {inside} subcommands; Discord "
+                            f"allows {SUBCOMMANDS}")
     groups: dict[str, app_commands.Group] = {}
     for name, path in sorted(paths.items(), key=lambda kv: kv[1]):
         spec = router.commands[name]
@@ -164,13 +173,6 @@ def build_group(
         parent.add_command(command)
         cmap.paths[path] = name
         cmap.options[name] = renames
-    if len(root.commands) > SUBCOMMANDS:
-        raise TreeError(f"/lab has {len(root.commands)} subcommands and groups; Discord "
-                        f"allows {SUBCOMMANDS}")
-    for g in groups.values():
-        if len(g.commands) > SUBCOMMANDS:
-            raise TreeError(f"/lab {g.name} has {len(g.commands)} subcommands; Discord "
-                            f"allows {SUBCOMMANDS}")
     return root, cmap
 
 

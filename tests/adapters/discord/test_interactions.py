@@ -72,7 +72,7 @@ async def lab(bot: Bot) -> None:
     await bot.send(p.slash(p.AMARA, "tz", zone="Africa/Lagos"))
 
 
-# --- connecting ----------------------------------------------------------------------------
+# --- connecting -------------------------------------------------------------------------------
 
 
 async def test_the_client_logs_in_identifies_and_syncs_the_lab_tree(bot: Bot) -> None:
@@ -126,7 +126,7 @@ async def test_without_the_message_content_intent_the_bot_runs_anyway(
     assert rec.json["type"] == CHANNEL_MESSAGE
 
 
-# --- slash commands ----------------------------------------------------------------------------
+# --- slash commands ---------------------------------------------------------------------------
 
 
 async def test_help_is_a_private_embed(bot: Bot) -> None:
@@ -195,7 +195,7 @@ async def test_commands_work_in_a_direct_message(bot: Bot) -> None:
     assert private(rec) and "This channel has no lab yet" in text_of(rec)
 
 
-# --- buttons and selects --------------------------------------------------------------------------
+# --- buttons and selects ----------------------------------------------------------------------
 
 
 async def test_join_accept_and_the_zone_picker(bot: Bot, app: App) -> None:
@@ -452,7 +452,7 @@ async def test_an_empty_reply_still_answers(seen: dict[str, Any], launch: Launch
     assert rec.json["data"]["content"] == "Done."
 
 
-# --- Discord refusing what the bot sends ------------------------------------------------------------
+# --- Discord refusing what the bot sends ------------------------------------------------------
 
 
 async def test_an_over_long_answer_becomes_a_private_explanation(bot: Bot) -> None:
@@ -462,12 +462,11 @@ async def test_an_over_long_answer_becomes_a_private_explanation(bot: Bot) -> No
                       {"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 4096 or fewer"}]}}}}})
     ask = p.slash(p.GEMMA, "help")
     await bot.fake.interact(ask)
-    second = await bot.fake.wait_for(
-        lambda r: r.path.startswith(f"interactions/{ask['id']}/"), start=0)
-    rest = await bot.fake.wait_for(
-        lambda r: r.path.startswith(f"interactions/{ask['id']}/") and r is not second)
-    assert private(rest)
-    assert "too long or malformed" in text_of(rest)
+    refused = await bot.fake.callback(int(ask["id"]))
+    explained = await bot.fake.wait_for(
+        lambda r: r.path.startswith(f"interactions/{ask['id']}/") and r is not refused)
+    assert refused.json["data"]["embeds"]  # the help card Discord refused
+    assert private(explained) and "too long or malformed" in text_of(explained)
 
 
 async def test_an_announcement_that_discord_refuses_does_not_block_the_answer(

@@ -171,7 +171,7 @@ async def test_a_memo_without_message_content_explains_what_is_missing(
     assert "Message Content intent" in str(dm.json["embeds"])
 
 
-# --- start-up -----------------------------------------------------------------------------------
+# --- start-up ---------------------------------------------------------------------------------
 
 
 async def test_a_wrong_token_stops_with_a_clear_message(app: App, fake: FakeDiscord) -> None:
@@ -196,7 +196,7 @@ async def test_actionlab_run_discord_exits_non_zero_on_a_wrong_token(
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", "--discord", cwd=tmp_path, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    _, err = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode == 2, err.decode()
     assert "Discord refused DISCORD_TOKEN" in err.decode()
     assert "wrong" not in err.decode().replace("wrong token", "")  # the secret is not echoed

@@ -1,0 +1,206 @@
+"""The /lab tree mirrors the core's registered commands and argument models."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import discord
+import pytest
+from pydantic import Field
+
+from adapters.discord.commands import (
+    PAYLOAD,
+    TreeError,
+    build_tree,
+    command_paths,
+    payload_size,
+)
+from adapters.discord.translate import CommandMap
+from bot import action_ids
+from bot.arguments import (
+    Args,
+    Complete,
+    Kw,
+    Pos,
+    Rest,
+    choices_of,
+    completion_of,
+    fields_of,
+    scalar_type,
+)
+from bot.bootstrap import App, build_router
+from bot.messages import Form, Input, Reply
+from bot.router import Call, Router
+
+OPTION_TYPES = {str: 3, int: 4, bool: 5, float: 10}
+
+
+class PollArgs(Args):
+    title: Annotated[str, Pos("title"), Field(min_length=1, max_length=100)]
+    options: Annotated[list[str], Kw("option", word="options")]
+    closes: Annotated[str | None, Kw("when")] = None
+    quorum: Annotated[float | None, Kw("share"), Field(gt=0, le=1)] = None
+    anonymous: Annotated[bool, Kw("yes|no")] = False
+
+
+class ZoneArgs(Args):
+    zone: Annotated[str, Pos("zone"), Complete("zone")]
+    weekday: Annotated[Literal["mon", "tue", "wed", "thu", "fri"] | None, Kw()] = None
+    slot: Annotated[Literal[tuple(f"s{i}" for i in range(30))] | None, Kw()] = None  # type: ignore[valid-type]
+
+
+class NoteArgs(Args):
+    text: Annotated[str, Rest("text")]
+
+
+async def _noop(call: Call[Any]) -> Reply:
+    return Reply()
+
+
+async def _form(call: Call[Any]) -> Form:
+    return Form(action_ids.encode("form", "poll.new"), "New poll", (Input("title", "Title"),))
+
+
+def with_extras(router: Router) -> Router:
+    """The foundation's commands plus shapes the features will bring."""
+    extra = Router()
+    extra.command("poll new", args=PollArgs, summary="Open a poll.", form=_form)(_noop)
+    extra.command("poll close", summary="Close a poll.")(_noop)
+    extra.command("minutes", summary="Show the minutes.")(_noop)
+    extra.command("minutes note", args=NoteArgs, summary="Add a note.")(_noop)
+    extra.command("minutes action done", summary="Close an action item.")(_noop)
+    extra.command("meet", args=ZoneArgs, summary="Zones.")(_noop)
+    router.include(extra)
+    return router
+
+
+def tree_of(router: Router) -> tuple[dict[str, Any], CommandMap]:
+    client = discord.Client(intents=discord.Intents.none())
+
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        pass
+
+    tree, cmap = build_tree(client, router, None, handler)  # type: ignore[arg-type]
+    (group,) = tree.get_commands()
+    return group.to_dict(tree), cmap
+
+
+def find(tree: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
+    node = tree
+    for name in path:
+        node = next(o for o in node["options"] if o["name"] == name)
+    return node
+
+
+@pytest.mark.parametrize("extras", [False, True], ids=["foundation", "with-features"])
+def test_the_tree_mirrors_every_command_and_argument(extras: bool) -> None:
+    router = with_extras(build_router()) if extras else build_router()
+    tree, cmap = tree_of(router)
+    assert tree["name"] == "lab"
+    assert set(cmap.paths.values()) == set(router.commands)
+    for name, spec in router.commands.items():
+        node = find(tree, cmap.path_of(name))
+        assert node["type"] == 1  # a subcommand
+        assert 0 < len(node["description"]) <= 100
+        options = {o["name"]: o for o in node["options"]}
+        fields = fields_of(spec.args)
+        assert len(options) == len(fields), name
+        # Discord lists required options first.
+        required = [o["required"] for o in node["options"]]
+        assert required == sorted(required, reverse=True), name
+        for f in fields:
+            shown = next(k for k, v in cmap.options[name].items() if v == f.name)
+            option = options[shown]
+            assert shown == f.word.lower()
+            kind = str if f.is_list else scalar_type(f.info.annotation)
+            assert option["type"] == OPTION_TYPES[kind], (name, f.name)
+            assert option["required"] == (f.required and spec.form is None), (name, f.name)
+            words = choices_of(f.info.annotation)
+            if words and len(words) <= 25:
+                assert [c["value"] for c in option["choices"]] == words
+            else:
+                assert "choices" not in option
+            assert bool(option.get("autocomplete")) == (
+                (completion_of(f) is not None and kind is str) or len(words) > 25), (name, f.name)
+            assert 0 < len(option["description"]) <= 100
+
+
+def test_foundation_commands_in_detail() -> None:
+    tree, _ = tree_of(build_router())
+    role = find(tree, ("role",))
+    assert [(o["name"], o["type"], o["required"]) for o in role["options"]] == [
+        ("member", 3, True), ("role", 3, True)]
+    assert role["options"][0]["autocomplete"] is True
+    assert [c["value"] for c in role["options"][1]["choices"]] == [
+        "facilitator", "secretary", "member"]
+    tz = find(tree, ("tz",))["options"][0]
+    assert (tz["name"], tz["required"], tz["autocomplete"]) == ("zone", False, True)
+    limit = next(o for o in find(tree, ("settings",))["options"] if o["name"] == "limit")
+    assert (limit["type"], limit["min_value"], limit["max_value"]) == (4, 1, 500)
+    setup = find(tree, ("setup",))["options"][0]
+    assert (setup["name"], setup["required"], setup["min_length"], setup["max_length"]) == (
+        "name", True, 1, 100)
+
+
+def test_groups_bare_commands_and_three_words() -> None:
+    tree, cmap = tree_of(with_extras(build_router()))
+    poll = find(tree, ("poll",))
+    assert poll["type"] == 2 and {o["name"] for o in poll["options"]} == {"new", "close"}
+    assert cmap.paths[("minutes", "show")] == "minutes"
+    assert cmap.paths[("minutes", "action-done")] == "minutes action done"
+    new = find(tree, ("poll", "new"))
+    assert "form" in new["description"]
+    options = {o["name"]: o for o in new["options"]}
+    assert set(options) == {"title", "options", "closes", "quorum", "anonymous"}
+    assert cmap.options["poll new"]["options"] == "options"
+    assert options["quorum"]["type"] == 10 and options["quorum"]["max_value"] == 1
+    assert options["anonymous"]["type"] == 5
+    assert "several" in options["options"]["description"]
+    meet = {o["name"]: o for o in find(tree, ("meet",))["options"]}
+    assert [c["value"] for c in meet["weekday"]["choices"]] == ["mon", "tue", "wed", "thu",
+                                                                "fri"]
+    assert meet["slot"]["autocomplete"] is True  # 30 choices: searched, not listed
+
+
+def test_a_command_and_group_of_one_name_take_a_free_verb() -> None:
+    router = Router()
+    for name in ("minutes", "minutes show", "minutes view"):
+        router.command(name, summary="x")(_noop)
+    assert command_paths(router)["minutes"] == ("minutes", "open")
+
+
+def test_too_many_subcommands_is_a_clear_error() -> None:
+    router = Router()
+    for i in range(26):
+        router.command(f"c{i}", summary="x")(_noop)
+    with pytest.raises(TreeError, match="26 subcommands"):
+        tree_of(router)
+
+
+def test_long_descriptions_shrink_to_fit_discords_budget() -> None:
+    router = Router()
+
+    class Many(Args):
+        a1: Annotated[str, Kw(help="x" * 100)]
+        a2: Annotated[str, Kw(help="y" * 100)]
+        a3: Annotated[str, Kw(help="z" * 100)]
+
+    for i in range(24):
+        router.command(f"cmd{i}", args=Many, summary="w" * 100)(_noop)
+    tree, _ = tree_of(router)
+    assert payload_size(tree) <= PAYLOAD
+    assert all(len(o["description"]) < 100 for c in tree["options"] for o in c["options"])
+
+
+async def test_autocomplete_goes_through_the_router(app: App) -> None:
+    client = discord.Client(intents=discord.Intents.none())
+
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        pass
+
+    tree, _ = build_tree(client, app.ctx.router, app.ctx, handler)
+    (group,) = tree.get_commands()
+    tz = group.get_command("tz")
+    assert isinstance(tz, discord.app_commands.Command)
+    (param,) = tz.parameters
+    assert param.autocomplete
