@@ -26,6 +26,7 @@ from adapters.discord.translate import (
     actor_of,
     command_from,
     emoji_name,
+    raw,
     reaction_from,
     submission_from,
 )
@@ -126,7 +127,7 @@ class LabClient(discord.Client):
         if interaction.type is discord.InteractionType.modal_submit:
             await self.answer(interaction, submission_from(interaction))
         elif interaction.type is discord.InteractionType.component:
-            custom_id = str((interaction.data or {}).get("custom_id", ""))
+            custom_id = str(raw(interaction).get("custom_id", ""))
             if TEMPLATE.fullmatch(custom_id):
                 await self._watch(interaction)
             else:
@@ -136,8 +137,9 @@ class LabClient(discord.Client):
         """If discord.py could not hand a control to ActionControl, still answer it."""
         await asyncio.sleep(self.defer_after + 1.0)
         if not interaction.extras.get(_CLAIMED) and not interaction.response.is_done():
-            log.warning("control %s was not dispatched; answering it as stale",
-                        (interaction.data or {}).get("custom_id"))
+            log.warning("discord.py did not dispatch control %s (not on its message?); "
+                        "handing it to the core directly",
+                        raw(interaction).get("custom_id"))
             await self.on_component(interaction)
 
     async def on_tree_error(self, interaction: discord.Interaction[Any],
@@ -209,24 +211,23 @@ class LabClient(discord.Client):
         out = render_reply(reply)
         replace = reply.replace and interaction.message is not None and (
             is_control or interaction.type is discord.InteractionType.modal_submit)
-        view = {"view": out.view} if out.view is not None else {}
         if deferred == "no":
             if replace:
                 await response.edit_message(content=out.content, embeds=out.embeds,
                                             view=out.view, attachments=out.discord_files())
             else:
-                await response.send_message(content=out.content, embeds=out.embeds,
+                await response.send_message(content=out.text, embeds=out.embeds,
                                             files=out.discord_files(), ephemeral=reply.private,
-                                            **view)
+                                            view=out.components)
         elif deferred == "update":
             if replace:
                 await interaction.edit_original_response(
                     content=out.content, embeds=out.embeds, view=out.view,
                     attachments=out.discord_files())
             else:
-                await interaction.followup.send(content=out.content, embeds=out.embeds,
+                await interaction.followup.send(content=out.text, embeds=out.embeds,
                                                 files=out.discord_files(),
-                                                ephemeral=reply.private, **view)
+                                                ephemeral=reply.private, view=out.components)
         elif reply.private:
             await interaction.edit_original_response(
                 content=out.content, embeds=out.embeds, view=out.view,
@@ -234,8 +235,9 @@ class LabClient(discord.Client):
         else:
             # The private "thinking…" message ends here; what everyone sees follows it.
             await interaction.edit_original_response(content="Shared with the channel below.")
-            await interaction.followup.send(content=out.content, embeds=out.embeds,
-                                            files=out.discord_files(), ephemeral=False, **view)
+            await interaction.followup.send(content=out.text, embeds=out.embeds,
+                                            files=out.discord_files(), ephemeral=False,
+                                            view=out.components)
 
     async def _delivery_failed(self, interaction: discord.Interaction[Any],
                                exc: discord.HTTPException | discord.RateLimited) -> None:
@@ -278,7 +280,7 @@ class LabClient(discord.Client):
         out = render_card(tz_picker(ZONE_PROMPT))
         try:
             await interaction.followup.send(embeds=out.embeds, ephemeral=True,
-                                            **({"view": out.view} if out.view else {}))
+                                            view=out.components)
         except (discord.HTTPException, discord.RateLimited) as exc:
             log.warning("could not ask %s for a time zone: %s", who, explain(exc))
 

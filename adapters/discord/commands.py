@@ -103,7 +103,7 @@ def _annotation(f: ArgField) -> Any:
         return app_commands.Range[str, int(low or 0) or None, min(int(high or STRING_MAX),
                                                                    STRING_MAX)]
     if kind in (int, float) and (low is not None or high is not None):
-        return app_commands.Range[kind, low, high]  # type: ignore[valid-type]
+        return app_commands.Range[kind, low, high]
     return kind
 
 
@@ -253,7 +253,7 @@ def build_command(
     if autocomplete:
         fn = app_commands.autocomplete(**autocomplete)(fn)
     summary = spec.summary + (" Leave the options empty to fill in a form." if spec.form else "")
-    command = app_commands.Command(
+    command: app_commands.Command[Any, ..., None] = app_commands.Command(
         name=leaf, description=shorten(summary, describe_in), callback=fn, parent=parent,
     )
     return command, renames

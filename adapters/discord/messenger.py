@@ -95,8 +95,8 @@ class DiscordMessenger:
         rendered = render_card(card, files=files)
         try:
             message = await channel.send(
-                content=rendered.content, embeds=rendered.embeds, files=rendered.discord_files(),
-                **({"view": rendered.view} if rendered.view is not None else {}),
+                content=rendered.text, embeds=rendered.embeds, files=rendered.discord_files(),
+                view=rendered.components,
             )
         except (discord.HTTPException, discord.RateLimited) as exc:
             raise delivery_error(exc) from exc
@@ -121,8 +121,8 @@ class DiscordMessenger:
         try:
             dm = await self.client.create_dm(discord.Object(id=int(recipient.user_id)))
             message = await dm.send(
-                content=rendered.content, embeds=rendered.embeds, files=rendered.discord_files(),
-                **({"view": rendered.view} if rendered.view is not None else {}),
+                content=rendered.text, embeds=rendered.embeds, files=rendered.discord_files(),
+                view=rendered.components,
             )
         except (discord.HTTPException, discord.RateLimited) as exc:
             raise delivery_error(exc) from exc

@@ -13,6 +13,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import discord
 
@@ -94,6 +95,16 @@ class Rendered:
     embeds: list[discord.Embed] = field(default_factory=list)
     view: discord.ui.View | None = None
     files: list[File] = field(default_factory=list)
+
+    @property
+    def text(self) -> Any:
+        """The content for discord.py's send methods (MISSING: none)."""
+        return self.content if self.content is not None else discord.utils.MISSING
+
+    @property
+    def components(self) -> Any:
+        """The view for discord.py's send methods (MISSING: no components)."""
+        return self.view if self.view is not None else discord.utils.MISSING
 
     def discord_files(self) -> list[discord.File]:
         """Fresh file objects: discord.py reads each one once, so a retry needs new ones."""

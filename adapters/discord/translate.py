@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import discord
 
@@ -36,6 +36,11 @@ class CommandMap:
 
     def path_of(self, name: str) -> tuple[str, ...]:
         return next(p for p, n in self.paths.items() if n == name)
+
+
+def raw(interaction: discord.Interaction[Any]) -> Mapping[str, Any]:
+    """The interaction's `data` object as Discord sent it."""
+    return cast(Mapping[str, Any], interaction.data or {})
 
 
 def actor_of(user: discord.User | discord.Member) -> Actor:
@@ -79,7 +84,7 @@ def command_from(interaction: discord.Interaction[Any], commands: CommandMap) ->
     command's form, if it has one, exactly as for a bare `/lab poll new` typed elsewhere.
     """
     actor, place = actor_of(interaction.user), interaction_place(interaction)
-    path, given = command_path(interaction.data or {})
+    path, given = command_path(raw(interaction))
     name = commands.paths.get(path, " ".join(path))
     renames = commands.options.get(name, {})
     options = {renames.get(str(o["name"]), str(o["name"])): o.get("value") for o in given}
@@ -102,7 +107,7 @@ def focused_option(data: Mapping[str, Any]) -> tuple[str, str] | None:
 
 def action_from(interaction: discord.Interaction[Any]) -> Action:
     """A button press or select choice; its custom id is our action id, with the state."""
-    data = interaction.data or {}
+    data = raw(interaction)
     values = tuple(str(v) for v in data.get("values") or ())
     message = interaction.message
     ref = message_ref(message, interaction.guild_id) if message is not None else None
@@ -127,7 +132,7 @@ def _inputs(components: Sequence[Mapping[str, Any]]) -> dict[str, str]:
 
 def submission_from(interaction: discord.Interaction[Any]) -> Submission:
     """A submitted modal: its custom id is the form id, each input's custom id a field."""
-    data = interaction.data or {}
+    data = raw(interaction)
     return Submission(actor_of(interaction.user), interaction_place(interaction),
                       str(data.get("custom_id", "")), _inputs(data.get("components") or []))
 

@@ -282,6 +282,25 @@ async def test_unknown_or_stale_ids_get_a_private_run_it_again(bot: Bot, custom_
     assert "older version of this message" in text_of(rec)
 
 
+async def test_a_control_discord_py_cannot_match_to_its_message_is_still_answered(
+    launch: Launch,
+) -> None:
+    bot = await launch(defer_after=0.1)
+    await lab(bot)
+    # Discord only sends ids that are on the message; should one not be (an edit racing a
+    # click), discord.py drops it silently, so the client answers it itself.
+    message = bot.fake.message(CHANNEL_ID, {"components": [{"type": 1, "components": [
+        {"type": 2, "style": 2, "label": "Next ▶", "custom_id": "al1:lab.members:1:1"}]}]})
+    press = p.component(p.GEMMA, message, "al1:lab.members:1:2")
+    rec = await bot.send(press)
+    assert rec.json["type"] in (DEFERRED_UPDATE, UPDATE_MESSAGE)
+    for _ in range(200):
+        if "Members of Action Lab 1" in str(bot.fake.messages[int(message["id"])]["embeds"]):
+            break
+        await asyncio.sleep(0.02)
+    assert "Members of Action Lab 1" in str(bot.fake.messages[int(message["id"])]["embeds"])
+
+
 async def test_old_messages_keep_working_after_a_restart(launch: Launch, fake: FakeDiscord
                                                          ) -> None:
     first = await launch()
