@@ -367,6 +367,21 @@ def register_test_commands(app: App, seen: dict[str, Any]) -> None:
     async def quiet(call: Call[Any]) -> Reply:
         return Reply()
 
+    @router.action("test.nothing")
+    async def nothing(call: Call[Any]) -> Reply:
+        return Reply()
+
+    @router.action("test.rename")
+    async def rename(call: Call[Any]) -> Reply:  # a button that opens a form
+        return Reply(form=Form(action_ids.encode("test.renamed", 5), "Rename",
+                               (Input("name", "New name"),)))
+
+    @router.action("test.renamed")
+    async def renamed(call: Call[Any]) -> Reply:  # ... whose submission edits the message
+        seen["renamed"] = dict(call.fields)
+        return Reply(card=Card((Text(f"Renamed to {call.fields['name']}"),)), replace=True,
+                     private=False)
+
 
 @pytest.fixture
 def seen(app: App) -> dict[str, Any]:
@@ -469,6 +484,31 @@ async def test_an_empty_reply_still_answers(seen: dict[str, Any], launch: Launch
     rec = await bot.send(p.slash(p.AMARA, "quiet"))
     assert rec.json["type"] == CHANNEL_MESSAGE and private(rec)
     assert rec.json["data"]["content"] == "Done."
+
+
+async def test_an_empty_answer_to_a_click_just_acknowledges_it(
+    seen: dict[str, Any], launch: Launch
+) -> None:
+    bot = await launch()
+    message = bot.fake.message(CHANNEL_ID, {"components": [{"type": 1, "components": [
+        {"type": 2, "style": 2, "label": "Noop", "custom_id": "al1:test.nothing:1"}]}]})
+    rec = await bot.send(p.component(p.AMARA, message, "al1:test.nothing:1"))
+    assert rec.json == {"type": DEFERRED_UPDATE}
+
+
+async def test_a_button_can_open_a_form_whose_submission_updates_that_message(
+    seen: dict[str, Any], launch: Launch
+) -> None:
+    bot = await launch()
+    message = bot.fake.message(CHANNEL_ID, {"embeds": [{"description": "Old"}],
+                                            "components": [{"type": 1, "components": [
+        {"type": 2, "style": 2, "label": "Rename", "custom_id": "al1:test.rename:5"}]}]})
+    rec = await bot.send(p.component(p.AMARA, message, "al1:test.rename:5"))
+    assert rec.json["type"] == MODAL and rec.json["data"]["custom_id"] == "al1:test.renamed:5"
+    rec = await bot.send(p.modal_submit(p.AMARA, "al1:test.renamed:5", {"name": "Lab One"},
+                                        message=message))
+    assert seen["renamed"] == {"name": "Lab One"}
+    assert rec.json["type"] == UPDATE_MESSAGE and "Renamed to Lab One" in text_of(rec)
 
 
 # --- Discord refusing what the bot sends ------------------------------------------------------
