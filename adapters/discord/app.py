@@ -3,10 +3,7 @@ wrong token, and a fallback when the Message Content intent is not granted."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import signal
 from typing import Any
 
 import discord
@@ -71,10 +68,8 @@ class DiscordAdapter:
         self.ctx.messengers.register(client.messenger)
         return client
 
-    async def run(self, *, handle_signals: bool = False) -> None:
+    async def run(self) -> None:
         """Log in and serve; raises ConfigError when the token or intents are refused."""
-        if handle_signals:
-            self._handle_signals()
         message_content = True
         while not self._stopping:
             self.client = self._client(message_content=message_content)
@@ -102,9 +97,3 @@ class DiscordAdapter:
         self._stopping = True
         if self.client is not None:
             await self.client.close()
-
-    def _handle_signals(self) -> None:
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, lambda: asyncio.ensure_future(self.stop()))

@@ -58,18 +58,18 @@ async def _noop(call: Call[Any]) -> Reply:
 
 
 async def _form(call: Call[Any]) -> Form:
-    return Form(action_ids.encode("form", "poll.new"), "New poll", (Input("title", "Title"),))
+    return Form(action_ids.encode("form", "draft.new"), "New draft", (Input("title", "Title"),))
 
 
 def with_extras(router: Router) -> Router:
     """The foundation's commands plus shapes the features will bring."""
     extra = Router()
-    extra.command("poll new", args=PollArgs, summary="Open a poll.", form=_form)(_noop)
-    extra.command("poll close", summary="Close a poll.")(_noop)
-    extra.command("minutes", summary="Show the minutes.")(_noop)
-    extra.command("minutes note", args=NoteArgs, summary="Add a note.")(_noop)
-    extra.command("minutes action done", summary="Close an action item.")(_noop)
-    extra.command("meet", args=ZoneArgs, summary="Zones.")(_noop)
+    extra.command("draft new", args=PollArgs, summary="Open a draft.", form=_form)(_noop)
+    extra.command("draft close", summary="Close a draft.")(_noop)
+    extra.command("sample", summary="Show a sample.")(_noop)
+    extra.command("sample note", args=NoteArgs, summary="Add a note.")(_noop)
+    extra.command("sample action done", summary="Close an action item.")(_noop)
+    extra.command("zoning", args=ZoneArgs, summary="Zones.")(_noop)
     router.include(extra)
     return router
 
@@ -144,19 +144,19 @@ def test_foundation_commands_in_detail() -> None:
 
 def test_groups_bare_commands_and_three_words() -> None:
     tree, cmap = tree_of(with_extras(build_router()))
-    poll = find(tree, ("poll",))
-    assert poll["type"] == 2 and {o["name"] for o in poll["options"]} == {"new", "close"}
-    assert cmap.paths[("minutes", "show")] == "minutes"
-    assert cmap.paths[("minutes", "action-done")] == "minutes action done"
-    new = find(tree, ("poll", "new"))
+    draft = find(tree, ("draft",))
+    assert draft["type"] == 2 and {o["name"] for o in draft["options"]} == {"new", "close"}
+    assert cmap.paths[("sample", "show")] == "sample"
+    assert cmap.paths[("sample", "action-done")] == "sample action done"
+    new = find(tree, ("draft", "new"))
     assert "form" in new["description"]
     options = {o["name"]: o for o in new["options"]}
     assert set(options) == {"title", "options", "closes", "quorum", "anonymous"}
-    assert cmap.options["poll new"]["options"] == "options"
+    assert cmap.options["draft new"]["options"] == "options"
     assert options["quorum"]["type"] == 10 and options["quorum"]["max_value"] == 1
     assert options["anonymous"]["type"] == 5
     assert "several" in options["options"]["description"]
-    meet = {o["name"]: o for o in find(tree, ("meet",))["options"]}
+    meet = {o["name"]: o for o in find(tree, ("zoning",))["options"]}
     assert [c["value"] for c in meet["weekday"]["choices"]] == ["mon", "tue", "wed", "thu",
                                                                 "fri"]
     assert meet["slot"]["autocomplete"] is True  # 30 choices: searched, not listed
