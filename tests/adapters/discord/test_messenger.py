@@ -211,3 +211,21 @@ async def test_actionlab_run_discord_without_a_token_says_what_to_set(tmp_path: 
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     _, err = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode == 2 and "DISCORD_TOKEN is not set" in err.decode()
+
+
+async def test_a_memo_reaction_adds_the_message_to_the_open_minutes(bot: Bot) -> None:
+    await lab(bot)
+    rec = await bot.send(p.slash(p.GEMMA, "minutes", "start"))
+    assert "Traceback" not in str(rec.json)
+    said = bot.fake.message(CHANNEL_ID, {"content": "We agree to pilot in Lagos."})
+    said["author"] = p.user(p.AMARA)
+    start = len(bot.fake.requests)
+    await bot.fake.dispatch("MESSAGE_REACTION_ADD", p.reaction(p.GEMMA, int(said["id"]), "📝"))
+    await bot.fake.wait_for(lambda r: r.method == "GET" and r.path.endswith(said["id"]),
+                            start=start)
+    for _ in range(100):
+        rec = await bot.send(p.slash(p.GEMMA, "minutes", "show"))
+        if "We agree to pilot in Lagos." in str(rec.json):
+            break
+        await asyncio.sleep(0.05)
+    assert "We agree to pilot in Lagos." in str(rec.json)
