@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -69,8 +71,9 @@ def configure_logging(settings: Settings) -> None:
     )
     logging.getLogger().setLevel(settings.log.level)  # also when a handler was already set
     floor = max(logging.WARNING, logging.getLogger().level)
-    # Alembic narrates every step at INFO, fontTools every glyph of a PDF's font subset.
-    for noisy in ("alembic", "fontTools"):
+    # Alembic narrates every step at INFO, fontTools every glyph of a PDF font subset,
+    # APScheduler every timer it adds.
+    for noisy in ("alembic", "fontTools", "apscheduler"):
         logging.getLogger(noisy).setLevel(floor)
     # At DEBUG the database drivers log SQL parameters: the lab's confidential notes,
     # ballots and names. They stay at WARNING unless [database] echo asks for SQL.
@@ -86,6 +89,8 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
     app = await create_app(settings)
     try:
         adapters: list[Adapter] = []
+        args.slack, args.discord, args.console = platforms_to_run(
+            settings, slack=args.slack, discord=args.discord, console=args.console)
         if args.slack:
             from adapters.slack.app import SlackAdapter
 
@@ -94,7 +99,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
             from adapters.discord.app import DiscordAdapter
 
             adapters.append(DiscordAdapter(app.ctx))
-        if not adapters or args.console:
+        if args.console:
             from adapters.console.app import ConsoleAdapter
 
             adapters.append(ConsoleAdapter(app.ctx, user=args.user or _login_name(),
@@ -103,15 +108,45 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         # Every adapter and the scheduler share this one event loop; if one stops (the
         # console at the end of its input), the others are stopped with it.
         tasks = [asyncio.create_task(adapter.run()) for adapter in adapters]
+        _stop_on_signals(tasks)
         done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
         for task in done:
-            task.result()
+            if not task.cancelled():
+                task.result()
     finally:
         await app.close()
     return EXIT_OK
+
+
+def platforms_to_run(
+    settings: Settings, *, slack: bool, discord: bool, console: bool
+) -> tuple[bool, bool, bool]:
+    """(slack, discord, console): the flags given, or with none, every platform that has
+    credentials, and the console when none has."""
+    if slack or discord or console:
+        return slack, discord, console
+    slack = settings.slack_bot_token is not None or (
+        settings.slack.client_id is not None and settings.slack_client_secret is not None)
+    discord = settings.discord_token is not None
+    return slack, discord, not (slack or discord)
+
+
+def _stop_on_signals(tasks: list[asyncio.Task[None]]) -> None:
+    """SIGTERM (a platform stopping the dyno) and SIGINT end the adapters cleanly, so the
+    scheduler shuts down and the database connections close."""
+    loop = asyncio.get_running_loop()
+
+    def stop() -> None:
+        log.info("stopping: signal received")
+        for task in tasks:
+            task.cancel()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop)
 
 
 async def _migrate(settings: Settings, revision: str) -> int:

@@ -143,3 +143,20 @@ def test_debug_logging_keeps_confidential_sql_parameters_out(
         root.handlers[:] = saved[1]
         for name in ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool"):
             logging.getLogger(name).setLevel(logging.NOTSET)
+
+
+def test_run_without_flags_picks_the_platforms_that_have_credentials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.cli import platforms_to_run
+
+    def pick(**flags: bool) -> tuple[bool, bool, bool]:
+        base = {"slack": False, "discord": False, "console": False, **flags}
+        return platforms_to_run(load_settings(None), **base)
+
+    assert pick() == (False, False, True)  # nothing configured: the console
+    monkeypatch.setenv("DISCORD_TOKEN", "x")
+    assert pick() == (False, True, False)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    assert pick() == (True, True, False)
+    assert pick(console=True) == (False, False, True)  # an explicit flag wins

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -369,13 +370,36 @@ class ConsoleAdapter:
 
 
 def line_reader(stream: TextIO) -> LineReader:
-    """Lines from `stream` without blocking the event loop; None at the end of input."""
+    """Lines from `stream` without blocking the event loop; None at the end of input.
+
+    A terminal or a pipe can block, so one daemon thread reads and hands each line to the
+    event loop, where the core and the scheduler run. Being a daemon, a read still waiting
+    for the keyboard never holds up the process when it stops (Ctrl-C, SIGTERM).
+    """
     loop = asyncio.get_running_loop()
+    lines: asyncio.Queue[str | None] = asyncio.Queue()
+    wanted = threading.Semaphore(0)  # read one line ahead only when asked
+
+    def pump() -> None:
+        while True:
+            wanted.acquire()
+            line = stream.readline()
+            loop.call_soon_threadsafe(lines.put_nowait, None if line == "" else line)
+            if line == "":
+                return
+
+    threading.Thread(target=pump, name="console-stdin", daemon=True).start()
+    finished = False
 
     async def read() -> str | None:
-        # A terminal or a pipe can block, so the read waits in a worker; the line itself is
-        # handled back on the event loop, where the core and the scheduler run.
-        line = await loop.run_in_executor(None, stream.readline)
-        return None if line == "" else line.rstrip("\r\n")
+        nonlocal finished
+        if finished:
+            return None
+        wanted.release()
+        line = await lines.get()
+        if line is None:
+            finished = True
+            return None
+        return line.rstrip("\r\n")
 
     return read
