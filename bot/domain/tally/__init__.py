@@ -1,0 +1,156 @@
+"""Counting ranked ballots, exactly and checkably: IRV, STV, Schulze and ranked pairs.
+
+`count(election)` runs the declared method, breaks ties by the declared rule, and finds out
+whether any tie decided who won: a tie the earlier rounds cannot break is settled by a
+published, repeatable draw, and the count is run again with every other way of settling it.
+`tied` is true when the winners could not be decided without a draw; with ties `report`,
+the count then stops at that tie and `winners` lists everyone who could win from there.
+"""
+
+from __future__ import annotations
+
+from bot.domain.tally.condorcet import (
+    condorcet_winner,
+    count_ranked_pairs,
+    count_schulze,
+    pairwise,
+)
+from bot.domain.tally.election import (
+    MAX_CANDIDATES,
+    METHOD_NAMES,
+    METHODS,
+    STRENGTHS,
+    TIE_BREAKS,
+    Election,
+    ElectionError,
+    Method,
+    Strength,
+    TieBreak,
+    build,
+    check_seats,
+    content_seed,
+    from_rankings,
+    parse,
+    to_json,
+)
+from bot.domain.tally.irv import count_irv
+from bot.domain.tally.rounds import Count, Result, Round, Transfer, exact, names
+from bot.domain.tally.stv import count_stv, droop_quota
+from bot.domain.tally.ties import PURPOSE_WORDS, TieRecord, Tiebreaker, draw_index, show
+
+__all__ = [
+    "MAX_CANDIDATES", "METHODS", "METHOD_NAMES", "STRENGTHS", "TIE_BREAKS", "Election",
+    "ElectionError", "Method", "Result", "Round", "Strength", "TieBreak", "TieRecord",
+    "Transfer", "build", "check_seats", "content_seed", "count", "draw_index", "exact",
+    "from_rankings", "parse", "show", "to_json",
+]
+
+# How many extra counts may be run to learn whether a drawn tie decided the outcome.
+EXPLORE_BUDGET = 128
+
+Path = tuple[int, ...]
+Winners = tuple[str, ...]
+
+
+def _run(election: Election, matrix: list[list[int]], forced: Path = (),
+         stop_at: int | None = None) -> tuple[Count, Tiebreaker]:
+    ties = Tiebreaker(election, forced, stop_at)
+    match election.method:
+        case "irv":
+            result = count_irv(election, ties)
+        case "stv":
+            result = count_stv(election, ties)
+        case "schulze":
+            result = count_schulze(election, ties, matrix)
+        case "ranked_pairs":
+            result = count_ranked_pairs(election, ties, matrix)
+    return result, ties
+
+
+def _path(ties: Tiebreaker) -> Path:
+    return tuple(o.chosen for o in ties.open)
+
+
+def count(election: Election, *, budget: int = EXPLORE_BUDGET) -> Result:
+    """Count `election` by its method and tie rule; see the module's docstring."""
+    matrix = pairwise(election)
+    main, ties = _run(election, matrix)
+    main_path = _path(ties)
+    outcomes: list[tuple[Path, Winners]] = [(main_path, tuple(main.winners))]
+    explored = True
+    if ties.open:
+        todo = [main_path[:i] + (alt,) for i, tie in enumerate(ties.open)
+                for alt in range(len(tie.options)) if alt != tie.chosen]
+        runs = 0
+        while todo:
+            if runs >= budget:
+                explored = False
+                break
+            prefix = todo.pop()
+            other, other_ties = _run(election, matrix, prefix)
+            runs += 1
+            path = _path(other_ties)
+            outcomes.append((path, tuple(other.winners)))
+            todo += [path[:i] + (alt,) for i in range(len(prefix), len(path))
+                     for alt in range(len(other_ties.open[i].options))
+                     if alt != path[i]]
+
+    def possible(k: int) -> set[Winners]:
+        return {w for p, w in outcomes if p[:k] == main_path[:k]}
+
+    material_at = None
+    for k, tie in enumerate(ties.open):
+        material = len(possible(k)) > 1 or not explored
+        ties.records[tie.record].material = material
+        if material and material_at is None:
+            material_at = k
+    final, final_ties, winners = main, ties, list(main.winners)
+    tied = material_at is not None
+    if tied and election.tie_break == "report":
+        assert material_at is not None
+        could = {name for w in possible(material_at) for name in w}
+        final, final_ties = _run(election, matrix, main_path[:material_at], material_at)
+        for record in final_ties.records:
+            if record.how == "draw" and record.material is None:
+                record.material = False  # the open ties before the reported one
+        winners = [c for c in election.candidates if c in could]
+    _tell_ties(final.rounds, final_ties.records, explored, election.draw_seed())
+    labels = election.candidates
+    return Result(
+        election=election, winners=winners, tied=tied, rounds=final.rounds,
+        condorcet_winner=condorcet_winner(matrix, labels),
+        tie_breaks=final_ties.records, pairwise=matrix, seed=election.draw_seed(),
+        quota=droop_quota(election.ballots, election.seats) if election.method == "stv"
+        else None,
+        explored=explored,
+    )
+
+
+def _tell_ties(
+    rounds: list[Round], records: list[TieRecord], explored: bool, seed: str
+) -> None:
+    """Add to each round's sentence how its ties were broken, in plain words."""
+    for tie in records:
+        rnd = next((r for r in rounds if r.number == tie.round), None)
+        if rnd is None:
+            continue
+        level = names(list(tie.tied))
+        purpose = PURPOSE_WORDS[tie.purpose]
+        if tie.how == "earlier rounds":
+            text = f"{level} were level; {tie.chosen} was chosen {purpose}: {tie.detail}."
+        elif tie.how == "draw":
+            effect = ""
+            if tie.material is True:
+                effect = (" This draw decided the outcome." if explored else
+                          " Too many ways to break the ties to try them all, so this draw "
+                          "may have decided the outcome.")
+            elif tie.material is False:
+                effect = " The draw did not change who won."
+            text = (f"{level} were level, {tie.detail}; draw {tie.draw} (seed {seed!r}) "
+                    f"picked {tie.chosen} {purpose}.{effect}")
+        else:
+            text = (f"{level} are tied {purpose}, {tie.detail}. Ties are reported, not drawn, "
+                    "so the count stops here and the lab decides.")
+            if not rnd.sentence:
+                rnd.sentence = f"Round {rnd.number}:"
+        rnd.sentence = f"{rnd.sentence} {text}".strip()

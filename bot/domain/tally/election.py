@@ -1,0 +1,206 @@
+"""The election to count: method, seats, candidates and ballots, checked and aggregated.
+
+Identical rankings are counted once with their number (a "group"), which is both how the
+published formats write ballots and what makes a million-ballot count fast. Candidates are
+held by index inside the count; names appear only in what a person reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, cast, get_args
+
+Method = Literal["irv", "stv", "schulze", "ranked_pairs"]
+TieBreak = Literal["backward-then-random", "report"]
+Strength = Literal["margin", "winning_votes"]
+
+METHODS: tuple[Method, ...] = get_args(Method)
+TIE_BREAKS: tuple[TieBreak, ...] = get_args(TieBreak)
+STRENGTHS: tuple[Strength, ...] = get_args(Strength)
+MAX_CANDIDATES = 20  # what a vote may offer; the counters themselves take any number
+
+METHOD_NAMES: dict[Method, str] = {
+    "irv": "instant-runoff (IRV)",
+    "stv": "single transferable vote (STV)",
+    "schulze": "Schulze",
+    "ranked_pairs": "ranked pairs",
+}
+
+
+class ElectionError(ValueError):
+    """An election that cannot be counted; the message names the ballot and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class Election:
+    """One election, ready to count. `groups` holds (ranking as candidate indices, count)."""
+
+    method: Method
+    seats: int
+    candidates: tuple[str, ...]
+    groups: tuple[tuple[tuple[int, ...], int], ...]
+    tie_break: TieBreak = "backward-then-random"
+    seed: str | None = None
+    strength: Strength = "margin"
+
+    @property
+    def ballots(self) -> int:
+        """How many ballots were cast (every ballot ranks at least one candidate)."""
+        return sum(count for _, count in self.groups)
+
+    def draw_seed(self) -> str:
+        """The seed of the tie-break draw: the one given, else one from the content."""
+        return self.seed if self.seed is not None else content_seed(self)
+
+    def rankings(self) -> list[tuple[list[str], int]]:
+        """The groups with candidate names, in a stable order."""
+        return [([self.candidates[i] for i in r], n) for r, n in self.groups]
+
+
+def build(
+    *, method: str, seats: int, candidates: Sequence[str],
+    ballots: Iterable[tuple[Sequence[str], int]], tie_break: str = "backward-then-random",
+    seed: str | None = None, strength: str = "margin",
+) -> Election:
+    """An Election from names, checking everything; raises ElectionError (ballots 1-based)."""
+    if method not in METHODS:
+        raise ElectionError(
+            f"method: {method!r} is not a method; use one of {', '.join(METHODS)}"
+        )
+    if tie_break not in TIE_BREAKS:
+        raise ElectionError(
+            f"tie_break: {tie_break!r} is not a rule; use one of {', '.join(TIE_BREAKS)}"
+        )
+    if strength not in STRENGTHS:
+        raise ElectionError(
+            f"strength: {strength!r} is not a link strength; use one of {', '.join(STRENGTHS)}"
+        )
+    names = tuple(candidates)
+    if len(names) < 2:
+        raise ElectionError("candidates: an election needs at least 2 candidates")
+    for name in names:
+        if not isinstance(name, str) or not name.strip():
+            raise ElectionError(f"candidates: {name!r} is not a candidate name")
+    seen_names: set[str] = set()
+    for name in names:
+        if name in seen_names:
+            raise ElectionError(f"candidates: {name!r} is listed twice")
+        seen_names.add(name)
+    check_seats(cast(Method, method), seats, len(names))
+    index = {name: i for i, name in enumerate(names)}
+    counted: Counter[tuple[int, ...]] = Counter()
+    for number, (ranking, count) in enumerate(ballots, 1):
+        counted[_ranking(number, ranking, count, index)] += count
+    return Election(
+        method=cast(Method, method), seats=seats, candidates=names,
+        groups=tuple(counted.items()), tie_break=cast(TieBreak, tie_break), seed=seed,
+        strength=cast(Strength, strength),
+    )
+
+
+def check_seats(method: Method, seats: object, candidates: int) -> None:
+    """Seats must be a whole number from 1 to one fewer than the candidates (1 for IRV)."""
+    if isinstance(seats, bool) or not isinstance(seats, int):
+        raise ElectionError(f"seats: {seats!r} is not a whole number")
+    if method == "irv" and seats != 1:
+        raise ElectionError(f"seats: IRV fills 1 seat, not {seats}; use method stv for more")
+    if not 1 <= seats < candidates:
+        raise ElectionError(
+            f"seats: {seats} is out of range; with {candidates} candidates seats must be "
+            f"1 to {candidates - 1}"
+        )
+
+
+def _ranking(
+    number: int, ranking: Sequence[str], count: object, index: Mapping[str, int]
+) -> tuple[int, ...]:
+    where = f"ballot {number}"
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ElectionError(f"{where}: count must be a positive integer, not {count!r}")
+    if isinstance(ranking, str) or not isinstance(ranking, Sequence):
+        raise ElectionError(f"{where}: ranking must be a list of candidate names")
+    if not ranking:
+        raise ElectionError(f"{where}: the ranking is empty; a ballot ranks at least one")
+    out: list[int] = []
+    seen: set[int] = set()
+    for name in ranking:
+        if not isinstance(name, str) or name not in index:
+            raise ElectionError(f"{where}: unknown candidate {name!r}")
+        i = index[name]
+        if i in seen:
+            raise ElectionError(f"{where}: {name!r} is ranked twice")
+        seen.add(i)
+        out.append(i)
+    return tuple(out)
+
+
+def from_rankings(
+    method: str, seats: int, candidates: Sequence[str], rankings: Iterable[Sequence[str]],
+    **options: Any,
+) -> Election:
+    """An Election from one ranking per ballot: identical rankings are counted together first."""
+    grouped = Counter(tuple(r) for r in rankings)
+    return build(method=method, seats=seats, candidates=candidates,
+                 ballots=grouped.items(), **options)
+
+
+def parse(data: object) -> Election:
+    """Read the tally protocol's election object (unknown keys, such as metadata, are ignored)."""
+    if not isinstance(data, Mapping):
+        raise ElectionError("the election must be a JSON object")
+    for key in ("method", "candidates", "ballots"):
+        if key not in data:
+            raise ElectionError(f"{key}: missing")
+    candidates = data["candidates"]
+    if not isinstance(candidates, list):
+        raise ElectionError("candidates: must be a list of names")
+    raw_ballots = data["ballots"]
+    if not isinstance(raw_ballots, list):
+        raise ElectionError("ballots: must be a list of {\"ranking\": [...], \"count\": n}")
+    seed = data.get("seed")
+    if seed is not None and not isinstance(seed, str):
+        raise ElectionError("seed: must be a string")
+
+    def ballots() -> Iterable[tuple[Sequence[str], int]]:
+        for number, ballot in enumerate(raw_ballots, 1):
+            if not isinstance(ballot, Mapping) or "ranking" not in ballot:
+                raise ElectionError(f"ballot {number}: must be an object with a ranking")
+            yield ballot["ranking"], ballot.get("count", 1)
+
+    return build(
+        method=str(data["method"]), seats=data.get("seats", 1), candidates=candidates,
+        ballots=ballots(), tie_break=str(data.get("tie_break", "backward-then-random")),
+        seed=seed, strength=str(data.get("strength", "margin")),
+    )
+
+
+def to_json(election: Election) -> dict[str, Any]:
+    """The election as the tally protocol writes it (what `parse` reads back)."""
+    out: dict[str, Any] = {
+        "method": election.method,
+        "seats": election.seats,
+        "candidates": list(election.candidates),
+        "ballots": [{"ranking": r, "count": n} for r, n in election.rankings()],
+        "tie_break": election.tie_break,
+    }
+    if election.strength != "margin":
+        out["strength"] = election.strength
+    if election.seed is not None:
+        out["seed"] = election.seed
+    return out
+
+
+def content_seed(election: Election) -> str:
+    """A seed from what is counted, independent of the order ballots were listed in."""
+    canonical = {
+        "method": election.method, "seats": election.seats,
+        "candidates": list(election.candidates),
+        "ballots": sorted([list(r), n] for r, n in election.groups),
+        "tie_break": election.tie_break, "strength": election.strength,
+    }
+    text = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return "content-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,121 @@
+"""Instant-runoff voting: each ballot counts for its highest continuing choice; until someone
+has a majority of the continuing ballots, the lowest is eliminated, one at a time.
+
+Every ballot is one whole vote, so the count is in integers (exact, and fast). Ballots sit in
+piles by the candidate they count for; an elimination moves only that candidate's pile.
+"""
+
+from __future__ import annotations
+
+from bot.domain.tally.election import Election
+from bot.domain.tally.rounds import Count, Round, Transfer, names, plural
+from bot.domain.tally.ties import Tiebreaker, TieReported
+
+
+def count_irv(election: Election, ties: Tiebreaker) -> Count:
+    """Count `election` by IRV, breaking ties with `ties`."""
+    labels = election.candidates
+    n = len(labels)
+    groups = election.groups
+    continuing = [True] * n
+    piles: list[list[int]] = [[] for _ in range(n)]
+    at = [0] * len(groups)  # where each group's ranking has got to
+    tally = [0] * n
+    for g, (ranking, count) in enumerate(groups):
+        piles[ranking[0]].append(g)
+        tally[ranking[0]] += count
+    exhausted = 0
+    history: list[list[int]] = []
+    rounds: list[Round] = []
+    winners: list[str] = []
+    if not groups:
+        return Count([Round(1, sentence="No ballots were cast, so nobody was elected.")], [])
+    try:
+        while True:
+            active = [c for c in range(n) if continuing[c]]
+            total = sum(tally[c] for c in active)
+            needed = total // 2 + 1
+            rnd = Round(len(rounds) + 1, tallies={labels[c]: tally[c] for c in active},
+                        exhausted=exhausted, threshold=needed)
+            rounds.append(rnd)
+            top = max(tally[c] for c in active)
+            leaders = [c for c in active if tally[c] == top]
+            if len(active) == 1 or (len(leaders) == 1 and top >= needed):
+                winner = leaders[0]
+                winners = [labels[winner]]
+                rnd.elected = winners[:]
+                rnd.sentence = _won(rnd.number, labels[winner], top, total, len(active))
+                break
+            low = min(tally[c] for c in active)
+            lowest = [c for c in active if tally[c] == low]
+            if len(lowest) == 1:
+                loser = lowest[0]
+            else:
+                # Eliminating candidates with no votes moves nothing, and the others with
+                # none go next: the order among them cannot change the outcome.
+                harmless = low == 0 and len(lowest) < len(active)
+                loser = ties.candidates(rnd.number, "exclude", lowest, history, lowest=True,
+                                        immaterial=harmless)
+            history.append(tally[:])
+            continuing[loser] = False
+            moved: dict[int, int] = {}
+            lost = 0
+            for g in piles[loser]:
+                ranking, count = groups[g]
+                p = at[g] + 1
+                while p < len(ranking) and not continuing[ranking[p]]:
+                    p += 1
+                if p == len(ranking):
+                    lost += count
+                    continue
+                at[g] = p
+                piles[ranking[p]].append(g)
+                moved[ranking[p]] = moved.get(ranking[p], 0) + count
+            piles[loser] = []
+            for c, value in moved.items():
+                tally[c] += value
+            exhausted += lost
+            rnd.eliminated = [labels[loser]]
+            rnd.transfer = Transfer(
+                labels[loser], "exclusion", tally[loser], tally[loser],
+                {labels[c]: v for c, v in sorted(moved.items(), key=lambda kv: -kv[1])}, lost,
+            )
+            rnd.sentence = _eliminated(rnd, needed, total, low)
+            tally[loser] = 0
+    except TieReported:
+        return Count(rounds, [], stopped=True)
+    return Count(rounds, winners)
+
+
+def _won(number: int, winner: str, votes: int, total: int, active: int) -> str:
+    if active == 1:
+        return f"Round {number}: {winner} was the only option left, and won."
+    return (f"Round {number}: {winner} had {votes} of the {plural(total, 'continuing ballot')}"
+            ", a majority, and won.")
+
+
+def _eliminated(rnd: Round, needed: int, total: int, low: int) -> str:
+    assert rnd.transfer is not None
+    t = rnd.transfer
+    loser = t.source
+    head = (f"Round {rnd.number}: nobody had a majority of the "
+            f"{plural(total, 'continuing ballot')} ({needed} needed); {loser} had the fewest "
+            f"({low}) and was eliminated")
+    if t.value == 0:
+        return head + "; it had no ballots to pass on."
+    moved = sum(t.to.values())
+    parts = []
+    if len(t.to) == 1:
+        (dest, value), = t.to.items()
+        parts.append(f"{value} of its {plural(t.value, 'ballot')} moved to {dest}")
+    elif t.to:
+        parts.append(f"{moved} of its {plural(t.value, 'ballot')} moved on ("
+                     + names([f"{v} to {d}" for d, v in t.to.items()]) + ")")
+    if t.exhausted:
+        verb = "was" if t.exhausted == 1 else "were"
+        ranked = "ranked no option still in the count"
+        if t.to:
+            parts.append(f"{t.exhausted} {verb} exhausted ({ranked})")
+        else:
+            parts.append(f"all {plural(t.value, 'ballot')} {verb} exhausted ({ranked})")
+    return head + "; " + ", and ".join(parts) + "."

@@ -1,0 +1,236 @@
+"""Single transferable vote for N seats, with the weighted inclusive Gregory method.
+
+- The quota is the integer Droop quota, floor(valid ballots / (N + 1)) + 1, fixed for the
+  count.
+- At the start of each round everyone at or above the quota is elected (if more reach it
+  than seats are open, the highest take them).
+- An elected candidate's surplus moves by the weighted inclusive Gregory method: every ballot
+  in their pile moves on to its next continuing choice at its weight times surplus / total;
+  the candidate keeps exactly the quota. The largest surplus moves first, one per round.
+- With no surplus to move, the lowest continuing candidate is excluded and their ballots
+  move on at the weight they carry.
+- When the continuing candidates are no more than the open seats, they are elected.
+
+Values are fractions.Fraction throughout: nothing is rounded. Ballots travel in parcels
+that share a weight, so a transfer costs one multiplication per parcel and destination.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from bot.domain.tally.election import Election
+from bot.domain.tally.rounds import Count, Round, Transfer, names, plural
+from bot.domain.tally.ties import Tiebreaker, TieReported, Value, show
+
+Parcel = tuple[Fraction, list[int]]  # a weight, and the groups that carry it
+
+
+def droop_quota(ballots: int, seats: int) -> int:
+    """floor(ballots / (seats + 1)) + 1."""
+    return ballots // (seats + 1) + 1
+
+
+def count_stv(election: Election, ties: Tiebreaker) -> Count:
+    """Count `election` by STV, breaking ties with `ties`."""
+    return _Stv(election, ties).run()
+
+
+class _Stv:
+    def __init__(self, election: Election, ties: Tiebreaker) -> None:
+        self.e = election
+        self.ties = ties
+        self.labels = election.candidates
+        n = len(self.labels)
+        self.quota = droop_quota(election.ballots, election.seats)
+        self.continuing = [True] * n
+        self.elected: list[int] = []
+        self.excluded: list[int] = []
+        self.pending: list[int] = []  # elected, surplus not yet moved
+        self.piles: list[list[Parcel]] = [[] for _ in range(n)]
+        self.at = [0] * len(election.groups)
+        self.tally: list[Value] = [Fraction(0)] * n
+        self.exhausted: Value = Fraction(0)
+        self.history: list[list[Value]] = []
+        self.rounds: list[Round] = []
+        first: dict[int, list[int]] = {}
+        for g, (ranking, count) in enumerate(election.groups):
+            first.setdefault(ranking[0], []).append(g)
+            self.tally[ranking[0]] += count
+        for c, gs in first.items():
+            self.piles[c].append((Fraction(1), gs))
+
+    @property
+    def open_seats(self) -> int:
+        return self.e.seats - len(self.elected)
+
+    def run(self) -> Count:
+        if not self.e.groups:
+            return Count([Round(1, quota=self.quota,
+                                sentence="No ballots were cast, so nobody was elected.")], [])
+        try:
+            while True:
+                if self._round():
+                    break
+        except TieReported:
+            return Count(self.rounds, [], stopped=True)
+        return Count(self.rounds, [self.labels[c] for c in self.elected])
+
+    def _shown(self) -> dict[str, Value]:
+        keep = [c for c in range(len(self.labels)) if c not in self.excluded]
+        return {self.labels[c]: self.tally[c] for c in keep}
+
+    def _round(self) -> bool:
+        """One round; True when the count is over."""
+        rnd = Round(len(self.rounds) + 1, tallies=self._shown(), exhausted=self.exhausted,
+                    quota=self.quota)
+        self.rounds.append(rnd)
+        words: list[str] = []
+        reached = [c for c in self._active() if self.tally[c] >= self.quota]
+        if reached:
+            newly = self._highest(rnd.number, reached, min(len(reached), self.open_seats))
+            for c in newly:
+                self._elect(c)
+            rnd.elected = [self.labels[c] for c in newly]
+            verb = "was" if len(newly) == 1 else "were"
+            words.append(f"{names(rnd.elected)} reached the quota of {show(self.quota)} "
+                         f"and {verb} elected")
+        if self.open_seats == 0:
+            rnd.sentence = _sentence(rnd.number, words + ["every seat is filled"])
+            return True
+        rest = self._active()
+        if len(rest) <= self.open_seats:
+            for c in rest:
+                self._elect(c, surplus=False)
+            rnd.elected += [self.labels[c] for c in rest]
+            verb = "is" if len(rest) == 1 else "are"
+            words.append(f"{names([self.labels[c] for c in rest])} {verb} elected as the only "
+                         f"{'option' if len(rest) == 1 else 'options'} left for the open "
+                         f"{'seat' if self.open_seats + len(rest) == 1 else 'seats'}")
+            rnd.sentence = _sentence(rnd.number, words)
+            return True
+        self.history.append(self.tally[:])
+        if self.pending:
+            words.append(self._move_surplus(rnd))
+        elif not reached:
+            words.append(self._exclude(rnd))
+        rnd.sentence = _sentence(rnd.number, words)
+        return False
+
+    def _active(self) -> list[int]:
+        return [c for c in range(len(self.labels)) if self.continuing[c]]
+
+    def _elect(self, c: int, surplus: bool = True) -> None:
+        self.continuing[c] = False
+        self.elected.append(c)
+        if surplus and self.tally[c] > self.quota:
+            self.pending.append(c)
+
+    def _highest(self, number: int, reached: list[int], k: int) -> list[int]:
+        """The `k` of `reached` with the most votes, most first; ties by earlier rounds."""
+        ordered = sorted(reached, key=lambda c: (-self.tally[c], c))
+        chosen: list[int] = []
+        while len(chosen) < k:
+            left = [c for c in ordered if c not in chosen]
+            top = self.tally[left[0]]
+            level = [c for c in left if self.tally[c] == top]
+            if len(level) > 1 and len(level) > k - len(chosen):
+                chosen.append(self.ties.candidates(number, "elect", level, self.history,
+                                                   lowest=False))
+            else:
+                chosen += level
+        return chosen
+
+    def _move_surplus(self, rnd: Round) -> str:
+        biggest = max(self.tally[c] - self.quota for c in self.pending)
+        level = [c for c in self.pending if self.tally[c] - self.quota == biggest]
+        source = level[0] if len(level) == 1 else self.ties.candidates(
+            rnd.number, "surplus", level, self.history, lowest=False)
+        self.pending.remove(source)
+        total = self.tally[source]
+        surplus = total - self.quota
+        weight = Fraction(surplus) / Fraction(total)
+        transfer = self._move(source, weight, "surplus", surplus)
+        self.tally[source] = Fraction(self.quota)
+        rnd.transfer = transfer
+        who = self.labels[source]
+        text = (f"{who}'s surplus of {show(surplus)} moved on: each of the "
+                f"{plural(transfer.ballots, 'ballot')} they held now counts "
+                f"{show(weight)} of its weight ({weight.numerator}/{weight.denominator})")
+        return text + _where(transfer)
+
+    def _exclude(self, rnd: Round) -> str:
+        active = self._active()
+        low = min(self.tally[c] for c in active)
+        lowest = [c for c in active if self.tally[c] == low]
+        if len(lowest) == 1:
+            loser = lowest[0]
+        else:
+            # Candidates with no votes move nothing when excluded, and the others with none
+            # go next; while enough candidates have votes to fill the seats, their order
+            # cannot change who is elected.
+            harmless = low == 0 and len(active) - len(lowest) >= self.open_seats
+            loser = self.ties.candidates(rnd.number, "exclude", lowest, self.history,
+                                         lowest=True, immaterial=harmless)
+        self.continuing[loser] = False
+        self.excluded.append(loser)
+        transfer = self._move(loser, Fraction(1), "exclusion", self.tally[loser])
+        self.tally[loser] = Fraction(0)
+        rnd.eliminated = [self.labels[loser]]
+        rnd.transfer = transfer
+        text = f"nobody else reached the quota; {self.labels[loser]} had the fewest " \
+               f"({show(low)}) and was excluded"
+        if transfer.value == 0:
+            return text + ", with no votes to pass on"
+        return text + _where(transfer)
+
+    def _move(self, source: int, factor: Fraction, kind: str, value: Value) -> Transfer:
+        groups = self.e.groups
+        gained: dict[int, Value] = {}
+        lost: Value = Fraction(0)
+        papers = 0
+        for weight, members in self.piles[source]:
+            new_weight = weight * factor
+            bound: dict[int, list[int]] = {}
+            counts: dict[int, int] = {}
+            gone = 0
+            for g in members:
+                ranking, count = groups[g]
+                papers += count
+                p = self.at[g] + 1
+                while p < len(ranking) and not self.continuing[ranking[p]]:
+                    p += 1
+                if p == len(ranking):
+                    gone += count
+                    continue
+                self.at[g] = p
+                dest = ranking[p]
+                bound.setdefault(dest, []).append(g)
+                counts[dest] = counts.get(dest, 0) + count
+            lost += new_weight * gone
+            if new_weight == 0:
+                continue
+            for dest, moved in bound.items():
+                self.piles[dest].append((new_weight, moved))
+                share = new_weight * counts[dest]
+                self.tally[dest] += share
+                gained[dest] = gained.get(dest, Fraction(0)) + share
+        self.piles[source] = []
+        self.exhausted += lost
+        return Transfer(
+            self.labels[source], "surplus" if kind == "surplus" else "exclusion", value, papers,
+            {self.labels[c]: v for c, v in sorted(gained.items(), key=lambda kv: -kv[1])},
+            lost, factor if kind == "surplus" else None,
+        )
+
+
+def _where(t: Transfer) -> str:
+    parts = [f"{show(v)} to {d}" for d, v in t.to.items()]
+    if t.exhausted:
+        parts.append(f"{show(t.exhausted)} exhausted (no further choice still in the count)")
+    return ": " + names(parts) if parts else ""
+
+
+def _sentence(number: int, words: list[str]) -> str:
+    text = "; ".join(w for w in words if w)
+    return f"Round {number}: {text[:1].upper()}{text[1:]}."
