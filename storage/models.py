@@ -441,3 +441,68 @@ class Meeting(Base):
         ForeignKey("people.id", ondelete="SET NULL")
     )
     updated_at: Mapped[datetime]
+
+
+# --- votes ---------------------------------------------------------------------------------
+
+
+class Vote(Base):
+    """A ranked-choice vote on a lab's options, counted by a method fixed when it opens."""
+
+    __tablename__ = "votes"
+    __table_args__ = (UniqueConstraint("lab_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # per lab: "vote 2"
+    question: Mapped[str] = mapped_column(String(200))
+    method: Mapped[str] = mapped_column(String(16))  # irv, stv, schulze, ranked_pairs
+    seats: Mapped[int] = mapped_column(Integer)
+    strength: Mapped[str] = mapped_column(String(16))  # margin, winning_votes
+    tie_break: Mapped[str] = mapped_column(String(32))  # backward-then-random, report
+    results: Mapped[str] = mapped_column(String(8))  # hidden (until the close), live
+    status: Mapped[str] = mapped_column(String(8))  # open, closed
+    seed: Mapped[str] = mapped_column(String(64))  # the published seed of the tie-break draw
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    closes_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    # The declared result at the close, as `actionlab tally --json` writes it.
+    result: Mapped[dict[str, Any] | None]
+
+    options: Mapped[list[VoteOption]] = relationship(
+        lazy="selectin", order_by="VoteOption.position", cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class VoteOption(Base):
+    __tablename__ = "vote_options"
+    __table_args__ = (UniqueConstraint("vote_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # 1-based, as members type it
+    label: Mapped[str] = mapped_column(String(200))
+
+
+class Ballot(Base):
+    """One member's ranking (option positions, best first).
+
+    While the vote is open the row knows its voter, so they can change it and nobody votes
+    twice; at the close the link to the voter and the time are erased.
+    """
+
+    __tablename__ = "ballots"
+    __table_args__ = (UniqueConstraint("vote_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    ranking: Mapped[list[int]] = mapped_column(JSON)
+    cast_at: Mapped[datetime | None]

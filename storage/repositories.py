@@ -16,6 +16,7 @@ from storage.models import (
     ActionItem,
     Attendance,
     AuditEntry,
+    Ballot,
     ChannelLink,
     Identity,
     InboundDelivery,
@@ -32,6 +33,8 @@ from storage.models import (
     PollAnswer,
     PollRequired,
     PollSlot,
+    Vote,
+    VoteOption,
 )
 
 
@@ -603,3 +606,116 @@ class MeetingRepository:
         """Every scheduled meeting (for rebuilding reminder timers at start-up)."""
         stmt = select(Meeting).where(Meeting.status == "scheduled").order_by(Meeting.starts_at)
         return (await self.session.scalars(stmt)).all()
+
+
+class VoteRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, vote_id: int) -> Vote | None:
+        return await self.session.get(Vote, vote_id)
+
+    async def by_number(self, lab_id: int, number: int) -> Vote | None:
+        stmt = select(Vote).where(Vote.lab_id == lab_id, Vote.number == number)
+        return (await self.session.scalars(stmt)).one_or_none()
+
+    async def for_lab(self, lab_id: int, *, status: str | None = None) -> Sequence[Vote]:
+        stmt = select(Vote).where(Vote.lab_id == lab_id)
+        if status is not None:
+            stmt = stmt.where(Vote.status == status)
+        return (await self.session.scalars(stmt.order_by(Vote.number))).all()
+
+    async def next_number(self, lab_id: int) -> int:
+        stmt = select(func.max(Vote.number)).where(Vote.lab_id == lab_id)
+        return int((await self.session.scalar(stmt)) or 0) + 1
+
+    async def add(self, vote: Vote, options: Sequence[str]) -> Vote:
+        vote.options = [VoteOption(position=i, label=o) for i, o in enumerate(options, 1)]
+        self.session.add(vote)
+        await self.session.flush()
+        return vote
+
+    async def claim_close(self, vote_id: int, now: datetime, by: int | None) -> bool:
+        """Mark the vote closed if it is still open; False if someone else got there first."""
+        stmt = (
+            update(Vote)
+            .where(Vote.id == vote_id, Vote.status == "open")
+            .values(status="closed", closed_at=now, closed_by_id=by)
+            .execution_options(synchronize_session=False)
+        )
+        done = await self.session.execute(stmt)
+        claimed = bool(getattr(done, "rowcount", 0))
+        if claimed:
+            vote = await self.session.get(Vote, vote_id)
+            if vote is not None:
+                await self.session.refresh(vote)
+        return claimed
+
+    async def due(self, now: datetime) -> Sequence[Vote]:
+        """Open votes whose close time has come (for the timer that closes them)."""
+        stmt = select(Vote).where(Vote.status == "open", Vote.closes_at.is_not(None),
+                                  Vote.closes_at <= now).order_by(Vote.closes_at)
+        return (await self.session.scalars(stmt)).all()
+
+    async def open_with_deadline(self) -> Sequence[Vote]:
+        stmt = select(Vote).where(Vote.status == "open", Vote.closes_at.is_not(None))
+        return (await self.session.scalars(stmt.order_by(Vote.closes_at))).all()
+
+    async def delete(self, vote: Vote) -> None:
+        await self.session.execute(delete(Ballot).where(Ballot.vote_id == vote.id))
+        await self.session.delete(vote)
+        await self.session.flush()
+
+
+class BallotRepository:
+    """Ballots. Reads that name a voter serve only that voter; the count reads rankings."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def of(self, vote_id: int, person_id: int) -> Ballot | None:
+        stmt = select(Ballot).where(Ballot.vote_id == vote_id, Ballot.person_id == person_id)
+        return (await self.session.scalars(stmt)).one_or_none()
+
+    async def cast(self, vote_id: int, person_id: int, ranking: list[int], at: datetime
+                   ) -> tuple[Ballot, bool]:
+        """Record or replace a voter's ballot; True when it replaced an earlier one."""
+        ballot = await self.of(vote_id, person_id)
+        if ballot is not None:
+            ballot.ranking, ballot.cast_at = list(ranking), at
+            await self.session.flush()
+            return ballot, True
+        ballot = Ballot(vote_id=vote_id, person_id=person_id, ranking=list(ranking), cast_at=at)
+        self.session.add(ballot)
+        await self.session.flush()
+        return ballot, False
+
+    async def rankings(self, vote_id: int) -> list[list[int]]:
+        stmt = select(Ballot.ranking).where(Ballot.vote_id == vote_id)
+        return [list(r) for r in (await self.session.scalars(stmt)).all()]
+
+    async def voters(self, vote_id: int) -> set[int]:
+        stmt = select(Ballot.person_id).where(Ballot.vote_id == vote_id,
+                                              Ballot.person_id.is_not(None))
+        return {int(p) for p in (await self.session.scalars(stmt)).all() if p is not None}
+
+    async def count(self, vote_id: int) -> int:
+        stmt = select(func.count(Ballot.id)).where(Ballot.vote_id == vote_id)
+        return int((await self.session.scalar(stmt)) or 0)
+
+    async def anonymise(self, vote_id: int) -> None:
+        """Forget who cast which ballot, and when (done at the close)."""
+        await self.session.execute(
+            update(Ballot).where(Ballot.vote_id == vote_id)
+            .values(person_id=None, cast_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.flush()
+
+    async def cast_by(self, person_id: int, vote_ids: Sequence[int]) -> set[int]:
+        """Which of `vote_ids` this person has a ballot in."""
+        if not vote_ids:
+            return set()
+        stmt = select(Ballot.vote_id).where(Ballot.person_id == person_id,
+                                            Ballot.vote_id.in_(vote_ids))
+        return set((await self.session.scalars(stmt)).all())

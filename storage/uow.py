@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.repositories import (
     ActionItemRepository,
     AuditRepository,
+    BallotRepository,
     DeliveryRepository,
     InstallationRepository,
     LabRepository,
@@ -21,6 +22,7 @@ from storage.repositories import (
     OAuthStateRepository,
     PersonRepository,
     PollRepository,
+    VoteRepository,
 )
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,8 @@ class UnitOfWork:
         self.installations = InstallationRepository(self.session)
         self.oauth_states = OAuthStateRepository(self.session)
         self.deliveries = DeliveryRepository(self.session)
+        self.votes = VoteRepository(self.session)
+        self.ballots = BallotRepository(self.session)
         return self
 
     async def __aexit__(

@@ -114,12 +114,14 @@ def count(election: Election, *, budget: int = EXPLORE_BUDGET) -> Result:
             if record.how == "draw" and record.material is None:
                 record.material = False  # the open ties before the reported one
         winners = [c for c in election.candidates if c in could]
-    _tell_ties(final.rounds, final_ties.records, explored, election.draw_seed())
+    drew = any(t.how == "draw" for t in final_ties.records)
+    seed = election.draw_seed() if drew else election.seed
+    _tell_ties(final.rounds, final_ties.records, explored, seed or "")
     labels = election.candidates
     return Result(
         election=election, winners=winners, tied=tied, rounds=final.rounds,
         condorcet_winner=condorcet_winner(matrix, labels),
-        tie_breaks=final_ties.records, pairwise=matrix, seed=election.draw_seed(),
+        tie_breaks=final_ties.records, pairwise=matrix, seed=seed,
         quota=droop_quota(election.ballots, election.seats) if election.method == "stv"
         else None,
         explored=explored,
@@ -146,7 +148,7 @@ def _tell_ties(
                           "may have decided the outcome.")
             elif tie.material is False:
                 effect = " The draw did not change who won."
-            text = (f"{level} were level, {tie.detail}; draw {tie.draw} (seed {seed!r}) "
+            text = (f"{level} were level {tie.detail}; draw {tie.draw} (seed {seed!r}) "
                     f"picked {tie.chosen} {purpose}.{effect}")
         else:
             text = (f"{level} are tied {purpose}, {tie.detail}. Ties are reported, not drawn, "

@@ -12,6 +12,7 @@ among the rest, one round per seat.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import chain
 
 import numpy as np
 
@@ -29,11 +30,15 @@ def pairwise(election: Election) -> Matrix:
     if not election.groups:
         return [[0] * n for _ in range(n)]
     # Each group's position for every candidate; unranked candidates share position n.
-    positions = np.full((len(election.groups), n), n, dtype=np.int16)
-    counts = np.empty(len(election.groups), dtype=np.int64)
-    for g, (ranking, count) in enumerate(election.groups):
-        positions[g, list(ranking)] = np.arange(len(ranking), dtype=np.int16)
-        counts[g] = count
+    k = len(election.groups)
+    lengths = np.fromiter((len(r) for r, _ in election.groups), dtype=np.int64, count=k)
+    counts = np.fromiter((c for _, c in election.groups), dtype=np.int64, count=k)
+    flat = np.fromiter(chain.from_iterable(r for r, _ in election.groups), dtype=np.int64,
+                       count=int(lengths.sum()))
+    rows = np.repeat(np.arange(k), lengths)
+    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    positions = np.full((k, n), n, dtype=np.int16)
+    positions[rows, flat] = np.arange(len(flat)) - starts
     out = np.empty((n, n), dtype=np.int64)
     for i in range(n):
         above = positions[:, i:i + 1] < positions  # groups ranking i above each candidate

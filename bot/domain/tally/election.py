@@ -12,6 +12,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal, cast, get_args
 
 Method = Literal["irv", "stv", "schulze", "ranked_pairs"]
@@ -35,7 +36,7 @@ class ElectionError(ValueError):
     """An election that cannot be counted; the message names the ballot and the problem."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Election:
     """One election, ready to count. `groups` holds (ranking as candidate indices, count)."""
 
@@ -54,7 +55,11 @@ class Election:
 
     def draw_seed(self) -> str:
         """The seed of the tie-break draw: the one given, else one from the content."""
-        return self.seed if self.seed is not None else content_seed(self)
+        return self.seed if self.seed is not None else self._content_seed
+
+    @cached_property
+    def _content_seed(self) -> str:
+        return content_seed(self)
 
     def rankings(self) -> list[tuple[list[str], int]]:
         """The groups with candidate names, in a stable order."""

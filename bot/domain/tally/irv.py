@@ -80,7 +80,7 @@ def count_irv(election: Election, ties: Tiebreaker) -> Count:
                 labels[loser], "exclusion", tally[loser], tally[loser],
                 {labels[c]: v for c, v in sorted(moved.items(), key=lambda kv: -kv[1])}, lost,
             )
-            rnd.sentence = _eliminated(rnd, needed, total, low)
+            rnd.sentence = _eliminated(rnd, needed, total, low, [labels[c] for c in lowest])
             tally[loser] = 0
     except TieReported:
         return Count(rounds, [], stopped=True)
@@ -94,13 +94,14 @@ def _won(number: int, winner: str, votes: int, total: int, active: int) -> str:
             ", a majority, and won.")
 
 
-def _eliminated(rnd: Round, needed: int, total: int, low: int) -> str:
+def _eliminated(rnd: Round, needed: int, total: int, low: int, lowest: list[str]) -> str:
     assert rnd.transfer is not None
     t = rnd.transfer
     loser = t.source
+    fewest = (f"{loser} had the fewest ({low}) and was eliminated" if len(lowest) == 1 else
+              f"{names(lowest)} had the fewest ({low} each) and {loser} was eliminated")
     head = (f"Round {rnd.number}: nobody had a majority of the "
-            f"{plural(total, 'continuing ballot')} ({needed} needed); {loser} had the fewest "
-            f"({low}) and was eliminated")
+            f"{plural(total, 'continuing ballot')} ({needed} needed); {fewest}")
     if t.value == 0:
         return head + "; it had no ballots to pass on."
     moved = sum(t.to.values())

@@ -122,7 +122,7 @@ class Result:
     condorcet_winner: str | None
     tie_breaks: list[TieRecord]
     pairwise: list[list[int]]  # [i][j]: ballots ranking candidate i above candidate j
-    seed: str
+    seed: str | None  # the draw's seed, when a draw was made or a seed was given
     quota: int | None = None
     explored: bool = True  # every way of breaking open ties was tried
 
@@ -133,7 +133,7 @@ class Result:
             "tied": self.tied,
             "rounds": [r.json() for r in self.rounds],
             "condorcet_winner": self.condorcet_winner,
-            "tie_breaks": [tie_json(t, self.seed) for t in self.tie_breaks],
+            "tie_breaks": [tie_json(t, self.seed or "") for t in self.tie_breaks],
         }
 
     def outcome(self) -> str:

@@ -178,7 +178,8 @@ class _Stv:
         self.tally[loser] = Fraction(0)
         rnd.eliminated = [self.labels[loser]]
         rnd.transfer = transfer
-        text = f"nobody else reached the quota; {self.labels[loser]} had the fewest " \
+        nobody = "nobody else" if self.elected else "nobody"
+        text = f"{nobody} reached the quota; {self.labels[loser]} had the fewest " \
                f"({show(low)}) and was excluded"
         if transfer.value == 0:
             return text + ", with no votes to pass on"

@@ -76,7 +76,7 @@ class Tiebreaker:
     def __init__(
         self, election: Election, forced: Sequence[int] = (), stop_at: int | None = None
     ) -> None:
-        self.seed = election.draw_seed()
+        self.election = election
         self.names = election.candidates
         self.forced = tuple(forced)
         self.stop_at = stop_at
@@ -132,8 +132,14 @@ class Tiebreaker:
     ) -> str:
         self.draws += 1
         number = self.draws
-        earlier = ("level in every earlier round" if not steps else
-                   f"still level after looking back ({'; '.join(steps)})")
+        if purpose in ("seat", "lock"):
+            earlier = "and no earlier round can separate them"
+        elif round_ == 1:
+            earlier = "with no earlier round to compare"
+        elif not steps:
+            earlier = "also in every earlier round"
+        else:
+            earlier = f"even looking back ({'; '.join(steps)})"
         if not immaterial and self.stop_at is not None and len(self.open) == self.stop_at:
             self.records.append(TieRecord(
                 round_, purpose, level, "", "reported", earlier,
@@ -143,7 +149,7 @@ class Tiebreaker:
         if not immaterial and k < len(self.forced):
             index = self.forced[k]
         else:
-            index = draw_index(self.seed, number, level)
+            index = draw_index(self.election.draw_seed(), number, level)
         chosen = level[index]
         self.records.append(TieRecord(
             round_, purpose, tied, chosen, "draw", earlier, draw=number, material=False if immaterial else None,

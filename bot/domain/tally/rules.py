@@ -1,0 +1,209 @@
+"""The rules of a vote as people type it: its options, its close time, and a ranking given
+as option numbers or names (case-insensitive, a unique start of a name is enough)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain.tally.election import MAX_CANDIDATES
+from bot.domain.zones import format_local
+
+MIN_OPTIONS = 2
+OPTION_LENGTH = 150
+_CLOSE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})\s*$")
+
+
+class RankingProblem(ValueError):
+    """A ranking, option list or close time that cannot be used; the message says why."""
+
+
+def ordinal(n: int) -> str:
+    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 22 -> "22nd"."""
+    if 10 <= n % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def numbered(options: Sequence[str]) -> str:
+    """"1 Research, 2 Case studies", for messages that list the options."""
+    return ", ".join(f"{i} {o}" for i, o in enumerate(options, 1))
+
+
+def check_options(options: Sequence[str]) -> list[str]:
+    """The options cleaned of spare spaces; 2 to 20 of them, all different."""
+    cleaned = [" ".join(o.split()) for o in options]
+    if any(not o for o in cleaned):
+        raise RankingProblem("An option is empty. Give each option some words.")
+    if len(cleaned) < MIN_OPTIONS:
+        raise RankingProblem(
+            f"A vote needs at least {MIN_OPTIONS} options; you gave {len(cleaned)}. List "
+            'them after `options`, each in quotes: `options "First" "Second"`.'
+        )
+    if len(cleaned) > MAX_CANDIDATES:
+        raise RankingProblem(
+            f"A vote can offer at most {MAX_CANDIDATES} options; you gave {len(cleaned)}. "
+            "Merge or drop some, or hold two votes."
+        )
+    for option in cleaned:
+        if len(option) > OPTION_LENGTH:
+            raise RankingProblem(
+                f"The option `{option[:40]}…` is longer than {OPTION_LENGTH} characters; "
+                "name it more briefly."
+            )
+    seen: dict[str, str] = {}
+    for option in cleaned:
+        key = option.casefold()
+        if key in seen:
+            raise RankingProblem(f"The option `{option}` is listed twice. List each once.")
+        seen[key] = option
+    if any(o.isdigit() for o in cleaned):
+        raise RankingProblem(
+            "An option cannot be just a number: people rank by option numbers. "
+            "Give it a name."
+        )
+    return cleaned
+
+
+def check_seats_for(seats: int, options: int, method: str) -> None:
+    """Seats must leave at least one option out; IRV fills exactly one."""
+    if seats < 1:
+        raise RankingProblem("A vote fills at least 1 seat.")
+    if seats >= options:
+        raise RankingProblem(
+            f"With {options} options, seats must be at most {options - 1} (you asked for "
+            f"{seats}): a vote has to leave at least one option out."
+        )
+    if method == "irv" and seats != 1:
+        raise RankingProblem(
+            f"IRV fills one seat. For {seats} seats use `method stv` (proportional), or "
+            "`method schulze` (the top options by Schulze)."
+        )
+
+
+def _split(words: Sequence[str]) -> list[list[str]]:
+    """Words into runs that a name may span; commas and quoted words end a run."""
+    runs: list[list[str]] = [[]]
+    for word in words:
+        if " " in word.strip():  # a quoted name arrives as one word with spaces
+            runs += [[word.strip()], []]
+            continue
+        pieces = word.split(",")
+        for k, piece in enumerate(pieces):
+            if piece.strip():
+                runs[-1].append(piece.strip())
+            if k < len(pieces) - 1:
+                runs.append([])
+    return [r for r in runs if r]
+
+
+def _match(text: str, options: Sequence[str]) -> list[int]:
+    key = " ".join(text.split()).casefold()
+    exact = [i for i, o in enumerate(options) if o.casefold() == key]
+    if exact:
+        return exact
+    return [i for i, o in enumerate(options) if o.casefold().startswith(key)]
+
+
+def resolve_ranking(words: Sequence[str], options: Sequence[str]) -> list[int]:
+    """Option indices (0-based), best first, from numbers or names as typed.
+
+    A name may run over several words ("case studies"); the longest run of words that names
+    one option wins. Raises RankingProblem for an unknown number or name, an ambiguous start
+    of a name, or an option ranked twice.
+    """
+    chosen: list[int] = []
+    for run in _split(words):
+        i = 0
+        while i < len(run):
+            word = run[i]
+            if word.isdigit():
+                number = int(word)
+                if not 1 <= number <= len(options):
+                    raise RankingProblem(
+                        f"There is no option {number}: the options are numbered 1 to "
+                        f"{len(options)} ({numbered(options)})."
+                    )
+                chosen.append(number - 1)
+                i += 1
+                continue
+            found: list[int] = []
+            length = 0
+            for j in range(len(run), i, -1):
+                if any(w.isdigit() for w in run[i + 1:j]):
+                    continue
+                found = _match(" ".join(run[i:j]), options)
+                if len(found) == 1:
+                    length = j - i
+                    break
+            if len(found) != 1:
+                found = _match(word, options)
+                length = 1
+            if not found:
+                raise RankingProblem(
+                    f"No option is called `{word}`. The options: {numbered(options)}. Use "
+                    "their numbers or names."
+                )
+            if len(found) > 1:
+                which = " or ".join(f"{k + 1} {options[k]}" for k in found)
+                raise RankingProblem(
+                    f"`{word}` could be {which}. Type more of the name, or its number."
+                )
+            chosen.append(found[0])
+            i += length
+    seen: dict[int, int] = {}
+    for place, index in enumerate(chosen, 1):
+        if index in seen:
+            raise RankingProblem(
+                f"You ranked {options[index]} twice ({ordinal(seen[index])} and "
+                f"{ordinal(place)} choice). Rank each option at most once."
+            )
+        seen[index] = place
+    if not chosen:
+        raise RankingProblem(
+            f"Rank at least one option, best first, e.g. `2 4 1`. The options: "
+            f"{numbered(options)}."
+        )
+    return chosen
+
+
+def parse_close(text: str, zone: str, now: datetime) -> datetime:
+    """"2027-01-11 17:00" in `zone` -> the UTC moment; it must exist there and be ahead."""
+    m = _CLOSE.match(text)
+    if not m:
+        raise RankingProblem(
+            f"`{text}` is not a close time. Use `closes YYYY-MM-DD HH:MM` in your time zone "
+            f"({zone}), e.g. `closes 2027-01-11 17:00`."
+        )
+    year, month, day, hour, minute = (int(g) for g in m.groups())
+    try:
+        naive = datetime(year, month, day, hour, minute)
+    except ValueError:
+        raise RankingProblem(f"`{text.strip()}` is not a date and time that exists.") from None
+    tz = ZoneInfo(zone)
+    early = naive.replace(tzinfo=tz, fold=0)
+    late = naive.replace(tzinfo=tz, fold=1)
+    if early.utcoffset() != late.utcoffset():
+        # fold=0 is the earlier of two readings; if the wall time does not survive a
+        # round trip it fell in the gap when clocks go forward.
+        back = early.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+        if back != naive:
+            raise RankingProblem(
+                f"{text.strip()} does not happen in {zone}: the clocks go forward then. "
+                "Pick a time an hour later."
+            )
+    moment = early.astimezone(UTC)
+    if moment <= now:
+        raise RankingProblem(
+            f"{format_local(moment, zone)} is in the past. Give a close time ahead."
+        )
+    return moment
+
+
+def vote_seed(vote_id: int) -> str:
+    """The published seed of a vote's tie-break draw, derived from its id."""
+    return f"actionlab-vote-{vote_id}"
