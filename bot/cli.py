@@ -1,4 +1,4 @@
-"""The `actionlab` command: run, demo, migrate, minutes export."""
+"""The `actionlab` command: run, demo, migrate, minutes export, tally."""
 
 from __future__ import annotations
 
@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
                         choices=("md", "html", "pdf", "docx", "json"))
     export.add_argument("--out", required=True, metavar="PATH",
                         help="the file to write, or a folder to write it into")
+
+    from bot.tally_cli import add_parser as add_tally
+
+    add_tally(sub)
     return parser
 
 
@@ -178,6 +182,10 @@ def _login_name() -> str:
 
 def run_cli(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "tally":  # offline: needs no settings, no database
+        from bot.tally_cli import run_tally
+
+        return run_tally(args)
     try:
         settings = load_settings(args.config)
     except ConfigError as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.domain.tally.election import Election
 from bot.domain.tally.rounds import Count, Round, Transfer, names, plural
-from bot.domain.tally.ties import Tiebreaker, TieReported
+from bot.domain.tally.ties import Tiebreaker, TieReported, show
 
 
 def count_irv(election: Election, ties: Tiebreaker) -> Count:
@@ -90,7 +90,8 @@ def count_irv(election: Election, ties: Tiebreaker) -> Count:
 def _won(number: int, winner: str, votes: int, total: int, active: int) -> str:
     if active == 1:
         return f"Round {number}: {winner} was the only option left, and won."
-    return (f"Round {number}: {winner} had {votes} of the {plural(total, 'continuing ballot')}"
+    return (f"Round {number}: {winner} had {show(votes)} of the "
+            f"{plural(total, 'continuing ballot')}"
             ", a majority, and won.")
 
 
@@ -98,25 +99,28 @@ def _eliminated(rnd: Round, needed: int, total: int, low: int, lowest: list[str]
     assert rnd.transfer is not None
     t = rnd.transfer
     loser = t.source
-    fewest = (f"{loser} had the fewest ({low}) and was eliminated" if len(lowest) == 1 else
-              f"{names(lowest)} had the fewest ({low} each) and {loser} was eliminated")
+    fewest = (f"{loser} had the fewest ({show(low)}) and was eliminated" if len(lowest) == 1
+              else f"{names(lowest)} had the fewest ({show(low)} each) and {loser} was "
+              "eliminated")
     head = (f"Round {rnd.number}: nobody had a majority of the "
-            f"{plural(total, 'continuing ballot')} ({needed} needed); {fewest}")
+            f"{plural(total, 'continuing ballot')} ({show(needed)} needed); {fewest}")
     if t.value == 0:
         return head + "; it had no ballots to pass on."
     moved = sum(t.to.values())
     parts = []
+    share = ("its only ballot" if t.value == 1 else f"all {show(t.value)} of its ballots"
+             if moved == t.value else f"{show(moved)} of its {plural(t.value, 'ballot')}")
     if len(t.to) == 1:
         (dest, value), = t.to.items()
-        parts.append(f"{value} of its {plural(t.value, 'ballot')} moved to {dest}")
+        parts.append(f"{share} moved to {dest}")
     elif t.to:
-        parts.append(f"{moved} of its {plural(t.value, 'ballot')} moved on ("
-                     + names([f"{v} to {d}" for d, v in t.to.items()]) + ")")
+        parts.append(f"{share} moved on ("
+                     + names([f"{show(v)} to {d}" for d, v in t.to.items()]) + ")")
     if t.exhausted:
         verb = "was" if t.exhausted == 1 else "were"
         ranked = "ranked no option still in the count"
         if t.to:
-            parts.append(f"{t.exhausted} {verb} exhausted ({ranked})")
+            parts.append(f"{show(t.exhausted)} {verb} exhausted ({ranked})")
         else:
             parts.append(f"all {plural(t.value, 'ballot')} {verb} exhausted ({ranked})")
     return head + "; " + ", and ".join(parts) + "."
