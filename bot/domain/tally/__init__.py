@@ -36,7 +36,7 @@ from bot.domain.tally.election import (
 from bot.domain.tally.irv import count_irv
 from bot.domain.tally.rounds import Count, Result, Round, Transfer, exact, names
 from bot.domain.tally.stv import count_stv, droop_quota
-from bot.domain.tally.ties import PURPOSE_WORDS, TieRecord, Tiebreaker, draw_index, show
+from bot.domain.tally.ties import PURPOSE_WORDS, Tiebreaker, TieRecord, draw_index, show
 
 __all__ = [
     "MAX_CANDIDATES", "METHODS", "METHOD_NAMES", "STRENGTHS", "TIE_BREAKS", "Election",
@@ -79,7 +79,7 @@ def count(election: Election, *, budget: int = EXPLORE_BUDGET) -> Result:
     outcomes: list[tuple[Path, Winners]] = [(main_path, tuple(main.winners))]
     explored = True
     if ties.open:
-        todo = [main_path[:i] + (alt,) for i, tie in enumerate(ties.open)
+        todo = [(*main_path[:i], alt) for i, tie in enumerate(ties.open)
                 for alt in range(len(tie.options)) if alt != tie.chosen]
         runs = 0
         while todo:
@@ -91,7 +91,7 @@ def count(election: Election, *, budget: int = EXPLORE_BUDGET) -> Result:
             runs += 1
             path = _path(other_ties)
             outcomes.append((path, tuple(other.winners)))
-            todo += [path[:i] + (alt,) for i in range(len(prefix), len(path))
+            todo += [(*path[:i], alt) for i in range(len(prefix), len(path))
                      for alt in range(len(other_ties.open[i].options))
                      if alt != path[i]]
 

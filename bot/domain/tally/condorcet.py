@@ -117,7 +117,7 @@ def _schulze_round(
             if pik == 0:
                 continue
             for j in left:
-                if j == i or j == k:
+                if j in (i, k):
                     continue
                 via = min(pik, p[(k, j)])
                 if via > p[(i, j)]:
@@ -142,7 +142,7 @@ def _ranked_pairs_round(
     rule = election.strength
     pairs = [(i, j) for i in left for j in left if i != j and matrix[i][j] > matrix[j][i]]
     # Strongest first; with winning votes, the smaller opposition first (Tideman's rule).
-    pairs.sort(key=lambda ij: (-strength(matrix, *ij, rule),
+    pairs.sort(key=lambda ij: (-strength(matrix, ij[0], ij[1], rule),
                                matrix[ij[1]][ij[0]] if rule == "winning_votes" else 0))
     locked: set[tuple[int, int]] = set()
     locked_order: list[str] = []
@@ -152,7 +152,7 @@ def _ranked_pairs_round(
         return f"{labels[ij[0]]} > {labels[ij[1]]}"
 
     def key(ij: tuple[int, int]) -> tuple[int, int]:
-        return (strength(matrix, *ij, rule),
+        return (strength(matrix, ij[0], ij[1], rule),
                 -matrix[ij[1]][ij[0]] if rule == "winning_votes" else 0)
 
     i = 0

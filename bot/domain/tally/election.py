@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal, cast, get_args
+from typing import Any, Literal, get_args
 
 Method = Literal["irv", "stv", "schulze", "ranked_pairs"]
 TieBreak = Literal["backward-then-random", "report"]
@@ -95,15 +95,15 @@ def build(
         if name in seen_names:
             raise ElectionError(f"candidates: {name!r} is listed twice")
         seen_names.add(name)
-    check_seats(cast(Method, method), seats, len(names))
+    check_seats(method, seats, len(names))
     index = {name: i for i, name in enumerate(names)}
     counted: Counter[tuple[int, ...]] = Counter()
     for number, (ranking, count) in enumerate(ballots, 1):
         counted[_ranking(number, ranking, count, index)] += count
     return Election(
-        method=cast(Method, method), seats=seats, candidates=names,
-        groups=tuple(counted.items()), tie_break=cast(TieBreak, tie_break), seed=seed,
-        strength=cast(Strength, strength),
+        method=method, seats=seats, candidates=names,
+        groups=tuple(counted.items()), tie_break=tie_break, seed=seed,
+        strength=strength,
     )
 
 

@@ -111,7 +111,7 @@ def _eliminated(rnd: Round, needed: int, total: int, low: int, lowest: list[str]
     share = ("its only ballot" if t.value == 1 else f"all {show(t.value)} of its ballots"
              if moved == t.value else f"{show(moved)} of its {plural(t.value, 'ballot')}")
     if len(t.to) == 1:
-        (dest, value), = t.to.items()
+        (dest, _value), = t.to.items()
         parts.append(f"{share} moved to {dest}")
     elif t.to:
         parts.append(f"{share} moved on ("

@@ -96,7 +96,7 @@ class _Stv:
             words.append(f"{names(rnd.elected)} reached the quota of {show(self.quota)} "
                          f"and {verb} elected")
         if self.open_seats == 0:
-            rnd.sentence = _sentence(rnd.number, words + ["every seat is filled"])
+            rnd.sentence = _sentence(rnd.number, [*words, "every seat is filled"])
             return True
         rest = self._active()
         if len(rest) <= self.open_seats:

@@ -32,7 +32,7 @@ PURPOSE_WORDS: dict[Purpose, str] = {
 }
 
 
-class TieReported(Exception):  # noqa: N818 - a signal, not an error
+class TieReported(Exception):
     """Raised by `report` at the material tie where the count stops."""
 
 
@@ -152,7 +152,8 @@ class Tiebreaker:
             index = draw_index(self.election.draw_seed(), number, level)
         chosen = level[index]
         self.records.append(TieRecord(
-            round_, purpose, tied, chosen, "draw", earlier, draw=number, material=False if immaterial else None,
+            round_, purpose, tied, chosen, "draw", earlier, draw=number,
+            material=False if immaterial else None,
         ))
         if not immaterial:
             self.open.append(OpenTie(len(self.records) - 1, level, index))
