@@ -42,7 +42,7 @@ __all__ = [
     "MAX_CANDIDATES", "METHODS", "METHOD_NAMES", "STRENGTHS", "TIE_BREAKS", "Election",
     "ElectionError", "Method", "Result", "Round", "Strength", "TieBreak", "TieRecord",
     "Transfer", "build", "check_seats", "content_seed", "count", "draw_index", "exact",
-    "from_rankings", "parse", "show", "to_json",
+    "from_rankings", "names", "parse", "show", "to_json",
 ]
 
 # How many extra counts may be run to learn whether a drawn tie decided the outcome.
