@@ -57,9 +57,9 @@ Act = Callable[[Stage], Awaitable[None]]
 
 
 def acts() -> list[Act]:
-    from bot.demo import lab, minutes, poll
+    from bot.demo import lab, minutes, poll, vote
 
-    return [lab.act, poll.act, minutes.act]
+    return [lab.act, poll.act, minutes.act, vote.act]
 
 
 def _prepare(out_dir: Path, db_path: str | None) -> Path:

@@ -394,6 +394,10 @@ def results_chart(vote: Vote, result: Result) -> File | None:
             ax.axhline(result.quota, color="grey", linestyle=":", label=f"quota {result.quota}")
         ax.set_xlabel("Round")
         ax.set_ylabel("Votes")
+        if e.method == "irv":
+            from matplotlib.ticker import MaxNLocator
+
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xticks(xs)
         ax.set_title(shorten(vote.question, 70), fontsize=10)
         ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
