@@ -78,13 +78,17 @@ def count_irv(election: Election, ties: Tiebreaker) -> Count:
             rnd.eliminated = [labels[loser]]
             rnd.transfer = Transfer(
                 labels[loser], "exclusion", tally[loser], tally[loser],
-                {labels[c]: v for c, v in sorted(moved.items(), key=lambda kv: -kv[1])}, lost,
+                {labels[c]: v for c, v in sorted(moved.items(), key=_biggest)}, lost,
             )
             rnd.sentence = _eliminated(rnd, needed, total, low, [labels[c] for c in lowest])
             tally[loser] = 0
     except TieReported:
         return Count(rounds, [], stopped=True)
     return Count(rounds, winners)
+
+
+def _biggest(item: tuple[int, int]) -> tuple[int, int]:
+    return -item[1], item[0]
 
 
 def _won(number: int, winner: str, votes: int, total: int, active: int) -> str:

@@ -220,9 +220,13 @@ class _Stv:
         self.exhausted += lost
         return Transfer(
             self.labels[source], "surplus" if kind == "surplus" else "exclusion", value, papers,
-            {self.labels[c]: v for c, v in sorted(gained.items(), key=lambda kv: -kv[1])},
+            {self.labels[c]: v for c, v in sorted(gained.items(), key=_biggest)},
             lost, factor if kind == "surplus" else None,
         )
+
+
+def _biggest(item: tuple[int, Value]) -> tuple[Value, int]:
+    return -item[1], item[0]
 
 
 def _where(t: Transfer) -> str:
