@@ -56,7 +56,7 @@ async def act(stage: Stage) -> None:
     await stage.type("Nguyễn Thị Minh Khai", "/lab rank 1 4 1")
 
     stage.say("The facilitator checks turnout: who has not voted, never how anyone voted.")
-    await stage.type(FACILITATOR, "/lab vote 1")
+    await stage.type(FACILITATOR, "/lab vote show 1")
     await stage.type("محمد الأمين", "/lab rank 1 research 4 3")
     await stage.type("محمد الأمين", "/lab home")
 

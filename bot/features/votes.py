@@ -66,7 +66,7 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 router = Router()
 
-SUBCOMMANDS = ("new", "close", "ballots", "delete")
+SUBCOMMANDS = ("new", "show", "close", "ballots", "delete")
 TIE_WORDS = {
     "backward-then-random": "earlier rounds, then a seeded draw",
     "report": "reported to the lab, never drawn",
@@ -137,7 +137,7 @@ def _accepting(vote: Vote, now: datetime, zone: str) -> None:
     if vote.status != "open":
         raise Conflict(
             f"Vote {vote.number} is closed: it no longer takes ballots. See the result with "
-            f"`/lab vote {vote.number}`."
+            f"`/lab vote show {vote.number}`."
         )
     if vote.closes_at is not None and now >= vote.closes_at:
         raise Conflict(
@@ -608,32 +608,35 @@ async def _show(call: Call[Any], vote: Vote) -> Reply:
     return Reply(card=card)
 
 
-@router.command("vote", args=VoteRef, topic="vote",
-                summary="See a vote (its options, turnout, result), or list the lab's votes.",
-                examples=("/lab vote 2", "/lab vote"))
+@router.command("vote show", args=VoteRef, topic="vote",
+                summary="See a vote: its options, turnout, and the result once closed.",
+                examples=("/lab vote show 2",))
 async def show_vote(call: Call[VoteRef]) -> Reply:
-    lab = call.the_lab
-    if call.args.vote is None:
-        votes = await call.uow.votes.for_lab(lab.id)
-        if not votes:
-            return Reply.say(f"{lab.name} has no votes yet. A facilitator opens one with "
-                             '`/lab vote new "<question>" options "<a>" "<b>"`.')
-        mine = await call.uow.ballots.cast_by(call.person.id, [v.id for v in votes])
-        lines = []
-        for v in votes:
-            if v.status == "open":
-                voted, members = await _turnout(call.uow, v)
-                closes = f", closes {at(v.closes_at)}" if v.closes_at else ""
-                you = "you have voted" if v.id in mine else "you have not voted"
-                state = f"open{closes}; {voted} of {members} voted, {you}"
-            else:
-                outcome = (v.result or {}).get("outcome", "closed")
-                state = f"closed: {outcome}"
-            lines.append(f"*{v.number}.* {v.question} — {state}")
-        return Reply(card=Card((Header(f"Votes in {lab.name}"), Text("\n".join(lines)[:3000]),
-                                Context("`/lab vote <number>` shows one vote.")),
-                               fallback=f"Votes in {lab.name}"))
     return await _show(call, await find_vote(call, call.args.vote))
+
+
+@router.command("votes", topic="vote", summary="The lab's votes, open and closed.")
+async def list_votes(call: Call[Any]) -> Reply:
+    lab = call.the_lab
+    votes = await call.uow.votes.for_lab(lab.id)
+    if not votes:
+        return Reply.say(f"{lab.name} has no votes yet. A facilitator opens one with "
+                         '`/lab vote new "<question>" options "<a>" "<b>"`.')
+    mine = await call.uow.ballots.cast_by(call.person.id, [v.id for v in votes])
+    lines = []
+    for v in votes:
+        if v.status == "open":
+            voted, members = await _turnout(call.uow, v)
+            closes = f", closes {at(v.closes_at)}" if v.closes_at else ""
+            you = "you have voted" if v.id in mine else "you have not voted"
+            state = f"open{closes}; {voted} of {members} voted, {you}"
+        else:
+            outcome = (v.result or {}).get("outcome", "closed")
+            state = f"closed: {outcome}"
+        lines.append(f"*{v.number}.* {v.question} — {state}")
+    return Reply(card=Card((Header(f"Votes in {lab.name}"), Text("\n".join(lines)[:3000]),
+                            Context("`/lab vote show <number>` shows one vote.")),
+                           fallback=f"Votes in {lab.name}"))
 
 
 # --- ranking -------------------------------------------------------------------------------
@@ -761,7 +764,7 @@ async def close(call: Call[RequiredVoteRef]) -> Reply:
     vote = await find_vote(call, call.args.vote)
     if vote.status != "open":
         raise Conflict(f"Vote {vote.number} is already closed. See the result with "
-                       f"`/lab vote {vote.number}`.")
+                       f"`/lab vote show {vote.number}`.")
     result = await close_vote(call.ctx, call.uow, vote.id, call.now, closed_by=call.person.id)
     if result is None:
         raise Conflict(f"Vote {vote.number} was closed a moment ago by someone else.")
