@@ -39,10 +39,15 @@ def pairwise(election: Election) -> Matrix:
     starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
     positions = np.full((k, n), n, dtype=np.int16)
     positions[rows, flat] = np.arange(len(flat)) - starts
+    # Single ballots (most groups, when rankings are long) are counted without weights.
+    single = counts == 1
+    ones, many, weights = positions[single], positions[~single], counts[~single]
     out = np.empty((n, n), dtype=np.int64)
     for i in range(n):
-        above = positions[:, i:i + 1] < positions  # groups ranking i above each candidate
-        out[i] = counts @ above
+        # Groups ranking candidate i above each candidate.
+        out[i] = np.count_nonzero(ones[:, i:i + 1] < ones, axis=0)
+        if len(weights):
+            out[i] += weights @ (many[:, i:i + 1] < many)
     return [[int(v) for v in row] for row in out.tolist()]
 
 

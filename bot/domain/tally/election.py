@@ -97,9 +97,19 @@ def build(
         seen_names.add(name)
     check_seats(method, seats, len(names))
     index = {name: i for i, name in enumerate(names)}
+    lookup = index.__getitem__
     counted: Counter[tuple[int, ...]] = Counter()
     for number, (ranking, count) in enumerate(ballots, 1):
-        counted[_ranking(number, ranking, count, index)] += count
+        try:
+            # The common case, fast: known names, no repeats, a positive whole count.
+            found = tuple(map(lookup, ranking))
+            ok = (found and len(set(found)) == len(found) and type(count) is int
+                  and count > 0 and not isinstance(ranking, str))
+        except (KeyError, TypeError):
+            ok = False
+        if not ok:  # the careful path says what is wrong
+            found = _ranking(number, ranking, count, index)
+        counted[found] += count
     return Election(
         method=method, seats=seats, candidates=names,
         groups=tuple(counted.items()), tie_break=tie_break, seed=seed,
