@@ -25,13 +25,13 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from queue import Empty
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.domain.tally import count, from_rankings  # noqa: E402
+from bot.domain.tally import count, from_rankings
 
 RESULTS = Path(__file__).parent / "results" / "tally.md"
 TARGET = 2.0

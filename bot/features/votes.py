@@ -688,46 +688,47 @@ async def rank(call: Call[RankArgs]) -> Reply:
     return await _cast(call, vote, ranking)
 
 
-@router.action("vote.menu")
-async def menu(call: Call[Any]) -> Reply:
+async def _draft(call: Call[Any]) -> tuple[Vote, list[int]]:
+    """The vote a ranking control belongs to (still taking ballots) and the draft it carries."""
     vote = await _vote_of_control(call)
     _accepting(vote, call.now, call.zone)
+    assert call.action is not None
+    return vote, _read_draft(call.action.arg, len(vote.options))
+
+
+async def _ranking_reply(call: Call[Any], vote: Vote, draft: list[int], *, replace: bool
+                         ) -> Reply:
     ballot = await call.uow.ballots.of(vote.id, call.person.id)
-    return Reply(card=ranking_card(vote, [], list(ballot.ranking) if ballot else None))
+    return Reply(card=ranking_card(vote, draft, list(ballot.ranking) if ballot else None),
+                 replace=replace)
+
+
+@router.action("vote.menu")
+async def menu(call: Call[Any]) -> Reply:
+    vote, _ = await _draft(call)
+    return await _ranking_reply(call, vote, [], replace=False)
 
 
 @router.action("vote.pick")
 async def pick(call: Call[Any]) -> Reply:
-    vote = await _vote_of_control(call)
-    _accepting(vote, call.now, call.zone)
-    assert call.action is not None
-    draft = _read_draft(call.action.arg, len(vote.options))
+    vote, draft = await _draft(call)
     if not call.values or not call.values[0].isdigit():
         raise UserError("Choose an option from the menu.")
     choice = int(call.values[0])
     if 1 <= choice <= len(vote.options) and choice not in draft:
         draft.append(choice)
-    ballot = await call.uow.ballots.of(vote.id, call.person.id)
-    return Reply(card=ranking_card(vote, draft, list(ballot.ranking) if ballot else None),
-                 replace=True)
+    return await _ranking_reply(call, vote, draft, replace=True)
 
 
 @router.action("vote.draft")
 async def redraft(call: Call[Any]) -> Reply:
-    vote = await _vote_of_control(call)
-    _accepting(vote, call.now, call.zone)
-    assert call.action is not None
-    draft = _read_draft(call.action.arg, len(vote.options))
-    ballot = await call.uow.ballots.of(vote.id, call.person.id)
-    return Reply(card=ranking_card(vote, draft, list(ballot.ranking) if ballot else None),
-                 replace=True)
+    vote, draft = await _draft(call)
+    return await _ranking_reply(call, vote, draft, replace=True)
 
 
 @router.action("vote.save")
 async def save(call: Call[Any]) -> Reply:
-    vote = await _vote_of_control(call)
-    assert call.action is not None
-    draft = _read_draft(call.action.arg, len(vote.options))
+    vote, draft = await _draft(call)
     if not draft:
         raise UserError("Choose at least your 1st choice before saving.")
     reply = await _cast(call, vote, draft)

@@ -43,6 +43,20 @@ def flat(text: str) -> str:
     return " ".join(text.replace("\n  · ", " ").split())
 
 
+def files(folder: Path | str, pattern: str) -> list[Path]:
+    """Files the console saved (a plain helper: tests read them once the lab is quiet)."""
+    return sorted(Path(folder).glob(pattern))
+
+
+def fresh_dir(path: Path) -> Path:
+    path.mkdir(parents=True)
+    return path
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 async def ballots(app: App) -> list[Ballot]:
     async with app.ctx.uow() as uow:
         from sqlalchemy import select
@@ -224,9 +238,8 @@ async def _secret_run(
     from bot.config import load_settings
     from tests.conftest import T0
 
-    tmp_path.mkdir()
     settings = load_settings(None).model_copy(update={
-        "database_url": SecretStr(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}")})
+        "database_url": SecretStr(f"sqlite+aiosqlite:///{fresh_dir(tmp_path) / 'db.sqlite'}")})
     clock = SettableClock(T0)
     app = await create_app(settings, clock=clock, migrate=True)
     caplog.clear()
@@ -262,8 +275,8 @@ async def _secret_run(
         exported = []
         for who in ("Gemma Rhodes", "Amara Okafor"):
             await watch(who, "/lab vote ballots 1")
-        for path in sorted((tmp_path / "files").glob("*-ballots.json")):
-            data = json.loads(path.read_text())
+        for path in files(tmp_path / "files", "*-ballots.json"):
+            data = read_json(path)
             data["ballots"] = sorted(data["ballots"], key=json.dumps)
             exported.append(data)
         async with app.ctx.uow() as uow:
@@ -357,8 +370,8 @@ async def test_closing_counts_and_posts_the_result_in_every_channel(
         assert vote.result["outcome"] == "Research won (IRV, 4 rounds, 4 ballots)"
     out = await lab("Gemma Rhodes", "/lab vote close 1")
     assert "Vote 1 is already closed." in out
-    files = sorted(p.name for p in (Path(lab.adapter.files_dir)).glob("*.png"))
-    assert files and all(p.endswith("vote-1-result.png") for p in files)
+    pictures = [p.name for p in files(lab.adapter.files_dir, "*.png")]
+    assert pictures and all(p.endswith("vote-1-result.png") for p in pictures)
 
 
 async def test_close_vote_from_a_timer_is_idempotent_and_emits_the_events(
@@ -407,15 +420,15 @@ async def test_the_exported_ballots_recount_to_the_same_result(
     out = await lab("Zoë Núñez", "/lab vote ballots 1")
     assert "3 anonymised ballots in a random order" in out
     assert "--seed actionlab-vote-1" in out
-    files = Path(lab.adapter.files_dir)
-    data = json.loads(next(files.glob("*vote-1-ballots.json")).read_text())
+    folder = lab.adapter.files_dir
+    data = read_json(files(folder, "*vote-1-ballots.json")[0])
     assert data["seed"] == "actionlab-vote-1" and data["method"] == "irv"
     assert sorted(tuple(b["ranking"]) for b in data["ballots"]) == [
         ("Case studies", "Research"), ("Nurturing government staff", "Research"),
         ("Research", "Case studies")]
-    csv = next(files.glob("*vote-1-ballots.csv")).read_text().splitlines()
+    csv = files(folder, "*vote-1-ballots.csv")[0].read_text().splitlines()
     assert csv[0].startswith("ballot,Micro-contracting in procurement,")
-    blt = next(files.glob("*vote-1-ballots.blt")).read_text().splitlines()
+    blt = files(folder, "*vote-1-ballots.blt")[0].read_text().splitlines()
     assert blt[0] == "5 1" and blt[-1] == '"Which solution?"'
     from bot.domain.ballots import read
     from bot.domain.tally import count
@@ -522,4 +535,4 @@ async def test_the_demo_ranks_the_five_solutions_and_recounts_them(tmp_path: Pat
     assert "re-count them offline: actionlab tally" in text
     assert text.count("Research won (IRV, 4 rounds, 6 ballots)") >= 3  # card, note, recount
     assert "Something went wrong" not in text
-    assert list((tmp_path / "demo" / "files").glob("*vote-1-result.png"))
+    assert files(tmp_path / "demo" / "files", "*vote-1-result.png")
