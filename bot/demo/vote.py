@@ -4,8 +4,9 @@ and the anonymised ballots are re-counted offline, as anyone could."""
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from bot.demo import Stage
@@ -25,9 +26,13 @@ async def act(stage: Stage) -> None:
     from adapters.console.app import ConsoleAdapter
 
     assert isinstance(stage.console, ConsoleAdapter)
-    closes = "closes 2027-01-08 17:00"
+    # Four days on, at 17:00 in the facilitator's zone (London).
+    london = ZoneInfo("Europe/London")
+    day = (stage.clock.now() + timedelta(days=4)).astimezone(london).date()
+    deadline = datetime.combine(day, time(17, 0), tzinfo=london)
+    closes = f"closes {deadline:%Y-%m-%d %H:%M}"
     stage.say("The facilitator opens a ranked-choice vote on the five candidate solutions, "
-              "closing on Friday at 17:00 London time.")
+              f"closing on {deadline:%A} at 17:00 London time.")
     if "action-lab-1" in stage.console.ctx.settings.vote_templates:
         await stage.type(FACILITATOR, f"/lab vote new template action-lab-1 {closes}")
     else:  # no config.toml: the same vote, typed out
@@ -60,7 +65,7 @@ async def act(stage: Stage) -> None:
     await stage.type("محمد الأمين", "/lab rank 1 research 4 3")
     await stage.type("محمد الأمين", "/lab home")
 
-    await stage.advance(timedelta(days=4, hours=7))
+    await stage.advance(deadline - stage.clock.now())
     stage.say("The facilitator closes the vote; the result is posted in the lab's channel.")
     await stage.type(FACILITATOR, "/lab vote close 1")
 

@@ -262,7 +262,8 @@ async def _secret_run(
         for name, ballot in zip(VOTERS, assignment, strict=True):
             await console(name, f"/lab rank 1 {ballot}")  # the voter's own view: not compared
             for who in ("Gemma Rhodes", *VOTERS):
-                for line in ("/lab vote show 1", "/lab votes", "/lab home", "/lab help vote"):
+                for line in ("/lab vote show 1", "/lab votes", "/lab home", "/lab help vote",
+                             "/lab audit"):
                     await watch(who, line)
             await watch("Gemma Rhodes", ":press My ballot")  # her own: she has none
         for who in ("Gemma Rhodes", *VOTERS):
@@ -272,6 +273,7 @@ async def _secret_run(
         for who in ("Gemma Rhodes", *VOTERS):
             await watch(who, "/lab vote show 1")
             await watch(who, ":press My ballot")
+            await watch(who, "/lab audit")
         exported = []
         for who in ("Gemma Rhodes", "Amara Okafor"):
             await watch(who, "/lab vote ballots 1")

@@ -301,7 +301,8 @@ async def test_a_multi_select_hands_every_choice_to_the_core(lab: Slack, slack_a
     seen: list[tuple[str, ...]] = []
     extra = Router()
 
-    @extra.command("rank", access="member", summary="test: a multi-select")
+    # A test-only name: `/lab rank` belongs to the votes feature.
+    @extra.command("pick top", access="member", summary="test: a multi-select")
     async def rank(call: RouterCall[Any]) -> Reply:
         options = tuple(Option(f"Solution {n}", str(n)) for n in range(1, 6))
         return Reply(card=Card((Select(action_ids.encode("test.rank", 1), "Your top three",
@@ -313,7 +314,7 @@ async def test_a_multi_select_hands_every_choice_to_the_core(lab: Slack, slack_a
         return Reply(text="Ranked: " + " > ".join(call.values), replace=True)
 
     slack_app.ctx.router.include(extra)
-    await lab.command("UAMARA", "rank")
+    await lab.command("UAMARA", "pick top")
     card = lab.fake.last("response_url")
     assert lab.find(card.args["blocks"], "Your top three")["max_selected_items"] == 3
     await lab.click("UAMARA", card, "Your top three", choose=["4", "2"])
