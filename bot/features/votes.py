@@ -615,7 +615,7 @@ async def show_vote(call: Call[VoteRef]) -> Reply:
     return await _show(call, await find_vote(call, call.args.vote))
 
 
-@router.command("votes", topic="vote", summary="The lab's votes, open and closed.")
+@router.command("vote list", topic="vote", summary="The lab's votes, open and closed.")
 async def list_votes(call: Call[Any]) -> Reply:
     lab = call.the_lab
     votes = await call.uow.votes.for_lab(lab.id)

@@ -262,7 +262,7 @@ async def _secret_run(
         for name, ballot in zip(VOTERS, assignment, strict=True):
             await console(name, f"/lab rank 1 {ballot}")  # the voter's own view: not compared
             for who in ("Gemma Rhodes", *VOTERS):
-                for line in ("/lab vote show 1", "/lab votes", "/lab home", "/lab help vote",
+                for line in ("/lab vote show 1", "/lab vote list", "/lab home", "/lab help vote",
                              "/lab audit"):
                     await watch(who, line)
             await watch("Gemma Rhodes", ":press My ballot")  # her own: she has none
@@ -489,7 +489,7 @@ async def test_list_home_completer_and_delete(lab: Console, app: App) -> None:
     assert "vote 1: Which solution?, closes Fri 08 Jan 2027, 18:00 WAT (Africa/Lagos)" in out
     await lab("Amara Okafor", "/lab rank 1 1")
     assert "Votes to rank" not in await lab("Amara Okafor", "/lab home")
-    out = await lab("Amara Okafor", "/lab votes")
+    out = await lab("Amara Okafor", "/lab vote list")
     assert "*1.* Which solution? — open, closes" in out and "1 of 4 voted" in out
     assert "you\n  have voted" in out or "you have voted" in out
     choices = await app.ctx.router.complete(app.ctx, lab.adapter.actor, lab.adapter.place,
@@ -507,7 +507,7 @@ async def test_list_home_completer_and_delete(lab: Console, app: App) -> None:
 async def test_help_lists_the_vote_commands(lab: Console) -> None:
     out = await lab("Amara Okafor", "/lab help vote")
     assert "Ranked-choice votes" in out
-    for usage in ("/lab vote new", "/lab rank <vote>", "/lab vote close <vote>", "/lab votes",
+    for usage in ("/lab vote new", "/lab rank <vote>", "/lab vote close <vote>", "/lab vote list",
                   "/lab vote show [<vote>]",
                   "/lab vote ballots <vote>", "/lab vote delete <vote>"):
         assert usage in out

@@ -340,7 +340,8 @@ def register_test_commands(app: App, seen: dict[str, Any]) -> None:
         return Reply(card=Card((Text(f"*{call.args.title}*: {call.args.body}"),)),
                      private=False)
 
-    @router.command("pick", access="anyone", summary="Pick several.")
+    # Test-only commands share one group: /lab has room for 25 names on Discord.
+    @router.command("test pick", access="anyone", summary="Pick several.")
     async def pick(call: Call[Any]) -> Reply:
         return Reply(card=Card((Text("Which days suit you?"), Select(
             action_ids.encode("test.pick", 1), "Days", tuple(
@@ -353,7 +354,7 @@ def register_test_commands(app: App, seen: dict[str, Any]) -> None:
         return Reply(card=Card((Text("You chose " + ", ".join(call.values) + "."),)),
                      replace=True)
 
-    @router.command("slow", access="anyone", summary="Slow work.")
+    @router.command("test slow", access="anyone", summary="Slow work.")
     async def slow(call: Call[Any]) -> Reply:
         await asyncio.sleep(0.3)
         return Reply(card=Card((Text("Slow result"),)), private=seen.get("private", True))
@@ -363,7 +364,7 @@ def register_test_commands(app: App, seen: dict[str, Any]) -> None:
         await asyncio.sleep(0.3)
         return Reply(card=Card((Text("Slow page"),)), replace=True)
 
-    @router.command("quiet", access="anyone", summary="Nothing to say.")
+    @router.command("test quiet", access="anyone", summary="Nothing to say.")
     async def quiet(call: Call[Any]) -> Reply:
         return Reply()
 
@@ -423,7 +424,7 @@ async def test_a_multi_select_hands_every_choice_to_the_core(
     seen: dict[str, Any], launch: Launch
 ) -> None:
     bot = await launch()
-    ask = p.slash(p.AMARA, "pick")
+    ask = p.slash(p.AMARA, "test", "pick")
     await bot.send(ask)
     select = p.find_control(bot.message(ask), "test.pick")
     assert select["max_values"] == 3 and select["min_values"] == 1
@@ -439,7 +440,7 @@ async def test_slow_work_is_deferred_privately_then_delivered(
     seen: dict[str, Any], launch: Launch
 ) -> None:
     bot = await launch(defer_after=0.05)
-    ask = p.slash(p.AMARA, "slow")
+    ask = p.slash(p.AMARA, "test", "slow")
     rec = await bot.send(ask)
     assert rec.json["type"] == DEFERRED_MESSAGE and private(rec)
     edit = await bot.fake.wait_for(lambda r: r.method == "PATCH" and r.path.endswith(
@@ -453,7 +454,7 @@ async def test_slow_public_work_follows_up_for_everyone(
 ) -> None:
     seen["private"] = False
     bot = await launch(defer_after=0.05)
-    ask = p.slash(p.AMARA, "slow")
+    ask = p.slash(p.AMARA, "test", "slow")
     rec = await bot.send(ask)
     assert rec.json["type"] == DEFERRED_MESSAGE and private(rec)
     follow = await bot.fake.wait_for(
@@ -481,7 +482,7 @@ async def test_a_slow_button_is_acknowledged_then_its_message_updated(
 
 async def test_an_empty_reply_still_answers(seen: dict[str, Any], launch: Launch) -> None:
     bot = await launch()
-    rec = await bot.send(p.slash(p.AMARA, "quiet"))
+    rec = await bot.send(p.slash(p.AMARA, "test", "quiet"))
     assert rec.json["type"] == CHANNEL_MESSAGE and private(rec)
     assert rec.json["data"]["content"] == "Done."
 
