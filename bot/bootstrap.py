@@ -17,6 +17,7 @@ from bot.features import lab as lab_feature
 from bot.features import meetings as meetings_feature
 from bot.features import minutes as minutes_feature
 from bot.features import polls as polls_feature
+from bot.features import reminders as reminders_feature
 from bot.features import votes as votes_feature
 from bot.ports import Clock, Jobs
 from bot.router import Router
@@ -31,10 +32,11 @@ log = logging.getLogger(__name__)
 FEATURES: tuple[ModuleType, ...] = (
     help_feature, lab_feature, home_feature, minutes_feature, polls_feature, meetings_feature,
     votes_feature,
+    reminders_feature,
 )
 
 # Each feature that keeps timers rebuilds them from its tables at start-up.
-STARTUP: tuple[Startup, ...] = ()
+STARTUP: tuple[Startup, ...] = (reminders_feature.rebuild,)
 
 
 def build_router() -> Router:

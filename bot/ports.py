@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Protocol
 
+from bot.domain.reminders import Weekly
 from bot.messages import Card, File, MessageRef, Place, Platform, Recipient
 
 
@@ -52,6 +53,11 @@ class Jobs(Protocol):
 
     def schedule(self, job_id: str, run_at: datetime, func: JobFunc) -> None:
         """Run `func` at `run_at` (UTC); replaces any timer with the same id."""
+        ...
+
+    def repeat(self, job_id: str, rule: Weekly, after: datetime, func: JobFunc) -> None:
+        """Run `func` at every occurrence of `rule` after `after` (a cron trigger in the
+        rule's zone); replaces any timer with the same id."""
         ...
 
     def cancel(self, job_id: str) -> None:

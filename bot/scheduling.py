@@ -1,7 +1,9 @@
 """Timers: the only module that touches APScheduler.
 
 APScheduler holds in-memory timers only, each with a stable id; the database is the
-source of truth and the timers are rebuilt from it at start-up (see `Startup`).
+source of truth and the timers are rebuilt from it at start-up (see `Startup`). A timer only
+wakes the bot: whatever it runs claims its row first, so a timer that fires twice, or fires in
+two processes, does its work once.
 `ManualJobs` is the same port driven by hand, for the demo's accelerated clock and tests.
 """
 
@@ -12,14 +14,18 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
+from bot.domain.reminders import Weekly
 from bot.ports import JobFunc
 
 if TYPE_CHECKING:
+    from bot.clock import SettableClock
     from bot.context import Context
 
 log = logging.getLogger(__name__)
@@ -28,11 +34,38 @@ log = logging.getLogger(__name__)
 Startup = Callable[["Context"], Awaitable[None]]
 
 
+def cron_trigger(rule: Weekly) -> CronTrigger:
+    """The APScheduler trigger for a weekly rule, in the rule's own zone, so that 09:00 stays
+    09:00 on the wall clock across daylight-saving changes."""
+    return CronTrigger(
+        day_of_week=",".join(rule.day_names), hour=rule.at.hour, minute=rule.at.minute,
+        second=0, timezone=ZoneInfo(rule.zone),
+    )
+
+
+async def _run(job_id: str, func: JobFunc) -> None:
+    # One coroutine function for every job: APScheduler's asyncio executor awaits coroutine
+    # functions, and would run any other callable in a thread without awaiting what it returns.
+    try:
+        await func()
+    except Exception:
+        log.exception("timer %s failed", job_id)
+
+
 class Scheduler:
     """The Jobs port on APScheduler 3's AsyncIOScheduler, in the running event loop."""
 
     def __init__(self) -> None:
+        # APScheduler logs every job it adds and runs at INFO: 100,000 lines when a big
+        # table is rebuilt. Keep its warnings unless the operator configured it themselves.
+        library = logging.getLogger("apscheduler")
+        if library.level == logging.NOTSET:
+            library.setLevel(logging.WARNING)
         self._scheduler = AsyncIOScheduler(timezone=UTC)
+
+    @property
+    def running(self) -> bool:
+        return bool(self._scheduler.running)
 
     def start(self) -> None:
         if not self._scheduler.running:
@@ -44,9 +77,17 @@ class Scheduler:
 
     def schedule(self, job_id: str, run_at: datetime, func: JobFunc) -> None:
         self._scheduler.add_job(
-            func, DateTrigger(run_date=run_at, timezone=UTC), id=job_id,
+            _run, DateTrigger(run_date=run_at, timezone=UTC), args=(job_id, func), id=job_id,
             replace_existing=True,
             # A timer that fires late still runs: the claim on its row decides what happens.
+            misfire_grace_time=None, coalesce=True,
+        )
+
+    def repeat(self, job_id: str, rule: Weekly, after: datetime, func: JobFunc) -> None:
+        trigger = cron_trigger(rule)
+        self._scheduler.add_job(
+            _run, trigger, args=(job_id, func), id=job_id, replace_existing=True,
+            next_run_time=trigger.get_next_fire_time(None, after),
             misfire_grace_time=None, coalesce=True,
         )
 
@@ -57,33 +98,68 @@ class Scheduler:
     def pending(self) -> list[str]:
         return [job.id for job in self._scheduler.get_jobs()]
 
+    def next_run(self, job_id: str) -> datetime | None:
+        job = self._scheduler.get_job(job_id)
+        when = getattr(job, "next_run_time", None) if job is not None else None
+        return when.astimezone(UTC) if when is not None else None
+
 
 class ManualJobs:
-    """Timers that fire only when `run_due` is called: for accelerated demos and tests."""
+    """Timers that fire only when `run_due` or `run_until` is called: for accelerated demos
+    and tests. Repeating timers use APScheduler's own cron arithmetic, as the real ones do."""
 
     def __init__(self) -> None:
         self.jobs: dict[str, tuple[datetime, JobFunc]] = {}
+        self.rules: dict[str, CronTrigger] = {}
 
     def schedule(self, job_id: str, run_at: datetime, func: JobFunc) -> None:
+        self.rules.pop(job_id, None)
         self.jobs[job_id] = (run_at, func)
+
+    def repeat(self, job_id: str, rule: Weekly, after: datetime, func: JobFunc) -> None:
+        trigger = cron_trigger(rule)
+        self.rules[job_id] = trigger
+        self.jobs[job_id] = (trigger.get_next_fire_time(None, after).astimezone(UTC), func)
 
     def cancel(self, job_id: str) -> None:
         self.jobs.pop(job_id, None)
+        self.rules.pop(job_id, None)
 
     def pending(self) -> list[str]:
         return sorted(self.jobs, key=lambda j: self.jobs[j][0])
 
+    def _next_due(self, until: datetime) -> tuple[datetime, str] | None:
+        due = [(at, jid) for jid, (at, _) in self.jobs.items() if at <= until]
+        return min(due) if due else None
+
+    async def _fire(self, job_id: str) -> None:
+        at, func = self.jobs.pop(job_id)
+        trigger = self.rules.get(job_id)
+        if trigger is not None:  # re-armed before it runs, as APScheduler does
+            self.jobs[job_id] = (trigger.get_next_fire_time(at, at).astimezone(UTC), func)
+        try:
+            await func()
+        except Exception:
+            log.exception("timer %s failed", job_id)
+
     async def run_due(self, now: datetime) -> list[str]:
         """Run every timer due at or before `now`, earliest first; return their ids."""
         ran: list[str] = []
-        while True:
-            due = [(at, jid) for jid, (at, _) in self.jobs.items() if at <= now]
-            if not due:
-                return ran
-            _, job_id = min(due)
-            _, func = self.jobs.pop(job_id)
-            try:
-                await func()
-            except Exception:
-                log.exception("timer %s failed", job_id)
+        while (found := self._next_due(now)) is not None:
+            await self._fire(found[1])
+            ran.append(found[1])
+        return ran
+
+    async def run_until(self, clock: SettableClock, until: datetime) -> list[str]:
+        """Move `clock` to `until`, stopping at each timer on the way to run it at its own
+        moment (so a reminder due at 09:00 is delivered at 09:00, not when the jump ends)."""
+        ran: list[str] = []
+        while (found := self._next_due(until)) is not None:
+            at, job_id = found
+            if at > clock.now():
+                clock.set(at)
+            await self._fire(job_id)
             ran.append(job_id)
+        if until > clock.now():
+            clock.set(until)
+        return ran

@@ -31,6 +31,7 @@ from sqlalchemy.types import TypeDecorator
 from bot.domain.availability import Answer
 from bot.domain.lab import Role
 from bot.domain.minutes import ActionStatus, EntryKind, EntrySource, MinutesStatus, Presence
+from bot.domain.reminders import ReminderKind, ReminderStatus
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -506,3 +507,61 @@ class Ballot(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     ranking: Mapped[list[int]] = mapped_column(JSON)
     cast_at: Mapped[datetime | None]
+
+
+# --- reminders ---
+
+
+class Reminder(Base):
+    """One thing to deliver at a moment: the source of truth for every timer.
+
+    A timer (`reminder:<id>`) only wakes the bot; delivery starts by claiming the row with a
+    conditional update on its status, so it happens once however many timers or processes
+    fire. A repeating reminder is one row whose `due_at` moves to the next occurrence.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        Index("ix_reminders_status_next_at", "status", "next_at"),
+        Index("ix_reminders_subject", "subject_kind", "subject_id"),
+        Index("ix_reminders_recipient_status", "recipient_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ReminderKind] = mapped_column(_enum(ReminderKind))
+    # Who receives it: a person by direct message, or (no recipient) the lab's channels.
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # Why: the poll, vote, meeting or action item it is about, if any.
+    subject_kind: Mapped[str | None] = mapped_column(String(32))
+    subject_id: Mapped[int | None]
+    subject_at: Mapped[datetime | None]  # the meeting's start or the deadline it is about
+    offset_minutes: Mapped[int | None]  # how long before subject_at (meeting reminders)
+    text: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime]  # when it was asked for (a repeating one: this occurrence)
+    next_at: Mapped[datetime]  # when its timer fires: due_at, or later (quiet hours, retries)
+    repeat: Mapped[str | None] = mapped_column(String(64))  # "09:00 mon,thu"
+    repeat_zone: Mapped[str | None] = mapped_column(String(64))
+    quiet_exempt: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[ReminderStatus] = mapped_column(_enum(ReminderStatus))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    late: Mapped[bool] = mapped_column(default=False)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    note: Mapped[str | None] = mapped_column(String(300))  # why it was cancelled or missed
+    created_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    missed_reported_at: Mapped[datetime | None]
+
+
+class LabReminderSettings(Base):
+    """A lab's own choices about reminders; a lab without a row uses [reminders] defaults."""
+
+    __tablename__ = "lab_reminder_settings"
+
+    lab_id: Mapped[int] = mapped_column(
+        ForeignKey("labs.id", ondelete="CASCADE"), primary_key=True
+    )
+    meeting_offsets: Mapped[str] = mapped_column(String(100))  # "24h 15m"; "" for none
+    updated_at: Mapped[datetime]

@@ -22,6 +22,7 @@ from storage.repositories import (
     OAuthStateRepository,
     PersonRepository,
     PollRepository,
+    ReminderRepository,
     VoteRepository,
 )
 
@@ -59,6 +60,7 @@ class UnitOfWork:
         self.deliveries = DeliveryRepository(self.session)
         self.votes = VoteRepository(self.session)
         self.ballots = BallotRepository(self.session)
+        self.reminders = ReminderRepository(self.session)
         return self
 
     async def __aexit__(

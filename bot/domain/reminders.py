@@ -1,0 +1,749 @@
+"""Reminder rules: reading when people mean, repeating times, quiet hours, retries, misfires,
+and when meeting, deadline and action-item reminders fall due.
+
+Pure: the current moment and every zone come in as arguments. Moments go out in UTC; a local
+time that does not exist (the clocks go forward) or happens twice (they go back) is resolved
+the way APScheduler's cron trigger resolves it, and the reader is told.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from bot.domain.when import DAY_NAMES, format_days, parse_clock, parse_days, parse_duration
+from bot.domain.zones import format_local, zone_abbreviation
+
+EXAMPLES = ("in 2 hours", "tomorrow 10:00", "friday 9am", "2027-01-11 14:00",
+            "every monday 09:00")
+DEFAULT_CLOCK = time(9, 0)  # "friday" alone means friday at 09:00
+TONIGHT = time(20, 0)
+MAX_AHEAD = timedelta(days=366)
+MIN_AHEAD = timedelta(minutes=1)
+ON_TIME = timedelta(minutes=1)  # a timer this late still counts as on time
+MEETING_START = timedelta(hours=1)  # meeting reminders this close to the start ignore quiet hours
+ACTION_ITEM_CLOCK = time(9, 0)
+MAX_OFFSETS = 5
+MAX_BACKOFF = timedelta(hours=1)
+
+
+class ReminderStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by one process, delivery under way
+    SENT = "sent"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+    MISSED = "missed"
+
+
+class ReminderKind(StrEnum):
+    CUSTOM = "custom"  # /lab remind me|lab|<member>
+    MEETING = "meeting"  # before a meeting starts
+    NUDGE = "nudge"  # before a poll or vote closes, to those who have not answered
+    CLOSE = "close"  # a poll or vote closing itself at its deadline
+    ACTION_ITEM = "action_item"  # the day before an action item is due, and on the day
+
+
+class WhenError(ValueError):
+    """A time that could not be read, or is not allowed; the message says what was understood."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def examples_text() -> str:
+    return "Examples: " + ", ".join(f"`{e}`" for e in EXAMPLES) + "."
+
+
+# --- local times and daylight saving ---------------------------------------------------------
+
+
+def resolve_local(day: date, clock: time, zone: str) -> tuple[datetime, str | None]:
+    """The UTC moment of `clock` on `day` in `zone`, and a note when daylight saving bent it.
+
+    A time in the spring gap is read with the offset before the change (01:30 in London on the
+    last Sunday of March is 02:30 BST); a time that happens twice is the first of the two.
+    APScheduler's cron trigger does the same, so a repeating reminder and its timer agree.
+    """
+    tz = ZoneInfo(zone)
+    local = datetime.combine(day, clock, tzinfo=tz)
+    moment = local.astimezone(UTC)
+    back = moment.astimezone(tz)
+    note = None
+    if back.replace(tzinfo=None) != local.replace(tzinfo=None):
+        note = (f"{clock:%H:%M} does not exist on {day:%a %d %b %Y} in {zone} (the clocks go "
+                f"forward), so I used {back:%H:%M} {zone_abbreviation(moment, zone)}")
+    elif datetime.combine(day, clock, tzinfo=tz).replace(fold=1).utcoffset() != local.utcoffset():
+        note = (f"{clock:%H:%M} happens twice on {day:%a %d %b %Y} in {zone} (the clocks go "
+                f"back), so I used the first, {clock:%H:%M} {zone_abbreviation(moment, zone)}")
+    return moment, note
+
+
+def local_date(moment: datetime, zone: str) -> date:
+    return moment.astimezone(ZoneInfo(zone)).date()
+
+
+# --- repeating times ------------------------------------------------------------------------
+
+_DAY_TITLES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True, slots=True)
+class Weekly:
+    """A repeating time: on these weekdays (Monday is 0) at this local time in this zone."""
+
+    days: frozenset[int]
+    at: time
+    zone: str
+
+    def __post_init__(self) -> None:
+        if not self.days or not self.days <= frozenset(range(7)):
+            raise ValueError("a weekly rule needs days between 0 (Monday) and 6 (Sunday)")
+
+    @property
+    def spec(self) -> str:
+        """How the rule is stored: "09:00 mon,thu" (the zone is stored beside it)."""
+        return f"{self.at:%H:%M} {format_days(self.days)}"
+
+    @classmethod
+    def from_spec(cls, spec: str, zone: str) -> Weekly:
+        clock, days = spec.split(" ", 1)
+        return cls(parse_days(days), parse_clock(clock), zone)
+
+    @property
+    def day_names(self) -> tuple[str, ...]:
+        return tuple(DAY_NAMES[d] for d in sorted(self.days))
+
+    def describe(self) -> str:
+        """"every Monday at 09:00 (Europe/London)", "every weekday at 08:30 (Africa/Lagos)"."""
+        if self.days == frozenset(range(7)):
+            which = "every day"
+        elif self.days == frozenset(range(5)):
+            which = "every weekday"
+        elif self.days == frozenset({5, 6}):
+            which = "every Saturday and Sunday"
+        else:
+            names = [_DAY_TITLES[d] for d in sorted(self.days)]
+            which = "every " + (names[0] if len(names) == 1 else
+                                ", ".join(names[:-1]) + " and " + names[-1])
+        return f"{which} at {self.at:%H:%M} ({self.zone})"
+
+    def next_after(self, moment: datetime) -> datetime:
+        """The first occurrence strictly after `moment`, in UTC."""
+        start = local_date(moment, self.zone)
+        for ahead in range(9):
+            day = start + timedelta(days=ahead)
+            if day.weekday() not in self.days:
+                continue
+            at, _ = resolve_local(day, self.at, self.zone)
+            if at > moment:
+                return at
+        raise AssertionError("a weekly rule always falls within nine days")  # pragma: no cover
+
+
+# --- reading what people type ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A time read from the start of what someone typed, and the words that follow it."""
+
+    first: datetime  # UTC: when it first falls due
+    repeat: Weekly | None
+    said: str  # the words that were read as the time
+    rest: str  # what came after them (the reminder's text)
+    notes: tuple[str, ...] = ()
+
+    def describe(self, zone: str) -> str:
+        """What was understood, in `zone`, with the zone named."""
+        if self.repeat is not None:
+            return (f"{self.repeat.describe()}, first on "
+                    f"{format_local(self.first, self.repeat.zone)}")
+        return format_local(self.first, zone)
+
+
+_WEEKDAYS = {
+    "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "weds": 2,
+    "wednesday": 2, "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4,
+    "sat": 5, "saturday": 5, "sun": 6, "sunday": 6,
+}
+_MONTHS = {
+    name: i + 1
+    for i, names in enumerate((
+        ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+        ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+        ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+        ("dec", "december"),
+    ))
+    for name in names
+}
+_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "fifteen": 15, "twenty": 20, "thirty": 30, "forty-five": 45,
+}
+_UNITS = {
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), "minutes"),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "hours"),
+    **dict.fromkeys(("d", "day", "days"), "days"),
+    **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), "weeks"),
+}
+_COMPACT = re.compile(r"^(\d+(?:\.\d+)?)([a-z]+)$")
+_HOURS_MINUTES = re.compile(r"^(\d+)h(\d+)m?$")
+_CLOCK_24 = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
+_CLOCK_12 = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?(am|pm|a\.m\.|p\.m\.)$")
+_LOOKS_LIKE_CLOCK = re.compile(r"^\d{1,2}[:.h]\d+$|^\d+(?:[:.]\d+)?(am|pm)$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_ORDINAL = re.compile(r"^(\d{1,2})(st|nd|rd|th)?$")
+_DAY_RANGE = re.compile(r"^[a-z]{3,9}([,-][a-z]{3,9})+$")
+
+
+@dataclass
+class _Word:
+    text: str  # lower case, trailing punctuation removed
+    start: int
+    end: int
+
+
+class _Reader:
+    def __init__(self, text: str, now: datetime, zone: str) -> None:
+        self.text = text
+        self.now = now
+        self.zone = zone
+        self.tz = ZoneInfo(zone)
+        self.today = now.astimezone(self.tz).date()
+        self.words = [
+            _Word(m.group().lower().rstrip(",;:!"), m.start(), m.end())
+            for m in re.finditer(r"\S+", text)
+        ]
+        self.i = 0
+        self.notes: list[str] = []
+        self.understood = ""  # what the words read so far mean, for error messages
+
+    # --- the cursor ---
+
+    def peek(self, ahead: int = 0) -> str | None:
+        j = self.i + ahead
+        return self.words[j].text if j < len(self.words) else None
+
+    def said(self) -> str:
+        if self.i == 0:
+            return ""
+        return self.text[self.words[0].start:self.words[self.i - 1].end]
+
+    def rest(self) -> str:
+        if self.i >= len(self.words):
+            return ""
+        rest = self.text[self.words[self.i].start:].strip().lstrip(":-–— ").strip()
+        # "remind me tomorrow to call Amara": the "to" belongs to the sentence, not the text.
+        for lead in ("to ", "that "):
+            if rest.lower().startswith(lead):
+                rest = rest[len(lead):].strip()
+        return rest
+
+    def fail(self, problem: str) -> WhenError:
+        got = self.said()
+        meaning = f" ({self.understood})" if self.understood else ""
+        understood = f"I read `{got}`{meaning}, but {problem}" if got else problem
+        return WhenError(f"{understood} {examples_text()}")
+
+    def coming(self, weekday: int, *, strictly_next: bool) -> str:
+        ahead = (weekday - self.today.weekday()) % 7 or (7 if strictly_next else 0)
+        return f"{self.today + timedelta(days=ahead):%a %d %b %Y}"
+
+    def read_day(self, day: date) -> date:
+        self.understood = f"{day:%a %d %b %Y}"
+        return day
+
+    # --- pieces ---
+
+    def clock(self) -> time | None:
+        """A time of day at the cursor ("14:00", "2pm", "9 am", "noon"), consumed if found."""
+        word = self.peek()
+        if word is None:
+            return None
+        if word in ("noon", "midday"):
+            self.i += 1
+            return time(12, 0)
+        m = _CLOCK_24.match(word)
+        if m:
+            hour, minute = int(m.group(1)), int(m.group(2))
+            if hour > 23 or minute > 59:
+                raise self.fail(f"`{word}` is not a time of day: use 24-hour HH:MM (14:00) "
+                                "or 2pm.")
+            self.i += 1
+            return time(hour, minute)
+        suffix = self.peek(1)
+        if word.isdigit() and suffix in ("am", "pm", "a.m.", "p.m."):
+            word, consumed = word + suffix, 2
+        else:
+            consumed = 1
+        m = _CLOCK_12.match(word)
+        if m:
+            hour, minute = int(m.group(1)), int(m.group(2) or 0)
+            if not 1 <= hour <= 12 or minute > 59:
+                raise self.fail(f"`{word}` is not a time of day: with am or pm the hour is "
+                                "1 to 12 (9am, 2:30pm).")
+            hour = hour % 12 + (12 if m.group(3).startswith("p") else 0)
+            self.i += consumed
+            return time(hour, minute)
+        if _LOOKS_LIKE_CLOCK.match(word):
+            raise self.fail(f"`{word}` is not a time of day: use 24-hour HH:MM (14:00) or 2pm.")
+        return None
+
+    def at_clock(self) -> time | None:
+        """A clock with an optional "at" before it; "at" then no clock is a mistake."""
+        if self.peek() == "at":
+            self.i += 1
+            found = self.clock()
+            word = self.peek()
+            if found is None and word is not None and word.isdigit():
+                hour = int(word)
+                if hour > 23:
+                    raise self.fail(f"`{word}` is not an hour of the day.")
+                self.i += 1
+                return time(hour, 0)
+            if found is None:
+                raise self.fail("`at` needs a time after it, e.g. `at 14:00` or `at 2pm`.")
+            return found
+        return self.clock()
+
+    def weekday(self) -> int | None:
+        word = self.peek()
+        if word is None:
+            return None
+        found = _WEEKDAYS.get(word, _WEEKDAYS.get(word.removesuffix("s")))
+        if found is not None:
+            self.i += 1
+        return found
+
+    def day(self) -> tuple[date | None, int | None, bool]:
+        """(a date, or a weekday with "next" or not); consumed if found."""
+        word = self.peek()
+        if word is None:
+            return None, None, False
+        if word == "on":
+            self.i += 1
+            found = self.day()
+            if found == (None, None, False):
+                raise self.fail("`on` needs a day after it, e.g. `on friday` or "
+                                "`on 2027-01-11`.")
+            return found
+        if word in ("today", "tonight"):
+            self.i += 1
+            return self.read_day(self.today), None, False
+        if word in ("tomorrow", "tmrw", "tmr"):
+            self.i += 1
+            return self.read_day(self.today + timedelta(days=1)), None, False
+        if word in ("next", "this"):
+            self.i += 1
+            weekday = self.weekday()
+            if weekday is None:
+                raise self.fail(f"`{word}` needs a weekday after it, e.g. `{word} friday 9am`.")
+            self.understood = self.coming(weekday, strictly_next=word == "next")
+            return None, weekday, word == "next"
+        weekday = self.weekday()
+        if weekday is not None:
+            self.understood = self.coming(weekday, strictly_next=False)
+            return None, weekday, False
+        on_calendar = self.calendar_date()
+        return (self.read_day(on_calendar) if on_calendar else None), None, False
+
+    def calendar_date(self) -> date | None:
+        word = self.peek()
+        assert word is not None
+        m = _ISO_DATE.match(word)
+        if m:
+            found = self.make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)), word)
+            self.i += 1
+            return found
+        # "11 jan [2027]" or "jan 11 [2027]"
+        first, second = word, self.peek(1)
+        day_word, month_word = (first, second) if first[:1].isdigit() else (second, first)
+        if month_word is None or day_word is None or month_word not in _MONTHS:
+            return None
+        m = _ORDINAL.match(day_word)
+        if not m:
+            return None
+        year_word = self.peek(2)
+        month, day = _MONTHS[month_word], int(m.group(1))
+        if year_word is not None and re.fullmatch(r"\d{4}", year_word):
+            found = self.make_date(int(year_word), month, day, f"{first} {second} {year_word}")
+            self.i += 3
+            return found
+        found = self.make_date(self.today.year, month, day, f"{first} {second}")
+        self.i += 2
+        # A date without a year is the next one to come.
+        return found if found >= self.today else self.make_date(
+            self.today.year + 1, month, day, f"{first} {second}")
+
+    def make_date(self, year: int, month: int, day: int, typed: str) -> date:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise self.fail(f"`{typed}` is not a date on the calendar.") from None
+
+    # --- the three shapes ---
+
+    def relative(self) -> Reading:
+        self.i += 1  # "in"
+        delta = timedelta()
+        days = 0
+        parts = 0
+        while True:
+            amount = self.amount()
+            if amount is None:
+                break
+            value, unit = amount
+            parts += 1
+            if unit in ("days", "weeks"):
+                days += int(value * (7 if unit == "weeks" else 1))
+            else:
+                delta += timedelta(**{unit: value})
+            if self.peek() == "and" and self.peek(1) is not None:
+                save = self.i
+                self.i += 1
+                if self.amount(probe=True) is None:
+                    self.i = save
+                    break
+                continue
+            break
+        if parts == 0:
+            raise self.fail("not how long: say e.g. `in 2 hours`, `in 30 minutes` or "
+                            "`in 3 days`.")
+        local = self.now.astimezone(self.tz)
+        if days:
+            # "in 3 days" keeps the time on the wall clock, whatever daylight saving does.
+            moment, note = resolve_local(local.date() + timedelta(days=days), local.time(),
+                                         self.zone)
+            if note:
+                self.notes.append(note)
+        else:
+            moment = self.now
+        return self.finish(moment + delta, None)
+
+    def amount(self, *, probe: bool = False) -> tuple[float, str] | None:
+        word = self.peek()
+        if word is None:
+            return None
+        m = _HOURS_MINUTES.match(word)
+        if m:
+            if not probe:
+                self.i += 1
+            return int(m.group(1)) * 60 + int(m.group(2)), "minutes"
+        m = _COMPACT.match(word)
+        if m and m.group(2) in _UNITS:
+            if not probe:
+                self.i += 1
+            return float(m.group(1)), _UNITS[m.group(2)]
+        number = float(word) if re.fullmatch(r"\d+(\.\d+)?", word) else _NUMBERS.get(word)
+        if number is None:
+            return None
+        unit = self.peek(1)
+        if unit is None or unit not in _UNITS:
+            if probe:
+                return None
+            self.i += 1
+            what = f"`{unit}` is not a unit I know" if unit else "no unit follows"
+            raise self.fail(f"{what}: say minutes, hours, days or weeks, e.g. `in 2 hours`.")
+        if not probe:
+            self.i += 2
+        return number, _UNITS[unit]
+
+    def repeating(self) -> Reading:
+        self.i += 1  # "every"
+        word = self.peek()
+        days: frozenset[int] | None = None
+        if word in ("day", "daily"):
+            days = frozenset(range(7))
+            self.i += 1
+        elif word in ("weekday", "weekdays"):
+            days = frozenset(range(5))
+            self.i += 1
+        elif word in ("weekend", "weekends"):
+            days = frozenset({5, 6})
+            self.i += 1
+        elif word is not None and _DAY_RANGE.match(word):
+            try:
+                days = parse_days(word)
+            except ValueError:
+                raise self.fail(f"`{word}` does not name days: e.g. `mon,wed,fri` or "
+                                "`mon-fri`.") from None
+            self.i += 1
+        else:
+            found: set[int] = set()
+            while (weekday := self.weekday()) is not None:
+                found.add(weekday)
+                if self.peek() in ("and", "&", "+") and self.peek(1) is not None:
+                    self.i += 1
+            if found:
+                days = frozenset(found)
+            elif word is not None and (word[:1].isdigit() or word in _NUMBERS):
+                raise self.fail("I can repeat on days of the week at a time of day, not "
+                                "every few hours or minutes: e.g. `every day 08:30`.")
+        if days is None:
+            raise self.fail("not which days: say e.g. `every monday 09:00`, `every weekday "
+                            "9am` or `every day 08:30`.")
+        clock = self.at_clock()
+        if clock is None:
+            clock = DEFAULT_CLOCK
+            self.notes.append("no time was given, so at 09:00")
+        rule = Weekly(days, clock, self.zone)
+        return self.finish(rule.next_after(self.now), rule)
+
+    def absolute(self) -> Reading:
+        day, weekday, strictly_next = self.day()
+        clock = self.at_clock()
+        if day is None and weekday is None and clock is not None:
+            day, weekday, strictly_next = self.day()  # "10:00 tomorrow"
+        if day is None and weekday is None and clock is None:
+            word = self.words[0].text
+            hint = ""
+            close = _close_word(word)
+            if close:
+                hint = f" Did you mean `{close}`?"
+            raise WhenError(
+                f"I could not read a time at the start of `{shorten_words(self.text)}`.{hint} "
+                f"Start with when, then what. {examples_text()}"
+            )
+        tonight = self.i > 0 and self.words[0].text == "tonight"
+        if clock is None:
+            clock = TONIGHT if tonight else DEFAULT_CLOCK
+            self.notes.append(f"no time was given, so at {clock:%H:%M}")
+        if weekday is not None:
+            ahead = (weekday - self.today.weekday()) % 7
+            if strictly_next and ahead == 0:
+                ahead = 7
+            day = self.today + timedelta(days=ahead)
+            moment, note = resolve_local(day, clock, self.zone)
+            if moment <= self.now:
+                day += timedelta(days=7)
+                moment, note = resolve_local(day, clock, self.zone)
+        elif day is None:  # a clock alone: the next time it comes round
+            day = self.today
+            moment, note = resolve_local(day, clock, self.zone)
+            if moment <= self.now:
+                moment, note = resolve_local(day + timedelta(days=1), clock, self.zone)
+                self.notes.append(f"{clock:%H:%M} has passed today, so tomorrow")
+        else:
+            moment, note = resolve_local(day, clock, self.zone)
+        if note:
+            self.notes.append(note)
+        return self.finish(moment, None)
+
+    def finish(self, moment: datetime, repeat: Weekly | None) -> Reading:
+        said = self.said()
+        if moment < self.now:
+            raise WhenError(
+                f"`{said}` is in the past: I read it as {format_local(moment, self.zone)}, and "
+                f"it is now {format_local(self.now, self.zone, name=False)}. Give a time to "
+                f"come. {examples_text()}"
+            )
+        if moment - self.now < MIN_AHEAD:
+            raise WhenError(f"`{said}` is less than a minute away; give a time at least a "
+                            f"minute ahead. {examples_text()}")
+        if moment - self.now > MAX_AHEAD:
+            raise WhenError(
+                f"`{said}` is more than a year ahead (I read it as "
+                f"{format_local(moment, self.zone)}); I keep reminders for up to a year. "
+                f"{examples_text()}"
+            )
+        return Reading(moment, repeat, said, self.rest(), tuple(self.notes))
+
+
+def shorten_words(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+_KNOWN = ("in", "every", "today", "tonight", "tomorrow", "next", "this", "noon",
+          *_WEEKDAYS, *_MONTHS)
+
+
+def _close_word(word: str) -> str | None:
+    import difflib
+
+    if len(word) < 4:
+        return None
+    close = difflib.get_close_matches(word, _KNOWN, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def read_when(text: str, *, now: datetime, zone: str) -> Reading:
+    """Read a time from the start of `text` ("in 2 hours", "tomorrow 10:00", "friday 9am",
+    "2027-01-11 14:00", "every monday 09:00") in `zone`; the rest is the reminder's text.
+
+    Raises WhenError, saying what was understood, for anything unreadable, past, less than a
+    minute away or more than a year ahead.
+    """
+    reader = _Reader(text, now, zone)
+    if not reader.words:
+        raise WhenError(f"Say when. {examples_text()}")
+    first = reader.peek()
+    if first == "in":
+        return reader.relative()
+    if first in ("every", "each"):
+        return reader.repeating()
+    return reader.absolute()
+
+
+# --- quiet hours ------------------------------------------------------------------------------
+
+
+def parse_quiet_hours(text: str) -> tuple[time, time]:
+    """"21:00-08:00" -> (21:00, 08:00); the window may cross midnight."""
+    start, end = text.strip().split("-")
+    return parse_clock(start), parse_clock(end)
+
+
+def quiet_until(moment: datetime, zone: str, window: tuple[time, time]) -> datetime | None:
+    """If `moment` falls in the quiet hours `window` of `zone`, the UTC moment they end.
+
+    None when it is not quiet there. The end is 08:00 on the local wall clock, whatever
+    daylight saving does that night.
+    """
+    start, end = window
+    if start == end:
+        return None
+    local = moment.astimezone(ZoneInfo(zone))
+    clock = local.time().replace(tzinfo=None)
+    if start > end:  # crosses midnight: 21:00-08:00
+        quiet = clock >= start or clock < end
+        ends_on = local.date() + timedelta(days=1) if clock >= start else local.date()
+    else:  # within a day: 00:00-07:00
+        quiet = start <= clock < end
+        ends_on = local.date()
+    if not quiet:
+        return None
+    at, _ = resolve_local(ends_on, end, zone)
+    return at
+
+
+def hold_until(moment: datetime, zone: str, window: tuple[time, time], *,
+               exempt: bool = False, starts_at: datetime | None = None) -> datetime | None:
+    """When a message due at `moment` must wait for the end of quiet hours in `zone`: that
+    moment, or None if it may go now.
+
+    Exempt messages (meeting-start reminders, posts in a channel) never wait, and neither does
+    a meeting reminder whose wait would end at or after the meeting's start (`starts_at`):
+    late is worse than early there.
+    """
+    if exempt:
+        return None
+    until = quiet_until(moment, zone, window)
+    if until is None or (starts_at is not None and until >= starts_at):
+        return None
+    return until
+
+
+# --- retries and misfires -----------------------------------------------------------------------
+
+
+def retry_delay(attempt: int, base: timedelta, retry_after: float | None = None) -> timedelta:
+    """How long to wait after failed attempt number `attempt` (1 for the first): the base
+    doubled each time, at least what the platform asked for, at most an hour."""
+    wait: timedelta = base * (2 ** max(0, attempt - 1))
+    if retry_after is not None:
+        wait = max(wait, timedelta(seconds=retry_after))
+    return min(wait, MAX_BACKOFF)
+
+
+def may_retry(attempts: int, retries: int) -> bool:
+    """Whether a delivery that has failed `attempts` times may be tried again."""
+    return attempts <= retries
+
+
+Timing = Literal["on time", "late", "missed"]
+
+
+def classify(due: datetime, now: datetime, grace: timedelta) -> Timing:
+    """A timer firing at `now` for something due at `due`: on time, late but within `grace`
+    (delivered, marked late), or missed (not delivered; the facilitator is told)."""
+    behind = now - due
+    if behind <= ON_TIME:
+        return "on time"
+    if behind <= grace:
+        return "late"
+    return "missed"
+
+
+# --- when the reminders of other features fall due ------------------------------------------------
+
+
+def action_item_times(due: date, zone: str, now: datetime) -> list[tuple[str, datetime]]:
+    """09:00 in the owner's zone the day before `due`, and on the day; only those to come."""
+    out = []
+    for label, day in (("day before", due - timedelta(days=1)), ("due day", due)):
+        at, _ = resolve_local(day, ACTION_ITEM_CLOCK, zone)
+        if at > now:
+            out.append((label, at))
+    return out
+
+
+def meeting_times(
+    starts_at: datetime, offsets: Iterable[timedelta], now: datetime
+) -> list[tuple[timedelta, datetime]]:
+    """(offset, moment) for each reminder before a meeting that is still to come, earliest first."""
+    out = [(o, starts_at - o) for o in set(offsets) if starts_at - o > now]
+    return sorted(out, key=lambda pair: pair[1])
+
+
+def is_meeting_start(offset: timedelta) -> bool:
+    """A reminder this close to a meeting is about it starting: quiet hours do not hold it."""
+    return offset <= MEETING_START
+
+
+def nudge_time(closes_at: datetime, before: timedelta, now: datetime) -> datetime | None:
+    """When to nudge those who have not answered; None if that moment has already gone."""
+    at = closes_at - before
+    return at if at > now else None
+
+
+def parse_offsets(words: Sequence[str]) -> tuple[timedelta, ...]:
+    """Meeting reminder offsets ("24h", "15m", "2d"), longest first; ValueError on bad ones."""
+    out: set[timedelta] = set()
+    for word in words:
+        for part in word.replace(",", " ").split():
+            try:
+                offset = parse_duration(part)
+            except ValueError:
+                raise ValueError(
+                    f"`{part}` is not a duration: use e.g. `24h`, `90m` or `2d`."
+                ) from None
+            if not timedelta(minutes=1) <= offset <= timedelta(days=14):
+                raise ValueError(f"`{part}` is out of range: between 1 minute and 14 days.")
+            out.add(offset)
+    if len(out) > MAX_OFFSETS:
+        raise ValueError(f"At most {MAX_OFFSETS} reminders before a meeting.")
+    return tuple(sorted(out, reverse=True))
+
+
+def format_offset(offset: timedelta) -> str:
+    """24h -> "24 hours", 90m -> "1 hour 30 minutes", 48h -> "2 days"."""
+    minutes = int(offset.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    if days >= 2 and not rest:
+        return f"{days} days"
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if minutes:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts) or "0 minutes"
+
+
+def format_offset_short(offset: timedelta) -> str:
+    """24h -> "24h", 90m -> "90m", 2d -> "2d": what `/lab reminders meetings` takes."""
+    minutes = int(offset.total_seconds() // 60)
+    if minutes % (24 * 60) == 0 and minutes >= 2 * 24 * 60:
+        return f"{minutes // (24 * 60)}d"
+    if minutes % 60 == 0:
+        return f"{minutes // 60}h"
+    return f"{minutes}m"
