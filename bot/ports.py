@@ -55,9 +55,10 @@ class Jobs(Protocol):
         """Run `func` at `run_at` (UTC); replaces any timer with the same id."""
         ...
 
-    def repeat(self, job_id: str, rule: Weekly, after: datetime, func: JobFunc) -> None:
-        """Run `func` at every occurrence of `rule` after `after` (a cron trigger in the
-        rule's zone); replaces any timer with the same id."""
+    def repeat(self, job_id: str, rule: Weekly, first: datetime, func: JobFunc) -> None:
+        """Run `func` at `first`, then at each occurrence of `rule` (a cron trigger in the
+        rule's zone); replaces any timer with the same id. Callers that keep occurrences in
+        the database re-arm with the next one after each run."""
         ...
 
     def cancel(self, job_id: str) -> None:

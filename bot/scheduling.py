@@ -83,12 +83,13 @@ class Scheduler:
             misfire_grace_time=None, coalesce=True,
         )
 
-    def repeat(self, job_id: str, rule: Weekly, after: datetime, func: JobFunc) -> None:
-        trigger = cron_trigger(rule)
+    def repeat(self, job_id: str, rule: Weekly, first: datetime, func: JobFunc) -> None:
+        # The first run is given, not computed: APScheduler 3.11's cron arithmetic can skip
+        # an occurrence next to a daylight-saving change (New York, Mondays 00:00, the day
+        # after the spring change), so the reminders feature pins every next run itself.
         self._scheduler.add_job(
-            _run, trigger, args=(job_id, func), id=job_id, replace_existing=True,
-            next_run_time=trigger.get_next_fire_time(None, after),
-            misfire_grace_time=None, coalesce=True,
+            _run, cron_trigger(rule), args=(job_id, func), id=job_id, replace_existing=True,
+            next_run_time=first, misfire_grace_time=None, coalesce=True,
         )
 
     def cancel(self, job_id: str) -> None:
@@ -116,10 +117,9 @@ class ManualJobs:
         self.rules.pop(job_id, None)
         self.jobs[job_id] = (run_at, func)
 
-    def repeat(self, job_id: str, rule: Weekly, after: datetime, func: JobFunc) -> None:
-        trigger = cron_trigger(rule)
-        self.rules[job_id] = trigger
-        self.jobs[job_id] = (trigger.get_next_fire_time(None, after).astimezone(UTC), func)
+    def repeat(self, job_id: str, rule: Weekly, first: datetime, func: JobFunc) -> None:
+        self.rules[job_id] = cron_trigger(rule)
+        self.jobs[job_id] = (first, func)
 
     def cancel(self, job_id: str) -> None:
         self.jobs.pop(job_id, None)

@@ -191,10 +191,12 @@ def arm(ctx: Context, reminder_id: int, next_at: datetime, due_at: datetime,
         ctx.jobs.schedule(job_id(reminder_id), next_at, fire)
         return
     rule = Weekly.from_spec(repeat, repeat_zone)
+    # The cron timer's next run is pinned to the occurrence the row holds (see
+    # Scheduler.repeat); after each occurrence `deliver` arms it again with the next.
     if next_at == due_at:
         ctx.jobs.repeat(job_id(reminder_id), rule, due_at, fire)
     else:  # this occurrence waits (quiet hours, a retry); the cron goes on from the next one
-        ctx.jobs.repeat(job_id(reminder_id), rule, due_at + timedelta(microseconds=1), fire)
+        ctx.jobs.repeat(job_id(reminder_id), rule, rule.next_after(due_at), fire)
         ctx.jobs.schedule(later_job_id(reminder_id), next_at, fire)
 
 
@@ -238,10 +240,12 @@ async def rebuild(ctx: Context) -> None:
         for r in await uow.reminders.interrupted(now - LEASE):
             error = "the bot stopped during delivery; not resent, so nobody gets it twice"
             if r.repeat:
-                await _close_occurrence(uow, r, ReminderStatus.FAILED, now, error=error)
-            elif not await uow.reminders.fail(r.id, error):
-                continue
-            failed.append(r.id)
+                record = await _close_occurrence(uow, r, ReminderStatus.FAILED, now,
+                                                 error=error)
+            else:
+                record = r.id if await uow.reminders.fail(r.id, error) else None
+            if record is not None:
+                failed.append(record)
         note = f"due more than {format_offset(grace)} before the bot came back"
         for _, lab_id in await uow.reminders.miss_overdue(now - grace, note):
             missed_labs.add(lab_id)
@@ -334,12 +338,13 @@ async def deliver(ctx: Context, reminder_id: int) -> Outcome:
             note = f"due more than {format_offset(grace)} before the bot could send it"
             if r.repeat:
                 done = await _close_occurrence(uow, r, ReminderStatus.MISSED, now, note=note,
-                                               expect=ReminderStatus.PENDING)
+                                               expect=ReminderStatus.PENDING) is not None
             else:
                 done = await uow.reminders.miss(r.id, r.next_at, note)
             await uow.commit()
             if done:
                 _schedule_missed_summary(ctx, r.lab_id, now)
+                await _rearm(ctx, r.id)
             return "missed"
         if target.person is not None:
             until = _hold(ctx, r, now, target.zone)
@@ -389,19 +394,25 @@ async def _send_claimed(ctx: Context, reminder_id: int, target: _Target, now: da
                 return "gone"
             skipped = await _send(ctx, uow, r, target, now)
             if skipped is not None:
-                ended = (await _close_occurrence(uow, r, ReminderStatus.CANCELLED, now,
-                                                 note=skipped) if r.repeat else
-                         await uow.reminders.finish(r.id, ReminderStatus.CANCELLED, skipped))
-                await uow.commit()
-                return "cancelled" if ended else "gone"
-            if r.repeat and r.repeat_zone:
+                if r.repeat:
+                    ended = await _close_occurrence(uow, r, ReminderStatus.CANCELLED, now,
+                                                    note=skipped) is not None
+                else:
+                    ended = await uow.reminders.finish(r.id, ReminderStatus.CANCELLED, skipped)
+                outcome: Outcome = "cancelled" if ended else "gone"
+            elif r.repeat and r.repeat_zone:
                 rule = Weekly.from_spec(r.repeat, r.repeat_zone)
                 await uow.reminders.advance(r.id, rule.next_after(max(r.due_at, now)),
                                             sent_at=now)
+                outcome = "sent"
             else:
                 await uow.reminders.sent(r.id, now)
+                outcome = "sent"
             await uow.commit()
-            return "sent"
+            repeating = r.repeat is not None
+        if repeating:
+            await _rearm(ctx, reminder_id)
+        return outcome
     except Unplugged as exc:
         log.warning("reminder %s: %s", reminder_id, exc)
         return await _delivery_failed(ctx, reminder_id, str(exc), None, now, retries=0,
@@ -431,29 +442,44 @@ async def _delivery_failed(ctx: Context, reminder_id: int, reason: str,
                 log.warning("reminder %s: %s; retry %d at %s", r.id, reason, r.attempts, when)
             return "retrying"
         error = f"{reason} (tried {r.attempts} time{'s' if r.attempts != 1 else ''})"
-        if r.repeat:
-            await _close_occurrence(uow, r, ReminderStatus.FAILED, now, error=error)
-        else:
-            await uow.reminders.fail(r.id, error)
+        failed_id: int | None = reminder_id
+        if r.repeat:  # this occurrence failed; the reminder goes on to the next one
+            failed_id = await _close_occurrence(uow, r, ReminderStatus.FAILED, now,
+                                                error=error)
+        elif not await uow.reminders.fail(r.id, error):
+            failed_id = None
         await uow.commit()
     log.warning("reminder %s failed: %s", reminder_id, error)
-    await _report_failure(ctx, reminder_id)
+    if r.repeat:
+        await _rearm(ctx, reminder_id)
+    if failed_id is not None:
+        await _report_failure(ctx, failed_id)
     return "failed"
+
+
+async def _rearm(ctx: Context, reminder_id: int) -> None:
+    """Arm a repeating reminder again for the occurrence its row now holds."""
+    async with ctx.uow() as uow:
+        r = await uow.reminders.get(reminder_id)
+        if r is not None and r.status is ReminderStatus.PENDING and r.repeat:
+            arm(ctx, r.id, r.next_at, r.due_at, r.repeat, r.repeat_zone)
 
 
 async def _close_occurrence(uow: UnitOfWork, r: Reminder, status: ReminderStatus,
                             now: datetime, *, note: str | None = None, error: str | None = None,
-                            expect: ReminderStatus | None = None) -> bool:
-    """End this occurrence of a repeating reminder as `status` (kept as its own row, for the
-    record and the facilitator's summary) and move the reminder on to the next one."""
+                            expect: ReminderStatus | None = None) -> int | None:
+    """End this occurrence of a repeating reminder as `status` (kept as a row of its own, for
+    the record and the facilitator's summary) and move the reminder on to the next one.
+    Returns the new row's id, or None if another process got there first."""
     assert r.repeat is not None and r.repeat_zone is not None
     rule = Weekly.from_spec(r.repeat, r.repeat_zone)
     moved = await uow.reminders.advance(
         r.id, rule.next_after(max(r.due_at, now)), sent_at=None,
         from_status=expect or r.status,
     )
-    if moved:
-        await uow.reminders.add(Reminder(
+    if not moved:
+        return None
+    record = await uow.reminders.add(Reminder(
             lab_id=r.lab_id, kind=r.kind, recipient_id=r.recipient_id, author_id=r.author_id,
             subject_kind=r.subject_kind, subject_id=r.subject_id, subject_at=r.subject_at,
             offset_minutes=r.offset_minutes, text=r.text, due_at=r.due_at, next_at=r.next_at,
@@ -461,7 +487,7 @@ async def _close_occurrence(uow: UnitOfWork, r: Reminder, status: ReminderStatus
             attempts=r.attempts, late=r.late, last_error=error, note=note,
             created_at=now, claimed_at=r.claimed_at,
         ))
-    return moved
+    return record.id
 
 
 async def _send(ctx: Context, uow: UnitOfWork, r: Reminder, target: _Target, now: datetime
