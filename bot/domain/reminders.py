@@ -61,7 +61,7 @@ def examples_text() -> str:
     return "Examples: " + ", ".join(f"`{e}`" for e in EXAMPLES) + "."
 
 
-# --- local times and daylight saving ---------------------------------------------------------
+# --- local times and daylight saving ----------------------------------------------------------
 
 
 def resolve_local(day: date, clock: time, zone: str) -> tuple[datetime, str | None]:
@@ -89,7 +89,7 @@ def local_date(moment: datetime, zone: str) -> date:
     return moment.astimezone(ZoneInfo(zone)).date()
 
 
-# --- repeating times ------------------------------------------------------------------------
+# --- repeating times --------------------------------------------------------------------------
 
 _DAY_TITLES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -147,7 +147,7 @@ class Weekly:
         raise AssertionError("a weekly rule always falls within nine days")  # pragma: no cover
 
 
-# --- reading what people type ------------------------------------------------------------------
+# --- reading what people type -----------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -642,7 +642,7 @@ def hold_until(moment: datetime, zone: str, window: tuple[time, time], *,
     return until
 
 
-# --- retries and misfires -----------------------------------------------------------------------
+# --- retries and misfires ---------------------------------------------------------------------
 
 
 def retry_delay(attempt: int, base: timedelta, retry_after: float | None = None) -> timedelta:
@@ -673,7 +673,7 @@ def classify(due: datetime, now: datetime, grace: timedelta) -> Timing:
     return "missed"
 
 
-# --- when the reminders of other features fall due ------------------------------------------------
+# --- when the reminders of other features fall due --------------------------------------------
 
 
 def action_item_times(due: date, zone: str, now: datetime) -> list[tuple[str, datetime]]:

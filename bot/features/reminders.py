@@ -95,7 +95,7 @@ LEASE = timedelta(minutes=10)  # a delivery claimed longer ago than this was cut
 PROBLEMS_SINCE = timedelta(days=14)
 
 
-# --- what other features plug in ------------------------------------------------------------
+# --- what other features plug in --------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +164,7 @@ def _noun(kind: str | None) -> str:
     return _NOUNS.get(kind or "", kind or "item")
 
 
-# --- timers ------------------------------------------------------------------------------------
+# --- timers -----------------------------------------------------------------------------------
 
 
 def job_id(reminder_id: int) -> str:
@@ -266,7 +266,7 @@ async def rebuild(ctx: Context) -> None:
                  len(rows), len(missed_labs), len(failed))
 
 
-# --- delivery --------------------------------------------------------------------------------
+# --- delivery ---------------------------------------------------------------------------------
 
 Outcome = Literal[
     "sent", "gone", "not due", "cancelled", "missed", "deferred", "elsewhere", "taken",
@@ -544,7 +544,7 @@ class Unplugged(Exception):
                          f"kind {kind!r})")
 
 
-# --- cards --------------------------------------------------------------------------------------
+# --- cards ------------------------------------------------------------------------------------
 
 
 def delivery_card(r: Reminder, lab: Lab, info: SubjectInfo | None, author: Person | None
@@ -703,7 +703,7 @@ def _schedule_missed_summary(ctx: Context, lab_id: int, now: datetime) -> None:
     ctx.jobs.schedule(f"reminders:missed:{lab_id}", now, summary)
 
 
-# --- /lab remind -------------------------------------------------------------------------------
+# --- /lab remind ------------------------------------------------------------------------------
 
 
 class RemindArgs(Args):
@@ -840,7 +840,7 @@ async def complete_target(call: Call[Any], typed: str) -> list[tuple[str, str]]:
     return out[:25]
 
 
-# --- /lab reminders ------------------------------------------------------------------------------
+# --- /lab reminders ---------------------------------------------------------------------------
 
 
 Scope = Literal["m", "l"]  # mine, the lab's
@@ -1048,7 +1048,7 @@ async def _reschedule_meetings(call: Call[Any], offsets: Sequence[timedelta]) ->
     return len(starts)
 
 
-# --- what other features tell us ------------------------------------------------------------------
+# --- what other features tell us --------------------------------------------------------------
 
 
 async def _cancel_subject(h: Happening, kind: str, subject_id: int, note: str) -> list[int]:
@@ -1208,7 +1208,7 @@ async def member_left(event: MemberLeft, h: Happening) -> None:
     disarm_after_commit(h.ctx, h.uow, ids)
 
 
-# --- home ------------------------------------------------------------------------------------
+# --- home -------------------------------------------------------------------------------------
 
 
 @router.home_section(60)

@@ -89,7 +89,7 @@ def reminder_jobs(jobs: ManualJobs) -> list[str]:
     return [j for j in jobs.pending() if j.startswith("reminder:")]
 
 
-# --- the real scheduler ----------------------------------------------------------------------
+# --- the real scheduler -----------------------------------------------------------------------
 
 
 async def test_the_real_asyncio_scheduler_fires_a_timer_100ms_ahead(
@@ -134,7 +134,7 @@ async def test_the_real_asyncio_scheduler_fires_a_timer_100ms_ahead(
         await app.close()
 
 
-# --- after the commit, and only then -----------------------------------------------------------
+# --- after the commit, and only then ----------------------------------------------------------
 
 
 async def test_timers_are_set_only_after_the_commit(
@@ -162,7 +162,7 @@ async def test_timers_are_set_only_after_the_commit(
     assert reminder_jobs(jobs) == ["reminder:1"]
 
 
-# --- restarts, downtime, misfires ----------------------------------------------------------------
+# --- restarts, downtime, misfires -------------------------------------------------------------
 
 
 async def test_a_restart_rebuilds_every_pending_timer_from_the_table(
@@ -274,7 +274,7 @@ async def test_a_delivery_cut_off_by_a_stop_is_never_resent(
         await back.close()
 
 
-# --- exactly once ----------------------------------------------------------------------------------
+# --- exactly once -----------------------------------------------------------------------------
 
 
 async def test_a_double_fire_delivers_once(
@@ -372,7 +372,7 @@ async def test_missed_reminders_are_summarised_once_when_two_processes_start_tog
         await two.close()
 
 
-# --- quiet hours ---------------------------------------------------------------------------------
+# --- quiet hours ------------------------------------------------------------------------------
 
 
 async def test_quiet_hours_hold_a_reminder_until_eight_in_the_members_zone(
@@ -404,7 +404,7 @@ async def test_a_repeating_reminder_waits_for_the_morning_each_time(
         utc(2027, 1, 5, 11, 0), utc(2027, 1, 6, 11, 0), utc(2027, 1, 7, 11, 0)]
 
 
-# --- retries and failures ---------------------------------------------------------------------------
+# --- retries and failures ---------------------------------------------------------------------
 
 
 async def test_a_refused_delivery_is_retried_with_backoff_then_failed_and_facilitators_told(
@@ -438,7 +438,7 @@ async def test_a_retry_waits_as_long_as_the_platform_asks(
     assert (r.status, r.attempts, r.late) == (ReminderStatus.SENT, 2, False)
 
 
-# --- cancelling ----------------------------------------------------------------------------------------
+# --- cancelling -------------------------------------------------------------------------------
 
 
 async def test_a_cancelled_reminder_never_fires(
@@ -469,7 +469,7 @@ async def test_a_reminder_for_someone_who_left_is_not_delivered(
     ]
 
 
-# --- repeating reminders and daylight saving ---------------------------------------------------------
+# --- repeating reminders and daylight saving --------------------------------------------------
 
 
 async def test_a_weekly_reminder_keeps_its_wall_clock_time_across_the_spring_change(
@@ -503,7 +503,7 @@ async def test_a_weekly_time_apschedulers_cron_arithmetic_would_skip_is_still_de
     assert stepped.astimezone(UTC) in (utc(2027, 3, 15, 4, 0), utc(2027, 3, 22, 4, 0))
 
 
-# --- meetings --------------------------------------------------------------------------------------
+# --- meetings ---------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -574,7 +574,7 @@ async def test_a_lab_chooses_its_own_meeting_reminders(
     assert "a direct message: none" in out
 
 
-# --- poll and vote deadlines -----------------------------------------------------------------------
+# --- poll and vote deadlines ------------------------------------------------------------------
 
 
 class FakePolls:
@@ -663,7 +663,7 @@ async def test_a_deadline_nobody_plugged_in_fails_once_and_says_why(
     assert not any(d.to == IDS[AMARA] for d in recorder.sent)
 
 
-# --- action items -------------------------------------------------------------------------------------
+# --- action items -----------------------------------------------------------------------------
 
 
 async def test_action_item_owners_are_reminded_at_nine_their_time(
