@@ -150,14 +150,20 @@ class ManualJobs:
             ran.append(found[1])
         return ran
 
-    async def run_until(self, clock: SettableClock, until: datetime) -> list[str]:
+    async def run_until(
+        self, clock: SettableClock, until: datetime,
+        before: Callable[[datetime, str], None] | None = None,
+    ) -> list[str]:
         """Move `clock` to `until`, stopping at each timer on the way to run it at its own
-        moment (so a reminder due at 09:00 is delivered at 09:00, not when the jump ends)."""
+        moment (so a reminder due at 09:00 is delivered at 09:00, not when the jump ends).
+        `before(moment, job_id)` is told of each timer as it fires (the demo narrates)."""
         ran: list[str] = []
         while (found := self._next_due(until)) is not None:
             at, job_id = found
             if at > clock.now():
                 clock.set(at)
+            if before is not None:
+                before(clock.now(), job_id)
             await self._fire(job_id)
             ran.append(job_id)
         if until > clock.now():

@@ -47,19 +47,26 @@ class Stage:
         await self.type(who, line)
 
     async def advance(self, delta: timedelta) -> list[str]:
-        """Move the clock and fire the timers that fall due, in order."""
-        now = self.clock.advance(delta)
-        self.say(f"The clock moves on to {now:%a %d %b %Y %H:%M} UTC.")
-        return await self.jobs.run_due(now)
+        """Move the clock and fire the timers that fall due, in order, each at its moment."""
+        until = self.clock.now() + delta
+        self.say(f"The clock moves on to {until:%a %d %b %Y %H:%M} UTC.")
+        told: list[datetime] = []
+
+        def tell(moment: datetime, job_id: str) -> None:
+            if not told or told[-1] != moment:
+                self.out.write(f"  ({moment:%a %d %b %H:%M} UTC: {job_id})\n")
+                told.append(moment)
+
+        return await self.jobs.run_until(self.clock, until, tell)
 
 
 Act = Callable[[Stage], Awaitable[None]]
 
 
 def acts() -> list[Act]:
-    from bot.demo import lab, minutes, poll, vote
+    from bot.demo import lab, minutes, poll, reminders, vote
 
-    return [lab.act, poll.act, minutes.act, vote.act]
+    return [lab.act, poll.act, minutes.act, vote.act, reminders.act]
 
 
 def _prepare(out_dir: Path, db_path: str | None) -> Path:

@@ -852,11 +852,12 @@ def _line(r: Reminder, me: int, names: dict[int, str]) -> str:
     else:
         when = at(r.next_at, "f")
     if r.next_at != r.due_at and not r.repeat:
-        when += " (held back from " + at(r.due_at, "t") + ")"
+        why = " for quiet hours" if r.attempts == 0 else ", to retry"
+        when += f" (held back from {at(r.due_at, 't')}{why})"
     who = ("the lab's channel" if r.recipient_id is None else
            "you" if r.recipient_id == me else names.get(r.recipient_id, "a member"))
     parts = [f"to {who}"] if r.kind is not ReminderKind.CLOSE else []
-    if r.kind is ReminderKind.CUSTOM and r.author_id is not None and r.author_id != me:
+    if r.kind is ReminderKind.CUSTOM and r.author_id not in (None, me, r.recipient_id):
         parts.append(f"set by {names.get(r.author_id, 'a former member')}")
     extra = f"\n_{' · '.join(parts)}_" if parts else ""
     return f"{when} — {_what(r)}{extra}"
