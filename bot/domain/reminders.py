@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -113,8 +114,7 @@ class Weekly:
 
     @classmethod
     def from_spec(cls, spec: str, zone: str) -> Weekly:
-        clock, days = spec.split(" ", 1)
-        return cls(parse_days(days), parse_clock(clock), zone)
+        return _weekly(spec, zone)
 
     @property
     def day_names(self) -> tuple[str, ...]:
@@ -145,6 +145,12 @@ class Weekly:
             if at > moment:
                 return at
         raise AssertionError("a weekly rule always falls within nine days")  # pragma: no cover
+
+
+@lru_cache(maxsize=4096)
+def _weekly(spec: str, zone: str) -> Weekly:
+    clock, days = spec.split(" ", 1)
+    return Weekly(parse_days(days), parse_clock(clock), zone)
 
 
 # --- reading what people type -----------------------------------------------------------------

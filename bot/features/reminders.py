@@ -323,7 +323,10 @@ async def deliver(ctx: Context, reminder_id: int) -> Outcome:
         if r is None or r.status is not ReminderStatus.PENDING:
             return "gone"
         if r.next_at > now:
-            return "not due"  # it moved later; the timer for its new moment will come
+            # It moved later (quiet hours, a retry, perhaps in another process): make sure
+            # this process has a timer for its new moment too.
+            arm(ctx, r.id, r.next_at, r.due_at, r.repeat, r.repeat_zone)
+            return "not due"
         lab = await uow.labs.get(r.lab_id)
         if lab is None:
             return "gone"
@@ -414,9 +417,11 @@ async def _send_claimed(ctx: Context, reminder_id: int, target: _Target, now: da
             await _rearm(ctx, reminder_id)
         return outcome
     except Unplugged as exc:
+        # The operator's to fix, not the facilitators'; but a poll that did not close itself
+        # at its deadline is theirs to know about.
         log.warning("reminder %s: %s", reminder_id, exc)
         return await _delivery_failed(ctx, reminder_id, str(exc), None, now, retries=0,
-                                      base=timedelta())
+                                      base=timedelta(), tell=exc.tell)
     except DeliveryError as exc:
         return await _delivery_failed(ctx, reminder_id, exc.reason, exc.retry_after, now,
                                       retries=settings.retry_attempts,
@@ -429,7 +434,7 @@ async def _send_claimed(ctx: Context, reminder_id: int, target: _Target, now: da
 
 async def _delivery_failed(ctx: Context, reminder_id: int, reason: str,
                            retry_after: float | None, now: datetime, *, retries: int,
-                           base: timedelta) -> Outcome:
+                           base: timedelta, tell: bool = True) -> Outcome:
     async with ctx.uow() as uow:
         r = await uow.reminders.get(reminder_id)
         if r is None or r.status is not ReminderStatus.SENDING:
@@ -452,7 +457,7 @@ async def _delivery_failed(ctx: Context, reminder_id: int, reason: str,
     log.warning("reminder %s failed: %s", reminder_id, error)
     if r.repeat:
         await _rearm(ctx, reminder_id)
-    if failed_id is not None:
+    if failed_id is not None and tell:
         await _report_failure(ctx, failed_id)
     return "failed"
 
@@ -504,7 +509,7 @@ async def _send(ctx: Context, uow: UnitOfWork, r: Reminder, target: _Target, now
     match r.kind:
         case ReminderKind.CLOSE:
             if kind is None or kind.close is None or r.subject_id is None:
-                raise Unplugged(r.subject_kind, "close")
+                raise Unplugged(r.subject_kind, "close", tell=True)
             await kind.close(ctx, uow, r.subject_id, now)
             return None
         case ReminderKind.NUDGE:
@@ -539,9 +544,10 @@ async def _send(ctx: Context, uow: UnitOfWork, r: Reminder, target: _Target, now
 class Unplugged(Exception):
     """No feature has registered what this reminder needs: not worth retrying."""
 
-    def __init__(self, kind: str | None, what: str) -> None:
+    def __init__(self, kind: str | None, what: str, *, tell: bool = False) -> None:
         super().__init__(f"nothing is registered to {what} for a {_noun(kind)} (subject "
                          f"kind {kind!r})")
+        self.tell = tell
 
 
 # --- cards ------------------------------------------------------------------------------------

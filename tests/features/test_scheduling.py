@@ -661,6 +661,9 @@ async def test_a_deadline_nobody_plugged_in_fails_once_and_says_why(
     nudge = by_kind[(ReminderKind.NUDGE, AMARA)]
     assert nudge.status is ReminderStatus.FAILED and nudge.attempts == 1
     assert not any(d.to == IDS[AMARA] for d in recorder.sent)
+    # Facilitators hear about the vote that did not close, not about each nudge.
+    told = recorder.to(IDS[GEMMA])
+    assert len(told) == 1 and "closing vote #5 at its deadline" in told[0].text
 
 
 # --- action items -----------------------------------------------------------------------------
@@ -723,3 +726,19 @@ async def test_rebuild_from_many_rows_arms_in_time_order(
         await back.close()
 
 
+
+
+async def test_a_timer_for_a_moment_that_moved_sets_one_for_the_new_moment(
+    app: App, lab: Console, jobs: ManualJobs, clock: SettableClock, recorder: Recorder
+) -> None:
+    """Another process held a reminder back (quiet hours); this one's timer, firing at the
+    old moment, finds it not yet due and arms itself for the new one."""
+    await lab("Gemma Rhodes", "/lab remind Amara in 1 hour Send the draft")
+    async with app.ctx.uow() as uow:
+        assert await uow.reminders.defer(1, T0 + HOUR, T0 + 3 * HOUR)
+        await uow.commit()
+    clock.advance(HOUR)
+    assert await deliver(app.ctx, 1) == "not due"
+    assert jobs.jobs["reminder:1"][0] == T0 + 3 * HOUR
+    await run(jobs, clock, 3 * HOUR)
+    assert [d.at for d in recorder.to(IDS[AMARA])] == [T0 + 3 * HOUR]
