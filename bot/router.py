@@ -182,6 +182,10 @@ class Router:
         self.subscribers: dict[type[Event], list[Subscriber]] = {}
         self.completers: dict[str, Completer] = {}
         self.home_sections: list[tuple[int, HomeSection]] = []
+        # Other words that name a command where people type (`/lab remind` for
+        # `/lab reminders add`); adapters that build a command tree (Discord, with its 25
+        # entries under /lab) show only the command itself.
+        self.aliases: dict[str, str] = {}
 
     # --- registration ------------------------------------------------------------------
 
@@ -196,11 +200,16 @@ class Router:
         topic: str | None = None,
         form: FormBuilder | None = None,
         examples: tuple[str, ...] = (),
+        aliases: tuple[str, ...] = (),
     ) -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
             key = name.lower()
-            if key in self.commands:
+            if key in self.commands or key in self.aliases:
                 raise ValueError(f"command {key!r} registered twice")
+            for alias in aliases:
+                if alias.lower() in self.commands or alias.lower() in self.aliases:
+                    raise ValueError(f"alias {alias!r} names another command")
+                self.aliases[alias.lower()] = key
             self.commands[key] = CommandSpec(
                 key, fn, args, summary, access, usage_line or usage(key, args),
                 topic or key.split()[0], form, examples,
@@ -268,6 +277,11 @@ class Router:
         clash = set(self.completers) & set(other.completers)
         if clash:
             raise ValueError(f"completers registered twice: {sorted(clash)}")
+        clash = (set(self.aliases) | set(self.commands)) & (set(other.aliases) |
+                                                            set(other.commands))
+        if clash:
+            raise ValueError(f"registered twice: {sorted(clash)}")
+        self.aliases.update(other.aliases)
         self.commands.update(other.commands)
         self.actions.update(other.actions)
         self.reactions.update(other.reactions)
@@ -287,9 +301,10 @@ class Router:
         for n in (3, 2, 1):
             if len(words) >= n:
                 key = " ".join(w.lower() for w in words[:n])
-                if key in self.commands:
+                name = key if key in self.commands else self.aliases.get(key)
+                if name is not None:
                     parts = text.strip().split(maxsplit=n)
-                    return self.commands[key], parts[n] if len(parts) > n else ""
+                    return self.commands[name], parts[n] if len(parts) > n else ""
         raise UnknownCommand(self._unknown(words))
 
     def _unknown(self, words: list[str]) -> str:

@@ -713,8 +713,10 @@ def _schedule_missed_summary(ctx: Context, lab_id: int, now: datetime) -> None:
 
 
 class RemindArgs(Args):
-    who: Annotated[str, Pos("me|lab|member"), Complete("remind_target")]
-    request: Annotated[str, Rest("when> <text"), Field(max_length=2000)]
+    who: Annotated[str, Pos("me|lab|member", help="me, lab, or a member"),
+                   Complete("remind_target")]
+    request: Annotated[str, Rest("when> <text", help="when, then what: tomorrow 10:00 Send "
+                                                     "the agenda"), Field(max_length=2000)]
 
 
 _SELF = ("me", "myself")
@@ -757,7 +759,9 @@ async def _resolve_who(call: Call[RemindArgs]) -> tuple[Membership | None, str]:
 
 
 @router.command(
-    "remind", args=RemindArgs, topic="remind", usage_line=_USAGE,
+    # Typed as `/lab remind ...`; under one name with the other reminder commands so that
+    # Discord's /lab (25 entries at most) gives reminders one entry, `/lab reminders`.
+    "reminders add", aliases=("remind",), args=RemindArgs, topic="remind", usage_line=_USAGE,
     summary="Remind yourself, a member or the lab: when (in your time zone), then what.",
     examples=_REMIND_EXAMPLES,
 )

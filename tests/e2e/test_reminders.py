@@ -199,6 +199,8 @@ async def test_help_explains_reminders(lab: Console) -> None:
     assert "*Reminders* `/lab remind me|lab|<member> <when> <text>` `/lab reminders " \
            "[<mine|lab>]` `/lab reminders meetings [<24h 15m|off>...]` _(facilitators only)_" in out
     out = flat(await lab("Amara Okafor", "/lab help remind"))
+    assert "== Reminders == `/lab remind me|lab|<member> <when> <text>` — Remind yourself" in out
+    out = flat(await lab("Amara Okafor", "/lab help reminders add"))
     assert "Usage: `/lab remind me|lab|<member> <when> <text>`" in out
     assert "`/lab remind Amara tomorrow 10:00 Share the case studies`" in out
 

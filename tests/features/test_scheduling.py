@@ -742,3 +742,27 @@ async def test_a_timer_for_a_moment_that_moved_sets_one_for_the_new_moment(
     assert jobs.jobs["reminder:1"][0] == T0 + 3 * HOUR
     await run(jobs, clock, 3 * HOUR)
     assert [d.at for d in recorder.to(IDS[AMARA])] == [T0 + 3 * HOUR]
+
+
+# --- the command's other name ---------------------------------------------------------------
+
+
+def test_an_alias_names_a_command_where_people_type_but_is_not_a_command_itself() -> None:
+    """`/lab remind` is typed; `/lab reminders add` is the command a command tree shows."""
+    from bot.bootstrap import build_router
+
+    router = build_router()
+    assert "remind" not in router.commands and router.aliases["remind"] == "reminders add"
+    spec, rest = router.resolve("remind me tomorrow 10:00 Call Amara")
+    assert (spec.name, rest) == ("reminders add", "me tomorrow 10:00 Call Amara")
+    assert router.resolve("reminders")[0].name == "reminders"
+    assert router.resolve("reminders meetings 1h")[0].name == "reminders meetings"
+    assert router.resolve("reminders add lab friday x")[1] == "lab friday x"
+    other = Router()
+    other.command("remind", summary="clashes")(feature.remind)
+    with pytest.raises(ValueError, match="registered twice"):
+        router.include(other)
+    clashing = Router()
+    with pytest.raises(ValueError, match="names another command"):
+        clashing.command("x", summary="x")(feature.remind)
+        clashing.command("y", summary="y", aliases=("x",))(feature.remind)

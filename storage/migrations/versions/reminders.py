@@ -2,7 +2,7 @@
 reminder settings
 
 Revision ID: reminders
-Revises: 0001
+Revises: minutes_meetings
 Create Date: 2026-11-26 21:56:40.018315
 """
 
@@ -15,7 +15,7 @@ import storage.models
 
 
 revision = 'reminders'
-down_revision = '0001'
+down_revision = 'minutes_meetings'
 branch_labels = None
 depends_on = None
 
