@@ -17,6 +17,7 @@ from bot.features import lab as lab_feature
 from bot.features import meetings as meetings_feature
 from bot.features import minutes as minutes_feature
 from bot.features import polls as polls_feature
+from bot.features import reminder_subjects
 from bot.features import reminders as reminders_feature
 from bot.features import votes as votes_feature
 from bot.ports import Clock, Jobs
@@ -31,8 +32,7 @@ log = logging.getLogger(__name__)
 # Each feature module has a `router`; this is the whole list.
 FEATURES: tuple[ModuleType, ...] = (
     help_feature, lab_feature, home_feature, minutes_feature, polls_feature, meetings_feature,
-    votes_feature,
-    reminders_feature,
+    votes_feature, reminders_feature, reminder_subjects,
 )
 
 # Each feature that keeps timers rebuilds them from its tables at start-up.

@@ -1,5 +1,5 @@
-"""Demo act: reminders set in each member's own time, the lab's list, and a few of them
-arriving on the accelerated clock (one held back by quiet hours, one repeating)."""
+"""Demo act: reminders set in each member's own time, a few of them arriving on the
+accelerated clock (one held back by quiet hours), and what the lab still has waiting."""
 
 from __future__ import annotations
 
@@ -33,14 +33,17 @@ async def act(stage: Stage) -> None:
     await stage.press(FACILITATOR, "Cancel it")
     await stage.type("Tom Fletcher", "/lab reminders")
 
-    stage.say("The facilitator sees every reminder the lab has waiting, from every feature.")
-    await stage.type(FACILITATOR, "/lab reminders lab")
-
     stage.say("The clock runs on; each reminder arrives at its moment, shown in its reader's "
-              "zone.")
+              "zone. Gemma's first, then Zoë's at her 08:00.")
     await stage.advance(timedelta(hours=3))
     await stage.advance(timedelta(days=1, hours=2))
-    await stage.advance(timedelta(days=6))
+    stage.say("Action items from the minutes remind their owner at 09:00 their time, the day "
+              "before and on the day; Priya's post reaches the channel on Friday.")
+    await stage.advance(timedelta(days=3))
+    stage.say("Meeting 1's reminders wait in the table: a day before and 15 minutes before, "
+              "for every member, with its invite attached. Minh Khai's day-before one would "
+              "reach Manila at 21:00, so it is held for 08:00 there.")
+    await stage.type("Nguyễn Thị Minh Khai", "/lab reminders")
 
-    stage.say("Tom's weekly reminder has moved on to next Monday; nothing else is waiting.")
+    stage.say("Everything the lab has waiting, from every feature:")
     await stage.type(FACILITATOR, "/lab reminders lab")

@@ -11,7 +11,8 @@ closing a vote at its deadline) and reach this module only through domain events
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
@@ -105,12 +106,13 @@ class SubjectInfo:
     title: str
     button: Button | None = None  # e.g. "Answer the poll", shown on nudges
     lines: tuple[str, ...] = ()  # extra lines for the reminder card (place, agenda ...)
+    moment: datetime | None = None  # its start or deadline now, if the reminder should say
 
 
 Describe = Callable[[UnitOfWork, int], Awaitable[SubjectInfo | None]]
 PendingPeople = Callable[[UnitOfWork, int], Awaitable[Collection[int]]]
 CloseSubject = Callable[[Context, UnitOfWork, int, datetime], Awaitable[None]]
-Attachments = Callable[[UnitOfWork, int, int], Awaitable[tuple[File, ...]]]
+Attachments = Callable[[UnitOfWork, int, int, datetime], Awaitable[tuple[File, ...]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +128,7 @@ class SubjectKind:
     - `close(ctx, uow, subject_id, now)`: close it at its deadline and announce the result
       (publish PollClosed / VoteClosed as a manual close would); runs in a unit of work that
       is committed afterwards.
-    - `attachments(uow, subject_id, person_id)`: files for a reminder (a meeting's .ics).
+    - `attachments(uow, subject_id, person_id, now)`: files for a reminder (a meeting's .ics).
     """
 
     name: str
@@ -150,6 +152,19 @@ class Subjects:
 
     def unregister(self, name: str) -> None:
         self._kinds.pop(name, None)
+
+    @contextmanager
+    def swapped(self, kind: SubjectKind) -> Iterator[SubjectKind]:
+        """Use `kind` instead of what is registered under its name, for a while (tests)."""
+        before = self._kinds.get(kind.name)
+        self._kinds[kind.name] = kind
+        try:
+            yield kind
+        finally:
+            if before is None:
+                self._kinds.pop(kind.name, None)
+            else:
+                self._kinds[kind.name] = before
 
     def get(self, name: str | None) -> SubjectKind | None:
         return self._kinds.get(name) if name else None
@@ -503,7 +518,7 @@ async def _send(ctx: Context, uow: UnitOfWork, r: Reminder, target: _Target, now
     if kind is not None and r.subject_id is not None:
         info = await kind.describe(uow, r.subject_id)
         if info is None:
-            return f"the {_noun(r.subject_kind)} no longer exists"
+            return f"the {_noun(r.subject_kind)} is closed or no longer exists"
     lab = await uow.labs.get(r.lab_id)
     assert lab is not None
     match r.kind:
@@ -520,7 +535,7 @@ async def _send(ctx: Context, uow: UnitOfWork, r: Reminder, target: _Target, now
     files: tuple[File, ...] = ()
     if (kind is not None and kind.attachments is not None and r.subject_id is not None
             and r.recipient_id is not None):
-        files = await kind.attachments(uow, r.subject_id, r.recipient_id)
+        files = await kind.attachments(uow, r.subject_id, r.recipient_id, now)
     author = await uow.people.get(r.author_id) if r.author_id is not None else None
     card = delivery_card(r, lab, info, author)
     if target.recipient is not None:
@@ -560,15 +575,15 @@ def delivery_card(r: Reminder, lab: Lab, info: SubjectInfo | None, author: Perso
     title = info.title if info is not None else None
     match r.kind:
         case ReminderKind.MEETING:
-            what = title or f"The next meeting of {lab.name}"
-            starts = r.subject_at or r.due_at
+            what = title or r.text or f"The next meeting of {lab.name}"
+            starts = (info.moment if info is not None else None) or r.subject_at or r.due_at
             blocks += [Header(shorten(f"Meeting soon: {what}", Limits.HEADER)),
                        Text(f"It starts {at(starts, 'F')} ({at(starts, 'R')}).")]
             fallback = f"{what} starts soon"
         case ReminderKind.NUDGE:
             noun = _noun(r.subject_kind)
             what = title or f"the {noun}"
-            closes = r.subject_at or r.due_at
+            closes = (info.moment if info is not None else None) or r.subject_at or r.due_at
             blocks += [Header(shorten(f"Your answer is needed: {what}", Limits.HEADER)),
                        Text(f"You have not answered the {noun} *{what}* yet. It closes "
                             f"{at(closes, 'F')} ({at(closes, 'R')}).")]
@@ -577,9 +592,10 @@ def delivery_card(r: Reminder, lab: Lab, info: SubjectInfo | None, author: Perso
             day = r.subject_at or r.due_at
             same_day = r.due_at >= day - timedelta(hours=12)
             when = "today" if same_day else "tomorrow"
+            words = title or r.text
             blocks += [Header(f"Action item due {when}"),
-                       Text(f"{shorten(r.text, MAX_TEXT)}\n\nDue {at(day, 'D')}.")]
-            fallback = f"Action item due {when}: {shorten(r.text, 100)}"
+                       Text(f"{shorten(words, MAX_TEXT)}\n\nDue {at(day, 'D')}.")]
+            fallback = f"Action item due {when}: {shorten(words, 100)}"
         case _:
             to_lab = r.recipient_id is None
             blocks += [Header(f"Reminder for {shorten(lab.name, 100)}" if to_lab else
@@ -639,8 +655,9 @@ async def _who(uow: UnitOfWork, r: Reminder) -> str:
 def _what(r: Reminder) -> str:
     match r.kind:
         case ReminderKind.MEETING:
-            return f"meeting reminder ({format_offset(timedelta(minutes=r.offset_minutes or 0))}"\
-                   " before)"
+            before = format_offset(timedelta(minutes=r.offset_minutes or 0))
+            return f"reminder of {'“' + shorten(r.text, 80) + '”' if r.text else 'a meeting'}" \
+                   f" ({before} before)"
         case ReminderKind.NUDGE:
             return f"nudge to answer {_noun(r.subject_kind)} #{r.subject_id}"
         case ReminderKind.CLOSE:
@@ -1049,13 +1066,13 @@ async def set_meeting_offsets(call: Call[MeetingOffsetsArgs]) -> Reply:
 
 async def _reschedule_meetings(call: Call[Any], offsets: Sequence[timedelta]) -> int:
     lab = call.the_lab
-    starts: dict[int, datetime] = {}
+    starts: dict[int, tuple[datetime, str]] = {}
     for r in await call.uow.reminders.of_lab(lab.id):
         if r.kind is ReminderKind.MEETING and r.subject_id is not None and r.subject_at:
-            starts[r.subject_id] = r.subject_at
+            starts[r.subject_id] = (r.subject_at, r.text)
     happening = Happening(call.ctx, call.uow, call.now)
-    for meeting_id, starts_at in starts.items():
-        await _schedule_meeting(happening, lab.id, meeting_id, starts_at, offsets)
+    for meeting_id, (starts_at, title) in starts.items():
+        await _schedule_meeting(happening, lab.id, meeting_id, starts_at, offsets, title)
     return len(starts)
 
 
@@ -1119,7 +1136,7 @@ async def action_item_closed(event: ActionItemClosed, h: Happening) -> None:
 
 
 async def _schedule_meeting(h: Happening, lab_id: int, meeting_id: int, starts_at: datetime,
-                            offsets: Sequence[timedelta] | None = None) -> None:
+                            offsets: Sequence[timedelta] | None = None, title: str = "") -> None:
     await _cancel_subject(h, "meeting", meeting_id, "the meeting moved")
     if offsets is None:
         offsets = await meeting_offsets(h.uow, lab_id, h.ctx.settings.reminders.meeting_offsets)
@@ -1130,7 +1147,7 @@ async def _schedule_meeting(h: Happening, lab_id: int, meeting_id: int, starts_a
         _first_timer(h.ctx, Reminder(
             lab_id=lab_id, kind=ReminderKind.MEETING, recipient_id=m.person_id,
             subject_kind="meeting", subject_id=meeting_id, subject_at=starts_at,
-            offset_minutes=int(offset.total_seconds() // 60), text="", due_at=moment,
+            offset_minutes=int(offset.total_seconds() // 60), text=title, due_at=moment,
             next_at=moment, quiet_exempt=is_meeting_start(offset),
             status=ReminderStatus.PENDING, created_at=h.now,
         ), m.person.timezone or home)
@@ -1142,12 +1159,14 @@ async def _schedule_meeting(h: Happening, lab_id: int, meeting_id: int, starts_a
 
 @router.on(MeetingScheduled)
 async def meeting_scheduled(event: MeetingScheduled, h: Happening) -> None:
-    await _schedule_meeting(h, event.lab_id, event.meeting_id, event.starts_at)
+    await _schedule_meeting(h, event.lab_id, event.meeting_id, event.starts_at,
+                            title=event.title)
 
 
 @router.on(MeetingMoved)
 async def meeting_moved(event: MeetingMoved, h: Happening) -> None:
-    await _schedule_meeting(h, event.lab_id, event.meeting_id, event.starts_at)
+    await _schedule_meeting(h, event.lab_id, event.meeting_id, event.starts_at,
+                            title=event.title)
 
 
 @router.on(MeetingCancelled)

@@ -214,3 +214,99 @@ async def test_meeting_reminder_settings_refuse_bad_values(lab: Console) -> None
     assert "Only facilitators can use `/lab reminders meetings`" in out
     out = flat(await lab("Gemma Rhodes", "/lab reminders meetings"))
     assert "a direct message: 24 hours before, 15 minutes before" in out
+
+
+# --- with the features that plug in ---------------------------------------------------------
+
+POLL = ('/lab poll new "Meeting 1" slots 2027-01-11T09:00,2027-01-12T14:00 '
+        'closes 2027-01-08 17:00')
+
+
+def direct_messages(out: str) -> list[str]:
+    """The name of each person the bot sent a direct message to, in order."""
+    return re.findall(r"actionlab → (.+?) \(direct message\)", out)
+
+
+async def test_a_poll_nudges_those_who_have_not_answered_then_closes_itself(
+    lab: Console, app: App, jobs: ManualJobs, clock: SettableClock
+) -> None:
+    await lab("Gemma Rhodes", POLL)
+    await lab("Amara Okafor", "/lab poll answer 1 1,2 yes")
+    await lab("Gemma Rhodes", "/lab poll answer 1 1,2 maybe")
+    await lab("Zoë Núñez", "/lab poll answer 1 1 yes")  # one slot of two: still to do
+    out = flat(await advance(lab, jobs, clock, timedelta(days=3, hours=7)))  # 7 Jan 17:00
+    assert direct_messages(out) == ["Zoë Núñez"]  # Priya's waits for her morning
+    assert "== Your answer is needed: Poll #1: Meeting 1 == You have not answered the poll " \
+           "*Poll #1: Meeting 1* yet. It closes Fri 08 Jan 2027, 14:00 UTC-3" in out
+    assert "Answer the poll" in out
+    out = flat(await advance(lab, jobs, clock, timedelta(hours=12)))
+    assert direct_messages(out) == ["Priya Raman"]
+    assert "It closes Fri 08 Jan 2027, 22:30 IST (Asia/Kolkata)" in out
+    out = flat(await advance(lab, jobs, clock, timedelta(hours=12)))  # past the deadline
+    assert "#lab · actionlab" in out and "Poll #1" in out and "closed" in out
+    async with app.ctx.uow() as uow:
+        poll = await uow.polls.get(1)
+        audit = await uow.audit.for_lab(1, action="poll.closed")
+    assert poll is not None and poll.status == "closed"
+    assert [e.detail["by"] for e in audit] == ["deadline"]
+
+
+async def test_a_meeting_picked_from_a_poll_reminds_every_member_with_its_invite(
+    lab: Console, app: App, jobs: ManualJobs, clock: SettableClock
+) -> None:
+    await lab("Gemma Rhodes", POLL)
+    await lab("Gemma Rhodes", "/lab poll pick 1 1")  # Mon 11 Jan, 09:00 London
+    out = flat(await advance(lab, jobs, clock, timedelta(days=6)))  # Sun 10 Jan, 10:00
+    # A day before: Zoë's 06:00 waits for her 08:00 (11:00 UTC, still to come).
+    assert sorted(direct_messages(out)) == ["Amara Okafor", "Gemma Rhodes", "Priya Raman"]
+    assert "== Meeting soon: Meeting #1: Meeting 1 == It starts Mon 11 Jan 2027, 10:00 WAT" \
+           in out
+    assert out.count("[file]") == 3 and ".ics" in out
+    out = flat(await advance(lab, jobs, clock, timedelta(hours=1)))
+    assert direct_messages(out) == ["Zoë Núñez"]
+    out = flat(await advance(lab, jobs, clock, timedelta(hours=23)))  # 15 minutes before
+    assert sorted(direct_messages(out)) == ["Amara Okafor", "Gemma Rhodes", "Priya Raman",
+                                            "Zoë Núñez"]
+    assert "It starts Mon 11 Jan 2027, 06:00 UTC-3 (America/Sao_Paulo) (in 15 minutes)" in out
+
+
+async def test_moving_or_cancelling_a_meeting_moves_or_drops_its_reminders(
+    lab: Console, app: App, jobs: ManualJobs, clock: SettableClock
+) -> None:
+    await lab("Gemma Rhodes", POLL)
+    await lab("Gemma Rhodes", "/lab poll pick 1 1")
+    await lab("Gemma Rhodes", "/lab meeting move 1 2027-01-12 14:00")
+    out = flat(await advance(lab, jobs, clock, timedelta(days=7)))  # Mon 11 Jan 10:00
+    assert direct_messages(out) == []  # nothing at the old times
+    out = flat(await advance(lab, jobs, clock, timedelta(days=1, hours=4)))  # 12 Jan 14:00
+    assert len(direct_messages(out)) == 8  # four members, a day before and 15 minutes before
+    await lab("Gemma Rhodes", POLL.replace("Meeting 1", "Meeting 2").replace(
+        "2027-01-11T09:00,2027-01-12T14:00", "2027-01-20T09:00").replace(
+        "2027-01-08", "2027-01-14"))
+    await lab("Gemma Rhodes", "/lab poll pick 2 1")
+    await lab("Gemma Rhodes", "/lab meeting cancel 2")
+    out = flat(await advance(lab, jobs, clock, timedelta(days=10)))
+    assert direct_messages(out) == []
+
+
+async def test_action_items_from_the_minutes_remind_their_owner_until_done(
+    lab: Console, app: App, jobs: ManualJobs, clock: SettableClock
+) -> None:
+    await lab("Gemma Rhodes", "/lab role Priya secretary")
+    await lab("Priya Raman", '/lab minutes start "Kick-off call"')
+    await lab("Priya Raman", "/lab action Amara due fri Send the case studies")
+    await lab("Priya Raman", "/lab action Zoë due 2027-01-06 Book the room")
+    out = flat(await advance(lab, jobs, clock, timedelta(days=2)))  # Wed 6 Jan 10:00 UTC
+    # Zoë: 09:00 São Paulo on Tuesday, the day before (12:00 UTC); Wednesday's is to come.
+    assert direct_messages(out) == ["Zoë Núñez"]
+    assert "== Action item due tomorrow == Book the room Due Wed 06 Jan 2027." in out
+    async with app.ctx.uow() as uow:
+        item = await uow.action_items.get(2)
+    assert item is not None
+    zoe = lab.adapter._actor("Zoë Núñez")
+    await app.ctx.router.dispatch(app.ctx, Action(zoe, lab.adapter.place,
+                                                  f"al1:minutes.done:{item.id}:1"))
+    out = flat(await advance(lab, jobs, clock, timedelta(days=3)))
+    # Zoë's item is done: no reminder on the day. Amara's, due Friday: Thursday and Friday.
+    assert direct_messages(out) == ["Amara Okafor", "Amara Okafor"]
+    assert "== Action item due today == Send the case studies" in out

@@ -1,0 +1,87 @@
+"""What reminders need from polls, meetings and minutes, plugged into `reminders.subjects`:
+a poll's title and who has not answered it, closing it at its deadline; a meeting's title,
+start and .ics; whether an action item is still open.
+
+Votes plug in the same way when they land (see `SubjectKind`). Importing this module (the
+composition root does, through FEATURES) registers the kinds; it has no commands of its own.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot import action_ids
+from bot.context import Context
+from bot.domain.minutes import ActionStatus
+from bot.features import meetings, polls
+from bot.features.reminders import SubjectInfo, SubjectKind, subjects
+from bot.messages import Button, File
+from bot.router import Router
+from storage.uow import UnitOfWork
+
+router = Router()
+
+
+# --- polls ------------------------------------------------------------------------------------
+
+
+async def poll_info(uow: UnitOfWork, poll_id: int) -> SubjectInfo | None:
+    poll = await uow.polls.get(poll_id)
+    if poll is None or poll.status == "deleted":
+        return None
+    button = None
+    if poll.status == "open":
+        button = Button("Answer the poll", action_ids.encode("poll.open", poll.id),
+                        style="primary")
+    return SubjectInfo(f"Poll #{poll.number}: {poll.title}", button=button,
+                       moment=poll.closes_at)
+
+
+async def poll_pending(uow: UnitOfWork, poll_id: int) -> list[int]:
+    poll = await uow.polls.get(poll_id)
+    if poll is None or poll.status != "open":
+        return []
+    return await polls.unanswered(uow, poll_id)
+
+
+async def poll_close(ctx: Context, uow: UnitOfWork, poll_id: int, now: datetime) -> None:
+    # Idempotent on the polls side: a poll a facilitator already closed stays as it is.
+    await polls.close_poll(ctx, uow, poll_id, now)
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+
+async def meeting_info(uow: UnitOfWork, meeting_id: int) -> SubjectInfo | None:
+    meeting = await uow.meetings.get(meeting_id)
+    if meeting is None or meeting.status == "cancelled":
+        return None
+    return SubjectInfo(
+        f"Meeting #{meeting.number}: {meeting.title}", moment=meeting.starts_at,
+        lines=(f"{meeting.duration_minutes} minutes. The calendar invite (.ics) is attached; "
+               "`/lab meetings` lists the lab's meetings.",),
+    )
+
+
+async def meeting_invite(uow: UnitOfWork, meeting_id: int, person_id: int, now: datetime
+                         ) -> tuple[File, ...]:
+    meeting = await uow.meetings.get(meeting_id)
+    lab = await uow.labs.get(meeting.lab_id) if meeting is not None else None
+    if meeting is None or lab is None:
+        return ()
+    return (meetings.invite_file(meeting, lab.name, "REQUEST", now),)
+
+
+# --- action items -----------------------------------------------------------------------------
+
+
+async def action_item_info(uow: UnitOfWork, item_id: int) -> SubjectInfo | None:
+    item = await uow.action_items.get(item_id)
+    if item is None or item.status is not ActionStatus.OPEN:
+        return None  # done or dropped: its reminders are cancelled instead of sent
+    return SubjectInfo(item.entry.text)
+
+
+POLL = subjects.register(SubjectKind("poll", poll_info, poll_pending, poll_close))
+MEETING = subjects.register(SubjectKind("meeting", meeting_info, attachments=meeting_invite))
+ACTION_ITEM = subjects.register(SubjectKind("action_item", action_item_info))
