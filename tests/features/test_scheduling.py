@@ -318,9 +318,7 @@ async def _two_processes_deliver_once(
     assert statuses == {ReminderStatus.SENT}
 
 
-async def test_two_processes_sharing_one_sqlite_file_deliver_each_reminder_once(
-    settings: Settings, tmp_path: Path
-) -> None:
+async def _two_processes(settings: Settings, tmp_path: Path) -> None:
     settings = settings.model_copy(update={"console": settings.console.model_copy(
         update={"files_dir": str(tmp_path)})})
     log: list[Delivery] = []
@@ -334,22 +332,17 @@ async def test_two_processes_sharing_one_sqlite_file_deliver_each_reminder_once(
         await second.close()
 
 
+async def test_two_processes_sharing_one_sqlite_file_deliver_each_reminder_once(
+    settings: Settings, tmp_path: Path
+) -> None:
+    await _two_processes(settings, tmp_path)
+
+
 async def test_two_processes_sharing_one_postgresql_database_deliver_each_reminder_once(
     settings: Settings, pg_url: str, tmp_path: Path
 ) -> None:
-    settings = settings.model_copy(update={
-        "database_url": SecretStr(pg_url),
-        "console": settings.console.model_copy(update={"files_dir": str(tmp_path)}),
-    })
-    log: list[Delivery] = []
-    clock_a, clock_b = SettableClock(T0), SettableClock(T0)
-    first = await create_app(settings, clock=clock_a, jobs=ManualJobs(), migrate=True)
-    second, _ = await second_process(settings, clock_b, "b", shared=log)
-    try:
-        await _two_processes_deliver_once(first, clock_a, second, clock_b, log)
-    finally:
-        await first.close()
-        await second.close()
+    await _two_processes(settings.model_copy(update={"database_url": SecretStr(pg_url)}),
+                         tmp_path)
 
 
 async def test_missed_reminders_are_summarised_once_when_two_processes_start_together(
