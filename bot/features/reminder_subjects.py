@@ -1,9 +1,9 @@
-"""What reminders need from polls, meetings and minutes, plugged into `reminders.subjects`:
-a poll's title and who has not answered it, closing it at its deadline; a meeting's title,
-start and .ics; whether an action item is still open.
+"""What reminders need from polls, votes, meetings and minutes, plugged into
+`reminders.subjects`: a poll's or vote's title and who has not answered it, closing it at its
+deadline; a meeting's title, start and .ics; whether an action item is still open.
 
-Votes plug in the same way when they land (see `SubjectKind`). Importing this module (the
-composition root does, through FEATURES) registers the kinds; it has no commands of its own.
+Importing this module (the composition root does, through FEATURES) registers the kinds; it
+has no commands of its own.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import datetime
 from bot import action_ids
 from bot.context import Context
 from bot.domain.minutes import ActionStatus
-from bot.features import meetings, polls
+from bot.features import meetings, polls, votes
 from bot.features.reminders import SubjectInfo, SubjectKind, subjects
 from bot.messages import Button, File
 from bot.router import Router
@@ -47,6 +47,26 @@ async def poll_pending(uow: UnitOfWork, poll_id: int) -> list[int]:
 async def poll_close(ctx: Context, uow: UnitOfWork, poll_id: int, now: datetime) -> None:
     # Idempotent on the polls side: a poll a facilitator already closed stays as it is.
     await polls.close_poll(ctx, uow, poll_id, now)
+
+
+# --- votes ------------------------------------------------------------------------------------
+
+
+async def vote_info(uow: UnitOfWork, vote_id: int) -> SubjectInfo | None:
+    vote = await uow.votes.get(vote_id)
+    if vote is None:
+        return None
+    button = None
+    if vote.status == "open":
+        button = Button("Rank the options", action_ids.encode("vote.menu", vote.id),
+                        style="primary")
+    return SubjectInfo(f"Vote {vote.number}: {vote.question}", button=button,
+                       moment=vote.closes_at)
+
+
+async def vote_close(ctx: Context, uow: UnitOfWork, vote_id: int, now: datetime) -> None:
+    # Claims the open vote itself: a vote a facilitator already closed stays as it is.
+    await votes.close_vote(ctx, uow, vote_id, now)
 
 
 # --- meetings ---------------------------------------------------------------------------------
@@ -83,5 +103,6 @@ async def action_item_info(uow: UnitOfWork, item_id: int) -> SubjectInfo | None:
 
 
 POLL = subjects.register(SubjectKind("poll", poll_info, poll_pending, poll_close))
+VOTE = subjects.register(SubjectKind("vote", vote_info, votes.not_voted, vote_close))
 MEETING = subjects.register(SubjectKind("meeting", meeting_info, attachments=meeting_invite))
 ACTION_ITEM = subjects.register(SubjectKind("action_item", action_item_info))

@@ -661,9 +661,12 @@ async def test_a_poll_closed_early_or_deleted_cancels_its_nudges_and_its_close(
 async def test_a_deadline_nobody_plugged_in_fails_once_and_says_why(
     app: App, lab: Console, jobs: ManualJobs, clock: SettableClock, recorder: Recorder
 ) -> None:
-    assert subjects.get("vote") is None  # votes have not plugged in yet
-    await emit(app, VoteOpened(lab_id=1, vote_id=5, closes_at=utc(2027, 1, 7, 17, 0)))
-    await run(jobs, clock, timedelta(days=5))
+    async def describe(uow: UnitOfWork, vote_id: int) -> SubjectInfo:
+        return SubjectInfo(f"Vote {vote_id}")
+
+    with subjects.swapped(SubjectKind("vote", describe)):  # no pending, no close
+        await emit(app, VoteOpened(lab_id=1, vote_id=5, closes_at=utc(2027, 1, 7, 17, 0)))
+        await run(jobs, clock, timedelta(days=5))
     by_kind = {(r.kind, r.recipient_id): r for r in await rows(app)}
     close = by_kind[(ReminderKind.CLOSE, None)]
     assert (close.status, close.attempts) == (ReminderStatus.FAILED, 1)

@@ -2,7 +2,7 @@
 reminder settings
 
 Revision ID: reminders
-Revises: minutes_meetings
+Revises: votes
 Create Date: 2026-11-26 21:56:40.018315
 """
 
@@ -15,7 +15,7 @@ import storage.models
 
 
 revision = 'reminders'
-down_revision = 'minutes_meetings'
+down_revision = 'votes'
 branch_labels = None
 depends_on = None
 

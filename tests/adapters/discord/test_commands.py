@@ -58,18 +58,18 @@ async def _noop(call: Call[Any]) -> Reply:
 
 
 async def _form(call: Call[Any]) -> Form:
-    return Form(action_ids.encode("form", "draft.new"), "New draft", (Input("title", "Title"),))
+    return Form(action_ids.encode("form", "sample.new"), "New draft", (Input("title", "Title"),))
 
 
 def with_extras(router: Router) -> Router:
     """The foundation's commands plus shapes the features will bring."""
     extra = Router()
-    extra.command("draft new", args=PollArgs, summary="Open a draft.", form=_form)(_noop)
-    extra.command("draft close", summary="Close a draft.")(_noop)
+    # Nested: /lab has room for 25 names and the features already use all but one of them.
+    extra.command("sample new", args=PollArgs, summary="Open a draft.", form=_form)(_noop)
+    extra.command("sample close", summary="Close a draft.")(_noop)
     extra.command("sample", summary="Show a sample.")(_noop)
     extra.command("sample note", args=NoteArgs, summary="Add a note.")(_noop)
     extra.command("sample action done", summary="Close an action item.")(_noop)
-    # Nested: /lab has room for 25 names and the features already use most of them.
     extra.command("sample zoning", args=ZoneArgs, summary="Zones.")(_noop)
     router.include(extra)
     return router
@@ -145,15 +145,15 @@ def test_foundation_commands_in_detail() -> None:
 
 def test_groups_bare_commands_and_three_words() -> None:
     tree, cmap = tree_of(with_extras(build_router()))
-    draft = find(tree, ("draft",))
-    assert draft["type"] == 2 and {o["name"] for o in draft["options"]} == {"new", "close"}
+    sample = find(tree, ("sample",))
+    assert sample["type"] == 2 and {"new", "close"} <= {o["name"] for o in sample["options"]}
     assert cmap.paths[("sample", "show")] == "sample"
     assert cmap.paths[("sample", "action-done")] == "sample action done"
-    new = find(tree, ("draft", "new"))
+    new = find(tree, ("sample", "new"))
     assert "form" in new["description"]
     options = {o["name"]: o for o in new["options"]}
     assert set(options) == {"title", "options", "closes", "quorum", "anonymous"}
-    assert cmap.options["draft new"]["options"] == "options"
+    assert cmap.options["sample new"]["options"] == "options"
     assert options["quorum"]["type"] == 10 and options["quorum"]["max_value"] == 1
     assert options["anonymous"]["type"] == 5
     assert "several" in options["options"]["description"]
