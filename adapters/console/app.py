@@ -139,6 +139,11 @@ class ConsoleAdapter:
         """Act as `name` from now on (created on first use)."""
         self.actor = self._actor(name)
 
+    @property
+    def last_message(self) -> int:
+        """The number of the newest message on screen (what `:react memo <m>` takes)."""
+        return self._next_message - 1
+
     def name_of(self, user_id: str) -> str:
         return self._names.get(user_id, user_id)
 

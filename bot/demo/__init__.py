@@ -64,9 +64,24 @@ Act = Callable[[Stage], Awaitable[None]]
 
 
 def acts() -> list[Act]:
+    """The whole cycle, in the order a lab lives it."""
     from bot.demo import lab, minutes, poll, reminders, vote
 
-    return [lab.act, poll.act, minutes.act, vote.act, reminders.act]
+    return [lab.act, poll.act, vote.act, reminders.act, minutes.act, vote.recount,
+            minutes.follow_up]
+
+
+async def meeting_start(stage: Stage, number: int) -> datetime:
+    """When the lab's meeting #`number` starts (UTC), as the poll act scheduled it."""
+    from adapters.console.app import ConsoleAdapter
+
+    assert isinstance(stage.console, ConsoleAdapter)
+    async with stage.console.ctx.uow() as uow:
+        lab = (await uow.labs.all())[0]
+        meeting = await uow.meetings.by_number(lab.id, number)
+    if meeting is None:
+        raise RuntimeError(f"the demo expected meeting #{number} to be scheduled by now")
+    return meeting.starts_at
 
 
 def _prepare(out_dir: Path, db_path: str | None) -> Path:

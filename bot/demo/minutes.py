@@ -1,6 +1,6 @@
-"""Demo act: the secretary takes the minutes of the kick-off call (attendance, notes, a
-decision, action items, a :memo: reaction, an edit and a drop), ends them, and exports them
-in every format into a folder the demo names."""
+"""Demo act: Meeting 1. The secretary takes its minutes (attendance, notes, a :memo:
+reaction, the vote's result arriving as a decision, action items, an edit and a drop), ends
+them, and exports them in every format into a folder the demo names."""
 
 from __future__ import annotations
 
@@ -12,13 +12,26 @@ from bot.demo.lab import FACILITATOR, MEMBERS, SECRETARY
 if TYPE_CHECKING:
     from bot.demo import Stage
 
-TITLE = "Kick-off call"
 ZOE, KHAI, MOHAMED = "Zoë Núñez", "Nguyễn Thị Minh Khai", "محمد الأمين"
 FOLDER = "minutes"  # under the demo's --out folder
 
 
+async def _last_entry(stage: Stage) -> int:
+    """The number of the newest entry in the open minutes (what the secretary sees)."""
+    from adapters.console.app import ConsoleAdapter
+
+    assert isinstance(stage.console, ConsoleAdapter)
+    async with stage.console.ctx.uow() as uow:
+        lab = (await uow.labs.all())[0]
+        minutes = await uow.minutes.open_in(lab.id)
+        assert minutes is not None
+        entries = await uow.minutes.entries(minutes.id)
+    return max(e.number for e in entries if e.number is not None)
+
+
 async def act(stage: Stage) -> None:
     from adapters.console.app import ConsoleAdapter
+    from bot.demo import meeting_start
     from bot.exports import FORMATS
     from bot.features.minutes import export_file, find_minutes, write_file
 
@@ -27,9 +40,15 @@ async def act(stage: Stage) -> None:
     facilitator = FACILITATOR[0]
     names = [name for name, _ in MEMBERS]
     assert {ZOE, KHAI, MOHAMED} <= set(names)
+    start = await meeting_start(stage, 1)
 
-    stage.say(f"{SECRETARY}, the secretary, opens the minutes of the {TITLE.lower()}.")
-    await stage.type(SECRETARY, f'/lab minutes start "{TITLE}"')
+    stage.say("Meeting 1 is near: 15 minutes before it, every member gets a last reminder "
+              "(meeting reminders come even in quiet hours).")
+    await stage.advance(start - timedelta(minutes=5) - stage.clock.now())
+
+    stage.say(f"{SECRETARY}, the secretary, opens the minutes. With no argument they are the "
+              "minutes of the meeting under way: Meeting 1.")
+    await stage.type(SECRETARY, "/lab minutes start")
 
     stage.say("Members say they are here: the button on the minutes card, or /lab present. "
               "Tom cannot come, so Amara records his apologies.")
@@ -48,16 +67,20 @@ async def act(stage: Stage) -> None:
     stage.say("A good point made in the conversation goes into the minutes with a :memo: "
               "reaction.")
     await stage.type(MOHAMED, "The city portal already publishes contracts over $10,000.")
-    await stage.type(SECRETARY, f":react memo {console._next_message - 1}")
+    await stage.type(SECRETARY, f":react memo {console.last_message}")
 
-    await stage.type(facilitator, "/lab decision We take forward research and case studies "
-                                  "first.")
+    stage.say("Half an hour in, the vote closes itself: the count is announced round by round, "
+              "and because minutes are open, its result lands in them as a decision.")
+    await stage.advance(start + timedelta(minutes=30) - stage.clock.now())
+    await stage.type(facilitator, "/lab decision We take forward the winning solution and "
+                                  "write its terms of reference by Meeting 2.")
 
     stage.say("Action items: an owner and an optional due date (a day in the lab's zone). A "
               "full name needs no quotes.")
     await stage.type(SECRETARY, f"/lab action {KHAI} due fri Share the Manila procurement "
                                 "calendar")
-    await stage.type(SECRETARY, f'/lab action "{MOHAMED}" due 2w Draft the problem statement')
+    await stage.type(SECRETARY, f'/lab action "{MOHAMED}" due 2w Draft the terms of '
+                                "reference")
     await stage.type(SECRETARY, f"/lab action {ZOE} Circulate the survey results")
     await stage.type(SECRETARY, "/lab action Bob Book the room")
     today = stage.clock.now().date()
@@ -68,15 +91,16 @@ async def act(stage: Stage) -> None:
     stage.say("The secretary tidies up: a note is reworded, an aside is dropped. Both stay in "
               "the audit log.")
     await stage.type(ZOE, "/lab note (aside) coffee machine is broken again")
+    aside = await _last_entry(stage)
     await stage.type(SECRETARY, "/lab minutes edit 1 The survey had 41 answers; most want "
                                 "procurement data published every week.")
-    await stage.type(SECRETARY, "/lab minutes drop 10")
+    await stage.type(SECRETARY, f"/lab minutes drop {aside}")
 
     stage.say("Amara already sent the intro email: she marks her action item done.")
     await stage.type("Amara Okafor", "/lab actions")
     await stage.press("Amara Okafor", "Done 1")
 
-    await stage.advance(timedelta(minutes=55))
+    await stage.advance(start + timedelta(minutes=58) - stage.clock.now())
     stage.say("The meeting ends: the secretary closes the minutes and a summary is posted.")
     await stage.type(SECRETARY, "/lab minutes end")
 
@@ -89,11 +113,19 @@ async def act(stage: Stage) -> None:
     folder = stage.out_dir / FOLDER
     async with console.ctx.uow() as uow:
         lab = (await uow.labs.all())[0]
-        minutes = await find_minutes(uow, lab, TITLE)
+        minutes = await find_minutes(uow, lab, "#1")
         written = []
         for fmt in FORMATS:
             file, _ = await export_file(uow, minutes, fmt, stage.clock.now())
             written.append(write_file(file, folder / file.name).name)
     stage.say(f"The minutes in every format are in {folder}: {', '.join(written)}. "
-              f"(`actionlab minutes export --lab \"{lab.name}\" --meeting \"{TITLE}\" "
+              f"(`actionlab minutes export --lab \"{lab.name}\" --meeting \"#1\" "
               "--format pdf --out <path>` writes them from the command line.)")
+
+
+async def follow_up(stage: Stage) -> None:
+    """After the meeting: action items' owners are reminded in their own morning."""
+    stage.say("The week after: each owner of an action item is reminded at 09:00 in their own "
+              "zone, the day before it is due and on the day if it is still open.")
+    await stage.type(KHAI, "/lab actions")
+    await stage.advance(timedelta(days=4, hours=12))

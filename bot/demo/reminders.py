@@ -1,23 +1,26 @@
-"""Demo act: reminders set in each member's own time, a few of them arriving on the
-accelerated clock (one held back by quiet hours), and what the lab still has waiting."""
+"""Demo act: reminders set in each member's own time, then the clock runs to the eve of
+Meeting 1: personal reminders arrive (one held back by quiet hours), every member gets the
+meeting's reminder with its invite, and the one member who has not voted is nudged."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot.demo.lab import FACILITATOR
+from bot.demo.vote import LATE_VOTER
+
 if TYPE_CHECKING:
     from bot.demo import Stage
 
-FACILITATOR = "Gemma Rhodes"
-
 
 async def act(stage: Stage) -> None:
-    # Times here are relative ("in 2 hours", "tomorrow"), so the act reads the same whatever
-    # the acts before it did with the clock; it stops before Meeting 1's reminders fall due.
+    from bot.demo import meeting_start
+
+    facilitator = FACILITATOR[0]
     stage.say("Reminders. Anyone sets one in their own time zone; the bot keeps it in its "
               "database and delivers it once, as a direct message (or a post for the lab).")
-    await stage.type(FACILITATOR, "/lab remind me in 2 hours Send the agenda for Meeting 1")
+    await stage.type(facilitator, "/lab remind me in 2 hours Send the agenda for Meeting 1")
     stage.say("Amara (Lagos) reminds Zoë (São Paulo) at 10:00 Lagos time: that is 06:00 for "
               "Zoë, inside her quiet hours, so it will wait for her 08:00.")
     await stage.type("Amara Okafor", "/lab remind Zoë tomorrow 10:00 Share the Lagos case "
@@ -28,22 +31,25 @@ async def act(stage: Stage) -> None:
     stage.say("Mistakes get a private answer that says what was understood, and change nothing.")
     await stage.type("Amara Okafor", "/lab remind Bob tomorrow 10:00 Call the funder")
     await stage.type("Zoë Núñez", "/lab remind me tomorow 9am Call the funder")
-    await stage.type(FACILITATOR, "/lab remind me 2026-12-25 10:00 Wrap the presents")
+    await stage.type(facilitator, "/lab remind me 2026-12-25 10:00 Wrap the presents")
 
     stage.say("Each reminder can be cancelled; a cancelled one never fires.")
-    await stage.type(FACILITATOR, "/lab remind me in 3 hours Draft the welcome note")
-    await stage.press(FACILITATOR, "Cancel it")
+    await stage.type(facilitator, "/lab remind me in 3 hours Draft the welcome note")
+    await stage.press(facilitator, "Cancel it")
     await stage.type("Tom Fletcher", "/lab reminders")
 
-    stage.say("The clock runs on; each reminder arrives at its moment, shown in its reader's "
-              "zone: Gemma's first, then Zoë's at her 08:00 and Priya's post in the channel.")
-    await stage.advance(timedelta(hours=3))
-    await stage.advance(timedelta(days=1, hours=2))
+    stage.say("Everything the lab has waiting, from every feature: the meetings' reminders "
+              "for every member, the vote's nudge and its close.")
+    await stage.type(facilitator, "/lab reminders lab")
 
-    stage.say("Meeting 1's reminders wait in the table: a day before and 15 minutes before, "
-              "for every member, with its invite attached. Minh Khai's day-before one would "
-              "reach Manila at 21:00, so it is held for 08:00 there.")
-    await stage.type("Nguyễn Thị Minh Khai", "/lab reminders")
+    stage.say("The clock runs to the eve of Meeting 1; each reminder arrives at its moment, in "
+              "its reader's zone. A day before the meeting every member gets a direct message "
+              "with the invite (Minh Khai's would reach Manila at 21:00, so it waits for 08:00 "
+              f"there); a day before the vote closes, {LATE_VOTER}, who has not ranked, is "
+              "nudged, and nobody else is.")
+    eve = await meeting_start(stage, 1) - timedelta(hours=16)
+    await stage.advance(eve - stage.clock.now())
 
-    stage.say("Everything the lab has waiting, from every feature:")
-    await stage.type(FACILITATOR, "/lab reminders lab")
+    stage.say(f"{LATE_VOTER} ranks after the nudge.")
+    await stage.type(LATE_VOTER, "/lab rank 1 research 4 3")
+    await stage.type(LATE_VOTER, "/lab home")

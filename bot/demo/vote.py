@@ -1,43 +1,43 @@
-"""Demo act 2: the lab ranks the five candidate solutions; the count is shown round by round,
-and the anonymised ballots are re-counted offline, as anyone could."""
+"""Demo act: the lab ranks the five candidate solutions in secret, by text, menus and a form;
+the vote will close itself during Meeting 1. And, at the end, the anonymised ballots are
+re-counted offline, as anyone could."""
 
 from __future__ import annotations
 
 import io
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
+
+from bot.demo.lab import FACILITATOR
 
 if TYPE_CHECKING:
     from bot.demo import Stage
 
-FACILITATOR = "Gemma Rhodes"
 # The five candidate solutions of the call, as config.example.toml's template lists them.
 SOLUTIONS = (
     "Micro-contracting in procurement", "Clever contracts", "Nurturing government staff",
     "Case studies", "Research",
 )
 QUESTION = "Which solution should Action Lab 1 take forward?"
-# Option numbers of the action-lab-1 template: 1 micro-contracting in procurement,
-# 2 clever contracts, 3 nurturing government staff, 4 case studies, 5 research.
+LATE_VOTER = "محمد الأمين"  # ranks only after the bot's nudge
 
 
 async def act(stage: Stage) -> None:
     from adapters.console.app import ConsoleAdapter
+    from bot.demo import meeting_start
 
     assert isinstance(stage.console, ConsoleAdapter)
-    # Four days on, at 17:00 in the facilitator's zone (London).
-    london = ZoneInfo("Europe/London")
-    day = (stage.clock.now() + timedelta(days=4)).astimezone(london).date()
-    deadline = datetime.combine(day, time(17, 0), tzinfo=london)
-    closes = f"closes {deadline:%Y-%m-%d %H:%M}"
-    stage.say("The facilitator opens a ranked-choice vote on the five candidate solutions, "
-              f"closing on {deadline:%A} at 17:00 London time.")
+    facilitator = FACILITATOR[0]
+    # The vote closes half an hour into Meeting 1, so the lab decides in the meeting.
+    deadline = await meeting_start(stage, 1) + timedelta(minutes=30)
+    closes = f"closes {deadline:%Y-%m-%d %H:%M}"  # the facilitator's zone: London, GMT
+    stage.say("The facilitator opens a ranked-choice vote on the five candidate solutions. It "
+              "will close itself half an hour into Meeting 1 (IRV, results hidden until then).")
     if "action-lab-1" in stage.console.ctx.settings.vote_templates:
-        await stage.type(FACILITATOR, f"/lab vote new template action-lab-1 {closes}")
+        await stage.type(facilitator, f"/lab vote new template action-lab-1 {closes}")
     else:  # no config.toml: the same vote, typed out
         options = " ".join(f'"{o}"' for o in SOLUTIONS)
-        await stage.type(FACILITATOR, f'/lab vote new "{QUESTION}" options {options} {closes}')
+        await stage.type(facilitator, f'/lab vote new "{QUESTION}" options {options} {closes}')
 
     stage.say("Members rank in secret. Tom types option numbers, best first.")
     await stage.type("Tom Fletcher", "/lab rank 1 5 4")
@@ -59,24 +59,24 @@ async def act(stage: Stage) -> None:
     stage.say("Minh Khai ranks an option twice by mistake: a private message, nothing saved.")
     await stage.type("Nguyễn Thị Minh Khai", "/lab rank 1 4 4")
     await stage.type("Nguyễn Thị Minh Khai", "/lab rank 1 4 1")
+    await stage.type(facilitator, "/lab rank 1 case research")
 
-    stage.say("The facilitator checks turnout: who has not voted, never how anyone voted.")
-    await stage.type(FACILITATOR, "/lab vote show 1")
-    await stage.type("محمد الأمين", "/lab rank 1 research 4 3")
-    await stage.type("محمد الأمين", "/lab home")
+    stage.say("The facilitator checks turnout: who has not voted, never how anyone voted. "
+              f"{LATE_VOTER} has not ranked yet; the bot will nudge him a day before the close.")
+    await stage.type(facilitator, "/lab vote show 1")
 
-    await stage.advance(deadline - stage.clock.now())
-    stage.say("The facilitator closes the vote; the result is posted in the lab's channel.")
-    await stage.type(FACILITATOR, "/lab vote close 1")
 
-    stage.say("Anyone in the lab can take the anonymised ballots (JSON, CSV, BLT)...")
+async def recount(stage: Stage) -> None:
+    """The anonymised ballots, and the same count made again offline."""
+    stage.say("Anyone in the lab can take the anonymised ballots (JSON, CSV, BLT), in a random "
+              "order and with no names...")
     await stage.type("Tom Fletcher", "/lab vote ballots 1")
     exported = sorted((stage.out_dir / "files").glob("*vote-1-ballots.json"))
     if exported:
         from bot.cli import build_parser
         from bot.tally_cli import run_tally
 
-        stage.say(f"...and re-count them offline: actionlab tally {exported[-1].name}")
+        stage.say(f"...and re-count them offline: actionlab tally {exported[-1]}")
         printed = io.StringIO()
         run_tally(build_parser().parse_args(["tally", str(exported[-1])]), stdout=printed)
         stage.out.write(printed.getvalue())

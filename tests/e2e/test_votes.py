@@ -516,25 +516,3 @@ async def test_help_lists_the_vote_commands(lab: Console) -> None:
 def test_counting_a_vote_matches_counting_its_election() -> None:
     e = from_rankings("irv", 1, ["A", "B"], [("A",), ("B", "A"), ("A",)])
     assert e.ballots == 3
-
-
-async def test_the_demo_ranks_the_five_solutions_and_recounts_them(tmp_path: Path) -> None:
-    import io
-
-    from bot.config import load_settings
-    from bot.demo import run_demo
-
-    out = io.StringIO()
-    assert await run_demo(load_settings(None), out_dir=tmp_path / "demo", out=out) == 0
-    text = flat(out.getvalue())
-    assert "== Vote 1: Which solution should Action Lab 1 take forward? ==" in text
-    assert text.count("Ballot saved: vote 1") == 6 and "Ballot changed: vote 1" in text
-    assert "You ranked Case studies twice (1st and 2nd choice)" in text
-    assert "Not voted yet (only facilitators see this): Gemma Rhodes, محمد الأمين" in text
-    assert "== Vote 1 result: Research won ==" in text
-    assert "Research won (IRV, 4 rounds, 6 ballots)" in text
-    assert "its only ballot moved to Research" in text
-    assert "re-count them offline: actionlab tally" in text
-    assert text.count("Research won (IRV, 4 rounds, 6 ballots)") >= 3  # card, note, recount
-    assert "Something went wrong" not in text
-    assert files(tmp_path / "demo" / "files", "*vote-1-result.png")
