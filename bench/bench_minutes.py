@@ -1,6 +1,6 @@
 """How long each minutes export takes to render, for a short and a long meeting.
 
-Run: `python bench/minutes_export.py`. Prints a table and writes bench/results/minutes_export.md.
+Run: `python bench/bench_minutes.py`. Prints a table and writes bench/results/minutes.md.
 A PDF is rendered in a worker thread by the bot, so the event loop keeps serving meanwhile;
 these numbers say how long the person waits for the file.
 """
@@ -86,7 +86,7 @@ def main() -> None:
     ]
     text = "\n".join(lines)
     print(text)
-    out = Path(__file__).parent / "results" / "minutes_export.md"
+    out = Path(__file__).parent / "results" / "minutes.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
 
