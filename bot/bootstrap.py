@@ -29,6 +29,7 @@ from storage.uow import unit_of_work_factory
 
 log = logging.getLogger(__name__)
 
+
 # Each feature module has a `router`; this is the whole list.
 FEATURES: tuple[ModuleType, ...] = (
     help_feature, lab_feature, home_feature, minutes_feature, polls_feature, meetings_feature,
@@ -58,6 +59,10 @@ class App:
             await step(self.ctx)
         if isinstance(self.ctx.jobs, Scheduler):
             self.ctx.jobs.start()
+
+    async def require_current_schema(self) -> None:
+        """Refuse to work on a database whose schema this release does not know."""
+        await migrations.require_current(self.engine)
 
     async def close(self) -> None:
         if isinstance(self.ctx.jobs, Scheduler):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import errno
 import getpass
 import logging
 import os
@@ -13,8 +14,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.config import ConfigError, Settings, load_settings
 from storage.db import DatabaseUrlError
+from storage.migrations import SchemaOutOfDate
 
 log = logging.getLogger("actionlab")
 
@@ -92,6 +96,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
 
     app = await create_app(settings)
     try:
+        await app.require_current_schema()
         adapters: list[Adapter] = []
         args.slack, args.discord, args.console = platforms_to_run(
             settings, slack=args.slack, discord=args.discord, console=args.console)
@@ -200,10 +205,10 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             return asyncio.run(_demo(settings, args))
         if args.command == "minutes":
-            from bot.features.minutes import run_export_command
+            from bot.minutes_cli import run_export
 
-            return run_export_command(settings, lab=args.lab, meeting=args.meeting,
-                                      fmt=args.fmt, out=args.out)
+            return asyncio.run(run_export(settings, lab=args.lab, meeting=args.meeting,
+                                          fmt=args.fmt, out=args.out))
     except DatabaseUrlError as exc:
         print(f"actionlab: config error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
@@ -212,7 +217,34 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return EXIT_OK
+    except (SchemaOutOfDate, OSError, SQLAlchemyError) as exc:
+        # Ordinary start-up failures (no database, a busy port, a platform out of reach) get
+        # one line an operator can act on; the details go to the log at DEBUG.
+        log.debug("start-up failed", exc_info=True)
+        print(f"actionlab: {describe_failure(exc)}", file=sys.stderr)
+        return EXIT_FAILURE
     return EXIT_FAILURE
+
+
+def describe_failure(exc: BaseException) -> str:
+    """One line for an operator: what failed and what to do. Never the SQL or its values."""
+    if isinstance(exc, SchemaOutOfDate):
+        return str(exc)
+    if isinstance(exc, SQLAlchemyError):
+        orig = getattr(exc, "orig", None) or exc.__cause__ or exc
+        if "no such table" in str(orig) or "does not exist" in str(orig):
+            return ("the database has no actionlab tables yet (or an old schema): run "
+                    "`actionlab migrate` first")
+        reason = str(orig).splitlines()[0] if str(orig) else type(orig).__name__
+        return f"cannot use the database: {reason}"
+    if isinstance(exc, OSError):
+        if exc.errno == errno.EADDRINUSE:
+            return ("cannot listen: the address is already in use (is another actionlab "
+                    "running?); set PORT to a free port")
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        return (f"cannot connect: {reason}. Check DATABASE_URL (and, for Slack or Discord, "
+                "that the platform is reachable)")
+    return str(exc)
 
 
 def main() -> None:

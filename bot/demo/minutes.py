@@ -33,7 +33,8 @@ async def act(stage: Stage) -> None:
     from adapters.console.app import ConsoleAdapter
     from bot.demo import meeting_start
     from bot.exports import FORMATS
-    from bot.features.minutes import export_file, find_minutes, write_file
+    from bot.features.minutes import export_file, find_minutes
+    from bot.minutes_cli import write_file
 
     console = stage.console
     assert isinstance(console, ConsoleAdapter)

@@ -6,11 +6,9 @@ a summary, list and close action items, and export them for the secretary in fiv
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field, model_validator
@@ -70,7 +68,7 @@ from storage.models import ActionItem, Attendance, Lab, MinuteEntry, Minutes, Pe
 from storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
-    from bot.config import Settings
+    pass
 
 router = Router()
 
@@ -922,73 +920,3 @@ async def my_actions(call: Call[Any]) -> list[Block]:
     more = f"\n…and {len(items) - 5} more." if len(items) > 5 else ""
     return [Text(f"*Your action items* ({len(items)} open)\n" + "\n".join(lines) + more),
             Context("Mark them done with `/lab actions` in the lab's channel.")]
-
-
-# --- the command line: actionlab minutes export ------------------------------------------------
-
-
-async def _find_lab(uow: UnitOfWork, ref: str) -> Lab:
-    labs = await uow.labs.all()
-    if ref.strip().isdigit():
-        found = await uow.labs.get(int(ref))
-        if found is not None:
-            return found
-    named = await uow.labs.by_name(ref)
-    if len(named) == 1:
-        return named[0]
-    listing = ", ".join(f"{lab.id} ({lab.name})" for lab in labs) or "none yet"
-    if len(named) > 1:
-        raise NotFound(f"Several labs are called `{ref}`; give its number. Labs: {listing}.")
-    raise NotFound(f"There is no lab `{ref}`. Labs: {listing}.")
-
-
-async def export_from_database(settings: Settings, *, lab: str, meeting: str | None,
-                               fmt: Format, now: datetime | None = None) -> File:
-    """`actionlab minutes export`: one set of minutes as a file, read straight from the
-    database. `lab` is a lab's name or number. Raises UserError for a lab or meeting that is
-    not there (the meeting error lists the meetings that have minutes)."""
-    from bot.clock import SystemClock
-    from storage.db import create_engine, session_factory
-    from storage.uow import UnitOfWork as Uow
-
-    engine = create_engine(settings.database_url.get_secret_value())
-    try:
-        async with Uow(session_factory(engine)) as uow:
-            the_lab = await _find_lab(uow, lab)
-            minutes = await find_minutes(uow, the_lab, meeting)
-            moment = now or SystemClock().now()
-            file, _ = await export_file(uow, minutes, fmt, moment)
-            await uow.audit.record(lab_id=the_lab.id, actor_id=None, action="minutes.export",
-                                   at=moment, minutes=minutes.id, format=fmt, via="cli")
-            await uow.commit()
-    finally:
-        await engine.dispose()
-    return file
-
-
-def write_file(file: File, out: Path) -> Path:
-    """Write `file` to `out`, or into `out` under its own name when `out` is a folder (one
-    that exists, or a path ending in a separator)."""
-    target = out / file.name if out.is_dir() or str(out).endswith(("/", "\\")) else out
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(file.data)
-    return target
-
-
-def run_export_command(settings: Settings, *, lab: str, meeting: str | None, fmt: str,
-                       out: str) -> int:
-    """The CLI's entry: 0 when written, 1 (with the reason on stderr) when not."""
-    if fmt not in FORMATS:
-        print(f"actionlab: unknown format {fmt!r}; use one of {', '.join(FORMATS)}",
-              file=sys.stderr)
-        return 1
-    try:
-        file = asyncio.run(export_from_database(settings, lab=lab, meeting=meeting,
-                                                fmt=fmt))
-    except UserError as exc:
-        print(f"actionlab: {exc.message}", file=sys.stderr)
-        return 1
-    path = write_file(file, Path(out))
-    print(f"wrote {path}")
-    return 0
-

@@ -34,6 +34,21 @@ async def current_revision(engine: AsyncEngine) -> str | None:
         )
 
 
+class SchemaOutOfDate(Exception):
+    """The database needs `actionlab migrate` before this release can use it."""
+
+
+async def require_current(engine: AsyncEngine) -> None:
+    """Raise SchemaOutOfDate unless the database is at this release's newest revision."""
+    current = await current_revision(engine)
+    head = head_revision()
+    if current != head:
+        raise SchemaOutOfDate(
+            f"the database schema is at revision {current or 'none (an empty database)'}, "
+            f"this release needs {head}: run `actionlab migrate` first"
+        )
+
+
 def head_revision() -> str | None:
     from alembic.script import ScriptDirectory
 

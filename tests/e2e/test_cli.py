@@ -53,3 +53,23 @@ def test_the_demo_plays_the_lab_and_exits_0(tmp_path: Path) -> None:
     assert "6 of 6 members" in out
     assert "Something went wrong" not in out
     assert "Traceback" not in proc.stderr
+
+
+def test_start_up_failures_are_one_line_not_a_traceback(tmp_path: Path) -> None:
+    unreachable = {"DATABASE_URL": "postgresql://postgres@127.0.0.1:1/nowhere"}
+    for args in (("migrate",), ("run",)):
+        proc = actionlab(*args, cwd=tmp_path, env=unreachable)
+        assert proc.returncode == 1
+        assert "cannot connect" in proc.stderr and "DATABASE_URL" in proc.stderr
+        assert "Traceback" not in proc.stderr
+
+
+def test_a_database_without_the_schema_asks_for_migrate(tmp_path: Path) -> None:
+    empty = {"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
+             "ACTIONLAB_DATABASE__MIGRATE_ON_START": "false"}
+    proc = actionlab("minutes", "export", "--lab", "1", "--format", "md", "--out",
+                     str(tmp_path / "m.md"), cwd=tmp_path, env=empty)
+    assert proc.returncode == 1
+    assert "run `actionlab migrate` first" in proc.stderr and "Traceback" not in proc.stderr
+    proc = actionlab("run", stdin="/lab help\n", cwd=tmp_path, env=empty)
+    assert proc.returncode == 1 and "run `actionlab migrate` first" in proc.stderr

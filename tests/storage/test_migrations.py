@@ -52,3 +52,25 @@ def test_platform_style_urls_are_accepted() -> None:
     assert normalize_url("postgres://u:p@h:5432/db") == "postgresql+asyncpg://u:p@h:5432/db"
     assert normalize_url("postgresql://u@h/db") == "postgresql+asyncpg://u@h/db"
     assert normalize_url("sqlite:///x.db") == "sqlite+aiosqlite:///x.db"
+
+
+async def test_database_errors_never_carry_the_statements_values(tmp_path: Path) -> None:
+    """An error is logged; its text must not hold a ballot, a note or a name."""
+    from sqlalchemy.exc import IntegrityError
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'e.db'}")
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, secret TEXT)"))
+            await conn.execute(text("INSERT INTO t VALUES (1, 'Research > Case studies')"))
+        try:
+            async with engine.begin() as conn:
+                await conn.execute(text("INSERT INTO t VALUES (:id, :secret)"),
+                                   {"id": 1, "secret": "Research > Case studies"})
+        except IntegrityError as exc:
+            assert "Research" not in str(exc)
+            assert "hidden" in str(exc)
+        else:
+            raise AssertionError("the duplicate key should have failed")
+    finally:
+        await engine.dispose()
