@@ -21,6 +21,7 @@ from bot.arguments import Args, NoArgs, build, fields_of, normalize_options, par
 from bot.context import Context
 from bot.domain.lab import Role, has_role
 from bot.errors import (
+    BadArguments,
     NoLabHere,
     NotAMember,
     NotFound,
@@ -383,7 +384,12 @@ class Router:
             return await self._run(
                 ctx, cmd.actor, cmd.place, spec.access, spec.name, open_form, NoArgs()
             )
-        raw = parse_text(spec.args, rest) if rest else {}
+        try:
+            raw = parse_text(spec.args, rest) if rest else {}
+        except BadArguments as exc:
+            if "Usage:" in exc.message:
+                raise
+            raise BadArguments(f"{exc.message}\nUsage: `{spec.usage}`") from None
         return await self._run_command(ctx, cmd.actor, cmd.place, spec, raw)
 
     async def _run_command(
@@ -451,6 +457,8 @@ class Router:
                 lab=lab, member=member, **extra,
             )
             if access != "anyone":
+                if lab is None and place.direct:
+                    raise UserError(self._direct_message_hint(name))
                 if lab is None:
                     raise NoLabHere()
                 if access != "lab":
@@ -458,6 +466,13 @@ class Router:
             reply = await handler(call)
             await uow.commit()
             return reply
+
+
+    def _direct_message_hint(self, name: str) -> str:
+        here = sorted(n for n, spec in self.commands.items() if spec.access == "anyone")
+        listing = ", ".join(f"`/lab {n}`" for n in here)
+        return (f"`/lab {name}` works in the lab's channel, where the lab's members are. In a "
+                f"direct message you can use {listing}.")
 
 
 async def require_role(call: Call[Any], needed: Role, *, what: str) -> None:

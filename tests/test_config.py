@@ -70,7 +70,7 @@ def test_secrets_come_only_from_the_environment(
         ('[lab]\nmember_limit = 0\n',
          "[lab] member_limit = 0 is not allowed: Input should be greater than or equal to 1"),
         ('[lab]\nwindow = "18:00-09:00"\n',
-         "[lab] window = '18:00-09:00' is not allowed: the window '18:00-09:00' ends before"),
+         "[lab] window = '18:00-09:00' is not allowed: The window 18:00-09:00 ends before"),
         ('[slack]\nport = "web"\n', "[slack] port = 'web' is not allowed"),
         ('[lab]\ncolour = "blue"\n', "[lab] colour = 'blue' is not allowed: unknown key"),
         ('[reminders]\nmisfire_grace = "soon"\n',

@@ -24,8 +24,11 @@ def parse_window(text: str) -> tuple[time, time]:
     if len(parts) != 2:
         raise ValueError(f"{text!r} is not a window; use HH:MM-HH:MM, e.g. 09:00-18:00")
     start, end = parse_clock(parts[0]), parse_clock(parts[1])
-    if end <= start:
-        raise ValueError(f"the window {text!r} ends before it starts; e.g. 09:00-18:00")
+    if end == start:
+        raise ValueError(f"The window {text} is empty: it starts and ends at {start:%H:%M}. "
+                         "Give a span, e.g. 09:00-18:00.")
+    if end < start:
+        raise ValueError(f"The window {text} ends before it starts; e.g. 09:00-18:00.")
     return start, end
 
 
@@ -33,23 +36,25 @@ def format_window(start: time, end: time) -> str:
     return f"{start:%H:%M}-{end:%H:%M}"
 
 
+MAX_DURATION = timedelta(days=3660)  # ten years: longer is a typo, not a plan
+
+
 def parse_duration(text: str | int) -> timedelta:
-    """"90m", "24h", "14d", "30s" -> timedelta; a bare number means minutes."""
+    """"90m", "24h", "14d", "30s" -> timedelta; a bare number means minutes. At most ten
+    years, so a slip of the keyboard gets a message instead of an overflow."""
     if isinstance(text, int):
-        return timedelta(minutes=text)
-    if text.strip().isdigit():
-        return timedelta(minutes=int(text))
-    m = _DURATION.match(text)
-    if not m:
-        raise ValueError(f"{text!r} is not a duration; use e.g. 15m, 24h or 14d")
-    n, unit = int(m.group(1)), m.group(2).lower()[0]
-    if unit == "d":
-        return timedelta(days=n)
-    if unit == "h":
-        return timedelta(hours=n)
-    if unit == "m":
-        return timedelta(minutes=n)
-    return timedelta(seconds=n)
+        n, unit = text, "m"
+    elif text.strip().isdigit():
+        n, unit = int(text), "m"
+    else:
+        m = _DURATION.match(text)
+        if not m:
+            raise ValueError(f"{text!r} is not a duration; use e.g. 15m, 24h or 14d")
+        n, unit = int(m.group(1)), m.group(2).lower()[0]
+    seconds = {"d": 86400, "h": 3600, "m": 60, "s": 1}[unit]
+    if n * seconds > MAX_DURATION.total_seconds():
+        raise ValueError(f"{text} is longer than ten years; use e.g. 15m, 24h or 14d")
+    return timedelta(seconds=n * seconds)
 
 
 def parse_days(text: str) -> frozenset[int]:

@@ -30,3 +30,15 @@ def test_days() -> None:
     assert parse_days("fri-mon") == frozenset({4, 5, 6, 0})
     with pytest.raises(ValueError, match="not a day"):
         parse_days("funday")
+
+
+def test_an_empty_window_says_so() -> None:
+    with pytest.raises(ValueError, match="is empty: it starts and ends at 09:00"):
+        parse_window("09:00-09:00")
+
+
+def test_absurd_durations_are_refused_not_overflowed() -> None:
+    for typed in ("99999999999d", "99999999999999999999m", "999999999999999"):
+        with pytest.raises(ValueError, match="longer than ten years"):
+            parse_duration(typed)
+    assert parse_duration("3650d") == timedelta(days=3650)

@@ -402,3 +402,22 @@ async def test_a_very_long_audit_entry_is_shortened_on_the_card(lab: Console, ap
         await uow.commit()
     out = await lab("Gemma Rhodes", "/lab audit")
     assert "note.long" in out and "…" in out and "Something went wrong" not in out
+
+
+async def test_an_unexpected_word_prints_the_usage_line(lab: Console) -> None:
+    out = await lab("Amara Okafor", "/lab tz Europe/London extra")
+    assert "I did not expect `extra` there." in out
+    assert "Usage: `/lab tz [<zone>]`" in out
+
+
+async def test_lab_commands_in_a_direct_message_say_where_they_work(lab: Console) -> None:
+    from bot.messages import Command, Place
+
+    ctx = lab.adapter.ctx
+    dm = Place("console", "local", "dm-amara-okafor", direct=True)
+    reply = await ctx.router.dispatch(ctx, Command(lab.adapter.actor, dm, text="members"))
+    assert reply.private
+    assert "`/lab members` works in the lab's channel" in (reply.text or "")
+    assert "`/lab home`" in (reply.text or "") and "`/lab tz`" in (reply.text or "")
+    reply = await ctx.router.dispatch(ctx, Command(lab.adapter.actor, dm, text="tz"))
+    assert "Your time zone is" in (reply.text or "")

@@ -180,7 +180,7 @@ async def test_only_facilitators_open_polls(lab: FlatConsole, app: App) -> None:
      "The window 09:00-09:30 Europe/London is too short for one 60-minute slot, so the poll "
      "would be empty."),
     ('/lab poll new "M" 2027-01-11..2027-01-22 window 18:00-09:00',
-     "the window '18:00-09:00' ends before it starts"),
+     "The window 18:00-09:00 ends before it starts"),
     ('/lab poll new "M" 2027-01-09..2027-01-10',
      "No slot fits: none of the days from Sat 09 Jan to Sun 10 Jan 2027 is a meeting day"),
     ('/lab poll new "M" 2026-12-28..2027-01-08',
