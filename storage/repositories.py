@@ -90,6 +90,9 @@ class LabRepository:
         await self.session.flush()
         return link
 
+    async def link_by_id(self, link_id: int) -> ChannelLink | None:
+        return await self.session.get(ChannelLink, link_id)
+
     async def link_by_code(self, code: str) -> ChannelLink | None:
         stmt = select(ChannelLink).where(ChannelLink.code == code.strip().upper())
         return (await self.session.scalars(stmt)).one_or_none()

@@ -17,7 +17,18 @@ from bot.domain.when import format_window, parse_days, parse_window
 from bot.domain.zones import complete_zones, format_local, require_zone, zone_abbreviation
 from bot.errors import Conflict, NotFound, PermissionDenied, UserError
 from bot.features.common import find_member, page_buttons, paginate
-from bot.messages import Block, Button, Buttons, Card, Context, Fields, Header, Reply, Text
+from bot.messages import (
+    Block,
+    Button,
+    Buttons,
+    Card,
+    Context,
+    Fields,
+    Header,
+    Reply,
+    Text,
+    shorten,
+)
 from bot.router import Call, Router, require_role
 from storage.models import ChannelLink, Lab, Membership
 
@@ -453,23 +464,9 @@ async def _use_link(call: Call[LinkArgs], code: str) -> Reply:
         raise Conflict("That code has expired (they last 30 minutes). Type `/lab link` in "
                        "the lab's channel for a new one.")
     lab = await call.uow.labs.get(found.lab_id)
-    if lab is None:
-        raise NotFound("The lab that code belongs to no longer exists.")
-    if call.person.id != found.person_id:
-        if await call.uow.members.labs_of(call.person.id):
-            raise Conflict(
-                "This account is already a member of a lab of its own, so I cannot make it "
-                "the same person as the one who made the code. Use the account that is not "
-                "in a lab yet, or ask the operator."
-            )
-        identity = await call.uow.people.identity(
-            call.actor.platform, call.actor.workspace, call.actor.user_id
-        )
-        issuer = await call.uow.people.get(found.person_id)
-        if identity is None or issuer is None:
-            raise NotFound("The person who made that code no longer exists.")
-        identity.person_id = issuer.id
-        call.person = issuer
+    issuer = await call.uow.people.get(found.person_id)
+    if lab is None or issuer is None:
+        raise NotFound("The lab or the facilitator that code belongs to no longer exists.")
     await call.uow.labs.bind(lab.id, call.place.platform, call.place.workspace,
                              call.place.channel, call.now)
     found.used_at = call.now
@@ -479,7 +476,58 @@ async def _use_link(call: Call[LinkArgs], code: str) -> Reply:
                      channel=call.place.channel)
     text = (f"This {call.place.platform} channel is now part of *{lab.name}*: its members, "
             "polls, votes and minutes are shared with the lab's other channels.")
-    return call.publish(Card((Text(text),), fallback=text))
+    card = Card((Text(text),), fallback=text)
+    if call.person.id == found.person_id:
+        return call.publish(card)
+    # Someone else may have been handed the code: binding the channel must not make them the
+    # facilitator who made it. Taking on that identity is a separate, explicit choice.
+    call.announce(card)
+    return Reply(card=Card((
+        Text(f"Done: this channel is part of {lab.name}. Is this account also "
+             f"*{issuer.display_name}*, who made the code? Say yes only if it is you: this "
+             f"account then acts as {issuer.display_name} everywhere (their role, their "
+             "ballots, their reminders)."),
+        Buttons((
+            Button(f"Yes, I am {shorten(issuer.display_name, 50)}",
+                   action_ids.encode("lab.link.me", found.id), style="primary"),
+            Button("No, I am someone else", action_ids.encode("lab.link.other", found.id)),
+        )),
+    ), fallback=f"Is this account also {issuer.display_name}?"))
+
+
+@router.action("lab.link.me")
+async def link_is_me(call: Call[Any]) -> Reply:
+    assert call.action is not None
+    found = await call.uow.labs.link_by_id(int(call.action.ref))
+    if found is None or found.used_at is None:
+        raise NotFound("That link no longer exists. Ask a facilitator for a new code.")
+    if call.person.id == found.person_id:
+        raise Conflict("This account already acts as that person.")
+    if call.now - found.used_at > LINK_LIFETIME:
+        raise Conflict("That question has expired. Ask a facilitator for a new code.")
+    if await call.uow.members.labs_of(call.person.id):
+        raise Conflict(
+            "This account is already a member of a lab of its own, so it cannot become "
+            "another person. Use an account that is in no lab yet, or ask the operator."
+        )
+    identity = await call.uow.people.identity(
+        call.actor.platform, call.actor.workspace, call.actor.user_id
+    )
+    issuer = await call.uow.people.get(found.person_id)
+    if identity is None or issuer is None:
+        raise NotFound("The person who made that code no longer exists.")
+    identity.person_id = issuer.id
+    call.person = issuer
+    call.lab = await call.uow.labs.get(found.lab_id)
+    await call.audit("identity.linked", platform=call.actor.platform)
+    return Reply.say(f"This account now acts as {issuer.display_name}.")
+
+
+@router.action("lab.link.other")
+async def link_is_someone_else(call: Call[Any]) -> Reply:
+    return Reply(card=Card((Text(
+        "Understood: you stay yourself here. To take part, type `/lab join` in this "
+        "channel."),), fallback="You stay yourself here."), replace=True)
 
 
 # --- audit log ------------------------------------------------------------------------------

@@ -362,14 +362,39 @@ async def test_a_lab_spans_a_second_channel_through_a_one_time_code(
         assert all(code not in str(entry.detail) for entry in log)
 
 
-async def test_a_second_account_becomes_the_same_person(lab: Console, app: App) -> None:
+async def test_a_second_account_becomes_the_same_person_only_when_it_says_so(
+    lab: Console, app: App
+) -> None:
     out = await lab("Gemma Rhodes", "/lab link")
     code = out.split("/lab link ")[1][:6]
     lab.adapter.channel = "elsewhere"
     out = await lab("gemma.r (another account)", f"/lab link {code}")
     assert "now part of *Action Lab 1*" in out
+    assert "Is this account also *Gemma Rhodes*" in out
     out = await lab("gemma.r (another account)", "/lab audit")
-    assert "Audit log of Action Lab 1" in out  # a facilitator here too
+    assert "You are not a member of Action Lab 1" in out  # not yet anyone's facilitator
+    out = await lab.press("gemma.r (another account)", "Yes, I am Gemma Rhodes")
+    assert "This account now acts as Gemma Rhodes" in out
+    out = await lab("gemma.r (another account)", "/lab audit")
+    assert "Audit log of Action Lab 1" in out and "identity.linked" in out
+
+
+async def test_someone_handed_the_code_binds_the_channel_but_stays_themself(
+    lab: Console, app: App
+) -> None:
+    out = await lab("Gemma Rhodes", "/lab link")
+    code = out.split("/lab link ")[1][:6]
+    lab.adapter.channel = "discord-side"
+    out = await lab("Co Facilitator", f"/lab link {code}")
+    assert "now part of *Action Lab 1*" in out
+    out = await lab.press("Co Facilitator", "No, I am someone else")
+    assert "you stay yourself here" in out
+    out = await lab("Co Facilitator", "/lab role Amara secretary")
+    assert "You are not a member of Action Lab 1 yet" in out
+    async with app.ctx.uow() as uow:
+        co = await uow.people.by_identity("console", "local", "co-facilitator")
+        gemma = await uow.people.by_identity("console", "local", "gemma-rhodes")
+        assert co is not None and gemma is not None and co.id != gemma.id
 
 
 async def test_only_facilitators_issue_link_codes(lab: Console) -> None:
