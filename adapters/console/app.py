@@ -157,9 +157,15 @@ class ConsoleAdapter:
         self.out.write(line + "\n")
         self.out.flush()
 
-    async def _zone(self, who: Recipient) -> str | None:
+    async def _zone(self, who: Recipient, place: Place) -> str | None:
+        """The reader's zone; for someone who has not set one, the zone of the lab whose
+        channel this is (the lab's own cards use it too), else None (shown as UTC)."""
         async with self.ctx.uow() as uow:
-            return await zone_of(uow, who)
+            zone = await zone_of(uow, who)
+            if zone is None and not place.direct:
+                lab = await uow.labs.by_channel(place.platform, place.workspace, place.channel)
+                zone = lab.timezone if lab is not None else None
+            return zone
 
     async def show(
         self, place: Place, card: Card | None, text: str | None, files: tuple[File, ...], *,
@@ -177,7 +183,7 @@ class ConsoleAdapter:
         where = "direct message" if place.direct else f"#{place.channel}"
         self.write(f"[m{number}] {where} · {note}")
         who = viewer or Recipient("console", WORKSPACE, self.actor.user_id)
-        zone = await self._zone(who)
+        zone = await self._zone(who, place)
         now = self.ctx.clock.now()
         body: list[str] = []
         numbered: list[Numbered] = []

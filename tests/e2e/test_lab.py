@@ -446,3 +446,13 @@ async def test_lab_commands_in_a_direct_message_say_where_they_work(lab: Console
     assert "`/lab home`" in (reply.text or "") and "`/lab tz`" in (reply.text or "")
     reply = await ctx.router.dispatch(ctx, Command(lab.adapter.actor, dm, text="tz"))
     assert "Your time zone is" in (reply.text or "")
+
+
+async def test_a_reader_without_a_zone_sees_the_labs_zone_named(lab: Console) -> None:
+    from bot.messages import Card, Text, at
+
+    await lab("Newcomer", "/lab join")
+    await lab.press("Newcomer", "I accept and join")
+    lab.adapter.become("Newcomer")
+    await lab.adapter.messenger.post(lab.adapter.place, Card((Text(f"Starts {at(T0)}"),)))
+    assert "Starts Mon 04 Jan 2027, 10:00 GMT (Europe/London)" in lab.buffer.getvalue()
