@@ -173,9 +173,13 @@ async def _migrate(settings: Settings, revision: str) -> int:
 
 
 async def _demo(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.demo import run_demo
+    from bot.demo import DemoError, run_demo
 
-    return await run_demo(settings, out_dir=Path(args.out), db_path=args.db)
+    try:
+        return await run_demo(settings, out_dir=Path(args.out), db_path=args.db)
+    except DemoError as exc:
+        print(f"actionlab: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
 
 
 def _login_name() -> str:

@@ -8,6 +8,7 @@ harness for end-to-end tests written as transcripts (`send` returns what a line 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import sys
 import threading
@@ -218,7 +219,10 @@ class ConsoleAdapter:
     def _save(self, number: int, file: File) -> str:
         self.files_dir.mkdir(parents=True, exist_ok=True)
         path = self.files_dir / f"m{number}-{Path(file.name).name}"
-        path.write_bytes(file.data)
+        # Exports and ballots are confidential: readable by their owner only.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(file.data)
         return str(path)
 
     async def deliver(self, reply: Reply, actor: Actor, place: Place,

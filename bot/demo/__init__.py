@@ -84,10 +84,18 @@ async def meeting_start(stage: Stage, number: int) -> datetime:
     return meeting.starts_at
 
 
+class DemoError(Exception):
+    """The demo cannot start as asked (e.g. its database file already holds a lab)."""
+
+
 def _prepare(out_dir: Path, db_path: str | None) -> Path:
-    """The output folder, and a fresh database file unless the caller named one to keep."""
+    """The output folder, and a fresh database file (a named one must not exist yet: the
+    script would replay onto old data)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     if db_path:
+        if Path(db_path).exists() and Path(db_path).stat().st_size > 0:
+            raise DemoError(f"{db_path} already exists; the demo needs a new file to keep "
+                            "(or leave out --db for a fresh one in the output folder)")
         return Path(db_path)
     db = out_dir / "demo.db"
     for suffix in ("", "-wal", "-shm"):

@@ -14,14 +14,20 @@ from bot.exports.text import (
 )
 
 
+def _text(text: str) -> str:
+    """Members' words, inert: a backslash before `<` and `>` keeps raw HTML (a script, an
+    image that calls home) from acting when the file is viewed rendered."""
+    return isolate(text.replace("\\", "\\\\").replace("<", "\\<").replace(">", "\\>"))
+
+
 def _cell(text: str) -> str:
-    return isolate(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+    return _text(text).replace("|", "\\|").replace("\n", "<br>")
 
 
 def _entry(entry: DocEntry, zone: str) -> list[str]:
     lines = entry.text.split("\n")
-    out = [f"- **{entry.number}.** {isolate(lines[0])}"]
-    out += [f"  {isolate(line)}" if line else "" for line in lines[1:]]
+    out = [f"- **{entry.number}.** {_text(lines[0])}"]
+    out += [f"  {_text(line)}" if line else "" for line in lines[1:]]
     byline = isolate(entry_byline(entry, zone))
     if entry.link:
         byline += f" · [message]({entry.link})"
@@ -34,8 +40,8 @@ def render(doc: MinutesDocument) -> bytes:
     out = [notice, "", f"# {isolate(doc.heading)}", ""]
     out += [f"- **{label}:** {isolate(value)}" for label, value in meta_rows(doc)]
     out += ["", "## Attendance", ""]
-    present = ", ".join(isolate(n) for n in doc.present) or "nobody recorded"
-    away = ", ".join(isolate(n) for n in doc.apologies) or "none"
+    present = ", ".join(_text(n) for n in doc.present) or "nobody recorded"
+    away = ", ".join(_text(n) for n in doc.apologies) or "none"
     out += [f"- **Present ({len(doc.present)}):** {present}",
             f"- **Apologies ({len(doc.apologies)}):** {away}", ""]
     for title, entries in (("Notes", doc.notes), ("Decisions", doc.decisions)):

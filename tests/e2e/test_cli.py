@@ -73,3 +73,11 @@ def test_a_database_without_the_schema_asks_for_migrate(tmp_path: Path) -> None:
     assert "run `actionlab migrate` first" in proc.stderr and "Traceback" not in proc.stderr
     proc = actionlab("run", stdin="/lab help\n", cwd=tmp_path, env=empty)
     assert proc.returncode == 1 and "run `actionlab migrate` first" in proc.stderr
+
+
+def test_the_demo_refuses_to_replay_onto_an_existing_database(tmp_path: Path) -> None:
+    old = tmp_path / "kept.db"
+    old.write_bytes(b"SQLite format 3\x00")
+    proc = actionlab("demo", "--db", str(old), "--out", str(tmp_path / "o"), cwd=tmp_path)
+    assert proc.returncode == 2 and "already exists" in proc.stderr
+    assert "Traceback" not in proc.stderr

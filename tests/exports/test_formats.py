@@ -249,3 +249,22 @@ def test_file_names_and_types(doc: MinutesDocument, fmt: str) -> None:
 def test_an_unknown_format_is_refused(doc: MinutesDocument) -> None:
     with pytest.raises(ValueError, match="unknown export format"):
         render(doc, "xls")  # type: ignore[arg-type]
+
+
+def test_markdown_keeps_members_html_inert() -> None:
+    from datetime import UTC, datetime
+
+    from bot.domain.minutes import EntryFacts, EntryKind, build_document
+    from bot.exports import render
+
+    t = datetime(2027, 1, 11, 13, 0, tzinfo=UTC)
+    doc = build_document(
+        lab="L", title="T", meeting_number=None, zone="UTC", started_at=t, ended_at=None,
+        secretary=None, present=["<b>Eve</b>"], apologies=[],
+        entries=[EntryFacts(number=1, kind=EntryKind.NOTE, text='<img src="https://x/">',
+                            author="Eve", at=t)],
+        generated_at=t,
+    )
+    text = render(doc, "md").decode()
+    assert '<img src="https://x/">' not in text and '\\<img src="https://x/"\\>' in text
+    assert "<b>Eve</b>" not in text
