@@ -320,12 +320,30 @@ def describe_validation_error(exc: ValidationError, source: Path | None) -> str:
         reason = "unknown key; see config.example.toml for the keys there are"
     elif reason.startswith("Value error, "):
         reason = reason[len("Value error, "):]
-    where = f" (in {source})" if source else ""
+    env = _environment_name(loc)
+    where = f" (from the environment variable {env})" if env else \
+        f" (in {source})" if source else ""
     if not loc:
         return f"config error{where}: {reason}"
     more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" \
         if len(errors) > 1 else ""
+    if first["type"] == "missing":
+        return f"config error{where}: {key} is missing; config.example.toml shows it{more}"
     return f"config error{where}: {key} = {shown} is not allowed: {reason}{more}"
+
+
+def _environment_name(loc: list[str]) -> str | None:
+    """The variable a bad value came from, when it came from the environment."""
+    if not loc:
+        return None
+    if loc[0] in SECRET_ENV.values():
+        name = next(e for e, k in SECRET_ENV.items() if k == loc[0])
+        return name if os.environ.get(name) else None
+    for name, path in PLAIN_ENV.items():
+        if list(path) == loc[:2] and os.environ.get(name):
+            return name
+    prefixed = "ACTIONLAB_" + "__".join(part.upper() for part in loc)
+    return prefixed if prefixed in os.environ else None
 
 
 def _key_name(loc: list[str]) -> str:

@@ -160,3 +160,21 @@ def test_run_without_flags_picks_the_platforms_that_have_credentials(
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
     assert pick() == (True, True, False)
     assert pick(console=True) == (False, False, True)  # an explicit flag wins
+
+
+def test_a_bad_environment_value_names_its_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORT", "abc")
+    with pytest.raises(ConfigError) as err:
+        load_settings(None)
+    assert "from the environment variable PORT" in str(err.value)
+    monkeypatch.delenv("PORT")
+    monkeypatch.setenv("ACTIONLAB_LAB__MEMBER_LIMIT", "0")
+    with pytest.raises(ConfigError) as err:
+        load_settings(None)
+    assert "ACTIONLAB_LAB__MEMBER_LIMIT" in str(err.value)
+
+
+def test_a_template_without_a_question_says_what_is_missing(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_settings(write(tmp_path, '[vote_templates.x]\noptions = ["a", "b"]\n'))
+    assert "[vote_templates] x.question is missing" in str(err.value)
