@@ -157,6 +157,7 @@ class CommandSpec:
     topic: str
     form: FormBuilder | None = None
     examples: tuple[str, ...] = ()
+    in_direct: bool = True  # whether it makes sense in a direct message (when access allows)
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,7 @@ class Router:
         topic: str | None = None,
         form: FormBuilder | None = None,
         examples: tuple[str, ...] = (),
+        in_direct: bool = True,
         aliases: tuple[str, ...] = (),
     ) -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
@@ -213,7 +215,7 @@ class Router:
                 self.aliases[alias.lower()] = key
             self.commands[key] = CommandSpec(
                 key, fn, args, summary, access, usage_line or usage(key, args),
-                topic or key.split()[0], form, examples,
+                topic or key.split()[0], form, examples, in_direct,
             )
             return fn
 
@@ -469,7 +471,8 @@ class Router:
 
 
     def _direct_message_hint(self, name: str) -> str:
-        here = sorted(n for n, spec in self.commands.items() if spec.access == "anyone")
+        here = sorted(n for n, spec in self.commands.items()
+                      if spec.access == "anyone" and spec.in_direct)
         listing = ", ".join(f"`/lab {n}`" for n in here)
         return (f"`/lab {name}` works in the lab's channel, where the lab's members are. In a "
                 f"direct message you can use {listing}.")

@@ -62,7 +62,7 @@ class SetupArgs(Args):
 
 
 @router.command(
-    "setup", args=SetupArgs, access="anyone", topic="lab",
+    "setup", args=SetupArgs, access="anyone", topic="lab", in_direct=False,
     summary="Start a lab in this channel; you become its facilitator.",
     examples=('/lab setup "Action Lab 1"',),
 )
@@ -420,7 +420,7 @@ class LinkArgs(Args):
 
 
 @router.command(
-    "link", args=LinkArgs, access="anyone", topic="lab",
+    "link", args=LinkArgs, access="anyone", topic="lab", in_direct=False,
     summary="Bind another channel, on Slack, Discord or here, to this lab: `/lab link` in "
             "the lab's channel, then `/lab link <code>` in the other.",
     examples=("/lab link", "/lab link K7Q2XM"),

@@ -444,6 +444,7 @@ async def test_lab_commands_in_a_direct_message_say_where_they_work(lab: Console
     assert reply.private
     assert "`/lab members` works in the lab's channel" in (reply.text or "")
     assert "`/lab home`" in (reply.text or "") and "`/lab tz`" in (reply.text or "")
+    assert "`/lab setup`" not in (reply.text or "")
     reply = await ctx.router.dispatch(ctx, Command(lab.adapter.actor, dm, text="tz"))
     assert "Your time zone is" in (reply.text or "")
 

@@ -192,7 +192,8 @@ async def test_commands_work_in_a_direct_message(bot: Bot) -> None:
     rec = await bot.send(p.slash(p.AMARA, "home", guild=False))
     assert private(rec) and title(rec) == "Hello, Amara Okafor"
     rec = await bot.send(p.slash(p.AMARA, "members", guild=False))
-    assert private(rec) and "This channel has no lab yet" in text_of(rec)
+    assert private(rec) and "`/lab members` works in the lab's channel" in text_of(rec)
+    assert "`/lab home`" in text_of(rec) and "`/lab setup`" not in text_of(rec)
 
 
 # --- buttons and selects ----------------------------------------------------------------------
