@@ -31,6 +31,9 @@ MEETING_START = timedelta(hours=1)  # meeting reminders this close to the start 
 ACTION_ITEM_CLOCK = time(9, 0)
 MAX_OFFSETS = 5
 MAX_BACKOFF = timedelta(hours=1)
+MIN_NUDGE_WINDOW = timedelta(hours=1)  # open for less than this: the announcement is enough
+NUDGE_LEAD = timedelta(minutes=30)  # at least this long after the opening and before the close
+EVENING_MARGIN = timedelta(hours=1)  # a nudge pulled out of the night: this long before it
 
 
 class ReminderStatus(StrEnum):
@@ -706,9 +709,66 @@ def is_meeting_start(offset: timedelta) -> bool:
 
 
 def nudge_time(closes_at: datetime, before: timedelta, now: datetime) -> datetime | None:
-    """When to nudge those who have not answered; None if that moment has already gone."""
-    at = closes_at - before
-    return at if at > now else None
+    """When to nudge those who have not answered a poll or vote open from `now` until
+    `closes_at`: `before` ahead of the close, but never in the first half of the time it is
+    open (a poll open for a day and a half is nudged halfway through, not an hour after it
+    opened); none if it is open for less than MIN_NUDGE_WINDOW, when its announcement was
+    reminder enough.
+
+    `now` is when it opened for the people concerned: for a member who joins while it is
+    open, when they joined, so they get the same rule over the time they have.
+    """
+    window = closes_at - now
+    if window < MIN_NUDGE_WINDOW:
+        return None
+    return max(closes_at - before, now + window / 2)
+
+
+def quiet_since(moment: datetime, zone: str, window: tuple[time, time]) -> datetime | None:
+    """If `moment` falls in the quiet hours `window` of `zone`, the UTC moment they began
+    (21:00 on the wall clock that evening, whatever daylight saving does); None if not quiet."""
+    start, end = window
+    if start == end:
+        return None
+    local = moment.astimezone(ZoneInfo(zone))
+    clock = local.time().replace(tzinfo=None)
+    if start > end:  # crosses midnight: 21:00-08:00
+        if clock >= start:
+            began_on = local.date()
+        elif clock < end:
+            began_on = local.date() - timedelta(days=1)
+        else:
+            return None
+    elif start <= clock < end:
+        began_on = local.date()
+    else:
+        return None
+    at, _ = resolve_local(began_on, start, zone)
+    return at
+
+
+def fit_nudge(at: datetime, closes_at: datetime, zone: str, window: tuple[time, time], *,
+              now: datetime) -> datetime | None:
+    """Where a nudge due at `at` lands for a reader in `zone`, so that it neither breaks their
+    quiet hours nor comes too late to act on.
+
+    `at` itself when it is not quiet there, or when their quiet hours end at least NUDGE_LEAD
+    before the close (it waits for their morning, as every reminder does). Otherwise, when
+    the morning would be too late (a poll opened in the afternoon that closes at breakfast
+    time), the evening before: EVENING_MARGIN before their quiet hours begin, if that is at
+    least NUDGE_LEAD after `now`. Else None: no nudge rather than one at night or one after
+    the close.
+    """
+    until = quiet_until(at, zone, window)
+    if until is None or until <= closes_at - NUDGE_LEAD:
+        return at
+    began = quiet_since(at, zone, window)
+    if began is None:  # pragma: no cover - quiet_until said it was quiet
+        return at
+    evening = began - EVENING_MARGIN
+    if evening - now >= NUDGE_LEAD and quiet_until(evening, zone, window) is None:
+        return evening
+    return None
 
 
 def parse_offsets(words: Sequence[str]) -> tuple[timedelta, ...]:

@@ -1,5 +1,5 @@
 """Reminder rules: reading times people type, repeating times across daylight saving, quiet
-hours, retries, misfires, and when meeting and action-item reminders fall due."""
+hours, retries, misfires, and when meeting, deadline and action-item reminders fall due."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from bot.domain.reminders import (
     WhenError,
     action_item_times,
     classify,
+    fit_nudge,
     format_offset,
     format_offset_short,
     hold_until,
@@ -24,6 +25,7 @@ from bot.domain.reminders import (
     nudge_time,
     parse_offsets,
     parse_quiet_hours,
+    quiet_since,
     quiet_until,
     read_when,
     resolve_local,
@@ -316,10 +318,91 @@ def test_meeting_reminders_fall_before_the_start() -> None:
     assert not is_meeting_start(timedelta(hours=24))
 
 
-def test_deadline_nudges() -> None:
+DAY = timedelta(hours=24)
+
+
+@pytest.mark.parametrize(("closes", "nudge"), [
+    # Open four days: 24 hours before the close.
+    (utc(2027, 1, 8, 17, 0), utc(2027, 1, 7, 17, 0)),
+    # Open exactly two days: 24 hours before is also halfway.
+    (T0 + 2 * DAY, T0 + DAY),
+    # Open 30 hours: 24 hours before would be 6 hours after it opened; halfway instead.
+    (T0 + timedelta(hours=30), T0 + timedelta(hours=15)),
+    # Open 10 hours (shorter than the nudge): halfway, where it used to get none.
+    (utc(2027, 1, 4, 20, 0), utc(2027, 1, 4, 15, 0)),
+    # Open an hour: halfway, half an hour to answer.
+    (T0 + timedelta(hours=1), T0 + timedelta(minutes=30)),
+    # Open less than an hour: the announcement was reminder enough.
+    (T0 + timedelta(minutes=59), None),
+    (T0 + timedelta(minutes=5), None),
+])
+def test_deadline_nudges(closes: datetime, nudge: datetime | None) -> None:
+    assert nudge_time(closes, DAY, T0) == nudge
+
+
+def test_a_member_who_joins_late_is_nudged_by_the_same_rule_over_the_time_they_have() -> None:
     closes = utc(2027, 1, 8, 17, 0)
-    assert nudge_time(closes, timedelta(hours=24), T0) == utc(2027, 1, 7, 17, 0)
-    assert nudge_time(utc(2027, 1, 4, 20, 0), timedelta(hours=24), T0) is None
+    # Joined with more than two days to go: the lab's moment, 24 hours before.
+    assert nudge_time(closes, DAY, utc(2027, 1, 6, 9, 0)) == utc(2027, 1, 7, 17, 0)
+    # Joined 20 hours before the close (the lab's nudge has gone): halfway through theirs.
+    assert nudge_time(closes, DAY, utc(2027, 1, 7, 21, 0)) == utc(2027, 1, 8, 7, 0)
+    # Joined 40 minutes before: none.
+    assert nudge_time(closes, DAY, utc(2027, 1, 8, 16, 20)) is None
+
+
+@pytest.mark.parametrize(("moment", "zone", "since"), [
+    (utc(2027, 1, 4, 23, 0), LONDON, utc(2027, 1, 4, 21, 0)),  # the same evening
+    (utc(2027, 1, 5, 3, 0), LONDON, utc(2027, 1, 4, 21, 0)),  # after midnight: the evening before
+    (utc(2027, 1, 4, 12, 0), LONDON, None),
+    (utc(2027, 1, 4, 20, 59), LONDON, None),
+    (utc(2027, 1, 4, 18, 0), "Asia/Kolkata", utc(2027, 1, 4, 15, 30)),  # 23:30 IST
+    # The night the clocks go back: quiet from 21:00 BST (20:00 UTC) on the Saturday.
+    (utc(2027, 10, 31, 2, 0), LONDON, utc(2027, 10, 30, 20, 0)),
+    # The night they go forward: from 21:00 GMT on the Saturday.
+    (utc(2027, 3, 28, 6, 30), LONDON, utc(2027, 3, 27, 21, 0)),
+])
+def test_quiet_hours_began(moment: datetime, zone: str, since: datetime | None) -> None:
+    assert quiet_since(moment, zone, QUIET) == since
+
+
+def test_quiet_hours_within_a_day_began_that_day() -> None:
+    window = parse_quiet_hours("00:00-07:00")
+    assert quiet_since(utc(2027, 1, 4, 3, 0), LONDON, window) == utc(2027, 1, 4, 0, 0)
+    assert quiet_since(utc(2027, 1, 4, 8, 0), LONDON, window) is None
+    assert quiet_since(utc(2027, 1, 4, 3, 0), LONDON, parse_quiet_hours("00:00-00:00")) is None
+
+
+def test_a_nudge_is_never_sent_at_night_nor_too_late_to_act_on() -> None:
+    closes = utc(2027, 1, 5, 7, 0)  # a poll opened at 10:00 that closes at 07:00 tomorrow
+    at = nudge_time(closes, DAY, T0)
+    assert at == utc(2027, 1, 4, 20, 30)
+    # London: 20:30 is not quiet yet.
+    assert fit_nudge(at, closes, LONDON, QUIET, now=T0) == at
+    # Lagos: 21:30 is quiet and the morning (07:00 UTC) is the close itself: the evening
+    # before instead, an hour before quiet hours begin (20:00 WAT).
+    assert fit_nudge(at, closes, "Africa/Lagos", QUIET, now=T0) == utc(2027, 1, 4, 19, 0)
+    # Kolkata: 02:00 IST is quiet, but 08:00 IST (02:30 UTC) leaves hours before the close:
+    # the nudge stays and waits for the morning, as every reminder does.
+    assert fit_nudge(at, closes, "Asia/Kolkata", QUIET, now=T0) == at
+    # Opened at 20:00 UTC (21:00 in Lagos, already quiet): no evening left, so no nudge.
+    late = utc(2027, 1, 4, 20, 0)
+    assert fit_nudge(utc(2027, 1, 5, 1, 30), closes, "Africa/Lagos", QUIET, now=late) is None
+    # An evening nudge must come at least half an hour after the poll opened.
+    assert fit_nudge(at, closes, "Africa/Lagos", QUIET, now=utc(2027, 1, 4, 18, 45)) is None
+
+
+def test_fitting_a_nudge_across_the_daylight_saving_changes() -> None:
+    # Spring: the morning after the change, 08:00 BST is 07:00 UTC; a poll that closes at
+    # 07:45 UTC leaves 45 minutes after it, so the night's nudge waits for the morning.
+    closes = utc(2027, 3, 28, 7, 45)
+    at = utc(2027, 3, 28, 1, 0)
+    assert fit_nudge(at, closes, LONDON, QUIET, now=utc(2027, 3, 27, 12, 0)) == at
+    # Autumn: the morning after, 08:00 GMT is 08:00 UTC, too late for a close at 08:15; the
+    # evening before is 20:00 BST, 19:00 UTC.
+    closes = utc(2027, 10, 31, 8, 15)
+    at = utc(2027, 10, 31, 1, 0)
+    assert fit_nudge(at, closes, LONDON, QUIET, now=utc(2027, 10, 30, 12, 0)) == \
+        utc(2027, 10, 30, 19, 0)
 
 
 def test_meeting_offsets_are_read_and_written() -> None:
