@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.domain.reminders import Weekly
@@ -61,8 +61,18 @@ class Jobs(Protocol):
         the database re-arm with the next one after each run."""
         ...
 
+    def every(self, job_id: str, interval: timedelta, first: datetime, func: JobFunc) -> None:
+        """Run `func` at `first`, then every `interval`, never two runs at once; replaces any
+        timer with the same id. For periodic work (the reminders' sweep), not for things
+        that must happen at a moment."""
+        ...
+
     def cancel(self, job_id: str) -> None:
         """Forget the timer with this id, if there is one."""
+        ...
+
+    def next_run(self, job_id: str) -> datetime | None:
+        """When the timer with this id fires next (UTC); None if this process has none."""
         ...
 
 

@@ -1,9 +1,10 @@
 """Timers: the only module that touches APScheduler.
 
 APScheduler holds in-memory timers only, each with a stable id; the database is the
-source of truth and the timers are rebuilt from it at start-up (see `Startup`). A timer only
-wakes the bot: whatever it runs claims its row first, so a timer that fires twice, or fires in
-two processes, does its work once.
+source of truth and the timers are rebuilt from it at start-up (see `Startup`), and topped up
+by a periodic job (the reminders' sweep) with what other processes sharing the database wrote
+since. A timer only wakes the bot: whatever it runs claims its row first, so a timer that
+fires twice, or fires in two processes, does its work once.
 `ManualJobs` is the same port driven by hand, for the demo's accelerated clock and tests.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -21,6 +22,7 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.domain.reminders import Weekly
 from bot.ports import JobFunc
@@ -95,6 +97,15 @@ class Scheduler:
             next_run_time=first, misfire_grace_time=None, coalesce=True,
         )
 
+    def every(self, job_id: str, interval: timedelta, first: datetime, func: JobFunc) -> None:
+        self._scheduler.add_job(
+            _run, IntervalTrigger(seconds=interval.total_seconds(), timezone=UTC),
+            args=(job_id, func), id=job_id, replace_existing=True, next_run_time=first,
+            # Runs that fell behind (a blocked loop) make one run, and a run still going
+            # when the next is due makes that one wait for the following turn.
+            coalesce=True, max_instances=1, misfire_grace_time=None,
+        )
+
     def cancel(self, job_id: str) -> None:
         with contextlib.suppress(JobLookupError):
             self._scheduler.remove_job(job_id)
@@ -110,26 +121,62 @@ class Scheduler:
 
 class ManualJobs:
     """Timers that fire only when `run_due` or `run_until` is called: for accelerated demos
-    and tests. Repeating timers use APScheduler's own cron arithmetic, as the real ones do."""
+    and tests. Repeating timers use APScheduler's own cron arithmetic, as the real ones do.
 
-    def __init__(self) -> None:
+    Periodic jobs (`every`) are kept aside and run only by `run_periodic`, unless
+    `periodic=True`: a demo that moves the clock on by days would otherwise run a
+    once-a-minute job thousands of times for nothing. Tests of periodic work turn them on,
+    and they then fire at their moments among the other timers.
+    """
+
+    def __init__(self, *, periodic: bool = False) -> None:
         self.jobs: dict[str, tuple[datetime, JobFunc]] = {}
         self.rules: dict[str, CronTrigger] = {}
+        self.intervals: dict[str, timedelta] = {}
+        self.periodic = periodic
+        self.aside: dict[str, tuple[timedelta, JobFunc]] = {}
 
     def schedule(self, job_id: str, run_at: datetime, func: JobFunc) -> None:
         self.rules.pop(job_id, None)
+        self.intervals.pop(job_id, None)
         self.jobs[job_id] = (run_at, func)
 
     def repeat(self, job_id: str, rule: Weekly, first: datetime, func: JobFunc) -> None:
+        self.intervals.pop(job_id, None)
         self.rules[job_id] = cron_trigger(rule)
         self.jobs[job_id] = (first, func)
+
+    def every(self, job_id: str, interval: timedelta, first: datetime, func: JobFunc) -> None:
+        if not self.periodic:
+            self.aside[job_id] = (interval, func)
+            return
+        self.rules.pop(job_id, None)
+        self.intervals[job_id] = interval
+        self.jobs[job_id] = (first, func)
+
+    async def run_periodic(self, job_id: str) -> None:
+        """Run a periodic job kept aside, once, now."""
+        await self.aside[job_id][1]()
 
     def cancel(self, job_id: str) -> None:
         self.jobs.pop(job_id, None)
         self.rules.pop(job_id, None)
+        self.intervals.pop(job_id, None)
+        self.aside.pop(job_id, None)
 
     def pending(self) -> list[str]:
         return sorted(self.jobs, key=lambda j: self.jobs[j][0])
+
+    def next_run(self, job_id: str) -> datetime | None:
+        found = self.jobs.get(job_id)
+        return found[0] if found is not None else None
+
+    def clear(self) -> None:
+        """Forget every timer, as a process that stops does."""
+        self.jobs.clear()
+        self.rules.clear()
+        self.intervals.clear()
+        self.aside.clear()
 
     def _next_due(self, until: datetime) -> tuple[datetime, str] | None:
         due = [(at, jid) for jid, (at, _) in self.jobs.items() if at <= until]
@@ -140,6 +187,8 @@ class ManualJobs:
         trigger = self.rules.get(job_id)
         if trigger is not None:  # re-armed before it runs, as APScheduler does
             self.jobs[job_id] = (trigger.get_next_fire_time(at, at).astimezone(UTC), func)
+        elif job_id in self.intervals:
+            self.jobs[job_id] = (at + self.intervals[job_id], func)
         try:
             await func()
         except Exception:
