@@ -37,7 +37,7 @@ FEATURES: tuple[ModuleType, ...] = (
 )
 
 # Each feature that keeps timers rebuilds them from its tables at start-up.
-STARTUP: tuple[Startup, ...] = (reminders_feature.rebuild,)
+STARTUP: tuple[Startup, ...] = (reminders_feature.rebuild, reminders_feature.start_sweep)
 
 
 def build_router() -> Router:

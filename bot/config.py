@@ -129,12 +129,26 @@ class ReminderSettings(_Section):
     deadline_nudge: str = "24h"
     retry_attempts: int = Field(3, ge=0, le=10)
     retry_backoff: str = "30s"
+    sweep_every: str = "60s"
+    sweep_horizon: str = "5m"
 
-    @field_validator("misfire_grace", "deadline_nudge", "retry_backoff")
+    @field_validator("misfire_grace", "deadline_nudge", "retry_backoff", "sweep_every",
+                     "sweep_horizon")
     @classmethod
     def _duration(cls, v: str) -> str:
         parse_duration(v)
         return v
+
+    @model_validator(mode="after")
+    def _sweep(self) -> ReminderSettings:
+        every, horizon = parse_duration(self.sweep_every), parse_duration(self.sweep_horizon)
+        if every and horizon < every:
+            raise ValueError(
+                f"sweep_horizon ({self.sweep_horizon}) must be at least sweep_every "
+                f"({self.sweep_every}), or a reminder could fall due between two sweeps "
+                "and go out late; e.g. sweep_every = \"60s\", sweep_horizon = \"5m\""
+            )
+        return self
 
     @field_validator("meeting_offsets")
     @classmethod

@@ -105,6 +105,13 @@ class ActionItemClosed(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class MemberJoined(Event):
+    """A membership became active: someone accepted the commitment, or came back."""
+
+    person_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class MemberLeft(Event):
     person_id: int
 

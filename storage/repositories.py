@@ -777,14 +777,17 @@ class ReminderRepository:
         )
 
     async def advance(self, reminder_id: int, due_at: datetime, *, sent_at: datetime | None,
-                      from_status: ReminderStatus = ReminderStatus.SENDING) -> bool:
-        """A repeating reminder moves on to its next occurrence and waits again."""
+                      from_status: ReminderStatus = ReminderStatus.SENDING,
+                      seen: Reminder | None = None) -> bool:
+        """A repeating reminder moves on to its next occurrence and waits again. With `seen`,
+        only if the row is still the occurrence (and the claim) read in `seen`."""
         values: dict[str, Any] = {"status": ReminderStatus.PENDING, "due_at": due_at,
                                   "next_at": due_at, "attempts": 0, "claimed_at": None,
                                   "late": False}
         if sent_at is not None:
             values.update(sent_at=sent_at, last_error=None)
-        return await self._change(reminder_id, [Reminder.status == from_status], **values)
+        return await self._change(reminder_id, [Reminder.status == from_status, *_as_seen(seen)],
+                                  **values)
 
     async def finish(self, reminder_id: int, status: ReminderStatus, note: str) -> bool:
         """End a claimed delivery that turned out not to be needed (answered already)."""
@@ -801,9 +804,10 @@ class ReminderRepository:
         )
 
     async def fail(self, reminder_id: int, error: str,
-                   from_status: ReminderStatus = ReminderStatus.SENDING) -> bool:
+                   from_status: ReminderStatus = ReminderStatus.SENDING,
+                   seen: Reminder | None = None) -> bool:
         return await self._change(
-            reminder_id, [Reminder.status == from_status],
+            reminder_id, [Reminder.status == from_status, *_as_seen(seen)],
             status=ReminderStatus.FAILED, last_error=error[:300],
         )
 
@@ -830,6 +834,14 @@ class ReminderRepository:
     async def cancel_recipient(self, lab_id: int, person_id: int, note: str) -> list[int]:
         return await self._cancel_where(
             [Reminder.lab_id == lab_id, Reminder.recipient_id == person_id], note
+        )
+
+    async def cancel_authored(self, lab_id: int, person_id: int, note: str) -> list[int]:
+        """Cancel the reminders this person set in this lab (`/lab remind`), whoever they
+        were for."""
+        return await self._cancel_where(
+            [Reminder.lab_id == lab_id, Reminder.author_id == person_id,
+             Reminder.kind == ReminderKind.CUSTOM], note
         )
 
     async def _cancel_where(self, where: Sequence[Any], note: str) -> list[int]:
@@ -892,16 +904,30 @@ class ReminderRepository:
         )
         return int(await self.session.scalar(stmt) or 0)
 
-    async def timers(self) -> Sequence[Row[int, datetime, datetime, str | None, str | None]]:
-        """What start-up needs to arm every pending timer, earliest first (ordered, so
-        APScheduler appends to its sorted list instead of inserting in the middle)."""
+    async def timers(self, until: datetime | None = None
+                     ) -> Sequence[Row[int, datetime, datetime, str | None, str | None]]:
+        """What start-up needs to arm every pending timer (those that fire by `until`, for
+        the sweep), earliest first (ordered, so APScheduler appends to its sorted list
+        instead of inserting in the middle)."""
         stmt = (
             select(Reminder.id, Reminder.next_at, Reminder.due_at, Reminder.repeat,
                    Reminder.repeat_zone)
             .where(Reminder.status == ReminderStatus.PENDING)
             .order_by(Reminder.next_at, Reminder.id)
         )
+        if until is not None:
+            stmt = stmt.where(Reminder.next_at <= until)
         return (await self.session.execute(stmt)).all()
+
+    async def deadlines(self, lab_id: int) -> Sequence[Reminder]:
+        """The lab's polls and votes still to close at a deadline: their pending closes."""
+        stmt = (
+            select(Reminder)
+            .where(Reminder.lab_id == lab_id, Reminder.status == ReminderStatus.PENDING,
+                   Reminder.kind == ReminderKind.CLOSE)
+            .order_by(Reminder.next_at, Reminder.id)
+        )
+        return (await self.session.scalars(stmt)).all()
 
     async def overdue(self, before: datetime) -> Sequence[Reminder]:
         """Pending reminders whose timer should have fired before `before`."""
@@ -962,3 +988,14 @@ class ReminderRepository:
         else:
             found.meeting_offsets, found.updated_at = offsets, now
         await self.session.flush()
+
+
+def _as_seen(seen: Reminder | None) -> list[Any]:
+    """Conditions that hold only while a reminder row is as it was read: the same occurrence
+    and the same claim. Settling what a stopped process left uses them, so that a row
+    another process moved on meanwhile is left alone."""
+    if seen is None:
+        return []
+    claimed = (Reminder.claimed_at.is_(None) if seen.claimed_at is None
+               else Reminder.claimed_at == seen.claimed_at)
+    return [Reminder.next_at == seen.next_at, claimed]

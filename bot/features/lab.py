@@ -16,6 +16,7 @@ from bot.domain.lab import Role, leave_refusal, limit_refusal, role_change_refus
 from bot.domain.when import format_window, parse_days, parse_window
 from bot.domain.zones import complete_zones, format_local, require_zone, zone_abbreviation
 from bot.errors import Conflict, NotFound, PermissionDenied, UserError
+from bot.events import MemberJoined, MemberLeft
 from bot.features.common import find_member, page_buttons, paginate
 from bot.messages import (
     Block,
@@ -169,6 +170,7 @@ async def accept(call: Call[Any]) -> Reply:
         existing.accepted_at, existing.left_at = call.now, None
     call.member = existing
     await call.audit("member.joined", commitment=_commitment_digest(lab.commitment))
+    await call.emit(MemberJoined(lab_id=lab.id, person_id=call.person.id))
     counted = sum(1 for m in members if m.role is not Role.FACILITATOR) + 1
     call.announce(Card(
         (Text(f"*{call.person.display_name}* joined {lab.name} "
@@ -203,6 +205,7 @@ async def leave(call: Call[Any]) -> Reply:
         raise Conflict(refusal)
     member.active, member.left_at = False, call.now
     await call.audit("member.left")
+    await call.emit(MemberLeft(lab_id=lab.id, person_id=call.person.id))
     return call.publish(Card((Text(f"*{call.person.display_name}* left {lab.name}."),),
                               fallback=f"{call.person.display_name} left {lab.name}."))
 

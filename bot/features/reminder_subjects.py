@@ -1,6 +1,7 @@
 """What reminders need from polls, votes, meetings and minutes, plugged into
 `reminders.subjects`: a poll's or vote's title and who has not answered it, closing it at its
-deadline; a meeting's title, start and .ics; whether an action item is still open.
+deadline; a meeting's title, start and .ics; whether an action item is still open; and, for
+a member who joins, the lab's upcoming meetings and the open action items they own.
 
 Importing this module (the composition root does, through FEATURES) registers the kinds; it
 has no commands of its own.
@@ -14,7 +15,7 @@ from bot import action_ids
 from bot.context import Context
 from bot.domain.minutes import ActionStatus
 from bot.features import meetings, polls, votes
-from bot.features.reminders import SubjectInfo, SubjectKind, subjects
+from bot.features.reminders import SubjectInfo, SubjectKind, Upcoming, subjects
 from bot.messages import Button, File
 from bot.router import Router
 from storage.uow import UnitOfWork
@@ -83,6 +84,12 @@ async def meeting_info(uow: UnitOfWork, meeting_id: int) -> SubjectInfo | None:
     )
 
 
+async def upcoming_meetings(uow: UnitOfWork, lab_id: int, person_id: int, now: datetime
+                            ) -> list[Upcoming]:
+    return [Upcoming(m.id, m.title, at=m.starts_at)
+            for m in await uow.meetings.upcoming([lab_id], now) if m.starts_at > now]
+
+
 async def meeting_invite(uow: UnitOfWork, meeting_id: int, person_id: int, now: datetime
                          ) -> tuple[File, ...]:
     meeting = await uow.meetings.get(meeting_id)
@@ -102,7 +109,17 @@ async def action_item_info(uow: UnitOfWork, item_id: int) -> SubjectInfo | None:
     return SubjectInfo(item.entry.text)
 
 
+async def own_action_items(uow: UnitOfWork, lab_id: int, person_id: int, now: datetime
+                           ) -> list[Upcoming]:
+    """A member coming back still owns the open items they had: remind them again."""
+    return [Upcoming(item.id, item.entry.text, due=item.due)
+            for item in await uow.action_items.open_for(person_id)
+            if item.lab_id == lab_id and item.due is not None]
+
+
 POLL = subjects.register(SubjectKind("poll", poll_info, poll_pending, poll_close))
 VOTE = subjects.register(SubjectKind("vote", vote_info, votes.not_voted, vote_close))
-MEETING = subjects.register(SubjectKind("meeting", meeting_info, attachments=meeting_invite))
-ACTION_ITEM = subjects.register(SubjectKind("action_item", action_item_info))
+MEETING = subjects.register(SubjectKind("meeting", meeting_info, attachments=meeting_invite,
+                                        upcoming=upcoming_meetings))
+ACTION_ITEM = subjects.register(SubjectKind("action_item", action_item_info,
+                                            upcoming=own_action_items))

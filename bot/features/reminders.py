@@ -4,6 +4,9 @@ meeting, deadline, action-item and custom reminders once, on time, in each membe
 The `reminders` table is the source of truth; a timer (`reminder:<id>`) only wakes the bot,
 and delivery begins by claiming the row (`pending` -> `sending`) with a conditional update,
 so a double fire, a restart or a second process sharing the database never delivers twice.
+Each process arms timers for the rows it writes, for every row at start-up, and, every
+`sweep_every`, for rows due soon that another process wrote (`sweep`): if that process
+stops, its reminders still go out.
 Other features plug in through `subjects` (who has not answered a poll, a meeting's .ics,
 closing a vote at its deadline) and reach this module only through domain events.
 """
@@ -14,7 +17,7 @@ import logging
 from collections.abc import Awaitable, Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -25,12 +28,14 @@ from bot.arguments import Args, Complete, Pos, Rest
 from bot.context import Context
 from bot.domain.lab import Role
 from bot.domain.reminders import (
+    ON_TIME,
     ReminderKind,
     ReminderStatus,
     Weekly,
     WhenError,
     action_item_times,
     classify,
+    fit_nudge,
     format_offset,
     format_offset_short,
     hold_until,
@@ -54,6 +59,7 @@ from bot.events import (
     MeetingCancelled,
     MeetingMoved,
     MeetingScheduled,
+    MemberJoined,
     MemberLeft,
     PollClosed,
     PollDeleted,
@@ -109,10 +115,21 @@ class SubjectInfo:
     moment: datetime | None = None  # its start or deadline now, if the reminder should say
 
 
+@dataclass(frozen=True, slots=True)
+class Upcoming:
+    """One thing still to come that a member who joins should be reminded of."""
+
+    subject_id: int
+    title: str
+    at: datetime | None = None  # a meeting's start
+    due: date | None = None  # an action item's due date
+
+
 Describe = Callable[[UnitOfWork, int], Awaitable[SubjectInfo | None]]
 PendingPeople = Callable[[UnitOfWork, int], Awaitable[Collection[int]]]
 CloseSubject = Callable[[Context, UnitOfWork, int, datetime], Awaitable[None]]
 Attachments = Callable[[UnitOfWork, int, int, datetime], Awaitable[tuple[File, ...]]]
+UpcomingFor = Callable[[UnitOfWork, int, int, datetime], Awaitable[Sequence[Upcoming]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +146,9 @@ class SubjectKind:
       (publish PollClosed / VoteClosed as a manual close would); runs in a unit of work that
       is committed afterwards.
     - `attachments(uow, subject_id, person_id, now)`: files for a reminder (a meeting's .ics).
+    - `upcoming(uow, lab_id, person_id, now)`: what of this kind, still to come in the lab,
+      a member who has just joined should be reminded of (the lab's next meetings; the open
+      action items they own, if they are coming back).
     """
 
     name: str
@@ -136,6 +156,7 @@ class SubjectKind:
     pending: PendingPeople | None = None
     close: CloseSubject | None = None
     attachments: Attachments | None = None
+    upcoming: UpcomingFor | None = None
 
 
 class Subjects:
@@ -240,14 +261,13 @@ def disarm_after_commit(ctx: Context, uow: UnitOfWork, ids: Sequence[int]) -> No
         uow.after_commit(go)
 
 
-async def rebuild(ctx: Context) -> None:
-    """Start-up: settle what the downtime left behind, then arm a timer for every pending row.
-
-    Deliveries cut off mid-way are marked failed, never resent (the message may have gone
-    out). Reminders due longer ago than `misfire_grace` are marked missed and summarised once
-    to each lab's facilitators; the rest fire at once and are marked late.
-    """
-    now = ctx.clock.now()
+async def _settle(ctx: Context, now: datetime) -> tuple[set[int], list[int]]:
+    """Settle what a stopped process left behind, by the rules start-up has always used:
+    deliveries cut off mid-way (claimed longer than LEASE ago) are marked failed, never
+    resent, since the message may have gone out; reminders due longer ago than
+    `misfire_grace` are marked missed. Every change is a conditional update on the row as
+    it was read, so processes settling at once settle each row once. Returns the labs with
+    newly missed reminders and the ids of newly failed ones (to tell facilitators)."""
     grace = parse_duration(ctx.settings.reminders.misfire_grace)
     missed_labs: set[int] = set()
     failed: list[int] = []
@@ -256,29 +276,118 @@ async def rebuild(ctx: Context) -> None:
             error = "the bot stopped during delivery; not resent, so nobody gets it twice"
             if r.repeat:
                 record = await _close_occurrence(uow, r, ReminderStatus.FAILED, now,
-                                                 error=error)
+                                                 error=error, exact=True)
             else:
-                record = r.id if await uow.reminders.fail(r.id, error) else None
+                record = r.id if await uow.reminders.fail(r.id, error, seen=r) else None
             if record is not None:
                 failed.append(record)
         note = f"due more than {format_offset(grace)} before the bot came back"
         for _, lab_id in await uow.reminders.miss_overdue(now - grace, note):
             missed_labs.add(lab_id)
         for r in await uow.reminders.overdue(now - grace):  # repeating ones are left
-            if r.repeat:
-                await _close_occurrence(uow, r, ReminderStatus.MISSED, now, note=note)
+            if r.repeat and await _close_occurrence(uow, r, ReminderStatus.MISSED, now,
+                                                    note=note, exact=True) is not None:
                 missed_labs.add(r.lab_id)
         await uow.commit()
-        rows = await uow.reminders.timers()
-    for row in rows:
-        arm(ctx, *row)
+    return missed_labs, failed
+
+
+def _tell_settled(ctx: Context, now: datetime, missed_labs: set[int], failed: list[int]
+                  ) -> None:
     for lab_id in sorted(missed_labs):
         _schedule_missed_summary(ctx, lab_id, now)
     for reminder_id in failed:
         _schedule_failure_report(ctx, reminder_id, now)
+
+
+async def rebuild(ctx: Context) -> None:
+    """Start-up: settle what the downtime left behind, then arm a timer for every pending row.
+
+    Deliveries cut off mid-way are marked failed, never resent (the message may have gone
+    out). Reminders due longer ago than `misfire_grace` are marked missed and summarised once
+    to each lab's facilitators; the rest fire at once and are marked late.
+    """
+    now = ctx.clock.now()
+    missed_labs, failed = await _settle(ctx, now)
+    async with ctx.uow() as uow:
+        rows = await uow.reminders.timers()
+    for row in rows:
+        arm(ctx, *row)
+    _tell_settled(ctx, now, missed_labs, failed)
     if rows or missed_labs or failed:
         log.info("reminders: %d timers armed, %d labs with missed reminders, %d interrupted",
                  len(rows), len(missed_labs), len(failed))
+
+
+SWEEP_JOB = "reminders:sweep"
+
+
+def _armed_here(ctx: Context, reminder_id: int, next_at: datetime, due_at: datetime,
+                repeat: str | None) -> bool:
+    """Whether this process has a timer that will wake it for this row's next moment.
+
+    Any timer will do, early or late: one that fires early finds the row not due and arms
+    itself again, and rows only ever move later (quiet hours, retries, the next occurrence),
+    so a timer set here for an earlier moment of the row is never after it. The exception is
+    a repeating reminder held back (quiet hours, a retry): its cron timer waits for the next
+    occurrence, so it needs its one-off timer beside it.
+    """
+    if repeat is not None and next_at != due_at:
+        return ctx.jobs.next_run(later_job_id(reminder_id)) is not None
+    return ctx.jobs.next_run(job_id(reminder_id)) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Swept:
+    """What one sweep did."""
+
+    looked_at: int  # pending rows due within the horizon
+    armed: int  # of those, how many this process had no timer for
+    missed_labs: int
+    failed: int
+
+
+async def sweep(ctx: Context) -> Swept:
+    """Every `sweep_every`, in each process: arm a timer for each pending reminder due within
+    `sweep_horizon` that this process has none for, and settle what a stopped process left,
+    by the start-up rules.
+
+    A process arms timers for the rows it writes and for all rows at start-up; rows another
+    process wrote (or moved: quiet hours, a retry) since reach it only here. So if that
+    process stops, they are still sent: on time when they fall due after the next sweep (the
+    horizon is at least the interval), at most one interval late otherwise (a retry planned
+    30 s ahead). The claim on the row still decides who delivers: two processes sweeping the
+    same row both fire, and one sends.
+    """
+    now = ctx.clock.now()
+    horizon = parse_duration(ctx.settings.reminders.sweep_horizon)
+    missed_labs, failed = await _settle(ctx, now)
+    async with ctx.uow() as uow:
+        rows = await uow.reminders.timers(until=now + horizon)
+    armed = 0
+    for reminder_id, next_at, due_at, repeat, repeat_zone in rows:
+        if not _armed_here(ctx, reminder_id, next_at, due_at, repeat):
+            arm(ctx, reminder_id, next_at, due_at, repeat, repeat_zone)
+            armed += 1
+    _tell_settled(ctx, now, missed_labs, failed)
+    if armed or missed_labs or failed:
+        log.info("reminders sweep: %d timers armed (of %d due within %s), %d labs with missed "
+                 "reminders, %d interrupted", armed, len(rows), format_offset(horizon),
+                 len(missed_labs), len(failed))
+    return Swept(len(rows), armed, len(missed_labs), len(failed))
+
+
+async def start_sweep(ctx: Context) -> None:
+    """Start-up: run `sweep` every `sweep_every` ("0s" leaves it off), the first time one
+    interval from now (start-up has just armed everything)."""
+    every = parse_duration(ctx.settings.reminders.sweep_every)
+    if not every:
+        return
+
+    async def run() -> None:
+        await sweep(ctx)
+
+    ctx.jobs.every(SWEEP_JOB, every, ctx.clock.now() + every, run)
 
 
 # --- delivery ---------------------------------------------------------------------------------
@@ -373,6 +482,10 @@ async def deliver(ctx: Context, reminder_id: int) -> Outcome:
                 return "deferred"
         if not target.here:
             # Another process runs the recipient's platform; leave the row for it to claim.
+            # Look again once the grace has passed: if nobody could send it by then, it is
+            # recorded missed and the facilitators hear of it. (This timer also tells the
+            # sweep that the row is in hand here, so it is not armed again every minute.)
+            _arm_later(ctx, r, r.next_at + grace + ON_TIME)
             return "elsewhere"
         late = classify(r.next_at, now, grace) == "late"
         claimed = await uow.reminders.claim(r.id, r.next_at, now, late=late)
@@ -487,15 +600,17 @@ async def _rearm(ctx: Context, reminder_id: int) -> None:
 
 async def _close_occurrence(uow: UnitOfWork, r: Reminder, status: ReminderStatus,
                             now: datetime, *, note: str | None = None, error: str | None = None,
-                            expect: ReminderStatus | None = None) -> int | None:
+                            expect: ReminderStatus | None = None, exact: bool = False
+                            ) -> int | None:
     """End this occurrence of a repeating reminder as `status` (kept as a row of its own, for
     the record and the facilitator's summary) and move the reminder on to the next one.
-    Returns the new row's id, or None if another process got there first."""
+    Returns the new row's id, or None if another process got there first. `exact`: only if
+    the row is still at the occurrence and claim read in `r`."""
     assert r.repeat is not None and r.repeat_zone is not None
     rule = Weekly.from_spec(r.repeat, r.repeat_zone)
     moved = await uow.reminders.advance(
         r.id, rule.next_after(max(r.due_at, now)), sent_at=None,
-        from_status=expect or r.status,
+        from_status=expect or r.status, seen=r if exact else None,
     )
     if not moved:
         return None
@@ -1079,8 +1194,10 @@ async def _reschedule_meetings(call: Call[Any], offsets: Sequence[timedelta]) ->
 # --- what other features tell us --------------------------------------------------------------
 
 
-async def _cancel_subject(h: Happening, kind: str, subject_id: int, note: str) -> list[int]:
-    ids = await h.uow.reminders.cancel_subject(kind, subject_id, note)
+async def _cancel_subject(h: Happening, kind: str, subject_id: int, note: str,
+                          recipient_id: int | None = None) -> list[int]:
+    ids = await h.uow.reminders.cancel_subject(kind, subject_id, note,
+                                               recipient_id=recipient_id)
     disarm_after_commit(h.ctx, h.uow, ids)
     return ids
 
@@ -1136,11 +1253,14 @@ async def action_item_closed(event: ActionItemClosed, h: Happening) -> None:
 
 
 async def _schedule_meeting(h: Happening, lab_id: int, meeting_id: int, starts_at: datetime,
-                            offsets: Sequence[timedelta] | None = None, title: str = "") -> None:
-    await _cancel_subject(h, "meeting", meeting_id, "the meeting moved")
+                            offsets: Sequence[timedelta] | None = None, title: str = "",
+                            only: int | None = None) -> None:
+    """(Re)make the reminders before a meeting for every active member, or `only` for this
+    person (who just joined)."""
+    await _cancel_subject(h, "meeting", meeting_id, "the meeting moved", recipient_id=only)
     if offsets is None:
         offsets = await meeting_offsets(h.uow, lab_id, h.ctx.settings.reminders.meeting_offsets)
-    members = await h.uow.members.active(lab_id)
+    members = await _members(h, lab_id, only)
     lab = await h.uow.labs.get(lab_id)
     home = lab.timezone if lab is not None else "UTC"
     rows = [
@@ -1155,6 +1275,14 @@ async def _schedule_meeting(h: Happening, lab_id: int, meeting_id: int, starts_a
         for m in members
     ]
     await _add_all(h, rows)
+
+
+async def _members(h: Happening, lab_id: int, only: int | None) -> Sequence[Membership]:
+    """The lab's active members, or just `only` if they are one."""
+    if only is None:
+        return await h.uow.members.active(lab_id)
+    member = await h.uow.members.get(lab_id, only)
+    return [member] if member is not None and member.active else []
 
 
 @router.on(MeetingScheduled)
@@ -1179,26 +1307,37 @@ async def _schedule_deadline(h: Happening, kind: str, lab_id: int, subject_id: i
     await _cancel_subject(h, kind, subject_id, f"the {_noun(kind)} was opened again")
     if closes_at is None:
         return
-    rows = [Reminder(
+    close = Reminder(
         lab_id=lab_id, kind=ReminderKind.CLOSE, recipient_id=None, subject_kind=kind,
         subject_id=subject_id, subject_at=closes_at, text="", due_at=closes_at,
         next_at=closes_at, quiet_exempt=True, status=ReminderStatus.PENDING, created_at=h.now,
-    )]
-    nudge = nudge_time(closes_at, parse_duration(h.ctx.settings.reminders.deadline_nudge),
-                       h.now)
-    if nudge is not None:
-        lab = await h.uow.labs.get(lab_id)
-        home = lab.timezone if lab is not None else "UTC"
-        rows += [
-            _first_timer(h.ctx, Reminder(
-                lab_id=lab_id, kind=ReminderKind.NUDGE, recipient_id=m.person_id,
-                subject_kind=kind, subject_id=subject_id, subject_at=closes_at, text="",
-                due_at=nudge, next_at=nudge, status=ReminderStatus.PENDING,
-                created_at=h.now,
-            ), m.person.timezone or home)
-            for m in await h.uow.members.active(lab_id)
-        ]
-    await _add_all(h, rows)
+    )
+    await _add_all(h, [close, *await _nudges(h, kind, lab_id, subject_id, closes_at)])
+
+
+async def _nudges(h: Happening, kind: str, lab_id: int, subject_id: int, closes_at: datetime,
+                  only: int | None = None) -> list[Reminder]:
+    """A nudge for each active member (or `only` this one) before a poll or vote closes, at
+    the moment `nudge_time` gives from now, moved out of their night by `fit_nudge`. Who has
+    answered by then is known only then: the nudge asks `pending` before it is sent."""
+    at = nudge_time(closes_at, parse_duration(h.ctx.settings.reminders.deadline_nudge), h.now)
+    if at is None:
+        return []
+    lab = await h.uow.labs.get(lab_id)
+    home = lab.timezone if lab is not None else "UTC"
+    quiet = parse_quiet_hours(h.ctx.settings.reminders.quiet_hours)
+    rows = []
+    for m in await _members(h, lab_id, only):
+        zone = m.person.timezone or home
+        moment = fit_nudge(at, closes_at, zone, quiet, now=h.now)
+        if moment is None:
+            continue
+        rows.append(_first_timer(h.ctx, Reminder(
+            lab_id=lab_id, kind=ReminderKind.NUDGE, recipient_id=m.person_id,
+            subject_kind=kind, subject_id=subject_id, subject_at=closes_at, text="",
+            due_at=moment, next_at=moment, status=ReminderStatus.PENDING, created_at=h.now,
+        ), zone))
+    return rows
 
 
 @router.on(PollOpened)
@@ -1233,9 +1372,44 @@ async def vote_deleted(event: VoteDeleted, h: Happening) -> None:
 
 @router.on(MemberLeft)
 async def member_left(event: MemberLeft, h: Happening) -> None:
+    """Someone left: nothing more reaches them from the lab (meeting reminders, nudges,
+    action items, reminders anyone set for them), and the reminders they set for others
+    or the lab's channel stop too: they can no longer see or cancel them, and the lab
+    should not hear from someone who has left."""
     ids = await h.uow.reminders.cancel_recipient(event.lab_id, event.person_id,
                                                  "the member left the lab")
+    ids += await h.uow.reminders.cancel_authored(event.lab_id, event.person_id,
+                                                 "whoever set it left the lab")
     disarm_after_commit(h.ctx, h.uow, ids)
+
+
+@router.on(MemberJoined)
+async def member_joined(event: MemberJoined, h: Happening) -> None:
+    """Someone joined (or came back): they get what members who were there all along get,
+    for what is still to come: reminders before the lab's upcoming meetings, a nudge before
+    each open poll or vote closes (by the same rule, counted from when they joined), and
+    reminders of the open action items they own."""
+    lab_id, person_id = event.lab_id, event.person_id
+    meeting = subjects.get("meeting")
+    if meeting is not None and meeting.upcoming is not None:
+        for item in await meeting.upcoming(h.uow, lab_id, person_id, h.now):
+            if item.at is not None:
+                await _schedule_meeting(h, lab_id, item.subject_id, item.at, title=item.title,
+                                        only=person_id)
+    rows: list[Reminder] = []
+    for close in await h.uow.reminders.deadlines(lab_id):
+        if close.subject_kind is None or close.subject_id is None:
+            continue
+        await _cancel_subject(h, close.subject_kind, close.subject_id,
+                              "replaced when the member joined again", recipient_id=person_id)
+        rows += await _nudges(h, close.subject_kind, lab_id, close.subject_id,
+                              close.subject_at or close.due_at, only=person_id)
+    await _add_all(h, rows)
+    item_kind = subjects.get("action_item")
+    if item_kind is not None and item_kind.upcoming is not None:
+        for item in await item_kind.upcoming(h.uow, lab_id, person_id, h.now):
+            await _schedule_action_item(h, lab_id, item.subject_id, person_id, item.due,
+                                        item.title)
 
 
 # --- home -------------------------------------------------------------------------------------

@@ -118,7 +118,9 @@ async def test_the_real_asyncio_scheduler_fires_a_timer_100ms_ahead(
             await uow.commit()
         started = monotonic.monotonic()
         await app.start()  # rebuilds the timer from the table, then starts APScheduler
-        assert app.ctx.jobs.pending() == ["reminder:1"]
+        assert app.ctx.jobs.pending() == ["reminder:1", "reminders:sweep"]
+        sweep_at = app.ctx.jobs.next_run("reminders:sweep")
+        assert sweep_at is not None and sweep_at > app.ctx.clock.now() + timedelta(seconds=50)
         await asyncio.wait_for(fired.wait(), timeout=10)
         assert monotonic.monotonic() - started >= 0.09  # at its moment, not at once
         assert [d.text for d in recorder.sent] == ["Reminder for Action Lab 1\nStand up\n"
@@ -451,14 +453,23 @@ async def test_a_reminder_for_someone_who_left_is_not_delivered(
 ) -> None:
     await lab("Gemma Rhodes", "/lab remind Amara in 1 hour Send the draft")
     await lab("Gemma Rhodes", "/lab remind Priya in 1 hour Send the draft")
-    await lab("Amara Okafor", "/lab leave")
+    await lab("Gemma Rhodes", "/lab remind Zoë in 1 hour Send the draft")
+    await lab("Amara Okafor", "/lab leave")  # publishes MemberLeft: cancelled at once
+    assert reminder_jobs(jobs) == ["reminder:2", "reminder:3"]
     await emit(app, MemberLeft(lab_id=1, person_id=PRIYA))
+    async with app.ctx.uow() as uow:  # a membership ended without the event (by hand)
+        member = await uow.members.get(1, ZOE)
+        assert member is not None
+        member.active = False
+        await uow.commit()
     await run(jobs, clock, 2 * HOUR)
     assert recorder.sent == []
     notes = [(r.status, r.note) for r in await rows(app)]
     assert notes == [
-        (ReminderStatus.CANCELLED, "the recipient is no longer a member of Action Lab 1"),
         (ReminderStatus.CANCELLED, "the member left the lab"),
+        (ReminderStatus.CANCELLED, "the member left the lab"),
+        # Checked again at delivery, whatever the events said.
+        (ReminderStatus.CANCELLED, "the recipient is no longer a member of Action Lab 1"),
     ]
 
 
