@@ -1,5 +1,5 @@
 """Start-up with many pending reminders: how long rebuilding their timers takes, and the
-memory they hold.
+memory they hold; and what the periodic sweep costs with that many pending.
 
     python bench/bench_reminders.py            # 10,000 and 100,000, on SQLite
     python bench/bench_reminders.py --pg URL   # the same on PostgreSQL as well
@@ -11,6 +11,13 @@ table, settle overdue rows, arm a timer per row) and starting APScheduler's
 AsyncIOScheduler, which files every job. Memory is measured in a second, untimed pass
 with tracemalloc (the Python heap the timers keep), and as the growth of the process's
 resident set. Results are printed and written to bench/results/reminders.md.
+
+The sweep (every `sweep_every`, in each instance sharing the database) is timed on the same
+tables in three situations: *steady*, an instance that armed every row at start-up (what
+each sweep costs, every minute, for ever); *takeover*, an instance that has armed nothing
+(another wrote every row), which arms the rows due within the horizon; and *burst*, every
+row due within the horizon and none armed here (the worst case: a dead instance had just
+written them all).
 
 Targets (issue #6): 10,000 in under 2 s; 100,000 in under 20 s.
 """
@@ -37,12 +44,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pydantic import SecretStr  # noqa: E402
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert, update  # noqa: E402
 
 from bot.bootstrap import App, create_app  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.domain.reminders import ReminderKind, ReminderStatus  # noqa: E402
 from bot.domain.reminders import _weekly as weekly_cache  # noqa: E402
+from bot.features.reminders import sweep  # noqa: E402
 from bot.scheduling import Scheduler, cron_trigger  # noqa: E402
 from storage.models import Lab, Membership, Person, Reminder  # noqa: E402
 
@@ -198,14 +206,99 @@ def in_subprocess(url: str, label: str, n: int, share: float) -> Result:
     return Result(**json.loads(out.strip().splitlines()[-1]))
 
 
-def main(sizes: list[int], pg: str | None, repeating: float) -> list[Result]:
+SWEEPS = 20  # steady sweeps timed; the median is reported
+
+
+@dataclass
+class SweepResult:
+    database: str
+    n: int
+    steady_ms: float  # median of SWEEPS
+    steady_looked: int  # rows due within the horizon
+    takeover_ms: float
+    takeover_armed: int
+    burst_s: float
+    burst_armed: int
+
+
+async def _started(url: str, *, migrate: bool) -> App:
+    settings = load_settings(None).model_copy(update={"database_url": SecretStr(url)})
+    app = await create_app(settings, migrate=migrate)
+    assert isinstance(app.ctx.jobs, Scheduler)
+    # The sweep runs only in a started scheduler (it is one of its jobs), where looking a
+    # timer up is a dictionary lookup, not a scan of the jobs waiting for the start.
+    app.ctx.jobs.start()
+    return app
+
+
+async def sweep_one(url: str, label: str, n: int) -> SweepResult:
+    settings = load_settings(None).model_copy(update={"database_url": SecretStr(url)})
+    steady = await create_app(settings, migrate=True)
+    try:
+        await fill(steady, n, 0.0)
+        await steady.startup[0](steady.ctx)  # this instance armed every row at start-up
+        assert isinstance(steady.ctx.jobs, Scheduler)
+        steady.ctx.jobs.start()
+        times, looked = [], 0
+        for _ in range(SWEEPS):
+            t0 = time.perf_counter()
+            done = await sweep(steady.ctx)
+            times.append(time.perf_counter() - t0)
+            assert done.armed == 0
+            looked = done.looked_at
+        times.sort()
+        steady_ms = times[len(times) // 2] * 1000
+    finally:
+        await steady.close()
+
+    other = await _started(url, migrate=False)  # armed nothing: another instance wrote all
+    try:
+        t0 = time.perf_counter()
+        done = await sweep(other.ctx)
+        takeover_ms = (time.perf_counter() - t0) * 1000
+        takeover_armed = done.armed
+    finally:
+        await other.close()
+
+    burst = await _started(url, migrate=False)
+    try:
+        # Every row due within the next five minutes (the default horizon), none armed here.
+        async with burst.ctx.uow() as uow:
+            soon = datetime.now(UTC) + timedelta(minutes=4)
+            await uow.session.execute(update(Reminder).values(due_at=soon, next_at=soon))
+            await uow.commit()
+        t0 = time.perf_counter()
+        done = await sweep(burst.ctx)
+        burst_s = time.perf_counter() - t0
+        burst_armed = done.armed
+    finally:
+        await burst.close()
+    return SweepResult(label, n, steady_ms, looked, takeover_ms, takeover_armed, burst_s,
+                       burst_armed)
+
+
+def sweep_in_subprocess(url: str, label: str, n: int) -> SweepResult:
+    out = subprocess.run(
+        [sys.executable, __file__, "--sweep-one", url, label, str(n)],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    return SweepResult(**json.loads(out.strip().splitlines()[-1]))
+
+
+def main(sizes: list[int], pg: str | None, repeating: float
+         ) -> tuple[list[Result], list[SweepResult]]:
     results = []
+    sweeps = []
+    biggest = max(sizes)
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             for share in sorted({0.0, repeating}):
                 url = f"sqlite+aiosqlite:///{Path(tmp) / f'bench-{n}-{share}.db'}"
                 results.append(in_subprocess(url, "SQLite", n, share))
                 print(line(results[-1]), flush=True)
+        url = f"sqlite+aiosqlite:///{Path(tmp) / f'sweep-{biggest}.db'}"
+        sweeps.append(sweep_in_subprocess(url, "SQLite", biggest))
+        print(sweep_line(sweeps[-1]), flush=True)
     if pg:
         for n in sizes:
             url, name = asyncio.run(fresh_pg(pg))
@@ -214,7 +307,20 @@ def main(sizes: list[int], pg: str | None, repeating: float) -> list[Result]:
                 print(line(results[-1]), flush=True)
             finally:
                 asyncio.run(drop_pg(pg, name))
-    return results
+        url, name = asyncio.run(fresh_pg(pg))
+        try:
+            sweeps.append(sweep_in_subprocess(url, "PostgreSQL", biggest))
+            print(sweep_line(sweeps[-1]), flush=True)
+        finally:
+            asyncio.run(drop_pg(pg, name))
+    return results, sweeps
+
+
+def sweep_line(r: SweepResult) -> str:
+    return (f"{r.database:10} sweep with {r.n:,} pending: steady {r.steady_ms:.1f} ms "
+            f"({r.steady_looked} due within the horizon, all armed); takeover "
+            f"{r.takeover_ms:.1f} ms (armed {r.takeover_armed}); burst {r.burst_s:.2f} s "
+            f"(armed {r.burst_armed:,})")
 
 
 def line(r: Result) -> str:
@@ -227,7 +333,7 @@ def line(r: Result) -> str:
             f"({r.heap_mb * 2**20 / r.n:,.0f} B each); RSS +{r.rss_mb:.1f} MB  {verdict}")
 
 
-def write(results: list[Result]) -> None:
+def write(results: list[Result], sweeps: list[SweepResult]) -> None:
     load = os.getloadavg()
     import apscheduler
     import sqlalchemy
@@ -239,6 +345,11 @@ def write(results: list[Result]) -> None:
         + (("PASS" if r.total < TARGETS[r.n] else "FAIL") + f" (< {TARGETS[r.n]:g} s)"
            if r.n in TARGETS else "") + " |"
         for r in results
+    )
+    sweep_rows = "\n".join(
+        f"| {r.database} | {r.n:,} | {r.steady_ms:.1f} | {r.steady_looked} | "
+        f"{r.takeover_ms:.1f} | {r.takeover_armed} | {r.burst_s:.2f} | {r.burst_armed:,} |"
+        for r in sweeps
     )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(f"""# Reminders: rebuilding timers at start-up
@@ -258,6 +369,20 @@ Weekly reminders get a cron timer (`CronTrigger` in their zone) instead of a dat
 
 {HEADER}
 {rows}
+
+## The sweep, with {max(r.n for r in results):,} pending reminders
+
+Every `sweep_every` (60 s), in each instance: settle what a stopped instance left (three
+indexed statements), read the pending rows due within `sweep_horizon` (5 min), and arm those
+this instance has no timer for. *Steady*: an instance that armed every row at start-up, the
+median of {SWEEPS} sweeps (what it costs every minute). *Takeover*: an instance that armed
+nothing, so it arms what is due within the horizon. *Burst*: every row due within the
+horizon and none armed here, the worst case.
+
+| database | pending | steady (ms) | due in the horizon | takeover (ms) | armed | burst (s) \
+| armed |
+|---|---:|---:|---:|---:|---:|---:|---:|
+{sweep_rows}
 """, encoding="utf-8")
     print(f"written to {RESULTS.relative_to(ROOT)}")
 
@@ -271,9 +396,14 @@ if __name__ == "__main__":
                         help="also run with this share of weekly reminders (0 to skip)")
     parser.add_argument("--one", nargs=4, metavar=("URL", "LABEL", "N", "SHARE"),
                         help=argparse.SUPPRESS)  # one run, in a fresh process, as JSON
+    parser.add_argument("--sweep-one", nargs=3, metavar=("URL", "LABEL", "N"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         url, label, n, share = args.one
         print(json.dumps(asdict(asyncio.run(one(url, label, int(n), float(share))))))
+    elif args.sweep_one:
+        url, label, n = args.sweep_one
+        print(json.dumps(asdict(asyncio.run(sweep_one(url, label, int(n))))))
     else:
-        write(main(args.sizes, args.pg, args.repeating))
+        write(*main(args.sizes, args.pg, args.repeating))

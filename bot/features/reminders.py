@@ -13,6 +13,7 @@ closing a vote at its deadline) and reach this module only through domain events
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
@@ -320,6 +321,7 @@ async def rebuild(ctx: Context) -> None:
 
 
 SWEEP_JOB = "reminders:sweep"
+SWEEP_BATCH = 500
 
 
 def _armed_here(ctx: Context, reminder_id: int, next_at: datetime, due_at: datetime,
@@ -365,10 +367,14 @@ async def sweep(ctx: Context) -> Swept:
     async with ctx.uow() as uow:
         rows = await uow.reminders.timers(until=now + horizon)
     armed = 0
-    for reminder_id, next_at, due_at, repeat, repeat_zone in rows:
+    for n, (reminder_id, next_at, due_at, repeat, repeat_zone) in enumerate(rows, start=1):
         if not _armed_here(ctx, reminder_id, next_at, due_at, repeat):
             arm(ctx, reminder_id, next_at, due_at, repeat, repeat_zone)
             armed += 1
+        if n % SWEEP_BATCH == 0:
+            # The sweep runs beside the adapters, which must answer within 3 seconds: a
+            # burst of thousands of rows to arm lets them in between batches.
+            await asyncio.sleep(0)
     _tell_settled(ctx, now, missed_labs, failed)
     if armed or missed_labs or failed:
         log.info("reminders sweep: %d timers armed (of %d due within %s), %d labs with missed "
