@@ -352,7 +352,7 @@ def write(results: list[Result], sweeps: list[SweepResult]) -> None:
         for r in sweeps
     )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(f"""# Reminders: rebuilding timers at start-up
+    RESULTS.write_text(f"""# Reminders: rebuilding timers at start-up, and the sweep
 
 `python bench/bench_reminders.py` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.
 Python {platform.python_version()}, APScheduler {apscheduler.__version__}, SQLAlchemy

@@ -1260,10 +1260,10 @@ async def action_item_closed(event: ActionItemClosed, h: Happening) -> None:
 
 async def _schedule_meeting(h: Happening, lab_id: int, meeting_id: int, starts_at: datetime,
                             offsets: Sequence[timedelta] | None = None, title: str = "",
-                            only: int | None = None) -> None:
+                            only: int | None = None, note: str = "the meeting moved") -> None:
     """(Re)make the reminders before a meeting for every active member, or `only` for this
     person (who just joined)."""
-    await _cancel_subject(h, "meeting", meeting_id, "the meeting moved", recipient_id=only)
+    await _cancel_subject(h, "meeting", meeting_id, note, recipient_id=only)
     if offsets is None:
         offsets = await meeting_offsets(h.uow, lab_id, h.ctx.settings.reminders.meeting_offsets)
     members = await _members(h, lab_id, only)
@@ -1389,6 +1389,9 @@ async def member_left(event: MemberLeft, h: Happening) -> None:
     disarm_after_commit(h.ctx, h.uow, ids)
 
 
+REJOINED = "made again when the member joined"
+
+
 @router.on(MemberJoined)
 async def member_joined(event: MemberJoined, h: Happening) -> None:
     """Someone joined (or came back): they get what members who were there all along get,
@@ -1401,13 +1404,13 @@ async def member_joined(event: MemberJoined, h: Happening) -> None:
         for item in await meeting.upcoming(h.uow, lab_id, person_id, h.now):
             if item.at is not None:
                 await _schedule_meeting(h, lab_id, item.subject_id, item.at, title=item.title,
-                                        only=person_id)
+                                        only=person_id, note=REJOINED)
     rows: list[Reminder] = []
     for close in await h.uow.reminders.deadlines(lab_id):
         if close.subject_kind is None or close.subject_id is None:
             continue
-        await _cancel_subject(h, close.subject_kind, close.subject_id,
-                              "replaced when the member joined again", recipient_id=person_id)
+        await _cancel_subject(h, close.subject_kind, close.subject_id, REJOINED,
+                              recipient_id=person_id)
         rows += await _nudges(h, close.subject_kind, lab_id, close.subject_id,
                               close.subject_at or close.due_at, only=person_id)
     await _add_all(h, rows)
