@@ -611,26 +611,45 @@ def parse_quiet_hours(text: str) -> tuple[time, time]:
     return parse_clock(start), parse_clock(end)
 
 
+def _quiet_night(moment: datetime, zone: str, window: tuple[time, time]
+                 ) -> tuple[date, date] | None:
+    """The local days the quiet hours around `moment` begin and end on; None if not quiet."""
+    start, end = window
+    if start == end:
+        return None
+    local = moment.astimezone(ZoneInfo(zone))
+    clock, today = local.time().replace(tzinfo=None), local.date()
+    if start > end:  # crosses midnight: 21:00-08:00
+        if clock >= start:
+            return today, today + timedelta(days=1)
+        if clock < end:
+            return today - timedelta(days=1), today
+        return None
+    if start <= clock < end:  # within a day: 00:00-07:00
+        return today, today
+    return None
+
+
 def quiet_until(moment: datetime, zone: str, window: tuple[time, time]) -> datetime | None:
     """If `moment` falls in the quiet hours `window` of `zone`, the UTC moment they end.
 
     None when it is not quiet there. The end is 08:00 on the local wall clock, whatever
     daylight saving does that night.
     """
-    start, end = window
-    if start == end:
+    night = _quiet_night(moment, zone, window)
+    if night is None:
         return None
-    local = moment.astimezone(ZoneInfo(zone))
-    clock = local.time().replace(tzinfo=None)
-    if start > end:  # crosses midnight: 21:00-08:00
-        quiet = clock >= start or clock < end
-        ends_on = local.date() + timedelta(days=1) if clock >= start else local.date()
-    else:  # within a day: 00:00-07:00
-        quiet = start <= clock < end
-        ends_on = local.date()
-    if not quiet:
+    at, _ = resolve_local(night[1], window[1], zone)
+    return at
+
+
+def quiet_since(moment: datetime, zone: str, window: tuple[time, time]) -> datetime | None:
+    """If `moment` falls in the quiet hours `window` of `zone`, the UTC moment they began
+    (21:00 on the wall clock that evening, whatever daylight saving does); None if not quiet."""
+    night = _quiet_night(moment, zone, window)
+    if night is None:
         return None
-    at, _ = resolve_local(ends_on, end, zone)
+    at, _ = resolve_local(night[0], window[0], zone)
     return at
 
 
@@ -722,29 +741,6 @@ def nudge_time(closes_at: datetime, before: timedelta, now: datetime) -> datetim
     if window < MIN_NUDGE_WINDOW:
         return None
     return max(closes_at - before, now + window / 2)
-
-
-def quiet_since(moment: datetime, zone: str, window: tuple[time, time]) -> datetime | None:
-    """If `moment` falls in the quiet hours `window` of `zone`, the UTC moment they began
-    (21:00 on the wall clock that evening, whatever daylight saving does); None if not quiet."""
-    start, end = window
-    if start == end:
-        return None
-    local = moment.astimezone(ZoneInfo(zone))
-    clock = local.time().replace(tzinfo=None)
-    if start > end:  # crosses midnight: 21:00-08:00
-        if clock >= start:
-            began_on = local.date()
-        elif clock < end:
-            began_on = local.date() - timedelta(days=1)
-        else:
-            return None
-    elif start <= clock < end:
-        began_on = local.date()
-    else:
-        return None
-    at, _ = resolve_local(began_on, start, zone)
-    return at
 
 
 def fit_nudge(at: datetime, closes_at: datetime, zone: str, window: tuple[time, time], *,

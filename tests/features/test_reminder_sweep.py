@@ -110,6 +110,14 @@ def log() -> list[Delivery]:
     return []
 
 
+async def a_and_b(instances: Start) -> tuple[Instance, Instance, Console]:
+    """Two instances, both started before A's console sets up the lab: B's start-up saw
+    nothing of what A writes next."""
+    a = await instances("a")
+    b = await instances("b")
+    return a, b, await make_lab(a.app, Path(a.app.ctx.settings.console.files_dir))
+
+
 def lines(log: list[Delivery]) -> list[tuple[str, str, str, datetime]]:
     """(process, to, the reminder's words, when) for each delivery."""
     return [(d.process, d.to, d.text.splitlines()[1], d.at) for d in log]
@@ -121,9 +129,7 @@ def lines(log: list[Delivery]) -> list[tuple[str, str, str, datetime]]:
 async def test_a_reminder_whose_instance_stopped_is_delivered_once_on_time_by_another(
     instances: Start, log: list[Delivery]
 ) -> None:
-    a = await instances("a")
-    b = await instances("b")  # started first: its start-up saw none of what A writes next
-    lab = await make_lab(a.app, Path(a.app.ctx.settings.console.files_dir))
+    a, b, lab = await a_and_b(instances)
     await lab("Gemma Rhodes", "/lab remind Amara in 30 minutes Send the draft")
     await lab("Gemma Rhodes", "/lab remind lab in 3 hours Break is over")
     # 21:30 in Kolkata: the row waits for 08:00 there (02:30 UTC); B must honour that.
@@ -155,9 +161,7 @@ async def test_a_reminder_whose_instance_stopped_is_delivered_once_on_time_by_an
 async def test_a_retry_planned_by_an_instance_that_stopped_is_made_by_another(
     instances: Start, log: list[Delivery]
 ) -> None:
-    a = await instances("a")
-    b = await instances("b")
-    lab = await make_lab(a.app, Path(a.app.ctx.settings.console.files_dir))
+    a, b, lab = await a_and_b(instances)
     a.app.ctx.messengers.register(Recorder(a.clock, "a", shared=log, fail_next=1))
     await lab("Gemma Rhodes", "/lab remind Amara in 30 minutes Send the draft")
     await a.run_until(T0 + 30 * MINUTE)  # the platform refuses; A plans a retry in 30 s
@@ -176,9 +180,7 @@ async def test_a_retry_planned_by_an_instance_that_stopped_is_made_by_another(
 async def test_a_delivery_a_stopped_instance_cut_off_is_failed_and_reported_never_resent(
     instances: Start, log: list[Delivery]
 ) -> None:
-    a = await instances("a")
-    b = await instances("b")
-    lab = await make_lab(a.app, Path(a.app.ctx.settings.console.files_dir))
+    a, b, lab = await a_and_b(instances)
     await lab("Amara Okafor", "/lab remind me in 1 hour Water the plants")
     await lab("Gemma Rhodes", "/lab remind me every monday 11:00 Weekly plants")
     a.clock.advance(HOUR)
