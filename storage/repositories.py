@@ -549,6 +549,24 @@ class PollRepository:
         await self.session.flush()
         return changed
 
+    async def claim_close(self, poll_id: int, now: datetime, by: int | None) -> bool:
+        """Mark the poll closed if it is still open; False if another close (a facilitator,
+        the deadline timer, another process) got there first. One conditional UPDATE, so two
+        sessions can never both see "open" and both close it."""
+        stmt = (
+            update(Poll)
+            .where(Poll.id == poll_id, Poll.status == "open")
+            .values(status="closed", closed_at=now, closed_by_id=by)
+            .execution_options(synchronize_session=False)
+        )
+        done = await self.session.execute(stmt)
+        claimed = bool(getattr(done, "rowcount", 0))
+        if claimed:
+            poll = await self.session.get(Poll, poll_id)
+            if poll is not None:
+                await self.session.refresh(poll)  # a copy read earlier still says "open"
+        return claimed
+
     async def clear(self, poll_id: int) -> None:
         """Forget the slots, answers and required attendees of a deleted poll."""
         for model in (PollAnswer, PollRequired, PollSlot):

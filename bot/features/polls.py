@@ -822,13 +822,15 @@ async def close_poll(ctx: AppContext, uow: UnitOfWork, poll_id: int, now: dateti
 
     Idempotent: a poll already closed (or deleted) stays as it is and this returns False.
     Usable from a timer: it needs no Call and no actor (`closed_by` None means the deadline).
-    The caller commits the unit of work.
+    The close is claimed with a conditional update, so a facilitator's close and the
+    deadline timer (perhaps in another process) never both announce it; the one that loses
+    gets False. The caller commits the unit of work.
     """
-    poll = await uow.polls.get(poll_id)
-    if poll is None or poll.status != "open":
+    if not await uow.polls.claim_close(poll_id, now, closed_by):
         return False
+    poll = await uow.polls.get(poll_id)
+    assert poll is not None
     loaded = await load(uow, poll)
-    poll.status, poll.closed_at, poll.closed_by_id = "closed", now, closed_by
     poll.outcome = outcome_of(loaded)
     await uow.audit.record(lab_id=poll.lab_id, actor_id=closed_by, action="poll.closed",
                            at=now, poll=poll.id, outcome=poll.outcome,
@@ -857,10 +859,12 @@ async def unanswered(uow: UnitOfWork, poll_id: int) -> list[int]:
                 summary="Close a poll now: answers stop, the lab sees the best slots.")
 async def poll_close(call: Call[PollRefArgs]) -> Reply:
     poll = await find_poll(call, call.args.poll)
-    if poll.status != "open":
+    # The status read here may be stale by the time we close (the deadline timer, another
+    # process): close_poll's claim has the last word.
+    if poll.status != "open" or not await close_poll(call.ctx, call.uow, poll.id, call.now,
+                                                     closed_by=call.person.id):
         raise Conflict(f"Poll #{poll.number} is already closed. See "
                        f"`/lab poll results {poll.number}`.")
-    await close_poll(call.ctx, call.uow, poll.id, call.now, closed_by=call.person.id)
     return Reply.say(f"Poll #{poll.number} is closed; I told the lab. "
                      f"{(poll.outcome or '').rstrip('.')}.")
 
