@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Annotated, Any, Literal, overload
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from bot import action_ids
 from bot.arguments import Args, Complete, Kw, Pos
@@ -486,10 +486,33 @@ async def mark_page(call: Call[Any]) -> Reply:
 # --- /lab poll answer ---------------------------------------------------------------------------
 
 
+ANSWER_WORDS = frozenset(a.value for a in Answer)
+
+
+def _answer_word(value: object) -> str | None:
+    """"Yes", " no " -> "yes", "no"; None for anything that is not an answer."""
+    word = value.strip().lower() if isinstance(value, str) else None
+    return word if word in ANSWER_WORDS else None
+
+
 class PollAnswerArgs(Args):
     poll: Annotated[str, Pos("poll"), Complete("poll")]
     slots: Annotated[str | None, Pos("slot numbers", greedy=True)] = None
     answer: Annotated[Literal["yes", "maybe", "no"] | None, Pos("yes|maybe|no")] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _answer_first(cls, data: Any) -> Any:
+        # Typed text puts the words in order, so `/lab poll answer 1 yes 3,5-7` arrives as
+        # slots "yes" and answer "3,5-7": the answer before the slots reads just as clearly.
+        if not isinstance(data, dict):
+            return data
+        slots, answer = data.get("slots"), data.get("answer")
+        if _answer_word(answer):
+            return {**data, "answer": _answer_word(answer)}
+        if _answer_word(slots) and answer is not None:
+            return {**data, "slots": answer, "answer": _answer_word(slots)}
+        return data
 
 
 @router.command(
@@ -505,6 +528,14 @@ async def poll_answer(call: Call[PollAnswerArgs]) -> Reply:
         page = first_open_page(loaded, call.person.id, call.zone)
         return Reply(card=my_answer_card(call, loaded, page))
     if call.args.answer is None:
+        word = _answer_word(call.args.slots)
+        if word is not None:  # `/lab poll answer 1 yes`: an answer, but to which slots?
+            raise UserError(
+                "Which slots? Put their numbers before the answer, e.g. "
+                f"`/lab poll answer {poll.number} 3,5-7 {word}`, or `all` for every slot: "
+                f"`/lab poll answer {poll.number} all {word}`. "
+                f"`/lab poll answer {poll.number}` opens your answer card."
+            )
         raise UserError(
             f"Say yes, maybe or no after the slots, e.g. "
             f"`/lab poll answer {poll.number} {call.args.slots} yes`."

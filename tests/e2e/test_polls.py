@@ -262,6 +262,14 @@ async def test_an_answer_from_a_non_member_is_refused(lab: FlatConsole, app: App
                              "`/lab poll answer 1 3 yes`."),
     ("/lab poll answer 1 3 perhaps", "Usage: `/lab poll answer <poll> [<slot numbers>] "
                                      "[<yes|maybe|no>]`"),
+    ("/lab poll answer 1 yes", "Which slots? Put their numbers before the answer, e.g. "
+                               "`/lab poll answer 1 3,5-7 yes`, or `all` for every slot: "
+                               "`/lab poll answer 1 all yes`. `/lab poll answer 1` opens your "
+                               "answer card."),
+    ("/lab poll answer 1 Maybe", "Which slots? Put their numbers before the answer, e.g. "
+                                 "`/lab poll answer 1 3,5-7 maybe`"),
+    ("/lab poll answer #1 no", "e.g. `/lab poll answer 1 3,5-7 no`, or `all` for every slot: "
+                               "`/lab poll answer 1 all no`."),
     ("/lab poll answer 1 three yes", "`three` is not a slot number"),
 ])
 async def test_bad_answers_are_refused_privately(lab: FlatConsole, app: App, line: str,
@@ -296,6 +304,18 @@ async def test_answers_by_text_can_change_until_the_poll_closes(lab: FlatConsole
         3: Answer.YES, 5: Answer.MAYBE, 6: Answer.NO, 7: Answer.YES}
     await lab("Amara Okafor", '/lab poll answer "Meeting 1" all no')
     assert set((await answers_of(app, "Amara Okafor")).values()) == {Answer.NO}
+
+
+async def test_the_answer_may_come_first_and_in_capitals(lab: FlatConsole, app: App) -> None:
+    await lab("Gemma Rhodes", ISSUE_LINE)
+    out = await lab("Amara Okafor", "/lab poll answer 1 yes 3,5")
+    assert "*Yes* to 2 slots of poll #1: `#3` Mon 11 Jan 12:00 WAT, `#5`" in out
+    out = await lab("Amara Okafor", "/lab poll answer 1 5 Maybe")
+    assert "*If need be* to 1 slot of poll #1" in out
+    out = await lab("Amara Okafor", "/lab poll answer 1 NO 6-7")
+    assert "*No* to 2 slots of poll #1" in out
+    assert await answers_of(app, "Amara Okafor") == {
+        3: Answer.YES, 5: Answer.MAYBE, 6: Answer.NO, 7: Answer.NO}
 
 
 async def test_the_answer_card_pages_by_the_members_own_day(lab: FlatConsole, app: App) -> None:
