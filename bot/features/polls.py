@@ -51,6 +51,8 @@ PER_PAGE = 25  # slots on one page of the answer card: one select's worth
 RESULTS_PER_PAGE = 10
 DEFAULT_LENGTH = timedelta(minutes=60)
 DEFAULT_STEP = timedelta(minutes=60)
+# One day: the two meetings fall on different days. Not the example `gap 14d`, which
+# would find no pair in its own two-week example poll; `/lab poll pairs 1 gap 14d` asks for it.
 DEFAULT_GAP = timedelta(days=1)
 NAMES_SHOWN = 8  # names listed behind one answer before "and N more"
 
@@ -733,7 +735,7 @@ async def results_page(call: Call[Any]) -> Reply:
 
 class PollPairsArgs(Args):
     poll: Annotated[str, Pos("poll"), Complete("poll")]
-    gap: Annotated[str | None, Kw("14d", words=1)] = None
+    gap: Annotated[str | None, Kw("1d", words=1)] = None  # the metavar is the default
 
 
 def _gap_text(gap: timedelta) -> str:
@@ -767,8 +769,10 @@ def pair_line(loaded: Loaded, pair: av.PairScore, zone: str, rank: int) -> str:
 
 @router.command(
     "poll pairs", args=PollPairsArgs, topic="poll",
-    summary="The best pairs of slots for the lab's two meetings, at least `gap` apart.",
-    examples=("/lab poll pairs 1", "/lab poll pairs 1 gap 7d"),
+    summary="The best pairs of slots for the lab's two meetings, at least `gap` apart start "
+            "to start: 1 day unless you say, e.g. `gap 14d`.",
+    usage_line="/lab poll pairs <poll> [gap 1d]",
+    examples=("/lab poll pairs 1", "/lab poll pairs 1 gap 14d"),
 )
 async def poll_pairs(call: Call[PollPairsArgs]) -> Reply:
     poll = await find_poll(call, call.args.poll)

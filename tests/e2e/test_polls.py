@@ -449,6 +449,18 @@ async def test_pairs_explain_their_scores(lab: FlatConsole) -> None:
     assert "'soon' is not a duration" in out
 
 
+async def test_help_for_pairs_shows_the_default_gap(lab: FlatConsole) -> None:
+    out = await lab("Amara Okafor", "/lab help poll")
+    assert "`/lab poll pairs <poll> [gap 1d]` — The best pairs of slots for the lab's two " \
+           "meetings, at least `gap` apart start to start: 1 day unless you say, e.g. " \
+           "`gap 14d`." in out
+    out = await lab("Amara Okafor", "/lab help poll pairs")
+    assert "Usage: `/lab poll pairs <poll> [gap 1d]`" in out
+    assert "`/lab poll pairs 1 gap 14d`" in out
+    out = await lab("Amara Okafor", "/lab poll pairs 1 gap")
+    assert "`gap` needs a value after it: `gap <1d>`." in out
+
+
 # --- closing, deleting, the hooks for the deadline timer --------------------------------------
 
 
