@@ -18,8 +18,13 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.domain.when import parse_duration
+
 MAX_SLOTS = 200
 MAX_RANGE_DAYS = 366
+# How far ahead a poll or a meeting may be: further than this is a year typed wrong (and
+# near the year 9999, beyond what a datetime holds).
+MAX_AHEAD = timedelta(days=731)
 # A slot that starts before 08:00 or ends after 20:00 in someone's own zone is marked for them.
 COMFORT = (time(8, 0), time(20, 0))
 
@@ -86,7 +91,11 @@ def wall_to_utc(day: date, clock: time, zone: str) -> datetime | None:
     """
     tz = ZoneInfo(zone)
     local = datetime.combine(day, clock, tzinfo=tz)
-    moment = local.astimezone(UTC)
+    try:
+        moment = local.astimezone(UTC)
+    except OverflowError:  # 31 Dec 9999 in a zone behind UTC: after the last datetime
+        raise SlotError(f"{day.isoformat()}T{clock:%H:%M} is too far ahead; check the year."
+                        ) from None
     if moment.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
         return None  # in the gap when clocks go forward
     return moment
@@ -111,11 +120,33 @@ def parse_moment(text: str, zone: str) -> datetime:
     return moment
 
 
+def bounded_duration(text: str, *, word: str, low: str, high: str, example: str) -> timedelta:
+    """`text` ("60m", "14d") read as a duration from `low` to `high` (written the same way);
+    outside that range, however many digits, a message naming `word` and the range."""
+    try:
+        value = parse_duration(text)
+    except OverflowError:  # more days than a timedelta holds: out of range all the same
+        value = None
+    if value is None or not parse_duration(low) <= value <= parse_duration(high):
+        raise SlotError(f"`{word} {text}` is out of range; use {low} to {high}, "
+                        f"e.g. `{word} {example}`.")
+    return value
+
+
 # --- slot generation ------------------------------------------------------------------------
 
 
 def _today(now: datetime, zone: str) -> date:
     return now.astimezone(ZoneInfo(zone)).date()
+
+
+def too_far_ahead(day: date, now: datetime, zone: str) -> SlotError | None:
+    """The refusal for a poll or meeting on `day` if that is more than MAX_AHEAD away."""
+    today = _today(now, zone)
+    if day - today <= MAX_AHEAD:
+        return None
+    return SlotError(f"{day:%a %d %b %Y} is more than two years ahead (it is "
+                     f"{today:%a %d %b %Y} in {zone}). Check the year.")
 
 
 def _window_text(window: tuple[time, time], zone: str) -> str:
@@ -173,6 +204,8 @@ def generate_slots(
             f"{first:%a %d %b %Y} is in the past (it is {today:%a %d %b %Y} in {zone}). "
             "Start the poll today or later."
         )
+    if (far := too_far_ahead(first, now, zone)) is not None:
+        raise far
     per_day = day_starts(window, length, step)
     matching = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     matching = [d for d in matching if d.weekday() in days]
@@ -226,6 +259,9 @@ def explicit_slots(
     seen: dict[datetime, str] = {}
     tz = ZoneInfo(zone)
     for text in texts:
+        written = _MOMENT.match(text.strip())
+        if written and (far := too_far_ahead(parse_date(written.group(1)), now, zone)):
+            raise far  # before reading the time: 9999-12-31 may not fit in UTC
         moment = parse_moment(text, zone)
         if moment <= now:
             raise SlotError(
@@ -277,13 +313,12 @@ def parse_slot_numbers(text: str, count: int) -> list[int]:
             a, b = (int(p) for p in part.split("-"))
             if b < a:
                 raise SlotError(f"The range `{part}` runs backwards; write it as `{b}-{a}`.")
-            numbers = range(a, b + 1)
         else:
-            numbers = range(int(part), int(part) + 1)
-        missing = [n for n in numbers if not 1 <= n <= count]
-        if missing:
-            raise SlotError(no_such_slot(missing[0], count))
-        found.update(numbers)
+            a = b = int(part)
+        # The first missing number, found from the ends: `1-99999999999999` must not count.
+        if a < 1 or b > count:
+            raise SlotError(no_such_slot(a if a < 1 else max(a, count + 1), count))
+        found.update(range(a, b + 1))
     if not found:
         raise SlotError("Say which slots, e.g. `3,5-7` or `all`.")
     return sorted(found)

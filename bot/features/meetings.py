@@ -174,6 +174,9 @@ async def meeting_move(call: Call[MoveArgs]) -> Reply:
     if starts_at <= call.now:
         raise UserError(f"{format_local(starts_at, call.zone)} is in the past; choose a later "
                         "time.")
+    if starts_at - call.now > av.MAX_AHEAD:
+        raise UserError(f"{format_local(starts_at, call.zone)} is more than two years ahead; "
+                        "check the year.")
     if starts_at == meeting.starts_at:
         raise Conflict(f"Meeting #{meeting.number} is already at that time.")
     before = meeting.starts_at

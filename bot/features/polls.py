@@ -18,7 +18,7 @@ from bot.context import Context as AppContext
 from bot.domain import availability as av
 from bot.domain.availability import ANSWER_LABELS, Answer, SlotError, SlotScore
 from bot.domain.lab import Role
-from bot.domain.when import format_window, parse_days, parse_duration, parse_window
+from bot.domain.when import format_window, parse_days, parse_window
 from bot.domain.zones import format_local, local_time, require_zone, zone_abbreviation
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import PollClosed, PollDeleted, PollOpened, publish
@@ -55,6 +55,7 @@ DEFAULT_STEP = timedelta(minutes=60)
 # would find no pair in its own two-week example poll; `/lab poll pairs 1 gap 14d` asks for it.
 DEFAULT_GAP = timedelta(days=1)
 NAMES_SHOWN = 8  # names listed behind one answer before "and N more"
+MAX_NUMBER = 2**31 - 1  # the largest poll number an Integer column holds everywhere
 
 
 # --- loading a poll -------------------------------------------------------------------------
@@ -122,7 +123,9 @@ async def find_poll(call: Call[Any], ref: str) -> Poll:
     lab = call.the_lab
     text = ref.strip().removeprefix("#").strip()
     if text.isdigit():
-        poll = await call.uow.polls.by_number(lab.id, int(text))
+        # A number wider than the column is no poll's; the database would refuse the query.
+        poll = (await call.uow.polls.by_number(lab.id, int(text))
+                if int(text) <= MAX_NUMBER else None)
         if poll is not None:
             return poll
         raise NotFound(f"{lab.name} has no poll #{text}. {await _poll_listing(call)}")
@@ -203,9 +206,8 @@ def _checked(fn: Any, *args: Any) -> Any:
 def _duration(text: str | None, default: timedelta, word: str) -> timedelta:
     if text is None:
         return default
-    value: timedelta = _checked(parse_duration, text)
-    if value < timedelta(minutes=1) or value > timedelta(hours=24):
-        raise UserError(f"`{word} {text}` is out of range; use 1m to 24h, e.g. `{word} 60m`.")
+    value: timedelta = _checked(lambda: av.bounded_duration(text, word=word, low="1m",
+                                                            high="24h", example="60m"))
     return value
 
 
@@ -777,10 +779,10 @@ def pair_line(loaded: Loaded, pair: av.PairScore, zone: str, rank: int) -> str:
 async def poll_pairs(call: Call[PollPairsArgs]) -> Reply:
     poll = await find_poll(call, call.args.poll)
     gap = DEFAULT_GAP
-    if call.args.gap is not None:
-        gap = _checked(parse_duration, call.args.gap)
-        if gap < timedelta(0):
-            raise UserError("The gap cannot be negative; e.g. `gap 7d`.")
+    if call.args.gap is not None:  # no wider than a poll can span
+        gap = _checked(lambda: av.bounded_duration(call.args.gap or "", word="gap", low="0d",
+                                                   high=f"{av.MAX_RANGE_DAYS}d",
+                                                   example="14d"))
     loaded = await load(call.uow, poll)
     scores = loaded.scores()
     pairs = av.best_pairs(scores, av.availability_masks(loaded.grid, len(loaded.slots)),

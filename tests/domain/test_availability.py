@@ -164,6 +164,42 @@ def test_more_than_200_slots_are_refused() -> None:
               window=(time(0), time(23, 59)), step=timedelta(minutes=5))
 
 
+@pytest.mark.parametrize(("first", "zone"), [
+    (date(2029, 1, 5), LONDON),  # a year typed wrong: more than two years ahead
+    (date(9999, 12, 31), "America/Los_Angeles"),  # 17:00 there is after 9999 in UTC
+])
+def test_dates_too_far_ahead_are_refused(first: date, zone: str) -> None:
+    with pytest.raises(SlotError, match=f"{first:%a %d %b %Y} is more than two years ahead "
+                                        r"\(it is Mon 04 Jan 2027 in"):
+        slots(first, first, zone=zone)
+    with pytest.raises(SlotError, match="is more than two years ahead"):
+        av.explicit_slots([f"{first.isoformat()}T09:00"], zone=zone, window=NINE_TO_SIX,
+                          length=HOUR, now=NOW)
+
+
+def test_a_moment_beyond_the_calendar_is_refused_not_crashed() -> None:
+    with pytest.raises(SlotError, match="9999-12-31T23:00 is too far ahead; check the year"):
+        av.parse_moment("9999-12-31T23:00", "America/Los_Angeles")
+    assert av.parse_moment("2028-12-31T09:00", LONDON) == utc(2028, 12, 31, 9)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("60m", timedelta(minutes=60)), ("1m", timedelta(minutes=1)), ("24h", timedelta(hours=24)),
+])
+def test_bounded_durations_within_their_range(text: str, expected: timedelta) -> None:
+    assert av.bounded_duration(text, word="length", low="1m", high="24h",
+                               example="60m") == expected
+
+
+@pytest.mark.parametrize("text", ["0m", "25h", "99999999999999999999m", "99999999999d",
+                                  "99999999999h"])
+def test_bounded_durations_out_of_range_say_the_range(text: str) -> None:
+    with pytest.raises(SlotError) as caught:
+        av.bounded_duration(text, word="length", low="1m", high="24h", example="60m")
+    assert caught.value.message == (f"`length {text}` is out of range; use 1m to 24h, "
+                                    "e.g. `length 60m`.")
+
+
 def test_explicit_slots_outside_the_window_are_refused_with_the_window_named() -> None:
     for text in ("2027-01-11T08:30", "2027-01-11T17:30"):  # before, and ending after
         with pytest.raises(SlotError, match=r"outside the window 09:00-18:00 Europe/London"):
@@ -200,6 +236,8 @@ def test_slot_numbers_take_lists_ranges_and_all() -> None:
     ("95", "There is no slot 95: this poll has slots 1 to 90"),
     ("0", "There is no slot 0"),
     ("88-91", "There is no slot 91"),
+    ("88-99999999999999999", "There is no slot 91"),  # said at once, without counting to it
+    ("0-3", "There is no slot 0"),
     ("7-5", "runs backwards"),
     ("three", "not a slot number"),
     (",", "Say which slots"),

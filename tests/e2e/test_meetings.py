@@ -153,6 +153,15 @@ async def test_move_and_cancel_resend_the_invite_with_a_higher_sequence(
     ("Gemma Rhodes", "/lab meeting move 1 2027-01-02 09:00", "is in the past"),
     ("Gemma Rhodes", "/lab meeting move 1 2", "Meeting #1 is already at that time."),
     ("Gemma Rhodes", "/lab meeting move 1 tomorrow", "`tomorrow` is not a date and time"),
+    ("Gemma Rhodes", "/lab meeting move 1 9999-12-31 23:00 tz America/Los_Angeles",
+     "9999-12-31T23:00 is too far ahead; check the year."),
+    ("Gemma Rhodes", "/lab meeting move 1 2029-01-10 09:00",
+     "Wed 10 Jan 2029, 09:00 GMT (Europe/London) is more than two years ahead; check the "
+     "year."),
+    ("Gemma Rhodes", "/lab meeting move 1 99999999999999999999", "There is no slot "
+                                                                 "99999999999999999999"),
+    ("Gemma Rhodes", "/lab meeting move 99999999999999999999 3", "Action Lab 1 has no meeting "
+                                                                 "`99999999999999999999`"),
     ("Gemma Rhodes", "/lab meeting move 1 2027-01-20 14:00 tz Mars/Olympus",
      "`Mars/Olympus` is not a time zone I know"),
     ("Amara Okafor", "/lab meeting cancel 1", "Only facilitators can use `/lab meeting cancel`"),

@@ -201,6 +201,17 @@ async def test_only_facilitators_open_polls(lab: FlatConsole, app: App) -> None:
     ('/lab poll new "M"', "Say when: a date range such as `2027-01-11..2027-01-22`"),
     ('/lab poll new "M" next-week', "`next-week` is not a date; write it as YYYY-MM-DD"),
     ('/lab poll new "M" 2027-01-11 length 0m', "`length 0m` is out of range"),
+    ('/lab poll new "M" 2027-01-11 length 99999999999999999999m',
+     "`length 99999999999999999999m` is out of range; use 1m to 24h, e.g. `length 60m`."),
+    ('/lab poll new "M" 2027-01-11 step 99999999999d',
+     "`step 99999999999d` is out of range; use 1m to 24h, e.g. `step 60m`."),
+    ('/lab poll new "M" 9999-12-31 tz America/Los_Angeles',
+     "Fri 31 Dec 9999 is more than two years ahead (it is Mon 04 Jan 2027 in "
+     "America/Los_Angeles). Check the year."),
+    ('/lab poll new "M" slots 9999-12-31T17:00 tz America/Los_Angeles',
+     "is more than two years ahead"),
+    ('/lab poll new "M" 2027-01-11 closes 9999-12-31 23:00 tz America/Los_Angeles',
+     "9999-12-31T23:00 is too far ahead; check the year."),
 ])
 async def test_bad_definitions_are_refused_privately(lab: FlatConsole, app: App, line: str,
                                                      message: str) -> None:
@@ -271,6 +282,10 @@ async def test_an_answer_from_a_non_member_is_refused(lab: FlatConsole, app: App
     ("/lab poll answer #1 no", "e.g. `/lab poll answer 1 3,5-7 no`, or `all` for every slot: "
                                "`/lab poll answer 1 all no`."),
     ("/lab poll answer 1 three yes", "`three` is not a slot number"),
+    ("/lab poll answer 1 1-99999999999999999999 yes", "There is no slot 19"),
+    ("/lab poll answer 99999999999999999999 1 yes",
+     "Action Lab 1 has no poll #99999999999999999999. Its polls: #1 M (open)."),
+    ("/lab poll results 99999999999999999999", "has no poll #99999999999999999999."),
 ])
 async def test_bad_answers_are_refused_privately(lab: FlatConsole, app: App, line: str,
                                                  message: str) -> None:
@@ -447,6 +462,10 @@ async def test_pairs_explain_their_scores(lab: FlatConsole) -> None:
            "span 9 days. Try a smaller gap" in out
     out = await lab("Amara Okafor", "/lab poll pairs 1 gap soon")
     assert "'soon' is not a duration" in out
+    for gap in ("99999999999d", "99999999999h", "367d"):
+        out = await lab("Amara Okafor", f"/lab poll pairs 1 gap {gap}")
+        assert "only Amara Okafor sees this" in out
+        assert f"`gap {gap}` is out of range; use 0d to 366d, e.g. `gap 14d`." in out
 
 
 async def test_help_for_pairs_shows_the_default_gap(lab: FlatConsole) -> None:
