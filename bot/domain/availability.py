@@ -15,7 +15,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from bot.domain.when import parse_duration
@@ -346,15 +346,20 @@ def day_pages(
     return pages
 
 
-def comfort_mark(start: datetime, length: timedelta, zone: str) -> str | None:
-    """"early for you" or "late for you" when the slot leaves 08:00-20:00 in `zone`."""
+def comfort_mark(start: datetime, length: timedelta, zone: str, *,
+                 reader: Literal["you", "them"] = "you") -> str | None:
+    """When the slot leaves 08:00-20:00 in `zone`: "early for you" / "late for you" on a
+    card for the member whose zone it is; on a card everyone sees (`reader="them"`), which
+    names each member's time, "early for them: starts before 08:00 their time" (or late)."""
     tz = ZoneInfo(zone)
     local = start.astimezone(tz)
     if local.time() < COMFORT[0]:
-        return "early for you"
-    if start + length > datetime.combine(local.date(), COMFORT[1], tzinfo=tz):
-        return "late for you"
-    return None
+        kind, why = "early", f"starts before {COMFORT[0]:%H:%M}"
+    elif start + length > datetime.combine(local.date(), COMFORT[1], tzinfo=tz):
+        kind, why = "late", f"ends after {COMFORT[1]:%H:%M}"
+    else:
+        return None
+    return f"{kind} for you" if reader == "you" else f"{kind} for them: {why} their time"
 
 
 # --- ranking -------------------------------------------------------------------------------

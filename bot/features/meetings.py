@@ -46,7 +46,8 @@ def invite_file(meeting: Meeting, lab_name: str, method: Method, now: datetime) 
 
 
 async def local_times(uow: UnitOfWork, lab: Lab, meeting: Meeting) -> str:
-    """One line per member: the meeting in their own zone, marked if early or late there."""
+    """One line per member: the meeting in their own zone, marked if early or late there
+    (in words about that member: everyone in the channel reads the card)."""
     length = timedelta(minutes=meeting.duration_minutes)
     lines = []
     for m in await uow.members.active(lab.id):
@@ -54,7 +55,7 @@ async def local_times(uow: UnitOfWork, lab: Lab, meeting: Meeting) -> str:
         if zone is None:
             lines.append(f"{m.person.display_name}: zone not set (`/lab tz <zone>`)")
             continue
-        mark = av.comfort_mark(meeting.starts_at, length, zone)
+        mark = av.comfort_mark(meeting.starts_at, length, zone, reader="them")
         lines.append(f"{m.person.display_name}: {format_local(meeting.starts_at, zone)}"
                      + (f" · _{mark}_" if mark else ""))
     return "\n".join(lines)

@@ -92,6 +92,16 @@ def test_early_and_late_marks_follow_each_zone_across_the_change() -> None:
     assert marks["Asia/Kolkata"][9:] == [None] * 6 + ["late for you"] * 3
 
 
+def test_marks_on_a_card_for_everyone_speak_of_the_member() -> None:
+    sao_paulo_six, kolkata_half_seven = utc(2027, 1, 11, 9), utc(2027, 1, 11, 14)
+    assert av.comfort_mark(sao_paulo_six, HOUR, "America/Sao_Paulo", reader="them") == \
+        "early for them: starts before 08:00 their time"
+    assert av.comfort_mark(kolkata_half_seven, HOUR, "Asia/Kolkata", reader="them") == \
+        "late for them: ends after 20:00 their time"
+    assert av.comfort_mark(kolkata_half_seven, HOUR, "Asia/Kolkata") == "late for you"
+    assert av.comfort_mark(sao_paulo_six, HOUR, "Africa/Lagos", reader="them") is None
+
+
 def test_a_start_the_clocks_skip_is_left_out_and_a_repeated_hour_counted_once() -> None:
     night = (time(0), time(4))
     every_day = frozenset(range(7))

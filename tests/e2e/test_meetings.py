@@ -66,8 +66,10 @@ async def test_pick_schedules_and_announces_everywhere_with_an_invite(
     for line in ("Gemma Rhodes: Tue 12 Jan 2027, 14:00 GMT (Europe/London)",
                  "Amara Okafor: Tue 12 Jan 2027, 15:00 WAT (Africa/Lagos)",
                  "Zoë Núñez: Tue 12 Jan 2027, 11:00 UTC-3 (America/Sao_Paulo)",
-                 "Priya Raman: Tue 12 Jan 2027, 19:30 IST (Asia/Kolkata) · _late for you_"):
+                 "Priya Raman: Tue 12 Jan 2027, 19:30 IST (Asia/Kolkata) · _late for them: "
+                 "ends after 20:00 their time_"):
         assert line in out
+    assert "for you" not in out  # the card speaks to everyone, about each member
     assert "Scheduled meeting #1, Meeting 1, at Tue 12 Jan 2027, 14:00 GMT" in out
     assert "== Poll #1 closed: Meeting 1 ==" in out  # picking decides the poll
     files = invites(out)
@@ -93,7 +95,8 @@ async def test_a_pair_of_meetings_from_one_poll(lab: FlatConsole, app: App) -> N
     assert "== Meeting scheduled: Final meeting ==" in out
     # 29 March is after London's clocks change: 09:00 BST.
     assert "Final meeting* of Action Lab 1: Mon 29 Mar 2027, 09:00 BST (Europe/London)" in out
-    assert "Zoë Núñez: Mon 29 Mar 2027, 05:00 UTC-3 (America/Sao_Paulo) · _early for you_" in out
+    assert "Zoë Núñez: Mon 29 Mar 2027, 05:00 UTC-3 (America/Sao_Paulo) · _early for them: " \
+           "starts before 08:00 their time_" in out
     out = await lab("Amara Okafor", "/lab meetings")
     assert "only Amara Okafor sees this" in out
     assert re.search(r"`#1` \*Meeting 1\* — Mon 11 Jan 2027, 10:00 WAT \(Africa/Lagos\), "
