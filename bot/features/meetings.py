@@ -3,6 +3,7 @@ in every channel of the lab with local times and a calendar invite (.ics)."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timedelta
 from typing import Annotated, Any
@@ -14,7 +15,7 @@ from bot.domain.zones import format_local, require_zone
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import MeetingCancelled, MeetingMoved, MeetingScheduled
 from bot.features.common import paginate
-from bot.features.polls import announce, numbered_choices, times_in
+from bot.features.polls import announce, numbered_choices, plural, times_in
 from bot.messages import Block, Card, Context, File, Header, Reply, Text, at, shorten
 from bot.router import Call, Router
 from storage.models import Lab, Meeting, Poll
@@ -25,6 +26,21 @@ router = Router()
 MEETINGS_PER_PAGE = 10
 
 
+def _title_says_number(meeting: Meeting) -> bool:
+    """"Meeting 1", "meeting #1" for meeting #1: the title names it already."""
+    return re.fullmatch(rf"meeting\s*#?\s*0*{meeting.number}", meeting.title.strip(),
+                        re.IGNORECASE) is not None
+
+
+def meeting_name(meeting: Meeting, *, start: bool = False) -> str:
+    """How a sentence names a meeting: its title alone when the title already says its
+    number ("Meeting 1" for meeting #1, not "meeting #1, Meeting 1"), else the number and
+    the title ("meeting #3 (Kick-off)"; `start`: "Meeting #3 (Kick-off)")."""
+    if _title_says_number(meeting):
+        return meeting.title.strip()
+    return f"{'M' if start else 'm'}eeting #{meeting.number} ({meeting.title})"
+
+
 def invite_file(meeting: Meeting, lab_name: str, method: Method, now: datetime) -> File:
     """The meeting's .ics as a File to attach; `method` REQUEST (new or changed) or CANCEL.
 
@@ -32,7 +48,7 @@ def invite_file(meeting: Meeting, lab_name: str, method: Method, now: datetime) 
     """
     verb = "cancelled" if method == "CANCEL" else "scheduled"
     description = (
-        f"{lab_name}: {meeting.title} (meeting #{meeting.number}), {verb} with actionlab. "
+        f"{lab_name}: {meeting_name(meeting)}, {verb} with actionlab. "
         "The time in this file is UTC; your calendar shows it in your own zone."
     )
     data = invite(
@@ -65,7 +81,7 @@ async def meeting_card(uow: UnitOfWork, lab: Lab, meeting: Meeting, headline: st
                        note: str = "") -> Card:
     start = meeting.starts_at
     when = (f"*{meeting.title}* of {lab.name}: {at(start)} ({at(start, 'R')}), "
-            f"{meeting.duration_minutes} minutes.")
+            f"{plural(meeting.duration_minutes, 'minute')}.")
     if meeting.status == "cancelled":
         when = f"*{meeting.title}* of {lab.name}, planned for {at(start)}, is cancelled."
     blocks: list[Block] = [Header(shorten(headline, 150)), Text(when)]
@@ -76,9 +92,10 @@ async def meeting_card(uow: UnitOfWork, lab: Lab, meeting: Meeting, headline: st
                                    3000)))
     action = ("remove the meeting from" if meeting.status == "cancelled" else
               "add or update the meeting in")
+    number = "" if _title_says_number(meeting) else f" (this one is #{meeting.number})"
     blocks.append(Context(
         f"The calendar invite (.ics) is attached: open it to {action} your calendar. "
-        f"Meeting #{meeting.number}; see all with `/lab meetings`."
+        f"`/lab meetings` lists the lab's meetings{number}."
     ))
     return Card(tuple(blocks), fallback=headline)
 
@@ -130,9 +147,9 @@ async def find_meeting(call: Call[Any], ref: str) -> Meeting:
 
 def _refuse_if_over(meeting: Meeting, now: datetime) -> None:
     if meeting.status == "cancelled":
-        raise Conflict(f"Meeting #{meeting.number} ({meeting.title}) is cancelled already.")
+        raise Conflict(f"{meeting_name(meeting, start=True)} is cancelled already.")
     if meeting.starts_at <= now:
-        raise Conflict(f"Meeting #{meeting.number} ({meeting.title}) has already begun; it can "
+        raise Conflict(f"{meeting_name(meeting, start=True)} has already begun; it can "
                        "no longer be moved or cancelled.")
 
 

@@ -147,6 +147,11 @@ async def _poll_listing(call: Call[Any]) -> str:
     return f"Its polls: {listed}."
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """"1 slot", "2 slots", "0 answers"."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
 def times_in(zone: str, known: bool = True) -> str:
     """How a private card names the zone its times are in."""
     if known:
@@ -301,8 +306,8 @@ def poll_card(loaded: Loaded, now: datetime) -> Card:
     required = ", ".join(loaded.name(p) for p in loaded.required) or "nobody"
     answered = sum(1 for m in loaded.members if loaded.answered(m.person_id) == len(starts))
     window = format_window(poll.window_start, poll.window_end)
-    when = (f"*{len(starts)} slots* of {poll.length_minutes} minutes, from {at(starts[0])} "
-            f"to {at(starts[-1])}, within {window} {poll.timezone}.")
+    when = (f"*{plural(len(starts), 'slot')}* of {plural(poll.length_minutes, 'minute')}, "
+            f"from {at(starts[0])} to {at(starts[-1])}, within {window} {poll.timezone}.")
     status = (f"Closes {at(poll.closes_at)} ({at(poll.closes_at, 'R')})."
               if is_open(poll, now) and poll.closes_at else "Closed: answers can no longer "
               "change.")
@@ -310,8 +315,9 @@ def poll_card(loaded: Loaded, now: datetime) -> Card:
         Header(shorten(f"Poll #{poll.number}: {poll.title}", 150)),
         Text(f"{when}\nAnswer each slot *yes*, *if need be* or *no*: you will see every slot "
              f"in your own time zone. {status}"),
-        Context(f"Required: {required}. {answered} of {len(loaded.members)} members have "
-                f"answered every slot. By text: `/lab poll answer {poll.number} 3,5-7 yes`."),
+        Context(f"Required: {required}. Every slot answered by {answered} of "
+                f"{plural(len(loaded.members), 'member')}. By text: "
+                f"`/lab poll answer {poll.number} 3,5-7 yes`."),
     ]
     buttons = [Button("Results", action_ids.encode("poll.results", poll.id, 1))]
     if is_open(poll, now):
@@ -361,7 +367,7 @@ def answer_card(loaded: Loaded, person_id: int, zone: str, page: int, now: datet
         Header(shorten(f"Poll #{poll.number}: {poll.title} · {day:%a %d %b}{part}", 150)),
         Text("\n".join(lines)),
         Context(f"{times_in(f'{zone} ({abbr})', zone_known)}. Day {page} of {len(pages)}. You have "
-                f"answered {done} of {len(loaded.slots)} slots."
+                f"answered {done} of {plural(len(loaded.slots), 'slot')}."
                 + (f" Closes {at(poll.closes_at, 'R')}." if poll.closes_at else "")),
     ]
     ref = poll.id
@@ -554,8 +560,8 @@ async def poll_answer(call: Call[PollAnswerArgs]) -> Reply:
              for n in numbers[:10]]
     more = f" and {len(numbers) - 10} more" if len(numbers) > 10 else ""
     return Reply.say(
-        f"*{ANSWER_LABELS[answer].capitalize()}* to {len(numbers)} slot"
-        f"{'s' if len(numbers) != 1 else ''} of poll #{poll.number}: " + ", ".join(shown) +
+        f"*{ANSWER_LABELS[answer].capitalize()}* to {plural(len(numbers), 'slot')} of poll "
+        f"#{poll.number}: " + ", ".join(shown) +
         f"{more} (times in {zone}). You have answered {loaded.answered(call.person.id)} of "
         f"{len(loaded.slots)}; change any answer until the poll closes."
     )
@@ -686,9 +692,9 @@ def heat_map(loaded: Loaded) -> File:
 def heat_map_alt(loaded: Loaded) -> str:
     poll = loaded.poll
     ranked = av.rank_slots(loaded.scores())
-    text = (f"Heat map of poll #{poll.number} ({poll.title}): {len(loaded.grid)} members (rows) "
-            f"by {len(loaded.slots)} slots (columns); green yes, amber if need be, red no, "
-            "grey not answered.")
+    text = (f"Heat map of poll #{poll.number} ({poll.title}): "
+            f"{plural(len(loaded.grid), 'member')} (rows) by {plural(len(loaded.slots), 'slot')}"
+            " (columns); green yes, amber if need be, red no, grey not answered.")
     if ranked and not ranked[0].excluded and ranked[0].available:
         best = ranked[0]
         text += (f" Best slot: #{loaded.slots[best.index].number}, "
@@ -742,10 +748,10 @@ class PollPairsArgs(Args):
 
 def _gap_text(gap: timedelta) -> str:
     if gap % timedelta(days=1) == timedelta(0):
-        days = gap // timedelta(days=1)
-        return f"{days} day{'s' if days != 1 else ''}"
-    hours = gap / timedelta(hours=1)
-    return f"{hours:g} hours"
+        return plural(gap // timedelta(days=1), "day")
+    if gap % timedelta(hours=1) == timedelta(0):
+        return plural(gap // timedelta(hours=1), "hour")
+    return plural(gap // timedelta(minutes=1), "minute")
 
 
 def pair_line(loaded: Loaded, pair: av.PairScore, zone: str, rank: int) -> str:
@@ -766,7 +772,7 @@ def pair_line(loaded: Loaded, pair: av.PairScore, zone: str, rank: int) -> str:
         explain.append(f"{neither} neither")
     return (f"{rank}. `#{a.number}` {slot_line_time(a.starts_at, zone)} + `#{b.number}` "
             f"{slot_line_time(b.starts_at, zone)}\n      " + "; ".join(explain) +
-            f"; {pair.yes} yes answer{'s' if pair.yes != 1 else ''} across the two.")
+            f"; {plural(pair.yes, 'yes answer')} across the two.")
 
 
 @router.command(
@@ -788,13 +794,17 @@ async def poll_pairs(call: Call[PollPairsArgs]) -> Reply:
     pairs = av.best_pairs(scores, av.availability_masks(loaded.grid, len(loaded.slots)),
                           loaded.starts, gap=gap, limit=5)
     if not pairs:
-        usable = sum(1 for s in scores if not s.excluded)
-        span = loaded.starts[-1] - loaded.starts[0]
-        raise UserError(
-            f"No two usable slots of poll #{poll.number} are {_gap_text(gap)} apart: "
-            f"{usable} slots are usable and they span {_gap_text(span) if span else 'one time'}."
-            " Try a smaller gap, e.g. `gap 1d`."
-        )
+        usable = [loaded.starts[s.index] for s in scores if not s.excluded]
+        why = f"No two usable slots of poll #{poll.number} are {_gap_text(gap)} apart: "
+        if len(usable) < 2:  # no gap would help
+            dropped = len(scores) - len(usable)
+            why += "only 1 slot is usable" if usable else "no slot is usable"
+            if dropped:
+                why += f" ({plural(dropped, 'slot')} dropped: a required attendee said no)"
+            raise UserError(why + ".")
+        raise UserError(why + f"{len(usable)} slots are usable and they span "
+                        f"{_gap_text(max(usable) - min(usable))}. Try a smaller gap, "
+                        "e.g. `gap 1d`.")
     zone = call.zone
     lines = [pair_line(loaded, p, zone, n) for n, p in enumerate(pairs, 1)]
     card = Card((
@@ -921,7 +931,7 @@ class PollPickArgs(Args):
     examples=("/lab poll pick 1 14", '/lab poll pick 1 52 title "Meeting 2"'),
 )
 async def poll_pick(call: Call[PollPickArgs]) -> Reply:
-    from bot.features.meetings import schedule_meeting
+    from bot.features.meetings import meeting_name, schedule_meeting
 
     poll = await find_poll(call, call.args.poll)
     slots = list(await call.uow.polls.slots(poll.id))
@@ -943,7 +953,7 @@ async def poll_pick(call: Call[PollPickArgs]) -> Reply:
     meeting = await schedule_meeting(call, title=title, starts_at=slot.starts_at,
                                      duration_minutes=poll.length_minutes, poll=poll,
                                      slot_number=number)
-    return Reply.say(f"Scheduled meeting #{meeting.number}, {title}, at "
+    return Reply.say(f"Scheduled {meeting_name(meeting)} at "
                      f"{format_local(meeting.starts_at, call.zone)}; I announced it with the "
                      "invite in the lab's channels.")
 
@@ -957,8 +967,8 @@ async def poll_delete(call: Call[PollRefArgs]) -> Reply:
     poll = await find_poll(call, call.args.poll)
     answers = len(await call.uow.polls.answers(poll.id))
     return Reply(card=Card((
-        Text(f"Delete poll #{poll.number} ({poll.title}) and its {answers} answers? This "
-             "cannot be undone. Meetings already scheduled from it stay."),
+        Text(f"Delete poll #{poll.number} ({poll.title}) and its {plural(answers, 'answer')}? "
+             "This cannot be undone. Meetings already scheduled from it stay."),
         Buttons((Button(f"Delete poll #{poll.number}",
                         action_ids.encode("poll.delete", poll.id), style="danger"),)),
     ), fallback=f"Delete poll #{poll.number}?"))

@@ -70,7 +70,9 @@ async def test_pick_schedules_and_announces_everywhere_with_an_invite(
                  "ends after 20:00 their time_"):
         assert line in out
     assert "for you" not in out  # the card speaks to everyone, about each member
-    assert "Scheduled meeting #1, Meeting 1, at Tue 12 Jan 2027, 14:00 GMT" in out
+    # The title already says which meeting it is: no "meeting #1, Meeting 1".
+    assert "Scheduled Meeting 1 at Tue 12 Jan 2027, 14:00 GMT" in out
+    assert "meeting #1" not in out.lower().replace("meeting #1 closed", "")
     assert "== Poll #1 closed: Meeting 1 ==" in out  # picking decides the poll
     files = invites(out)
     assert len(files) == 2
@@ -80,6 +82,8 @@ async def test_pick_schedules_and_announces_everywhere_with_an_invite(
     assert event["duration"].dt == timedelta(hours=1)  # type: ignore[index]
     assert int(event["sequence"]) == 0  # type: ignore[index]
     assert str(event["summary"]) == "Action Lab 1: Meeting 1"  # type: ignore[index]
+    assert str(event["description"]).startswith(  # type: ignore[index]
+        "Action Lab 1: Meeting 1, scheduled with actionlab.")
     assert event["dtstamp"].dt == T0  # type: ignore[index]
     assert str(event["uid"]).endswith("@actionlab")  # type: ignore[index]
     assert seen == [MeetingScheduled(lab_id=1, meeting_id=1, starts_at=datetime(
@@ -93,6 +97,8 @@ async def test_a_pair_of_meetings_from_one_poll(lab: FlatConsole, app: App) -> N
     assert "== Meeting scheduled: Meeting 1 (2) ==" in out
     out = await lab("Gemma Rhodes", '/lab poll pick 1 4 title "Final meeting"')
     assert "== Meeting scheduled: Final meeting ==" in out
+    assert "Scheduled meeting #3 (Final meeting) at Mon 29 Mar 2027" in out
+    assert "60 minutes." in out
     # 29 March is after London's clocks change: 09:00 BST.
     assert "Final meeting* of Action Lab 1: Mon 29 Mar 2027, 09:00 BST (Europe/London)" in out
     assert "Zoë Núñez: Mon 29 Mar 2027, 05:00 UTC-3 (America/Sao_Paulo) · _early for them: " \
@@ -200,6 +206,15 @@ async def test_a_meeting_under_way_or_cancelled_cannot_change(
     assert "Slot #1 has already begun" in out
     out = await lab("Amara Okafor", "/lab meetings")  # still under way: still listed
     assert "`#1` *Meeting 1*" in out
+    out = await lab("Gemma Rhodes", "/lab meeting cancel 1")
+    assert "Meeting 1 has already begun; it can no longer be moved or cancelled." in out
+
+
+async def test_a_one_minute_meeting_is_singular(lab: FlatConsole) -> None:
+    await lab("Gemma Rhodes", '/lab poll new "Check-in" slots 2027-01-11T09:00 length 1m')
+    out = await lab("Gemma Rhodes", "/lab poll pick 1 1")
+    assert "*Check-in* of Action Lab 1: Mon 11 Jan 2027, 09:00 GMT (Europe/London) " \
+           "(in 6 days), 1 minute." in out
 
 
 async def test_meeting_autocomplete_home_and_invite_file(lab: FlatConsole, app: App) -> None:

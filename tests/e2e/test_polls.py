@@ -93,7 +93,7 @@ async def test_the_one_line_form_from_the_issue(lab: FlatConsole, app: App) -> N
     assert "*90 slots* of 60 minutes, from Mon 11 Jan 2027, 09:00 GMT (Europe/London) to Fri " \
            "22 Jan 2027, 17:00 GMT" in out
     assert "Closes Fri 08 Jan 2027, 17:00 GMT (Europe/London)" in out
-    assert "Required: Gemma Rhodes" in out
+    assert "Required: Gemma Rhodes" in out and "Every slot answered by 0 of 4 members." in out
     assert re.search(r"\[\d+\] Answer \[\d+\] Results", out)
     assert seen == [PollOpened(lab_id=1, poll_id=1,
                                closes_at=datetime(2027, 1, 8, 17, tzinfo=UTC))]
@@ -143,6 +143,23 @@ async def test_required_attendees_are_named_when_opening(lab: FlatConsole, app: 
     assert "Required: nobody." in out
     out = await lab("Gemma Rhodes", '/lab poll new "O" 2027-01-11 required Bob')
     assert "No member of Action Lab 1 is called `Bob`" in out
+
+
+async def test_one_of_anything_is_singular(lab: FlatConsole, app: App) -> None:
+    out = await lab("Gemma Rhodes", '/lab poll new "Solo" slots 2027-01-11T09:00 length 1m')
+    assert "*1 slot* of 1 minute, from Mon 11 Jan 2027, 09:00 GMT" in out
+    assert "Every slot answered by 0 of 4 members." in out
+    out = await lab("Amara Okafor", ":press Answer")
+    assert "You have answered 0 of 1 slot." in out
+    await lab("Amara Okafor", "/lab poll answer 1 1 yes")
+    out = await lab("Amara Okafor", "/lab poll results 1")
+    assert "4 members (rows) by 1 slot (columns)" in out
+    out = await lab("Amara Okafor", "/lab poll pairs 1 gap 1h")
+    assert "No two usable slots of poll #1 are 1 hour apart: only 1 slot is usable. Try a " \
+           "smaller gap" not in out  # one slot: no gap would help
+    assert "No two usable slots of poll #1 are 1 hour apart: only 1 slot is usable." in out
+    out = await lab("Gemma Rhodes", "/lab poll delete 1")
+    assert "Delete poll #1 (Solo) and its 1 answer?" in out
 
 
 async def test_the_guided_form_opens_with_no_arguments(lab: FlatConsole, app: App) -> None:
@@ -458,8 +475,11 @@ async def test_pairs_explain_their_scores(lab: FlatConsole) -> None:
     assert "1. `#2` Tue 12 Jan 10:00 WAT + `#3` Tue 19 Jan 10:00 WAT" in out
     assert "`#3` Tue 19 Jan 10:00 WAT + `#4`" not in out  # one day apart only
     out = await lab("Amara Okafor", "/lab poll pairs 1 gap 14d")
+    # #2 (12 Jan), #3 (19 Jan) and #4 (20 Jan): #1 (11 Jan) is dropped, so 8 days, not 9.
     assert "No two usable slots of poll #1 are 14 days apart: 3 slots are usable and they " \
-           "span 9 days. Try a smaller gap" in out
+           "span 8 days. Try a smaller gap" in out
+    out = await lab("Amara Okafor", "/lab poll pairs 1 gap 200h")
+    assert "are 200 hours apart" in out
     out = await lab("Amara Okafor", "/lab poll pairs 1 gap soon")
     assert "'soon' is not a duration" in out
     for gap in ("99999999999d", "99999999999h", "367d"):
