@@ -9,6 +9,7 @@ one message that names the key, the value and what is allowed (see `ConfigError`
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from contextvars import ContextVar
 from datetime import time
@@ -31,6 +32,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.domain.calendar import DEFAULT_ORGANIZER
 from bot.domain.when import parse_clock, parse_days, parse_duration, parse_window
 from bot.domain.zones import require_zone
 
@@ -168,6 +170,24 @@ class ReminderSettings(_Section):
         return v
 
 
+class CalendarSettings(_Section):
+    """The calendar invites (.ics) meetings are announced with."""
+
+    # The invites' ORGANIZER, shown with the lab's name. Calendar apps match a meeting's
+    # updates and cancellation to it; each meeting keeps the one it was scheduled with.
+    organizer: str = DEFAULT_ORGANIZER
+
+    @field_validator("organizer")
+    @classmethod
+    def _organizer(cls, v: str) -> str:
+        v = v.strip()
+        address = v[len("mailto:"):] if v.lower().startswith("mailto:") else v
+        if not re.fullmatch(r"[^@\s:]+@[^@\s:]+\.[^@\s:]+", address):
+            raise ValueError("use an e-mail address, e.g. mailto:lab@example.org (the "
+                             f"default, {DEFAULT_ORGANIZER}, can never be delivered)")
+        return f"mailto:{address}"
+
+
 class SlackSettings(_Section):
     host: str = "0.0.0.0"
     port: int = Field(3000, ge=1, le=65535)
@@ -209,6 +229,7 @@ class Settings(BaseSettings):
     database: DatabaseSettings = DatabaseSettings()
     log: LogSettings = LogSettings()
     reminders: ReminderSettings = ReminderSettings()
+    calendar: CalendarSettings = CalendarSettings()
     slack: SlackSettings = SlackSettings()
     discord: DiscordSettings = DiscordSettings()
     console: ConsoleSettings = ConsoleSettings()

@@ -29,6 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from bot.domain.availability import Answer
+from bot.domain.calendar import DEFAULT_ORGANIZER
 from bot.domain.lab import Role
 from bot.domain.minutes import ActionStatus, EntryKind, EntrySource, MinutesStatus, Presence
 from bot.domain.reminders import ReminderKind, ReminderStatus
@@ -435,6 +436,9 @@ class Meeting(Base):
     status: Mapped[str] = mapped_column(String(16))  # "scheduled" or "cancelled"
     uid: Mapped[str] = mapped_column(String(255))  # the invite's UID, stable for its life
     sequence: Mapped[int] = mapped_column(Integer)
+    # The invite's ORGANIZER, kept for the meeting's life: calendar apps ignore an update or
+    # a cancellation from another organizer, even if the setting changes in between.
+    organizer: Mapped[str] = mapped_column(String(320), server_default=DEFAULT_ORGANIZER)
     poll_id: Mapped[int | None] = mapped_column(ForeignKey("polls.id", ondelete="SET NULL"))
     slot_number: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]

@@ -119,6 +119,7 @@ def test_the_example_config_is_valid_and_ships_the_action_lab_template() -> None
     example = Path(__file__).resolve().parents[1] / "config.example.toml"
     s = load_settings(example)
     assert s.lab.member_limit == 6
+    assert s.calendar.organizer == "mailto:noreply@actionlab.invalid"
     template = s.vote_templates["action-lab-1"]
     assert len(template.options) == 5
 
@@ -178,3 +179,18 @@ def test_a_template_without_a_question_says_what_is_missing(tmp_path: Path) -> N
     with pytest.raises(ConfigError) as err:
         load_settings(write(tmp_path, '[vote_templates.x]\noptions = ["a", "b"]\n'))
     assert "[vote_templates] x.question is missing" in str(err.value)
+
+
+def test_the_calendar_organizer_is_a_mailto_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert load_settings(None).calendar.organizer == "mailto:noreply@actionlab.invalid"
+    path = write(tmp_path, '[calendar]\norganizer = "labs@example.org"\n')
+    assert load_settings(path).calendar.organizer == "mailto:labs@example.org"
+    monkeypatch.setenv("ACTIONLAB_CALENDAR__ORGANIZER", "MAILTO:lab-1@example.org")
+    assert load_settings(path).calendar.organizer == "mailto:lab-1@example.org"
+    monkeypatch.delenv("ACTIONLAB_CALENDAR__ORGANIZER")
+    for bad in ("the lab", "https://example.org/lab", "mailto:a@b@c.org"):
+        with pytest.raises(ConfigError, match=r"\[calendar\] organizer = .* is not allowed: "
+                                              "use an e-mail address, e.g. mailto:"):
+            load_settings(write(tmp_path, f'[calendar]\norganizer = "{bad}"\n'))

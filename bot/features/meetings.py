@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from bot.arguments import Args, Complete, Kw, Pos
 from bot.domain import availability as av
-from bot.domain.calendar import Method, invite
+from bot.domain.calendar import Method, Party, invite
 from bot.domain.zones import format_local, require_zone
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import MeetingCancelled, MeetingMoved, MeetingScheduled
@@ -45,6 +45,8 @@ def invite_file(meeting: Meeting, lab_name: str, method: Method, now: datetime) 
     """The meeting's .ics as a File to attach; `method` REQUEST (new or changed) or CANCEL.
 
     The SEQUENCE is the meeting's own counter: callers bump it before re-sending a change.
+    The lab organizes, at the address the meeting was scheduled with, and its members, as a
+    group, attend: the same in every invite about the meeting, as calendar apps expect.
     """
     verb = "cancelled" if method == "CANCEL" else "scheduled"
     description = (
@@ -55,6 +57,8 @@ def invite_file(meeting: Meeting, lab_name: str, method: Method, now: datetime) 
         uid=meeting.uid, title=f"{lab_name}: {meeting.title}", description=description,
         starts_at=meeting.starts_at, duration=timedelta(minutes=meeting.duration_minutes),
         sequence=meeting.sequence, method=method, stamp=now,
+        organizer=Party(meeting.organizer, lab_name),
+        attendees=(Party(meeting.organizer, lab_name, group=True),),
     )
     suffix = "-cancel" if method == "CANCEL" else ""
     return File(f"meeting-{meeting.number}{suffix}.ics", data, "text/calendar",
@@ -109,7 +113,8 @@ async def schedule_meeting(
     meeting = await call.uow.meetings.add(Meeting(
         lab_id=lab.id, number=await call.uow.meetings.next_number(lab.id), title=title,
         starts_at=starts_at, duration_minutes=duration_minutes, status="scheduled",
-        uid=f"{uuid.uuid4()}@actionlab", sequence=0, poll_id=poll.id if poll else None,
+        uid=f"{uuid.uuid4()}@actionlab", sequence=0,
+        organizer=call.ctx.settings.calendar.organizer, poll_id=poll.id if poll else None,
         slot_number=slot_number, created_at=call.now, created_by_id=call.person.id,
         updated_at=call.now,
     ))

@@ -3,6 +3,7 @@ with local times and an invite, moved and cancelled with a higher SEQUENCE, list
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,13 +12,17 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from bot.bootstrap import App
+from adapters.console.app import ConsoleAdapter
+from bot.bootstrap import App, create_app
 from bot.clock import SettableClock
+from bot.config import CalendarSettings, Settings
 from bot.events import Event, MeetingCancelled, MeetingMoved, MeetingScheduled
 from bot.features.meetings import invite_file
+from bot.scheduling import ManualJobs
 from storage.models import AuditEntry, Meeting
 from tests.conftest import T0, Console
 from tests.e2e.test_polls import FlatConsole, recorder
+from tests.reminders_support import make_lab
 
 SLOTS = ('/lab poll new "Meeting 1" slots 2027-01-11T09:00,2027-01-12T14:00,'
          '2027-01-26T09:00,2027-03-29T09:00')
@@ -26,6 +31,18 @@ SLOTS = ('/lab poll new "Meeting 1" slots 2027-01-11T09:00,2027-01-12T14:00,'
 @pytest.fixture
 def lab(lab: Console) -> FlatConsole:
     return FlatConsole(lab)
+
+
+def check_parties(event: object) -> None:
+    """RFC 5546: a REQUEST and a CANCEL name their ORGANIZER (the lab) and an ATTENDEE (the
+    lab's members, as a group) that cannot be asked to reply."""
+    organizer = event["organizer"]  # type: ignore[index]
+    assert str(organizer) == "mailto:noreply@actionlab.invalid"
+    assert organizer.params["CN"] == "Action Lab 1"
+    attendee = event["attendee"]  # type: ignore[index]
+    assert str(attendee) == "mailto:noreply@actionlab.invalid"
+    assert attendee.params["CN"] == "Action Lab 1" and attendee.params["CUTYPE"] == "GROUP"
+    assert attendee.params["RSVP"] == "FALSE"
 
 
 def invites(out: str) -> list[Path]:
@@ -86,6 +103,7 @@ async def test_pick_schedules_and_announces_everywhere_with_an_invite(
         "Action Lab 1: Meeting 1, scheduled with actionlab.")
     assert event["dtstamp"].dt == T0  # type: ignore[index]
     assert str(event["uid"]).endswith("@actionlab")  # type: ignore[index]
+    check_parties(event)
     assert seen == [MeetingScheduled(lab_id=1, meeting_id=1, starts_at=datetime(
         2027, 1, 12, 14, tzinfo=UTC), title="Meeting 1", duration_minutes=60)]
 
@@ -140,6 +158,7 @@ async def test_move_and_cancel_resend_the_invite_with_a_higher_sequence(
     assert method == "CANCEL" and int(event["sequence"]) == 3  # type: ignore[index]
     assert str(event["status"]) == "CANCELLED"  # type: ignore[index]
     assert str(event["uid"]) == uid  # type: ignore[index]
+    check_parties(event)  # the same organizer and attendee as the request
     assert [type(e) for e in seen] == [MeetingMoved, MeetingMoved, MeetingCancelled]
     moved = seen[1]
     assert isinstance(moved, MeetingMoved)
@@ -232,6 +251,44 @@ async def test_meeting_autocomplete_home_and_invite_file(lab: FlatConsole, app: 
         file = invite_file(meeting, "Action Lab 1", "REQUEST", T0)
     assert file.mime == "text/calendar" and file.name == "meeting-1.ics"
     assert b"UID:" + meeting.uid.encode() in file.data.replace(b"\r\n ", b"")
+
+
+async def test_a_configured_organizer_stays_with_each_meeting(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Updates and the cancellation carry the organizer the meeting was scheduled with,
+    even after the operator changes the setting: calendar apps ignore any other."""
+    def configured(organizer: str) -> Settings:
+        return settings.model_copy(update={
+            "calendar": CalendarSettings(organizer=organizer),
+            "console": settings.console.model_copy(update={"files_dir": str(tmp_path)})})
+
+    app = await create_app(configured("Lab-One@Example.org"), clock=SettableClock(T0),
+                           jobs=ManualJobs(), migrate=True)
+    try:
+        lab = FlatConsole(await make_lab(app, tmp_path))
+        await lab("Gemma Rhodes", SLOTS)
+        out = await lab("Gemma Rhodes", "/lab poll pick 1 2")
+        _, event = event_of(invites(out)[0])
+        assert str(event["organizer"]) == "mailto:Lab-One@Example.org"  # type: ignore[index]
+        assert str(event["attendee"]) == "mailto:Lab-One@Example.org"  # type: ignore[index]
+    finally:
+        await app.close()
+    app = await create_app(configured("mailto:other@example.org"), clock=SettableClock(T0),
+                           jobs=ManualJobs(), migrate=False)
+    try:
+        buffer = io.StringIO()  # the same lab, in the same database: no setup this time
+        lab = FlatConsole(Console(ConsoleAdapter(app.ctx, out=buffer, user="Gemma Rhodes",
+                                                 files_dir=tmp_path), buffer))
+        await lab("Gemma Rhodes", SLOTS.replace("Meeting 1", "Meeting 2"))
+        out = await lab("Gemma Rhodes", "/lab meeting cancel 1")
+        _, event = event_of(invites(out)[0])
+        assert str(event["organizer"]) == "mailto:Lab-One@Example.org"  # type: ignore[index]
+        out = await lab("Gemma Rhodes", "/lab poll pick 2 2")  # a new meeting: the new one
+        _, event = event_of(invites(out)[0])
+        assert str(event["organizer"]) == "mailto:other@example.org"  # type: ignore[index]
+    finally:
+        await app.close()
 
 
 def test_events_carry_what_reminders_need() -> None:
