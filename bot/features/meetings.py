@@ -125,7 +125,7 @@ async def schedule_meeting(
                                      title=title, duration_minutes=duration_minutes))
     source = f"From poll #{poll.number}, slot #{slot_number}." if poll else ""
     card = await meeting_card(call.uow, lab, meeting, f"Meeting scheduled: {title}", source)
-    await announce(call.ctx, call.uow, lab.id, card,
+    announce(call.ctx, call.uow, lab.id, card,
                    (invite_file(meeting, lab.name, "REQUEST", call.now),))
     return meeting
 
@@ -212,7 +212,7 @@ async def meeting_move(call: Call[MoveArgs]) -> Reply:
                                  title=meeting.title, duration_minutes=meeting.duration_minutes))
     card = await meeting_card(call.uow, lab, meeting, f"Meeting moved: {meeting.title}",
                               f"It was planned for {at(before)}.")
-    await announce(call.ctx, call.uow, lab.id, card,
+    announce(call.ctx, call.uow, lab.id, card,
                    (invite_file(meeting, lab.name, "REQUEST", call.now),))
     return Reply.say(f"Moved meeting #{meeting.number} to "
                      f"{format_local(starts_at, call.zone)}; the lab has the updated invite.")
@@ -236,7 +236,7 @@ async def meeting_cancel(call: Call[MeetingRefArgs]) -> Reply:
     await call.audit("meeting.cancelled", meeting=meeting.id, sequence=meeting.sequence)
     await call.emit(MeetingCancelled(lab_id=lab.id, meeting_id=meeting.id))
     card = await meeting_card(call.uow, lab, meeting, f"Meeting cancelled: {meeting.title}")
-    await announce(call.ctx, call.uow, lab.id, card,
+    announce(call.ctx, call.uow, lab.id, card,
                    (invite_file(meeting, lab.name, "CANCEL", call.now),))
     return Reply.say(f"Cancelled meeting #{meeting.number}; the lab has the cancellation.")
 

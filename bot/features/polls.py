@@ -851,9 +851,13 @@ def closed_card(loaded: Loaded) -> Card:
     ), fallback=f"Poll #{poll.number} closed: {poll.title}")
 
 
-async def announce(ctx: AppContext, uow: UnitOfWork, lab_id: int, card: Card,
-                   files: tuple[File, ...] = ()) -> None:
-    """Post `card` in every channel bound to the lab, once the unit of work has committed."""
+def announce(ctx: AppContext, uow: UnitOfWork, lab_id: int, card: Card,
+             files: tuple[File, ...] = ()) -> None:
+    """Post `card` in every channel bound to the lab, once the unit of work has committed.
+
+    The one place polls and meetings announce from (meetings import it), with the
+    arguments of votes' copy, so the shared helper can replace it here in one go.
+    """
 
     async def post() -> None:
         async with ctx.uow() as fresh:
@@ -884,7 +888,7 @@ async def close_poll(ctx: AppContext, uow: UnitOfWork, poll_id: int, now: dateti
                            by="deadline" if closed_by is None else "facilitator")
     await publish(ctx, uow, now, PollClosed(lab_id=poll.lab_id, poll_id=poll.id,
                                             title=poll.title, outcome=poll.outcome))
-    await announce(ctx, uow, poll.lab_id, closed_card(loaded))
+    announce(ctx, uow, poll.lab_id, closed_card(loaded))
     return True
 
 

@@ -294,3 +294,17 @@ async def test_a_configured_organizer_stays_with_each_meeting(
 def test_events_carry_what_reminders_need() -> None:
     event: Event = MeetingScheduled(lab_id=1, meeting_id=2, starts_at=T0)
     assert isinstance(event, MeetingScheduled) and event.duration_minutes == 60
+
+
+def test_polls_and_meetings_announce_through_one_function() -> None:
+    """One place posts to the lab's channels for polls and meetings (to be swapped for the
+    shared helper in one go); it only queues the post for after the commit, so it is a
+    plain function, not a coroutine someone could forget to await."""
+    import inspect
+
+    from bot.features import meetings, polls
+
+    assert not inspect.iscoroutinefunction(polls.announce)
+    assert meetings.announce is polls.announce
+    sources = [inspect.getsource(m) for m in (polls, meetings)]
+    assert sum(s.count("messengers.broadcast") for s in sources) == 1
