@@ -123,9 +123,17 @@ def parse_moment(text: str, zone: str) -> datetime:
 def bounded_duration(text: str, *, word: str, low: str, high: str, example: str) -> timedelta:
     """`text` ("60m", "14d") read as a duration from `low` to `high` (written the same way);
     outside that range, however many digits, a message naming `word` and the range."""
+    value: timedelta | None
     try:
         value = parse_duration(text)
-    except OverflowError:  # more days than a timedelta holds: out of range all the same
+    except (ValueError, OverflowError):
+        # Too many digits (refused by parse_duration, or more than a timedelta holds) is
+        # out of range like any other number; a word or a unit it cannot read is a mistake
+        # of its own, which parse_duration's message names.
+        unit = text.strip().lstrip("0123456789")
+        if unit == text.strip():
+            raise
+        parse_duration("1" + unit)
         value = None
     if value is None or not parse_duration(low) <= value <= parse_duration(high):
         raise SlotError(f"`{word} {text}` is out of range; use {low} to {high}, "

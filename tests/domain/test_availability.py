@@ -210,6 +210,12 @@ def test_bounded_durations_out_of_range_say_the_range(text: str) -> None:
                                     "e.g. `length 60m`.")
 
 
+@pytest.mark.parametrize("text", ["soon", "5x", "99999999999x"])
+def test_bounded_durations_that_are_no_duration_say_so(text: str) -> None:
+    with pytest.raises(ValueError, match="is not a duration"):
+        av.bounded_duration(text, word="gap", low="0d", high="366d", example="14d")
+
+
 def test_explicit_slots_outside_the_window_are_refused_with_the_window_named() -> None:
     for text in ("2027-01-11T08:30", "2027-01-11T17:30"):  # before, and ending after
         with pytest.raises(SlotError, match=r"outside the window 09:00-18:00 Europe/London"):
