@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy import text as sql
 from sqlalchemy.engine import Dialect
@@ -479,6 +480,11 @@ class Vote(Base):
     )
     # The declared result at the close, as `actionlab tally --json` writes it.
     result: Mapped[dict[str, Any] | None]
+    # With results `live`: the rankings the live count shows (sorted, so they carry no order)
+    # and when they were taken. Refreshed only in batches (see bot/features/votes.py), so
+    # no refresh shows one member's ballot; cleared at the close.
+    live_ballots: Mapped[list[list[int]] | None] = mapped_column(JSON)
+    live_at: Mapped[datetime | None]
 
     options: Mapped[list[VoteOption]] = relationship(
         lazy="selectin", order_by="VoteOption.position", cascade="all, delete-orphan",
@@ -500,7 +506,8 @@ class Ballot(Base):
     """One member's ranking (option positions, best first).
 
     While the vote is open the row knows its voter, so they can change it and nobody votes
-    twice; at the close the link to the voter and the time are erased.
+    twice. At the close every ballot of the vote is re-inserted in a random order with a
+    fresh id and no voter or time, so neither the row nor its id leads back to anyone.
     """
 
     __tablename__ = "ballots"
@@ -511,6 +518,11 @@ class Ballot(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     ranking: Mapped[list[int]] = mapped_column(JSON)
     cast_at: Mapped[datetime | None]
+    # Live results only: cast or changed since the live count was last refreshed...
+    fresh: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # ...and whether a live count already shown holds a version of it (it then stays if its
+    # voter leaves: taking it out would let anyone read it off the difference).
+    shown: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 # --- reminders ---

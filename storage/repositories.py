@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Row, delete, func, or_, select, update
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.availability import Answer
@@ -675,6 +677,31 @@ class VoteRepository:
                 await self.session.refresh(vote)
         return claimed
 
+    async def hold_open(self, vote_id: int, now: datetime | None) -> bool:
+        """Lock the vote's row for this transaction if it still takes ballots at `now`
+        (`None`: if it is still open, whatever its close time).
+
+        A conditional update, made before a ballot is written or withdrawn: it sees the
+        latest committed state (a close committed a moment ago makes it match nothing), and
+        it holds the row until commit, so a `claim_close` that comes after waits, and then
+        counts this transaction's ballot. Check and write are thereby one step, on SQLite and
+        on PostgreSQL alike.
+        """
+        stmt = update(Vote).where(Vote.id == vote_id, Vote.status == "open")
+        if now is not None:
+            stmt = stmt.where(or_(Vote.closes_at.is_(None), Vote.closes_at > now))
+        done = await self.session.execute(
+            stmt.values(status=Vote.status).execution_options(synchronize_session=False))
+        return bool(getattr(done, "rowcount", 0))
+
+    async def reload(self, vote: Vote) -> bool:
+        """Read the vote's row again as committed now; False if it has been deleted."""
+        try:
+            await self.session.refresh(vote)
+        except InvalidRequestError:
+            return False
+        return True
+
     async def due(self, now: datetime) -> Sequence[Vote]:
         """Open votes whose close time has come (for the timer that closes them)."""
         stmt = select(Vote).where(Vote.status == "open", Vote.closes_at.is_not(None),
@@ -703,13 +730,16 @@ class BallotRepository:
 
     async def cast(self, vote_id: int, person_id: int, ranking: list[int], at: datetime
                    ) -> tuple[Ballot, bool]:
-        """Record or replace a voter's ballot; True when it replaced an earlier one."""
+        """Record or replace a voter's ballot; True when it replaced an earlier one.
+
+        Call `VoteRepository.hold_open` first, in the same transaction."""
         ballot = await self.of(vote_id, person_id)
         if ballot is not None:
-            ballot.ranking, ballot.cast_at = list(ranking), at
+            ballot.ranking, ballot.cast_at, ballot.fresh = list(ranking), at, True
             await self.session.flush()
             return ballot, True
-        ballot = Ballot(vote_id=vote_id, person_id=person_id, ranking=list(ranking), cast_at=at)
+        ballot = Ballot(vote_id=vote_id, person_id=person_id, ranking=list(ranking), cast_at=at,
+                        fresh=True, shown=False)
         self.session.add(ballot)
         await self.session.flush()
         return ballot, False
@@ -727,14 +757,47 @@ class BallotRepository:
         stmt = select(func.count(Ballot.id)).where(Ballot.vote_id == vote_id)
         return int((await self.session.scalar(stmt)) or 0)
 
-    async def anonymise(self, vote_id: int) -> None:
-        """Forget who cast which ballot, and when (done at the close)."""
+    async def fresh(self, vote_id: int) -> int:
+        """How many ballots were cast or changed since the live count was last refreshed."""
+        stmt = select(func.count(Ballot.id)).where(Ballot.vote_id == vote_id,
+                                                   Ballot.fresh.is_(True))
+        return int((await self.session.scalar(stmt)) or 0)
+
+    async def mark_shown(self, vote_id: int) -> None:
+        """Every ballot is now in the live count on show."""
         await self.session.execute(
-            update(Ballot).where(Ballot.vote_id == vote_id)
-            .values(person_id=None, cast_at=None)
+            update(Ballot).where(Ballot.vote_id == vote_id).values(fresh=False, shown=True)
             .execution_options(synchronize_session=False)
         )
+
+    async def withdraw(self, vote_id: int, person_id: int, *, keep_shown: bool) -> str | None:
+        """Take a voter's ballot out of an open vote: "withdrawn", "kept" (it is in a live
+        count already shown and `keep_shown`), or None if they had no ballot."""
+        ballot = await self.of(vote_id, person_id)
+        if ballot is None:
+            return None
+        if keep_shown and ballot.shown:
+            return "kept"
+        await self.session.delete(ballot)
         await self.session.flush()
+        return "withdrawn"
+
+    async def anonymise(self, vote_id: int, rng: random.Random | None = None) -> int:
+        """Make the vote's stored ballots unlinkable (done at the close, with the count).
+
+        Erasing the voter and the time is not enough: ids handed out in cast order would
+        still line up with the audit log's cast order. So the ballots are deleted and
+        inserted again in a random order (the operating system's randomness), each with a
+        fresh id and nothing but its ranking. Returns how many there are.
+        """
+        rankings = await self.rankings(vote_id)
+        (rng or random.SystemRandom()).shuffle(rankings)
+        await self.session.execute(delete(Ballot).where(Ballot.vote_id == vote_id))
+        self.session.add_all([Ballot(vote_id=vote_id, person_id=None, ranking=ranking,
+                                     cast_at=None, fresh=False, shown=False)
+                              for ranking in rankings])
+        await self.session.flush()
+        return len(rankings)
 
     async def cast_by(self, person_id: int, vote_ids: Sequence[int]) -> set[int]:
         """Which of `vote_ids` this person has a ballot in."""

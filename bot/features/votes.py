@@ -2,9 +2,20 @@
 open (round by round, with a chart), and publish anonymised ballots anyone can re-count.
 
 Secret ballot: a ranking is shown only to the member who cast it. Everyone else, the
-facilitator included, sees turnout (and the facilitator who has not voted yet), never how
-anyone ranked; audit entries and log lines name the vote, never a ranking. With results
-`hidden` (the default) nobody sees a tally before the close.
+facilitator included, sees turnout, never how anyone ranked; audit entries and log lines name
+the vote, never a ranking. With results `hidden` (the default) nobody sees a tally before the
+close, and the facilitator sees who has not voted yet. With results `live` a running count is
+on show, so two more rules keep it from giving a ballot away: the count is refreshed only
+once at least LIVE_BATCH ballots have been cast or changed since the last refresh, and while
+the vote is open nobody is shown who has voted or when (no list, no audit entry per ballot;
+the audit records who voted at the close, in no particular order).
+
+Casting is conditional on the vote being open when the ballot is written (a conditional
+update on the vote row in the same transaction), so no ballot can slip in after the count.
+At the close the ballots are stored again in a random order with fresh ids and no voter or
+time. A member who leaves the lab takes their ballot out of the lab's open votes (unless a
+live count already shown holds it: taking it out then would let anyone read it off the
+difference); turnout counts the ballots counted, so it always agrees with the result.
 """
 
 from __future__ import annotations
@@ -13,6 +24,7 @@ import difflib
 import logging
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -26,6 +38,7 @@ from bot.domain.ballots import BallotFile, write_blt, write_csv, write_json
 from bot.domain.lab import Role, has_role
 from bot.domain.tally import METHOD_NAMES, Election, Method, Result, build, count, names, show
 from bot.domain.tally.report import condorcet_line, matrix_table, method_line, round_table
+from bot.domain.tally.rounds import plural
 from bot.domain.tally.rules import (
     RankingProblem,
     check_options,
@@ -38,7 +51,7 @@ from bot.domain.tally.rules import (
 )
 from bot.domain.zones import format_local
 from bot.errors import Conflict, NotFound, UserError
-from bot.events import VoteClosed, VoteDeleted, VoteOpened, publish
+from bot.events import Happening, MemberLeft, VoteClosed, VoteDeleted, VoteOpened, publish
 from bot.identity import channel_place
 from bot.messages import (
     Block,
@@ -72,9 +85,18 @@ TIE_WORDS = {
     "report": "reported to the lab, never drawn",
 }
 NO_DRAFT = "-"
-# Live results appear once this many ballots are in, so the first voter's ranking is not
-# on show the moment they cast it.
-LIVE_MINIMUM = 3
+# With results `live`, the count on show is refreshed only once at least this many members
+# have cast or changed a ballot since the last refresh (the first refresh: once this many
+# ballots are in). Any two counts on show then differ by the ballots of at least this many
+# people, and since nobody is shown who has voted while a live vote is open, no difference
+# between two counts can be pinned on one member.
+LIVE_BATCH = 3
+LIVE_RULE = (
+    f"The live count is refreshed only once at least {LIVE_BATCH} ballots have been cast or "
+    "changed since the last refresh, and while the vote is open nobody, facilitators "
+    "included, is shown who has voted: so no refresh can show how one member ranked. The "
+    "bot's reminders still nudge, privately, those who have not ranked."
+)
 
 # --- finding votes ------------------------------------------------------------------------
 
@@ -83,8 +105,14 @@ def _labels(vote: Vote) -> list[str]:
     return [o.label for o in vote.options]
 
 
+def name(vote: Vote | int, *, start: bool = False) -> str:
+    """How a vote is named everywhere, as polls are: "vote #2" ("Vote #2" at the `start` of
+    a sentence or a title)."""
+    return f"{'V' if start else 'v'}ote #{vote if isinstance(vote, int) else vote.number}"
+
+
 def _title(vote: Vote) -> str:
-    return f"Vote {vote.number}: {vote.question}"
+    return f"{name(vote, start=True)}: {vote.question}"
 
 
 async def _vote_list(call: Call[Any], lab: Lab) -> str:
@@ -92,7 +120,7 @@ async def _vote_list(call: Call[Any], lab: Lab) -> str:
     if not votes:
         return f"{lab.name} has no votes yet."
     return "Votes: " + "; ".join(
-        f"{v.number} ({shorten(v.question, 40)}, {v.status})" for v in votes) + "."
+        f"#{v.number} ({shorten(v.question, 40)}, {v.status})" for v in votes) + "."
 
 
 async def find_vote(call: Call[Any], ref: str | None) -> Vote:
@@ -117,7 +145,7 @@ async def find_vote(call: Call[Any], ref: str | None) -> Vote:
         )
     vote = await call.uow.votes.by_number(lab.id, int(text))
     if vote is None:
-        raise NotFound(f"There is no vote {int(text)} in {lab.name}. "
+        raise NotFound(f"There is no {name(int(text))} in {lab.name}. "
                        f"{await _vote_list(call, lab)}")
     return vote
 
@@ -136,12 +164,12 @@ def _accepting(vote: Vote, now: datetime, zone: str) -> None:
     """Refuse a ballot on a closed vote, or one whose close time has passed."""
     if vote.status != "open":
         raise Conflict(
-            f"Vote {vote.number} is closed: it no longer takes ballots. See the result with "
+            f"{name(vote, start=True)} is closed: it no longer takes ballots. See the result with "
             f"`/lab vote show {vote.number}`."
         )
     if vote.closes_at is not None and now >= vote.closes_at:
         raise Conflict(
-            f"Vote {vote.number} stopped taking ballots at "
+            f"{name(vote, start=True)} stopped taking ballots at "
             f"{format_local(vote.closes_at, zone)}; the result follows when it is closed."
         )
 
@@ -175,12 +203,54 @@ async def not_voted(uow: UnitOfWork, vote_id: int) -> list[int]:
             if m.person_id not in voted]
 
 
-async def _turnout(uow: UnitOfWork, vote: Vote) -> tuple[int, int]:
-    members = await uow.members.active(vote.lab_id)
-    if vote.status == "open":
-        voted = await uow.ballots.voters(vote.id)
-        return sum(1 for m in members if m.person_id in voted), len(members)
-    return await uow.ballots.count(vote.id), len(members)
+@dataclass(frozen=True, slots=True)
+class Turnout:
+    """Ballots counted, of how many could vote: the lab's members, plus anyone who left
+    after a live count took in their ballot (it stays). Counted from the ballots, so it
+    always agrees with the result."""
+
+    voted: int
+    members: int
+    former: int = 0  # ballots that stayed when their voters left the lab
+
+    def words(self, tense: Literal["open", "live", "final"]) -> str:
+        """ "2 of 4 members have voted", "4 of 4 members voted", "3 of 4 members so far"."""
+        members = plural(self.members, "member")
+        if tense == "open":
+            text = f"{self.voted} of {members} {'has' if self.voted == 1 else 'have'} voted"
+        elif tense == "live":
+            text = f"{self.voted} of {members} so far"
+        else:
+            text = f"{self.voted} of {members} voted"
+        if self.former:
+            text += (f" (counting {plural(self.former, 'member')} who left the lab after the "
+                     "live count took in their ballot)")
+        return text
+
+    def json(self) -> dict[str, int]:
+        return {"ballots": self.voted, "members": self.members, "former": self.former}
+
+
+async def turnout_of(uow: UnitOfWork, vote: Vote) -> Turnout:
+    """While open: the ballots in, of the members (and any former member whose ballot stays).
+    Once closed: as it stood at the close."""
+    if vote.status != "open":
+        stored = (vote.result or {}).get("turnout")
+        if isinstance(stored, dict):
+            return Turnout(int(stored["ballots"]), int(stored["members"]),
+                           int(stored.get("former", 0)))
+        # Closed before turnout was stored with the result: the ballots are all that is sure.
+        ballots = await uow.ballots.count(vote.id)
+        return Turnout(ballots, max(ballots, len(await uow.members.active(vote.lab_id))))
+    return await _ballots_in(uow, vote)
+
+
+async def _ballots_in(uow: UnitOfWork, vote: Vote) -> Turnout:
+    """Turnout from the ballots as they stand (still linked to their voters)."""
+    active = {m.person_id for m in await uow.members.active(vote.lab_id)}
+    ballots = await uow.ballots.count(vote.id)
+    former = ballots - len(await uow.ballots.voters(vote.id) & active)
+    return Turnout(ballots, len(active) + former, former)
 
 
 # --- cards -----------------------------------------------------------------------------------
@@ -195,20 +265,23 @@ def _method_words(vote: Vote) -> str:
     return text
 
 
-def vote_card(vote: Vote, voted: int, members: int, *, waiting: Sequence[str] = ()) -> Card:
-    """The vote as members see it while it is open: options, rules, turnout, controls."""
+def vote_card(vote: Vote, turnout: Turnout, *, waiting: Sequence[str] = ()) -> Card:
+    """The vote as members see it while it is open: options, rules, turnout, controls.
+    `waiting` (who has not voted) is for facilitators, and never given for a live vote."""
     blocks: list[Block] = [Header(shorten(_title(vote), Limits.HEADER))]
     blocks.append(Text("\n".join(f"*{i}.* {o}" for i, o in enumerate(_labels(vote), 1))))
     closes = at(vote.closes_at) if vote.closes_at else "when a facilitator closes it"
     blocks.append(Fields((
         ("Method", _method_words(vote)),
         ("Closes", closes),
-        ("Results", "shown as ballots come in" if vote.results == "live"
-         else "hidden until the close"),
+        ("Results", f"a live count, refreshed after every {LIVE_BATCH} ballots cast or "
+         "changed" if vote.results == "live" else "hidden until the close"),
         ("Ties", TIE_WORDS.get(vote.tie_break, vote.tie_break)),
-        ("Turnout", f"{voted} of {members} members have voted"),
+        ("Turnout", turnout.words("open" if vote.status == "open" else "final")),
     )))
-    if waiting:
+    if vote.results == "live" and vote.status == "open":
+        blocks.append(Context(LIVE_RULE))
+    elif waiting:
         blocks.append(Context(shorten("Not voted yet (only facilitators see this): "
                                       + ", ".join(waiting), Limits.CONTEXT)))
     if vote.status == "open":
@@ -279,22 +352,28 @@ def ranking_card(vote: Vote, draft: Sequence[int], current: Sequence[int] | None
     if current:
         blocks.append(Context(shorten("Your saved ballot: " + ", ".join(
             labels[p - 1] for p in current) + ". Saving replaces it.", Limits.CONTEXT)))
-    return Card(tuple(blocks), fallback=f"Rank the options of vote {vote.number}")
+    return Card(tuple(blocks), fallback=f"Rank the options of {name(vote)}")
 
 
 def _closing_words(vote: Vote) -> str:
     if vote.closes_at is not None:
-        return f"You can change it until the vote closes, {at(vote.closes_at)}."
-    return "You can change it until a facilitator closes the vote."
+        text = f"You can change it until the vote closes, {at(vote.closes_at)}."
+    else:
+        text = "You can change it until a facilitator closes the vote."
+    text += " If you leave the lab before the close, your ballot is withdrawn"
+    if vote.results == "live":
+        return text + (" unless the live count already includes it (withdrawing it then "
+                       "would show how you ranked).")
+    return text + "."
 
 
 def readback_card(vote: Vote, ranking: Sequence[int], *, changed: bool | None) -> Card:
     """What a member sees, and only they: their own ballot."""
     labels = _labels(vote)
     if changed is None:
-        head = f"Your ballot in vote {vote.number}"
+        head = f"Your ballot in {name(vote)}"
     else:
-        head = f"Ballot {'changed' if changed else 'saved'}: vote {vote.number}"
+        head = f"Ballot {'changed' if changed else 'saved'}: {name(vote)}"
     unranked = len(labels) - len(ranking)
     note = (f"You ranked all {len(labels)} options." if not unranked else
             f"You ranked {len(ranking)} of {len(labels)}; the {unranked} you left out count "
@@ -303,7 +382,7 @@ def readback_card(vote: Vote, ranking: Sequence[int], *, changed: bool | None) -
         Header(head),
         Text(f"*{vote.question}*\n" + _ranking_lines(labels, ranking)),
         Context(f"{note} Only you can see this. {_closing_words(vote)}"),
-    ), fallback=f"Your ballot in vote {vote.number} is recorded.")
+    ), fallback=f"Your ballot in {name(vote)} is recorded.")
 
 
 def _table_block(lines: list[str], budget: int) -> Text | None:
@@ -311,23 +390,25 @@ def _table_block(lines: list[str], budget: int) -> Text | None:
     return Text(text) if len(text) <= min(budget, Limits.TEXT) else None
 
 
-def results_card(vote: Vote, result: Result, voted: int, members: int, *,
-                 final: bool = True) -> Card:
-    """The result: winners, method, the round table or matrix, one sentence per round."""
+def results_card(vote: Vote, result: Result, turnout: Turnout, *,
+                 live_at: datetime | None = None) -> Card:
+    """The result: winners, method, the round table or matrix, one sentence per round.
+    With `live_at`, a live count instead: the ballots in at that moment, the vote open."""
     e = result.election
+    final = live_at is None
     if not result.winners:
         headline = "no ballots were cast"
     elif result.tied and e.tie_break == "report":
         headline = f"a tie between {names(result.winners)}"
     else:
-        headline = f"{names(result.winners)} won"
+        headline = f"{names(result.winners)} {'won' if final else 'ahead'}"
     prefix = "result" if final else "live count"
-    blocks: list[Block] = [Header(shorten(f"Vote {vote.number} {prefix}: {headline}",
+    blocks: list[Block] = [Header(shorten(f"{name(vote, start=True)} {prefix}: {headline}",
                                           Limits.HEADER))]
-    blocks.append(Text(shorten(f"*{vote.question}*\n{result.outcome()}.", Limits.TEXT)))
+    outcome = result.outcome() if final else f"If it closed now: {result.outcome()}"
+    blocks.append(Text(shorten(f"*{vote.question}*\n{outcome}.", Limits.TEXT)))
     fields = [("Method", method_line(result)),
-              ("Turnout", f"{voted} of {members} members voted" if final else
-               f"{voted} of {members} members so far")]
+              ("Turnout", turnout.words("final" if final else "live"))]
     if result.winners:
         label = "Tied for the seat" if result.tied and e.tie_break == "report" else (
             "Winner" if len(result.winners) == 1 else "Winners")
@@ -356,7 +437,8 @@ def results_card(vote: Vote, result: Result, voted: int, members: int, *,
     text = ""
     for k, sentence in enumerate(sentences):
         if len(text) + len(sentence) + 1 > min(budget - 200, Limits.TEXT):
-            text += f"\n…and {len(sentences) - k} more rounds: see `actionlab tally`."
+            text += (f"\n…and {plural(len(sentences) - k, 'more round')}: see "
+                     "`actionlab tally`.")
             break
         text = f"{text}\n{sentence}" if text else sentence
     if text:
@@ -364,11 +446,14 @@ def results_card(vote: Vote, result: Result, voted: int, members: int, *,
     small = [condorcet_line(result)]
     if result.seed and any(t.how == "draw" for t in result.tie_breaks):
         small.append(f"Tie-break draws used the seed `{result.seed}`.")
-    if final:
+    if live_at is None:
         small.append(f"Anyone can re-count: `/lab vote ballots {vote.number}` gives the "
                      "anonymised ballots, `actionlab tally <file>` counts them.")
+    else:
+        small.insert(0, f"Live count of the {plural(e.ballots, 'ballot')} in at "
+                        f"{at(live_at)}. {LIVE_RULE}")
     blocks.append(Context(shorten(" ".join(small), Limits.CONTEXT)))
-    return Card(tuple(blocks), fallback=shorten(f"Vote {vote.number}: {result.outcome()}",
+    return Card(tuple(blocks), fallback=shorten(f"{_title(vote)}: {result.outcome()}",
                                                 Limits.PLAIN_TEXT))
 
 
@@ -382,14 +467,14 @@ def results_chart(vote: Vote, result: Result) -> File | None:
         fig = new_figure(7.5, 4.2)
         ax = fig.add_subplot()
         xs = [r.number for r in rounds]
-        for name in e.candidates:
-            ys = [float(r.tallies[name]) if name in r.tallies else None for r in rounds]
+        for option in e.candidates:
+            ys = [float(r.tallies[option]) if option in r.tallies else None for r in rounds]
             points = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
             if not points:
                 continue
-            style = "-o" if name in result.winners else "--o"
-            ax.plot([p[0] for p in points], [p[1] for p in points], style,
-                    label=shorten(name, 30), linewidth=2.4 if name in result.winners else 1.2)
+            won = option in result.winners
+            ax.plot([p[0] for p in points], [p[1] for p in points], "-o" if won else "--o",
+                    label=shorten(option, 30), linewidth=2.4 if won else 1.2)
         if result.quota is not None:
             ax.axhline(result.quota, color="grey", linestyle=":", label=f"quota {result.quota}")
         ax.set_xlabel("Round")
@@ -402,8 +487,8 @@ def results_chart(vote: Vote, result: Result) -> File | None:
         ax.set_title(shorten(vote.question, 70), fontsize=10)
         ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
         first, last = rounds[0], rounds[-1]
-        alt = (f"Line chart of votes per round in vote {vote.number} ({METHOD_NAMES[e.method]}"
-               f", {len(rounds)} rounds). Round 1: " + ", ".join(
+        alt = (f"Line chart of votes per round in {name(vote)} ({METHOD_NAMES[e.method]}"
+               f", {plural(len(rounds), 'round')}). Round 1: " + ", ".join(
                    f"{k} {show(v)}" for k, v in first.tallies.items()))
         if last is not first:
             alt += f". Round {last.number}: " + ", ".join(
@@ -421,7 +506,7 @@ def results_chart(vote: Vote, result: Result) -> File | None:
                 color=["#2a7" if labels[i] in result.winners else "#89a" for i in ranked])
         ax.set_xlabel(f"Head-to-head wins (of {n - 1})")
         ax.set_title(shorten(vote.question, 70), fontsize=10)
-        alt = (f"Bar chart of head-to-head wins in vote {vote.number} "
+        alt = (f"Bar chart of head-to-head wins in {name(vote)} "
                f"({METHOD_NAMES[e.method]}): " + ", ".join(
                    f"{labels[i]} {wins[i]}" for i in reversed(ranked))
                + f". {result.outcome()}.")
@@ -453,23 +538,31 @@ async def close_vote(
     Safe to call twice or from a timer: only the call that claims the open vote does
     anything; the others get None. Runs in the caller's unit of work (commit it after).
     """
+    # The claim holds the vote's row: a ballot being cast either committed before it (and is
+    # counted here) or finds the vote closed (see `VoteRepository.hold_open`).
     if not await uow.votes.claim_close(vote_id, now, closed_by):
         return None
     vote = await uow.votes.get(vote_id)
     assert vote is not None
-    members = len(await uow.members.active(vote.lab_id))
+    turnout = await _ballots_in(uow, vote)
     result = await count_vote(uow, vote)
-    vote.result = {**result.json(), "outcome": result.outcome(), "seed": vote.seed}
-    # From here the ballots no longer know their voters.
-    await uow.ballots.anonymise(vote.id)
-    ballots = result.election.ballots
+    vote.result = {**result.json(), "outcome": result.outcome(), "seed": vote.seed,
+                   "turnout": turnout.json()}
+    if vote.results == "live":
+        # Who voted goes on record only now, all at once and in no order that says when.
+        for person_id in sorted(await uow.ballots.voters(vote.id)):
+            await uow.audit.record(lab_id=vote.lab_id, actor_id=person_id, action="vote.voted",
+                                   at=now, vote=vote.number)
+        vote.live_ballots, vote.live_at = None, None
+    # From here no stored ballot leads back to its voter, by its row or by its id.
+    ballots = await uow.ballots.anonymise(vote.id)
     await uow.audit.record(lab_id=vote.lab_id, actor_id=closed_by, action="vote.closed",
                            at=now, vote=vote.number, ballots=ballots,
                            outcome=result.outcome())
     await publish(ctx, uow, now, VoteClosed(lab_id=vote.lab_id, vote_id=vote.id,
                                            question=vote.question, outcome=result.outcome()))
     chart = results_chart(vote, result)
-    card = results_card(vote, result, ballots, members)
+    card = results_card(vote, result, turnout)
     _announce(ctx, uow, vote.lab_id, card, (chart,) if chart else ())
     log.info("vote %s closed: %s ballots", vote.id, ballots)
     return result
@@ -572,8 +665,7 @@ async def new_vote(call: Call[NewVoteArgs]) -> Reply:
                      ties=vote.tie_break,
                      closes=closes_at.isoformat() if closes_at else None)
     await call.emit(VoteOpened(lab_id=lab.id, vote_id=vote.id, closes_at=closes_at))
-    members = len(await call.uow.members.active(lab.id))
-    return call.publish(vote_card(vote, 0, members))
+    return call.publish(vote_card(vote, await turnout_of(call.uow, vote)))
 
 
 # --- /lab vote [<vote>] ---------------------------------------------------------------------
@@ -588,21 +680,24 @@ class RequiredVoteRef(Args):
 
 
 async def _show(call: Call[Any], vote: Vote) -> Reply:
-    voted, members = await _turnout(call.uow, vote)
+    turnout = await turnout_of(call.uow, vote)
     if vote.status == "closed":
         result = await count_vote(call.uow, vote)
         chart = results_chart(vote, result)
-        return Reply(card=results_card(vote, result, voted, members),
+        return Reply(card=results_card(vote, result, turnout),
                      files=(chart,) if chart else ())
     waiting: list[str] = []
-    if call.member is not None and has_role(call.member.role, Role.FACILITATOR):
+    # Who has not voted helps a facilitator nudge; in a live vote it would also tell who is
+    # behind each change of the count, so it is not shown there (see LIVE_RULE).
+    if (vote.results != "live" and call.member is not None
+            and has_role(call.member.role, Role.FACILITATOR)):
         missing = set(await not_voted(call.uow, vote.id))
         waiting = [m.person.display_name for m in await call.uow.members.active(vote.lab_id)
                    if m.person_id in missing]
-    card = vote_card(vote, voted, members, waiting=waiting)
-    if vote.results == "live" and voted >= LIVE_MINIMUM:
-        result = await count_vote(call.uow, vote)
-        live = results_card(vote, result, voted, members, final=False)
+    card = vote_card(vote, turnout, waiting=waiting)
+    if vote.results == "live" and vote.live_ballots and vote.live_at is not None:
+        result = count(election_of(vote, vote.live_ballots))
+        live = results_card(vote, result, turnout, live_at=vote.live_at)
         controls = [b for b in card.blocks if isinstance(b, Buttons)]
         return Reply(card=Card(live.blocks + tuple(controls), fallback=live.fallback))
     return Reply(card=card)
@@ -626,14 +721,14 @@ async def list_votes(call: Call[Any]) -> Reply:
     lines = []
     for v in votes:
         if v.status == "open":
-            voted, members = await _turnout(call.uow, v)
+            turnout = await turnout_of(call.uow, v)
             closes = f", closes {at(v.closes_at)}" if v.closes_at else ""
             you = "you have voted" if v.id in mine else "you have not voted"
-            state = f"open{closes}; {voted} of {members} voted, {you}"
+            state = f"open{closes}; {turnout.voted} of {turnout.members} voted, {you}"
         else:
             outcome = (v.result or {}).get("outcome", "closed")
             state = f"closed: {outcome}"
-        lines.append(f"*{v.number}.* {v.question} — {state}")
+        lines.append(f"*{name(v, start=True)}:* {v.question} — {state}")
     return Reply(card=Card((Header(f"Votes in {lab.name}"), Text("\n".join(lines)[:3000]),
                             Context("`/lab vote show <number>` shows one vote.")),
                            fallback=f"Votes in {lab.name}"))
@@ -650,7 +745,7 @@ class RankArgs(Args):
 def rank_form(vote: Vote) -> Form:
     hint = shorten("e.g. 2 4 1, or names: " + numbered(_labels(vote)), Limits.PLACEHOLDER)
     return Form(
-        action_ids.encode(FORM_ROUTE, "rank"), shorten(f"Rank: vote {vote.number}",
+        action_ids.encode(FORM_ROUTE, "rank"), shorten(f"Rank: {name(vote)}",
                                                        Limits.FORM_TITLE),
         (
             Input("vote", "Vote number", default=str(vote.number), max_length=6),
@@ -660,11 +755,44 @@ def rank_form(vote: Vote) -> Form:
     )
 
 
+async def _hold_open(uow: UnitOfWork, vote: Vote, now: datetime, zone: str) -> None:
+    """Make sure the vote takes ballots now, at write time, and keep it so until commit.
+
+    Checking `vote.status` alone is not enough: a close can commit between that check and
+    the ballot's write, which would then be saved after the count, uncounted and still
+    linked to its voter. The conditional update sees the latest committed state and holds
+    the row, so a close that comes after this waits for the ballot and counts it."""
+    _accepting(vote, now, zone)  # the common case, with the clearest message
+    if await uow.votes.hold_open(vote.id, now):
+        return
+    if not await uow.votes.reload(vote):
+        raise NotFound("That vote has been deleted.")
+    _accepting(vote, now, zone)
+    raise Conflict(f"{name(vote, start=True)} no longer takes ballots.")
+
+
+async def _refresh_live(uow: UnitOfWork, vote: Vote, now: datetime) -> None:
+    """Take a new live count if at least LIVE_BATCH ballots were cast or changed since the
+    last one (for the first: once LIVE_BATCH ballots are in); otherwise leave it as it is."""
+    if await uow.ballots.fresh(vote.id) < LIVE_BATCH:
+        return
+    rankings = sorted(await uow.ballots.rankings(vote.id))
+    vote.live_ballots, vote.live_at = rankings, now
+    await uow.ballots.mark_shown(vote.id)
+    await uow.audit.record(lab_id=vote.lab_id, actor_id=None, action="vote.live_count",
+                           at=now, vote=vote.number, ballots=len(rankings))
+
+
 async def _cast(call: Call[Any], vote: Vote, ranking: list[int]) -> Reply:
-    _accepting(vote, call.now, call.zone)
+    await _hold_open(call.uow, vote, call.now, call.zone)
     _, changed = await call.uow.ballots.cast(vote.id, call.person.id, ranking, call.now)
-    # The audit log says that a ballot was cast, never what it says.
-    await call.audit("vote.ballot", vote=vote.number, changed=changed)
+    if vote.results == "live":
+        # No entry per ballot while a live vote is open: its time would tell whose ballot
+        # moved the count. Who voted is recorded at the close.
+        await _refresh_live(call.uow, vote, call.now)
+    else:
+        # The audit log says that a ballot was cast, never what it says.
+        await call.audit("vote.ballot", vote=vote.number, changed=changed)
     return Reply(card=readback_card(vote, ranking, changed=changed))
 
 
@@ -748,9 +876,9 @@ async def mine(call: Call[Any]) -> Reply:
     ballot = await call.uow.ballots.of(vote.id, call.person.id)
     if ballot is None:
         if vote.status != "open":
-            raise UserError(f"Vote {vote.number} is closed; ballots are no longer linked to "
-                            "anyone, so there is nothing to show you.")
-        raise UserError(f"You have not ranked vote {vote.number} yet. Press *Rank with "
+            raise UserError(f"{name(vote, start=True)} is closed; ballots are no longer "
+                            "linked to anyone, so there is nothing to show you.")
+        raise UserError(f"You have not ranked {name(vote)} yet. Press *Rank with "
                         f"menus*, or type `/lab rank {vote.number} <options, best first>`.")
     return Reply(card=readback_card(vote, list(ballot.ranking), changed=None))
 
@@ -764,12 +892,12 @@ async def mine(call: Call[Any]) -> Reply:
 async def close(call: Call[RequiredVoteRef]) -> Reply:
     vote = await find_vote(call, call.args.vote)
     if vote.status != "open":
-        raise Conflict(f"Vote {vote.number} is already closed. See the result with "
+        raise Conflict(f"{name(vote, start=True)} is already closed. See the result with "
                        f"`/lab vote show {vote.number}`.")
     result = await close_vote(call.ctx, call.uow, vote.id, call.now, closed_by=call.person.id)
     if result is None:
-        raise Conflict(f"Vote {vote.number} was closed a moment ago by someone else.")
-    return Reply.say(f"Vote {vote.number} is closed: {result.outcome()}. The result is "
+        raise Conflict(f"{name(vote, start=True)} was closed a moment ago by someone else.")
+    return Reply.say(f"{name(vote, start=True)} is closed: {result.outcome()}. The result is "
                      "posted in the lab's channels.")
 
 
@@ -780,8 +908,8 @@ async def export_ballots(call: Call[RequiredVoteRef]) -> Reply:
     vote = await find_vote(call, call.args.vote)
     if vote.status != "closed":
         raise Conflict(
-            f"Vote {vote.number} is still open. Ballots are published only after the close, "
-            "so that nobody can see them while voting goes on."
+            f"{name(vote, start=True)} is still open. Ballots are published only after the "
+            "close, so that nobody can see them while voting goes on."
         )
     rankings = await call.uow.ballots.rankings(vote.id)
     # A fresh random order from the operating system: nothing of the order people voted in
@@ -803,13 +931,14 @@ async def export_ballots(call: Call[RequiredVoteRef]) -> Reply:
     if vote.strength != "margin":
         flags += f" --strength {vote.strength}"
     return Reply(card=Card((
-        Header(f"Ballots of vote {vote.number}"),
-        Text(f"{len(rankings)} anonymised ballots in a random order: no names, no times.\n"
+        Header(f"Ballots of {name(vote)}"),
+        Text(f"{plural(len(rankings), 'anonymised ballot')} in a random order: no names, "
+             "no times.\n"
              f"Re-count: `actionlab tally {stem}.json`\n"
              f"or `actionlab tally {stem}.csv {flags}` (the same for the .blt file)."),
         Context("CSV: one row per ballot, one column per option, holding its rank. BLT: the "
                 "ballot format of OpenSTV and OpaVote."),
-    ), fallback=f"Ballots of vote {vote.number}"), files=files)
+    ), fallback=f"Ballots of {name(vote)}"), files=files)
 
 
 @router.command("vote delete", args=RequiredVoteRef, access="facilitator", topic="vote",
@@ -820,7 +949,7 @@ async def delete(call: Call[RequiredVoteRef]) -> Reply:
     await call.uow.votes.delete(vote)
     await call.audit("vote.deleted", vote=number, question=question)
     await call.emit(VoteDeleted(lab_id=call.the_lab.id, vote_id=vote_id))
-    text = f"{call.person.display_name} deleted vote {number} ({question}) and its ballots."
+    text = f"{call.person.display_name} deleted {name(number)} ({question}) and its ballots."
     return call.publish(Card((Text(shorten(text, Limits.TEXT)),), fallback=shorten(
         text, Limits.PLAIN_TEXT)))
 
@@ -835,7 +964,7 @@ async def complete_vote(call: Call[Any], typed: str) -> list[tuple[str, str]]:
     text = typed.strip().removeprefix("#").casefold()
     votes = sorted(await call.uow.votes.for_lab(call.lab.id),
                    key=lambda v: (v.status != "open", -v.number))
-    return [(shorten(f"{v.number}: {v.question} ({v.status})", 100), str(v.number))
+    return [(shorten(f"#{v.number} {v.question} ({v.status})", 100), str(v.number))
             for v in votes
             if not text or str(v.number).startswith(text) or text in v.question.casefold()]
 
@@ -853,8 +982,32 @@ async def votes_to_rank(call: Call[Any]) -> list[Block]:
             if v.id in done:
                 continue
             closes = f", closes {at(v.closes_at)}" if v.closes_at else ""
-            lines.append(f"• {lab.name}, vote {v.number}: {v.question}{closes} — "
+            lines.append(f"• *{_title(v)}* ({lab.name}){closes} — "
                          f"`/lab rank {v.number} ...`")
     if not lines:
         return []
     return [Text(shorten("*Votes to rank*\n" + "\n".join(lines), Limits.TEXT))]
+
+
+# --- members who leave ---------------------------------------------------------------------------
+
+
+@router.on(MemberLeft)
+async def withdraw_ballots(event: MemberLeft, h: Happening) -> None:
+    """A vote decides among the lab's members: whoever leaves takes their ballot out of the
+    lab's open votes (closed votes are counted and stay as they are).
+
+    One exception keeps the secret: in a live vote whose count on show already holds the
+    ballot, it stays, and counts; taking it out would let anyone who compares the live count
+    with the result read it off the difference."""
+    for vote in await h.uow.votes.for_lab(event.lab_id, status="open"):
+        # Serialised against the close like a ballot's write: either the close counts the
+        # ballot as it stood, or the ballot is out before the count.
+        if not await h.uow.votes.hold_open(vote.id, None):
+            continue
+        live = vote.results == "live"
+        done = await h.uow.ballots.withdraw(vote.id, event.person_id, keep_shown=live)
+        if done == "withdrawn" and not live:
+            await h.uow.audit.record(lab_id=vote.lab_id, actor_id=event.person_id,
+                                     action="vote.ballot_withdrawn", at=h.now,
+                                     vote=vote.number, why="left the lab")

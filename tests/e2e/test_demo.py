@@ -90,8 +90,8 @@ def test_a_poll_finds_the_two_meetings(played: Played) -> None:
 
 def test_the_lab_votes_in_secret(played: Played) -> None:
     vote = played.part("# The facilitator opens a ranked", "# Reminders.")
-    assert "== Vote 1: Which solution should Action Lab 1 take forward? ==" in vote
-    assert vote.count("Ballot saved: vote 1") == 6 and "Ballot changed: vote 1" in vote
+    assert "== Vote #1: Which solution should Action Lab 1 take forward? ==" in vote
+    assert vote.count("Ballot saved: vote #1") == 6 and "Ballot changed: vote #1" in vote
     assert "You ranked Case studies twice (1st and 2nd choice)" in vote
     assert "Not voted yet (only facilitators see this): محمد الأمين" in vote
     assert "Research won" not in vote  # results hidden until the close
@@ -124,7 +124,7 @@ def test_meeting_1_minutes_take_the_votes_result_and_export_everywhere(played: P
     assert "actionlab → Nguyễn Thị Minh Khai (direct message) == Meeting soon" in act
     assert "== Minutes: Meeting 1 ==" in act
     assert f"{MOHAMED}'s message is in the minutes of meeting #1 “Meeting 1” as note 4" in act
-    assert "== Vote 1 result: Research won ==" in act
+    assert "== Vote #1 result: Research won ==" in act
     assert "Research won (IRV, 4 rounds, 7 ballots)" in act
     assert "Vote “Which solution should Action Lab 1 take forward?” closed. Research won" in act
     assert "No member of Action Lab 1 is called `Bob`" in act

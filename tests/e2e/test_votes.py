@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,7 @@ async def audit(app: App, action: str | None = None) -> list[tuple[str, dict[str
 async def test_a_facilitator_opens_a_vote_with_the_defaults(lab: Console, app: App) -> None:
     out = await lab("Gemma Rhodes", NEW)
     assert "#lab · actionlab" in out  # public
-    assert "== Vote 1: Which solution? ==" in out
+    assert "== Vote #1: Which solution? ==" in out
     assert "*5.* Research" in out
     assert "Method: Instant-runoff (IRV), 1 seat" in out
     assert "Results: hidden until the close" in out
@@ -89,10 +90,10 @@ async def test_a_template_loads_the_five_solutions_and_votes_are_numbered_per_la
     lab: Console
 ) -> None:
     out = await lab("Gemma Rhodes", "/lab vote new template action-lab-1")
-    assert "Vote 1: Which solution should Action Lab 1 take forward?" in out
+    assert "Vote #1: Which solution should Action Lab 1 take forward?" in out
     assert "*3.* Nurturing government staff" in out
     out = await lab("Gemma Rhodes", '/lab vote new "Second?" options "A" "B" method stv')
-    assert "Vote 2: Second?" in out
+    assert "Vote #2: Second?" in out
     out = await lab("Gemma Rhodes", "/lab vote new template nope")
     assert "There is no vote template `nope`. Templates: `action-lab-1`." in out
 
@@ -101,7 +102,7 @@ async def test_the_guided_form_opens_a_vote(lab: Console) -> None:
     out = await lab("Gemma Rhodes", "/lab vote new", "Best?", "Research\nCase studies\nOther",
                     "schulze", "1", "2027-01-11 17:00")
     assert "== New ranked-choice vote ==" in out
-    assert "Vote 1: Best?" in out and "Schulze, 1 seat" in out
+    assert "Vote #1: Best?" in out and "Schulze, 1 seat" in out
     assert "Closes: Mon 11 Jan 2027, 17:00 GMT (Europe/London)" in out
 
 
@@ -143,15 +144,15 @@ async def test_a_member_ranks_sees_it_read_back_and_can_change_it(
     await lab("Gemma Rhodes", NEW)
     out = await lab("Amara Okafor", "/lab rank 1 5 4")
     assert "only Amara Okafor sees this" in out
-    assert "Ballot saved: vote 1" in out
+    assert "Ballot saved: vote #1" in out
     assert "1st choice: Research\n  2nd choice: Case studies" in out
     assert "the 3 you left out count below all you ranked" in out
     out = await lab("Amara Okafor", '/lab rank 1 "case studies" research micro')
-    assert "Ballot changed: vote 1" in out
+    assert "Ballot changed: vote #1" in out
     assert "3rd choice: Micro-contracting in procurement" in out
     assert [b.ranking for b in await ballots(app)] == [[4, 5, 1]]  # one ballot per member
     out = await lab("Amara Okafor", ":press My ballot")
-    assert "Your ballot in vote 1" in out and "1st choice: Case studies" in out
+    assert "Your ballot in vote #1" in out and "1st choice: Case studies" in out
 
 
 @pytest.mark.parametrize("line, message", [
@@ -159,7 +160,7 @@ async def test_a_member_ranks_sees_it_read_back_and_can_change_it(
     ("/lab rank 1 banana", "No option is called `banana`"),
     ("/lab rank 1 c", "`c` could be 2 Clever contracts or 4 Case studies"),
     ("/lab rank 1 5 research", "You ranked Research twice (1st and 2nd choice)"),
-    ("/lab rank 7 1 2", "There is no vote 7 in Action Lab 1."),
+    ("/lab rank 7 1 2", "There is no vote #7 in Action Lab 1."),
     ("/lab rank x 1", "`x` is not a vote number"),
 ])
 async def test_bad_ballots_get_their_own_message_and_the_earlier_ballot_stays(
@@ -182,7 +183,7 @@ async def test_closed_votes_and_non_members_cannot_rank(lab: Console, app: App) 
     assert "You are not a member of Action Lab 1 yet" in out
     await lab("Gemma Rhodes", "/lab vote close 1")
     out = await lab("Amara Okafor", "/lab rank 1 5")
-    assert "Vote 1 is closed: it no longer takes ballots." in out
+    assert "Vote #1 is closed: it no longer takes ballots." in out
     assert [b.ranking for b in await ballots(app)] == [[2, 3]]
 
 
@@ -208,14 +209,14 @@ async def test_ranking_with_the_menus_one_choice_at_a_time(lab: Console, app: Ap
     assert "2nd choice: Clever contracts" not in out
     await lab.press("Zoë Núñez", "2nd choice", "4. Case studies")
     out = await lab.press("Zoë Núñez", "Save my ranking")
-    assert "Ballot saved: vote 1" in out and "2nd choice: Case studies" in out
+    assert "Ballot saved: vote #1" in out and "2nd choice: Case studies" in out
     assert [b.ranking for b in await ballots(app)] == [[5, 4]]
 
 
 async def test_ranking_with_the_form(lab: Console, app: App) -> None:
     await lab("Gemma Rhodes", NEW)
     out = await lab("Priya Raman", ":press Type my ranking", "", "research, nurturing")
-    assert "== Rank: vote 1 ==" in out
+    assert "== Rank: vote #1 ==" in out
     assert "1st choice: Research\n  2nd choice: Nurturing government staff" in out
     assert [b.ranking for b in await ballots(app)] == [[5, 3]]
 
@@ -224,13 +225,26 @@ async def test_ranking_with_the_form(lab: Console, app: App) -> None:
 
 SECRET_BALLOTS = ("5 4 3", "4 5", "3 1 2 5")
 VOTERS = ("Amara Okafor", "Zoë Núñez", "Priya Raman")
+SIX = ("Amara Okafor", "Zoë Núñez", "Priya Raman", "Tom Fletcher", "Nguyễn Thị Minh Khai",
+       "محمد الأمين")
+# Six ballots whose first choices differ, so any count that takes in some of them and not
+# others shows which.
+SIX_BALLOTS = ("5 4", "4 5", "3 5", "1 2", "2 1", "5 3")
+VIEWS = ("/lab vote show 1", "/lab vote list", "/lab home", "/lab help vote", "/lab audit")
+
+Seen = tuple[list[str], list[tuple[str, int | None, dict[str, Any]]], list[str], list[Any]]
 
 
 async def _secret_run(
-    tmp_path: Path, assignment: tuple[str, ...], caplog: pytest.LogCaptureFixture
-) -> tuple[list[str], list[tuple[str, int | None, dict[str, Any]]], list[str], list[Any]]:
-    """One lab, three voters casting `assignment`; returns what everyone but the voter saw,
-    the audit rows, the log lines and the exported ballots (sorted)."""
+    tmp_path: Path, casts: Sequence[tuple[str, str]], caplog: pytest.LogCaptureFixture, *,
+    members: Sequence[str] = VOTERS, results: str = "hidden",
+    observers: Sequence[str] | None = None,
+) -> Seen:
+    """One lab whose `members` join in that order; each of `casts` (who, ranking) in turn,
+    a few minutes apart, with everything the `observers` (default: the facilitator and every
+    member) can type looked at after each. Returns what the observers saw (each voter's own
+    reply to their ballot aside), the audit rows, the log lines and the exported ballots
+    (sorted)."""
     import io
 
     from adapters.console.app import ConsoleAdapter
@@ -242,6 +256,7 @@ async def _secret_run(
         "database_url": SecretStr(f"sqlite+aiosqlite:///{fresh_dir(tmp_path) / 'db.sqlite'}")})
     clock = SettableClock(T0)
     app = await create_app(settings, clock=clock, migrate=True)
+    watchers = tuple(observers or ("Gemma Rhodes", *members))
     caplog.clear()
     seen: list[str] = []
     try:
@@ -255,27 +270,28 @@ async def _secret_run(
             seen.append(f"{who}> {line}\n" + out.replace(str(tmp_path), "<tmp>"))
 
         await watch("Gemma Rhodes", '/lab setup "Action Lab 1"')
-        for name in VOTERS:
+        for name in members:
             await watch(name, "/lab join")
             await watch(name, ":press I accept and join")
-        await watch("Gemma Rhodes", NEW)
-        for name, ballot in zip(VOTERS, assignment, strict=True):
+        await watch("Gemma Rhodes", f"{NEW} results {results}")
+        for name, ballot in casts:
+            clock.advance(timedelta(minutes=7))
             await console(name, f"/lab rank 1 {ballot}")  # the voter's own view: not compared
-            for who in ("Gemma Rhodes", *VOTERS):
-                for line in ("/lab vote show 1", "/lab vote list", "/lab home", "/lab help vote",
-                             "/lab audit"):
+            for who in watchers:
+                for line in VIEWS:
                     await watch(who, line)
-            await watch("Gemma Rhodes", ":press My ballot")  # her own: she has none
-        for who in ("Gemma Rhodes", *VOTERS):
+            if "Gemma Rhodes" in watchers:
+                await watch("Gemma Rhodes", ":press My ballot")  # her own: she has none
+        for who in watchers:
             await watch(who, "/lab vote ballots 1")
         clock.advance(timedelta(hours=1))
         await watch("Gemma Rhodes", "/lab vote close 1")
-        for who in ("Gemma Rhodes", *VOTERS):
+        for who in watchers:
             await watch(who, "/lab vote show 1")
             await watch(who, ":press My ballot")
             await watch(who, "/lab audit")
         exported = []
-        for who in ("Gemma Rhodes", "Amara Okafor"):
+        for who in watchers[:2]:
             await watch(who, "/lab vote ballots 1")
         for path in files(tmp_path / "files", "*-ballots.json"):
             data = read_json(path)
@@ -300,15 +316,8 @@ async def _all_ballots(uow: Any) -> list[Ballot]:
     return list((await uow.session.scalars(select(Ballot))).all())
 
 
-async def test_nobody_can_tell_who_cast_which_ballot(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    """The same ballots cast by different members must look exactly the same to everyone
-    but the voters themselves: every command a member or facilitator can type, the results,
-    the exports, the audit log and the log lines."""
-    caplog.set_level("DEBUG")
-    one = await _secret_run(tmp_path / "one", SECRET_BALLOTS, caplog)
-    two = await _secret_run(tmp_path / "two", tuple(reversed(SECRET_BALLOTS)), caplog)
+def _same(one: Seen, two: Seen) -> str:
+    """Assert two runs looked exactly the same; the transcript of the first."""
     seen_one, seen_two = one[0], two[0]
     assert len(seen_one) == len(seen_two)
     for a, b in zip(seen_one, seen_two, strict=True):
@@ -316,7 +325,21 @@ async def test_nobody_can_tell_who_cast_which_ballot(
     assert one[1] == two[1]  # audit rows, actor and detail
     assert one[2] == two[2]  # log lines
     assert one[3] == two[3]  # exported ballots
-    transcript = "\n".join(seen_one)
+    return "\n".join(seen_one)
+
+
+async def test_nobody_can_tell_who_cast_which_ballot(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The same ballots cast by different members must look exactly the same to everyone
+    but the voters themselves: every command a member or facilitator can type, the results,
+    the exports, the audit log and the log lines."""
+    caplog.set_level("DEBUG")
+    one = await _secret_run(tmp_path / "one", list(zip(VOTERS, SECRET_BALLOTS, strict=True)),
+                            caplog)
+    two = await _secret_run(tmp_path / "two", list(zip(VOTERS, reversed(SECRET_BALLOTS),
+                                                       strict=True)), caplog)
+    transcript = _same(one, two)
     # Before the close nobody saw a tally, and nobody saw anyone's ranking.
     before = transcript.split("/lab vote close 1")[0]
     assert "Votes per round" not in before and "won" not in before
@@ -324,8 +347,62 @@ async def test_nobody_can_tell_who_cast_which_ballot(
     assert "Not voted yet (only facilitators see this): Gemma Rhodes, Zoë Núñez" in before
     assert "are published only after the close" in before
     after = transcript.split("/lab vote close 1")[1]
-    assert "Vote 1 result" in after
+    assert "Vote #1 result" in after
     assert "ballots are no longer linked to anyone" in after
+
+
+def _cycled(ballots: Sequence[str]) -> list[str]:
+    """Each group of three ballots passed round within the group: every voter gets another's
+    ballot, and each group, as a whole, stays the same."""
+    out: list[str] = []
+    for k in range(0, len(ballots), 3):
+        group = list(ballots[k:k + 3])
+        out += group[1:] + group[:1]
+    return out
+
+
+async def test_a_live_count_never_shows_whose_ballot_moved_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Live results: six members rank in turn while everyone watches the running count after
+    each ballot. Handing the ballots round within each group of three must change nothing
+    anyone sees: the count moves only in batches, so no change in it is one member's."""
+    caplog.set_level("DEBUG")
+    one = await _secret_run(tmp_path / "one", list(zip(SIX, SIX_BALLOTS, strict=True)),
+                            caplog, members=SIX, results="live")
+    two = await _secret_run(tmp_path / "two", list(zip(SIX, _cycled(SIX_BALLOTS),
+                                                       strict=True)),
+                            caplog, members=SIX, results="live")
+    transcript = _same(one, two)
+    before = transcript.split("/lab vote close 1")[0]
+    assert "Vote #1 live count" in before  # a live count was on show all along
+    assert "Live count of the 3 ballots in at" in before
+    assert "Live count of the 6 ballots in at" in before
+    assert "Live count of the 4 ballots" not in before
+    assert "Live count of the 5 ballots" not in before
+    assert "1st choice:" not in before
+    assert "Not voted yet" not in before
+    assert "vote.ballot" not in before  # no audit entry per ballot while it is open
+    assert "so no refresh can show how one member ranked" in before
+    rows = one[1]
+    assert [r[1] for r in rows if r[0] == "vote.live_count"] == [None, None]
+    assert sorted(r[1] for r in rows if r[0] == "vote.voted") == [2, 3, 4, 5, 6, 7]
+
+
+async def test_in_a_live_vote_nobody_is_shown_who_has_voted(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The same ballots, in the same order, cast by different members: the facilitator, who
+    sees the most, must see exactly the same thing, before and after the close."""
+    caplog.set_level("DEBUG")
+    one = await _secret_run(tmp_path / "one", list(zip(SIX, SIX_BALLOTS, strict=True)),
+                            caplog, members=SIX, results="live", observers=["Gemma Rhodes"])
+    two = await _secret_run(tmp_path / "two", list(zip(reversed(SIX), SIX_BALLOTS,
+                                                       strict=True)),
+                            caplog, members=SIX, results="live", observers=["Gemma Rhodes"])
+    transcript = _same(one, two)
+    assert "Turnout: 1 of 7 members has voted" in flat(transcript)
+    assert "Not voted yet" not in transcript
 
 
 # --- closing and results ---------------------------------------------------------------------
@@ -354,7 +431,7 @@ async def test_closing_counts_and_posts_the_result_in_every_channel(
     await _four_ballots(lab)
     out = flat(await lab("Gemma Rhodes", "/lab vote close 1"))
     assert "#lab · actionlab" in out and "#lab-annex · actionlab" in out
-    assert out.count("== Vote 1 result: Research won ==") == 2
+    assert out.count("== Vote #1 result: Research won ==") == 2
     assert "Research won (IRV, 4 rounds, 4 ballots)." in out
     assert "Turnout: 4 of 4 members voted" in out
     assert "Round 1: nobody had a majority of the 4 continuing ballots (3 needed)" in out
@@ -362,16 +439,16 @@ async def test_closing_counts_and_posts_the_result_in_every_channel(
     assert "The draw did not change who won." in out
     assert "Tie-break draws used the seed `actionlab-vote-1`." in out
     assert "Condorcet check: Research beats every other option head to head, and won." in out
-    assert "vote-1-result.png — Line chart of votes per round in vote 1" in out
+    assert "vote-1-result.png — Line chart of votes per round in vote #1" in out
     assert "## " not in out
-    assert "Vote 1 is closed: Research won" in out  # the facilitator's own note
+    assert "Vote #1 is closed: Research won" in out  # the facilitator's own note
     async with app.ctx.uow() as uow:
         vote = await uow.votes.by_number(1, 1)
         assert vote is not None and vote.status == "closed" and vote.result is not None
         assert vote.result["winners"] == ["Research"]
         assert vote.result["outcome"] == "Research won (IRV, 4 rounds, 4 ballots)"
     out = await lab("Gemma Rhodes", "/lab vote close 1")
-    assert "Vote 1 is already closed." in out
+    assert "Vote #1 is already closed." in out
     pictures = [p.name for p in files(lab.adapter.files_dir, "*.png")]
     assert pictures and all(p.endswith("vote-1-result.png") for p in pictures)
 
@@ -450,7 +527,7 @@ async def test_live_results_show_a_running_count_once_three_have_voted(lab: Cons
     await lab("Zoë Núñez", "/lab rank 1 4")
     await lab("Priya Raman", "/lab rank 1 4")
     out = await lab("Zoë Núñez", "/lab vote show 1")
-    assert "Vote 1 live count: Case studies won" in out
+    assert "Vote #1 live count: Case studies won" in out
     assert "3 of 4 members so far" in out
 
 
@@ -459,7 +536,7 @@ async def test_a_reported_tie_is_shown_as_a_tie(lab: Console) -> None:
     await lab("Amara Okafor", "/lab rank 1 a")
     await lab("Zoë Núñez", "/lab rank 1 b")
     out = await lab("Gemma Rhodes", "/lab vote close 1")
-    assert "Vote 1 result: a tie between A and B" in out
+    assert "Vote #1 result: a tie between A and B" in out
     assert "Tied for the seat: A and B" in out
     assert "the count stops here and the lab decides" in out
 
@@ -486,20 +563,21 @@ async def test_list_home_completer_and_delete(lab: Console, app: App) -> None:
     await lab("Gemma Rhodes", NEW + " closes 2027-01-08 17:00")
     out = await lab("Amara Okafor", "/lab home")
     assert "Votes to rank" in out
-    assert "vote 1: Which solution?, closes Fri 08 Jan 2027, 18:00 WAT (Africa/Lagos)" in out
+    assert ("*Vote #1: Which solution?* (Action Lab 1), closes Fri 08 Jan 2027, 18:00 WAT "
+            "(Africa/Lagos) — `/lab rank 1 ...`") in flat(out)
     await lab("Amara Okafor", "/lab rank 1 1")
     assert "Votes to rank" not in await lab("Amara Okafor", "/lab home")
     out = await lab("Amara Okafor", "/lab vote list")
-    assert "*1.* Which solution? — open, closes" in out and "1 of 4 voted" in out
+    assert "*Vote #1:* Which solution? — open, closes" in out and "1 of 4 voted" in out
     assert "you\n  have voted" in out or "you have voted" in out
     choices = await app.ctx.router.complete(app.ctx, lab.adapter.actor, lab.adapter.place,
                                             "vote", "")
-    assert choices == [("1: Which solution? (open)", "1")]
+    assert choices == [("#1 Which solution? (open)", "1")]
     out = await lab("Gemma Rhodes", "/lab vote delete 1")
-    assert "Gemma Rhodes deleted vote 1 (Which solution?) and its ballots." in out
+    assert "Gemma Rhodes deleted vote #1 (Which solution?) and its ballots." in out
     assert await ballots(app) == []
     out = await lab("Amara Okafor", "/lab vote show 1")
-    assert "There is no vote 1 in Action Lab 1." in out
+    assert "There is no vote #1 in Action Lab 1." in out
     out = await lab("Amara Okafor", "/lab vote clsoe 1")
     assert "Did you mean `/lab vote close`?" in out
 

@@ -77,7 +77,8 @@ def method_line(result: Result) -> str:
     e = result.election
     seats = f"{e.seats} seat{'s' if e.seats != 1 else ''}"
     method = METHOD_NAMES[e.method]
-    line = f"{method[:1].upper()}{method[1:]}, {seats}, {e.ballots:,} ballots"
+    ballots = f"{e.ballots:,} ballot{'s' if e.ballots != 1 else ''}"
+    line = f"{method[:1].upper()}{method[1:]}, {seats}, {ballots}"
     if e.method == "stv" and result.quota is not None:
         line += f", quota {result.quota:,}"
     if e.method in ("schulze", "ranked_pairs"):
