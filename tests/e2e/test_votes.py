@@ -519,16 +519,53 @@ async def test_the_exported_ballots_recount_to_the_same_result(
         assert count(election).json()["winners"] == vote.result["winners"]
 
 
-async def test_live_results_show_a_running_count_once_three_have_voted(lab: Console) -> None:
+async def test_live_results_refresh_only_after_three_ballots_cast_or_changed(
+    lab: Console, app: App, clock: SettableClock
+) -> None:
     await lab("Gemma Rhodes", NEW + " results live")
-    await lab("Amara Okafor", "/lab rank 1 5")
+    out = flat(await lab("Amara Okafor", "/lab rank 1 5"))
+    assert "your ballot is withdrawn unless the live count already includes it" in out
     out = await lab("Zoë Núñez", "/lab vote show 1")
-    assert "live count" not in out  # one ballot would be on show
+    assert "live count:" not in out  # one ballot would be on show
     await lab("Zoë Núñez", "/lab rank 1 4")
+    clock.advance(timedelta(minutes=5))
     await lab("Priya Raman", "/lab rank 1 4")
-    out = await lab("Zoë Núñez", "/lab vote show 1")
-    assert "Vote #1 live count: Case studies won" in out
-    assert "3 of 4 members so far" in out
+    first = flat(await lab("Zoë Núñez", "/lab vote show 1"))
+    assert "Vote #1 live count: Case studies ahead" in first
+    assert "If it closed now: Case studies won (IRV, 1 round, 3 ballots)." in first
+    assert "Live count of the 3 ballots in at Mon 04 Jan 2027, 07:05 UTC-3" in first
+    assert "Turnout: 3 of 4 members so far" in first
+    # One more ballot, and two members changing theirs (one of them twice): three people,
+    # but the ballots of only two since the refresh... no refresh, so nobody's shows.
+    clock.advance(timedelta(minutes=5))
+    await lab("Gemma Rhodes", "/lab rank 1 1")
+    await lab("Amara Okafor", "/lab rank 1 1")
+    await lab("Amara Okafor", "/lab rank 1 1 5")
+    out = flat(await lab("Zoë Núñez", "/lab vote show 1"))
+    assert "Live count of the 3 ballots in at Mon 04 Jan 2027, 07:05 UTC-3" in out
+    assert "Vote #1 live count: Case studies ahead" in out
+    assert "Turnout: 4 of 4 members so far" in out
+    # A third member changes: three since the refresh, so the count takes them all in.
+    clock.advance(timedelta(minutes=5))
+    await lab("Zoë Núñez", "/lab rank 1 1")
+    out = flat(await lab("Zoë Núñez", "/lab vote show 1"))
+    assert "Vote #1 live count: Micro-contracting in procurement ahead" in out
+    assert "Live count of the 4 ballots in at Mon 04 Jan 2027, 07:15 UTC-3" in out
+    # The facilitator is not shown who has voted, and the audit log has no entry per ballot
+    # until the close, when it records who voted, all at once.
+    out = flat(await lab("Gemma Rhodes", "/lab vote show 1"))
+    assert "Not voted yet" not in out
+    assert "nobody, facilitators included, is shown who has voted" in out
+    assert await audit(app, "vote.ballot") == []
+    assert [d["ballots"] for _, d in await audit(app, "vote.live_count")] == [3, 4]
+    out = flat(await lab("Gemma Rhodes", "/lab vote close 1"))
+    assert "Turnout: 4 of 4 members voted" in out
+    async with app.ctx.uow() as uow:
+        voted = [(a.actor_id, a.at) for a in await uow.audit.for_lab(1, action="vote.voted")]
+        vote = await uow.votes.by_number(1, 1)
+        assert vote is not None and vote.live_ballots is None and vote.live_at is None
+    assert [who for who, _ in voted] == [1, 2, 3, 4]
+    assert {when for _, when in voted} == {clock.now()}
 
 
 async def test_a_reported_tie_is_shown_as_a_tie(lab: Console) -> None:
@@ -594,3 +631,36 @@ async def test_help_lists_the_vote_commands(lab: Console) -> None:
 def test_counting_a_vote_matches_counting_its_election() -> None:
     e = from_rankings("irv", 1, ["A", "B"], [("A",), ("B", "A"), ("A",)])
     assert e.ballots == 3
+
+
+async def test_one_of_everything_reads_in_the_singular_and_votes_are_named_alike(
+    console: Console,
+) -> None:
+    """A lab of one, one ballot, one round: no "1 ballots", and every mention of the vote
+    reads "vote #1", as polls read "poll #1"."""
+    await console("Gemma Rhodes", '/lab setup "Solo"')
+    await console("Gemma Rhodes", '/lab vote new "Q?" options "A" "B"')
+    await console("Gemma Rhodes", "/lab home")
+    await console("Gemma Rhodes", "/lab vote show 1")
+    await console("Gemma Rhodes", "/lab rank 1 a")
+    await console("Gemma Rhodes", "/lab vote list")
+    await console("Gemma Rhodes", "/lab vote close 1")
+    await console("Gemma Rhodes", "/lab vote ballots 1")
+    await console("Gemma Rhodes", "/lab vote show 2")
+    text = flat("\n".join(console.transcript))
+    assert "Turnout: 1 of 1 member voted" in text
+    assert "A won (IRV, 1 round, 1 ballot)" in text
+    assert "Instant-runoff (IRV), 1 seat, 1 ballot " in text
+    assert "1 anonymised ballot in a random order" in text
+    assert "There is no vote #2 in Solo. Votes: #1 (Q?, closed)." in text
+    assert "vote-1-result.png — Line chart of votes per round in vote #1 (instant-runoff" \
+           " (IRV), 1 round)" in text
+    assert "*Vote #1: Q?* (Solo) — `/lab rank 1 ...`" in text  # the home card
+    for wrong in ("1 ballots", "1 rounds", "1 members", "1 of 1 members"):
+        assert wrong not in text
+    said = [line.split(">", 1)[1] if line.startswith("Gemma Rhodes>") else line
+            for line in "\n".join(console.transcript).splitlines()]
+    import re
+
+    assert not [line for line in said if re.search(r"\b[Vv]ote \d", line)]
+    assert "Vote #1: Q?" in text and "Ballot saved: vote #1" in text
