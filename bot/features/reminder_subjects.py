@@ -61,7 +61,7 @@ async def vote_info(uow: UnitOfWork, vote_id: int) -> SubjectInfo | None:
     if vote.status == "open":
         button = Button("Rank the options", action_ids.encode("vote.menu", vote.id),
                         style="primary")
-    return SubjectInfo(f"Vote {vote.number}: {vote.question}", button=button,
+    return SubjectInfo(f"Vote #{vote.number}: {vote.question}", button=button,
                        moment=vote.closes_at)
 
 

@@ -620,7 +620,10 @@ def _template(call: Call[NewVoteArgs]) -> tuple[str | None, list[str] | None]:
 
 @router.command(
     "vote new", args=NewVoteArgs, access="facilitator", topic="vote",
-    summary="Open a ranked-choice vote on the lab's options.",
+    summary=("Open a ranked-choice vote on the lab's options. Results stay hidden until the "
+             f"close; with `results live` a running count is shown, refreshed only after "
+             f"every {LIVE_BATCH} ballots cast or changed, and nobody is shown who has voted "
+             "until the close, so no refresh gives a ballot away."),
     usage_line='/lab vote new "<question>" options "<a>" "<b>" ... [method irv|stv|schulze|'
                "ranked-pairs] [seats N] [closes YYYY-MM-DD HH:MM] [results hidden|live] "
                "[ties backward-then-random|report] [strength margin|winning-votes] "

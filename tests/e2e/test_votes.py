@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -622,6 +622,8 @@ async def test_list_home_completer_and_delete(lab: Console, app: App) -> None:
 async def test_help_lists_the_vote_commands(lab: Console) -> None:
     out = await lab("Amara Okafor", "/lab help vote")
     assert "Ranked-choice votes" in out
+    assert "refreshed only after every 3 ballots cast or changed, and nobody is shown who " \
+           "has voted until the close" in flat(out)
     for usage in ("/lab vote new", "/lab rank <vote>", "/lab vote close <vote>", "/lab vote list",
                   "/lab vote show [<vote>]",
                   "/lab vote ballots <vote>", "/lab vote delete <vote>"):
@@ -664,3 +666,8 @@ async def test_one_of_everything_reads_in_the_singular_and_votes_are_named_alike
 
     assert not [line for line in said if re.search(r"\b[Vv]ote \d", line)]
     assert "Vote #1: Q?" in text and "Ballot saved: vote #1" in text
+    from bot.features.reminder_subjects import vote_info
+
+    async with console.adapter.ctx.uow() as uow:
+        info = await vote_info(uow, 1)
+    assert info is not None and info.title == "Vote #1: Q?"  # reminders name it alike

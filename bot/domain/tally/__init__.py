@@ -98,9 +98,13 @@ def count(election: Election, *, budget: int = EXPLORE_BUDGET) -> Result:
     def possible(k: int) -> set[Winners]:
         return {w for p, w in outcomes if p[:k] == main_path[:k]}
 
+    # Schulze and ranked pairs always elect a Condorcet winner, however their ties are
+    # broken: then no draw can matter, even when there were too many orders to try them all.
+    settled = (election.method in ("schulze", "ranked_pairs") and election.seats == 1
+               and condorcet_winner(matrix, election.candidates) is not None)
     material_at = None
     for k, tie in enumerate(ties.open):
-        material = len(possible(k)) > 1 or not explored
+        material = len(possible(k)) > 1 or not (explored or settled)
         ties.records[tie.record].material = material
         if material and material_at is None:
             material_at = k

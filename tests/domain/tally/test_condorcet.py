@@ -50,6 +50,19 @@ def test_a_condorcet_winner_wins_both_methods() -> None:
         assert "N beats every other option head to head" in r.rounds[0].sentence
 
 
+def test_a_condorcet_winner_is_never_a_tie_even_with_too_many_lock_orders_to_try() -> None:
+    # Three ballots ranking 3 of 5 options (found by the property test): so many pairs of
+    # equal strength that the count cannot try every order of locking them. A wins whatever
+    # the order (both methods always elect a Condorcet winner): nothing was left to a draw.
+    for method in ("ranked_pairs", "schulze"):
+        for strength in ("margin", "winning_votes"):
+            r = tally(method, "ABCDE", ("ABC", 1), ("ADB", 1), ("CDB", 1),
+                      strength=strength, seed="p")
+            assert r.winners == ["A"] and r.condorcet_winner == "A"
+            assert not r.tied
+            assert all(t.material is False for t in r.tie_breaks)
+
+
 def test_ranked_pairs_locks_the_strongest_pairs_and_skips_a_cycle() -> None:
     # A>B by 6, B>C by 4, C>A by 2: the weakest link closes the cycle and is skipped.
     r = tally("ranked_pairs", "ABC", ("ABC", 4), ("BCA", 3), ("CAB", 2))
