@@ -95,7 +95,7 @@ LIVE_RULE = (
     f"The live count is refreshed only once at least {LIVE_BATCH} ballots have been cast or "
     "changed since the last refresh, and while the vote is open nobody, facilitators "
     "included, is shown who has voted: so no refresh can show how one member ranked. The "
-    "bot's reminders still nudge, privately, those who have not ranked."
+    "reminder before the close time still goes, privately, only to those who have not ranked."
 )
 
 # --- finding votes ------------------------------------------------------------------------

@@ -178,7 +178,9 @@ async def test_stored_ballots_say_nothing_of_the_order_they_were_cast_in(
 
 
 async def leave(lab: Console, app: App, who: str, person_id: int) -> str:
-    """`/lab leave`, and the `MemberLeft` event it stands for."""
+    """`/lab leave`, then the `MemberLeft` event it stands for, published as the lab feature
+    will once the reminders branch lands (until then `/lab leave` does not publish it; after,
+    the second publish is a no-op, which the tests also check)."""
     out = await lab(who, "/lab leave")
     await emit(app, MemberLeft(lab_id=1, person_id=person_id))
     return out
