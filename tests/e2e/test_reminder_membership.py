@@ -104,7 +104,7 @@ async def test_a_member_who_joins_gets_the_meeting_reminders_and_nudges_the_othe
     assert "(in 15 minutes)" in toms[2]
     # Nudged like everyone else who has not answered, and only them.
     poll_nudged = {m.to for m in sent if "Your answer is needed: Poll #2" in m.text}
-    vote_nudged = {m.to for m in sent if "Your answer is needed: Vote 1" in m.text}
+    vote_nudged = {m.to for m in sent if "Your answer is needed: Vote #1" in m.text}
     assert poll_nudged == {"Gemma Rhodes", "Zoë Núñez", "Priya Raman", "Tom Fletcher"}
     assert vote_nudged == {"Gemma Rhodes", "Amara Okafor", "Zoë Núñez", "Priya Raman"}
     meeting = [m.to for m in sent if "Meeting soon" in m.text]
@@ -124,7 +124,7 @@ async def test_a_member_who_joins_with_a_day_left_is_nudged_halfway_through_it(
     # Halfway: Friday 07:00 UTC, 02:00 in New York, is night there; his morning (08:00,
     # 13:00 UTC) still leaves four hours, so the nudges wait for it.
     assert [t.split(" == ")[0] for t in toms] == [
-        "== Your answer is needed: Poll #2: Meeting 2", "== Your answer is needed: Vote 1: "
+        "== Your answer is needed: Poll #2: Meeting 2", "== Your answer is needed: Vote #1: "
         "Which solution?"]
     assert all("It closes Fri 08 Jan 2027, 12:00 EST (America/New_York) (in 4 hours)." in t
                for t in toms)
@@ -210,7 +210,7 @@ async def test_coming_back_brings_back_what_a_member_gets_but_not_what_they_set(
     sent = await advance_to(lab, jobs, clock, utc(2027, 1, 13, 0, 0))
     amaras = [m.text.split(" == ")[0] for m in sent if m.to == "Amara Okafor"]
     assert amaras == [
-        "== Action item due tomorrow", "== Your answer is needed: Vote 1: Which solution?",
+        "== Action item due tomorrow", "== Your answer is needed: Vote #1: Which solution?",
         "== Action item due today", "== Meeting soon: Meeting #1: Meeting 1",
         "== Meeting soon: Meeting #1: Meeting 1"]  # her answer to the poll still counts
 

@@ -1,7 +1,7 @@
 """votes_live: live counts refreshed in batches, and which ballots they hold
 
 Revision ID: votes_live
-Revises: reminders
+Revises: meetings_organizer
 Create Date: 2026-11-27 09:00:00.000000
 """
 
@@ -14,7 +14,7 @@ import storage.models
 
 
 revision = 'votes_live'
-down_revision = 'reminders'
+down_revision = 'meetings_organizer'
 branch_labels = None
 depends_on = None
 
