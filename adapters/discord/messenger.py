@@ -94,9 +94,11 @@ class DiscordMessenger:
         channel = self._channel(place.channel, place.workspace)
         rendered = render_card(card, files=files)
         try:
+            # A channel's send takes None for "no text": discord.py would write its MISSING
+            # sentinel as the text "...".
             message = await channel.send(
-                content=rendered.text, embeds=rendered.embeds, files=rendered.discord_files(),
-                view=rendered.components,
+                content=rendered.content, embeds=rendered.embeds,
+                files=rendered.discord_files(), view=rendered.view,
             )
         except (discord.HTTPException, discord.RateLimited) as exc:
             raise delivery_error(exc) from exc
@@ -121,8 +123,8 @@ class DiscordMessenger:
         try:
             dm = await self.client.create_dm(discord.Object(id=int(recipient.user_id)))
             message = await dm.send(
-                content=rendered.text, embeds=rendered.embeds, files=rendered.discord_files(),
-                view=rendered.components,
+                content=rendered.content, embeds=rendered.embeds,
+                files=rendered.discord_files(), view=rendered.view,
             )
         except (discord.HTTPException, discord.RateLimited) as exc:
             raise delivery_error(exc) from exc

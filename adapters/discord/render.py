@@ -98,12 +98,13 @@ class Rendered:
 
     @property
     def text(self) -> Any:
-        """The content for discord.py's send methods (MISSING: none)."""
+        """The content for interaction responses and follow-ups (MISSING: none). A channel's
+        `send` takes `content` itself: it would write MISSING as the text "..."."""
         return self.content if self.content is not None else discord.utils.MISSING
 
     @property
     def components(self) -> Any:
-        """The view for discord.py's send methods (MISSING: no components)."""
+        """The view for interaction responses and follow-ups (MISSING: no components)."""
         return self.view if self.view is not None else discord.utils.MISSING
 
     def discord_files(self) -> list[discord.File]:

@@ -1,0 +1,75 @@
+"""What the Discord tests read back: interaction callback types, who saw what, a lab set up
+through Discord itself, and the people in it as the core knows them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.bootstrap import App
+from tests.adapters.discord import payloads as p
+from tests.adapters.discord.conftest import Bot
+from tests.adapters.discord.fake_discord import EPHEMERAL, Recorded
+
+# Interaction callback types (Discord's InteractionResponseType).
+CHANNEL_MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 4, 5, 6, 7
+AUTOCOMPLETE_RESULT, MODAL = 8, 9
+
+
+def body(rec: Recorded) -> dict[str, Any]:
+    """The message part of a request: a callback's `data`, or a REST body as it is."""
+    json = rec.json or {}
+    if rec.path.startswith("interactions/"):
+        return dict(json.get("data") or {})
+    return dict(json)
+
+
+def flags(rec: Recorded) -> int:
+    return int(body(rec).get("flags") or 0)
+
+
+def private(rec: Recorded) -> bool:
+    return bool(flags(rec) & EPHEMERAL)
+
+
+def title(rec: Recorded) -> str:
+    return str(body(rec)["embeds"][0].get("title", ""))
+
+
+def text_of(rec: Recorded | dict[str, Any]) -> str:
+    """Everything a person reads in a callback, a REST body or a stored message."""
+    data = body(rec) if isinstance(rec, Recorded) else rec
+    parts = [data.get("content") or ""]
+    for e in data.get("embeds") or []:
+        parts += [e.get("title") or "", e.get("description") or ""]
+        parts += [f"{f['name']}: {f['value']}" for f in e.get("fields") or []]
+    return "\n".join(parts)
+
+
+def controls(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every button and select of a message (or callback data), row by row."""
+    return [c for row in message.get("components") or [] for c in row.get("components") or []]
+
+
+def file_names(rec: Recorded) -> list[str]:
+    return sorted(name for name, _ in rec.files)
+
+
+async def lab(bot: Bot) -> None:
+    """Gemma sets up Action Lab 1 in the channel (London); Amara (Lagos) and Zoë (São Paulo)
+    join; everyone has a zone, so nobody is asked for one."""
+    await bot.send(p.slash(p.GEMMA, "setup", name="Action Lab 1"))
+    await bot.send(p.slash(p.GEMMA, "tz", zone="Europe/London"))
+    for who, zone in ((p.AMARA, "Africa/Lagos"), (p.ZOE, "America/Sao_Paulo")):
+        join = p.slash(who, "join")
+        await bot.send(join)
+        accept = p.find_control(bot.message(join), "I accept")
+        await bot.send(p.component(who, bot.message(join), accept["custom_id"]))
+        await bot.send(p.slash(who, "tz", zone=zone))
+
+
+async def person_id(app: App, who: tuple[int, str]) -> int:
+    """The core's person id of a Discord user."""
+    async with app.ctx.uow() as uow:
+        person = await uow.people.by_identity("discord", "discord", str(who[0]))
+    assert person is not None, who
+    return person.id
