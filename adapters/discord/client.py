@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 Deferred = Literal["no", "update", "thinking"]
 
 DONE = "Done."
+SHARED = "Shared with the channel below."
 ZONE_PROMPT = (
     "Which time zone are you in? Discord does not tell me, and I show meeting times, "
     "deadlines and reminders in your zone. Choose below, or type `/lab tz` and start typing "
@@ -60,6 +61,21 @@ NO_MESSAGE_TEXT = (
     "Privileged Gateway Intents) and restart the bot."
 )
 _CLAIMED = "actionlab.claimed"
+
+
+Source = Literal["none", "shared", "ephemeral", "direct"]
+
+
+def _source(interaction: discord.Interaction[Any]) -> Source:
+    """The message a control or form came from: none (a command), one the channel sees,
+    one only this person sees (ephemeral), or one in a direct message."""
+    message = interaction.message
+    if message is None or interaction.type not in (discord.InteractionType.component,
+                                                   discord.InteractionType.modal_submit):
+        return "none"
+    if interaction.guild_id is None:
+        return "direct"
+    return "ephemeral" if message.flags.ephemeral else "shared"
 
 
 def intents(*, message_content: bool = True) -> discord.Intents:
@@ -209,12 +225,30 @@ class LabClient(discord.Client):
                 await response.send_message(DONE, ephemeral=True)
             return
         out = render_reply(reply)
-        replace = reply.replace and interaction.message is not None and (
-            is_control or interaction.type is discord.InteractionType.modal_submit)
-        if deferred == "no":
+        where = _source(interaction)
+        # A private answer never overwrites a message the channel sees: it comes as a new
+        # private message instead.
+        replace = reply.replace and where != "none" and not (reply.private and
+                                                            where == "shared")
+        # A public answer to a control on a private card (confirming an action item from
+        # the private "add it anyway?") is for everyone: the card says so and the answer
+        # follows, public.
+        share = replace and not reply.private and where == "ephemeral"
+        # Replacing a card keeps the message's files unless the reply brings its own (the
+        # heat map stays while its results are paged).
+        files = out.discord_files() if out.files else discord.utils.MISSING
+        if share:
+            if deferred == "no":
+                await response.edit_message(content=SHARED, embeds=[], view=None)
+            else:
+                await interaction.edit_original_response(content=SHARED, embeds=[], view=None)
+            await interaction.followup.send(content=out.text, embeds=out.embeds,
+                                            files=out.discord_files(), ephemeral=False,
+                                            view=out.components)
+        elif deferred == "no":
             if replace:
                 await response.edit_message(content=out.content, embeds=out.embeds,
-                                            view=out.view, attachments=out.discord_files())
+                                            view=out.view, attachments=files)
             else:
                 await response.send_message(content=out.text, embeds=out.embeds,
                                             files=out.discord_files(), ephemeral=reply.private,
@@ -222,8 +256,7 @@ class LabClient(discord.Client):
         elif deferred == "update":
             if replace:
                 await interaction.edit_original_response(
-                    content=out.content, embeds=out.embeds, view=out.view,
-                    attachments=out.discord_files())
+                    content=out.content, embeds=out.embeds, view=out.view, attachments=files)
             else:
                 await interaction.followup.send(content=out.text, embeds=out.embeds,
                                                 files=out.discord_files(),
@@ -234,7 +267,7 @@ class LabClient(discord.Client):
                 attachments=out.discord_files())
         else:
             # The private "thinking…" message ends here; what everyone sees follows it.
-            await interaction.edit_original_response(content="Shared with the channel below.")
+            await interaction.edit_original_response(content=SHARED)
             await interaction.followup.send(content=out.text, embeds=out.embeds,
                                             files=out.discord_files(), ephemeral=False,
                                             view=out.components)

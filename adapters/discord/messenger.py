@@ -98,7 +98,7 @@ class DiscordMessenger:
             # sentinel as the text "...".
             message = await channel.send(
                 content=rendered.content, embeds=rendered.embeds,
-                files=rendered.discord_files(), view=rendered.view,
+                files=rendered.discord_files(), view=rendered.components,
             )
         except (discord.HTTPException, discord.RateLimited) as exc:
             raise delivery_error(exc) from exc
@@ -124,7 +124,7 @@ class DiscordMessenger:
             dm = await self.client.create_dm(discord.Object(id=int(recipient.user_id)))
             message = await dm.send(
                 content=rendered.content, embeds=rendered.embeds,
-                files=rendered.discord_files(), view=rendered.view,
+                files=rendered.discord_files(), view=rendered.components,
             )
         except (discord.HTTPException, discord.RateLimited) as exc:
             raise delivery_error(exc) from exc

@@ -74,7 +74,7 @@ def _options(path: tuple[str, ...], options: dict[str, Any],
              "options": [{"name": path[1], "type": 1, "options": leaf}]}]
 
 
-def slash(who: tuple[int, str], *path: str, guild: bool = True, **options: Any
+def slash(who: tuple[int, str], /, *path: str, guild: bool = True, **options: Any
           ) -> dict[str, Any]:
     """`/lab <path> <options>`: an APPLICATION_COMMAND interaction."""
     payload = base(2, who, guild=guild)
@@ -85,7 +85,7 @@ def slash(who: tuple[int, str], *path: str, guild: bool = True, **options: Any
     return payload
 
 
-def autocomplete(who: tuple[int, str], path: tuple[str, ...], focused: str,
+def autocomplete(who: tuple[int, str], path: tuple[str, ...], focused: str, /,
                  **options: Any) -> dict[str, Any]:
     payload = base(4, who)
     payload["data"] = {"id": str(COMMAND_ID), "name": "lab", "type": 1,

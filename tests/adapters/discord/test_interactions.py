@@ -291,7 +291,8 @@ async def test_a_control_discord_py_cannot_match_to_its_message_is_still_answere
     # Discord only sends ids that are on the message; should one not be (an edit racing a
     # click), discord.py drops it silently, so the client answers it itself.
     message = bot.fake.message(CHANNEL_ID, {"components": [{"type": 1, "components": [
-        {"type": 2, "style": 2, "label": "Next ▶", "custom_id": "al1:lab.members:1:1"}]}]})
+        {"type": 2, "style": 2, "label": "Next ▶", "custom_id": "al1:lab.members:1:1"}]}]},
+        flags=EPHEMERAL)  # a members list, which only its reader sees
     press = p.component(p.GEMMA, message, "al1:lab.members:1:2")
     rec = await bot.send(press)
     assert rec.json["type"] in (DEFERRED_UPDATE, UPDATE_MESSAGE)
@@ -471,7 +472,8 @@ async def test_a_slow_button_is_acknowledged_then_its_message_updated(
 ) -> None:
     bot = await launch(defer_after=0.05)
     message = bot.fake.message(CHANNEL_ID, {"components": [{"type": 1, "components": [
-        {"type": 2, "style": 2, "label": "Go", "custom_id": "al1:test.slow:1"}]}]})
+        {"type": 2, "style": 2, "label": "Go", "custom_id": "al1:test.slow:1"}]}]},
+        flags=EPHEMERAL)
     press = p.component(p.AMARA, message, "al1:test.slow:1")
     rec = await bot.send(press)
     assert rec.json["type"] == DEFERRED_UPDATE
@@ -479,6 +481,19 @@ async def test_a_slow_button_is_acknowledged_then_its_message_updated(
         f"{press['token']}/messages/@original"))
     assert "Slow page" in text_of(edit)
     assert "Slow page" in bot.fake.messages[int(message["id"])]["embeds"][0]["description"]
+
+
+async def test_a_private_answer_never_replaces_a_message_the_channel_sees(
+    seen: dict[str, Any], launch: Launch
+) -> None:
+    bot = await launch()
+    shared = bot.fake.message(CHANNEL_ID, {"embeds": [{"description": "For everyone"}],
+                                           "components": [{"type": 1, "components": [
+        {"type": 2, "style": 2, "label": "Go", "custom_id": "al1:test.slow:1"}]}]})
+    rec = await bot.send(p.component(p.AMARA, shared, "al1:test.slow:1"))
+    assert rec.json["type"] == CHANNEL_MESSAGE and private(rec)
+    assert "Slow page" in text_of(rec)
+    assert bot.fake.messages[int(shared["id"])]["embeds"] == [{"description": "For everyone"}]
 
 
 async def test_an_empty_reply_still_answers(seen: dict[str, Any], launch: Launch) -> None:

@@ -145,6 +145,15 @@ async def test_answering_by_text_and_the_results_with_the_heat_map(bot: Bot, app
     (attachment,) = body(sent)["attachments"]
     assert attachment["description"].startswith("Heat map of poll #1 (Meeting 1)")
     assert "yes: Amara Okafor" in text_of(sent)
+    # Paging the results replaces the card and keeps the heat map on the message.
+    results = bot.message(ask)
+    nxt = p.find_control(results, "Next")
+    assert nxt["custom_id"] == "al1:poll.results_page:1:2"
+    rec = await bot.send(p.component(p.GEMMA, results, nxt["custom_id"]))
+    assert rec.json["type"] == UPDATE_MESSAGE and "Page 2 of 2" in text_of(rec)
+    assert "attachments" not in rec.json["data"] and not rec.files
+    assert [a["filename"] for a in bot.message(ask)["attachments"]] == [
+        "poll-1-heat-map.png"]
 
 
 async def results_message(bot: Bot, ask: dict[str, object]):  # type: ignore[no-untyped-def]

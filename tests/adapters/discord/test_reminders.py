@@ -1,0 +1,121 @@
+"""Reminders on Discord, end to end: the real discord.py client and the real reminders
+feature against the fake Discord, with the injected clock and hand-run timers (ManualJobs).
+A reminder arrives as a direct message when its timer fires; a meeting reminder carries the
+calendar invite; a 429 on the direct message is retried when the reminders policy says."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.bootstrap import App
+from bot.clock import SettableClock
+from bot.domain.reminders import ReminderStatus, retry_delay
+from bot.scheduling import ManualJobs
+from storage.models import Reminder
+from tests.adapters.discord import payloads as p
+from tests.adapters.discord.conftest import Bot
+from tests.adapters.discord.fake_discord import Recorded
+from tests.adapters.discord.helpers import (
+    body,
+    controls,
+    file_names,
+    lab,
+    person_id,
+    private,
+    text_of,
+    title,
+)
+from tests.conftest import T0
+
+
+def dm_channel(who: tuple[int, str]) -> str:
+    """The fake opens a person's direct-message channel at their id + 1."""
+    return f"channels/{who[0] + 1}/messages"
+
+
+def dms(bot: Bot, who: tuple[int, str], start: int = 0) -> list[Recorded]:
+    return [r for r in bot.fake.requests[start:] if r.method == "POST"
+            and r.path == dm_channel(who)]
+
+
+async def reminders_of(app: App, who: tuple[int, str]) -> list[Reminder]:
+    pid = await person_id(app, who)
+    async with app.ctx.uow() as uow:
+        found = await uow.session.scalars(
+            select(Reminder).where(Reminder.recipient_id == pid).order_by(Reminder.id))
+        return list(found.all())
+
+
+async def test_a_reminder_arrives_by_direct_message_when_its_timer_fires(
+    bot: Bot, app: App, clock: SettableClock, jobs: ManualJobs
+) -> None:
+    await lab(bot)
+    rec = await bot.send(p.slash(p.AMARA, "reminders", "add", who="me",
+                                 request="in 2 hours Send the agenda"))
+    assert private(rec)
+    due = T0 + timedelta(hours=2)
+    assert f"I will remind you <t:{int(due.timestamp())}:F>" in text_of(rec)
+    assert [c["label"] for c in controls(body(rec))] == ["Cancel it"]
+    await jobs.run_until(clock, due - timedelta(minutes=1))
+    assert dms(bot, p.AMARA) == []  # not before its time
+    await jobs.run_until(clock, due)
+    (sent,) = dms(bot, p.AMARA)
+    assert sent.json["content"] == "Reminder: Send the agenda"  # what the notification shows
+    assert title(sent) == "Reminder" and "Send the agenda" in text_of(sent)
+    (reminder,) = await reminders_of(app, p.AMARA)
+    assert reminder.status is ReminderStatus.SENT and reminder.sent_at == due
+
+
+async def test_a_meeting_reminder_carries_the_invite(
+    bot: Bot, app: App, clock: SettableClock, jobs: ManualJobs
+) -> None:
+    await lab(bot)
+    await bot.send(p.slash(p.GEMMA, "poll", "new", title="Meeting 1",
+                           dates="2027-01-11..2027-01-12"))
+    await bot.send(p.slash(p.GEMMA, "poll", "pick", poll="1", slot="3"))
+    starts = datetime(2027, 1, 11, 11, 0, tzinfo=UTC)
+    start = len(bot.fake.requests)
+    await jobs.run_until(clock, starts - timedelta(hours=24))
+    for who in (p.GEMMA, p.AMARA, p.ZOE):
+        (sent,) = dms(bot, who, start)
+        assert title(sent) == "Meeting soon: Meeting #1: Meeting 1"
+        assert f"It starts <t:{int(starts.timestamp())}:F> (<t:{int(starts.timestamp())}:R>)" \
+            in text_of(sent)
+        assert file_names(sent) == ["meeting-1.ics"]
+        ics = dict(sent.files)["meeting-1.ics"].decode()
+        assert "METHOD:REQUEST" in ics and "DTSTART:20270111T110000Z" in ics
+        assert body(sent)["attachments"][0]["description"] == "Calendar invite for Meeting 1"
+    # ... and again a quarter of an hour before.
+    start = len(bot.fake.requests)
+    await jobs.run_until(clock, starts - timedelta(minutes=15))
+    assert all(len(dms(bot, who, start)) == 1 for who in (p.GEMMA, p.AMARA, p.ZOE))
+
+
+async def test_a_rate_limited_direct_message_is_retried_when_discord_says(
+    bot: Bot, app: App, clock: SettableClock, jobs: ManualJobs
+) -> None:
+    await lab(bot)
+    await bot.send(p.slash(p.AMARA, "reminders", "add", who="me",
+                           request="in 2 hours Send the agenda"))
+    due = T0 + timedelta(hours=2)
+    # Discord asks for two minutes: longer than discord.py waits by itself (30 s), so the
+    # messenger hands it back and the reminders feature schedules the retry.
+    bot.fake.fail("POST", rf"^{dm_channel(p.AMARA)}$", 429, retry_after=120.0)
+    await jobs.run_until(clock, due)
+    assert len(dms(bot, p.AMARA)) == 1  # refused with a 429
+    (reminder,) = await reminders_of(app, p.AMARA)
+    assert reminder.status is ReminderStatus.PENDING and reminder.attempts == 1
+    settings = app.ctx.settings.reminders
+    wait = retry_delay(1, timedelta(seconds=30), 120.0)
+    assert settings.retry_backoff == "30s" and wait == timedelta(seconds=120)
+    assert reminder.next_at == due + wait
+    assert "rate limiting" in (reminder.last_error or "")
+    await jobs.run_until(clock, due + wait - timedelta(seconds=1))
+    assert len(dms(bot, p.AMARA)) == 1  # Discord's wait is respected
+    await jobs.run_until(clock, due + wait)
+    _, delivered = dms(bot, p.AMARA)
+    assert delivered.json["content"] == "Reminder: Send the agenda"
+    (reminder,) = await reminders_of(app, p.AMARA)
+    assert reminder.status is ReminderStatus.SENT and reminder.attempts == 2  # tries
