@@ -45,6 +45,7 @@ STRING_MAX = 6000
 # Discord cannot have both a subcommand and a group of that name: the bare one moves into
 # the group under the first of these names that is free.
 BARE_NAMES = ("show", "view", "open")
+FORM_HINT = " No options: fill in a form."
 
 CommandHandler = Callable[[discord.Interaction[Any]], Awaitable[None]]
 
@@ -252,7 +253,11 @@ def build_command(
         fn = app_commands.choices(**choices)(fn)
     if autocomplete:
         fn = app_commands.autocomplete(**autocomplete)(fn)
-    summary = spec.summary + (" Leave the options empty to fill in a form." if spec.form else "")
+    summary = spec.summary
+    room = describe_in - len(FORM_HINT)
+    if spec.form is not None and room >= 20:
+        # The hint is what makes the bare command useful: cut the summary, not the hint.
+        summary = shorten(summary, room) + FORM_HINT
     command: app_commands.Command[Any, ..., None] = app_commands.Command(
         name=leaf, description=shorten(summary, describe_in), callback=fn, parent=parent,
     )

@@ -85,9 +85,9 @@ def slash(who: tuple[int, str], /, *path: str, guild: bool = True, **options: An
     return payload
 
 
-def autocomplete(who: tuple[int, str], path: tuple[str, ...], focused: str, /,
-                 **options: Any) -> dict[str, Any]:
-    payload = base(4, who)
+def autocomplete(who: tuple[int, str], path: tuple[str, ...], focused: str, /, *,
+                 guild: bool = True, **options: Any) -> dict[str, Any]:
+    payload = base(4, who, guild=guild)
     payload["data"] = {"id": str(COMMAND_ID), "name": "lab", "type": 1,
                        "options": _options(path, options, focused)}
     return payload

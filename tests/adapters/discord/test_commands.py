@@ -6,11 +6,14 @@ from typing import Annotated, Any, Literal
 
 import discord
 import pytest
+from discord import app_commands
 from pydantic import Field
 
 from adapters.discord.commands import (
     PAYLOAD,
+    SUBCOMMANDS,
     TreeError,
+    build_group,
     build_tree,
     command_paths,
     payload_size,
@@ -62,9 +65,9 @@ async def _form(call: Call[Any]) -> Form:
 
 
 def with_extras(router: Router) -> Router:
-    """The foundation's commands plus shapes the features will bring."""
+    """Shapes of commands beside those registered: a form, a bare command beside its group,
+    three words, every kind of argument."""
     extra = Router()
-    # Nested: /lab has room for 25 names and the features already use all but one of them.
     extra.command("sample new", args=PollArgs, summary="Open a draft.", form=_form)(_noop)
     extra.command("sample close", summary="Close a draft.")(_noop)
     extra.command("sample", summary="Show a sample.")(_noop)
@@ -75,13 +78,13 @@ def with_extras(router: Router) -> Router:
     return router
 
 
+async def _handler(interaction: discord.Interaction[Any]) -> None:
+    pass
+
+
 def tree_of(router: Router) -> tuple[dict[str, Any], CommandMap]:
     client = discord.Client(intents=discord.Intents.none())
-
-    async def handler(interaction: discord.Interaction[Any]) -> None:
-        pass
-
-    tree, cmap = build_tree(client, router, None, handler)  # type: ignore[arg-type]
+    tree, cmap = build_tree(client, router, None, _handler)  # type: ignore[arg-type]
     (group,) = tree.get_commands()
     return group.to_dict(tree), cmap
 
@@ -93,9 +96,9 @@ def find(tree: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
     return node
 
 
-@pytest.mark.parametrize("extras", [False, True], ids=["foundation", "with-features"])
+@pytest.mark.parametrize("extras", [False, True], ids=["every-feature", "shapes"])
 def test_the_tree_mirrors_every_command_and_argument(extras: bool) -> None:
-    router = with_extras(build_router()) if extras else build_router()
+    router = with_extras(Router()) if extras else build_router()
     tree, cmap = tree_of(router)
     assert tree["name"] == "lab"
     assert set(cmap.paths.values()) == set(router.commands)
@@ -143,8 +146,85 @@ def test_foundation_commands_in_detail() -> None:
         "name", True, 1, 100)
 
 
+def test_every_feature_fits_under_lab() -> None:
+    """Discord allows 25 names under /lab and 25 under each group. This fails the day a
+    feature adds one name too many: nest the new command under an existing group instead
+    (as `/lab reminders add` is, typed `/lab remind` elsewhere)."""
+    router = build_router()
+    paths = command_paths(router)
+    top = sorted({path[0] for path in paths.values()})
+    assert len(top) <= SUBCOMMANDS, (
+        f"/lab would have {len(top)} names ({', '.join(top)}); Discord allows {SUBCOMMANDS}")
+    for group in top:
+        inside = [path for path in paths.values() if len(path) == 2 and path[0] == group]
+        assert len(inside) <= SUBCOMMANDS, f"/lab {group} has {len(inside)} subcommands"
+    tree, cmap = tree_of(router)
+    assert set(cmap.paths.values()) == set(router.commands)
+    assert not set(router.aliases) & set(top)  # aliases are typed, never in the tree
+    assert payload_size(tree) <= PAYLOAD
+    # Within budget with every description whole: nothing had to be shortened to fit.
+    full, _ = build_group(router, None, _handler)  # type: ignore[arg-type]
+    assert tree == full.to_dict(app_commands.CommandTree(discord.Client(
+        intents=discord.Intents.none())))
+
+
+def test_one_name_beyond_the_25th_fails_the_build() -> None:
+    """The real tree plus as many new names as still fit builds; one more does not."""
+    router = build_router()
+    free = SUBCOMMANDS - len({path[0] for path in command_paths(router).values()})
+    assert free >= 0
+    extra = Router()
+    for i in range(free):
+        extra.command(f"spare{i}", summary="x")(_noop)
+    router.include(extra)
+    tree_of(router)
+    router.command("onemore", summary="x")(_noop)
+    with pytest.raises(TreeError, match=f"/lab would have {SUBCOMMANDS + 1} subcommands"):
+        tree_of(router)
+
+
+def test_feature_commands_in_detail() -> None:
+    tree, cmap = tree_of(build_router())
+
+    def options(*path: str) -> dict[str, dict[str, Any]]:
+        return {o["name"]: o for o in find(tree, path)["options"]}
+
+    # /lab poll new has a form: with no options it opens a modal, so none is required.
+    new = options("poll", "new")
+    assert not any(o["required"] for o in new.values())
+    assert new["tz"]["autocomplete"] is True and "form" in find(tree, ("poll", "new"))[
+        "description"]
+    answer = options("poll", "answer")
+    assert answer["poll"]["required"] and answer["poll"]["autocomplete"] is True
+    assert [c["value"] for c in answer["answer"]["choices"]] == ["yes", "maybe", "no"]
+    assert options("poll", "pick")["poll"]["autocomplete"] is True
+    # /lab vote new has no options required: alone it opens its own form.
+    vote = options("vote", "new")
+    assert not any(o["required"] for o in vote.values())
+    assert [c["value"] for c in vote["method"]["choices"]] == [
+        "irv", "stv", "schulze", "ranked-pairs"]
+    assert vote["seats"]["type"] == 4 and "several" in vote["options"]["description"]
+    assert options("rank")["vote"]["autocomplete"] is True
+    assert options("vote", "show")["vote"]["autocomplete"] is True
+    move = options("meeting", "move")
+    assert move["meeting"]["autocomplete"] is True and move["tz"]["autocomplete"] is True
+    assert options("minutes", "start")["meeting"]["autocomplete"] is True
+    export = options("minutes", "export")
+    assert export["format"]["required"] and [c["value"] for c in export["format"][
+        "choices"]] == ["md", "html", "pdf", "docx", "json"]
+    assert export["meeting"]["autocomplete"] is True  # minutes already taken
+    action = options("action")
+    assert [(n, o["required"]) for n, o in action.items()] == [
+        ("member", True), ("text", True), ("due", False)]
+    assert action["member"]["autocomplete"] is True
+    remind = options("reminders", "add")
+    assert remind["who"]["autocomplete"] is True and remind["request"]["required"]
+    assert cmap.paths[("reminders", "show")] == "reminders"
+    assert cmap.paths[("minutes", "show")] == "minutes show"
+
+
 def test_groups_bare_commands_and_three_words() -> None:
-    tree, cmap = tree_of(with_extras(build_router()))
+    tree, cmap = tree_of(with_extras(Router()))
     sample = find(tree, ("sample",))
     assert sample["type"] == 2 and {"new", "close"} <= {o["name"] for o in sample["options"]}
     assert cmap.paths[("sample", "show")] == "sample"

@@ -16,7 +16,7 @@ from bot.scheduling import ManualJobs
 from storage.models import Reminder
 from tests.adapters.discord import payloads as p
 from tests.adapters.discord.conftest import Bot
-from tests.adapters.discord.fake_discord import Recorded
+from tests.adapters.discord.fake_discord import CHANNEL_ID, Recorded
 from tests.adapters.discord.helpers import (
     body,
     controls,
@@ -119,3 +119,49 @@ async def test_a_rate_limited_direct_message_is_retried_when_discord_says(
     assert delivered.json["content"] == "Reminder: Send the agenda"
     (reminder,) = await reminders_of(app, p.AMARA)
     assert reminder.status is ReminderStatus.SENT and reminder.attempts == 2  # tries
+
+
+async def test_a_poll_nudge_by_direct_message_opens_the_answer_card_there(
+    bot: Bot, app: App, clock: SettableClock, jobs: ManualJobs
+) -> None:
+    await lab(bot)
+    await bot.send(p.slash(p.GEMMA, "poll", "new", title="Meeting 1",
+                           dates="2027-01-11..2027-01-12"))
+    await bot.send(p.slash(p.GEMMA, "poll", "answer", poll="1", slots="all", answer="yes"))
+    closes = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)  # a day before the first slot
+    start = len(bot.fake.requests)
+    await jobs.run_until(clock, closes - timedelta(hours=24))
+    assert dms(bot, p.GEMMA, start) == []  # she has answered
+    assert dms(bot, p.ZOE, start) == []  # 06:00 in São Paulo: quiet hours
+    (nudge,) = dms(bot, p.AMARA, start)
+    assert title(nudge) == "Your answer is needed: Poll #1: Meeting 1"
+    assert f"<t:{int(closes.timestamp())}:F>" in text_of(nudge)
+    message = next(m for m in bot.fake.messages.values()
+                   if m["channel_id"] == str(p.AMARA[0] + 1))
+    button = p.find_control(message, "Answer the poll")
+    # The button works in the direct message: the answer card opens there.
+    press = p.component(p.AMARA, message, button["custom_id"], guild=False)
+    rec = await bot.send(press)
+    assert title(rec) == "Poll #1: Meeting 1 · Mon 11 Jan"
+    for day in (1, 2):
+        card = bot.message(press)
+        rec = await bot.send(p.component(p.AMARA, card, f"al1:poll.all:1:{day}:yes",
+                                         guild=False))
+        assert "You have answered" in text_of(rec)
+        if day == 1:
+            nxt = p.find_control(bot.message(press), "Next day")
+            await bot.send(p.component(p.AMARA, bot.message(press), nxt["custom_id"],
+                                       guild=False))
+    assert "You have answered 18 of 18" in text_of(bot.message(press))
+    # Zoë's nudge waited for her morning (08:00 São Paulo, 11:00 UTC).
+    start = len(bot.fake.requests)
+    await jobs.run_until(clock, datetime(2027, 1, 9, 11, 0, tzinfo=UTC))
+    (nudge,) = dms(bot, p.ZOE, start)
+    assert title(nudge) == "Your answer is needed: Poll #1: Meeting 1"
+    # At the deadline the poll closes by itself and the lab is told in its channel.
+    start = len(bot.fake.requests)
+    await jobs.run_until(clock, closes)
+    closed = await bot.fake.wait_for(
+        lambda r: r.method == "POST" and r.path == f"channels/{CHANNEL_ID}/messages",
+        start=start)
+    assert "Poll #1 closed: Meeting 1" in text_of(closed)
