@@ -587,6 +587,9 @@ class NewVoteArgs(Args):
 
 
 def _new_vote_form(call: Call[Any]) -> Form:
+    # A long zone name (Australia/Melbourne) is cut to fit Discord's 45-character label.
+    closes = "Closes (YYYY-MM-DD HH:MM, "
+    zone = shorten(call.zone, Limits.INPUT_LABEL - len(closes) - 1)
     return Form(
         action_ids.encode(FORM_ROUTE, "vote.new"), "New ranked-choice vote",
         (
@@ -597,7 +600,7 @@ def _new_vote_form(call: Call[Any]) -> Form:
             Input("method", "Method: irv, stv, schulze, ranked-pairs", default="irv",
                   max_length=16),
             Input("seats", "Seats", default="1", max_length=2),
-            Input("closes", f"Closes (YYYY-MM-DD HH:MM, {shorten(call.zone, 20)})",
+            Input("closes", f"{closes}{zone})",
                   required=False, placeholder="empty: a facilitator closes it",
                   max_length=16),
         ),

@@ -97,6 +97,16 @@ async def test_vote_new_opens_a_modal_whose_submit_opens_the_vote(bot: Bot, app:
         assert vote is not None and [o.label for o in vote.options] == SOLUTIONS
 
 
+async def test_the_vote_form_fits_a_long_zone_name(bot: Bot) -> None:
+    await lab(bot)
+    await bot.send(p.slash(p.GEMMA, "tz", zone="America/Argentina/Buenos_Aires"))
+    rec = await bot.send(p.slash(p.GEMMA, "vote", "new"))
+    assert rec.json["type"] == MODAL
+    closes = rec.json["data"]["components"][4]["components"][0]
+    assert closes["label"] == "Closes (YYYY-MM-DD HH:MM, America/Argentina…)"
+    assert len(closes["label"]) <= 45
+
+
 async def test_vote_new_in_one_line_from_a_template(bot: Bot) -> None:
     await lab(bot)
     rec = await bot.send(p.slash(p.GEMMA, "vote", "new", template="action-lab-1",
