@@ -326,6 +326,13 @@ class LabClient(discord.Client):
         name = emoji_name(event.emoji)
         if name not in self.ctx.router.reactions:
             return  # most reactions are just people reacting
+        # The bot sees reactions in every channel of the server: one outside a lab's channels
+        # is someone's own use of the emoji, not worth a message fetch or a direct message.
+        async with self.ctx.uow() as uow:
+            lab = await uow.labs.by_channel("discord", str(event.guild_id),
+                                            str(event.channel_id))
+        if lab is None:
+            return
         reactor: discord.User | discord.Member | None = event.member
         if reactor is None:
             try:

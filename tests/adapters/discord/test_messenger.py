@@ -162,6 +162,7 @@ async def test_a_memo_without_message_content_explains_what_is_missing(
 ) -> None:
     fake.grant_message_content = False
     bot = await launch()
+    await lab(bot)
     said = bot.fake.message(CHANNEL_ID, {"content": ""})
     start = len(fake.requests)
     await fake.dispatch("MESSAGE_REACTION_ADD", p.reaction(p.GEMMA, int(said["id"]), "📝"))

@@ -10,7 +10,13 @@ from bot.bootstrap import App
 from bot.domain.minutes import ActionStatus, EntryKind, EntrySource
 from tests.adapters.discord import payloads as p
 from tests.adapters.discord.conftest import Bot
-from tests.adapters.discord.fake_discord import APP_ID, CHANNEL_ID, EPHEMERAL, LOADING
+from tests.adapters.discord.fake_discord import (
+    APP_ID,
+    CHANNEL_ID,
+    EPHEMERAL,
+    LOADING,
+    OTHER_CHANNEL_ID,
+)
 from tests.adapters.discord.helpers import (
     CHANNEL_MESSAGE,
     DEFERRED_MESSAGE,
@@ -87,6 +93,15 @@ async def test_taking_minutes_on_discord(bot: Bot, app: App) -> None:
         lambda r: r.method == "POST" and r.path == f"channels/{p.GEMMA[0] + 1}/messages",
         start=mark)
     assert "already in the minutes as note 4" in text_of(dm)
+    assert [e[0] for e in await entries(app)] == [1, 2, 3, 4]
+    # 📝 in a channel of the server that is no lab's is someone's own use of the emoji.
+    elsewhere = bot.fake.message(OTHER_CHANNEL_ID, {"content": "My shopping list"})
+    mark = len(bot.fake.requests)
+    await bot.fake.dispatch("MESSAGE_REACTION_ADD", p.reaction(
+        p.AMARA, int(elsewhere["id"]), "📝", channel_id=OTHER_CHANNEL_ID))
+    await bot.send(p.slash(p.GEMMA, "help"))  # the gateway is handled in order
+    assert [r.path for r in bot.fake.requests[mark:] if not r.path.startswith(
+        ("interactions/", "webhooks/"))] == []
     assert [e[0] for e in await entries(app)] == [1, 2, 3, 4]
 
     # The PDF export: slow work, so the bot defers (privately) and then delivers the file
