@@ -55,6 +55,11 @@ async def test_poll_new_without_options_opens_the_form_whose_submit_opens_the_po
     assert list(inputs) == ["title", "dates", "days", "window", "tz"]
     assert inputs["window"]["value"] == "09:00-18:00"  # the lab's defaults, filled in
     assert inputs["tz"]["value"] == "Europe/London"
+    # A form with a mistake: a private explanation, and no poll.
+    rec = await bot.send(p.modal_submit(p.GEMMA, "al1:form:poll.new",
+                                        FORM | {"window": "18:00-09:00"}))
+    assert rec.json["type"] == CHANNEL_MESSAGE and private(rec)
+    assert "18:00-09:00" in text_of(rec)
     rec = await bot.send(p.modal_submit(p.GEMMA, "al1:form:poll.new", FORM))
     assert rec.json["type"] == CHANNEL_MESSAGE and not private(rec)
     assert title(rec) == "Poll #1: Meeting 1"
@@ -195,3 +200,10 @@ async def test_poll_pick_announces_the_meeting_with_timestamps_and_the_invite(
     rec = await bot.send(p.autocomplete(p.GEMMA, ("meeting", "cancel"), "meeting",
                                         meeting="meet"))
     assert [c["value"] for c in rec.json["data"]["choices"]] == ["1"]
+    # The poll card's Answer button, after the poll closed, and for someone not in the lab.
+    card = next(m for m in bot.fake.messages.values() if m["embeds"] and m["embeds"][0].get(
+        "title") == "Poll #1: Meeting 1")
+    rec = await bot.send(p.component(p.AMARA, card, "al1:poll.open:1"))
+    assert private(rec) and "answers can no longer change" in text_of(rec)
+    rec = await bot.send(p.component(p.TOM, card, "al1:poll.open:1"))
+    assert private(rec) and "You are not a member of Action Lab 1" in text_of(rec)
