@@ -73,3 +73,19 @@ async def person_id(app: App, who: tuple[int, str]) -> int:
         person = await uow.people.by_identity("discord", "discord", str(who[0]))
     assert person is not None, who
     return person.id
+
+
+def dm_path(who: tuple[int, str]) -> str:
+    """Where the bot posts a direct message to `who` (the fake opens their DM channel at
+    their id + 1)."""
+    return f"channels/{who[0] + 1}/messages"
+
+
+async def react_and_read_dm(bot: Bot, who: tuple[int, str], message_id: int,
+                            emoji: str = "📝") -> Recorded:
+    """`who` reacts to a message in the lab's channel; the direct message the bot answers
+    them with."""
+    start = len(bot.fake.requests)
+    await bot.fake.dispatch("MESSAGE_REACTION_ADD", p.reaction(who, message_id, emoji))
+    return await bot.fake.wait_for(
+        lambda r: r.method == "POST" and r.path == dm_path(who), start=start)

@@ -26,6 +26,7 @@ from tests.adapters.discord.helpers import (
     file_names,
     lab,
     private,
+    react_and_read_dm,
     text_of,
     title,
 )
@@ -73,11 +74,7 @@ async def test_taking_minutes_on_discord(bot: Bot, app: App) -> None:
     # the person who reacted is told privately.
     said = bot.fake.message(CHANNEL_ID, {"content": "We agree to pilot in Lagos first."})
     said["author"] = p.user(p.ZOE)
-    mark = len(bot.fake.requests)
-    await bot.fake.dispatch("MESSAGE_REACTION_ADD", p.reaction(p.AMARA, int(said["id"]), "📝"))
-    dm = await bot.fake.wait_for(
-        lambda r: r.method == "POST" and r.path == f"channels/{p.AMARA[0] + 1}/messages",
-        start=mark)
+    dm = await react_and_read_dm(bot, p.AMARA, int(said["id"]))
     assert "Zoë Núñez's message is in the minutes of “Kick-off call” as note 4." in text_of(dm)
     assert (4, EntryKind.NOTE, "We agree to pilot in Lagos first.", EntrySource.REACTION,
             "Zoë Núñez") in await entries(app)
@@ -87,11 +84,7 @@ async def test_taking_minutes_on_discord(bot: Bot, app: App) -> None:
         entry = await uow.minutes.entry(minutes.id, 4)
         assert entry is not None and entry.link is not None and said["id"] in entry.link
     # The same message again is not added twice.
-    mark = len(bot.fake.requests)
-    await bot.fake.dispatch("MESSAGE_REACTION_ADD", p.reaction(p.GEMMA, int(said["id"]), "📝"))
-    dm = await bot.fake.wait_for(
-        lambda r: r.method == "POST" and r.path == f"channels/{p.GEMMA[0] + 1}/messages",
-        start=mark)
+    dm = await react_and_read_dm(bot, p.GEMMA, int(said["id"]))
     assert "already in the minutes as note 4" in text_of(dm)
     assert [e[0] for e in await entries(app)] == [1, 2, 3, 4]
     # 📝 in a channel of the server that is no lab's is someone's own use of the emoji.

@@ -20,6 +20,7 @@ from tests.adapters.discord.fake_discord import CHANNEL_ID, Recorded
 from tests.adapters.discord.helpers import (
     body,
     controls,
+    dm_path,
     file_names,
     lab,
     person_id,
@@ -30,14 +31,9 @@ from tests.adapters.discord.helpers import (
 from tests.conftest import T0
 
 
-def dm_channel(who: tuple[int, str]) -> str:
-    """The fake opens a person's direct-message channel at their id + 1."""
-    return f"channels/{who[0] + 1}/messages"
-
-
 def dms(bot: Bot, who: tuple[int, str], start: int = 0) -> list[Recorded]:
     return [r for r in bot.fake.requests[start:] if r.method == "POST"
-            and r.path == dm_channel(who)]
+            and r.path == dm_path(who)]
 
 
 async def reminders_of(app: App, who: tuple[int, str]) -> list[Reminder]:
@@ -102,7 +98,7 @@ async def test_a_rate_limited_direct_message_is_retried_when_discord_says(
     due = T0 + timedelta(hours=2)
     # Discord asks for two minutes: longer than discord.py waits by itself (30 s), so the
     # messenger hands it back and the reminders feature schedules the retry.
-    bot.fake.fail("POST", rf"^{dm_channel(p.AMARA)}$", 429, retry_after=120.0)
+    bot.fake.fail("POST", rf"^{dm_path(p.AMARA)}$", 429, retry_after=120.0)
     await jobs.run_until(clock, due)
     assert len(dms(bot, p.AMARA)) == 1  # refused with a 429
     (reminder,) = await reminders_of(app, p.AMARA)
