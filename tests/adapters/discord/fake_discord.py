@@ -78,6 +78,7 @@ class FakeDiscord:
         self.identified: list[dict[str, Any]] = []
         self.heartbeats = 0
         self.sent_at: dict[int, float] = {}  # interaction id -> when its dispatch went out
+        self.sent_index: dict[int, int] = {}  # interaction id -> requests before its dispatch
         self._ids = itertools.count(800000000000000001)
         self._failures: list[Failure] = []
         self._changed = asyncio.Condition()
@@ -173,8 +174,11 @@ class FakeDiscord:
 
     async def callback(self, interaction_id: int, within: float = 10.0) -> Recorded:
         prefix = f"interactions/{interaction_id}/"
+        # Only what came after the dispatch can answer it: no rescans of the whole history
+        # (the benchmark sends thousands).
         return await self.wait_for(
-            lambda r: r.method == "POST" and r.path.startswith(prefix), within=within)
+            lambda r: r.method == "POST" and r.path.startswith(prefix),
+            start=self.sent_index.get(interaction_id, 0), within=within)
 
     def calls(self, method: str | None = None, path: str = "") -> list[Recorded]:
         return [r for r in self.requests
@@ -265,6 +269,7 @@ class FakeDiscord:
         self.tokens[payload["token"]] = iid
         self.payloads[iid] = payload
         self.sent_at[iid] = time.perf_counter()
+        self.sent_index[iid] = len(self.requests)
         await self.dispatch("INTERACTION_CREATE", payload)
 
     # --- REST ---------------------------------------------------------------------------------

@@ -207,3 +207,17 @@ async def test_poll_pick_announces_the_meeting_with_timestamps_and_the_invite(
     assert private(rec) and "answers can no longer change" in text_of(rec)
     rec = await bot.send(p.component(p.TOM, card, "al1:poll.open:1"))
     assert private(rec) and "You are not a member of Action Lab 1" in text_of(rec)
+
+
+async def test_home_in_a_direct_message_lists_what_is_waiting(bot: Bot) -> None:
+    await lab(bot)
+    await bot.send(p.slash(p.GEMMA, "poll", "new", title="Meeting 1",
+                           dates="2027-01-11..2027-01-12"))
+    await bot.send(p.slash(p.GEMMA, "vote", "new", question="Which solution?",
+                           options='"Research" "Case studies"'))
+    await bot.send(p.slash(p.GEMMA, "poll", "pick", poll="1", slot="3"))
+    rec = await bot.send(p.slash(p.AMARA, "home", guild=False))
+    assert private(rec) and title(rec) == "Hello, Amara Okafor"
+    text = text_of(rec)
+    assert "**Votes to rank**" in text and "Action Lab 1, vote 1: Which solution?" in text
+    assert "**Your next meetings**" in text and "Mon 11 Jan 2027, 12:00 WAT" in text
