@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
+from bot.identity import channel_place
 from bot.messages import Card, File, MessageRef, Place, Platform, Recipient
 from bot.ports import Clock, DeliveryError, Jobs, Messenger
-from storage.uow import UnitOfWorkFactory
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 if TYPE_CHECKING:
     from bot.router import Router
@@ -75,3 +76,17 @@ class Context:
     jobs: Jobs
     messengers: Messengers
     router: Router
+
+    def announce(
+        self, uow: UnitOfWork, lab_id: int, card: Card, files: tuple[File, ...] = (), *,
+        skip: Place | None = None,
+    ) -> None:
+        """Post `card` in every channel bound to the lab (but `skip`) once `uow` has
+        committed: an announcement never gets ahead of what it announces."""
+
+        async def post() -> None:
+            async with self.uow() as fresh:
+                places = [channel_place(c) for c in await fresh.labs.channels(lab_id)]
+            await self.messengers.broadcast([p for p in places if p != skip], card, files)
+
+        uow.after_commit(post)

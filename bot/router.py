@@ -33,7 +33,7 @@ from bot.errors import (
     something_went_wrong,
 )
 from bot.events import Event, Happening, publish
-from bot.identity import channel_place, ensure_person
+from bot.identity import ensure_person
 from bot.messages import (
     NOTHING,
     Action,
@@ -125,16 +125,8 @@ class Call(Generic[A]):
 
     def announce(self, card: Card, files: tuple[File, ...] = (), *, here: bool = True) -> None:
         """Post `card` in the lab's channels (`here=False`: all but this one) after commit."""
-        lab_id, origin = self.the_lab.id, self.place
-
-        async def post() -> None:
-            async with self.ctx.uow() as uow:
-                places = [channel_place(c) for c in await uow.labs.channels(lab_id)]
-            if not here:
-                places = [p for p in places if p != origin]
-            await self.ctx.messengers.broadcast(places, card, files)
-
-        self.uow.after_commit(post)
+        self.ctx.announce(self.uow, self.the_lab.id, card, files,
+                          skip=None if here else self.place)
 
     def publish(self, card: Card) -> Reply:
         """Show `card` to everyone here, and mirror it to the lab's other channels."""

@@ -11,11 +11,12 @@ from typing import Annotated, Any
 from bot.arguments import Args, Complete, Kw, Pos
 from bot.domain import availability as av
 from bot.domain.calendar import Method, Party, invite
+from bot.domain.wording import plural
 from bot.domain.zones import format_local, require_zone
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import MeetingCancelled, MeetingMoved, MeetingScheduled
 from bot.features.common import paginate
-from bot.features.polls import announce, numbered_choices, plural, times_in
+from bot.features.polls import numbered_choices, times_in
 from bot.messages import Block, Card, Context, File, Header, Reply, Text, at, shorten
 from bot.router import Call, Router
 from storage.models import Lab, Meeting, Poll
@@ -125,7 +126,7 @@ async def schedule_meeting(
                                      title=title, duration_minutes=duration_minutes))
     source = f"From poll #{poll.number}, slot #{slot_number}." if poll else ""
     card = await meeting_card(call.uow, lab, meeting, f"Meeting scheduled: {title}", source)
-    announce(call.ctx, call.uow, lab.id, card,
+    call.ctx.announce(call.uow, lab.id, card,
                    (invite_file(meeting, lab.name, "REQUEST", call.now),))
     return meeting
 
@@ -212,7 +213,7 @@ async def meeting_move(call: Call[MoveArgs]) -> Reply:
                                  title=meeting.title, duration_minutes=meeting.duration_minutes))
     card = await meeting_card(call.uow, lab, meeting, f"Meeting moved: {meeting.title}",
                               f"It was planned for {at(before)}.")
-    announce(call.ctx, call.uow, lab.id, card,
+    call.ctx.announce(call.uow, lab.id, card,
                    (invite_file(meeting, lab.name, "REQUEST", call.now),))
     return Reply.say(f"Moved meeting #{meeting.number} to "
                      f"{format_local(starts_at, call.zone)}; the lab has the updated invite.")
@@ -236,7 +237,7 @@ async def meeting_cancel(call: Call[MeetingRefArgs]) -> Reply:
     await call.audit("meeting.cancelled", meeting=meeting.id, sequence=meeting.sequence)
     await call.emit(MeetingCancelled(lab_id=lab.id, meeting_id=meeting.id))
     card = await meeting_card(call.uow, lab, meeting, f"Meeting cancelled: {meeting.title}")
-    announce(call.ctx, call.uow, lab.id, card,
+    call.ctx.announce(call.uow, lab.id, card,
                    (invite_file(meeting, lab.name, "CANCEL", call.now),))
     return Reply.say(f"Cancelled meeting #{meeting.number}; the lab has the cancellation.")
 

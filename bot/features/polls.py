@@ -19,11 +19,11 @@ from bot.domain import availability as av
 from bot.domain.availability import ANSWER_LABELS, Answer, SlotError, SlotScore
 from bot.domain.lab import Role
 from bot.domain.when import format_window, parse_days, parse_window
+from bot.domain.wording import plural
 from bot.domain.zones import format_local, local_time, require_zone, zone_abbreviation
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import PollClosed, PollDeleted, PollOpened, publish
 from bot.features.common import find_member, paginate
-from bot.identity import channel_place
 from bot.messages import (
     Block,
     Button,
@@ -145,11 +145,6 @@ async def _poll_listing(call: Call[Any]) -> str:
         return "It has no polls yet; a facilitator can open one with `/lab poll new`."
     listed = ", ".join(f"#{p.number} {p.title} ({p.status})" for p in polls[:10])
     return f"Its polls: {listed}."
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """"1 slot", "2 slots", "0 answers"."""
-    return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
 def times_in(zone: str, known: bool = True) -> str:
@@ -851,22 +846,6 @@ def closed_card(loaded: Loaded) -> Card:
     ), fallback=f"Poll #{poll.number} closed: {poll.title}")
 
 
-def announce(ctx: AppContext, uow: UnitOfWork, lab_id: int, card: Card,
-             files: tuple[File, ...] = ()) -> None:
-    """Post `card` in every channel bound to the lab, once the unit of work has committed.
-
-    The one place polls and meetings announce from (meetings import it), with the
-    arguments of votes' copy, so the shared helper can replace it here in one go.
-    """
-
-    async def post() -> None:
-        async with ctx.uow() as fresh:
-            places = [channel_place(c) for c in await fresh.labs.channels(lab_id)]
-        await ctx.messengers.broadcast(places, card, files)
-
-    uow.after_commit(post)
-
-
 async def close_poll(ctx: AppContext, uow: UnitOfWork, poll_id: int, now: datetime,
                      closed_by: int | None = None) -> bool:
     """Close a poll as `/lab poll close` does: record it, tell the lab, publish PollClosed.
@@ -888,7 +867,7 @@ async def close_poll(ctx: AppContext, uow: UnitOfWork, poll_id: int, now: dateti
                            by="deadline" if closed_by is None else "facilitator")
     await publish(ctx, uow, now, PollClosed(lab_id=poll.lab_id, poll_id=poll.id,
                                             title=poll.title, outcome=poll.outcome))
-    announce(ctx, uow, poll.lab_id, closed_card(loaded))
+    ctx.announce(uow, poll.lab_id, closed_card(loaded))
     return True
 
 

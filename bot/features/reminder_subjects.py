@@ -78,7 +78,7 @@ async def meeting_info(uow: UnitOfWork, meeting_id: int) -> SubjectInfo | None:
     if meeting is None or meeting.status == "cancelled":
         return None
     return SubjectInfo(
-        f"Meeting #{meeting.number}: {meeting.title}", moment=meeting.starts_at,
+        meetings.meeting_name(meeting, start=True), moment=meeting.starts_at,
         lines=(f"{meeting.duration_minutes} minutes. The calendar invite (.ics) is attached; "
                "`/lab meetings` lists the lab's meetings.",),
     )

@@ -52,7 +52,6 @@ from bot.domain.tally.rules import (
 from bot.domain.zones import format_local
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import Happening, MemberLeft, VoteClosed, VoteDeleted, VoteOpened, publish
-from bot.identity import channel_place
 from bot.messages import (
     Block,
     Button,
@@ -517,18 +516,6 @@ def results_chart(vote: Vote, result: Result) -> File | None:
 # --- closing -----------------------------------------------------------------------------------
 
 
-def _announce(ctx: AppContext, uow: UnitOfWork, lab_id: int, card: Card,
-              files: tuple[File, ...]) -> None:
-    """Post in every channel bound to the lab, once the unit of work has committed."""
-
-    async def post() -> None:
-        async with ctx.uow() as fresh:
-            places = [channel_place(c) for c in await fresh.labs.channels(lab_id)]
-        await ctx.messengers.broadcast(places, card, files)
-
-    uow.after_commit(post)
-
-
 async def close_vote(
     ctx: AppContext, uow: UnitOfWork, vote_id: int, now: datetime,
     closed_by: int | None = None,
@@ -563,7 +550,7 @@ async def close_vote(
                                            question=vote.question, outcome=result.outcome()))
     chart = results_chart(vote, result)
     card = results_card(vote, result, turnout)
-    _announce(ctx, uow, vote.lab_id, card, (chart,) if chart else ())
+    ctx.announce(uow, vote.lab_id, card, (chart,) if chart else ())
     log.info("vote %s closed: %s ballots", vote.id, ballots)
     return result
 

@@ -296,15 +296,15 @@ def test_events_carry_what_reminders_need() -> None:
     assert isinstance(event, MeetingScheduled) and event.duration_minutes == 60
 
 
-def test_polls_and_meetings_announce_through_one_function() -> None:
-    """One place posts to the lab's channels for polls and meetings (to be swapped for the
-    shared helper in one go); it only queues the post for after the commit, so it is a
-    plain function, not a coroutine someone could forget to await."""
+def test_features_announce_through_the_one_shared_helper() -> None:
+    """Posting to a lab's channels lives in one place (Context.announce): polls, meetings
+    and votes queue their announcements through it, for after the commit."""
     import inspect
 
-    from bot.features import meetings, polls
+    from bot import context
+    from bot.features import meetings, polls, votes
 
-    assert not inspect.iscoroutinefunction(polls.announce)
-    assert meetings.announce is polls.announce
-    sources = [inspect.getsource(m) for m in (polls, meetings)]
-    assert sum(s.count("messengers.broadcast") for s in sources) == 1
+    for feature in (polls, meetings, votes):
+        assert "messengers.broadcast" not in inspect.getsource(feature)
+    assert inspect.getsource(context).count("messengers.broadcast(") == 1
+    assert not inspect.iscoroutinefunction(context.Context.announce)

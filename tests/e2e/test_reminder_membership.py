@@ -98,7 +98,7 @@ async def test_a_member_who_joins_gets_the_meeting_reminders_and_nudges_the_othe
     assert len(toms) == 3
     assert toms[0].startswith("== Your answer is needed: Poll #2: Meeting 2 ==")
     assert "It closes Fri 08 Jan 2027, 18:00 CET (Europe/Berlin) (in 1 day)." in toms[0]
-    assert "== Meeting soon: Meeting #1: Meeting 1 == It starts Tue 12 Jan 2027, 15:00 CET " \
+    assert "== Meeting soon: Meeting 1 == It starts Tue 12 Jan 2027, 15:00 CET " \
            "(Europe/Berlin) (in 1 day)." in toms[1]
     assert "[file]" in toms[1] and "meeting-1.ics" in toms[1]  # the invite, as for everyone
     assert "(in 15 minutes)" in toms[2]
@@ -211,8 +211,8 @@ async def test_coming_back_brings_back_what_a_member_gets_but_not_what_they_set(
     amaras = [m.text.split(" == ")[0] for m in sent if m.to == "Amara Okafor"]
     assert amaras == [
         "== Action item due tomorrow", "== Your answer is needed: Vote #1: Which solution?",
-        "== Action item due today", "== Meeting soon: Meeting #1: Meeting 1",
-        "== Meeting soon: Meeting #1: Meeting 1"]  # her answer to the poll still counts
+        "== Action item due today", "== Meeting soon: Meeting 1",
+        "== Meeting soon: Meeting 1"]  # her answer to the poll still counts
 
 
 # --- short deadlines --------------------------------------------------------------------------

@@ -259,7 +259,7 @@ async def test_a_meeting_picked_from_a_poll_reminds_every_member_with_its_invite
     out = flat(await advance(lab, jobs, clock, timedelta(days=6)))  # Sun 10 Jan, 10:00
     # A day before: Zoë's 06:00 waits for her 08:00 (11:00 UTC, still to come).
     assert sorted(direct_messages(out)) == ["Amara Okafor", "Gemma Rhodes", "Priya Raman"]
-    assert "== Meeting soon: Meeting #1: Meeting 1 == It starts Mon 11 Jan 2027, 10:00 WAT" \
+    assert "== Meeting soon: Meeting 1 == It starts Mon 11 Jan 2027, 10:00 WAT" \
            in out
     assert out.count("[file]") == 3 and ".ics" in out
     out = flat(await advance(lab, jobs, clock, timedelta(hours=1)))

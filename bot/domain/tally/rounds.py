@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
+from bot.domain import wording
 from bot.domain.tally.election import Election
 from bot.domain.tally.ties import TieRecord, Value, show
 
@@ -28,7 +29,8 @@ def names(items: list[str]) -> str:
 
 
 def plural(n: Value, word: str, many: str | None = None) -> str:
-    return f"{show(n)} {word if n == 1 else (many or word + 's')}"
+    """As `bot.domain.wording.plural`, with counts written as the tally writes them."""
+    return wording.plural(n, word, many, shown=show(n))
 
 
 @dataclass(slots=True)
