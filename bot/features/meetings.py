@@ -3,13 +3,13 @@ in every channel of the lab with local times and a calendar invite (.ics)."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from bot.arguments import Args, Complete, Kw, Pos
 from bot.domain import availability as av
+from bot.domain import wording
 from bot.domain.calendar import Method, Party, invite
 from bot.domain.wording import plural
 from bot.domain.zones import format_local, require_zone
@@ -27,19 +27,9 @@ router = Router()
 MEETINGS_PER_PAGE = 10
 
 
-def _title_says_number(meeting: Meeting) -> bool:
-    """"Meeting 1", "meeting #1" for meeting #1: the title names it already."""
-    return re.fullmatch(rf"meeting\s*#?\s*0*{meeting.number}", meeting.title.strip(),
-                        re.IGNORECASE) is not None
-
-
 def meeting_name(meeting: Meeting, *, start: bool = False) -> str:
-    """How a sentence names a meeting: its title alone when the title already says its
-    number ("Meeting 1" for meeting #1, not "meeting #1, Meeting 1"), else the number and
-    the title ("meeting #3 (Kick-off)"; `start`: "Meeting #3 (Kick-off)")."""
-    if _title_says_number(meeting):
-        return meeting.title.strip()
-    return f"{'M' if start else 'm'}eeting #{meeting.number} ({meeting.title})"
+    """How a sentence names `meeting` (see `bot.domain.wording.meeting_name`)."""
+    return wording.meeting_name(meeting.number, meeting.title, start=start)
 
 
 def invite_file(meeting: Meeting, lab_name: str, method: Method, now: datetime) -> File:
@@ -97,7 +87,8 @@ async def meeting_card(uow: UnitOfWork, lab: Lab, meeting: Meeting, headline: st
                                    3000)))
     action = ("remove the meeting from" if meeting.status == "cancelled" else
               "add or update the meeting in")
-    number = "" if _title_says_number(meeting) else f" (this one is #{meeting.number})"
+    number = "" if wording.title_says_number(meeting.number, meeting.title) \
+        else f" (this one is #{meeting.number})"
     blocks.append(Context(
         f"The calendar invite (.ics) is attached: open it to {action} your calendar. "
         f"`/lab meetings` lists the lab's meetings{number}."

@@ -36,6 +36,7 @@ from bot.domain.minutes import (
     parse_due,
     rest_after_name,
 )
+from bot.domain.wording import meeting_name
 from bot.domain.zones import format_local, local_time
 from bot.errors import BadArguments, Conflict, NotFound, PermissionDenied, UserError
 from bot.events import (
@@ -164,7 +165,7 @@ async def load_document(uow: UnitOfWork, minutes: Minutes, now: datetime) -> Min
 def _label(minutes: Minutes) -> str:
     """How people name these minutes: `#3 Kick-off call` or `“Kick-off call”`."""
     if minutes.meeting_number is not None:
-        return f"meeting #{minutes.meeting_number} “{minutes.title}”"
+        return meeting_name(minutes.meeting_number, minutes.title)
     return f"“{minutes.title}”"
 
 
