@@ -39,7 +39,7 @@ from adapters.slack.translate import Profile
 from bot.config import ConfigError
 from bot.context import Context
 from bot.errors import new_reference
-from bot.messages import Card, Inbound, MessageRef, Place, Platform, Reply, Text
+from bot.messages import Card, File, Inbound, MessageRef, Place, Platform, Reply, Text
 from bot.ports import DeliveryError
 
 log = logging.getLogger(__name__)
@@ -477,19 +477,23 @@ class SlackAdapter:
 
     async def _on_reaction(self, body: dict[str, Any]) -> None:
         async with self._work("reaction"):
-            if not await self._claim(body):
-                log.info("ignored a retried reaction event %s", body.get("event_id"))
-                return
             event = body.get("event") or {}
             item = event.get("item") or {}
             if item.get("type") != "message":
+                return
+            if translate.emoji(str(event.get("reaction") or "")) not in self.ctx.router.reactions:
+                return  # most reactions are just people reacting: no need to read the message
+            if not await self._claim(body):
+                log.info("ignored a retried reaction event %s", body.get("event_id"))
                 return
             team = translate.team_of(body)
             text, author_id = await self._message(team, str(item.get("channel")),
                                                   str(item.get("ts")))
             author_id = str(event.get("item_user") or author_id or "")
             author = await self._profile(team, author_id, author_id) if author_id else None
-            reaction = translate.reaction(body, await self._who(body), author, text)
+            link = await self.messenger.permalink(team, str(item.get("channel")),
+                                                  str(item.get("ts")))
+            reaction = translate.reaction(body, await self._who(body), author, text, link)
             if reaction is None:
                 return
             reply = await self.ctx.router.dispatch(self.ctx, reaction)
@@ -560,49 +564,57 @@ class SlackAdapter:
             else:
                 await self._direct(reply, source)
             return
-        if source.response_url:
-            await m.respond(source.workspace, source.response_url, reply.card, reply.text,
-                            private=reply.private, replace=reply.replace)
-            if reply.files:
-                await self._files(reply, source)
-            return
-        if place.channel.startswith("U") or (reply.private and place.direct):
+        if place.channel.startswith("U") or (reply.private and place.direct and
+                                             not source.response_url):
             await self._direct(reply, source)
+            return
+        pictures, documents = render.split_files(reply.files)
+        # Seen by one person in a conversation others share: Slack attaches no file to such
+        # a message, so pictures go into image blocks and documents to a direct message.
+        secret = reply.private and not place.direct
+        footer = await self._send_privately(documents, reply, source) if secret else None
+        if source.response_url:
+            missing = await m.respond(source.workspace, source.response_url, reply.card,
+                                      reply.text, private=reply.private, replace=reply.replace,
+                                      pictures=pictures, footer=footer)
         elif reply.private:
-            await m.ephemeral(place, source.user_id, reply.card, reply.text)
-            if reply.files:
-                await self._files(reply, source)
+            missing = await m.ephemeral(place, source.user_id, reply.card, reply.text,
+                                        pictures=pictures, footer=footer)
         elif reply.card is not None:
             await m.post(place, reply.card, reply.files)
+            return
         else:
-            if reply.text is not None:
-                await m.post_text(place, reply.text)
-            if reply.files:
-                await m.share_with(source.workspace, place.channel, reply.files)
+            await m.post_text(place, reply.text or "", reply.files)
+            return
+        if secret:
+            if missing:
+                await self._send_privately(missing, reply, source)
+        elif missing or documents:
+            await m.share_with(source.workspace, place.channel, (*missing, *documents))
+
+    async def _send_privately(self, files: tuple[File, ...], reply: Reply,
+                              source: Source) -> str | None:
+        """Share `files` in the person's direct messages with the bot; what to tell them."""
+        if not files:
+            return None
+        channel = await self.messenger.dm_channel(source.workspace, source.user_id)
+        comment = reply.text or (reply.card.fallback if reply.card is not None else None)
+        await self.messenger.share_with(source.workspace, channel, files, comment)
+        names = ", ".join(f"`{f.name}`" for f in files)
+        noun = "file" if len(files) == 1 else "files"
+        return (f"I sent you the {noun} in our direct messages ({names}): Slack shows no "
+                "files in a message only you can see.")
 
     async def _direct(self, reply: Reply, source: Source) -> MessageRef | None:
         channel = await self.messenger.dm_channel(source.workspace, source.user_id)
         where = Place("slack", source.workspace, channel, direct=True)
         if reply.card is not None:
             return await self.messenger.post(where, reply.card, reply.files)
-        ref = await self.messenger.post_text(where, reply.text) if reply.text else None
+        if reply.text:
+            return await self.messenger.post_text(where, reply.text, reply.files)
         if reply.files:
             await self.messenger.share_with(source.workspace, channel, reply.files)
-        return ref
-
-    async def _files(self, reply: Reply, source: Source) -> None:
-        # Slack cannot attach files to a message only one person sees: private files go to
-        # the person's direct messages instead, public ones into the conversation.
-        if reply.private and not source.place.direct:
-            channel = await self.messenger.dm_channel(source.workspace, source.user_id)
-            await self.messenger.share_with(source.workspace, channel, reply.files)
-            if source.response_url:
-                await self.messenger.respond(
-                    source.workspace, source.response_url, None,
-                    "I sent the file to our direct messages.", private=True)
-        else:
-            await self.messenger.share_with(source.workspace, source.place.channel,
-                                            reply.files)
+        return None
 
     async def tell(self, source: Source, text: str) -> None:
         """A private note to the person, by whichever way still works; never raises."""

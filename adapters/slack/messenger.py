@@ -80,19 +80,25 @@ class SlackMessenger:
     # --- the Messenger port --------------------------------------------------------------
 
     async def post(self, place: Place, card: Card, files: tuple[File, ...] = ()) -> MessageRef:
+        """Post `card`; pictures sent with it show inside it, other files follow it."""
+        return await self._post(place, card, None, files)
+
+    async def _post(self, place: Place, card: Card | None, text: str | None,
+                    files: tuple[File, ...]) -> MessageRef:
         client = await self._client_for(place.workspace)
-        payload, attach = await self._with_images(client, card)
+        pictures, documents = render.split_files(files)
+        payload, attach = await self._prepare(client, card, text, pictures)
         response = await self.call(lambda: client.chat_postMessage(
             channel=place.channel, **payload, unfurl_links=False, unfurl_media=False))
         channel = str(response.get("channel") or place.channel)
-        if files or attach:
-            await self.share(client, channel, (*attach, *files))
+        if documents or attach:
+            await self.share(client, channel, (*attach, *documents))
         return MessageRef("slack", place.workspace, channel, str(response.get("ts") or ""),
                           link=await self._permalink(client, channel, response.get("ts")))
 
     async def update(self, ref: MessageRef, card: Card) -> None:
         client = await self._client_for(ref.workspace)
-        payload, _ = await self._with_images(client, card)
+        payload, _ = await self._prepare(client, card, None, ())
         await self.call(lambda: client.chat_update(
             channel=ref.channel, ts=ref.message_id, **payload))
 
@@ -114,25 +120,33 @@ class SlackMessenger:
             self._dm_channels[key] = str(response["channel"]["id"])
         return self._dm_channels[key]
 
-    async def post_text(self, place: Place, text: str) -> MessageRef:
-        client = await self._client_for(place.workspace)
-        response = await self.call(lambda: client.chat_postMessage(
-            channel=place.channel, **render.message(text=text)))
-        return MessageRef("slack", place.workspace, place.channel, str(response.get("ts") or ""))
+    async def post_text(self, place: Place, text: str,
+                        files: tuple[File, ...] = ()) -> MessageRef:
+        """Post a plain text; pictures sent with it show under it, other files follow it."""
+        return await self._post(place, None, text, files)
 
     async def ephemeral(self, place: Place, user_id: str, card: Card | None,
-                        text: str | None) -> None:
-        """A message only `user_id` sees, in `place` (chat.postEphemeral)."""
+                        text: str | None, *, pictures: tuple[File, ...] = (),
+                        footer: str | None = None) -> tuple[File, ...]:
+        """A message only `user_id` sees, in `place` (chat.postEphemeral).
+
+        Returns the pictures that could not be shown in it, for the caller to send otherwise.
+        """
         client = await self._client_for(place.workspace)
-        payload = await self._payload(client, card, text)
+        payload, missing = await self._prepare(client, card, text, pictures, footer)
         await self.call(lambda: client.chat_postEphemeral(
             channel=place.channel, user=user_id, **payload))
+        return missing
 
     async def respond(self, workspace: str, url: str, card: Card | None, text: str | None,
-                      *, private: bool, replace: bool = False) -> None:
-        """Answer through the payload's `response_url`: in the conversation it came from."""
+                      *, private: bool, replace: bool = False, pictures: tuple[File, ...] = (),
+                      footer: str | None = None) -> tuple[File, ...]:
+        """Answer through the payload's `response_url`: in the conversation it came from.
+
+        Returns the pictures that could not be shown in the answer (see `ephemeral`).
+        """
         client = await self._client_for(workspace)
-        body: dict[str, Any] = await self._payload(client, card, text)
+        body, missing = await self._prepare(client, card, text, pictures, footer)
         body["response_type"] = "ephemeral" if private else "in_channel"
         body["replace_original"] = replace
         webhook = AsyncWebhookClient(url, session=self.session)
@@ -146,6 +160,7 @@ class SlackMessenger:
                 raise SlackError(str(response.body or f"http_{response.status_code}").strip())
 
         await self._retrying(send)
+        return missing
 
     async def open_form(self, workspace: str, trigger_id: str, form: Form,
                         origin: render.Origin) -> None:
@@ -155,18 +170,22 @@ class SlackMessenger:
 
     async def publish_home(self, workspace: str, user_id: str, card: Card) -> None:
         client = await self._client_for(workspace)
-        images = await self._upload_images(client, card)
+        images = await self._upload_images(client, [i.file for i in render.card_images(card)])
         await self.call(lambda: client.views_publish(
             user_id=user_id, view=render.home_view(card, images)))
 
-    async def share(self, client: AsyncWebClient, channel: str, files: tuple[File, ...]) -> None:
-        """Upload files into a conversation (files_upload_v2)."""
+    async def share(self, client: AsyncWebClient, channel: str, files: tuple[File, ...],
+                    comment: str | None = None) -> None:
+        """Upload files into a conversation (files_upload_v2), with an optional comment."""
         uploads = [{"content": f.data, "filename": f.name, "title": f.alt or f.name,
                     **({"alt_txt": f.alt} if f.alt else {})} for f in files]
-        await self.call(lambda: client.files_upload_v2(channel=channel, file_uploads=uploads))
+        note = render.mrkdwn(comment) if comment else None
+        await self.call(lambda: client.files_upload_v2(channel=channel, file_uploads=uploads,
+                                                       initial_comment=note))
 
-    async def share_with(self, workspace: str, channel: str, files: tuple[File, ...]) -> None:
-        await self.share(await self._client_for(workspace), channel, files)
+    async def share_with(self, workspace: str, channel: str, files: tuple[File, ...],
+                         comment: str | None = None) -> None:
+        await self.share(await self._client_for(workspace), channel, files, comment)
 
     # --- calls, retries and errors -------------------------------------------------------------
 
@@ -196,23 +215,24 @@ class SlackMessenger:
 
     # --- pictures ---------------------------------------------------------------------------------
 
-    async def _payload(self, client: AsyncWebClient, card: Card | None,
-                       text: str | None) -> dict[str, Any]:
-        images = await self._upload_images(client, card) if card is not None else {}
-        return render.message(card, text, images)
+    async def _prepare(self, client: AsyncWebClient, card: Card | None, text: str | None,
+                       pictures: tuple[File, ...], footer: str | None = None,
+                       ) -> tuple[dict[str, Any], tuple[File, ...]]:
+        """The message for a card and/or text with its pictures in image blocks, and the
+        pictures Slack could not show inline (yet), to be sent as files instead."""
+        shown = [i.file for i in render.card_images(card)] if card is not None else []
+        shown += pictures
+        images = await self._upload_images(client, shown)
+        missing = tuple(f for f in shown if f.name not in images)
+        return render.message(card, text, images, pictures=pictures, footer=footer), missing
 
-    async def _with_images(self, client: AsyncWebClient,
-                           card: Card) -> tuple[dict[str, Any], tuple[File, ...]]:
-        """The message for `card`, and the pictures Slack could not show inline yet."""
-        images = await self._upload_images(client, card)
-        missing = tuple(i.file for i in render.card_images(card) if i.file.name not in images)
-        return render.message(card, images=images), missing
-
-    async def _upload_images(self, client: AsyncWebClient, card: Card) -> Mapping[str, str]:
-        """Upload each picture of `card` (shared nowhere) and wait until Slack can show it."""
+    async def _upload_images(self, client: AsyncWebClient,
+                             files: list[File]) -> Mapping[str, str]:
+        """Upload each picture (shared nowhere) and wait until Slack can show it."""
         ids: dict[str, str] = {}
-        for image in render.card_images(card):
-            file = image.file
+        for file in files:
+            if file.name in ids:
+                continue
             try:
                 response = await self.call(lambda f=file: client.files_upload_v2(  # type: ignore[misc]
                     content=f.data, filename=f.name, title=f.alt or f.name, alt_txt=f.alt))
@@ -233,6 +253,10 @@ class SlackMessenger:
                 return True
         log.warning("picture %s was not processed in time; attaching it instead", file_id)
         return False
+
+    async def permalink(self, workspace: str, channel: str, ts: str) -> str | None:
+        """A link to one message (chat.getPermalink); None if Slack will not give one."""
+        return await self._permalink(await self._client_for(workspace), channel, ts)
 
     async def _permalink(self, client: AsyncWebClient, channel: str, ts: Any) -> str | None:
         if not ts:

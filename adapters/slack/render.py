@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,6 +23,7 @@ from bot.messages import (
     Context,
     Divider,
     Fields,
+    File,
     Form,
     Header,
     Image,
@@ -204,7 +205,8 @@ def _block(block: Block, images: Mapping[str, str]) -> list[dict[str, Any]]:
         case Image(file=file):
             if file.name not in images:  # not uploaded (yet): say so; the file goes along
                 return [{"type": "context", "elements": [
-                    _mrkdwn_obj(shorten(mrkdwn(f"Picture: {file.alt} (attached)"), CONTEXT_TEXT))]}]
+                    _mrkdwn_obj(shorten(mrkdwn(f"Picture: {file.alt} (sent as a file)"),
+                                        CONTEXT_TEXT))]}]
             return [{
                 "type": "image", "slack_file": {"id": images[file.name]},
                 "alt_text": file.alt or file.name,
@@ -217,6 +219,25 @@ def _block(block: Block, images: Mapping[str, str]) -> list[dict[str, Any]]:
 def card_images(card: Card) -> list[Image]:
     """The pictures a card shows; they are uploaded before the card is posted."""
     return [b for b in card.blocks if isinstance(b, Image)]
+
+
+# The image types an image block can show (Slack's list).
+PICTURE_TYPES = ("image/png", "image/jpeg", "image/gif")
+
+
+def is_picture(file: File) -> bool:
+    """A file Slack can show inside the message, in an image block: a picture with alt text."""
+    return file.mime in PICTURE_TYPES and bool(file.alt)
+
+
+def split_files(files: Sequence[File]) -> tuple[tuple[File, ...], tuple[File, ...]]:
+    """Pictures (shown in image blocks) and documents (shared as files) of a reply.
+
+    Slack attaches no file to a message that only one person sees, so a picture sent with
+    a private answer would otherwise be lost; in an image block it shows, privately.
+    """
+    return (tuple(f for f in files if is_picture(f)),
+            tuple(f for f in files if not is_picture(f)))
 
 
 def blocks(card: Card, images: Mapping[str, str] | None = None,
@@ -244,16 +265,30 @@ def fallback(card: Card) -> str:
 
 
 def message(card: Card | None = None, text: str | None = None,
-            images: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """The `text` and `blocks` of a chat message for a card, a text, or both."""
-    if card is None:
+            images: Mapping[str, str] | None = None, *, pictures: Sequence[File] = (),
+            footer: str | None = None) -> dict[str, Any]:
+    """The `text` and `blocks` of a chat message for a card, a text, or both.
+
+    `pictures` are files sent along, shown under the card in image blocks (those `images`
+    has no id for are named as sent separately); `footer` is small print at the very end.
+    """
+    images = images or {}
+    tail = [b for f in pictures for b in _block(Image(f), images)]
+    if footer:
+        tail += [{"type": "context", "elements": [_mrkdwn_obj(p)]}
+                 for p in _fit(footer, CONTEXT_TEXT)]
+    if card is None and not tail:
         return {"text": shorten(mrkdwn(text or ""), MESSAGE_TEXT)}
-    rendered = blocks(card, images)
-    if text:
-        rendered = [{"type": "section", "text": _mrkdwn_obj(p)}
-                    for p in _fit(text, SECTION_TEXT)] + rendered
-        rendered = rendered[:MESSAGE_BLOCKS]
-    return {"text": fallback(card), "blocks": rendered}
+    head = [{"type": "section", "text": _mrkdwn_obj(p)}
+            for p in _fit(text, SECTION_TEXT)] if text else []
+    room = max(1, MESSAGE_BLOCKS - len(head) - len(tail))
+    body = blocks(card, images, limit=room) if card is not None else []
+    rendered = [*head, *body, *tail][:MESSAGE_BLOCKS]
+    if card is not None:
+        notice = fallback(card)
+    else:
+        notice = shorten(mrkdwn(text or footer or ""), MESSAGE_TEXT) or "actionlab"
+    return {"text": notice, "blocks": rendered}
 
 
 def home_view(card: Card, images: Mapping[str, str] | None = None) -> dict[str, Any]:

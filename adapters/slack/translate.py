@@ -161,15 +161,16 @@ def submission(body: Mapping[str, Any], profile: Profile) -> Submission:
 
 
 def reaction(body: Mapping[str, Any], profile: Profile, author: Profile | None,
-             text: str) -> Reaction | None:
-    """An emoji added to a message (reaction_added); None for reactions to files."""
+             text: str, link: str | None = None) -> Reaction | None:
+    """An emoji added to a message (reaction_added); None for reactions to files.
+    `link` is the message's permalink, so the minutes can point back to it."""
     event = _dict(body.get("event"))
     item = _dict(event.get("item"))
     if item.get("type") != "message":
         return None
     team = team_of(body)
     channel = str(item.get("channel") or "")
-    ref = MessageRef(PLATFORM, team, channel, str(item.get("ts") or ""))
+    ref = MessageRef(PLATFORM, team, channel, str(item.get("ts") or ""), link=link)
     return Reaction(
         actor(team, profile), place(team, channel), emoji(str(event.get("reaction") or "")),
         ref, actor(team, author) if author is not None else None, text,

@@ -376,8 +376,16 @@ async def test_private_files_go_to_the_persons_direct_messages(lab: Slack,
     await lab.command("UAMARA", "export")
     complete = lab.fake.last("files.completeUploadExternal")
     assert complete.args["channel_id"] == "DUAMARA"
-    texts = [c.args["text"] for c in lab.fake.of("response_url")]
-    assert texts[-2:] == ["Here are the minutes.", "I sent the file to our direct messages."]
+    assert complete.args["initial_comment"] == "Here are the minutes."
+    (answer,) = lab.fake.of("response_url")  # one private answer, sent after the file
+    assert lab.fake.methods().index("files.completeUploadExternal") < \
+        lab.fake.methods().index("response_url")
+    assert answer.args["response_type"] == "ephemeral"
+    assert answer.args["blocks"] == [
+        {"type": "section", "text": {"type": "mrkdwn", "text": "Here are the minutes."}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": (
+            "I sent you the file in our direct messages (`minutes.pdf`): Slack shows no files "
+            "in a message only you can see.")}]}]
 
 
 # --- the App Home, reactions and events -------------------------------------------------------

@@ -141,7 +141,7 @@ def test_a_picture_not_uploaded_in_time_is_named_instead() -> None:
     png = File("heat.png", b"png", "image/png", alt="Availability heatmap")
     (block,) = render.blocks(Card((Image(png),)))
     assert block == {"type": "context", "elements": [
-        {"type": "mrkdwn", "text": "Picture: Availability heatmap (attached)"}]}
+        {"type": "mrkdwn", "text": "Picture: Availability heatmap (sent as a file)"}]}
 
 
 def test_a_form_becomes_a_modal_that_remembers_where_it_was_opened() -> None:
@@ -183,3 +183,39 @@ def test_the_home_tab_takes_up_to_a_hundred_blocks() -> None:
     card = Card(tuple(Text(f"line {n}") for n in range(50)))
     view = render.home_view(card)
     assert view["type"] == "home" and len(view["blocks"]) == 50
+
+
+def test_pictures_sent_with_an_answer_are_shown_and_documents_are_not() -> None:
+    png = File("heat.png", b"png", "image/png", alt="Who can come when")
+    unnamed = File("raw.png", b"png", "image/png")  # no alt text: a file like any other
+    pdf = File("minutes.pdf", b"%PDF", "application/pdf", alt="Minutes (PDF)")
+    assert render.split_files((png, pdf, unnamed)) == ((png,), (pdf, unnamed))
+    message = render.message(Card((Text("Results"),), fallback="Results of poll #1"),
+                             images={"heat.png": "F7"}, pictures=(png,),
+                             footer="I sent you the file <there>.")
+    assert message == {"text": "Results of poll #1", "blocks": [
+        {"type": "section", "text": {"type": "mrkdwn", "text": "Results"}},
+        {"type": "image", "slack_file": {"id": "F7"}, "alt_text": "Who can come when"},
+        {"type": "context", "elements": [
+            {"type": "mrkdwn", "text": "I sent you the file &lt;there&gt;."}]},
+    ]}
+    # A text with a picture needs blocks too; a picture not uploaded is named instead.
+    assert render.message(text="Your chart", pictures=(png,)) == {"text": "Your chart",
+                                                                    "blocks": [
+        {"type": "section", "text": {"type": "mrkdwn", "text": "Your chart"}},
+        {"type": "context", "elements": [
+            {"type": "mrkdwn", "text": "Picture: Who can come when (sent as a file)"}]},
+    ]}
+    assert render.message(text="Just text") == {"text": "Just text"}
+
+
+def test_a_long_card_keeps_its_pictures_and_small_print_within_fifty_blocks() -> None:
+    png = File("heat.png", b"png", "image/png", alt="Heat map")
+    card = Card(tuple(Text(f"line {n}") for n in range(50)))
+    blocks = render.message(card, "Intro", {"heat.png": "F1"}, pictures=(png,),
+                            footer="Small print")["blocks"]
+    assert len(blocks) == 50
+    assert blocks[0]["text"]["text"] == "Intro"
+    assert blocks[-3]["elements"][0]["text"] == \
+        "(Cut short: this message is longer than Slack shows.)"
+    assert blocks[-2]["type"] == "image" and blocks[-1]["type"] == "context"
