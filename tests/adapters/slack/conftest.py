@@ -55,6 +55,7 @@ class Slack:
         self.session = session
         self._responses = 0
         self._triggers = 0
+        self.answer_to: dict[str, str] = {}  # response_url token -> the user it answers
 
     async def post(self, body: bytes, content_type: str, *, headers: dict[str, str] | None = None,
                    timestamp: str | None = None, signature: str | None = None,
@@ -72,8 +73,9 @@ class Slack:
             await self.adapter.idle()
         return sent
 
-    def response_url(self) -> str:
+    def response_url(self, user: str = "") -> str:
         self._responses += 1
+        self.answer_to[f"r{self._responses}"] = user
         return self.fake.url(f"/response/r{self._responses}")
 
     def trigger(self) -> str:
@@ -87,7 +89,7 @@ class Slack:
             "channel_name": "directmessage" if channel.startswith("D") else "lab",
             "user_id": user, "user_name": user.lower(), "command": "/lab", "text": text,
             "api_app_id": "A1", "is_enterprise_install": "false",
-            "response_url": self.response_url(), "trigger_id": self.trigger(),
+            "response_url": self.response_url(user), "trigger_id": self.trigger(),
         }
 
     async def command(self, user: str, text: str, channel: str = "C1", team: str = "T1",
@@ -144,7 +146,8 @@ class Slack:
             "container": {"type": "message", "message_ts": message_ts, "channel_id": channel,
                           "is_ephemeral": ephemeral},
             "message": {"ts": message_ts, "blocks": sent.args["blocks"]},
-            "response_url": self.response_url(), "actions": [action], "state": {"values": {}},
+            "response_url": self.response_url(user), "actions": [action],
+            "state": {"values": {}},
         }
 
     async def click(self, user: str, sent: Call, label: str, **kwargs: Any) -> Sent:
