@@ -4,6 +4,7 @@ card paginated by day, results with a heat map, and the functions a deadline tim
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -650,6 +651,12 @@ HEAT_COLOURS = {None: "#d9d9d9", Answer.NO: "#d7301f", Answer.MAYBE: "#fdae61",
                 Answer.YES: "#1a9850"}
 
 
+async def drawn_heat_map(loaded: Loaded) -> File:
+    """`heat_map` in a worker thread: drawing a big poll takes a while, and meanwhile the
+    event loop goes on acknowledging requests (Slack and Discord allow 3 seconds)."""
+    return await asyncio.to_thread(heat_map, loaded)
+
+
 def heat_map(loaded: Loaded) -> File:
     """A PNG of members (rows) by slots (columns), coloured by answer, with alt text."""
     from matplotlib.colors import ListedColormap
@@ -714,7 +721,7 @@ class PollRefArgs(Args):
 async def poll_results(call: Call[PollRefArgs]) -> Reply:
     poll = await find_poll(call, call.args.poll)
     loaded = await load(call.uow, poll)
-    return Reply(card=my_results_card(call, loaded, 1), files=(heat_map(loaded),))
+    return Reply(card=my_results_card(call, loaded, 1), files=(await drawn_heat_map(loaded),))
 
 
 @router.action("poll.results")
@@ -722,7 +729,7 @@ async def results_opened(call: Call[Any]) -> Reply:
     """The Results button of a poll or answer card: a new private message, with the picture."""
     poll = await _poll_of_action(call)
     loaded = await load(call.uow, poll)
-    return Reply(card=my_results_card(call, loaded, 1), files=(heat_map(loaded),))
+    return Reply(card=my_results_card(call, loaded, 1), files=(await drawn_heat_map(loaded),))
 
 
 @router.action("poll.results_page")

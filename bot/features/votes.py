@@ -20,6 +20,7 @@ difference); turnout counts the ballots counted, so it always agrees with the re
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import logging
 import random
@@ -456,6 +457,12 @@ def results_card(vote: Vote, result: Result, turnout: Turnout, *,
                                                 Limits.PLAIN_TEXT))
 
 
+async def drawn_chart(vote: Vote, result: Result) -> File | None:
+    """`results_chart` in a worker thread, so the event loop goes on acknowledging requests
+    while matplotlib draws."""
+    return await asyncio.to_thread(results_chart, vote, result)
+
+
 def results_chart(vote: Vote, result: Result) -> File | None:
     """A PNG of the count, with alt text that says what it shows."""
     e = result.election
@@ -548,7 +555,7 @@ async def close_vote(
                            outcome=result.outcome())
     await publish(ctx, uow, now, VoteClosed(lab_id=vote.lab_id, vote_id=vote.id,
                                            question=vote.question, outcome=result.outcome()))
-    chart = results_chart(vote, result)
+    chart = await drawn_chart(vote, result)
     card = results_card(vote, result, turnout)
     ctx.announce(uow, vote.lab_id, card, (chart,) if chart else ())
     log.info("vote %s closed: %s ballots", vote.id, ballots)
@@ -676,7 +683,7 @@ async def _show(call: Call[Any], vote: Vote) -> Reply:
     turnout = await turnout_of(call.uow, vote)
     if vote.status == "closed":
         result = await count_vote(call.uow, vote)
-        chart = results_chart(vote, result)
+        chart = await drawn_chart(vote, result)
         return Reply(card=results_card(vote, result, turnout),
                      files=(chart,) if chart else ())
     waiting: list[str] = []
