@@ -69,6 +69,8 @@ class Source:
     response_url: str | None = None
     trigger_id: str | None = None
     from_home: bool = False
+    # For a control on a message: whether only this person sees that message.
+    ephemeral: bool | None = None
 
     @property
     def place(self) -> Place:
@@ -462,7 +464,8 @@ class SlackAdapter:
                 return
             reply = await self.ctx.router.dispatch(self.ctx, action)
             await self.deliver(reply, Source(action, body.get("response_url"),
-                                             body.get("trigger_id"), translate.from_view(body)))
+                                             body.get("trigger_id"), translate.from_view(body),
+                                             translate.on_ephemeral(body)))
 
     async def _on_submission(self, body: dict[str, Any]) -> None:
         async with self._work("form"):
@@ -574,9 +577,18 @@ class SlackAdapter:
         secret = reply.private and not place.direct
         footer = await self._send_privately(documents, reply, source) if secret else None
         if source.response_url:
+            replace, drop = reply.replace, False
+            if replace and reply.private and source.ephemeral is False and not place.direct:
+                replace = False  # a private answer never takes the place of what all see
+            elif replace and not reply.private and source.ephemeral:
+                # Slack keeps a replaced message as private as it was: show the public
+                # answer as a message of its own, then take the private one away.
+                replace, drop = False, True
             missing = await m.respond(source.workspace, source.response_url, reply.card,
-                                      reply.text, private=reply.private, replace=reply.replace,
+                                      reply.text, private=reply.private, replace=replace,
                                       pictures=pictures, footer=footer)
+            if drop:
+                await m.delete_original(source.response_url)
         elif reply.private:
             missing = await m.ephemeral(place, source.user_id, reply.card, reply.text,
                                         pictures=pictures, footer=footer)

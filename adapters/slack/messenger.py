@@ -149,6 +149,14 @@ class SlackMessenger:
         body, missing = await self._prepare(client, card, text, pictures, footer)
         body["response_type"] = "ephemeral" if private else "in_channel"
         body["replace_original"] = replace
+        await self._to_response_url(url, body)
+        return missing
+
+    async def delete_original(self, url: str) -> None:
+        """Remove the message a `response_url` belongs to (an ephemeral one, too)."""
+        await self._to_response_url(url, {"delete_original": True})
+
+    async def _to_response_url(self, url: str, body: dict[str, Any]) -> None:
         webhook = AsyncWebhookClient(url, session=self.session)
 
         async def send() -> None:
@@ -160,7 +168,6 @@ class SlackMessenger:
                 raise SlackError(str(response.body or f"http_{response.status_code}").strip())
 
         await self._retrying(send)
-        return missing
 
     async def open_form(self, workspace: str, trigger_id: str, form: Form,
                         origin: render.Origin) -> None:

@@ -112,6 +112,14 @@ def from_view(body: Mapping[str, Any]) -> bool:
     return container(body).get("type") == "view"
 
 
+def on_ephemeral(body: Mapping[str, Any]) -> bool | None:
+    """Whether the control was on a message only this person sees; None if not a message."""
+    box = container(body)
+    if box.get("type") != "message":
+        return None
+    return bool(box.get("is_ephemeral"))
+
+
 def action(body: Mapping[str, Any], profile: Profile) -> Action | None:
     """A button press or a menu choice (block_actions); None when the payload has none."""
     actions = body.get("actions") or []

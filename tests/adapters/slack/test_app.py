@@ -19,6 +19,8 @@ from bot.clock import SettableClock
 from bot.errors import UserError
 from bot.features.lab import tz_picker
 from bot.messages import (
+    Button,
+    Buttons,
     Card,
     File,
     Form,
@@ -673,3 +675,32 @@ async def test_slacks_request_url_check_gets_its_challenge_back(slack: Slack) ->
     assert sent.json == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdAL"}
     forged = await slack.post(body, "application/json", signature="v0=" + "0" * 64)
     assert forged.status == 401
+
+
+async def test_a_private_answer_never_replaces_a_message_everyone_sees(
+    lab: Slack, slack_app: App,
+) -> None:
+    extra = Router()
+    again = Buttons((Button("Mine", action_ids.encode("test.mine", 1)),))
+
+    @extra.command("board", access="member", summary="test: a public card")
+    async def board(call: RouterCall[Any]) -> Reply:
+        return Reply(card=Card((Text("Everyone sees this"), again)), private=False)
+
+    @extra.action("test.mine")
+    async def mine(call: RouterCall[Any]) -> Reply:
+        return Reply(card=Card((Text(f"Only for {call.person.display_name}"), again)),
+                     replace=True)
+
+    slack_app.ctx.router.include(extra)
+    await lab.command("UGEMMA", "board")
+    public = lab.fake.last("response_url")
+    assert public.args["response_type"] == "in_channel"
+    await lab.click("UAMARA", public, "Mine", ephemeral=False)
+    answer = lab.fake.last("response_url")
+    assert (answer.args["response_type"], answer.args["replace_original"]) == (
+        "ephemeral", False)
+    assert "Only for Amara Okafor" in shown(answer)
+    # On a message only she sees, the same answer does replace it.
+    await lab.click("UAMARA", answer, "Mine", ephemeral=True, message_ts="1.000002")
+    assert lab.fake.last("response_url").args["replace_original"] is True

@@ -221,3 +221,29 @@ async def test_the_done_button_of_actions_closes_the_item_once(lab: Slack, slack
     async with slack_app.ctx.uow() as uow:
         item = await uow.action_items.get(1)
         assert item is not None and item.status is ActionStatus.DONE
+
+
+async def test_confirming_a_past_due_date_shows_the_action_to_all_and_removes_the_question(
+    lab: Slack, slack_app: App,
+) -> None:
+    await start(lab)
+    await lab.command("UGEMMA", "action Amara due 2027-01-01 Draft the problem statement")
+    question = lab.fake.last("response_url")
+    assert question.args["response_type"] == "ephemeral"
+    assert blocks_of(question)[1] == actions(
+        button("Add with this date", "al1:minutes.confirm:1", "primary"),
+        button("Cancel", "al1:minutes.cancel:1"))
+    lab.fake.clear()
+    await lab.click("UGEMMA", question, "Add with this date")  # on the ephemeral question
+    shown, removed = lab.fake.of("response_url")
+    # Slack keeps a replaced message as private as it was: a new public message, and the
+    # private question deleted.
+    assert (shown.args["response_type"], shown.args["replace_original"]) == (
+        "in_channel", False)
+    assert blocks_of(shown)[0] == section(
+        "*Action 1* for *Amara Okafor*, due Fri 01 Jan 2027 (Kick-off call): Draft the problem "
+        "statement")
+    assert removed.args == {"url_token": shown.args["url_token"], "delete_original": True}
+    async with slack_app.ctx.uow() as uow:
+        item = await uow.action_items.get(1)
+        assert item is not None and item.status is ActionStatus.OPEN
