@@ -245,6 +245,24 @@ async def test_rank_by_menus_and_by_form_read_back_close_and_keep_every_ballot_s
     public = seen_text(result)
     assert not any(name in public for name in ("Amara", "Zoë", "Gemma"))
 
+    # The anonymised ballots, asked for in the channel, come to the asker's DMs.
+    await lab.command("UZOE", "vote ballots 1")
+    shared = lab.fake.last("files.completeUploadExternal").args
+    assert (shared["channel_id"], shared["initial_comment"]) == ("DUZOE", "Ballots of vote 1")
+    names = [f["title"] for f in json.loads(shared["files"])]
+    assert names == ["vote-1-ballots.json", "vote-1-ballots.csv", "vote-1-ballots.blt"]
+    ballots = json.loads(lab.fake.uploads[json.loads(shared["files"])[0]["id"]])
+    assert sorted(tuple(b["ranking"]) for b in ballots["ballots"]) == [
+        ("Case studies", "Clever contracts"),
+        ("Research", "Case studies"),
+        ("Research", "Micro-contracting in procurement", "Nurturing government staff")]
+    pointer = lab.fake.last("response_url")
+    assert pointer.args["response_type"] == "ephemeral"
+    assert blocks_of(pointer)[-1] == context(
+        "I sent you the files in our direct messages (`vote-1-ballots.json`, "
+        "`vote-1-ballots.csv`, `vote-1-ballots.blt`): Slack shows no files in a message only "
+        "you can see.")
+
 
 async def test_the_nudge_before_the_deadline_opens_the_ranking_in_the_direct_message(
     lab: Slack, slack_app: App, clock: SettableClock, jobs: ManualJobs,
