@@ -92,7 +92,13 @@ class SlackMessenger:
             channel=place.channel, **payload, unfurl_links=False, unfurl_media=False))
         channel = str(response.get("channel") or place.channel)
         if documents or attach:
-            await self.share(client, channel, (*attach, *documents))
+            try:
+                await self.share(client, channel, (*attach, *documents))
+            except DeliveryError as exc:
+                # The message is out: raising now would have it sent again (a reminder
+                # retries), so the files are what is lost, and said so in the log.
+                log.warning("posted a message but could not attach %s: %s",
+                            ", ".join(f.name for f in (*attach, *documents)), exc.reason)
         return MessageRef("slack", place.workspace, channel, str(response.get("ts") or ""),
                           link=await self._permalink(client, channel, response.get("ts")))
 

@@ -5,8 +5,10 @@ through conversations.open when a timer fires, a meeting reminder with its .ics,
 from __future__ import annotations
 
 import json
+import logging
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.bootstrap import App
@@ -142,3 +144,22 @@ async def test_slack_rate_limiting_a_reminder_is_retried_by_the_reminder_policy(
     assert (row.status, row.attempts, row.sent_at, row.last_error) == (
         ReminderStatus.SENT, 3, DUE + timedelta(seconds=180), None)
     assert jobs.pending() == []
+
+
+async def test_an_invite_slack_refuses_after_the_message_went_out_does_not_send_it_twice(
+    lab: Slack, slack_app: App, clock: SettableClock, jobs: ManualJobs,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await lab.command("UGEMMA", "poll new Meeting 1 2027-01-11..2027-01-12 window 13:00-15:00")
+    await lab.command("UGEMMA", "poll pick 1 2")
+    lab.fake.clear()
+    lab.fake.fail("files.completeUploadExternal", "internal_error")
+    with caplog.at_level(logging.WARNING):
+        await jobs.run_until(clock, utc(2027, 1, 10, 14, 5))  # past any retry
+    assert [c.args["channel"] for c in lab.fake.of("chat.postMessage")] == [
+        "DUGEMMA", "DUAMARA", "DUZOE"]  # each once: the first only lost its invite
+    assert "could not attach meeting-1.ics: internal_error" in caplog.text
+    async with slack_app.ctx.uow() as uow:
+        rows = (await uow.session.scalars(select(Reminder).where(
+            Reminder.kind == ReminderKind.MEETING, Reminder.status == ReminderStatus.SENT))).all()
+    assert len(rows) == 3
