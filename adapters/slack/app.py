@@ -576,7 +576,10 @@ class SlackAdapter:
         # a message, so pictures go into image blocks and documents to a direct message.
         secret = reply.private and not place.direct
         footer = await self._send_privately(documents, reply, source) if secret else None
-        if source.response_url:
+        missing: tuple[File, ...] = ()
+        if reply.card is None and reply.text is None and not pictures and not footer:
+            pass  # only documents, for everyone here: they are shared below
+        elif source.response_url:
             replace, drop = reply.replace, False
             if replace and reply.private and source.ephemeral is False and not place.direct:
                 replace = False  # a private answer never takes the place of what all see
@@ -595,9 +598,11 @@ class SlackAdapter:
         elif reply.card is not None:
             await m.post(place, reply.card, reply.files)
             return
-        else:
-            await m.post_text(place, reply.text or "", reply.files)
+        elif reply.text is not None:
+            await m.post_text(place, reply.text, reply.files)
             return
+        else:
+            missing = pictures  # pictures alone, for everyone: shared as they are
         if secret:
             if missing:
                 await self._send_privately(missing, reply, source)

@@ -704,3 +704,18 @@ async def test_a_private_answer_never_replaces_a_message_everyone_sees(
     # On a message only she sees, the same answer does replace it.
     await lab.click("UAMARA", answer, "Mine", ephemeral=True, message_ts="1.000002")
     assert lab.fake.last("response_url").args["replace_original"] is True
+
+
+async def test_public_files_alone_are_shared_in_the_conversation(lab: Slack,
+                                                                 slack_app: App) -> None:
+    extra = Router()
+
+    @extra.command("agenda", access="member", summary="test: a public file, nothing else")
+    async def agenda(call: RouterCall[Any]) -> Reply:
+        return Reply(files=(File("agenda.md", b"# Agenda", "text/markdown"),), private=False)
+
+    slack_app.ctx.router.include(extra)
+    await lab.command("UAMARA", "agenda")
+    assert lab.fake.methods() == ["files.getUploadURLExternal", "upload",
+                                  "files.completeUploadExternal"]
+    assert lab.fake.last("files.completeUploadExternal").args["channel_id"] == "C1"
