@@ -9,11 +9,13 @@ import json
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
 import pytest
+import yaml
 from pydantic import SecretStr
 
 from adapters.slack.app import SlackAdapter
@@ -169,9 +171,19 @@ class Slack:
         }
 
 
+MANIFEST = Path(__file__).resolve().parents[3] / "adapters" / "slack" / "manifest.yml"
+
+
+def manifest_scopes() -> set[str]:
+    """The bot scopes an operator grants by pasting the app manifest."""
+    return set(yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))["oauth_config"]["scopes"][
+        "bot"])
+
+
 @pytest.fixture
 async def fake_slack() -> AsyncIterator[FakeSlack]:
     fake = FakeSlack()
+    fake.scopes = manifest_scopes()  # a call the manifest does not allow fails, as on Slack
     await fake.start()
     yield fake
     await fake.stop()

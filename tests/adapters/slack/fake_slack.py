@@ -41,6 +41,16 @@ USERS: dict[str, dict[str, Any]] = {
 }
 
 
+# The bot scope each Web API method needs (Slack's reference); methods not listed need none.
+REQUIRED_SCOPES = {
+    "chat.postMessage": "chat:write", "chat.postEphemeral": "chat:write",
+    "chat.update": "chat:write", "conversations.open": "im:write", "users.info": "users:read",
+    "conversations.history": "channels:history", "conversations.replies": "channels:history",
+    "files.getUploadURLExternal": "files:write", "files.completeUploadExternal": "files:write",
+    "files.info": "files:read",
+}
+
+
 class FakeSlack:
     """Answers like Slack does, and remembers every call in order."""
 
@@ -51,6 +61,7 @@ class FakeSlack:
         self.failures: dict[str, list[Failure]] = defaultdict(list)
         self.uploads: dict[str, bytes] = {}
         self.processing_polls = 1  # files.info says "not yet" this many times per file
+        self.scopes: set[str] | None = None  # the bot token's scopes; None: every one
         self._polled: dict[str, int] = defaultdict(int)
         self._ts = itertools.count(1)
         self._files = itertools.count(1)
@@ -140,6 +151,10 @@ class FakeSlack:
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth else args.get("token")
         await self._record(Call(method, args, token))
+        needed = REQUIRED_SCOPES.get(method)
+        if self.scopes is not None and needed is not None and needed not in self.scopes:
+            return web.json_response({"ok": False, "error": "missing_scope", "needed": needed,
+                                      "provided": ",".join(sorted(self.scopes))})
         if self.failures.get(method):
             failure = self.failures[method].pop(0)
             return web.json_response({"ok": False, "error": failure.error},
