@@ -122,7 +122,7 @@ async def test_poll_new_alone_opens_the_guided_form_and_its_submission_opens_the
             "slot in your own time zone. Closes "
             f"{date(CLOSES, LONG, 'Sun 10 Jan 2027, 13:00 UTC')} "
             f"({date(CLOSES, AGO, 'Sun 10 Jan 2027, 13:00 UTC')})."),
-        context("Required: Gemma. 0 of 3 members have answered every slot. By text: "
+        context("Required: Gemma. Every slot answered by 0 of 3 members. By text: "
                 "`/lab poll answer 1 3,5-7 yes`."),
         actions(button("Answer", "al1:poll.open:1", "primary"),
                 button("Results", "al1:poll.results:1:1")),
@@ -310,7 +310,7 @@ async def test_pick_announces_the_meeting_with_local_times_and_the_invite(
                 "Amara Okafor: Mon 11 Jan 2027, 15:00 WAT (Africa/Lagos)\n"
                 "Zoë: Mon 11 Jan 2027, 11:00 UTC-3 (America/Sao_Paulo)"),
         context("The calendar invite (.ics) is attached: open it to add or update the meeting "
-                "in your calendar. Meeting #1; see all with `/lab meetings`."),
+                "in your calendar. `/lab meetings` lists the lab's meetings."),
     ]
     # The invite follows the card into the channel: files_upload_v2, shared in C1.
     methods = fake.methods()
@@ -325,5 +325,5 @@ async def test_pick_announces_the_meeting_with_local_times_and_the_invite(
     reply = fake.last("response_url")
     assert reply.args["response_type"] == "ephemeral"
     assert reply.args["text"] == (
-        "Scheduled meeting #1, Meeting 1, at Mon 11 Jan 2027, 14:00 GMT (Europe/London); I "
-        "announced it with the invite in the lab's channels.")
+        "Scheduled Meeting 1 at Mon 11 Jan 2027, 14:00 GMT (Europe/London); I announced it "
+        "with the invite in the lab's channels.")
