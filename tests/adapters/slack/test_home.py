@@ -57,7 +57,7 @@ async def test_the_app_home_shows_what_needs_the_person(lab: Slack) -> None:
                 "of 4 answered, closes "
                 f"{date(poll_closes, AGO, 'Sun 10 Jan 2027, 13:00 UTC')}. "
                 "`/lab poll answer 1`"),
-        section(f"*Votes to rank*\n• Action Lab 1, vote 1: {QUESTION}, closes "
+        section(f"*Votes to rank*\n• *Vote #1: {QUESTION}* (Action Lab 1), closes "
                 f"{date(vote_closes, LONG, 'Fri 08 Jan 2027, 17:00 UTC')} — `/lab rank 1 ...`"),
         section("*Your next meetings*\n• `#1` *Kick-off* (Action Lab 1) — Wed 13 Jan 2027, "
                 "14:00 WAT (Africa/Lagos), 60 min · "

@@ -107,7 +107,7 @@ async def test_vote_new_alone_opens_the_modal_and_its_submission_opens_the_vote(
         "method": "irv", "seats": "1", "closes": ""}))
     card = lab.fake.last("response_url")
     assert card.args["response_type"] == "in_channel"
-    assert blocks_of(card)[:2] == [header("Vote 1: Where do we pilot?"),
+    assert blocks_of(card)[:2] == [header("Vote #1: Where do we pilot?"),
                                    section("*1.* Lagos\n*2.* São Paulo\n*3.* London")]
     async with slack_app.ctx.uow() as uow:
         vote = await uow.votes.by_number(1, 1)
@@ -118,9 +118,9 @@ async def test_vote_new_alone_opens_the_modal_and_its_submission_opens_the_vote(
 async def test_the_one_line_form_with_a_template_opens_the_five_solutions(lab: Slack) -> None:
     card = await open_template_vote(lab)
     assert (card.args["response_type"], card.args["text"]) == (
-        "in_channel", f"Vote 1: {QUESTION} (open)")
+        "in_channel", f"Vote #1: {QUESTION} (open)")
     assert blocks_of(card) == [
-        header(f"Vote 1: {QUESTION}"),
+        header(f"Vote #1: {QUESTION}"),
         section("\n".join(f"*{n}.* {s}" for n, s in enumerate(SOLUTIONS, 1))),
         fields("*Method*\nInstant-runoff (IRV), 1 seat",
                f"*Closes*\n{date(CLOSES, LONG, 'Fri 08 Jan 2027, 17:00 UTC')}",
@@ -172,13 +172,15 @@ async def test_rank_by_menus_and_by_form_read_back_close_and_keep_every_ballot_s
     await lab.click("UAMARA", lab.fake.last("response_url"), "Save my ranking")
     saved = lab.fake.last("response_url")
     assert (saved.args["response_type"], saved.args["replace_original"]) == ("ephemeral", True)
-    assert blocks_of(saved) == [
-        header("Ballot saved: vote 1"),
-        section(f"*{QUESTION}*\n1st choice: Case studies\n2nd choice: Clever contracts"),
-        context("You ranked 2 of 5; the 3 you left out count below all you ranked. Only you "
-                "can see this. You can change it until the vote closes, "
-                f"{date(CLOSES, LONG, 'Fri 08 Jan 2027, 17:00 UTC')}."),
-    ]
+    header_, ranked, small = blocks_of(saved)
+    assert (header_, ranked) == (
+        header("Ballot saved: vote #1"),
+        section(f"*{QUESTION}*\n1st choice: Case studies\n2nd choice: Clever contracts"))
+    assert small["type"] == "context"
+    assert small["elements"][0]["text"].startswith(
+        "You ranked 2 of 5; the 3 you left out count below all you ranked. Only you can see "
+        f"this. You can change it until the vote closes, "
+        f"{date(CLOSES, LONG, 'Fri 08 Jan 2027, 17:00 UTC')}.")
     assert await ballot(slack_app, "UAMARA") == [4, 2]
     keep()
 
@@ -187,7 +189,7 @@ async def test_rank_by_menus_and_by_form_read_back_close_and_keep_every_ballot_s
     opened = lab.fake.last("views.open")
     view = opened.args["view"]
     assert (view["callback_id"], view["title"], view["submit"]) == (
-        "al1:form:rank", plain("Rank: vote 1"), plain("Save my ranking"))
+        "al1:form:rank", plain("Rank: vote #1"), plain("Save my ranking"))
     assert [b["block_id"] for b in view["blocks"]] == ["vote", "options"]
     assert view["blocks"][0]["element"]["initial_value"] == "1"
     await lab.interact(lab.submission("UZOE", view, {"vote": "1", "options": "5 1 3"},
@@ -200,7 +202,7 @@ async def test_rank_by_menus_and_by_form_read_back_close_and_keep_every_ballot_s
     await lab.click("UZOE", card, "My ballot", ephemeral=False)
     mine = lab.fake.last("response_url")
     assert mine.args["response_type"] == "ephemeral"
-    assert blocks_of(mine)[0] == header("Your ballot in vote 1")
+    assert blocks_of(mine)[0] == header("Your ballot in vote #1")
     assert await ballot(slack_app, "UZOE") == [5, 1, 3]
     # Gemma types hers on one line.
     await lab.command("UGEMMA", 'rank 1 research "case studies"')
@@ -211,14 +213,14 @@ async def test_rank_by_menus_and_by_form_read_back_close_and_keep_every_ballot_s
     await jobs.run_until(clock, CLOSES)
     result = lab.fake.last("chat.postMessage")
     assert result.args["channel"] == "C1"
-    assert result.args["text"] == "Vote 1: Research won (IRV, 1 round, 3 ballots)"
+    assert result.args["text"] == f"Vote #1: {QUESTION}: Research won (IRV, 1 round, 3 ballots)"
     blocks = blocks_of(result)
-    assert blocks[0] == header("Vote 1 result: Research won")
+    assert blocks[0] == header("Vote #1 result: Research won")
     assert blocks[2] == fields("*Method*\nInstant-runoff (IRV), 1 seat, 3 ballots",
                                "*Turnout*\n3 of 3 members voted", "*Winner*\nResearch")
     chart = lab.fake.last("files.getUploadURLExternal").args
     assert chart["filename"] == "vote-1-result.png"
-    assert chart["alt_txt"].startswith("Line chart of votes per round in vote 1")
+    assert chart["alt_txt"].startswith("Line chart of votes per round in vote #1")
     assert blocks[-1] == image(json.loads(
         lab.fake.last("files.completeUploadExternal").args["files"])[0]["id"], chart["alt_txt"])
     assert "channel_id" not in lab.fake.last("files.completeUploadExternal").args
@@ -248,7 +250,7 @@ async def test_rank_by_menus_and_by_form_read_back_close_and_keep_every_ballot_s
     # The anonymised ballots, asked for in the channel, come to the asker's DMs.
     await lab.command("UZOE", "vote ballots 1")
     shared = lab.fake.last("files.completeUploadExternal").args
-    assert (shared["channel_id"], shared["initial_comment"]) == ("DUZOE", "Ballots of vote 1")
+    assert (shared["channel_id"], shared["initial_comment"]) == ("DUZOE", "Ballots of vote #1")
     names = [f["title"] for f in json.loads(shared["files"])]
     assert names == ["vote-1-ballots.json", "vote-1-ballots.csv", "vote-1-ballots.blt"]
     ballots = json.loads(lab.fake.uploads[json.loads(shared["files"])[0]["id"]])
@@ -275,8 +277,8 @@ async def test_the_nudge_before_the_deadline_opens_the_ranking_in_the_direct_mes
     (nudge,) = lab.fake.of("chat.postMessage")  # only Zoë has not ranked
     assert nudge.args["channel"] == "DUZOE"
     assert blocks_of(nudge) == [
-        header(f"Your answer is needed: Vote 1: {QUESTION}"),
-        section(f"You have not answered the vote *Vote 1: {QUESTION}* yet. It closes "
+        header(f"Your answer is needed: Vote #1: {QUESTION}"),
+        section(f"You have not answered the vote *Vote #1: {QUESTION}* yet. It closes "
                 f"{date(CLOSES, LONG, 'Fri 08 Jan 2027, 17:00 UTC')} "
                 f"({date(CLOSES, AGO, 'Fri 08 Jan 2027, 17:00 UTC')})."),
         context("Action Lab 1"),
