@@ -92,9 +92,9 @@ async def test_a_meeting_reminder_brings_the_invite(
     calls = list(lab.fake.calls)
     for user in ("UGEMMA", "UAMARA", "UZOE"):
         (sent,) = delivered(calls, f"D{user}")
-        assert sent.args["text"] == "Meeting #1: Meeting 1 starts soon"
+        assert sent.args["text"] == "Meeting 1 starts soon"
         assert blocks_of(sent) == [
-            header("Meeting soon: Meeting #1: Meeting 1"),
+            header("Meeting soon: Meeting 1"),
             section(f"It starts {date(starts, LONG, 'Mon 11 Jan 2027, 14:00 UTC')} "
                     f"({date(starts, AGO, 'Mon 11 Jan 2027, 14:00 UTC')})."),
             section("60 minutes. The calendar invite (.ics) is attached; `/lab meetings` lists "
