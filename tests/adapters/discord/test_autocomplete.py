@@ -50,7 +50,7 @@ async def test_polls_votes_and_meetings(busy: Bot) -> None:
         ((label, value),) = await choices(busy, path, option, typed)
         assert value == "1" and "Kick-off" in label
     assert await choices(busy, ("minutes", "export"), "meeting", "") == [
-        ("meeting #1 “Kick-off”", "#1")]
+        ("meeting #1 (Kick-off)", "#1")]
 
 
 async def test_members_targets_and_zones(busy: Bot) -> None:
