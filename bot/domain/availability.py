@@ -13,12 +13,13 @@ import itertools
 import re
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from bot.domain.when import parse_duration
+from bot.domain.zones import Reading, WallTime, format_span, wall_time, zone_abbreviation
 
 MAX_SLOTS = 200
 MAX_RANGE_DAYS = 366
@@ -84,25 +85,21 @@ def parse_date_range(text: str) -> tuple[date, date]:
     return first, last
 
 
-def wall_to_utc(day: date, clock: time, zone: str) -> datetime | None:
-    """The UTC moment of a wall-clock time in `zone`, or None if the clocks skip it.
-
-    An hour that happens twice (clocks going back) is read as its first occurrence.
-    """
-    tz = ZoneInfo(zone)
-    local = datetime.combine(day, clock, tzinfo=tz)
+def _utc(day: date, clock: time, zone: str) -> WallTime:
     try:
-        moment = local.astimezone(UTC)
+        return wall_time(day, clock, zone)
     except OverflowError:  # 31 Dec 9999 in a zone behind UTC: after the last datetime
         raise SlotError(f"{day.isoformat()}T{clock:%H:%M} is too far ahead; check the year."
                         ) from None
-    if moment.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
-        return None  # in the gap when clocks go forward
-    return moment
 
 
 def parse_moment(text: str, zone: str) -> datetime:
-    """"2027-01-11T09:00" (or a space for the T) in `zone` -> an aware UTC datetime."""
+    """"2027-01-11T09:00" (or a space for the T) in `zone` -> an aware UTC datetime.
+
+    A time that happens twice is the first of the two (`wall_time`'s reading). A time the
+    clocks skip is refused, naming the time `wall_time` would read it as: a slot, a close or
+    a meeting is set for a whole lab and lands in calendars, so it is not moved unasked.
+    """
     m = _MOMENT.match(text.strip())
     if not m:
         raise SlotError(
@@ -112,12 +109,14 @@ def parse_moment(text: str, zone: str) -> datetime:
     hh, mm = (int(p) for p in m.group(2).split(":"))
     if hh > 23 or mm > 59:
         raise SlotError(f"`{text}` has no such time of day; use a 24-hour HH:MM.")
-    moment = wall_to_utc(day, time(hh, mm), zone)
-    if moment is None:
+    wall = _utc(day, time(hh, mm), zone)
+    if wall.reading is Reading.SKIPPED:
         raise SlotError(
-            f"{text} does not exist in {zone}: the clocks skip that hour. Choose another time."
+            f"{text} does not exist in {zone}: the clocks skip {format_span(wall.shift)} then, "
+            f"so that moment is {wall.local:%H:%M} {zone_abbreviation(wall.moment, zone)}. "
+            f"Write {wall.local:%Y-%m-%dT%H:%M} if you mean it, or choose another time."
         )
-    return moment
+    return wall.moment
 
 
 def bounded_duration(text: str, *, word: str, low: str, high: str, example: str) -> timedelta:
@@ -199,8 +198,10 @@ def generate_slots(
     """Every slot from `first` to `last` (both included) on `days` (Monday is 0), within
     `window` in `zone`, `length` long, starting every `step`: UTC starts, earliest first.
 
-    Wall-clock times are kept across daylight-saving changes (09:00 stays 09:00 local);
-    a start the clocks skip is left out. Slots already past on today's date are left out.
+    Wall-clock times are kept across daylight-saving changes (09:00 stays 09:00 local); a
+    start the clocks skip is left out (`wall_time` would move it onto a later start of the
+    grid), and one that happens twice is counted once, the first time. Slots already past on
+    today's date are left out.
     """
     if last < first:
         raise SlotError(f"The date range ends ({last:%a %d %b %Y}) before it starts "
@@ -223,9 +224,9 @@ def generate_slots(
     out = []
     for day in matching:
         for clock in per_day:
-            moment = wall_to_utc(day, clock, zone)
-            if moment is not None and moment > now:
-                out.append(moment)
+            wall = _utc(day, clock, zone)
+            if wall.reading is not Reading.SKIPPED and wall.moment > now:
+                out.append(wall.moment)
     if not out:
         raise SlotError(
             f"No slot fits: none of the days from {first:%a %d %b} to {last:%a %d %b %Y} "
@@ -363,7 +364,7 @@ def comfort_mark(start: datetime, length: timedelta, zone: str, *,
     local = start.astimezone(tz)
     if local.time() < COMFORT[0]:
         kind, why = "early", f"starts before {COMFORT[0]:%H:%M}"
-    elif start + length > datetime.combine(local.date(), COMFORT[1], tzinfo=tz):
+    elif start + length > wall_time(local.date(), COMFORT[1], zone).moment:
         kind, why = "late", f"ends after {COMFORT[1]:%H:%M}"
     else:
         return None

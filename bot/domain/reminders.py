@@ -2,8 +2,9 @@
 and when meeting, deadline and action-item reminders fall due.
 
 Pure: the current moment and every zone come in as arguments. Moments go out in UTC; a local
-time that does not exist (the clocks go forward) or happens twice (they go back) is resolved
-the way APScheduler's cron trigger resolves it, and the reader is told.
+time that does not exist (the clocks go forward) or happens twice (they go back) is read by
+`bot.domain.zones.wall_time`, the way APScheduler's cron trigger reads it, and the reader is
+told.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.domain.when import DAY_NAMES, format_days, parse_clock, parse_days, parse_duration
-from bot.domain.zones import format_local, zone_abbreviation
+from bot.domain.zones import format_local, wall_time
 
 EXAMPLES = ("in 2 hours", "tomorrow 10:00", "friday 9am", "2027-01-11 14:00",
             "every monday 09:00")
@@ -66,27 +67,6 @@ def examples_text() -> str:
 
 
 # --- local times and daylight saving ----------------------------------------------------------
-
-
-def resolve_local(day: date, clock: time, zone: str) -> tuple[datetime, str | None]:
-    """The UTC moment of `clock` on `day` in `zone`, and a note when daylight saving bent it.
-
-    A time in the spring gap is read with the offset before the change (01:30 in London on the
-    last Sunday of March is 02:30 BST); a time that happens twice is the first of the two.
-    APScheduler's cron trigger does the same, so a repeating reminder and its timer agree.
-    """
-    tz = ZoneInfo(zone)
-    local = datetime.combine(day, clock, tzinfo=tz)
-    moment = local.astimezone(UTC)
-    back = moment.astimezone(tz)
-    note = None
-    if back.replace(tzinfo=None) != local.replace(tzinfo=None):
-        note = (f"{clock:%H:%M} does not exist on {day:%a %d %b %Y} in {zone} (the clocks go "
-                f"forward), so I used {back:%H:%M} {zone_abbreviation(moment, zone)}")
-    elif datetime.combine(day, clock, tzinfo=tz).replace(fold=1).utcoffset() != local.utcoffset():
-        note = (f"{clock:%H:%M} happens twice on {day:%a %d %b %Y} in {zone} (the clocks go "
-                f"back), so I used the first, {clock:%H:%M} {zone_abbreviation(moment, zone)}")
-    return moment, note
 
 
 def local_date(moment: datetime, zone: str) -> date:
@@ -144,7 +124,7 @@ class Weekly:
             day = start + timedelta(days=ahead)
             if day.weekday() not in self.days:
                 continue
-            at, _ = resolve_local(day, self.at, self.zone)
+            at = wall_time(day, self.at, self.zone).moment
             if at > moment:
                 return at
         raise AssertionError("a weekly rule always falls within nine days")  # pragma: no cover
@@ -429,9 +409,9 @@ class _Reader:
         local = self.now.astimezone(self.tz)
         if days:
             # "in 3 days" keeps the time on the wall clock, whatever daylight saving does.
-            moment, note = resolve_local(local.date() + timedelta(days=days), local.time(),
-                                         self.zone)
-            if note:
+            wall = wall_time(local.date() + timedelta(days=days), local.time(), self.zone)
+            moment = wall.moment
+            if note := wall.note():
                 self.notes.append(note)
         else:
             moment = self.now
@@ -530,20 +510,19 @@ class _Reader:
             if strictly_next and ahead == 0:
                 ahead = 7
             day = self.today + timedelta(days=ahead)
-            moment, note = resolve_local(day, clock, self.zone)
-            if moment <= self.now:
-                day += timedelta(days=7)
-                moment, note = resolve_local(day, clock, self.zone)
+            wall = wall_time(day, clock, self.zone)
+            if wall.moment <= self.now:
+                wall = wall_time(day + timedelta(days=7), clock, self.zone)
         elif day is None:  # a clock alone: the next time it comes round
-            day = self.today
-            moment, note = resolve_local(day, clock, self.zone)
-            if moment <= self.now:
-                moment, note = resolve_local(day + timedelta(days=1), clock, self.zone)
+            wall = wall_time(self.today, clock, self.zone)
+            if wall.moment <= self.now:
+                wall = wall_time(self.today + timedelta(days=1), clock, self.zone)
                 self.notes.append(f"{clock:%H:%M} has passed today, so tomorrow")
         else:
-            moment, note = resolve_local(day, clock, self.zone)
-        if note:
+            wall = wall_time(day, clock, self.zone)
+        if note := wall.note():
             self.notes.append(note)
+        moment = wall.moment
         return self.finish(moment, None)
 
     def finish(self, moment: datetime, repeat: Weekly | None) -> Reading:
@@ -639,8 +618,7 @@ def quiet_until(moment: datetime, zone: str, window: tuple[time, time]) -> datet
     night = _quiet_night(moment, zone, window)
     if night is None:
         return None
-    at, _ = resolve_local(night[1], window[1], zone)
-    return at
+    return wall_time(night[1], window[1], zone).moment
 
 
 def quiet_since(moment: datetime, zone: str, window: tuple[time, time]) -> datetime | None:
@@ -649,8 +627,7 @@ def quiet_since(moment: datetime, zone: str, window: tuple[time, time]) -> datet
     night = _quiet_night(moment, zone, window)
     if night is None:
         return None
-    at, _ = resolve_local(night[0], window[0], zone)
-    return at
+    return wall_time(night[0], window[0], zone).moment
 
 
 def hold_until(moment: datetime, zone: str, window: tuple[time, time], *,
@@ -708,7 +685,7 @@ def action_item_times(due: date, zone: str, now: datetime) -> list[tuple[str, da
     """09:00 in the owner's zone the day before `due`, and on the day; only those to come."""
     out = []
     for label, day in (("day before", due - timedelta(days=1)), ("due day", due)):
-        at, _ = resolve_local(day, ACTION_ITEM_CLOCK, zone)
+        at = wall_time(day, ACTION_ITEM_CLOCK, zone).moment
         if at > now:
             out.append((label, at))
     return out

@@ -1,9 +1,12 @@
-"""IANA time zones: validation with close-match suggestions, and local-time display."""
+"""IANA time zones: validation with close-match suggestions, local-time display, and the one
+reading of a wall-clock time as a UTC moment."""
 
 from __future__ import annotations
 
 import difflib
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -101,6 +104,93 @@ def format_local(moment: datetime, zone: str, *, date: bool = True, name: bool =
     text = f"{local:%a %d %b %Y}, {local:%H:%M}" if date else f"{local:%H:%M}"
     text += f" {zone_abbreviation(moment, zone)}"
     return f"{text} ({zone})" if name else text
+
+
+# --- wall-clock times ------------------------------------------------------------------------
+
+
+class Reading(StrEnum):
+    """How a wall-clock time maps onto the time line of its zone."""
+
+    EXACT = "exact"  # it happens once
+    SKIPPED = "skipped"  # it does not happen: the clocks jump over it (a daylight-saving gap)
+    REPEATED = "repeated"  # it happens twice: the clocks go back over it (a fold)
+
+
+@dataclass(frozen=True, slots=True)
+class WallTime:
+    """A date and clock time someone meant in `zone`, and the UTC moment they get."""
+
+    day: date
+    clock: time
+    zone: str
+    moment: datetime  # aware, UTC
+    reading: Reading
+
+    @property
+    def local(self) -> datetime:
+        """The moment on the zone's wall clock: `clock` itself unless it was skipped."""
+        return self.moment.astimezone(ZoneInfo(self.zone))
+
+    @property
+    def shift(self) -> timedelta:
+        """How far the wall clock was moved: the gap's length for a skipped time, else zero."""
+        return self.local.replace(tzinfo=None) - datetime.combine(self.day, self.clock)
+
+    def note(self) -> str | None:
+        """A sentence telling the reader how a skipped or repeated time was read; None when
+        the time happens exactly once."""
+        day, clock = f"{self.day:%a %d %b %Y}", f"{self.clock:%H:%M}"
+        abbr = zone_abbreviation(self.moment, self.zone)
+        if self.reading is Reading.SKIPPED:
+            return (f"{clock} does not exist on {day} in {self.zone} (the clocks go forward), "
+                    f"so I used {self.local:%H:%M} {abbr}")
+        if self.reading is Reading.REPEATED:
+            return (f"{clock} happens twice on {day} in {self.zone} (the clocks go back), so "
+                    f"I used the first, {clock} {abbr}")
+        return None
+
+
+def format_span(span: timedelta) -> str:
+    """A daylight-saving shift in words: "an hour", "30 minutes", "1 hour 30 minutes"."""
+    hours, minutes = divmod(int(span.total_seconds() // 60), 60)
+    if hours == 1 and not minutes:
+        return "an hour"
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if minutes or not hours:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts)
+
+
+def wall_time(day: date, clock: time, zone: str) -> WallTime:
+    """The UTC moment of `clock` on `day` in the IANA zone `zone`: the bot's only reading.
+
+    The policy, everywhere a person's wall-clock time becomes a stored moment:
+
+    - a time the clocks skip (the spring gap) moves forward by the gap's length: 01:30 in
+      London on 28 March 2027 is 02:30 BST, 02:15 on Lord Howe Island's half-hour change is
+      02:45. This is what APScheduler's cron trigger and most calendar apps do, so a
+      repeating reminder and its timer agree;
+    - a time that happens twice (the autumn fold) is the first of the two (PEP 495's
+      fold=0): 01:30 in London on 31 October 2027 is 01:30 BST, not GMT.
+
+    The result says which case applied, so a caller can tell the reader (`WallTime.note`)
+    or refuse a time it will not move. `clock` is a naive time. Raises OverflowError for a
+    moment beyond what a datetime holds (the last day of year 9999 behind UTC).
+    """
+    tz = ZoneInfo(zone)
+    naive = datetime.combine(day, clock)
+    # For a time in a gap, fold=0 takes the offset in force before the change, which moves
+    # it forward by the gap once it is read back on the wall clock.
+    first, second = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
+    moment = first.astimezone(UTC)
+    if first.utcoffset() == second.utcoffset():
+        reading = Reading.EXACT
+    elif moment.astimezone(tz).replace(tzinfo=None) != naive:
+        reading = Reading.SKIPPED
+    else:
+        reading = Reading.REPEATED
+    return WallTime(day, clock, zone, moment, reading)
 
 
 def complete_zones(typed: str, limit: int = 25) -> list[str]:

@@ -18,9 +18,8 @@ import logging
 from collections.abc import Awaitable, Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
@@ -50,7 +49,7 @@ from bot.domain.reminders import (
     retry_delay,
 )
 from bot.domain.when import parse_duration
-from bot.domain.zones import format_local
+from bot.domain.zones import format_local, wall_time
 from bot.errors import NotFound, PermissionDenied, UserError
 from bot.events import (
     ActionItemClosed,
@@ -1228,7 +1227,7 @@ async def _schedule_action_item(h: Happening, lab_id: int, item_id: int, owner_i
                  item_id, owner_id, lab_id)
         return
     zone = owner.timezone or lab.timezone
-    due_start = datetime.combine(due, datetime.min.time(), tzinfo=ZoneInfo(zone))
+    due_start = wall_time(due, time(0, 0), zone).moment
     rows = [
         _first_timer(h.ctx, Reminder(
             lab_id=lab_id, kind=ReminderKind.ACTION_ITEM, recipient_id=owner_id,

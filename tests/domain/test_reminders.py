@@ -28,7 +28,6 @@ from bot.domain.reminders import (
     quiet_since,
     quiet_until,
     read_when,
-    resolve_local,
     retry_delay,
 )
 
@@ -419,8 +418,3 @@ def test_meeting_offsets_are_read_and_written() -> None:
         "2 days", "24 hours", "1 hour 30 minutes", "15 minutes"]
     assert [format_offset_short(o) for o in parse_offsets(["48h", "24h", "90m", "15m"])] == [
         "2d", "24h", "90m", "15m"]
-
-
-def test_resolve_local_names_the_zone_abbreviation() -> None:
-    moment, note = resolve_local(date(2027, 7, 1), time(9, 0), LONDON)
-    assert moment == utc(2027, 7, 1, 8, 0) and note is None

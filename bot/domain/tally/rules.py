@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from bot.domain.tally.election import MAX_CANDIDATES
-from bot.domain.zones import format_local
+from bot.domain.zones import Reading, format_local, format_span, wall_time, zone_abbreviation
 
 MIN_OPTIONS = 2
 OPTION_LENGTH = 150
@@ -169,7 +168,11 @@ def resolve_ranking(words: Sequence[str], options: Sequence[str]) -> list[int]:
 
 
 def parse_close(text: str, zone: str, now: datetime) -> datetime:
-    """"2027-01-11 17:00" in `zone` -> the UTC moment; it must exist there and be ahead."""
+    """"2027-01-11 17:00" in `zone` -> the UTC moment; it must exist there and be ahead.
+
+    Read by `wall_time`: a time that happens twice is the first of the two; one the clocks
+    skip is refused, naming the moment it would be, since a vote's close is the whole lab's.
+    """
     m = _CLOSE.match(text)
     if not m:
         raise RankingProblem(
@@ -181,19 +184,15 @@ def parse_close(text: str, zone: str, now: datetime) -> datetime:
         naive = datetime(year, month, day, hour, minute)
     except ValueError:
         raise RankingProblem(f"`{text.strip()}` is not a date and time that exists.") from None
-    tz = ZoneInfo(zone)
-    early = naive.replace(tzinfo=tz, fold=0)
-    late = naive.replace(tzinfo=tz, fold=1)
-    if early.utcoffset() != late.utcoffset():
-        # fold=0 is the earlier of two readings; if the wall time does not survive a
-        # round trip it fell in the gap when clocks go forward.
-        back = early.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
-        if back != naive:
-            raise RankingProblem(
-                f"{text.strip()} does not happen in {zone}: the clocks go forward then. "
-                "Pick a time an hour later."
-            )
-    moment = early.astimezone(UTC)
+    wall = wall_time(naive.date(), naive.time(), zone)
+    if wall.reading is Reading.SKIPPED:
+        raise RankingProblem(
+            f"{text.strip()} does not happen in {zone}: the clocks go forward "
+            f"{format_span(wall.shift)} then, so that moment is {wall.local:%H:%M} "
+            f"{zone_abbreviation(wall.moment, zone)}. Write `closes "
+            f"{wall.local:%Y-%m-%d %H:%M}` if you mean it, or pick another time."
+        )
+    moment = wall.moment
     if moment <= now:
         raise RankingProblem(
             f"{format_local(moment, zone)} is in the past. Give a close time ahead."
