@@ -117,6 +117,19 @@ class MemberLeft(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class ZoneChanged(Event):
+    """A member's own time zone changed (`/lab tz`, the zone menu, or their platform profile):
+    published once for each lab they are an active member of, only when the zone differs.
+
+    `before` is None when they had none (their times were read in the lab's zone).
+    """
+
+    person_id: int
+    before: str | None
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
 class Happening:
     """What a subscriber gets besides the event: the context, the open unit of work, now."""
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from bot.domain.zones import canonical_zone
+from bot.events import ZoneChanged, publish
 from bot.messages import Actor, Place, Platform, Recipient
 from storage.models import Identity, LabChannel, Person
 from storage.uow import UnitOfWork
 
+if TYPE_CHECKING:
+    from bot.context import Context
 
-async def ensure_person(uow: UnitOfWork, actor: Actor, now: datetime) -> Person:
+
+async def ensure_person(ctx: Context, uow: UnitOfWork, actor: Actor, now: datetime) -> Person:
     """The person for `actor`, created on first contact.
 
     A zone the platform reports (Slack's users.info) fills in or refreshes the person's zone,
@@ -37,10 +41,26 @@ async def ensure_person(uow: UnitOfWork, actor: Actor, now: datetime) -> Person:
         known.display_name = actor.display_name
         person.display_name = actor.display_name
     if platform_zone and person.timezone_source != "user":
-        person.timezone = platform_zone
-        person.timezone_source = "platform"
-        person.timezone_checked_at = now
+        await set_zone(ctx, uow, person, platform_zone, source="platform", now=now)
     return person
+
+
+async def set_zone(ctx: Context, uow: UnitOfWork, person: Person, zone: str, *,
+                   source: Literal["user", "platform"], now: datetime) -> bool:
+    """Record `zone` (a canonical IANA name) as `person`'s own and where it came from.
+
+    When it differs from the zone they had, every feature hears of it, in this unit of work:
+    one `ZoneChanged` for each lab they are an active member of (reminders re-plan the times
+    that follow their wall clock). Returns whether the zone changed.
+    """
+    before = person.timezone
+    person.timezone, person.timezone_source, person.timezone_checked_at = zone, source, now
+    if zone == before:
+        return False
+    for membership in await uow.members.labs_of(person.id):
+        await publish(ctx, uow, now, ZoneChanged(lab_id=membership.lab_id, person_id=person.id,
+                                                 before=before, after=zone))
+    return True
 
 
 def recipient_of(identity: Identity) -> Recipient:

@@ -439,7 +439,7 @@ class Router:
     ) -> Reply:
         now = ctx.clock.now()
         async with ctx.uow() as uow:
-            person = await ensure_person(uow, actor, now)
+            person = await ensure_person(ctx, uow, actor, now)
             lab = None
             if not place.direct:
                 lab = await uow.labs.by_channel(place.platform, place.workspace, place.channel)

@@ -851,6 +851,16 @@ class ReminderRepository:
             next_at=until,
         )
 
+    async def replan(self, seen: Reminder, *, due_at: datetime, next_at: datetime,
+                     repeat_zone: str | None, subject_at: datetime | None) -> bool:
+        """Move a pending reminder to a new time (its person's zone changed), if it is still
+        pending at the moment read in `seen`: a delivery under way keeps its moment."""
+        return await self._change(
+            seen.id,
+            [Reminder.status == ReminderStatus.PENDING, Reminder.next_at == seen.next_at],
+            due_at=due_at, next_at=next_at, repeat_zone=repeat_zone, subject_at=subject_at,
+        )
+
     async def sent(self, reminder_id: int, now: datetime) -> bool:
         return await self._change(
             reminder_id, [Reminder.status == ReminderStatus.SENDING],

@@ -18,6 +18,7 @@ from bot.domain.zones import complete_zones, format_local, require_zone, zone_ab
 from bot.errors import Conflict, NotFound, PermissionDenied, UserError
 from bot.events import MemberJoined, MemberLeft
 from bot.features.common import find_member, page_buttons, paginate
+from bot.identity import set_zone
 from bot.messages import (
     Block,
     Button,
@@ -311,8 +312,7 @@ async def tz(call: Call[TzArgs]) -> Reply:
             f"{format_local(call.now, person.timezone)} for you now."
         )
     before = person.timezone
-    person.timezone, person.timezone_source = call.args.zone, "user"
-    person.timezone_checked_at = call.now
+    await set_zone(call.ctx, call.uow, person, call.args.zone, source="user", now=call.now)
     await call.audit("person.timezone", before=before, after=call.args.zone)
     abbr = zone_abbreviation(call.now, call.args.zone)
     return Reply.say(
@@ -345,8 +345,7 @@ async def tz_picked(call: Call[Any]) -> Reply:
         raise UserError("Choose a zone from the menu, or type `/lab tz <zone>`.")
     zone = require_zone(call.values[0])
     before = call.person.timezone
-    call.person.timezone, call.person.timezone_source = zone, "user"
-    call.person.timezone_checked_at = call.now
+    await set_zone(call.ctx, call.uow, call.person, zone, source="user", now=call.now)
     await call.audit("person.timezone", before=before, after=zone)
     return Reply(card=Card((Text(
         f"Your time zone is now {zone}. It is {format_local(call.now, zone, name=False)} "

@@ -47,6 +47,7 @@ from bot.domain.reminders import (
     parse_quiet_hours,
     read_when,
     retry_delay,
+    same_wall_time,
 )
 from bot.domain.when import parse_duration
 from bot.domain.zones import format_local, wall_time
@@ -67,6 +68,7 @@ from bot.events import (
     VoteClosed,
     VoteDeleted,
     VoteOpened,
+    ZoneChanged,
 )
 from bot.features.common import find_member
 from bot.identity import channel_place, recipient_of
@@ -1418,6 +1420,79 @@ async def member_joined(event: MemberJoined, h: Happening) -> None:
         for item in await item_kind.upcoming(h.uow, lab_id, person_id, h.now):
             await _schedule_action_item(h, lab_id, item.subject_id, person_id, item.due,
                                         item.title)
+
+
+@router.on(ZoneChanged)
+async def zone_changed(event: ZoneChanged, h: Happening) -> None:
+    """Someone's zone changed: re-plan their pending reminders in this lab whose time was
+    read on their wall clock, so each still falls at the local time it stood for.
+
+    Re-planned:
+
+    - action-item reminders to them (09:00 in the owner's zone, the day before and on the
+      day) move to 09:00 on the same days in the new zone;
+    - repeating reminders they set ("every monday 09:00", read in their zone) keep their days
+      and time on the new zone's wall clock, from the occurrence now pending on;
+    - any reminder to them waits for quiet hours, or stops waiting, by the new zone's night.
+
+    Kept where they are: one-off reminders they set ("tomorrow 10:00", "2027-01-11 14:00")
+    became a moment when they were set, and that moment is what the person meant (perhaps
+    for someone elsewhere, or before a journey), so only its quiet-hours wait follows the new
+    zone when it is for them; meeting reminders and deadlines are one moment for everyone.
+
+    A time the change puts in the past (09:00 has already come in the new zone) is due now
+    rather than dropped. Rows already due, being delivered or waiting to be retried are left
+    to their timers. Each row moves by a conditional update and its timers are re-armed only
+    after the commit, so nothing is delivered twice or lost.
+    """
+    lab = await h.uow.labs.get(event.lab_id)
+    if lab is None:
+        return
+    person_id, after = event.person_id, event.after
+    before = event.before or lab.timezone
+    if before == after:
+        return
+    moved: list[tuple[int, datetime, datetime, str | None, str | None]] = []
+    for r in await h.uow.reminders.mine(lab.id, person_id):
+        if r.attempts > 0 or r.next_at <= h.now:
+            continue
+        due, repeat_zone, subject_at = r.due_at, r.repeat_zone, r.subject_at
+        if r.kind is ReminderKind.ACTION_ITEM and r.recipient_id == person_id:
+            due = same_wall_time(r.due_at, before, after)
+            if subject_at is not None:
+                subject_at = same_wall_time(subject_at, before, after)
+        elif r.repeat and r.repeat_zone == before and r.author_id == person_id:
+            rule = Weekly.from_spec(r.repeat, before)
+            due = same_wall_time(r.due_at, before, after, clock=rule.at)
+            repeat_zone = after
+        elif r.recipient_id != person_id:
+            continue  # set by them for someone else, at a moment that stays
+        start = max(due, h.now)
+        zone = after if r.recipient_id == person_id else await _zone_of(h.uow, r, lab)
+        next_at = _hold(h.ctx, r, start, zone) or start
+        if (due, next_at, repeat_zone, subject_at) == (r.due_at, r.next_at, r.repeat_zone,
+                                                       r.subject_at):
+            continue
+        if await h.uow.reminders.replan(r, due_at=due, next_at=next_at,
+                                        repeat_zone=repeat_zone, subject_at=subject_at):
+            moved.append((r.id, next_at, due, r.repeat, repeat_zone))
+    if not moved:
+        return
+    log.info("lab %s: reminders %s re-planned for a move from %s to %s", lab.id,
+             [row[0] for row in moved], before, after)
+
+    def rearm() -> None:
+        for row in moved:
+            disarm(h.ctx, row[0])  # a quiet-hours or cron timer must not outlive its plan
+            arm(h.ctx, *row)
+
+    h.uow.after_commit(rearm)
+
+
+async def _zone_of(uow: UnitOfWork, r: Reminder, lab: Lab) -> str:
+    """The zone whose night holds `r` back: its recipient's, else the lab's."""
+    person = await uow.people.get(r.recipient_id) if r.recipient_id is not None else None
+    return (person.timezone if person is not None else None) or lab.timezone
 
 
 # --- home -------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from bot.domain.reminders import (
     quiet_until,
     read_when,
     retry_delay,
+    same_wall_time,
 )
 
 T0 = datetime(2027, 1, 4, 10, 0, tzinfo=UTC)  # Monday 4 January 2027, 10:00 UTC
@@ -418,3 +419,15 @@ def test_meeting_offsets_are_read_and_written() -> None:
         "2 days", "24 hours", "1 hour 30 minutes", "15 minutes"]
     assert [format_offset_short(o) for o in parse_offsets(["48h", "24h", "90m", "15m"])] == [
         "2d", "24h", "90m", "15m"]
+
+
+def test_the_same_wall_time_in_another_zone() -> None:
+    friday_nine = utc(2027, 1, 8, 9, 0)  # 09:00 GMT
+    assert same_wall_time(friday_nine, LONDON, "Asia/Kolkata") == utc(2027, 1, 8, 3, 30)
+    assert same_wall_time(friday_nine, LONDON, "America/Sao_Paulo") == utc(2027, 1, 8, 12, 0)
+    # Into Toronto's spring gap: 02:30 does not exist there, so 03:30 EDT.
+    half_two = utc(2027, 3, 14, 2, 30)  # 02:30 GMT in London
+    assert same_wall_time(half_two, LONDON, "America/Toronto") == utc(2027, 3, 14, 7, 30)
+    # A weekly rule's own clock wins over the one read off the moment.
+    assert same_wall_time(utc(2027, 3, 28, 1, 30), LONDON, "Asia/Kolkata",
+                          clock=time(1, 30)) == utc(2027, 3, 27, 20, 0)
