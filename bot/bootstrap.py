@@ -17,7 +17,6 @@ from bot.features import lab as lab_feature
 from bot.features import meetings as meetings_feature
 from bot.features import minutes as minutes_feature
 from bot.features import polls as polls_feature
-from bot.features import reminder_subjects
 from bot.features import reminders as reminders_feature
 from bot.features import votes as votes_feature
 from bot.ports import Clock, Jobs
@@ -33,7 +32,7 @@ log = logging.getLogger(__name__)
 # Each feature module has a `router`; this is the whole list.
 FEATURES: tuple[ModuleType, ...] = (
     help_feature, lab_feature, home_feature, minutes_feature, polls_feature, meetings_feature,
-    votes_feature, reminders_feature, reminder_subjects,
+    votes_feature, reminders_feature,
 )
 
 # Each feature that keeps timers rebuilds them from its tables at start-up.

@@ -50,6 +50,15 @@ from bot.messages import (
     Reply,
     Submission,
 )
+from bot.subjects import (
+    Attachments,
+    CloseSubject,
+    Describe,
+    PendingPeople,
+    SubjectKind,
+    Subjects,
+    UpcomingFor,
+)
 from storage.models import Lab, Membership, Person
 from storage.uow import UnitOfWork
 
@@ -176,6 +185,7 @@ class Router:
         self.subscribers: dict[type[Event], list[Subscriber]] = {}
         self.completers: dict[str, Completer] = {}
         self.home_sections: list[tuple[int, HomeSection]] = []
+        self.subjects = Subjects()  # what reminders can be about (bot/subjects.py)
         # Other words that name a command where people type (`/lab remind` for
         # `/lab reminders add`); adapters that build a command tree (Discord, with its 25
         # entries under /lab) show only the command itself.
@@ -264,6 +274,21 @@ class Router:
 
         return register
 
+    def subject(
+        self, name: str, *, pending: PendingPeople | None = None,
+        close: CloseSubject | None = None, attachments: Attachments | None = None,
+        upcoming: UpcomingFor | None = None,
+    ) -> Callable[[Describe], Describe]:
+        """Register the function below as how reminders describe a `name` ("poll"), with
+        the other things reminders may need of it (see `SubjectKind`)."""
+
+        def register(describe: Describe) -> Describe:
+            self.subjects.register(SubjectKind(name, describe, pending, close, attachments,
+                                               upcoming))
+            return describe
+
+        return register
+
     def include(self, other: Router) -> None:
         clash = (set(self.commands) & set(other.commands)) | (
             set(self.actions) & set(other.actions)) | (set(self.reactions) & set(other.reactions))
@@ -276,6 +301,7 @@ class Router:
                                                             set(other.commands))
         if clash:
             raise ValueError(f"registered twice: {sorted(clash)}")
+        self.subjects.include(other.subjects)  # refuses a clash before taking any
         self.aliases.update(other.aliases)
         self.commands.update(other.commands)
         self.actions.update(other.actions)

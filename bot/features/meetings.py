@@ -19,6 +19,7 @@ from bot.features.common import paginate
 from bot.features.polls import numbered_choices, times_in
 from bot.messages import Block, Card, Context, File, Header, Reply, Text, at, shorten
 from bot.router import Call, Router
+from bot.subjects import SubjectInfo, Upcoming
 from storage.models import Lab, Meeting, Poll
 from storage.uow import UnitOfWork
 
@@ -299,3 +300,34 @@ async def next_meetings(call: Call[Any]) -> list[Block]:
     lines = [meeting_line(m, call.zone, call.now, names.get(m.lab_id)) for m in upcoming]
     return [Text(shorten("*Your next meetings*\n" + "\n".join(lines), 3000))]
 
+
+# --- what reminders need of a meeting ---------------------------------------------------------
+
+
+async def _upcoming(uow: UnitOfWork, lab_id: int, person_id: int, now: datetime
+                    ) -> list[Upcoming]:
+    """The lab's meetings still to start: a member who joins is reminded of them too."""
+    return [Upcoming(m.id, m.title, at=m.starts_at)
+            for m in await uow.meetings.upcoming([lab_id], now) if m.starts_at > now]
+
+
+async def _invite(uow: UnitOfWork, meeting_id: int, person_id: int, now: datetime
+                  ) -> tuple[File, ...]:
+    meeting = await uow.meetings.get(meeting_id)
+    lab = await uow.labs.get(meeting.lab_id) if meeting is not None else None
+    if meeting is None or lab is None:
+        return ()
+    return (invite_file(meeting, lab.name, "REQUEST", now),)
+
+
+@router.subject("meeting", attachments=_invite, upcoming=_upcoming)
+async def reminder_info(uow: UnitOfWork, meeting_id: int) -> SubjectInfo | None:
+    """How a reminder names the meeting and when it starts; its invite goes with it."""
+    meeting = await uow.meetings.get(meeting_id)
+    if meeting is None or meeting.status == "cancelled":
+        return None
+    return SubjectInfo(
+        meeting_name(meeting, start=True), moment=meeting.starts_at,
+        lines=(f"{meeting.duration_minutes} minutes. The calendar invite (.ics) is attached; "
+               "`/lab meetings` lists the lab's meetings.",),
+    )

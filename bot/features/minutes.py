@@ -65,6 +65,7 @@ from bot.messages import (
     shorten,
 )
 from bot.router import Call, Router
+from bot.subjects import SubjectInfo, Upcoming
 from storage.models import ActionItem, Attendance, Lab, MinuteEntry, Minutes, Person
 from storage.uow import UnitOfWork
 
@@ -921,3 +922,24 @@ async def my_actions(call: Call[Any]) -> list[Block]:
     more = f"\n…and {len(items) - 5} more." if len(items) > 5 else ""
     return [Text(f"*Your action items* ({len(items)} open)\n" + "\n".join(lines) + more),
             Context("Mark them done with `/lab actions` in the lab's channel.")]
+
+
+# --- what reminders need of an action item ----------------------------------------------------
+
+
+async def _own_open_items(uow: UnitOfWork, lab_id: int, person_id: int, now: datetime
+                          ) -> list[Upcoming]:
+    """A member coming back still owns the open items they had: remind them again."""
+    return [Upcoming(item.id, item.entry.text, due=item.due)
+            for item in await uow.action_items.open_for(person_id)
+            if item.lab_id == lab_id and item.due is not None]
+
+
+@router.subject("action_item", upcoming=_own_open_items)
+async def reminder_info(uow: UnitOfWork, item_id: int) -> SubjectInfo | None:
+    """The item's text; None once it is done or dropped, so its reminders are cancelled
+    instead of sent."""
+    item = await uow.action_items.get(item_id)
+    if item is None or item.status is not ActionStatus.OPEN:
+        return None
+    return SubjectInfo(item.entry.text)

@@ -43,6 +43,7 @@ from bot.messages import (
     shorten,
 )
 from bot.router import FORM_ROUTE, Call, Router
+from bot.subjects import SubjectInfo
 from storage.models import Lab, Membership, Poll, PollSlot
 from storage.uow import UnitOfWork
 
@@ -1020,3 +1021,27 @@ async def polls_to_answer(call: Call[Any]) -> list[Block]:
     if not lines:
         return []
     return [Text(shorten("*Polls waiting for your answers*\n" + "\n".join(lines[:10]), 3000))]
+
+
+# --- what reminders need of a poll ------------------------------------------------------------
+
+
+async def _close_at_deadline(ctx: AppContext, uow: UnitOfWork, poll_id: int, now: datetime
+                             ) -> None:
+    # Idempotent here: a poll a facilitator already closed stays as it is.
+    await close_poll(ctx, uow, poll_id, now)
+
+
+@router.subject("poll", pending=unanswered, close=_close_at_deadline)
+async def reminder_info(uow: UnitOfWork, poll_id: int) -> SubjectInfo | None:
+    """How a reminder names the poll, with the Answer button while it is open; None once it
+    is deleted, which cancels its reminders."""
+    poll = await uow.polls.get(poll_id)
+    if poll is None or poll.status == "deleted":
+        return None
+    button = None
+    if poll.status == "open":
+        button = Button("Answer the poll", action_ids.encode("poll.open", poll.id),
+                        style="primary")
+    return SubjectInfo(f"Poll #{poll.number}: {poll.title}", button=button,
+                       moment=poll.closes_at)

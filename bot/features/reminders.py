@@ -7,18 +7,19 @@ so a double fire, a restart or a second process sharing the database never deliv
 Each process arms timers for the rows it writes, for every row at start-up, and, every
 `sweep_every`, for rows due soon that another process wrote (`sweep`): if that process
 stops, its reminders still go out.
-Other features plug in through `subjects` (who has not answered a poll, a meeting's .ics,
-closing a vote at its deadline) and reach this module only through domain events.
+Other features plug in through the subject kinds they register on their routers
+(`@router.subject`, bot/subjects.py: who has not answered a poll, a meeting's .ics, closing
+a vote at its deadline), found here on `ctx.router.subjects`, and reach this module only
+through domain events.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -91,6 +92,7 @@ from bot.messages import (
 from bot.messages import Context as Small
 from bot.ports import DeliveryError, JobFunc
 from bot.router import Call, Router
+from bot.subjects import SubjectInfo
 from storage.models import Lab, Membership, Person, Reminder
 from storage.uow import UnitOfWork
 
@@ -104,96 +106,8 @@ LEASE = timedelta(minutes=10)  # a delivery claimed longer ago than this was cut
 PROBLEMS_SINCE = timedelta(days=14)
 
 
-# --- what other features plug in --------------------------------------------------------------
+# --- what other features plug in (bot/subjects.py) --------------------------------------------
 
-
-@dataclass(frozen=True, slots=True)
-class SubjectInfo:
-    """How a reminder names what it is about: "Poll: When shall we meet?"."""
-
-    title: str
-    button: Button | None = None  # e.g. "Answer the poll", shown on nudges
-    lines: tuple[str, ...] = ()  # extra lines for the reminder card (place, agenda ...)
-    moment: datetime | None = None  # its start or deadline now, if the reminder should say
-
-
-@dataclass(frozen=True, slots=True)
-class Upcoming:
-    """One thing still to come that a member who joins should be reminded of."""
-
-    subject_id: int
-    title: str
-    at: datetime | None = None  # a meeting's start
-    due: date | None = None  # an action item's due date
-
-
-Describe = Callable[[UnitOfWork, int], Awaitable[SubjectInfo | None]]
-PendingPeople = Callable[[UnitOfWork, int], Awaitable[Collection[int]]]
-CloseSubject = Callable[[Context, UnitOfWork, int, datetime], Awaitable[None]]
-Attachments = Callable[[UnitOfWork, int, int, datetime], Awaitable[tuple[File, ...]]]
-UpcomingFor = Callable[[UnitOfWork, int, int, datetime], Awaitable[Sequence[Upcoming]]]
-
-
-@dataclass(frozen=True, slots=True)
-class SubjectKind:
-    """What reminders need, at delivery time, from a feature whose things have deadlines or
-    start times. `name` is the subject kind the events use: "poll", "vote", "meeting",
-    "action_item".
-
-    - `describe(uow, subject_id)`: its title (and a button); None once it no longer exists,
-      which cancels the reminder instead of delivering it.
-    - `pending(uow, subject_id)`: the person ids who have not answered yet; a deadline nudge
-      goes only to them.
-    - `close(ctx, uow, subject_id, now)`: close it at its deadline and announce the result
-      (publish PollClosed / VoteClosed as a manual close would); runs in a unit of work that
-      is committed afterwards.
-    - `attachments(uow, subject_id, person_id, now)`: files for a reminder (a meeting's .ics).
-    - `upcoming(uow, lab_id, person_id, now)`: what of this kind, still to come in the lab,
-      a member who has just joined should be reminded of (the lab's next meetings; the open
-      action items they own, if they are coming back).
-    """
-
-    name: str
-    describe: Describe
-    pending: PendingPeople | None = None
-    close: CloseSubject | None = None
-    attachments: Attachments | None = None
-    upcoming: UpcomingFor | None = None
-
-
-class Subjects:
-    """The subject kinds registered by other features (one per name)."""
-
-    def __init__(self) -> None:
-        self._kinds: dict[str, SubjectKind] = {}
-
-    def register(self, kind: SubjectKind) -> SubjectKind:
-        if kind.name in self._kinds and self._kinds[kind.name] is not kind:
-            raise ValueError(f"subject kind {kind.name!r} registered twice")
-        self._kinds[kind.name] = kind
-        return kind
-
-    def unregister(self, name: str) -> None:
-        self._kinds.pop(name, None)
-
-    @contextmanager
-    def swapped(self, kind: SubjectKind) -> Iterator[SubjectKind]:
-        """Use `kind` instead of what is registered under its name, for a while (tests)."""
-        before = self._kinds.get(kind.name)
-        self._kinds[kind.name] = kind
-        try:
-            yield kind
-        finally:
-            if before is None:
-                self._kinds.pop(kind.name, None)
-            else:
-                self._kinds[kind.name] = before
-
-    def get(self, name: str | None) -> SubjectKind | None:
-        return self._kinds.get(name) if name else None
-
-
-subjects = Subjects()
 
 _NOUNS = {"poll": "poll", "vote": "vote", "meeting": "meeting", "action_item": "action item"}
 
@@ -635,7 +549,10 @@ async def _close_occurrence(uow: UnitOfWork, r: Reminder, status: ReminderStatus
 async def _send(ctx: Context, uow: UnitOfWork, r: Reminder, target: _Target, now: datetime
                 ) -> str | None:
     """Deliver one claimed reminder; a string says why it was not needed after all."""
-    kind = subjects.get(r.subject_kind)
+    kind = ctx.router.subjects.get(r.subject_kind)
+    if kind is None and r.subject_kind is not None:
+        # A row written by a release with a kind this one lacks: fail it, do not guess.
+        raise Unplugged(r.subject_kind, "describe")
     info: SubjectInfo | None = None
     if kind is not None and r.subject_id is not None:
         info = await kind.describe(uow, r.subject_id)
@@ -1400,7 +1317,7 @@ async def member_joined(event: MemberJoined, h: Happening) -> None:
     each open poll or vote closes (by the same rule, counted from when they joined), and
     reminders of the open action items they own."""
     lab_id, person_id = event.lab_id, event.person_id
-    meeting = subjects.get("meeting")
+    meeting = h.ctx.router.subjects.get("meeting")
     if meeting is not None and meeting.upcoming is not None:
         for item in await meeting.upcoming(h.uow, lab_id, person_id, h.now):
             if item.at is not None:
@@ -1415,7 +1332,7 @@ async def member_joined(event: MemberJoined, h: Happening) -> None:
         rows += await _nudges(h, close.subject_kind, lab_id, close.subject_id,
                               close.subject_at or close.due_at, only=person_id)
     await _add_all(h, rows)
-    item_kind = subjects.get("action_item")
+    item_kind = h.ctx.router.subjects.get("action_item")
     if item_kind is not None and item_kind.upcoming is not None:
         for item in await item_kind.upcoming(h.uow, lab_id, person_id, h.now):
             await _schedule_action_item(h, lab_id, item.subject_id, person_id, item.due,

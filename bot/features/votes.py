@@ -73,6 +73,7 @@ from bot.messages import (
     shorten,
 )
 from bot.router import FORM_ROUTE, Call, Router
+from bot.subjects import SubjectInfo
 from storage.models import Lab, Vote
 from storage.uow import UnitOfWork
 
@@ -1011,3 +1012,26 @@ async def withdraw_ballots(event: MemberLeft, h: Happening) -> None:
             await h.uow.audit.record(lab_id=vote.lab_id, actor_id=event.person_id,
                                      action="vote.ballot_withdrawn", at=h.now,
                                      vote=vote.number, why="left the lab")
+
+
+# --- what reminders need of a vote ------------------------------------------------------------
+
+
+async def _close_at_deadline(ctx: AppContext, uow: UnitOfWork, vote_id: int, now: datetime
+                             ) -> None:
+    # Claims the open vote itself: a vote a facilitator already closed stays as it is.
+    await close_vote(ctx, uow, vote_id, now)
+
+
+@router.subject("vote", pending=not_voted, close=_close_at_deadline)
+async def reminder_info(uow: UnitOfWork, vote_id: int) -> SubjectInfo | None:
+    """How a reminder names the vote, with the ranking button while it is open."""
+    vote = await uow.votes.get(vote_id)
+    if vote is None:
+        return None
+    button = None
+    if vote.status == "open":
+        button = Button("Rank the options", action_ids.encode("vote.menu", vote.id),
+                        style="primary")
+    return SubjectInfo(f"Vote #{vote.number}: {vote.question}", button=button,
+                       moment=vote.closes_at)

@@ -666,8 +666,8 @@ async def test_one_of_everything_reads_in_the_singular_and_votes_are_named_alike
 
     assert not [line for line in said if re.search(r"\b[Vv]ote \d", line)]
     assert "Vote #1: Q?" in text and "Ballot saved: vote #1" in text
-    from bot.features.reminder_subjects import vote_info
+    from bot.features.votes import reminder_info
 
     async with console.adapter.ctx.uow() as uow:
-        info = await vote_info(uow, 1)
+        info = await reminder_info(uow, 1)
     assert info is not None and info.title == "Vote #1: Q?"  # reminders name it alike

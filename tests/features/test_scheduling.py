@@ -39,10 +39,11 @@ from bot.events import (
     publish,
 )
 from bot.features import reminders as feature
-from bot.features.reminders import SubjectInfo, SubjectKind, deliver, subjects
+from bot.features.reminders import deliver
 from bot.messages import Button, File, Reply
 from bot.router import Call, Router
 from bot.scheduling import ManualJobs, Scheduler
+from bot.subjects import SubjectInfo, SubjectKind
 from storage.models import Reminder, ReminderKind, ReminderStatus
 from storage.uow import UnitOfWork
 from tests.conftest import T0, Console
@@ -508,7 +509,7 @@ async def test_a_weekly_time_apschedulers_cron_arithmetic_would_skip_is_still_de
 
 
 @pytest.fixture
-def made_up() -> Iterator[None]:
+def made_up(app: App) -> Iterator[None]:
     """Meetings and action items this file makes up (only their events exist): their kinds
     describe any id they are given, so the reminders go out."""
 
@@ -518,8 +519,8 @@ def made_up() -> Iterator[None]:
     async def item(uow: UnitOfWork, item_id: int) -> SubjectInfo:
         return SubjectInfo(f"Item {item_id}")
 
-    with subjects.swapped(SubjectKind("meeting", meeting)), \
-            subjects.swapped(SubjectKind("action_item", item)):
+    with app.ctx.router.subjects.swapped(SubjectKind("meeting", meeting)), \
+            app.ctx.router.subjects.swapped(SubjectKind("action_item", item)):
         yield
 
 
@@ -527,7 +528,7 @@ def made_up() -> Iterator[None]:
 
 
 @pytest.fixture
-def meeting_kind() -> Iterator[list[tuple[int, int]]]:
+def meeting_kind(app: App) -> Iterator[list[tuple[int, int]]]:
     """A meeting feature as it will plug in: a title and an .ics for each member."""
     asked: list[tuple[int, int]] = []
 
@@ -539,7 +540,7 @@ def meeting_kind() -> Iterator[list[tuple[int, int]]]:
         asked.append((meeting_id, person_id))
         return (File("meeting.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar"),)
 
-    with subjects.swapped(SubjectKind("meeting", describe, attachments=attachments)):
+    with app.ctx.router.subjects.swapped(SubjectKind("meeting", describe, attachments=attachments)):
         yield asked
 
 
@@ -621,9 +622,10 @@ class FakePolls:
 
 
 @pytest.fixture
-def polls() -> Iterator[FakePolls]:
+def polls(app: App) -> Iterator[FakePolls]:
     fake = FakePolls()
-    with subjects.swapped(SubjectKind("poll", fake.describe, fake.pending, fake.close)):
+    kind = SubjectKind("poll", fake.describe, fake.pending, fake.close)
+    with app.ctx.router.subjects.swapped(kind):
         yield fake
 
 
@@ -675,7 +677,7 @@ async def test_a_deadline_nobody_plugged_in_fails_once_and_says_why(
     async def describe(uow: UnitOfWork, vote_id: int) -> SubjectInfo:
         return SubjectInfo(f"Vote {vote_id}")
 
-    with subjects.swapped(SubjectKind("vote", describe)):  # no pending, no close
+    with app.ctx.router.subjects.swapped(SubjectKind("vote", describe)):  # no pending, no close
         await emit(app, VoteOpened(lab_id=1, vote_id=5, closes_at=utc(2027, 1, 7, 17, 0)))
         await run(jobs, clock, timedelta(days=5))
     by_kind = {(r.kind, r.recipient_id): r for r in await rows(app)}
