@@ -19,7 +19,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from bot.domain.when import parse_duration
-from bot.domain.zones import Reading, WallTime, format_span, wall_time, zone_abbreviation
+from bot.domain.zones import Occurs, WallTime, format_span, wall_time, zone_abbreviation
 
 MAX_SLOTS = 200
 MAX_RANGE_DAYS = 366
@@ -110,7 +110,7 @@ def parse_moment(text: str, zone: str) -> datetime:
     if hh > 23 or mm > 59:
         raise SlotError(f"`{text}` has no such time of day; use a 24-hour HH:MM.")
     wall = _utc(day, time(hh, mm), zone)
-    if wall.reading is Reading.SKIPPED:
+    if wall.occurs is Occurs.NEVER:
         raise SlotError(
             f"{text} does not exist in {zone}: the clocks skip {format_span(wall.shift)} then, "
             f"so that moment is {wall.local:%H:%M} {zone_abbreviation(wall.moment, zone)}. "
@@ -225,7 +225,7 @@ def generate_slots(
     for day in matching:
         for clock in per_day:
             wall = _utc(day, clock, zone)
-            if wall.reading is not Reading.SKIPPED and wall.moment > now:
+            if wall.occurs is not Occurs.NEVER and wall.moment > now:
                 out.append(wall.moment)
     if not out:
         raise SlotError(

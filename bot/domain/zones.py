@@ -109,12 +109,12 @@ def format_local(moment: datetime, zone: str, *, date: bool = True, name: bool =
 # --- wall-clock times ------------------------------------------------------------------------
 
 
-class Reading(StrEnum):
-    """How a wall-clock time maps onto the time line of its zone."""
+class Occurs(StrEnum):
+    """How often a wall-clock time happens on its day in its zone."""
 
-    EXACT = "exact"  # it happens once
-    SKIPPED = "skipped"  # it does not happen: the clocks jump over it (a daylight-saving gap)
-    REPEATED = "repeated"  # it happens twice: the clocks go back over it (a fold)
+    ONCE = "once"
+    NEVER = "never"  # the clocks jump over it (a daylight-saving gap)
+    TWICE = "twice"  # the clocks go back over it (a fold)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +125,7 @@ class WallTime:
     clock: time
     zone: str
     moment: datetime  # aware, UTC
-    reading: Reading
+    occurs: Occurs
 
     @property
     def local(self) -> datetime:
@@ -142,10 +142,10 @@ class WallTime:
         the time happens exactly once."""
         day, clock = f"{self.day:%a %d %b %Y}", f"{self.clock:%H:%M}"
         abbr = zone_abbreviation(self.moment, self.zone)
-        if self.reading is Reading.SKIPPED:
+        if self.occurs is Occurs.NEVER:
             return (f"{clock} does not exist on {day} in {self.zone} (the clocks go forward), "
                     f"so I used {self.local:%H:%M} {abbr}")
-        if self.reading is Reading.REPEATED:
+        if self.occurs is Occurs.TWICE:
             return (f"{clock} happens twice on {day} in {self.zone} (the clocks go back), so "
                     f"I used the first, {clock} {abbr}")
         return None
@@ -185,12 +185,12 @@ def wall_time(day: date, clock: time, zone: str) -> WallTime:
     first, second = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
     moment = first.astimezone(UTC)
     if first.utcoffset() == second.utcoffset():
-        reading = Reading.EXACT
+        occurs = Occurs.ONCE
     elif moment.astimezone(tz).replace(tzinfo=None) != naive:
-        reading = Reading.SKIPPED
+        occurs = Occurs.NEVER
     else:
-        reading = Reading.REPEATED
-    return WallTime(day, clock, zone, moment, reading)
+        occurs = Occurs.TWICE
+    return WallTime(day, clock, zone, moment, occurs)
 
 
 def complete_zones(typed: str, limit: int = 25) -> list[str]:

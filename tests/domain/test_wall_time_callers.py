@@ -11,7 +11,7 @@ import pytest
 from bot.domain import availability as av
 from bot.domain.reminders import Weekly, quiet_until, read_when
 from bot.domain.tally.rules import RankingProblem, parse_close
-from bot.domain.zones import Reading, WallTime, format_span, wall_time, zone_abbreviation
+from bot.domain.zones import Occurs, WallTime, format_span, wall_time, zone_abbreviation
 
 NOW = datetime(2027, 1, 4, 10, 0, tzinfo=UTC)
 
@@ -25,7 +25,7 @@ FOLDS = [
     wall_time(date(2027, 11, 7), time(1, 30), "America/Toronto"),
     wall_time(date(2027, 4, 4), time(1, 45), "Australia/Lord_Howe"),
 ]
-EVERY = [pytest.param(w, id=f"{w.zone}-{w.reading}") for w in GAPS + FOLDS]
+EVERY = [pytest.param(w, id=f"{w.zone}-{w.occurs}") for w in GAPS + FOLDS]
 
 
 def typed(wall: WallTime, sep: str = " ") -> str:
@@ -33,8 +33,8 @@ def typed(wall: WallTime, sep: str = " ") -> str:
 
 
 def test_the_cases_are_what_they_claim() -> None:
-    assert {w.reading for w in GAPS} == {Reading.SKIPPED}
-    assert {w.reading for w in FOLDS} == {Reading.REPEATED}
+    assert {w.occurs for w in GAPS} == {Occurs.NEVER}
+    assert {w.occurs for w in FOLDS} == {Occurs.TWICE}
 
 
 @pytest.mark.parametrize("wall", EVERY)

@@ -6,7 +6,7 @@ import pytest
 
 from bot.domain.reminders import Weekly
 from bot.domain.zones import (
-    Reading,
+    Occurs,
     canonical_zone,
     format_local,
     format_span,
@@ -67,49 +67,49 @@ def utc(*args: int) -> datetime:
 
 
 @pytest.mark.parametrize(
-    ("zone", "day", "clock", "moment", "reading", "local"),
+    ("zone", "day", "clock", "moment", "occurs", "local"),
     [
         # An ordinary day: the time happens once.
-        ("Europe/London", date(2027, 7, 1), time(9, 0), utc(2027, 7, 1, 8, 0), Reading.EXACT,
+        ("Europe/London", date(2027, 7, 1), time(9, 0), utc(2027, 7, 1, 8, 0), Occurs.ONCE,
          "09:00"),
         # London's spring gap, 01:00-02:00 GMT on 28 March 2027: forward by the hour.
         ("Europe/London", date(2027, 3, 28), time(1, 30), utc(2027, 3, 28, 1, 30),
-         Reading.SKIPPED, "02:30"),
+         Occurs.NEVER, "02:30"),
         # The edges of the gap: 01:00 does not exist, 02:00 does (it is the first BST minute).
         ("Europe/London", date(2027, 3, 28), time(1, 0), utc(2027, 3, 28, 1, 0),
-         Reading.SKIPPED, "02:00"),
+         Occurs.NEVER, "02:00"),
         ("Europe/London", date(2027, 3, 28), time(2, 0), utc(2027, 3, 28, 1, 0),
-         Reading.EXACT, "02:00"),
+         Occurs.ONCE, "02:00"),
         # London's autumn fold, 01:00-02:00 twice on 31 October 2027: the first, on BST.
         ("Europe/London", date(2027, 10, 31), time(1, 30), utc(2027, 10, 31, 0, 30),
-         Reading.REPEATED, "01:30"),
+         Occurs.TWICE, "01:30"),
         ("Europe/London", date(2027, 10, 31), time(2, 0), utc(2027, 10, 31, 2, 0),
-         Reading.EXACT, "02:00"),
+         Occurs.ONCE, "02:00"),
         # Toronto springs forward at 02:00 on 14 March 2027.
         ("America/Toronto", date(2027, 3, 14), time(2, 30), utc(2027, 3, 14, 7, 30),
-         Reading.SKIPPED, "03:30"),
+         Occurs.NEVER, "03:30"),
         ("America/Toronto", date(2027, 11, 7), time(1, 30), utc(2027, 11, 7, 5, 30),
-         Reading.REPEATED, "01:30"),
+         Occurs.TWICE, "01:30"),
         # São Paulo has kept UTC-3 all year since 2019: its old change dates are ordinary.
         ("America/Sao_Paulo", date(2027, 11, 7), time(0, 30), utc(2027, 11, 7, 3, 30),
-         Reading.EXACT, "00:30"),
+         Occurs.ONCE, "00:30"),
         ("America/Sao_Paulo", date(2027, 2, 21), time(23, 30), utc(2027, 2, 22, 2, 30),
-         Reading.EXACT, "23:30"),
+         Occurs.ONCE, "23:30"),
         # Lord Howe Island moves by half an hour: 02:00 -> 02:30 on 3 October 2027, and
         # 02:00 -> 01:30 on 4 April 2027.
         ("Australia/Lord_Howe", date(2027, 10, 3), time(2, 15), utc(2027, 10, 2, 15, 45),
-         Reading.SKIPPED, "02:45"),
+         Occurs.NEVER, "02:45"),
         ("Australia/Lord_Howe", date(2027, 4, 4), time(1, 45), utc(2027, 4, 3, 14, 45),
-         Reading.REPEATED, "01:45"),
+         Occurs.TWICE, "01:45"),
     ],
 )
 def test_wall_times_around_real_transitions(
-    zone: str, day: date, clock: time, moment: datetime, reading: Reading, local: str
+    zone: str, day: date, clock: time, moment: datetime, occurs: Occurs, local: str
 ) -> None:
     wall = wall_time(day, clock, zone)
-    assert (wall.moment, wall.reading, f"{wall.local:%H:%M}") == (moment, reading, local)
+    assert (wall.moment, wall.occurs, f"{wall.local:%H:%M}") == (moment, occurs, local)
     assert wall.moment.tzinfo is UTC
-    assert (wall.note() is None) == (reading is Reading.EXACT)
+    assert (wall.note() is None) == (occurs is Occurs.ONCE)
 
 
 def test_a_skipped_time_moves_by_the_gap_and_says_so() -> None:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.domain.tally.election import MAX_CANDIDATES
-from bot.domain.zones import Reading, format_local, format_span, wall_time, zone_abbreviation
+from bot.domain.zones import Occurs, format_local, format_span, wall_time, zone_abbreviation
 
 MIN_OPTIONS = 2
 OPTION_LENGTH = 150
@@ -185,7 +185,7 @@ def parse_close(text: str, zone: str, now: datetime) -> datetime:
     except ValueError:
         raise RankingProblem(f"`{text.strip()}` is not a date and time that exists.") from None
     wall = wall_time(naive.date(), naive.time(), zone)
-    if wall.reading is Reading.SKIPPED:
+    if wall.occurs is Occurs.NEVER:
         raise RankingProblem(
             f"{text.strip()} does not happen in {zone}: the clocks go forward "
             f"{format_span(wall.shift)} then, so that moment is {wall.local:%H:%M} "
