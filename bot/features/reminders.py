@@ -1350,6 +1350,9 @@ async def zone_changed(event: ZoneChanged, h: Happening) -> None:
       day) move to 09:00 on the same days in the new zone;
     - repeating reminders they set ("every monday 09:00", read in their zone) keep their days
       and time on the new zone's wall clock, from the occurrence now pending on;
+    - a nudge to them before a poll or vote closes is fitted around the new zone's night as
+      a new one would be (`fit_nudge`: the evening before when their morning comes too
+      late), or cancelled when no time before the close is outside it;
     - any reminder to them waits for quiet hours, or stops waiting, by the new zone's night.
 
     Kept where they are: one-off reminders they set ("tomorrow 10:00", "2027-01-11 14:00")
@@ -1369,7 +1372,9 @@ async def zone_changed(event: ZoneChanged, h: Happening) -> None:
     before = event.before or lab.timezone
     if before == after:
         return
+    quiet = parse_quiet_hours(h.ctx.settings.reminders.quiet_hours)
     moved: list[tuple[int, datetime, datetime, str | None, str | None]] = []
+    dropped: list[int] = []
     for r in await h.uow.reminders.mine(lab.id, person_id):
         if r.attempts > 0 or r.next_at <= h.now:
             continue
@@ -1382,6 +1387,15 @@ async def zone_changed(event: ZoneChanged, h: Happening) -> None:
             rule = Weekly.from_spec(r.repeat, before)
             due = same_wall_time(r.due_at, before, after, clock=rule.at)
             repeat_zone = after
+        elif r.kind is ReminderKind.NUDGE and r.recipient_id == person_id and \
+                r.subject_at is not None:
+            fitted = fit_nudge(max(r.due_at, h.now), r.subject_at, after, quiet, now=h.now)
+            if fitted is None:
+                dropped += await h.uow.reminders.cancel(
+                    [r.id], f"after a move to {after}, no time before the close was outside "
+                            "their night")
+                continue
+            due = fitted
         elif r.recipient_id != person_id:
             continue  # set by them for someone else, at a moment that stays
         start = max(due, h.now)
@@ -1393,6 +1407,7 @@ async def zone_changed(event: ZoneChanged, h: Happening) -> None:
         if await h.uow.reminders.replan(r, due_at=due, next_at=next_at,
                                         repeat_zone=repeat_zone, subject_at=subject_at):
             moved.append((r.id, next_at, due, r.repeat, repeat_zone))
+    disarm_after_commit(h.ctx, h.uow, dropped)
     if not moved:
         return
     log.info("lab %s: reminders %s re-planned for a move from %s to %s", lab.id,

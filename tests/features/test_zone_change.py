@@ -241,3 +241,31 @@ async def test_a_delivery_under_way_keeps_its_moment(
     claimed, moved = await plans(app, kind="action_item")
     assert (claimed.status, claimed.due_at) == ("sending", first.due_at)
     assert (moved.id, moved.due_at) == (second.id, utc(2027, 1, 7, 3, 30))
+
+
+async def test_a_nudge_is_fitted_around_the_new_night_or_dropped(
+    lab: Console, app: App, jobs: ManualJobs, clock: SettableClock
+) -> None:
+    # Open for four hours from 10:00 UTC: everyone is nudged at 12:00 UTC, halfway through.
+    await lab("Gemma Rhodes", '/lab vote new "Which first?" options "A" "B" closes '
+                              "2027-01-04 14:00")
+    nudges = await plans(app, kind="nudge", recipient_id=1)
+    assert [(p.due_at, p.next_at) for p in nudges] == [(utc(2027, 1, 4, 12), utc(2027, 1, 4, 12))]
+
+    # In Tokyo 12:00 UTC is 21:00, her night, and her morning comes after the close: as for
+    # a new nudge, the evening before, an hour before her night begins (20:00 JST).
+    await lab("Gemma Rhodes", "/lab tz Asia/Tokyo")
+    [tokyo] = await plans(app, kind="nudge", recipient_id=1)
+    assert (tokyo.id, tokyo.due_at, tokyo.next_at) == (
+        nudges[0].id, utc(2027, 1, 4, 11), utc(2027, 1, 4, 11))
+    assert jobs.next_run(f"reminder:{tokyo.id}") == utc(2027, 1, 4, 11)
+
+    # In Los Angeles 11:00 UTC is 03:00: no evening is left before the close, so no nudge
+    # rather than one in the night or after the close.
+    await lab("Gemma Rhodes", "/lab tz America/Los_Angeles")
+    [dropped] = await plans(app, kind="nudge", recipient_id=1)
+    assert dropped.status == "cancelled"
+    assert f"reminder:{dropped.id}" not in jobs.pending()
+    out = await advance(lab, jobs, clock, utc(2027, 1, 4, 15))
+    assert "Gemma Rhodes" not in dms(out)
+    assert {"Amara Okafor", "Zoë Núñez", "Priya Raman"} <= set(dms(out))
