@@ -47,7 +47,7 @@ def document(entries: int) -> MinutesDocument:
             text = ("نحتاج إلى بيانات المشتريات المفتوحة " if n % 3 == 0 else
                     "The survey shows members want weekly data. ") * 3
             facts.append(EntryFacts(n, EntryKind.NOTE, text.strip(), who, at))
-    return build_document(lab="Action Lab 1", title="Kick-off call", meeting_id=None,
+    return build_document(lab="Action Lab 1", title="Kick-off call", meeting_number=None,
                           zone="Europe/London", started_at=START,
                           ended_at=START + timedelta(hours=1), secretary="Priya Raman",
                           present=NAMES[:5], apologies=NAMES[5:], entries=facts,
