@@ -38,7 +38,7 @@ from adapters.slack.oauth import DatabaseInstallationStore, oauth_settings
 from adapters.slack.translate import Profile
 from bot.config import ConfigError
 from bot.context import Context
-from bot.errors import new_reference
+from bot.errors import UserError, new_reference, something_went_wrong
 from bot.messages import Card, File, Inbound, MessageRef, Place, Platform, Reply, Text
 from bot.ports import DeliveryError
 
@@ -65,24 +65,30 @@ class SlackConfigError(ConfigError):
 class Source:
     """Where an inbound event came from, as far as answering it is concerned."""
 
-    event: Inbound
+    place: Place
+    user_id: str
     response_url: str | None = None
     trigger_id: str | None = None
     from_home: bool = False
     # For a control on a message: whether only this person sees that message.
     ephemeral: bool | None = None
 
-    @property
-    def place(self) -> Place:
-        return self.event.place
+    @classmethod
+    def of(cls, event: Inbound, response_url: str | None = None, trigger_id: str | None = None,
+           from_home: bool = False, ephemeral: bool | None = None) -> Source:
+        return cls(event.place, event.actor.user_id, response_url, trigger_id, from_home,
+                   ephemeral)
 
-    @property
-    def user_id(self) -> str:
-        return self.event.actor.user_id
+    @classmethod
+    def of_payload(cls, body: Mapping[str, Any]) -> Source:
+        """Where a payload's sender can be answered, read from the raw payload alone: for a
+        note when the work on it failed before it became an event."""
+        sender = translate.sender(body)
+        return cls(sender.place, sender.user_id, sender.response_url)
 
     @property
     def workspace(self) -> str:
-        return self.event.place.workspace
+        return self.place.workspace
 
 
 def _friendly(error: DeliveryError, ref: str) -> str:
@@ -395,14 +401,24 @@ class SlackAdapter:
     # --- work after the ack ---------------------------------------------------------------------
 
     @contextlib.asynccontextmanager
-    async def _work(self, what: str) -> AsyncIterator[None]:
+    async def _work(self, what: str, body: Mapping[str, Any]) -> AsyncIterator[None]:
+        """The work on one acked payload: kept track of, and never failing in silence.
+
+        The core maps its own errors to a Reply; this catches what fails around it (a
+        profile lookup, translating, rendering) and tells the person privately, as the core
+        would: a UserError in its own words, anything else as a reference to the log.
+        """
         task = asyncio.current_task()
         if task is not None:  # asyncio keeps only weak references to tasks: keep one
             self._tasks.running.add(task)
         try:
             yield
+        except UserError as exc:
+            await self._apologise(body, exc.message)
         except Exception:
-            log.exception("slack %s failed after the ack (ref %s)", what, new_reference())
+            ref = new_reference()
+            log.exception("slack %s failed after the ack (ref %s)", what, ref)
+            await self._apologise(body, something_went_wrong(ref))
         finally:
             if task is not None:
                 self._tasks.running.discard(task)
@@ -448,14 +464,14 @@ class SlackAdapter:
         return await self._profile(team, user_id, fallback)
 
     async def _on_command(self, body: dict[str, Any]) -> None:
-        async with self._work("command"):
+        async with self._work("command", body):
             command = translate.command(body, await self._who(body))
             reply = await self.ctx.router.dispatch(self.ctx, command)
-            await self.deliver(reply, Source(command, body.get("response_url"),
-                                             body.get("trigger_id")))
+            await self.deliver(reply, Source.of(command, body.get("response_url"),
+                                                body.get("trigger_id")))
 
     async def _on_action(self, body: dict[str, Any]) -> None:
-        async with self._work("action"):
+        async with self._work("action", body):
             if not await self._claim(body):
                 log.info("ignored a repeated click")
                 return
@@ -463,23 +479,24 @@ class SlackAdapter:
             if action is None:
                 return
             reply = await self.ctx.router.dispatch(self.ctx, action)
-            await self.deliver(reply, Source(action, body.get("response_url"),
-                                             body.get("trigger_id"), translate.from_view(body),
-                                             translate.on_ephemeral(body)))
+            await self.deliver(reply, Source.of(action, body.get("response_url"),
+                                                body.get("trigger_id"),
+                                                translate.from_view(body),
+                                                translate.on_ephemeral(body)))
 
     async def _on_submission(self, body: dict[str, Any]) -> None:
-        async with self._work("form"):
+        async with self._work("form", body):
             if not await self._claim(body):
                 log.info("ignored a repeated form submission")
                 return
             submission = translate.submission(body, await self._who(body))
             origin = render.Origin.decode((body.get("view") or {}).get("private_metadata"))
             reply = await self.ctx.router.dispatch(self.ctx, submission)
-            await self.deliver(reply, Source(submission, origin.response_url,
-                                             body.get("trigger_id")))
+            await self.deliver(reply, Source.of(submission, origin.response_url,
+                                                body.get("trigger_id")))
 
     async def _on_reaction(self, body: dict[str, Any]) -> None:
-        async with self._work("reaction"):
+        async with self._work("reaction", body):
             event = body.get("event") or {}
             item = event.get("item") or {}
             if item.get("type") != "message":
@@ -500,7 +517,7 @@ class SlackAdapter:
             if reaction is None:
                 return
             reply = await self.ctx.router.dispatch(self.ctx, reaction)
-            await self.deliver(reply, Source(reaction))
+            await self.deliver(reply, Source.of(reaction))
 
     async def _message(self, team: str, channel: str, ts: str) -> tuple[str, str | None]:
         """The text and author of one message (conversations.history, else a thread reply)."""
@@ -522,7 +539,7 @@ class SlackAdapter:
         return translate.unescape(str(message.get("text") or "")), message.get("user")
 
     async def _on_home(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        async with self._work("home"):
+        async with self._work("home", body):
             if event.get("tab") != "home" or not await self._claim(body):
                 return
             command = translate.home(body, await self._who(body))
@@ -533,6 +550,12 @@ class SlackAdapter:
                                                   command.actor.user_id, card)
             except DeliveryError as exc:
                 log.warning("could not publish the App Home (%s)", exc.reason)
+
+    async def _apologise(self, body: Mapping[str, Any], text: str) -> None:
+        try:
+            await self.tell(Source.of_payload(body), text)
+        except Exception:  # the note is a courtesy: failing to send it must not hide the cause
+            log.exception("could not tell the user: %s", text)
 
     # --- delivering a Reply -------------------------------------------------------------------
 
