@@ -18,7 +18,7 @@ from discord import app_commands
 
 from adapters.discord.commands import build_tree
 from adapters.discord.components import TEMPLATE, ActionControl
-from adapters.discord.messenger import UNKNOWN_INTERACTION, DiscordMessenger, explain
+from adapters.discord.messenger import UNKNOWN_INTERACTION, DiscordMessenger, detail, explain
 from adapters.discord.render import render_card, render_form, render_reply
 from adapters.discord.translate import (
     USERS,
@@ -124,7 +124,7 @@ class LabClient(discord.Client):
                 await self.tree.sync()
                 log.info("synced /lab globally")
         except (discord.HTTPException, discord.RateLimited) as exc:
-            log.error("could not sync the /lab commands: %s", explain(exc))
+            log.error("could not sync the /lab commands: %s", detail(exc))
 
     async def on_ready(self) -> None:
         log.info("connected to Discord as %s (%s)", self.user, self.user.id if self.user else "")
@@ -202,7 +202,7 @@ class LabClient(discord.Client):
             await interaction.response.defer(ephemeral=True, thinking=True)
             return "thinking"
         except (discord.HTTPException, discord.RateLimited) as exc:
-            log.warning("could not defer interaction %s: %s", interaction.id, explain(exc))
+            log.warning("could not defer interaction %s: %s", interaction.id, detail(exc))
             return "no"
 
     async def _deliver(self, interaction: discord.Interaction[Any], reply: Reply,
@@ -277,9 +277,8 @@ class LabClient(discord.Client):
         if isinstance(exc, discord.HTTPException) and exc.code == UNKNOWN_INTERACTION:
             log.warning("interaction %s expired before it was answered", interaction.id)
             return
-        reason = explain(exc)
-        log.warning("could not answer interaction %s: %s", interaction.id, reason)
-        await self._say_privately(interaction, f"I could not show that here. {reason}")
+        log.warning("could not answer interaction %s: %s", interaction.id, detail(exc))
+        await self._say_privately(interaction, f"I could not show that here. {explain(exc)}")
 
     async def _say_privately(self, interaction: discord.Interaction[Any], text: str) -> None:
         try:
@@ -288,7 +287,7 @@ class LabClient(discord.Client):
             else:
                 await interaction.response.send_message(text, ephemeral=True)
         except (discord.HTTPException, discord.RateLimited) as exc:
-            log.warning("could not tell %s: %s", interaction.user.id, explain(exc))
+            log.warning("could not tell %s: %s", interaction.user.id, detail(exc))
 
     # --- time zones ---------------------------------------------------------------------------
 
@@ -315,7 +314,7 @@ class LabClient(discord.Client):
             await interaction.followup.send(embeds=out.embeds, ephemeral=True,
                                             view=out.components)
         except (discord.HTTPException, discord.RateLimited) as exc:
-            log.warning("could not ask %s for a time zone: %s", who, explain(exc))
+            log.warning("could not ask %s for a time zone: %s", who, detail(exc))
 
     # --- reactions ----------------------------------------------------------------------------
 
@@ -338,13 +337,14 @@ class LabClient(discord.Client):
             try:
                 reactor = await self.fetch_user(event.user_id)
             except discord.HTTPException as exc:
-                log.warning("reaction by unknown user %s: %s", event.user_id, explain(exc))
+                log.warning("reaction by unknown user %s: %s", event.user_id, detail(exc))
                 return
         actor = actor_of(reactor)
         channel = self.get_partial_messageable(event.channel_id, guild_id=event.guild_id)
         try:
             message = await channel.fetch_message(event.message_id)
         except (discord.HTTPException, discord.RateLimited) as exc:
+            log.warning("could not read a reacted-to message: %s", detail(exc))
             await self._tell(actor, f"I could not read the message you reacted to with "
                                     f":{name}:. {explain(exc)}")
             return

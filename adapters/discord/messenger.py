@@ -30,7 +30,8 @@ TOO_LARGE = 40005
 
 
 def explain(exc: discord.HTTPException | discord.RateLimited) -> str:
-    """What went wrong, in words an operator or a member can act on."""
+    """What went wrong, in our own words, fit for a member to read: Discord's own error text
+    (which may quote what was sent) and codes go to the log only, through `detail`."""
     if isinstance(exc, discord.RateLimited):
         return f"Discord is rate limiting the bot; try again in {exc.retry_after:.0f} seconds."
     code, status = exc.code, exc.status
@@ -41,8 +42,7 @@ def explain(exc: discord.HTTPException | discord.RateLimited) -> str:
         return ("The bot lacks a permission in that channel (it needs View Channel, Send "
                 "Messages, Embed Links and Attach Files). A server admin can grant them.")
     if code == INVALID_FORM_BODY:
-        return ("Discord refused the message as too long or malformed "
-                f"({shorten_error(exc.text)}).")
+        return "Discord refused the message as too long or malformed."
     if code == TOO_LARGE or status == 413:
         return "The file is larger than Discord accepts from this bot."
     if code in (UNKNOWN_CHANNEL, UNKNOWN_MESSAGE) or status == 404:
@@ -51,12 +51,16 @@ def explain(exc: discord.HTTPException | discord.RateLimited) -> str:
         return "Discord is rate limiting the bot; try again shortly."
     if status >= 500:
         return "Discord had a server error; try again shortly."
-    return f"Discord refused the request (HTTP {status}, code {code})."
+    return "Discord refused the request."
 
 
-def shorten_error(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 160 else text[:159] + "…"
+def detail(exc: discord.HTTPException | discord.RateLimited) -> str:
+    """Discord's own account of a refusal, for the log: status, code and its error text."""
+    if isinstance(exc, discord.RateLimited):
+        return f"rate limited for {exc.retry_after:.1f}s"
+    text = " ".join(exc.text.split())
+    text = text if len(text) <= 300 else text[:299] + "…"
+    return f"HTTP {exc.status}, code {exc.code}: {text or 'no message'}"
 
 
 def retry_after(exc: discord.HTTPException | discord.RateLimited) -> float | None:
@@ -75,6 +79,7 @@ def retry_after(exc: discord.HTTPException | discord.RateLimited) -> float | Non
 
 
 def delivery_error(exc: discord.HTTPException | discord.RateLimited) -> DeliveryError:
+    log.info("discord refused a request: %s", detail(exc))
     return DeliveryError(explain(exc), retry_after=retry_after(exc))
 
 

@@ -4,6 +4,7 @@ modals in, interaction callbacks out (asserted on the JSON the bot sent)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Annotated, Any
 
 import pytest
@@ -531,18 +532,26 @@ async def test_a_button_can_open_a_form_whose_submission_updates_that_message(
 # --- Discord refusing what the bot sends ------------------------------------------------------
 
 
-async def test_an_over_long_answer_becomes_a_private_explanation(bot: Bot) -> None:
+async def test_an_over_long_answer_becomes_a_private_explanation(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
     bot.fake.fail("POST", r"^interactions/\d+/[^/]+/callback$", 400, code=50035,
                   message="Invalid Form Body",
                   errors={"data": {"embeds": {"0": {"description": {"_errors": [
                       {"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 4096 or fewer"}]}}}}})
     ask = p.slash(p.GEMMA, "help")
-    await bot.fake.interact(ask)
-    refused = await bot.fake.callback(int(ask["id"]))
-    explained = await bot.fake.wait_for(
-        lambda r: r.path.startswith(f"interactions/{ask['id']}/") and r is not refused)
+    with caplog.at_level(logging.WARNING, logger="adapters.discord.client"):
+        await bot.fake.interact(ask)
+        refused = await bot.fake.callback(int(ask["id"]))
+        explained = await bot.fake.wait_for(
+            lambda r: r.path.startswith(f"interactions/{ask['id']}/") and r is not refused)
     assert refused.json["data"]["embeds"]  # the help card Discord refused
-    assert private(explained) and "too long or malformed" in text_of(explained)
+    assert private(explained)
+    assert text_of(explained) == ("I could not show that here. Discord refused the message as "
+                                  "too long or malformed.")
+    # Discord's own words and codes are for the operator, in the log only.
+    assert "HTTP 400, code 50035: Invalid Form Body" in caplog.text
+    assert "Must be 4096 or fewer" in caplog.text
 
 
 async def test_an_announcement_that_discord_refuses_does_not_block_the_answer(
