@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -18,7 +19,7 @@ import yaml
 from adapters.slack.app import EVENTS_PATH
 from adapters.slack.oauth import REDIRECT_PATH
 from bot.config import SlackSettings
-from tests.adapters.slack.fake_slack import FakeSlack
+from tests.adapters.slack.fake_slack import REQUIRED_SCOPES, FakeSlack
 
 ROOT = Path(__file__).resolve().parents[3]
 MANIFEST = ROOT / "adapters" / "slack" / "manifest.yml"
@@ -46,6 +47,53 @@ def test_the_manifest_declares_what_the_adapter_uses() -> None:
         "app_home_opened", "app_uninstalled", "reaction_added", "tokens_revoked"]
     assert settings["socket_mode_enabled"] is False
     assert app["features"]["app_home"]["home_tab_enabled"] is True
+
+
+# The Web API methods behind a slack_sdk helper the adapter calls that is not one method.
+SDK_HELPERS = {"files_upload_v2": ("files.getUploadURLExternal", "files.completeUploadExternal")}
+# Scopes no Web API method needs, and what needs them.
+SCOPES_FOR_OTHER_REASONS = {
+    "commands": "the /lab slash command",
+    "reactions:read": "the reaction_added event",
+    "chat:write.public": "posting in a public channel the bot was not invited to",
+    "groups:history": "conversations.history in a private channel",
+}
+
+
+def web_api_methods() -> set[str]:
+    """Every Web API method the Slack adapter's code calls, read from the code itself."""
+    called: set[str] = set()
+    for source in (ROOT / "adapters" / "slack").glob("*.py"):
+        for helper in re.findall(r"\bclient\.([a-z]+_[A-Za-z0-9_]+)\(", source.read_text()):
+            called.update(SDK_HELPERS.get(helper, (helper.replace("_", ".", 1),)))
+    return called
+
+
+def test_the_manifest_grants_the_scopes_the_code_needs_and_no_more() -> None:
+    granted = set(manifest()["oauth_config"]["scopes"]["bot"])
+    called = web_api_methods()
+    assert {"users.info", "chat.postEphemeral", "conversations.history",
+            "files.completeUploadExternal", "files.info"} <= called  # the scan sees them
+    needed = {REQUIRED_SCOPES[m] for m in called if m in REQUIRED_SCOPES}
+    assert needed - granted == set()
+    assert granted - needed == set(SCOPES_FOR_OTHER_REASONS)
+
+
+def test_the_manifest_subscribes_to_the_events_the_adapter_handles() -> None:
+    app = manifest()
+    code = (ROOT / "adapters" / "slack" / "app.py").read_text()
+    handled = set(re.findall(r'bolt\.event\("([a-z_.]+)"\)', code))
+    if "enable_token_revocation_listeners()" in code:
+        handled |= {"app_uninstalled", "tokens_revoked"}
+    assert handled >= {"app_home_opened", "reaction_added"}
+    assert set(app["settings"]["event_subscriptions"]["bot_events"]) == handled
+    # The Messages tab takes /lab commands and shows direct messages; nothing typed there
+    # is read, so there is no message.im event to ask for, and no im:history scope.
+    home = app["features"]["app_home"]
+    assert home["messages_tab_enabled"] is True
+    assert home["messages_tab_read_only_enabled"] is False
+    assert "message.im" not in handled
+    assert "im:history" not in app["oauth_config"]["scopes"]["bot"]
 
 
 def test_the_procfile_serves_slack_on_the_platforms_port() -> None:
@@ -105,3 +153,4 @@ async def test_run_slack_serves_http_until_stopped(tmp_path: Path,
     assert proc.returncode == 0, err
     assert "xoxb-secret-token-value" not in err and "s3cr3t-value" not in err
     assert f"listening on http://127.0.0.1:{port}/slack/events" in err
+
