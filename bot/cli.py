@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.ports import StartupError
 from storage.db import DatabaseUrlError
 from storage.migrations import SchemaOutOfDate
 
@@ -221,6 +222,10 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return EXIT_OK
+    except StartupError as exc:
+        log.debug("start-up failed", exc_info=True)
+        print(f"actionlab: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
     except (SchemaOutOfDate, OSError, SQLAlchemyError) as exc:
         # Ordinary start-up failures (no database, a busy port, a platform out of reach) get
         # one line an operator can act on; the details go to the log at DEBUG.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import hashlib
 import hmac
 import logging
@@ -28,6 +29,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import text as sql
@@ -40,7 +42,7 @@ from bot.config import ConfigError
 from bot.context import Context
 from bot.errors import UserError, new_reference, something_went_wrong
 from bot.messages import Card, File, Inbound, MessageRef, Place, Platform, Reply, Text
-from bot.ports import DeliveryError
+from bot.ports import DeliveryError, StartupError
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,17 @@ RETRY_MEMORY = timedelta(days=1)  # Slack retries an event for at most an hour
 TOKEN_LIFETIME = 60.0  # seconds an OAuth workspace's bot token is kept in memory
 _TIMESTAMP = re.compile(r"\d{1,12}", re.ASCII)
 STALE_AFTER = 5 * 60  # seconds; Slack's own rule for replayed requests
+
+
+class _SameToken(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and warns, at every start,
+    that the client we hand it (holding that very token) wins: nothing to act on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+_SAME_TOKEN = _SameToken()
 
 
 class SlackConfigError(ConfigError):
@@ -186,6 +199,7 @@ class SlackAdapter:
             library = logging.getLogger(name)
             if library.level < logging.INFO:  # NOTSET would follow a DEBUG root
                 library.setLevel(logging.INFO)
+        logging.getLogger("actionlab.slack.bolt").addFilter(_SAME_TOKEN)  # added once
         settings = ctx.settings
         slack = settings.slack
         self.base_url = slack.api_base_url
@@ -365,7 +379,13 @@ class SlackAdapter:
         self._runner = web.AppRunner(self.web_app(), access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            raise StartupError(f"port {self.port} is in use on {self.host} (is another "
+                               "actionlab running?); set PORT to a free port") from exc
         port = self._runner.addresses[0][1] if self._runner.addresses else self.port
         log.info("slack: listening on http://%s:%s%s", self.host, port, EVENTS_PATH)
         return int(port)
@@ -392,8 +412,8 @@ class SlackAdapter:
 
     async def run(self) -> None:
         """Serve until cancelled (Ctrl-C, or the process manager stopping us)."""
-        await self.start()
-        try:
+        try:  # a start that fails half-way (a busy port) still closes what it opened
+            await self.start()
             await asyncio.Event().wait()
         finally:
             await self.stop()

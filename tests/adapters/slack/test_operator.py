@@ -154,3 +154,23 @@ async def test_run_slack_serves_http_until_stopped(tmp_path: Path,
     assert "xoxb-secret-token-value" not in err and "s3cr3t-value" not in err
     assert f"listening on http://127.0.0.1:{port}/slack/events" in err
 
+
+def test_run_slack_on_a_busy_port_says_so_in_one_line_and_exits_1(
+    tmp_path: Path, fake_slack: FakeSlack,
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = int(taken.getsockname()[1])
+        proc = _actionlab(["run", "--slack"], tmp_path, {
+            "SLACK_BOT_TOKEN": "xoxb-secret-token-value", "SLACK_SIGNING_SECRET": "s3cr3t",
+            "SLACK_API_BASE_URL": fake_slack.base_url, "HOST": "127.0.0.1",
+            "PORT": str(port), "PYTHONWARNINGS": "default",
+        })
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    # Nothing else: no traceback, no "Unclosed client session", no warning from Bolt.
+    assert err.splitlines() == [
+        f"actionlab: port {port} is in use on 127.0.0.1 (is another actionlab running?); "
+        "set PORT to a free port"]
+    assert out == ""
