@@ -50,6 +50,7 @@ from bot.messages import (
     Reply,
     Submission,
 )
+from bot.zone_prompt import ask_zone_once
 from storage.models import Lab, Membership, Person
 from storage.uow import UnitOfWork
 
@@ -323,6 +324,9 @@ class Router:
 
     async def dispatch(self, ctx: Context, event: Inbound) -> Reply:
         """Handle one inbound event; never raises."""
+        return await ask_zone_once(ctx, event, await self._answer(ctx, event))
+
+    async def _answer(self, ctx: Context, event: Inbound) -> Reply:
         try:
             match event:
                 case Command():

@@ -580,9 +580,8 @@ class SlackAdapter:
     # --- delivering a Reply -------------------------------------------------------------------
 
     async def deliver(self, reply: Reply, source: Source) -> None:
-        """Show `reply` where its event came from; never raises."""
-        if reply.empty:
-            return
+        """Show `reply` where its event came from, then its followups, privately each; never
+        raises."""
         try:
             if reply.form is not None:
                 await self._open_form(reply, source)
@@ -592,6 +591,8 @@ class SlackAdapter:
             ref = new_reference()
             log.warning("slack refused a reply (%s, ref %s)", exc.reason, ref)
             await self.tell(source, _friendly(exc, ref))
+        for followup in reply.followups:
+            await self.deliver(followup, source)
 
     async def _open_form(self, reply: Reply, source: Source) -> None:
         assert reply.form is not None

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from bot import action_ids
 from bot.arguments import Args, Kw, Pos
-from bot.bootstrap import App
+from bot.bootstrap import App, create_app
 from bot.messages import (
     Card,
     Form,
@@ -233,6 +233,40 @@ async def test_join_accept_and_the_zone_picker(bot: Bot, app: App) -> None:
     await bot.send(p.slash(p.AMARA, "members"))
     await asyncio.sleep(0.1)
     assert not [r for r in bot.fake.requests[start:] if r.path.startswith("webhooks/")]
+
+
+def is_zone_question(r: Recorded) -> bool:
+    return r.path.startswith("webhooks/") and "Which time zone are you in?" in text_of(r)
+
+
+def zone_questions(bot: Bot, start: int = 0) -> list[Recorded]:
+    return [r for r in bot.fake.requests[start:] if is_zone_question(r)]
+
+
+async def test_a_member_without_a_zone_is_asked_once_ever(
+    launch: Launch, app: App,
+) -> None:
+    bot = await launch()
+    await bot.send(p.slash(p.GEMMA, "setup", name="Action Lab 1"))
+    asked = await bot.fake.wait_for(is_zone_question)
+    assert asked.json["flags"] & EPHEMERAL
+    # She does not choose; her next commands bring no question again.
+    for _ in range(2):
+        await bot.send(p.slash(p.GEMMA, "members"))
+    await asyncio.sleep(0.2)
+    assert len(zone_questions(bot)) == 1
+    # Nor does a restart: the question is remembered in the database, not in the process.
+    await bot.stop()
+    again = await create_app(app.ctx.settings, clock=app.ctx.clock, jobs=app.ctx.jobs)
+    try:
+        bot = await launch(on=again)
+        start = len(bot.fake.requests)
+        await bot.send(p.slash(p.GEMMA, "members"))
+        await asyncio.sleep(0.2)
+        assert zone_questions(bot, start) == []
+        await bot.stop()
+    finally:
+        await again.close()
 
 
 async def test_paging_buttons_replace_the_list(bot: Bot, app: App) -> None:

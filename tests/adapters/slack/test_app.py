@@ -618,6 +618,37 @@ async def test_a_user_error_after_the_ack_is_shown_in_its_own_words(
     assert caplog.records == []  # the person's own mistake is no error in the log
 
 
+def zone_questions(slack: Slack) -> list[Call]:
+    return [c for c in slack.fake.of("response_url")
+            if "Which time zone are you in?" in shown(c)]
+
+
+async def test_a_member_whose_profile_has_a_zone_is_never_asked_for_one(lab: Slack) -> None:
+    await lab.command("UPRIYA", "join")
+    await lab.click("UPRIYA", lab.fake.last("response_url"), "I accept and join")
+    await lab.command("UPRIYA", "members")
+    assert zone_questions(lab) == []
+
+
+async def test_a_member_without_a_profile_zone_is_asked_once_after_the_answer(
+    lab: Slack,
+) -> None:
+    lab.fake.users["UKAI"] = {"real_name": "Kai Tanaka", "display_name": "Kai", "tz": None}
+    await lab.command("UKAI", "join")
+    card = lab.fake.last("response_url")
+    assert zone_questions(lab) == []  # not a member yet: nothing of theirs is timed
+    await lab.click("UKAI", card, "I accept and join")
+    welcome, question = lab.fake.of("response_url")[-2:]
+    assert "Welcome to Action Lab 1" in shown(welcome)
+    assert question.args["response_type"] == "ephemeral"
+    assert question.args["replace_original"] is False  # the welcome stays
+    assert question.args["url_token"] == welcome.args["url_token"]
+    picker = lab.find(question.args["blocks"], "Your time zone")
+    assert picker["action_id"] == "al1:lab.tz:"
+    await lab.command("UKAI", "members")
+    assert len(zone_questions(lab)) == 1
+
+
 # --- requests Slack did not send ---------------------------------------------------------------
 
 
