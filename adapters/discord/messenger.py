@@ -4,7 +4,6 @@ upload pictures and exports; Discord's refusals become `DeliveryError`s that say
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 import discord
 
@@ -12,9 +11,6 @@ from adapters.discord.render import render_card
 from adapters.discord.translate import message_ref
 from bot.messages import Card, File, MessageRef, Place, Platform, Recipient
 from bot.ports import DeliveryError
-
-if TYPE_CHECKING:
-    from adapters.discord.client import LabClient
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +84,8 @@ class DiscordMessenger:
 
     platform: Platform = "discord"
 
-    def __init__(self, client: LabClient) -> None:
+    def __init__(self, client: discord.Client) -> None:
+        # The gateway client (LabClient), or a client logged in over REST alone.
         self.client = client
 
     def _channel(self, place_channel: str, workspace: str) -> discord.PartialMessageable:

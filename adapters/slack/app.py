@@ -35,8 +35,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import text as sql
 
 from adapters.slack import render, translate
-from adapters.slack.messenger import SlackError, SlackMessenger
-from adapters.slack.oauth import DatabaseInstallationStore, oauth_settings
+from adapters.slack.messenger import SlackMessenger
+from adapters.slack.oauth import DatabaseInstallationStore, WorkspaceClients, oauth_settings
 from adapters.slack.translate import Profile
 from bot.config import ConfigError
 from bot.context import Context
@@ -51,7 +51,6 @@ HEALTH_PATH = "/healthz"
 PROFILE_LIFETIME = timedelta(days=1)  # users.info is asked again after a day
 DOUBLE_CLICK = timedelta(seconds=2)  # the same control pressed again this soon is one press
 RETRY_MEMORY = timedelta(days=1)  # Slack retries an event for at most an hour
-TOKEN_LIFETIME = 60.0  # seconds an OAuth workspace's bot token is kept in memory
 _TIMESTAMP = re.compile(r"\d{1,12}", re.ASCII)
 STALE_AFTER = 5 * 60  # seconds; Slack's own rule for replayed requests
 
@@ -162,12 +161,6 @@ class _CachedProfile:
 
 
 @dataclass
-class _CachedClient:
-    client: AsyncWebClient
-    until: float
-
-
-@dataclass
 class Tasks:
     """Work started after an ack: kept referenced, counted, and awaited on shutdown."""
 
@@ -231,26 +224,24 @@ class SlackAdapter:
         # Bolt deep-copies each request (with its client) for lazy listeners, so its client
         # keeps no session; ours, for the work after the ack, shares one connection pool.
         bolt_client = AsyncWebClient(token=None if self.oauth else token, base_url=self.base_url)
-        self._client = AsyncWebClient(token=None if self.oauth else token, base_url=self.base_url)
-        self._clients: dict[str, _CachedClient] = {}
-        self._store: DatabaseInstallationStore | None = None
         if self.oauth:
             assert slack.client_id is not None and client_secret is not None
             options = oauth_settings(ctx, slack.client_id, client_secret)
             assert isinstance(options.installation_store, DatabaseInstallationStore)
-            self._store = options.installation_store
+            self._clients = WorkspaceClients(self.base_url, store=options.installation_store)
             self.bolt = AsyncApp(signing_secret=secret, client=bolt_client,
                                  oauth_settings=options, process_before_response=True,
                                  logger=logging.getLogger("actionlab.slack.bolt"))
             self.bolt.enable_token_revocation_listeners()
         else:
+            self._clients = WorkspaceClients(self.base_url, token=token)
             self.bolt = AsyncApp(signing_secret=secret, client=bolt_client,
                                  process_before_response=True,
                                  logger=logging.getLogger("actionlab.slack.bolt"))
         messenger_options: dict[str, Any] = {"max_wait": max_wait}
         if processing_waits is not None:
             messenger_options["processing_waits"] = processing_waits
-        self.messenger = SlackMessenger(self._client_for, **messenger_options)
+        self.messenger = SlackMessenger(self._clients, **messenger_options)
         ctx.messengers.register(self.messenger)
         self._profiles: dict[tuple[str, str], _CachedProfile] = {}
         self._tasks = Tasks()
@@ -275,24 +266,6 @@ class SlackAdapter:
         """The whole of what happens before Slack gets its answer: nothing slow."""
         await ack()
         self._tasks.expect()
-
-    async def _client_for(self, workspace: str) -> AsyncWebClient:
-        if not self.oauth:
-            return self._client
-        cached = self._clients.get(workspace)
-        loop = asyncio.get_running_loop()
-        if cached is not None and cached.until > loop.time():
-            return cached.client
-        assert self._store is not None
-        bot = await self._store.async_find_bot(enterprise_id=None, team_id=workspace) or \
-            await self._store.async_find_bot(enterprise_id=workspace, team_id=None,
-                                             is_enterprise_install=True)
-        if bot is None:
-            raise SlackError("not_installed")
-        client = AsyncWebClient(token=bot.bot_token, base_url=self.base_url,
-                                session=self._session)
-        self._clients[workspace] = _CachedClient(client, loop.time() + TOKEN_LIFETIME)
-        return client
 
     # --- serving -----------------------------------------------------------------------------
 
@@ -367,7 +340,7 @@ class SlackAdapter:
     async def start(self) -> int | None:
         """Start serving; returns the HTTP port (None in Socket Mode)."""
         self._session = aiohttp.ClientSession()
-        self._client.session = self._session
+        self._clients.share(self._session)
         self.messenger.session = self._session
         if self.socket_mode:
             app_token = self.ctx.settings.slack_app_token
@@ -452,7 +425,7 @@ class SlackAdapter:
         if cached is not None and now - cached.fetched < PROFILE_LIFETIME:
             return cached.profile
         try:
-            client = await self._client_for(team)
+            client = await self._clients(team)
             response = await self.messenger.call(lambda: client.users_info(user=user_id))
             profile = translate.profile_from_users_info(response["user"])
         except DeliveryError as exc:
@@ -541,7 +514,7 @@ class SlackAdapter:
 
     async def _message(self, team: str, channel: str, ts: str) -> tuple[str, str | None]:
         """The text and author of one message (conversations.history, else a thread reply)."""
-        client = await self._client_for(team)
+        client = await self._clients(team)
         try:
             found = await self.messenger.call(lambda: client.conversations_history(
                 channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1))
@@ -694,3 +667,36 @@ class SlackAdapter:
             except DeliveryError as exc:
                 log.info("could not tell the user that way (%s)", exc.reason)
         log.warning("could not reach the user at all to tell them: %s", text)
+
+
+class SlackSender:
+    """Slack's Web API alone, with no Request URL or socket: a process that serves another
+    platform still posts to a lab's Slack channels and members (its reminders, its
+    announcements). Clicks on what it posts go to the process that serves Slack."""
+
+    platform: Platform = "slack"
+
+    def __init__(self, ctx: Context) -> None:
+        settings = ctx.settings
+        base_url = settings.slack.api_base_url
+        if settings.slack.client_id and settings.slack_client_secret:
+            self._clients = WorkspaceClients(base_url, store=DatabaseInstallationStore(ctx))
+        elif settings.slack_bot_token is not None:
+            self._clients = WorkspaceClients(
+                base_url, token=settings.slack_bot_token.get_secret_value())
+        else:
+            raise SlackConfigError("Sending to Slack needs SLACK_BOT_TOKEN, or SLACK_CLIENT_ID "
+                                   "and SLACK_CLIENT_SECRET.")
+        self.messenger = SlackMessenger(self._clients)
+        ctx.messengers.register(self.messenger)
+
+    async def run(self) -> None:
+        """Hold one connection pool for the messenger until cancelled."""
+        async with aiohttp.ClientSession() as session:
+            self._clients.share(session)
+            self.messenger.session = session
+            try:
+                await asyncio.Event().wait()
+            finally:
+                self._clients.share(None)
+                self.messenger.session = None
