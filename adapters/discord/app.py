@@ -120,7 +120,9 @@ class DiscordSender:
         self.ctx = ctx
         self._token = token
         apply_endpoints(ctx.settings.discord)
-        self.client = discord.Client(intents=discord.Intents.none())
+        # Intents only matter to a gateway; without `guilds`, discord.py warns that its
+        # cache of servers may be incomplete, which a sender never reads.
+        self.client = discord.Client(intents=discord.Intents(guilds=True))
 
     async def run(self) -> None:
         """Log in over REST and hold the session until cancelled."""

@@ -19,6 +19,8 @@ import yaml
 from adapters.slack.app import EVENTS_PATH
 from adapters.slack.oauth import REDIRECT_PATH
 from bot.config import SlackSettings
+from tests.adapters.discord.conftest import fake as fake_discord  # noqa: F401
+from tests.adapters.discord.fake_discord import FakeDiscord
 from tests.adapters.slack.fake_slack import REQUIRED_SCOPES, FakeSlack
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -174,3 +176,26 @@ def test_run_slack_on_a_busy_port_says_so_in_one_line_and_exits_1(
         f"actionlab: port {port} is in use on 127.0.0.1 (is another actionlab running?); "
         "set PORT to a free port"]
     assert out == ""
+
+
+async def test_run_slack_with_a_discord_token_sends_to_discord_over_rest_alone(
+    tmp_path: Path, fake_slack: FakeSlack, fake_discord: FakeDiscord,  # noqa: F811
+) -> None:
+    port = _free_port()
+    proc = _actionlab(["run", "--slack"], tmp_path, {
+        "SLACK_BOT_TOKEN": "xoxb-secret-token-value", "SLACK_SIGNING_SECRET": "s3cr3t-value",
+        "SLACK_API_BASE_URL": fake_slack.base_url, "HOST": "127.0.0.1", "PORT": str(port),
+        "DISCORD_TOKEN": fake_discord.token, "DISCORD_API_BASE_URL": fake_discord.base,
+        "DISCORD_GATEWAY_URL": fake_discord.gateway,
+    })
+    try:
+        # It logs in to Discord's REST API, as the sender of the Slack process.
+        await fake_discord.wait_for(lambda r: (r.method, r.path) == ("GET", "users/@me"),
+                                    within=30)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert fake_discord._ws is None  # the gateway is the worker's
+    assert fake_discord.token not in err
+    assert "Traceback" not in err and "intent" not in err  # nothing for the gateway's sake
