@@ -17,6 +17,8 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.messages import Platform
+from bot.ports import StartupError
 from storage.db import DatabaseUrlError
 from storage.migrations import SchemaOutOfDate
 
@@ -108,6 +110,15 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
             from adapters.discord.app import DiscordAdapter
 
             adapters.append(DiscordAdapter(app.ctx))
+        senders = senders_to_run(settings, slack=args.slack, discord=args.discord)
+        if "slack" in senders:
+            from adapters.slack.app import SlackSender
+
+            adapters.append(SlackSender(app.ctx))
+        if "discord" in senders:
+            from adapters.discord.app import DiscordSender
+
+            adapters.append(DiscordSender(app.ctx))
         if args.console:
             from adapters.console.app import ConsoleAdapter
 
@@ -137,10 +148,28 @@ def platforms_to_run(
     credentials, and the console when none has."""
     if slack or discord or console:
         return slack, discord, console
-    slack = settings.slack_bot_token is not None or (
-        settings.slack.client_id is not None and settings.slack_client_secret is not None)
+    slack = has_slack_credentials(settings)
     discord = settings.discord_token is not None
     return slack, discord, not (slack or discord)
+
+
+def senders_to_run(settings: Settings, *, slack: bool, discord: bool) -> set[Platform]:
+    """The platforms this process only sends to, over their REST APIs: the ones it does not
+    serve but has credentials for, when it serves the other. The Procfile runs Slack and
+    Discord in two processes on one database; each delivers the reminders and announcements
+    for both, so a lab with channels on both hears everything in each."""
+    if slack == discord:  # neither (the console), or both served here
+        return set()
+    if slack and settings.discord_token is not None:
+        return {"discord"}
+    if discord and has_slack_credentials(settings):
+        return {"slack"}
+    return set()
+
+
+def has_slack_credentials(settings: Settings) -> bool:
+    return settings.slack_bot_token is not None or (
+        settings.slack.client_id is not None and settings.slack_client_secret is not None)
 
 
 def _stop_on_signals(tasks: list[asyncio.Task[None]]) -> None:
@@ -221,6 +250,10 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return EXIT_OK
+    except StartupError as exc:
+        log.debug("start-up failed", exc_info=True)
+        print(f"actionlab: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
     except (SchemaOutOfDate, OSError, SQLAlchemyError) as exc:
         # Ordinary start-up failures (no database, a busy port, a platform out of reach) get
         # one line an operator can act on; the details go to the log at DEBUG.

@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 
 
 class NoMessenger(DeliveryError):
-    """No adapter for that platform runs in this process."""
+    """This process cannot send to that platform (it neither serves it nor has its
+    credentials to send over REST)."""
 
 
 class Messengers:
@@ -54,7 +55,8 @@ class Messengers:
     async def broadcast(
         self, places: list[Place], card: Card, files: tuple[File, ...] = ()
     ) -> list[MessageRef]:
-        """Post in each place whose platform runs here; a failure in one is logged, not fatal."""
+        """Post in each place whose platform this process can send to; a failure in one is
+        logged, not fatal."""
         refs = []
         for place in places:
             if not self.has(place.platform):

@@ -7,6 +7,7 @@ when they are built, so an overflowing card fails in a unit test, never in produ
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -414,7 +415,9 @@ class Reply:
 
     `private` replies are seen only by the actor (Slack ephemeral, Discord ephemeral, console
     "only you"). `replace` updates the message whose control was used instead of adding one.
-    A reply with a `form` opens that form; `files` are uploaded with it.
+    A reply with a `form` opens that form; `files` are uploaded with it. `followups` are
+    further private replies the core adds (asking for a time zone, say), each shown as a
+    message of its own after this one, whether or not this one is empty.
     """
 
     card: Card | None = None
@@ -423,10 +426,14 @@ class Reply:
     files: tuple[File, ...] = ()
     form: Form | None = None
     replace: bool = False
+    followups: tuple[Reply, ...] = ()
 
     def __post_init__(self) -> None:
         if self.text is not None:
             _check(len(self.text) <= Limits.PLAIN_TEXT, "reply text longer than 2000")
+        for followup in self.followups:
+            _check(followup.private and followup.form is None and not followup.replace,
+                   "a followup is a private message of its own")
 
     @classmethod
     def say(cls, text: str, *, private: bool = True) -> Reply:
@@ -434,7 +441,12 @@ class Reply:
 
     @property
     def empty(self) -> bool:
+        """Nothing to show in answer (its `followups` aside)."""
         return self.card is None and self.text is None and not self.files and self.form is None
+
+    def then(self, followup: Reply) -> Reply:
+        """This reply, with `followup` shown privately after it."""
+        return dataclasses.replace(self, followups=(*self.followups, followup))
 
 
 NOTHING = Reply()

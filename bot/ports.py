@@ -19,6 +19,10 @@ class DeliveryError(Exception):
         self.retry_after = retry_after
 
 
+class StartupError(Exception):
+    """An adapter could not start; its message is one line an operator can act on."""
+
+
 class Messenger(Protocol):
     """What the core can ask of one platform."""
 

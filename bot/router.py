@@ -59,6 +59,7 @@ from bot.subjects import (
     Subjects,
     UpcomingFor,
 )
+from bot.zone_prompt import ask_zone_once
 from storage.models import Lab, Membership, Person
 from storage.uow import UnitOfWork
 
@@ -349,6 +350,9 @@ class Router:
 
     async def dispatch(self, ctx: Context, event: Inbound) -> Reply:
         """Handle one inbound event; never raises."""
+        return await ask_zone_once(ctx, event, await self._answer(ctx, event))
+
+    async def _answer(self, ctx: Context, event: Inbound) -> Reply:
         try:
             match event:
                 case Command():

@@ -93,6 +93,8 @@ class Person(Base):
     # "user" when set with /lab tz (never overwritten by a platform), "platform" otherwise.
     timezone_source: Mapped[str | None] = mapped_column(String(16))
     timezone_checked_at: Mapped[datetime | None]
+    # When the bot asked them to choose a zone (once, ever: see bot/zone_prompt.py).
+    timezone_asked_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
     identities: Mapped[list[Identity]] = relationship(back_populates="person", lazy="raise")

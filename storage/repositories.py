@@ -145,6 +145,19 @@ class PersonRepository:
         await self.session.flush()
         return person
 
+    async def claim_zone_question(self, person_id: int, now: datetime) -> bool:
+        """Record that the person is being asked for their zone; False if they were already
+        asked (by another process too) or have a zone by now."""
+        stmt = (
+            update(Person)
+            .where(Person.id == person_id, Person.timezone.is_(None),
+                   Person.timezone_asked_at.is_(None))
+            .values(timezone_asked_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        result = await self.session.execute(stmt)
+        return cast(CursorResult[Any], result).rowcount == 1
+
 
 class MembershipRepository:
     def __init__(self, session: AsyncSession) -> None:

@@ -80,3 +80,15 @@ def test_at_refuses_naive_datetimes() -> None:
 def test_shorten_marks_the_cut() -> None:
     assert shorten("abcdef", 4) == "abc…"
     assert shorten("abc", 4) == "abc"
+
+
+def test_followups_come_after_the_reply_and_are_private_messages_of_their_own() -> None:
+    question = Reply(card=Card((Text("Which time zone are you in?"),)))
+    reply = Reply.say("Done.", private=False).then(question)
+    assert reply.followups == (question,) and reply.text == "Done."
+    assert Reply().then(question).empty  # nothing to answer with, yet something to follow
+    for wrong in (Reply.say("for all", private=False), Reply(form=Form(
+            "al1:form:poll.new", "New poll", (Input("q", "Question"),))),
+            Reply(card=question.card, replace=True)):
+        with pytest.raises(CardLimitError):
+            Reply.say("Done.").then(wrong)

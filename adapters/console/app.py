@@ -227,6 +227,12 @@ class ConsoleAdapter:
 
     async def deliver(self, reply: Reply, actor: Actor, place: Place,
                       source: MessageRef | None = None) -> None:
+        await self._deliver_one(reply, actor, place, source)
+        for followup in reply.followups:
+            await self.deliver(followup, actor, place)
+
+    async def _deliver_one(self, reply: Reply, actor: Actor, place: Place,
+                           source: MessageRef | None) -> None:
         if reply.empty:
             return
         if reply.card is not None or reply.text is not None or reply.files:

@@ -3,6 +3,7 @@ wrong token, and a fallback when the Message Content intent is not granted."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -11,6 +12,7 @@ import yarl
 from discord.gateway import DiscordWebSocket
 
 from adapters.discord.client import LabClient
+from adapters.discord.messenger import DiscordMessenger, detail
 from bot.config import ConfigError, DiscordSettings
 from bot.context import Context
 from bot.messages import Platform
@@ -96,4 +98,44 @@ class DiscordAdapter:
     async def stop(self) -> None:
         self._stopping = True
         if self.client is not None:
+            await self.client.close()
+
+
+class DiscordSender:
+    """Discord's REST API alone, logged in without the gateway: a process that serves another
+    platform still posts to a lab's Discord channels and members (its reminders, its
+    announcements). Clicks on what it posts reach the process that runs the gateway.
+
+    Its messenger is registered only once Discord accepted the token: until then, or if it
+    never does, this process leaves Discord's deliveries to the Discord process.
+    """
+
+    platform: Platform = "discord"
+
+    def __init__(self, ctx: Context, *, token: str | None = None) -> None:
+        secret = ctx.settings.discord_token
+        token = token or (secret.get_secret_value() if secret is not None else None)
+        if not token:
+            raise ConfigError(NO_TOKEN)
+        self.ctx = ctx
+        self._token = token
+        apply_endpoints(ctx.settings.discord)
+        # Intents only matter to a gateway; without `guilds`, discord.py warns that its
+        # cache of servers may be incomplete, which a sender never reads.
+        self.client = discord.Client(intents=discord.Intents(guilds=True))
+
+    async def run(self) -> None:
+        """Log in over REST and hold the session until cancelled."""
+        try:
+            try:
+                await self.client.login(self._token)
+            except (discord.LoginFailure, discord.HTTPException, OSError) as exc:
+                why = detail(exc) if isinstance(exc, discord.HTTPException) else str(exc)
+                log.error("could not log in to Discord to send to it (%s); the Discord "
+                          "process delivers there instead", why)
+            else:
+                self.ctx.messengers.register(DiscordMessenger(self.client))
+                log.info("discord: sending over REST (no gateway in this process)")
+            await asyncio.Event().wait()
+        finally:
             await self.client.close()

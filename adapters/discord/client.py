@@ -18,8 +18,8 @@ from discord import app_commands
 
 from adapters.discord.commands import build_tree
 from adapters.discord.components import TEMPLATE, ActionControl
-from adapters.discord.messenger import UNKNOWN_INTERACTION, DiscordMessenger, explain
-from adapters.discord.render import render_card, render_form, render_reply
+from adapters.discord.messenger import UNKNOWN_INTERACTION, DiscordMessenger, detail, explain
+from adapters.discord.render import render_form, render_reply
 from adapters.discord.translate import (
     USERS,
     action_from,
@@ -32,7 +32,6 @@ from adapters.discord.translate import (
 )
 from bot.context import Context
 from bot.errors import new_reference, something_went_wrong
-from bot.features.lab import tz_picker
 from bot.messages import Actor, Card, Inbound, Place, Recipient, Reply, Text
 from bot.ports import DeliveryError
 
@@ -42,11 +41,6 @@ Deferred = Literal["no", "update", "thinking"]
 
 DONE = "Done."
 SHARED = "Shared with the channel below."
-ZONE_PROMPT = (
-    "Which time zone are you in? Discord does not tell me, and I show meeting times, "
-    "deadlines and reminders in your zone. Choose below, or type `/lab tz` and start typing "
-    "a city for every other zone."
-)
 NO_FORM_NOW = (
     "That opens a form, which Discord only allows straight after a command or a button. "
     "Run the command again."
@@ -101,8 +95,6 @@ class LabClient(discord.Client):
         self.dev_guild_id = dev_guild_id
         self.tree, self.commands = build_tree(self, ctx.router, ctx, self.on_command)
         self.messenger = DiscordMessenger(self)
-        self._asked_zone: set[str] = set()
-        self._has_zone: set[str] = set()
 
     # --- start-up -----------------------------------------------------------------------------
 
@@ -124,7 +116,7 @@ class LabClient(discord.Client):
                 await self.tree.sync()
                 log.info("synced /lab globally")
         except (discord.HTTPException, discord.RateLimited) as exc:
-            log.error("could not sync the /lab commands: %s", explain(exc))
+            log.error("could not sync the /lab commands: %s", detail(exc))
 
     async def on_ready(self) -> None:
         log.info("connected to Discord as %s (%s)", self.user, self.user.id if self.user else "")
@@ -187,7 +179,7 @@ class LabClient(discord.Client):
         except (discord.HTTPException, discord.RateLimited) as exc:
             await self._delivery_failed(interaction, exc)
             return
-        await self._ask_zone_if_needed(interaction, inbound.actor, inbound.place, reply)
+        await self._follow_up(interaction, reply.followups)
 
     async def _defer(self, interaction: discord.Interaction[Any]) -> Deferred:
         silent = interaction.type is discord.InteractionType.component or (
@@ -202,7 +194,7 @@ class LabClient(discord.Client):
             await interaction.response.defer(ephemeral=True, thinking=True)
             return "thinking"
         except (discord.HTTPException, discord.RateLimited) as exc:
-            log.warning("could not defer interaction %s: %s", interaction.id, explain(exc))
+            log.warning("could not defer interaction %s: %s", interaction.id, detail(exc))
             return "no"
 
     async def _deliver(self, interaction: discord.Interaction[Any], reply: Reply,
@@ -277,9 +269,8 @@ class LabClient(discord.Client):
         if isinstance(exc, discord.HTTPException) and exc.code == UNKNOWN_INTERACTION:
             log.warning("interaction %s expired before it was answered", interaction.id)
             return
-        reason = explain(exc)
-        log.warning("could not answer interaction %s: %s", interaction.id, reason)
-        await self._say_privately(interaction, f"I could not show that here. {reason}")
+        log.warning("could not answer interaction %s: %s", interaction.id, detail(exc))
+        await self._say_privately(interaction, f"I could not show that here. {explain(exc)}")
 
     async def _say_privately(self, interaction: discord.Interaction[Any], text: str) -> None:
         try:
@@ -288,34 +279,23 @@ class LabClient(discord.Client):
             else:
                 await interaction.response.send_message(text, ephemeral=True)
         except (discord.HTTPException, discord.RateLimited) as exc:
-            log.warning("could not tell %s: %s", interaction.user.id, explain(exc))
+            log.warning("could not tell %s: %s", interaction.user.id, detail(exc))
 
-    # --- time zones ---------------------------------------------------------------------------
-
-    async def _ask_zone_if_needed(self, interaction: discord.Interaction[Any], actor: Actor,
-                                  place: Place, reply: Reply) -> None:
-        """The first time a member has no zone, ask privately with a picker (once a run)."""
-        who = actor.user_id
-        if who in self._asked_zone or who in self._has_zone or place.direct:
-            return
-        if reply.form is not None or not interaction.response.is_done():
-            return
-        async with self.ctx.uow() as uow:
-            person = await uow.people.by_identity("discord", USERS, who)
-            if person is None:
+    async def _follow_up(self, interaction: discord.Interaction[Any],
+                         followups: tuple[Reply, ...]) -> None:
+        """The core's further private replies, each a private message after the answer."""
+        for followup in followups:
+            if not interaction.response.is_done():  # only a form leaves it open; none follow
+                log.warning("no follow-up possible for interaction %s", interaction.id)
                 return
-            if person.timezone:
-                self._has_zone.add(who)
-                return
-            if not await uow.members.labs_of(person.id):
-                return
-        self._asked_zone.add(who)
-        out = render_card(tz_picker(ZONE_PROMPT))
-        try:
-            await interaction.followup.send(embeds=out.embeds, ephemeral=True,
-                                            view=out.components)
-        except (discord.HTTPException, discord.RateLimited) as exc:
-            log.warning("could not ask %s for a time zone: %s", who, explain(exc))
+            out = render_reply(followup)
+            try:
+                await interaction.followup.send(content=out.text, embeds=out.embeds,
+                                                files=out.discord_files(), ephemeral=True,
+                                                view=out.components)
+            except (discord.HTTPException, discord.RateLimited) as exc:
+                log.warning("could not send a follow-up to %s: %s", interaction.user.id,
+                            detail(exc))
 
     # --- reactions ----------------------------------------------------------------------------
 
@@ -338,13 +318,14 @@ class LabClient(discord.Client):
             try:
                 reactor = await self.fetch_user(event.user_id)
             except discord.HTTPException as exc:
-                log.warning("reaction by unknown user %s: %s", event.user_id, explain(exc))
+                log.warning("reaction by unknown user %s: %s", event.user_id, detail(exc))
                 return
         actor = actor_of(reactor)
         channel = self.get_partial_messageable(event.channel_id, guild_id=event.guild_id)
         try:
             message = await channel.fetch_message(event.message_id)
         except (discord.HTTPException, discord.RateLimited) as exc:
+            log.warning("could not read a reacted-to message: %s", detail(exc))
             await self._tell(actor, f"I could not read the message you reacted to with "
                                     f":{name}:. {explain(exc)}")
             return

@@ -4,7 +4,6 @@ upload pictures and exports; Discord's refusals become `DeliveryError`s that say
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 import discord
 
@@ -12,9 +11,6 @@ from adapters.discord.render import render_card
 from adapters.discord.translate import message_ref
 from bot.messages import Card, File, MessageRef, Place, Platform, Recipient
 from bot.ports import DeliveryError
-
-if TYPE_CHECKING:
-    from adapters.discord.client import LabClient
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +26,8 @@ TOO_LARGE = 40005
 
 
 def explain(exc: discord.HTTPException | discord.RateLimited) -> str:
-    """What went wrong, in words an operator or a member can act on."""
+    """What went wrong, in our own words, fit for a member to read: Discord's own error text
+    (which may quote what was sent) and codes go to the log only, through `detail`."""
     if isinstance(exc, discord.RateLimited):
         return f"Discord is rate limiting the bot; try again in {exc.retry_after:.0f} seconds."
     code, status = exc.code, exc.status
@@ -41,8 +38,7 @@ def explain(exc: discord.HTTPException | discord.RateLimited) -> str:
         return ("The bot lacks a permission in that channel (it needs View Channel, Send "
                 "Messages, Embed Links and Attach Files). A server admin can grant them.")
     if code == INVALID_FORM_BODY:
-        return ("Discord refused the message as too long or malformed "
-                f"({shorten_error(exc.text)}).")
+        return "Discord refused the message as too long or malformed."
     if code == TOO_LARGE or status == 413:
         return "The file is larger than Discord accepts from this bot."
     if code in (UNKNOWN_CHANNEL, UNKNOWN_MESSAGE) or status == 404:
@@ -51,12 +47,16 @@ def explain(exc: discord.HTTPException | discord.RateLimited) -> str:
         return "Discord is rate limiting the bot; try again shortly."
     if status >= 500:
         return "Discord had a server error; try again shortly."
-    return f"Discord refused the request (HTTP {status}, code {code})."
+    return "Discord refused the request."
 
 
-def shorten_error(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 160 else text[:159] + "…"
+def detail(exc: discord.HTTPException | discord.RateLimited) -> str:
+    """Discord's own account of a refusal, for the log: status, code and its error text."""
+    if isinstance(exc, discord.RateLimited):
+        return f"rate limited for {exc.retry_after:.1f}s"
+    text = " ".join(exc.text.split())
+    text = text if len(text) <= 300 else text[:299] + "…"
+    return f"HTTP {exc.status}, code {exc.code}: {text or 'no message'}"
 
 
 def retry_after(exc: discord.HTTPException | discord.RateLimited) -> float | None:
@@ -75,6 +75,7 @@ def retry_after(exc: discord.HTTPException | discord.RateLimited) -> float | Non
 
 
 def delivery_error(exc: discord.HTTPException | discord.RateLimited) -> DeliveryError:
+    log.info("discord refused a request: %s", detail(exc))
     return DeliveryError(explain(exc), retry_after=retry_after(exc))
 
 
@@ -83,7 +84,8 @@ class DiscordMessenger:
 
     platform: Platform = "discord"
 
-    def __init__(self, client: LabClient) -> None:
+    def __init__(self, client: discord.Client) -> None:
+        # The gateway client (LabClient), or a client logged in over REST alone.
         self.client = client
 
     def _channel(self, place_channel: str, workspace: str) -> discord.PartialMessageable:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import hashlib
 import hmac
 import logging
@@ -28,19 +29,20 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import text as sql
 
 from adapters.slack import render, translate
-from adapters.slack.messenger import SlackError, SlackMessenger
-from adapters.slack.oauth import DatabaseInstallationStore, oauth_settings
+from adapters.slack.messenger import SlackMessenger
+from adapters.slack.oauth import DatabaseInstallationStore, WorkspaceClients, oauth_settings
 from adapters.slack.translate import Profile
 from bot.config import ConfigError
 from bot.context import Context
-from bot.errors import new_reference
+from bot.errors import UserError, new_reference, something_went_wrong
 from bot.messages import Card, File, Inbound, MessageRef, Place, Platform, Reply, Text
-from bot.ports import DeliveryError
+from bot.ports import DeliveryError, StartupError
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +51,19 @@ HEALTH_PATH = "/healthz"
 PROFILE_LIFETIME = timedelta(days=1)  # users.info is asked again after a day
 DOUBLE_CLICK = timedelta(seconds=2)  # the same control pressed again this soon is one press
 RETRY_MEMORY = timedelta(days=1)  # Slack retries an event for at most an hour
-TOKEN_LIFETIME = 60.0  # seconds an OAuth workspace's bot token is kept in memory
 _TIMESTAMP = re.compile(r"\d{1,12}", re.ASCII)
 STALE_AFTER = 5 * 60  # seconds; Slack's own rule for replayed requests
+
+
+class _SameToken(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and warns, at every start,
+    that the client we hand it (holding that very token) wins: nothing to act on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+_SAME_TOKEN = _SameToken()
 
 
 class SlackConfigError(ConfigError):
@@ -65,24 +77,30 @@ class SlackConfigError(ConfigError):
 class Source:
     """Where an inbound event came from, as far as answering it is concerned."""
 
-    event: Inbound
+    place: Place
+    user_id: str
     response_url: str | None = None
     trigger_id: str | None = None
     from_home: bool = False
     # For a control on a message: whether only this person sees that message.
     ephemeral: bool | None = None
 
-    @property
-    def place(self) -> Place:
-        return self.event.place
+    @classmethod
+    def of(cls, event: Inbound, response_url: str | None = None, trigger_id: str | None = None,
+           from_home: bool = False, ephemeral: bool | None = None) -> Source:
+        return cls(event.place, event.actor.user_id, response_url, trigger_id, from_home,
+                   ephemeral)
 
-    @property
-    def user_id(self) -> str:
-        return self.event.actor.user_id
+    @classmethod
+    def of_payload(cls, body: Mapping[str, Any]) -> Source:
+        """Where a payload's sender can be answered, read from the raw payload alone: for a
+        note when the work on it failed before it became an event."""
+        sender = translate.sender(body)
+        return cls(sender.place, sender.user_id, sender.response_url)
 
     @property
     def workspace(self) -> str:
-        return self.event.place.workspace
+        return self.place.workspace
 
 
 def _friendly(error: DeliveryError, ref: str) -> str:
@@ -143,12 +161,6 @@ class _CachedProfile:
 
 
 @dataclass
-class _CachedClient:
-    client: AsyncWebClient
-    until: float
-
-
-@dataclass
 class Tasks:
     """Work started after an ack: kept referenced, counted, and awaited on shutdown."""
 
@@ -180,6 +192,7 @@ class SlackAdapter:
             library = logging.getLogger(name)
             if library.level < logging.INFO:  # NOTSET would follow a DEBUG root
                 library.setLevel(logging.INFO)
+        logging.getLogger("actionlab.slack.bolt").addFilter(_SAME_TOKEN)  # added once
         settings = ctx.settings
         slack = settings.slack
         self.base_url = slack.api_base_url
@@ -211,26 +224,24 @@ class SlackAdapter:
         # Bolt deep-copies each request (with its client) for lazy listeners, so its client
         # keeps no session; ours, for the work after the ack, shares one connection pool.
         bolt_client = AsyncWebClient(token=None if self.oauth else token, base_url=self.base_url)
-        self._client = AsyncWebClient(token=None if self.oauth else token, base_url=self.base_url)
-        self._clients: dict[str, _CachedClient] = {}
-        self._store: DatabaseInstallationStore | None = None
         if self.oauth:
             assert slack.client_id is not None and client_secret is not None
             options = oauth_settings(ctx, slack.client_id, client_secret)
             assert isinstance(options.installation_store, DatabaseInstallationStore)
-            self._store = options.installation_store
+            self._clients = WorkspaceClients(self.base_url, store=options.installation_store)
             self.bolt = AsyncApp(signing_secret=secret, client=bolt_client,
                                  oauth_settings=options, process_before_response=True,
                                  logger=logging.getLogger("actionlab.slack.bolt"))
             self.bolt.enable_token_revocation_listeners()
         else:
+            self._clients = WorkspaceClients(self.base_url, token=token)
             self.bolt = AsyncApp(signing_secret=secret, client=bolt_client,
                                  process_before_response=True,
                                  logger=logging.getLogger("actionlab.slack.bolt"))
         messenger_options: dict[str, Any] = {"max_wait": max_wait}
         if processing_waits is not None:
             messenger_options["processing_waits"] = processing_waits
-        self.messenger = SlackMessenger(self._client_for, **messenger_options)
+        self.messenger = SlackMessenger(self._clients, **messenger_options)
         ctx.messengers.register(self.messenger)
         self._profiles: dict[tuple[str, str], _CachedProfile] = {}
         self._tasks = Tasks()
@@ -255,24 +266,6 @@ class SlackAdapter:
         """The whole of what happens before Slack gets its answer: nothing slow."""
         await ack()
         self._tasks.expect()
-
-    async def _client_for(self, workspace: str) -> AsyncWebClient:
-        if not self.oauth:
-            return self._client
-        cached = self._clients.get(workspace)
-        loop = asyncio.get_running_loop()
-        if cached is not None and cached.until > loop.time():
-            return cached.client
-        assert self._store is not None
-        bot = await self._store.async_find_bot(enterprise_id=None, team_id=workspace) or \
-            await self._store.async_find_bot(enterprise_id=workspace, team_id=None,
-                                             is_enterprise_install=True)
-        if bot is None:
-            raise SlackError("not_installed")
-        client = AsyncWebClient(token=bot.bot_token, base_url=self.base_url,
-                                session=self._session)
-        self._clients[workspace] = _CachedClient(client, loop.time() + TOKEN_LIFETIME)
-        return client
 
     # --- serving -----------------------------------------------------------------------------
 
@@ -347,7 +340,7 @@ class SlackAdapter:
     async def start(self) -> int | None:
         """Start serving; returns the HTTP port (None in Socket Mode)."""
         self._session = aiohttp.ClientSession()
-        self._client.session = self._session
+        self._clients.share(self._session)
         self.messenger.session = self._session
         if self.socket_mode:
             app_token = self.ctx.settings.slack_app_token
@@ -359,7 +352,13 @@ class SlackAdapter:
         self._runner = web.AppRunner(self.web_app(), access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            raise StartupError(f"port {self.port} is in use on {self.host} (is another "
+                               "actionlab running?); set PORT to a free port") from exc
         port = self._runner.addresses[0][1] if self._runner.addresses else self.port
         log.info("slack: listening on http://%s:%s%s", self.host, port, EVENTS_PATH)
         return int(port)
@@ -386,8 +385,8 @@ class SlackAdapter:
 
     async def run(self) -> None:
         """Serve until cancelled (Ctrl-C, or the process manager stopping us)."""
-        await self.start()
-        try:
+        try:  # a start that fails half-way (a busy port) still closes what it opened
+            await self.start()
             await asyncio.Event().wait()
         finally:
             await self.stop()
@@ -395,14 +394,24 @@ class SlackAdapter:
     # --- work after the ack ---------------------------------------------------------------------
 
     @contextlib.asynccontextmanager
-    async def _work(self, what: str) -> AsyncIterator[None]:
+    async def _work(self, what: str, body: Mapping[str, Any]) -> AsyncIterator[None]:
+        """The work on one acked payload: kept track of, and never failing in silence.
+
+        The core maps its own errors to a Reply; this catches what fails around it (a
+        profile lookup, translating, rendering) and tells the person privately, as the core
+        would: a UserError in its own words, anything else as a reference to the log.
+        """
         task = asyncio.current_task()
         if task is not None:  # asyncio keeps only weak references to tasks: keep one
             self._tasks.running.add(task)
         try:
             yield
+        except UserError as exc:
+            await self._apologise(body, exc.message)
         except Exception:
-            log.exception("slack %s failed after the ack (ref %s)", what, new_reference())
+            ref = new_reference()
+            log.exception("slack %s failed after the ack (ref %s)", what, ref)
+            await self._apologise(body, something_went_wrong(ref))
         finally:
             if task is not None:
                 self._tasks.running.discard(task)
@@ -416,7 +425,7 @@ class SlackAdapter:
         if cached is not None and now - cached.fetched < PROFILE_LIFETIME:
             return cached.profile
         try:
-            client = await self._client_for(team)
+            client = await self._clients(team)
             response = await self.messenger.call(lambda: client.users_info(user=user_id))
             profile = translate.profile_from_users_info(response["user"])
         except DeliveryError as exc:
@@ -448,14 +457,14 @@ class SlackAdapter:
         return await self._profile(team, user_id, fallback)
 
     async def _on_command(self, body: dict[str, Any]) -> None:
-        async with self._work("command"):
+        async with self._work("command", body):
             command = translate.command(body, await self._who(body))
             reply = await self.ctx.router.dispatch(self.ctx, command)
-            await self.deliver(reply, Source(command, body.get("response_url"),
-                                             body.get("trigger_id")))
+            await self.deliver(reply, Source.of(command, body.get("response_url"),
+                                                body.get("trigger_id")))
 
     async def _on_action(self, body: dict[str, Any]) -> None:
-        async with self._work("action"):
+        async with self._work("action", body):
             if not await self._claim(body):
                 log.info("ignored a repeated click")
                 return
@@ -463,23 +472,24 @@ class SlackAdapter:
             if action is None:
                 return
             reply = await self.ctx.router.dispatch(self.ctx, action)
-            await self.deliver(reply, Source(action, body.get("response_url"),
-                                             body.get("trigger_id"), translate.from_view(body),
-                                             translate.on_ephemeral(body)))
+            await self.deliver(reply, Source.of(action, body.get("response_url"),
+                                                body.get("trigger_id"),
+                                                translate.from_view(body),
+                                                translate.on_ephemeral(body)))
 
     async def _on_submission(self, body: dict[str, Any]) -> None:
-        async with self._work("form"):
+        async with self._work("form", body):
             if not await self._claim(body):
                 log.info("ignored a repeated form submission")
                 return
             submission = translate.submission(body, await self._who(body))
             origin = render.Origin.decode((body.get("view") or {}).get("private_metadata"))
             reply = await self.ctx.router.dispatch(self.ctx, submission)
-            await self.deliver(reply, Source(submission, origin.response_url,
-                                             body.get("trigger_id")))
+            await self.deliver(reply, Source.of(submission, origin.response_url,
+                                                body.get("trigger_id")))
 
     async def _on_reaction(self, body: dict[str, Any]) -> None:
-        async with self._work("reaction"):
+        async with self._work("reaction", body):
             event = body.get("event") or {}
             item = event.get("item") or {}
             if item.get("type") != "message":
@@ -500,11 +510,11 @@ class SlackAdapter:
             if reaction is None:
                 return
             reply = await self.ctx.router.dispatch(self.ctx, reaction)
-            await self.deliver(reply, Source(reaction))
+            await self.deliver(reply, Source.of(reaction))
 
     async def _message(self, team: str, channel: str, ts: str) -> tuple[str, str | None]:
         """The text and author of one message (conversations.history, else a thread reply)."""
-        client = await self._client_for(team)
+        client = await self._clients(team)
         try:
             found = await self.messenger.call(lambda: client.conversations_history(
                 channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1))
@@ -522,7 +532,7 @@ class SlackAdapter:
         return translate.unescape(str(message.get("text") or "")), message.get("user")
 
     async def _on_home(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        async with self._work("home"):
+        async with self._work("home", body):
             if event.get("tab") != "home" or not await self._claim(body):
                 return
             command = translate.home(body, await self._who(body))
@@ -534,12 +544,17 @@ class SlackAdapter:
             except DeliveryError as exc:
                 log.warning("could not publish the App Home (%s)", exc.reason)
 
+    async def _apologise(self, body: Mapping[str, Any], text: str) -> None:
+        try:
+            await self.tell(Source.of_payload(body), text)
+        except Exception:  # the note is a courtesy: failing to send it must not hide the cause
+            log.exception("could not tell the user: %s", text)
+
     # --- delivering a Reply -------------------------------------------------------------------
 
     async def deliver(self, reply: Reply, source: Source) -> None:
-        """Show `reply` where its event came from; never raises."""
-        if reply.empty:
-            return
+        """Show `reply` where its event came from, then its followups, privately each; never
+        raises."""
         try:
             if reply.form is not None:
                 await self._open_form(reply, source)
@@ -549,6 +564,8 @@ class SlackAdapter:
             ref = new_reference()
             log.warning("slack refused a reply (%s, ref %s)", exc.reason, ref)
             await self.tell(source, _friendly(exc, ref))
+        for followup in reply.followups:
+            await self.deliver(followup, source)
 
     async def _open_form(self, reply: Reply, source: Source) -> None:
         assert reply.form is not None
@@ -650,3 +667,36 @@ class SlackAdapter:
             except DeliveryError as exc:
                 log.info("could not tell the user that way (%s)", exc.reason)
         log.warning("could not reach the user at all to tell them: %s", text)
+
+
+class SlackSender:
+    """Slack's Web API alone, with no Request URL or socket: a process that serves another
+    platform still posts to a lab's Slack channels and members (its reminders, its
+    announcements). Clicks on what it posts go to the process that serves Slack."""
+
+    platform: Platform = "slack"
+
+    def __init__(self, ctx: Context) -> None:
+        settings = ctx.settings
+        base_url = settings.slack.api_base_url
+        if settings.slack.client_id and settings.slack_client_secret:
+            self._clients = WorkspaceClients(base_url, store=DatabaseInstallationStore(ctx))
+        elif settings.slack_bot_token is not None:
+            self._clients = WorkspaceClients(
+                base_url, token=settings.slack_bot_token.get_secret_value())
+        else:
+            raise SlackConfigError("Sending to Slack needs SLACK_BOT_TOKEN, or SLACK_CLIENT_ID "
+                                   "and SLACK_CLIENT_SECRET.")
+        self.messenger = SlackMessenger(self._clients)
+        ctx.messengers.register(self.messenger)
+
+    async def run(self) -> None:
+        """Hold one connection pool for the messenger until cancelled."""
+        async with aiohttp.ClientSession() as session:
+            self._clients.share(session)
+            self.messenger.session = session
+            try:
+                await asyncio.Event().wait()
+            finally:
+                self._clients.share(None)
+                self.messenger.session = None

@@ -9,6 +9,7 @@ every workspace's bot token.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import secrets
@@ -16,12 +17,15 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
+import aiohttp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
+from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.messenger import SlackError
 from bot.context import Context
 from storage.models import Installation as InstallationRow
 
@@ -30,6 +34,7 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"
 INSTALLATION, BOT = "installation", "bot"
 STATE_LIFETIME = timedelta(minutes=10)
+TOKEN_LIFETIME = 60.0  # seconds an installed workspace's bot token is kept in memory
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 
@@ -189,3 +194,39 @@ def oauth_settings(ctx: Context, client_id: str, client_secret: str) -> AsyncOAu
         state_expiration_seconds=int(STATE_LIFETIME.total_seconds()),
         logger=log,
     )
+
+
+class WorkspaceClients:
+    """The Web API client for a workspace: the one bot token's (SLACK_BOT_TOKEN), or with the
+    multi-workspace install, the client of the bot installed there (kept for a minute, so an
+    uninstall is noticed soon)."""
+
+    def __init__(self, base_url: str, *, token: str | None = None,
+                 store: DatabaseInstallationStore | None = None) -> None:
+        self.base_url = base_url
+        self._store = store
+        self._single = AsyncWebClient(token=token, base_url=base_url)
+        self._installed: dict[str, tuple[AsyncWebClient, float]] = {}
+        self._session: aiohttp.ClientSession | None = None
+
+    def share(self, session: aiohttp.ClientSession | None) -> None:
+        """Make every client use `session` (one connection pool), or None again."""
+        self._session = self._single.session = session
+        self._installed.clear()
+
+    async def __call__(self, workspace: str) -> AsyncWebClient:
+        if self._store is None:
+            return self._single
+        now = asyncio.get_running_loop().time()
+        cached = self._installed.get(workspace)
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        bot = await self._store.async_find_bot(enterprise_id=None, team_id=workspace) or \
+            await self._store.async_find_bot(enterprise_id=workspace, team_id=None,
+                                             is_enterprise_install=True)
+        if bot is None:
+            raise SlackError("not_installed")
+        client = AsyncWebClient(token=bot.bot_token, base_url=self.base_url,
+                                session=self._session)
+        self._installed[workspace] = (client, now + TOKEN_LIFETIME)
+        return client

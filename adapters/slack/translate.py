@@ -185,6 +185,37 @@ def reaction(body: Mapping[str, Any], profile: Profile, author: Profile | None,
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """Who sent a payload, and where a private answer reaches them."""
+
+    user_id: str
+    place: Place
+    response_url: str | None = None
+
+
+def sender(body: Mapping[str, Any]) -> Sender:
+    """The sender of any payload, read without the profile or the core: enough to tell them
+    privately that the work on it failed. Without a channel, the place is their own id (a
+    direct message)."""
+    team = team_of(body)
+    user_id, _ = user_of(body)
+    response_url = body.get("response_url")
+    if "user_id" in body:  # slash command
+        channel = str(body.get("channel_id") or "")
+    elif body.get("type") == "view_submission":
+        origin = Origin.decode(_dict(body.get("view")).get("private_metadata"))
+        channel, response_url = origin.channel or "", origin.response_url
+    elif body.get("type") == "block_actions" and not from_view(body):
+        channel = str(container(body).get("channel_id") or
+                      _dict(body.get("channel")).get("id") or "")
+    else:  # the App Home, or an event (a reaction's message, the App Home's own channel)
+        event = _dict(body.get("event"))
+        channel = str(_dict(event.get("item")).get("channel") or event.get("channel") or "")
+    where = place(team, channel) if channel else Place(PLATFORM, team, user_id, direct=True)
+    return Sender(user_id, where, str(response_url) if response_url else None)
+
+
 def profile_from_users_info(user: Mapping[str, Any]) -> Profile:
     """A Profile from a users.info `user` object: display name, else real name, else handle."""
     info = _dict(user.get("profile"))

@@ -325,8 +325,8 @@ async def tz(call: Call[TzArgs]) -> Reply:
 def tz_picker(prompt: str) -> Card:
     """A private card that asks for a zone: common zones in a menu, `/lab tz` for the rest.
 
-    Discord never tells a bot someone's zone, so its adapter shows this the first time a
-    member needs one; any adapter may.
+    Discord never tells a bot someone's zone: bot/zone_prompt.py shows this, once, to a
+    member who has none.
     """
     from bot.domain.zones import COMMON_ZONES
     from bot.messages import Option, Select

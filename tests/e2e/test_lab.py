@@ -65,14 +65,14 @@ async def test_a_lab_in_another_channel_is_separate(lab: Console) -> None:
 async def test_join_shows_the_commitment_and_only_acceptance_counts(
     console: Console, app: App
 ) -> None:
-    await console("Gemma Rhodes", "/lab setup Lab")
+    await console("Gemma Rhodes", "/lab setup Lab")  # [1]: the zone question she is asked
     out = await console("Amara Okafor", "/lab join")
     assert "only Amara Okafor sees this" in out
     assert "confidential" in out
-    assert "[1] I accept and join" in out
+    assert "[2] I accept and join" in out
     assert "Amara Okafor" not in await roles(app)  # not yet
     out = await console.press("Amara Okafor", "I accept and join")
-    assert "Welcome to Lab" in out and "replaces m2" in out
+    assert "Welcome to Lab" in out and "replaces m3" in out
     assert "Amara Okafor* joined Lab (1 of 6 members)" in out
     assert (await roles(app))["Amara Okafor"] is Role.MEMBER
     async with app.ctx.uow() as uow:
@@ -100,8 +100,10 @@ async def test_the_member_limit_holds_with_a_clear_message(
     await console("Dan", "/lab join")
     await console("Eve", "/lab join")
     await console.press("Dan", "I accept and join")
-    out = await console("Dan", ":press 4")
-    assert "Control 4 is on a message only Eve can see" in out
+    # Controls so far: Gemma's zone question (1), and for Ann and Ben each their join card
+    # and, once they joined, their zone question (2-5); then Dan's card (6) and Eve's (7).
+    out = await console("Dan", ":press 7")
+    assert "Control 7 is on a message only Eve can see" in out
     out = await console.press("Eve", "I accept")  # her card, opened while there was room
     assert "This lab is full" in out
     assert set(await roles(app)) == {"Gemma Rhodes", "Ann", "Ben", "Dan"}

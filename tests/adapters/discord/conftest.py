@@ -81,8 +81,9 @@ async def launch(app: App, fake: FakeDiscord) -> AsyncIterator[Launch]:
     bots: list[Bot] = []
 
     async def start(*, sync_commands: bool = True, dev_guild_id: int | None = None,
-                    **options: Any) -> Bot:
-        ctx = discord_context(app.ctx, fake, sync_commands=sync_commands,
+                    on: App | None = None, **options: Any) -> Bot:
+        """`on`: another App (a restart on the same database, say) instead of the test's."""
+        ctx = discord_context((on or app).ctx, fake, sync_commands=sync_commands,
                               dev_guild_id=dev_guild_id)
         adapter = DiscordAdapter(ctx, **options)
         fake._ready.clear()

@@ -4,6 +4,7 @@ modals in, interaction callbacks out (asserted on the JSON the bot sent)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Annotated, Any
 
 import pytest
@@ -11,7 +12,7 @@ from pydantic import Field
 
 from bot import action_ids
 from bot.arguments import Args, Kw, Pos
-from bot.bootstrap import App
+from bot.bootstrap import App, create_app
 from bot.messages import (
     Card,
     Form,
@@ -232,6 +233,40 @@ async def test_join_accept_and_the_zone_picker(bot: Bot, app: App) -> None:
     await bot.send(p.slash(p.AMARA, "members"))
     await asyncio.sleep(0.1)
     assert not [r for r in bot.fake.requests[start:] if r.path.startswith("webhooks/")]
+
+
+def is_zone_question(r: Recorded) -> bool:
+    return r.path.startswith("webhooks/") and "Which time zone are you in?" in text_of(r)
+
+
+def zone_questions(bot: Bot, start: int = 0) -> list[Recorded]:
+    return [r for r in bot.fake.requests[start:] if is_zone_question(r)]
+
+
+async def test_a_member_without_a_zone_is_asked_once_ever(
+    launch: Launch, app: App,
+) -> None:
+    bot = await launch()
+    await bot.send(p.slash(p.GEMMA, "setup", name="Action Lab 1"))
+    asked = await bot.fake.wait_for(is_zone_question)
+    assert asked.json["flags"] & EPHEMERAL
+    # She does not choose; her next commands bring no question again.
+    for _ in range(2):
+        await bot.send(p.slash(p.GEMMA, "members"))
+    await asyncio.sleep(0.2)
+    assert len(zone_questions(bot)) == 1
+    # Nor does a restart: the question is remembered in the database, not in the process.
+    await bot.stop()
+    again = await create_app(app.ctx.settings, clock=app.ctx.clock, jobs=app.ctx.jobs)
+    try:
+        bot = await launch(on=again)
+        start = len(bot.fake.requests)
+        await bot.send(p.slash(p.GEMMA, "members"))
+        await asyncio.sleep(0.2)
+        assert zone_questions(bot, start) == []
+        await bot.stop()
+    finally:
+        await again.close()
 
 
 async def test_paging_buttons_replace_the_list(bot: Bot, app: App) -> None:
@@ -531,18 +566,26 @@ async def test_a_button_can_open_a_form_whose_submission_updates_that_message(
 # --- Discord refusing what the bot sends ------------------------------------------------------
 
 
-async def test_an_over_long_answer_becomes_a_private_explanation(bot: Bot) -> None:
+async def test_an_over_long_answer_becomes_a_private_explanation(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
     bot.fake.fail("POST", r"^interactions/\d+/[^/]+/callback$", 400, code=50035,
                   message="Invalid Form Body",
                   errors={"data": {"embeds": {"0": {"description": {"_errors": [
                       {"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 4096 or fewer"}]}}}}})
     ask = p.slash(p.GEMMA, "help")
-    await bot.fake.interact(ask)
-    refused = await bot.fake.callback(int(ask["id"]))
-    explained = await bot.fake.wait_for(
-        lambda r: r.path.startswith(f"interactions/{ask['id']}/") and r is not refused)
+    with caplog.at_level(logging.WARNING, logger="adapters.discord.client"):
+        await bot.fake.interact(ask)
+        refused = await bot.fake.callback(int(ask["id"]))
+        explained = await bot.fake.wait_for(
+            lambda r: r.path.startswith(f"interactions/{ask['id']}/") and r is not refused)
     assert refused.json["data"]["embeds"]  # the help card Discord refused
-    assert private(explained) and "too long or malformed" in text_of(explained)
+    assert private(explained)
+    assert text_of(explained) == ("I could not show that here. Discord refused the message as "
+                                  "too long or malformed.")
+    # Discord's own words and codes are for the operator, in the log only.
+    assert "HTTP 400, code 50035: Invalid Form Body" in caplog.text
+    assert "Must be 4096 or fewer" in caplog.text
 
 
 async def test_an_announcement_that_discord_refuses_does_not_block_the_answer(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sys
 from pathlib import Path
@@ -79,19 +80,25 @@ async def test_notify_opens_a_direct_message_with_the_summary_as_text(bot: Bot) 
     assert len(bot.fake.calls("POST", r"^users/@me/channels$")) == 1
 
 
-@pytest.mark.parametrize(("status", "code", "words", "retry"), [
-    (403, 50013, "lacks a permission in that channel", None),
-    (403, 50007, "direct messages", None),
-    (400, 50035, "too long or malformed", None),
-    (404, 10003, "no longer exists", None),
+@pytest.mark.parametrize(("status", "code", "reason"), [
+    (403, 50013, "The bot lacks a permission in that channel (it needs View Channel, Send "
+                 "Messages, Embed Links and Attach Files). A server admin can grant them."),
+    (403, 50007, "Discord would not deliver a direct message: the person has direct messages "
+                 "from server members turned off, or shares no server with the bot."),
+    (400, 50035, "Discord refused the message as too long or malformed."),
+    (404, 10003, "That channel or message no longer exists on Discord."),
+    (400, 30001, "Discord refused the request."),  # one we have no words for
 ])
-async def test_refusals_become_delivery_errors_that_say_why(
-    bot: Bot, status: int, code: int, words: str, retry: float | None
+async def test_refusals_become_delivery_errors_in_our_own_words(
+    bot: Bot, caplog: pytest.LogCaptureFixture, status: int, code: int, reason: str
 ) -> None:
-    bot.fake.fail("POST", r"^channels/\d+/messages$", status, code=code)
-    with pytest.raises(DeliveryError) as caught:
+    bot.fake.fail("POST", r"^channels/\d+/messages$", status, code=code,
+                  message="Raw words from Discord")
+    with caplog.at_level(logging.INFO, logger="adapters.discord.messenger"), \
+            pytest.raises(DeliveryError) as caught:
         await bot.client.messenger.post(PLACE, card())
-    assert words in caught.value.reason and caught.value.retry_after == retry
+    assert (caught.value.reason, caught.value.retry_after) == (reason, None)
+    assert f"HTTP {status}, code {code}: Raw words from Discord" in caplog.text
 
 
 async def test_a_long_rate_limit_is_handed_back_with_retry_after(bot: Bot) -> None:

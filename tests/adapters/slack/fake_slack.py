@@ -62,6 +62,7 @@ class FakeSlack:
         self.uploads: dict[str, bytes] = {}
         self.processing_polls = 1  # files.info says "not yet" this many times per file
         self.scopes: set[str] | None = None  # the bot token's scopes; None: every one
+        self.garbled: dict[str, int] = defaultdict(int)  # method -> answers left to garble
         self._polled: dict[str, int] = defaultdict(int)
         self._ts = itertools.count(1)
         self._files = itertools.count(1)
@@ -85,6 +86,11 @@ class FakeSlack:
         """Make the next `times` calls of `method` fail with Slack's `error`."""
         for _ in range(times):
             self.failures[method].append(Failure(error, status, headers or {}))
+
+    def garble(self, method: str, *, times: int = 1) -> None:
+        """Make the next `times` calls of `method` say ok and leave out everything else: a
+        malformed answer the bot does not expect."""
+        self.garbled[method] += times
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -159,6 +165,9 @@ class FakeSlack:
             failure = self.failures[method].pop(0)
             return web.json_response({"ok": False, "error": failure.error},
                                      status=failure.status, headers=failure.headers)
+        if self.garbled[method] > 0:
+            self.garbled[method] -= 1
+            return web.json_response({"ok": True})
         answer = getattr(self, "_" + method.replace(".", "_"), None)
         body = answer(args) if answer is not None else {}
         return web.json_response({"ok": True, **body})

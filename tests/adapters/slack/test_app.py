@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import re
 import time
 from datetime import timedelta
 from typing import Any
@@ -13,6 +15,7 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import func, select
 
+from adapters.slack import translate as slack_translate
 from bot import action_ids
 from bot.bootstrap import App
 from bot.clock import SettableClock
@@ -562,6 +565,88 @@ async def test_a_crash_in_a_handler_shows_only_a_reference(lab: Slack, slack_app
     assert text.startswith("Something went wrong (ref ") and "secret" not in text
     await lab.command("UAMARA", "oops")
     assert lab.fake.last("response_url").args["text"] == "Say which poll: `/lab poll close 3`."
+
+
+def reference(text: str) -> str:
+    match = re.fullmatch(r"Something went wrong \(ref ([0-9a-f]{4})\)\. .*", text)
+    assert match, text
+    return match.group(1)
+
+
+async def test_a_failure_after_the_ack_is_answered_with_a_reference_to_the_log(
+    lab: Slack, caplog: pytest.LogCaptureFixture,
+) -> None:
+    lab.fake.garble("users.info")  # Priya's first command: her profile comes back empty
+    with caplog.at_level(logging.ERROR, logger="adapters.slack.app"):
+        sent = await lab.command("UPRIYA", "members")
+    assert (sent.status, sent.body) == (200, "")
+    answer = lab.fake.last("response_url")
+    assert answer.args["response_type"] == "ephemeral"
+    ref = reference(answer.args["text"])
+    (logged,) = [r for r in caplog.records if r.exc_info]
+    assert f"(ref {ref})" in logged.getMessage()
+    assert logged.exc_info is not None
+    assert str(logged.exc_info[1]) not in answer.args["text"]  # the exception stays in the log
+
+
+async def test_a_failed_reaction_is_answered_privately_in_its_channel(
+    lab: Slack, caplog: pytest.LogCaptureFixture,
+) -> None:
+    lab.fake.messages["C1"].append({"ts": "1700000000.000779", "user": "UZOE", "text": "Hi"})
+    lab.fake.garble("users.info")
+    with caplog.at_level(logging.ERROR, logger="adapters.slack.app"):
+        await lab.event({"type": "reaction_added", "user": "UPRIYA", "reaction": "memo",
+                         "item": {"type": "message", "channel": "C1",
+                                  "ts": "1700000000.000779"}}, event_id="EvBroken")
+    note = lab.fake.last("chat.postEphemeral")  # no response_url comes with an event
+    assert (note.args["channel"], note.args["user"]) == ("C1", "UPRIYA")
+    assert f"(ref {reference(note.args['text'])})" in caplog.text
+
+
+async def test_a_user_error_after_the_ack_is_shown_in_its_own_words(
+    lab: Slack, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    def refuse(body: Any, profile: Any) -> Any:
+        raise UserError("That workspace is not set up for actionlab yet.")
+
+    monkeypatch.setattr(slack_translate, "command", refuse)
+    with caplog.at_level(logging.ERROR, logger="adapters.slack.app"):
+        await lab.command("UAMARA", "members")
+    answer = lab.fake.last("response_url")
+    assert answer.args["text"] == "That workspace is not set up for actionlab yet."
+    assert answer.args["response_type"] == "ephemeral"
+    assert caplog.records == []  # the person's own mistake is no error in the log
+
+
+def zone_questions(slack: Slack) -> list[Call]:
+    return [c for c in slack.fake.of("response_url")
+            if "Which time zone are you in?" in shown(c)]
+
+
+async def test_a_member_whose_profile_has_a_zone_is_never_asked_for_one(lab: Slack) -> None:
+    await lab.command("UPRIYA", "join")
+    await lab.click("UPRIYA", lab.fake.last("response_url"), "I accept and join")
+    await lab.command("UPRIYA", "members")
+    assert zone_questions(lab) == []
+
+
+async def test_a_member_without_a_profile_zone_is_asked_once_after_the_answer(
+    lab: Slack,
+) -> None:
+    lab.fake.users["UKAI"] = {"real_name": "Kai Tanaka", "display_name": "Kai", "tz": None}
+    await lab.command("UKAI", "join")
+    card = lab.fake.last("response_url")
+    assert zone_questions(lab) == []  # not a member yet: nothing of theirs is timed
+    await lab.click("UKAI", card, "I accept and join")
+    welcome, question = lab.fake.of("response_url")[-2:]
+    assert "Welcome to Action Lab 1" in shown(welcome)
+    assert question.args["response_type"] == "ephemeral"
+    assert question.args["replace_original"] is False  # the welcome stays
+    assert question.args["url_token"] == welcome.args["url_token"]
+    picker = lab.find(question.args["blocks"], "Your time zone")
+    assert picker["action_id"] == "al1:lab.tz:"
+    await lab.command("UKAI", "members")
+    assert len(zone_questions(lab)) == 1
 
 
 # --- requests Slack did not send ---------------------------------------------------------------

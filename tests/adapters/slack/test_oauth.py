@@ -83,8 +83,7 @@ async def test_install_into_a_second_workspace_and_serve_it(installer: Slack,
 
     # Uninstalling removes the tokens: nothing can be sent to that workspace any more.
     await installer.event({"type": "app_uninstalled"}, event_id="EvU1", team="T2")
-    store = installer.adapter._store
-    assert store is not None
+    store = DatabaseInstallationStore(installer.adapter.ctx)  # what every instance reads
     assert await store.async_find_bot(enterprise_id=None, team_id="T2") is None
 
 

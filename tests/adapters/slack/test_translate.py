@@ -106,3 +106,27 @@ def test_the_workspace_is_found_in_every_payload_shape() -> None:
     assert translate.team_of({"team": {"id": "T2"}}) == "T2"
     assert translate.team_of({"user": {"team_id": "T3"}}) == "T3"
     assert translate.team_of(json.loads('{"enterprise": {"id": "E1"}}')) == "E1"
+
+
+def test_the_sender_of_every_payload_shape_can_be_answered_without_its_profile() -> None:
+    origin = Origin("C7", "https://hooks.slack.test/r9", False).encode()
+    sender = translate.sender
+    assert sender({"team_id": "T1", "channel_id": "C1", "user_id": "UAMARA",
+                   "response_url": "https://hooks.slack.test/r1"}) == translate.Sender(
+        "UAMARA", Place("slack", "T1", "C1"), "https://hooks.slack.test/r1")
+    assert sender({"type": "block_actions", "team": {"id": "T1"}, "user": {"id": "UAMARA"},
+                   "container": {"type": "message", "channel_id": "D4"}}) == translate.Sender(
+        "UAMARA", Place("slack", "T1", "D4", direct=True))
+    assert sender({"type": "block_actions", "team": {"id": "T1"}, "user": {"id": "UAMARA"},
+                   "container": {"type": "view", "view_id": "V1"}}) == translate.Sender(
+        "UAMARA", Place("slack", "T1", "UAMARA", direct=True))
+    assert sender({"type": "view_submission", "team": {"id": "T1"}, "user": {"id": "UZOE"},
+                   "view": {"private_metadata": origin}}) == translate.Sender(
+        "UZOE", Place("slack", "T1", "C7"), "https://hooks.slack.test/r9")
+    assert sender({"type": "event_callback", "team_id": "T1", "event": {
+        "type": "reaction_added", "user": "UZOE",
+        "item": {"type": "message", "channel": "C2", "ts": "1.2"}}}) == translate.Sender(
+        "UZOE", Place("slack", "T1", "C2"))
+    assert sender({"type": "event_callback", "team_id": "T1", "event": {
+        "type": "app_home_opened", "user": "UZOE", "channel": "D9"}}) == translate.Sender(
+        "UZOE", Place("slack", "T1", "D9", direct=True))
