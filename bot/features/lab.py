@@ -181,8 +181,8 @@ async def accept(call: Call[Any]) -> Reply:
     zone_hint = (
         f"Times are shown in your zone, {call.person.timezone}."
         if call.person.timezone else
-        "Tell me your time zone with `/lab tz <zone>` (e.g. `/lab tz Africa/Lagos`) so I "
-        "show every time in yours."
+        f"Times are shown in the lab's zone, {lab.timezone}, until you choose yours with "
+        "`/lab tz <zone>` (e.g. `/lab tz Africa/Lagos`)."
     )
     return Reply(
         card=Card((Header(f"Welcome to {lab.name}"), Text(zone_hint),
