@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from pydantic import SecretStr  # noqa: E402
 
 from adapters.discord.app import DiscordAdapter  # noqa: E402
-from bot.bootstrap import create_app  # noqa: E402
+from bot.bootstrap import create_app, settle_heap  # noqa: E402
 from bot.config import DiscordSettings, load_settings  # noqa: E402
 from bot.scheduling import ManualJobs  # noqa: E402
 from tests.adapters.discord import payloads as p  # noqa: E402
@@ -114,6 +114,7 @@ async def run(n: int) -> dict[str, list[float]]:
         app = await create_app(settings, jobs=ManualJobs(), migrate=True)
         ctx = dataclasses.replace(app.ctx, settings=settings)
         adapter = DiscordAdapter(ctx)
+        settle_heap()  # as `actionlab run` does once started
         task = asyncio.create_task(adapter.run())
         await fake.wait_ready()
         try:

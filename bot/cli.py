@@ -93,7 +93,7 @@ def configure_logging(settings: Settings) -> None:
 
 
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.bootstrap import create_app
+    from bot.bootstrap import create_app, settle_heap
     from bot.ports import Adapter
 
     app = await create_app(settings)
@@ -125,6 +125,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
             adapters.append(ConsoleAdapter(app.ctx, user=args.user or _login_name(),
                                            channel=args.channel))
         await app.start()
+        settle_heap()
         # Every adapter and the scheduler share this one event loop; if one stops (the
         # console at the end of its input), the others are stopped with it.
         tasks = [asyncio.create_task(adapter.run()) for adapter in adapters]
