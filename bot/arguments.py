@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal, Union, get_args, get_origin
@@ -253,6 +254,36 @@ def parse_text(model: type[Args], text: str) -> dict[str, Any]:
         slot += 1
         i += 1
     return values
+
+
+def command_line(name: str, model: type[Args], values: Mapping[str, Any]) -> str:
+    """The line that `parse_text` reads back as `values`: what a form's fields say, typed.
+
+    Positional values first in their order, then keywords, then the verbatim rest; a value
+    with spaces, a keyword's spelling or nothing at all is quoted.
+    """
+    fields = fields_of(model)
+    keywords = {f.word.lower() for f in fields if isinstance(f.kind, Kw)}
+
+    def word(value: Any) -> str:
+        text = str(value)
+        if text and not any(c.isspace() for c in text) and text.lower() not in keywords \
+                and '"' not in text and "“" not in text:
+            return text
+        return f"“{text}”" if '"' in text else f'"{text}"'
+
+    def words(f: ArgField) -> str:
+        value = values[f.name]
+        items = value if isinstance(value, list | tuple) else [value]
+        return " ".join(word(v) for v in items)
+
+    parts = [f"/lab {name}"]
+    parts += [words(f) for f in fields if isinstance(f.kind, Pos) and f.name in values]
+    parts += [f"{f.word} {words(f)}" for f in fields
+              if isinstance(f.kind, Kw) and f.name in values]
+    parts += [str(values[f.name]) for f in fields
+              if isinstance(f.kind, Rest) and f.name in values]
+    return " ".join(parts)
 
 
 def _is_keyword(tok: Token, keywords: dict[str, ArgField]) -> bool:

@@ -17,7 +17,16 @@ from typing import Any, Generic, Literal, TypeVar
 
 from bot import action_ids
 from bot.action_ids import ActionId, StaleActionId
-from bot.arguments import Args, NoArgs, build, fields_of, normalize_options, parse_text, usage
+from bot.arguments import (
+    Args,
+    NoArgs,
+    build,
+    command_line,
+    fields_of,
+    normalize_options,
+    parse_text,
+    usage,
+)
 from bot.context import Context
 from bot.domain.lab import Role, has_role
 from bot.errors import (
@@ -443,9 +452,12 @@ class Router:
             raise StaleControl() from None
         if aid.route == FORM_ROUTE:
             name = aid.ref.replace(".", " ")
-            return await self._command(
-                ctx, Command(event.actor, event.place, name=name, options=dict(event.values))
-            )
+            try:
+                return await self._command(
+                    ctx, Command(event.actor, event.place, name=name, options=dict(event.values))
+                )
+            except UserError as exc:
+                raise UserError(f"{exc.message}\n{self._as_typed(name, event.values)}") from None
         spec = self.actions.get(aid.route)
         if spec is None:
             raise StaleControl()
@@ -453,6 +465,15 @@ class Router:
             ctx, event.actor, event.place, spec.access, spec.route, spec.handler, NoArgs(),
             action=aid, fields=event.values,
         )
+
+    def _as_typed(self, name: str, values: Mapping[str, str]) -> str:
+        """A refused form closes on some platforms: what was entered, as one line to correct
+        and send, so nothing typed is lost."""
+        spec = self.commands.get(name)
+        if spec is None:
+            return ""
+        line = command_line(name, spec.args, normalize_options(spec.args, dict(values)))
+        return f"What you entered, as one line to correct and send: `{line}`"
 
     async def _reaction(self, ctx: Context, event: Reaction) -> Reply:
         handler = self.reactions.get(event.emoji)

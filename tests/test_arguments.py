@@ -102,3 +102,42 @@ def test_usage_lines_are_built_from_the_model() -> None:
     assert usage("action", Action) == "/lab action <member> [due <date>] <text>"
     assert usage("rank", Rank) == "/lab rank <vote> <option>..."
     assert usage("poll new", PollNew).startswith("/lab poll new <title> [<start..end>] [days")
+
+
+# --- command_line: a form's fields as the one line that reads back the same -------------------
+
+
+@pytest.mark.parametrize(("name", "form"), [
+    ("poll new", {"title": "Meeting 1", "dates": "2027-01-11..2027-01-22", "days": "mon-fri",
+                  "window": "09:00-18:00", "tz": "Europe/London"}),
+    ("vote new", {"question": "Which solution?",
+                  "options": "Micro-contracting in procurement\nClever contracts\nmethod\n"
+                             'The "research" option',
+                  "method": "stv", "seats": "2", "closes": "2027-01-11 17:00"}),
+    ("rank", {"vote": "2", "options": 'research "case studies" 4'}),
+    ("action", {"member": "Priya Raman", "due": "fri", "text": 'Draft the "terms" due soon'}),
+])
+def test_a_form_as_one_line_reads_back_as_the_same_arguments(
+    name: str, form: dict[str, str]
+) -> None:
+    from bot.arguments import command_line, normalize_options
+    from bot.bootstrap import build_router
+
+    spec = build_router().commands[name]
+    values = normalize_options(spec.args, form)
+    line = command_line(name, spec.args, values)
+    assert line.startswith(f"/lab {name} ")
+    assert parse_text(spec.args, line.removeprefix(f"/lab {name} ")) == values
+
+
+def test_a_value_spelled_like_a_keyword_or_with_spaces_is_quoted() -> None:
+    from bot.arguments import command_line
+
+    line = command_line("poll new", PollNew, {"title": "days", "dates": "2027-01-11..2027-01-12",
+                                              "closes": "2027-01-08 17:00",
+                                              "options": ["A b", "window", 'say "hi"']})
+    assert line == ('/lab poll new "days" 2027-01-11..2027-01-12 closes "2027-01-08 17:00" '
+                    'options "A b" "window" “say "hi"”')
+    assert parse_text(PollNew, line.removeprefix("/lab poll new ")) == {
+        "title": "days", "dates": "2027-01-11..2027-01-12", "closes": "2027-01-08 17:00",
+        "options": ["A b", "window", 'say "hi"']}

@@ -177,6 +177,12 @@ async def test_the_form_reports_mistakes_like_the_line(lab: FlatConsole, app: Ap
                     "", "", "Europe/Lodnon")
     assert "`Europe/Lodnon` is not a time zone I know. Did you mean `Europe/London`" in out
     assert await counts(app) == before
+    # The form is gone; what was typed into it is not: one line to correct and send.
+    kept = ('/lab poll new "Meeting 1" 2027-01-11..2027-01-12 days mon-fri '
+            'window 09:00-18:00 tz Europe/Lodnon')
+    assert f"What you entered, as one line to correct and send: `{kept}`" in out
+    out = await lab("Gemma Rhodes", kept.replace("Lodnon", "London"))
+    assert "== Poll #1: Meeting 1 ==" in out and "*18 slots*" in out
 
 
 async def test_only_facilitators_open_polls(lab: FlatConsole, app: App) -> None:

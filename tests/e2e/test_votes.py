@@ -106,6 +106,17 @@ async def test_the_guided_form_opens_a_vote(lab: Console) -> None:
     assert "Closes: Mon 11 Jan 2027, 17:00 GMT (Europe/London)" in out
 
 
+async def test_a_refused_vote_form_gives_back_what_was_typed_as_a_line(lab: Console) -> None:
+    out = await lab("Gemma Rhodes", "/lab vote new", "Best?",
+                    "Case studies\nClever contracts\ncase studies", "irv", "1", "")
+    assert "The option `case studies` is listed twice." in out
+    kept = ('/lab vote new Best? options "Case studies" "Clever contracts" "case studies" '
+            "method irv seats 1")
+    assert f"What you entered, as one line to correct and send: `{kept}`" in out
+    out = await lab("Gemma Rhodes", kept.replace(' "case studies"', ' "Research"'))
+    assert "Vote #1: Best?" in out
+
+
 @pytest.mark.parametrize("line, message", [
     ('/lab vote new "Q" options "Only one"', "A vote needs at least 2 options; you gave 1."),
     ('/lab vote new "Q" options ' + " ".join(f'"O{i}"' for i in range(21)),
