@@ -53,11 +53,13 @@ from bot.messages import (
     File,
     Form,
     Inbound,
+    Limits,
     MessageRef,
     Place,
     Reaction,
     Reply,
     Submission,
+    shorten,
 )
 from bot.subjects import (
     Attachments,
@@ -79,6 +81,7 @@ Access = Literal["anyone", "lab", "member", "secretary", "facilitator"]
 _NEEDS: dict[Access, Role] = {
     "member": Role.MEMBER, "secretary": Role.SECRETARY, "facilitator": Role.FACILITATOR,
 }
+ATTACHED = "What you entered is attached, as one line to correct and send."
 FORM_ROUTE = "form"  # a form whose submission runs a command: al1:form:<poll.new>
 
 
@@ -457,7 +460,7 @@ class Router:
                     ctx, Command(event.actor, event.place, name=name, options=dict(event.values))
                 )
             except UserError as exc:
-                raise UserError(f"{exc.message}\n{self._as_typed(name, event.values)}") from None
+                return self._refused_form(name, event.values, exc.message)
         spec = self.actions.get(aid.route)
         if spec is None:
             raise StaleControl()
@@ -466,14 +469,19 @@ class Router:
             action=aid, fields=event.values,
         )
 
-    def _as_typed(self, name: str, values: Mapping[str, str]) -> str:
-        """A refused form closes on some platforms: what was entered, as one line to correct
-        and send, so nothing typed is lost."""
-        spec = self.commands.get(name)
-        if spec is None:
-            return ""
+    def _refused_form(self, name: str, values: Mapping[str, str], problem: str) -> Reply:
+        """Why a form was refused, and everything typed into it as the one line that does the
+        same, to correct and send: Slack and Discord close a form when it is sent, so
+        otherwise the typing would be lost. A line too long for a message comes as a file."""
+        spec = self.commands[name]
         line = command_line(name, spec.args, normalize_options(spec.args, dict(values)))
-        return f"What you entered, as one line to correct and send: `{line}`"
+        text = f"{problem}\nWhat you entered, as one line to correct and send: `{line}`"
+        if len(text) <= Limits.PLAIN_TEXT:
+            return Reply.say(text)
+        return Reply(
+            text=shorten(problem, Limits.PLAIN_TEXT - len(ATTACHED) - 1) + "\n" + ATTACHED,
+            files=(File(f"{name.replace(' ', '-')}.txt", line.encode(), "text/plain"),),
+        )
 
     async def _reaction(self, ctx: Context, event: Reaction) -> Reply:
         handler = self.reactions.get(event.emoji)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -11,7 +12,8 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from bot.bootstrap import App
+from bot.arguments import parse_text
+from bot.bootstrap import App, build_router
 from bot.clock import SettableClock
 from bot.config import Settings, VoteTemplate
 from bot.domain.tally import from_rankings
@@ -55,7 +57,11 @@ def fresh_dir(path: Path) -> Path:
 
 
 def read_json(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
+    return json.loads(read_text(path))
+
+
+def read_text(path: Path | str) -> str:
+    return Path(path).read_text(encoding="utf-8")
 
 
 async def ballots(app: App) -> list[Ballot]:
@@ -104,6 +110,23 @@ async def test_the_guided_form_opens_a_vote(lab: Console) -> None:
     assert "== New ranked-choice vote ==" in out
     assert "Vote #1: Best?" in out and "Schulze, 1 seat" in out
     assert "Closes: Mon 11 Jan 2027, 17:00 GMT (Europe/London)" in out
+
+
+async def test_a_long_refused_form_comes_back_as_a_file(lab: Console) -> None:
+    options = [f"Option {i}: " + "a careful description of what we would do " * 2
+               for i in range(21)]
+    out = await lab("Gemma Rhodes", "/lab vote new", "Best?", "\n".join(options), "irv", "1",
+                    "")
+    assert "A vote can offer at most 20 options; you gave 21." in out
+    assert "What you entered is attached, as one line to correct and send." in out
+    found = re.search(r"\[file\] (\S+-vote-new\.txt)", out)
+    assert found is not None, out
+    line = read_text(found.group(1))
+    assert line.startswith("/lab vote new Best? options ")
+    assert line.endswith(" method irv seats 1")
+    spec = build_router().commands["vote new"]
+    typed = parse_text(spec.args, line.removeprefix("/lab vote new "))
+    assert typed["options"] == [o.strip() for o in options]
 
 
 async def test_a_refused_vote_form_gives_back_what_was_typed_as_a_line(lab: Console) -> None:
