@@ -43,6 +43,15 @@ def apply_endpoints(settings: DiscordSettings) -> None:
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
+def bot_token(ctx: Context, given: str | None = None) -> str:
+    """The bot's token: `given`, else DISCORD_TOKEN from the environment; none stops start-up."""
+    secret = ctx.settings.discord_token
+    token = given or (secret.get_secret_value() if secret is not None else None)
+    if not token:
+        raise ConfigError(NO_TOKEN)
+    return token
+
+
 class DiscordAdapter:
     """The Adapter port on Discord: `run()` serves until `stop()` or a fatal error."""
 
@@ -50,12 +59,8 @@ class DiscordAdapter:
 
     def __init__(self, ctx: Context, *, token: str | None = None,
                  **client_options: Any) -> None:
-        secret = ctx.settings.discord_token
-        token = token or (secret.get_secret_value() if secret is not None else None)
-        if not token:
-            raise ConfigError(NO_TOKEN)
         self.ctx = ctx
-        self._token = token
+        self._token = bot_token(ctx, token)
         self._options = client_options
         self.client: LabClient | None = None
         self._stopping = False
@@ -113,12 +118,8 @@ class DiscordSender:
     platform: Platform = "discord"
 
     def __init__(self, ctx: Context, *, token: str | None = None) -> None:
-        secret = ctx.settings.discord_token
-        token = token or (secret.get_secret_value() if secret is not None else None)
-        if not token:
-            raise ConfigError(NO_TOKEN)
         self.ctx = ctx
-        self._token = token
+        self._token = bot_token(ctx, token)
         apply_endpoints(ctx.settings.discord)
         # Intents only matter to a gateway; without `guilds`, discord.py warns that its
         # cache of servers may be incomplete, which a sender never reads.
