@@ -19,6 +19,10 @@ from bot.messages import Platform
 
 log = logging.getLogger(__name__)
 
+# The bot never joins a voice channel: discord.py's warnings that voice needs PyNaCl and davey
+# would only send operators looking for a missing package.
+discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+
 BAD_TOKEN = (
     "Discord refused DISCORD_TOKEN ({why}). Copy the bot's token from the Discord Developer "
     "Portal (your application → Bot → Reset Token) into DISCORD_TOKEN and start again."
