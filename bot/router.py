@@ -355,6 +355,10 @@ class Router:
         candidates = names + sorted(groups)
         close = difflib.get_close_matches(typed, candidates, n=1, cutoff=0.5) or \
             difflib.get_close_matches(first, candidates, n=1, cutoff=0.5)
+        if close and close[0] in groups:  # `/lab votes`: a group is no command on its own
+            subs = sorted(n for n in self.commands if n.startswith(close[0] + " "))
+            listing = ", ".join(f"`/lab {s}`" for s in subs)
+            return f"`/lab {first}` is not a command. The {close[0]} commands: {listing}."
         hint = f" Did you mean `/lab {close[0]}`?" if close else ""
         return f"`/lab {first}` is not a command.{hint} Type `/lab help` for the list."
 
