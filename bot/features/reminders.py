@@ -887,7 +887,7 @@ def _confirmation(call: Call[Any], r: Reminder, notes: Sequence[str],
             small.append(f"That is {format_local(r.due_at, zone)} for "
                          f"{target.person.display_name}")
     if small:
-        blocks.append(Small("; ".join(small) + "."))
+        blocks.append(Small(". ".join(small) + "."))  # each note is a sentence
     blocks.append(Buttons((Button("Cancel it", action_ids.encode("reminder.cancel", r.id, "c"),
                                   style="danger"),)))
     return Card(tuple(blocks), fallback=f"Reminder set: {shorten(r.text, 100)}")

@@ -74,6 +74,17 @@ async def test_members_are_named_by_full_name_quotes_first_name_or_mention(
     assert {(r.recipient_id, r.text) for r in rows} == {(4, "Bring the data")}
 
 
+async def test_a_time_the_clocks_skip_is_read_forward_and_said_in_sentences(
+    lab: Console,
+) -> None:
+    out = flat(await lab("Gemma Rhodes", "/lab remind me 2027-03-28 01:30 Clocks change"))
+    assert "I will remind you Sun 28 Mar 2027, 02:30 BST (Europe/London)" in out
+    assert ("01:30 does not exist on Sun 28 Mar 2027 in Europe/London (the clocks go "
+            "forward), so I used 02:30 BST. That falls in your quiet hours (21:00-08:00 in "
+            "Europe/London), so it will wait until Sun 28 Mar 2027, 08:00 BST "
+            "(Europe/London).") in out
+
+
 async def test_remind_lab_posts_in_the_channel(
     lab: Console, jobs: ManualJobs, clock: SettableClock
 ) -> None:
