@@ -298,10 +298,10 @@ async def poll_new(call: Call[PollNewArgs]) -> Reply:
 
 
 def poll_card(loaded: Loaded, now: datetime) -> Card:
-    """The public card: what the poll asks, when it closes, and the Answer button."""
+    """The public card, posted once when the poll opens: what it asks, when it closes, and
+    the Answer and Results buttons."""
     poll, starts = loaded.poll, loaded.starts
     required = ", ".join(loaded.name(p) for p in loaded.required) or "nobody"
-    answered = sum(1 for m in loaded.members if loaded.answered(m.person_id) == len(starts))
     window = format_window(poll.window_start, poll.window_end)
     when = (f"*{plural(len(starts), 'slot')}* of {plural(poll.length_minutes, 'minute')}, "
             f"from {at(starts[0])} to {at(starts[-1])}, within {window} {poll.timezone}.")
@@ -312,8 +312,9 @@ def poll_card(loaded: Loaded, now: datetime) -> Card:
         Header(shorten(f"Poll #{poll.number}: {poll.title}", 150)),
         Text(f"{when}\nAnswer each slot *yes*, *if need be* or *no*: you will see every slot "
              f"in your own time zone. {status}"),
-        Context(f"Required: {required}. Every slot answered by {answered} of "
-                f"{plural(len(loaded.members), 'member')}. By text: "
+        # A posted card is not redrawn as answers come in, so it shows no count that would
+        # go stale: Results says who has answered, as of when it is pressed.
+        Context(f"Required: {required}. *Results* shows who has answered so far. By text: "
                 f"`/lab poll answer {poll.number} 3,5-7 yes`."),
     ]
     buttons = [Button("Results", action_ids.encode("poll.results", poll.id, 1))]

@@ -93,7 +93,7 @@ async def test_the_one_line_form_from_the_issue(lab: FlatConsole, app: App) -> N
     assert "*90 slots* of 60 minutes, from Mon 11 Jan 2027, 09:00 GMT (Europe/London) to Fri " \
            "22 Jan 2027, 17:00 GMT" in out
     assert "Closes Fri 08 Jan 2027, 17:00 GMT (Europe/London)" in out
-    assert "Required: Gemma Rhodes" in out and "Every slot answered by 0 of 4 members." in out
+    assert "Required: Gemma Rhodes" in out and "*Results* shows who has answered so far." in out
     assert re.search(r"\[\d+\] Answer \[\d+\] Results", out)
     assert seen == [PollOpened(lab_id=1, poll_id=1,
                                closes_at=datetime(2027, 1, 8, 17, tzinfo=UTC))]
@@ -148,7 +148,7 @@ async def test_required_attendees_are_named_when_opening(lab: FlatConsole, app: 
 async def test_one_of_anything_is_singular(lab: FlatConsole, app: App) -> None:
     out = await lab("Gemma Rhodes", '/lab poll new "Solo" slots 2027-01-11T09:00 length 1m')
     assert "*1 slot* of 1 minute, from Mon 11 Jan 2027, 09:00 GMT" in out
-    assert "Every slot answered by 0 of 4 members." in out
+    assert "*Results* shows who has answered so far." in out
     out = await lab("Amara Okafor", ":press Answer")
     assert "You have answered 0 of 1 slot." in out
     await lab("Amara Okafor", "/lab poll answer 1 1 yes")

@@ -122,7 +122,7 @@ async def test_poll_new_alone_opens_the_guided_form_and_its_submission_opens_the
             "slot in your own time zone. Closes "
             f"{date(CLOSES, LONG, 'Sun 10 Jan 2027, 13:00 UTC')} "
             f"({date(CLOSES, AGO, 'Sun 10 Jan 2027, 13:00 UTC')})."),
-        context("Required: Gemma. Every slot answered by 0 of 3 members. By text: "
+        context("Required: Gemma. *Results* shows who has answered so far. By text: "
                 "`/lab poll answer 1 3,5-7 yes`."),
         actions(button("Answer", "al1:poll.open:1", "primary"),
                 button("Results", "al1:poll.results:1:1")),
