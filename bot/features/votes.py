@@ -266,8 +266,10 @@ def _method_words(vote: Vote) -> str:
     return text
 
 
-def vote_card(vote: Vote, turnout: Turnout, *, waiting: Sequence[str] = ()) -> Card:
+def vote_card(vote: Vote, turnout: Turnout | None, *, waiting: Sequence[str] = ()) -> Card:
     """The vote as members see it while it is open: options, rules, turnout, controls.
+    `turnout` is None on the card posted when the vote opens, which is not redrawn as ballots
+    come in: it points to `/lab vote show` rather than show a count that would go stale.
     `waiting` (who has not voted) is for facilitators, and never given for a live vote."""
     blocks: list[Block] = [Header(shorten(_title(vote), Limits.HEADER))]
     blocks.append(Text("\n".join(f"*{i}.* {o}" for i, o in enumerate(_labels(vote), 1))))
@@ -278,7 +280,8 @@ def vote_card(vote: Vote, turnout: Turnout, *, waiting: Sequence[str] = ()) -> C
         ("Results", f"a live count, refreshed after every {LIVE_BATCH} ballots cast or "
          "changed" if vote.results == "live" else "hidden until the close"),
         ("Ties", TIE_WORDS.get(vote.tie_break, vote.tie_break)),
-        ("Turnout", turnout.words("open" if vote.status == "open" else "final")),
+        ("Turnout", turnout.words("open" if vote.status == "open" else "final")
+         if turnout is not None else f"`/lab vote show {vote.number}` shows it as it stands"),
     )))
     if vote.results == "live" and vote.status == "open":
         blocks.append(Context(LIVE_RULE))
@@ -666,7 +669,7 @@ async def new_vote(call: Call[NewVoteArgs]) -> Reply:
                      ties=vote.tie_break,
                      closes=closes_at.isoformat() if closes_at else None)
     await call.emit(VoteOpened(lab_id=lab.id, vote_id=vote.id, closes_at=closes_at))
-    return call.publish(vote_card(vote, await turnout_of(call.uow, vote)))
+    return call.publish(vote_card(vote, None))
 
 
 # --- /lab vote [<vote>] ---------------------------------------------------------------------

@@ -87,6 +87,8 @@ async def test_a_facilitator_opens_a_vote_with_the_defaults(lab: Console, app: A
     assert "Method: Instant-runoff (IRV), 1 seat" in out
     assert "Results: hidden until the close" in out
     assert "Ties: earlier rounds, then a seeded draw" in out
+    assert "Turnout: `/lab vote show 1` shows it as it stands" in out
+    out = await lab("Gemma Rhodes", "/lab vote show 1")
     assert "Turnout: 0 of 4 members have voted" in out
     assert "[1] Rank with menus" in out or "Rank with menus" in out
     assert (await audit(app, "vote.opened"))[0][1]["method"] == "irv"

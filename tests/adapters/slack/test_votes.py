@@ -125,7 +125,7 @@ async def test_the_one_line_form_with_a_template_opens_the_five_solutions(lab: S
         fields("*Method*\nInstant-runoff (IRV), 1 seat",
                f"*Closes*\n{date(CLOSES, LONG, 'Fri 08 Jan 2027, 17:00 UTC')}",
                "*Results*\nhidden until the close", "*Ties*\nearlier rounds, then a seeded draw",
-               "*Turnout*\n0 of 3 members have voted"),
+               "*Turnout*\n`/lab vote show 1` shows it as it stands"),
         context("Rank with the menus, or type `/lab rank 1 &lt;option numbers or names, best "
                 "first&gt;`, e.g. `/lab rank 1 3 2 1`. Rank as many as you like; a ballot is "
                 "secret, and you can change it until the close."),
