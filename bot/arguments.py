@@ -309,6 +309,25 @@ def normalize_options(model: type[Args], options: dict[str, Any]) -> dict[str, A
     return out
 
 
+def _in_words(named: str, err: Any) -> str | None:
+    """Pydantic's commonest refusals of a typed value, in the words of a command line."""
+    bound = err.get("ctx") or {}
+    match err["type"]:
+        case "int_parsing" | "int_from_float":
+            return f"{named} takes a whole number"
+        case "greater_than_equal":
+            return f"{named} must be at least {bound['ge']}"
+        case "less_than_equal":
+            return f"{named} must be at most {bound['le']}"
+        case "greater_than":
+            return f"{named} must be more than {bound['gt']}"
+        case "less_than":
+            return f"{named} must be less than {bound['lt']}"
+        case "string_too_long":
+            return f"{named} takes at most {bound['max_length']} characters"
+    return None
+
+
 def build(model: type[Args], values: dict[str, Any], usage_line: str) -> Args:
     """Validate; turn the first problem into a BadArguments that ends with the usage line."""
     try:
@@ -327,7 +346,9 @@ def build(model: type[Args], values: dict[str, Any], usage_line: str) -> Args:
             problem = err["msg"].removeprefix("Value error, ")  # our own validators' words
         else:
             given = err.get("input")
-            problem = f"{shown}: {err['msg']}" + (
+            named = f"`{meta[field].word}`" if field in meta and isinstance(
+                meta[field].kind, Kw) else shown
+            problem = f"{_in_words(named, err) or f'{shown}: ' + err['msg']}" + (
                 f" (you gave `{given}`)" if isinstance(given, str | int) else ""
             )
             if not problem.endswith((".", "?", ")")):

@@ -141,3 +141,22 @@ def test_a_value_spelled_like_a_keyword_or_with_spaces_is_quoted() -> None:
     assert parse_text(PollNew, line.removeprefix("/lab poll new ")) == {
         "title": "days", "dates": "2027-01-11..2027-01-12", "closes": "2027-01-08 17:00",
         "options": ["A b", "window", 'say "hi"']}
+
+
+class Limit(Args):
+    limit: Annotated[int | None, Kw("number", words=1), Field(ge=1, le=20)] = None
+    name: Annotated[str | None, Kw("name"), Field(max_length=5)] = None
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("limit 0", "`limit` must be at least 1 (you gave `0`)"),
+    ("limit 21", "`limit` must be at most 20 (you gave `21`)"),
+    ("limit six", "`limit` takes a whole number (you gave `six`)"),
+    ("name Action Lab", "`name` takes at most 5 characters (you gave `Action Lab`)"),
+])
+def test_a_bad_typed_value_is_named_by_its_keyword_in_plain_words(
+    typed: str, message: str
+) -> None:
+    with pytest.raises(BadArguments) as caught:
+        build(Limit, parse_text(Limit, typed), usage("settings", Limit))
+    assert caught.value.message.splitlines()[0] == message
