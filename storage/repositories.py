@@ -568,19 +568,7 @@ class PollRepository:
         """Mark the poll closed if it is still open; False if another close (a facilitator,
         the deadline timer, another process) got there first. One conditional UPDATE, so two
         sessions can never both see "open" and both close it."""
-        stmt = (
-            update(Poll)
-            .where(Poll.id == poll_id, Poll.status == "open")
-            .values(status="closed", closed_at=now, closed_by_id=by)
-            .execution_options(synchronize_session=False)
-        )
-        done = await self.session.execute(stmt)
-        claimed = bool(getattr(done, "rowcount", 0))
-        if claimed:
-            poll = await self.session.get(Poll, poll_id)
-            if poll is not None:
-                await self.session.refresh(poll)  # a copy read earlier still says "open"
-        return claimed
+        return await _claim_close(self.session, Poll, poll_id, now, by)
 
     async def clear(self, poll_id: int) -> None:
         """Forget the slots, answers and required attendees of a deleted poll."""
@@ -676,19 +664,7 @@ class VoteRepository:
 
     async def claim_close(self, vote_id: int, now: datetime, by: int | None) -> bool:
         """Mark the vote closed if it is still open; False if someone else got there first."""
-        stmt = (
-            update(Vote)
-            .where(Vote.id == vote_id, Vote.status == "open")
-            .values(status="closed", closed_at=now, closed_by_id=by)
-            .execution_options(synchronize_session=False)
-        )
-        done = await self.session.execute(stmt)
-        claimed = bool(getattr(done, "rowcount", 0))
-        if claimed:
-            vote = await self.session.get(Vote, vote_id)
-            if vote is not None:
-                await self.session.refresh(vote)
-        return claimed
+        return await _claim_close(self.session, Vote, vote_id, now, by)
 
     async def hold_open(self, vote_id: int, now: datetime | None) -> bool:
         """Lock the vote's row for this transaction if it still takes ballots at `now`
@@ -1103,3 +1079,23 @@ def _as_seen(seen: Reminder | None) -> list[Any]:
     claimed = (Reminder.claimed_at.is_(None) if seen.claimed_at is None
                else Reminder.claimed_at == seen.claimed_at)
     return [Reminder.next_at == seen.next_at, claimed]
+
+
+async def _claim_close(session: AsyncSession, model: type[Poll] | type[Vote], row_id: int,
+                       now: datetime, by: int | None) -> bool:
+    """Close the poll or vote if it is still open, in one conditional UPDATE; whether this
+    session was the one that closed it. A copy of the row read earlier is refreshed, since it
+    still says "open"."""
+    stmt = (
+        update(model)
+        .where(model.id == row_id, model.status == "open")
+        .values(status="closed", closed_at=now, closed_by_id=by)
+        .execution_options(synchronize_session=False)
+    )
+    done = await session.execute(stmt)
+    claimed = bool(getattr(done, "rowcount", 0))
+    if claimed:
+        row = await session.get(model, row_id)
+        if row is not None:
+            await session.refresh(row)
+    return claimed
