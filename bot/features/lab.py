@@ -315,10 +315,12 @@ async def tz(call: Call[TzArgs]) -> Reply:
     await set_zone(call.ctx, call.uow, person, call.args.zone, source="user", now=call.now)
     await call.audit("person.timezone", before=before, after=call.args.zone)
     abbr = zone_abbreviation(call.now, call.args.zone)
+    moved = (" Reminders that follow your clock (action items at 09:00, repeating reminders, "
+             "quiet hours) now follow this one." if before not in (None, call.args.zone) else "")
     return Reply.say(
         f"Your time zone is now {call.args.zone} ({abbr}). It is "
         f"{format_local(call.now, call.args.zone, name=False)} there now; every time I show "
-        "you will be in this zone."
+        f"you will be in this zone.{moved}"
     )
 
 

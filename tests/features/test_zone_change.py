@@ -86,7 +86,9 @@ async def test_action_item_reminders_move_to_nine_in_the_owners_new_zone(
     # 09:00 GMT the day before and on the day.
     assert [p.due_at for p in before] == [utc(2027, 1, 6, 9, 0), utc(2027, 1, 7, 9, 0)]
 
-    await lab("Gemma Rhodes", f"/lab tz {KOLKATA}")
+    out = await lab("Gemma Rhodes", f"/lab tz {KOLKATA}")
+    assert "Reminders that follow your clock (action items at 09:00, repeating reminders, " \
+           "quiet hours) now follow this one." in " ".join(out.split())
 
     assert heard == [ZoneChanged(lab_id=1, person_id=1, before=LONDON, after=KOLKATA)]
     after = await plans(app, kind="action_item", status="pending")
@@ -180,7 +182,7 @@ async def test_the_same_zone_again_changes_nothing(
     before = await plans(app)
     timers = {j: jobs.next_run(j) for j in jobs.pending()}
     out = await lab("Gemma Rhodes", f"/lab tz {LONDON}")
-    assert "Your time zone is now Europe/London" in out
+    assert "Your time zone is now Europe/London" in out and "now follow" not in out
     assert heard == []
     assert await plans(app) == before
     assert {j: jobs.next_run(j) for j in jobs.pending()} == timers
