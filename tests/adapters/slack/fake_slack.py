@@ -1,5 +1,7 @@
 """A fake Slack for tests: the Web API, response URLs, file uploads, the OAuth consent page
-and a Socket Mode WebSocket, on 127.0.0.1 (port 0), recording every call it receives."""
+and a Socket Mode WebSocket, on 127.0.0.1 (port 0), recording every call it receives and the
+token it came with. oauth.v2.access issues a new bot token each time; a revoked one is
+refused (`token_revoked`), as Slack does after an uninstall."""
 
 from __future__ import annotations
 
@@ -71,6 +73,11 @@ class FakeSlack:
         self.socket_acks: list[dict[str, Any]] = []
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # OAuth: the workspace the next oauth.v2.access installs into, the bot tokens issued
+        # (token -> team) and the ones revoked since.
+        self.installing: tuple[str, str] = ("T2", "Second Lab")
+        self.issued: dict[str, str] = {}
+        self.revoked: set[str] = set()
 
     # --- control --------------------------------------------------------------------------
 
@@ -91,6 +98,23 @@ class FakeSlack:
         """Make the next `times` calls of `method` say ok and leave out everything else: a
         malformed answer the bot does not expect."""
         self.garbled[method] += times
+
+    def revoke(self, team: str) -> list[str]:
+        """Revoke every bot token issued for `team` (what an uninstall does on Slack)."""
+        tokens = [t for t, owner in self.issued.items() if owner == team and t not in self.revoked]
+        self.revoked.update(tokens)
+        return tokens
+
+    def token_of(self, team: str) -> str:
+        """The newest bot token issued for `team`."""
+        tokens = [t for t, owner in self.issued.items() if owner == team]
+        assert tokens, f"no token was issued for {team}"
+        return tokens[-1]
+
+    def api_calls(self) -> list[Call]:
+        """The Web API calls made with a bot token (not response URLs, uploads or OAuth)."""
+        return [c for c in self.calls
+                if c.token is not None and not c.token.startswith("Basic ")]
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -157,6 +181,8 @@ class FakeSlack:
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth else args.get("token")
         await self._record(Call(method, args, token))
+        if token in self.revoked:
+            return web.json_response({"ok": False, "error": "token_revoked"})
         needed = REQUIRED_SCOPES.get(method)
         if self.scopes is not None and needed is not None and needed not in self.scopes:
             return web.json_response({"ok": False, "error": "missing_scope", "needed": needed,
@@ -168,6 +194,11 @@ class FakeSlack:
         if self.garbled[method] > 0:
             self.garbled[method] -= 1
             return web.json_response({"ok": True})
+        if method == "auth.test":
+            return web.json_response({"ok": True, **self._auth_test(token)})
+        if method == "auth.revoke":
+            self.revoked.add(str(token))
+            return web.json_response({"ok": True, "revoked": True})
         answer = getattr(self, "_" + method.replace(".", "_"), None)
         body = answer(args) if answer is not None else {}
         return web.json_response({"ok": True, **body})
@@ -227,7 +258,12 @@ class FakeSlack:
 
     # --- the Web API methods -------------------------------------------------------------------
 
-    def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _auth_test(self, token: str | None) -> dict[str, Any]:
+        team = self.issued.get(str(token))
+        if team is not None:  # a token this fake issued through OAuth
+            return {"url": "https://lab.example/", "team": self.installing[1],
+                    "user": "actionlab", "team_id": team, "user_id": "UBOT" + team[1:],
+                    "bot_id": "BBOT" + team[1:]}
         return {"url": "https://lab.example/", "team": "Lab", "user": "actionlab",
                 "team_id": "T1", "user_id": "UBOT", "bot_id": "BBOT"}
 
@@ -294,9 +330,12 @@ class FakeSlack:
         return {"url": f"ws://127.0.0.1:{self.port}/link"}
 
     def _oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        team, name = self.installing
+        token = f"xoxb-{team}-{sum(1 for owner in self.issued.values() if owner == team) + 1}"
+        self.issued[token] = team
         return {
             "app_id": "A1", "authed_user": {"id": "UGEMMA"}, "scope": "commands,chat:write",
-            "token_type": "bot", "access_token": "xoxb-installed-T2", "bot_user_id": "UBOT2",
-            "team": {"id": "T2", "name": "Second Lab"}, "enterprise": None,
+            "token_type": "bot", "access_token": token, "bot_user_id": "UBOT" + team[1:],
+            "team": {"id": team, "name": name}, "enterprise": None,
             "is_enterprise_install": False,
         }

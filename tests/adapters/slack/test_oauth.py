@@ -77,7 +77,7 @@ async def test_install_into_a_second_workspace_and_serve_it(installer: Slack,
     assert len(fake_slack.of("oauth.v2.access")) == 1
 
     await installer.command("UGEMMA", 'setup "Second Lab"', team="T2")
-    assert fake_slack.last("users.info").token == "xoxb-installed-T2"
+    assert fake_slack.last("users.info").token == fake_slack.token_of("T2") == "xoxb-T2-1"
     assert fake_slack.last("response_url").args["blocks"][0]["text"]["text"] == \
         "Second Lab is set up"
 
