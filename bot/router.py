@@ -580,7 +580,8 @@ class Router:
                 if lab is None:
                     raise NoLabHere()
                 if access != "lab":
-                    await require_role(call, _NEEDS[access], what=f"use `/lab {name}`")
+                    what = "do that" if scope is not None else f"use `/lab {name}`"
+                    await require_role(call, _NEEDS[access], what=what)
             reply = await handler(call)
             await uow.commit()
             return reply
