@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.bootstrap import App
 from bot.errors import StaleControl
-from bot.messages import Action, Actor, Place, Reply
+from bot.messages import Action, Actor, Command, Place, Reply
 from bot.router import MAX_REF, Router
 from storage.models import Base
 from tests.conftest import Console
@@ -149,3 +149,30 @@ def test_a_control_must_say_what_its_id_names() -> None:
         router.action("x.y", scope="poll", access="anyone")(handler)
     with pytest.raises(ValueError, match="belongs to no lab"):
         router.action("x.y", scope="none", access="member")(handler)
+
+
+async def test_a_member_links_her_discord_account_and_reaches_her_lab_from_its_dms(
+    two_labs: dict[str, int], app: App, lab: Console,
+) -> None:
+    """Amara (console here, as if Slack) links her Discord account with a personal code;
+    from then on her Discord direct messages reach her lab, a guild channel that is not the
+    lab's does not, and her code works once."""
+    out = await lab("Amara Okafor", "/lab link me")
+    code = out.split("/lab link me ")[1][:8]
+    discord = Actor("discord", "discord", "100000000000000002", "amara")
+    dm = Place("discord", "discord", "100000000000000003", direct=True)
+    members = f"al1:lab.members:{two_labs['lab']}:1"
+    assert (await press(app, discord, dm, members)).text == STALE  # not yet her
+    reply = await app.ctx.router.dispatch(app.ctx, Command(discord, dm,
+                                                           text=f"link me {code}"))
+    assert reply.text == "This account now acts as Amara Okafor, everywhere."
+    reply = await press(app, discord, dm, members)
+    assert reply.card is not None and "Members of Action Lab 1" in str(reply.card)
+    reply = await press(app, discord, Place("discord", "7001", "7002"), members)
+    assert reply.text == STALE  # a guild channel the lab is not bound to
+    reply = await press(app, discord, Place("discord", "@me", "100000000000000003",
+                                            direct=True), members)
+    assert reply.text == STALE  # a direct message outside her identity's own space
+    other = Actor("discord", "discord", "100000000000000009", "eve")
+    reply = await app.ctx.router.dispatch(app.ctx, Command(other, dm, text=f"link me {code}"))
+    assert reply.text is not None and "has been used already" in reply.text
