@@ -176,3 +176,22 @@ async def test_a_member_links_her_discord_account_and_reaches_her_lab_from_its_d
     other = Actor("discord", "discord", "100000000000000009", "eve")
     reply = await app.ctx.router.dispatch(app.ctx, Command(other, dm, text=f"link me {code}"))
     assert reply.text is not None and "has been used already" in reply.text
+
+
+@pytest.mark.parametrize(("route", "arg", "value"), [
+    ("poll.page", "99999999999999999999999", "1"), ("poll.results_page", "1.5", "1"),
+    ("poll.mark", "1:yes", "99999999999999999999999"), ("poll.all", "abc:maybe", "1"),
+    ("reminder.page", "m99999999999999999999999", "1"), ("reminder.cancel", "l1.5", "1"),
+    ("vote.pick", "-", "99999999999999999999999"), ("vote.save", "1-99999999999999999999", "1"),
+    ("vote.draft", "x-y", "1"), ("minutes.done", "abc", "1"),
+])
+async def test_a_bad_extra_in_a_valid_control_is_never_an_internal_error(
+    two_labs: dict[str, int], app: App, caplog: pytest.LogCaptureFixture, route: str,
+    arg: str, value: str,
+) -> None:
+    scope = app.ctx.router.actions[route].scope
+    with caplog.at_level(logging.WARNING):
+        reply = await app.ctx.router.dispatch(app.ctx, Action(
+            GEMMA, LAB_1, f"al1:{route}:{two_labs[scope]}:{arg}", values=(value,)))
+    assert "Something went wrong" not in (reply.text or "")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
