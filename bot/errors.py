@@ -34,10 +34,12 @@ class NoLabHere(UserError):
 
 
 class NotAMember(UserError):
-    def __init__(self, lab_name: str) -> None:
+    # The lab is not named: whoever is refused is not in it, so its name is not theirs to
+    # learn (the words are the same in every lab's channel).
+    def __init__(self) -> None:
         super().__init__(
-            f"You are not a member of {lab_name} yet. Type `/lab join` to read the "
-            "confidentiality commitment and join."
+            "You are not a member of the lab here yet. Type `/lab join` in this channel to "
+            "read the confidentiality commitment and join."
         )
 
 
@@ -54,6 +56,10 @@ class Conflict(UserError):
 
 
 class StaleControl(UserError):
+    """A control the bot cannot act on: an id it did not write, or that no longer names
+    anything, or that names something of a lab the place it was pressed in is not part of.
+    All of these get these same words, so a refusal tells an outsider nothing."""
+
     def __init__(self) -> None:
         super().__init__(
             "That button belongs to an older version of this message. Run the command "

@@ -4,6 +4,14 @@ Each feature module owns a `Router`; the composition root merges them with `incl
 `dispatch` turns any inbound event into a `Reply`, inside one unit of work: a handler that
 raises leaves nothing recorded, a `UserError` becomes a private message, and anything else
 is logged with a short reference that is all the person sees.
+
+Access is decided here, once, by place as well as by person. A lab acts only through the
+channels bound to it, or through a direct message of one of its active members (on the
+platform and workspace that member's identity belongs to). A command finds its lab from the
+channel it was typed in; a control (button, menu, form, see `Scope`) carries an id that
+names a lab, poll, vote, ... and the router resolves that to its lab and refuses, with the
+words of a stale control and nothing written, a control pressed anywhere that lab does not
+act through.
 """
 
 from __future__ import annotations
@@ -33,7 +41,6 @@ from bot.errors import (
     BadArguments,
     NoLabHere,
     NotAMember,
-    NotFound,
     PermissionDenied,
     StaleControl,
     UnknownCommand,
@@ -71,13 +78,22 @@ from bot.subjects import (
     UpcomingFor,
 )
 from bot.zone_prompt import ask_zone_once
-from storage.models import Lab, Membership, Person
+from storage.models import ActionItem, Lab, Membership, Minutes, Person, Poll, Reminder, Vote
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 A = TypeVar("A", bound=Args)
 Access = Literal["anyone", "lab", "member", "secretary", "facilitator"]
+# What the ref of a control's id names, and so which lab it belongs to: a lab ("lab"), a
+# poll, a vote, a set of minutes, an action item, a reminder; or "none" for a control that
+# belongs to no lab (a time-zone picker). Every `@router.action` says which.
+Scope = Literal["lab", "poll", "vote", "minutes", "item", "reminder", "none"]
+SCOPES: tuple[Scope, ...] = ("lab", "poll", "vote", "minutes", "item", "reminder", "none")
+# Refs are row ids: positive and within the database's integer column (PostgreSQL's
+# `integer`), so that a forged id is refused before it reaches a query.
+MAX_REF = 2**31 - 1
+_DIGITS = frozenset("0123456789")
 _NEEDS: dict[Access, Role] = {
     "member": Role.MEMBER, "secretary": Role.SECRETARY, "facilitator": Role.FACILITATOR,
 }
@@ -112,9 +128,24 @@ class Call(Generic[A]):
 
     @property
     def the_member(self) -> Membership:
+        if self.lab is None:
+            raise NoLabHere()
         if self.member is None:
-            raise NotAMember(self.the_lab.name)
+            raise NotAMember()
         return self.member
+
+    @property
+    def ref(self) -> int:
+        """The row id the control names; the router has checked it and its place."""
+        if self.action is None:
+            raise StaleControl()
+        return parse_ref(self.action.ref)
+
+    @property
+    def page(self) -> int:
+        """The page a pager control asks for (its arg, up to a ':'), 1 by default."""
+        arg = (self.action.arg if self.action is not None else None) or "1"
+        return parse_ref(arg.partition(":")[0])
 
     @property
     def zone(self) -> str:
@@ -123,15 +154,9 @@ class Call(Generic[A]):
             return self.person.timezone
         return self.lab.timezone if self.lab is not None else "UTC"
 
-    async def enter(self, lab_id: int, needs: Role = Role.MEMBER) -> Membership:
-        """Act within the lab a control belongs to (a DM has no lab of its own)."""
-        lab = await self.uow.labs.get(lab_id)
-        if lab is None:
-            raise NotFound("That lab no longer exists.")
-        self.lab = lab
-        self.member = await self.uow.members.get(lab.id, self.person.id)
-        if self.member is not None and not self.member.active:
-            self.member = None
+    async def enter(self, needs: Role = Role.MEMBER) -> Membership:
+        """Require `needs` of the caller in the lab the control belongs to (the router has
+        already found that lab and checked the place) and return their membership."""
         await require_role(self, needs, what="do that")
         return self.the_member
 
@@ -179,6 +204,7 @@ class ActionSpec:
     route: str
     handler: Handler
     access: Access
+    scope: Scope
 
 
 ReactionHandler = Handler
@@ -236,12 +262,26 @@ class Router:
 
         return register
 
-    def action(self, route: str, *, access: Access = "anyone") -> Callable[[Handler], Handler]:
+    def action(
+        self, route: str, *, scope: Scope, access: Access | None = None,
+    ) -> Callable[[Handler], Handler]:
+        """Register a control's handler. `scope` says what the id's ref names (see `Scope`);
+        the router resolves it to its lab, checks the place and the caller's role (`access`:
+        by default "member" for a control of a lab, "anyone" for one of no lab) and sets
+        `call.lab` and `call.member` before the handler runs."""
+        if scope not in SCOPES:
+            raise ValueError(f"action {route!r}: scope {scope!r} is not one of {SCOPES}")
+        needs: Access = access or ("anyone" if scope == "none" else "member")
+        if scope == "none" and needs != "anyone":
+            raise ValueError(f"action {route!r} belongs to no lab, so it cannot need {needs!r}")
+        if scope != "none" and needs == "anyone":
+            raise ValueError(f"action {route!r} acts in a lab: its access cannot be 'anyone'")
+
         def register(fn: Handler) -> Handler:
             if route in self.actions:
                 raise ValueError(f"action {route!r} registered twice")
             action_ids.encode(route, "0")  # fail at import on a malformed route
-            self.actions[route] = ActionSpec(route, fn, access)
+            self.actions[route] = ActionSpec(route, fn, needs, scope)
             return fn
 
         return register
@@ -401,7 +441,8 @@ class Router:
 
         found: list[tuple[str, str]] = []
         try:
-            await self._run(ctx, actor, place, "anyone", f"complete:{kind}", run, NoArgs())
+            await self._run(ctx, actor, place, "anyone", f"complete:{kind}", run, NoArgs(),
+                            completing=True)
         except Exception:
             log.exception("completer %s failed", kind)
             return []
@@ -439,17 +480,24 @@ class Router:
         args = build(spec.args, raw, spec.usage)
         return await self._run(ctx, actor, place, spec.access, spec.name, spec.handler, args)
 
-    async def _action(self, ctx: Context, event: Action) -> Reply:
+    def _control(self, raw: str) -> tuple[ActionSpec, ActionId]:
+        """The registered control an id names, with its ref checked; else StaleControl."""
         try:
-            aid = action_ids.decode(event.action_id)
+            aid = action_ids.decode(raw)
         except StaleActionId:
             raise StaleControl() from None
         spec = self.actions.get(aid.route)
         if spec is None:
             raise StaleControl()
+        if spec.scope != "none":
+            parse_ref(aid.ref)
+        return spec, aid
+
+    async def _action(self, ctx: Context, event: Action) -> Reply:
+        spec, aid = self._control(event.action_id)
         return await self._run(
             ctx, event.actor, event.place, spec.access, spec.route, spec.handler, NoArgs(),
-            action=aid, values=event.values, message=event.message,
+            scope=spec.scope, action=aid, values=event.values, message=event.message,
         )
 
     async def _submission(self, ctx: Context, event: Submission) -> Reply:
@@ -459,18 +507,20 @@ class Router:
             raise StaleControl() from None
         if aid.route == FORM_ROUTE:
             name = aid.ref.replace(".", " ")
+            if name not in self.commands:
+                raise StaleControl()
             try:
                 return await self._command(
                     ctx, Command(event.actor, event.place, name=name, options=dict(event.values))
                 )
+            except StaleControl:
+                raise
             except UserError as exc:
                 return self._refused_form(name, event.values, exc.message)
-        spec = self.actions.get(aid.route)
-        if spec is None:
-            raise StaleControl()
+        spec, aid = self._control(event.form_id)
         return await self._run(
             ctx, event.actor, event.place, spec.access, spec.route, spec.handler, NoArgs(),
-            action=aid, fields=event.values,
+            scope=spec.scope, action=aid, fields=event.values,
         )
 
     def _refused_form(self, name: str, values: Mapping[str, str], problem: str) -> Reply:
@@ -498,17 +548,28 @@ class Router:
 
     async def _run(
         self, ctx: Context, actor: Actor, place: Place, access: Access, name: str,
-        handler: Handler, args: Args, **extra: Any,
+        handler: Handler, args: Args, *, scope: Scope | None = None, completing: bool = False,
+        **extra: Any,
     ) -> Reply:
+        """Run `handler` in one unit of work, after the one access check every route passes:
+        the lab is the channel's (a command, a reaction, autocomplete) or the one the
+        control's id names (`scope`), and the place must be one that lab acts through.
+        Anything refused here rolls back, the person row made on first contact included."""
         now = ctx.clock.now()
         async with ctx.uow() as uow:
             person = await ensure_person(ctx, uow, actor, now)
-            lab = None
-            if not place.direct:
-                lab = await uow.labs.by_channel(place.platform, place.workspace, place.channel)
-            member = await uow.members.get(lab.id, person.id) if lab is not None else None
-            if member is not None and not member.active:
-                member = None
+            if scope is not None and scope != "none":
+                aid = extra.get("action")
+                assert isinstance(aid, ActionId)
+                lab, member = await _lab_of_control(uow, actor, place, person, scope, aid)
+            else:
+                lab = None
+                if not place.direct:
+                    lab = await uow.labs.by_channel(place.platform, place.workspace,
+                                                    place.channel)
+                member = await _active_member(uow, lab, person)
+                if completing and member is None:
+                    lab = None  # suggestions from a lab are for its members only
             call: Call[Any] = Call(
                 ctx=ctx, uow=uow, actor=actor, place=place, person=person, now=now, args=args,
                 lab=lab, member=member, **extra,
@@ -519,7 +580,8 @@ class Router:
                 if lab is None:
                     raise NoLabHere()
                 if access != "lab":
-                    await require_role(call, _NEEDS[access], what=f"use `/lab {name}`")
+                    what = "do that" if scope is not None else f"use `/lab {name}`"
+                    await require_role(call, _NEEDS[access], what=what)
             reply = await handler(call)
             await uow.commit()
             return reply
@@ -533,11 +595,77 @@ class Router:
                 f"direct message you can use {listing}.")
 
 
+def parse_ref(text: str) -> int:
+    """A row id carried in a control's id: 1 to MAX_REF in plain digits, else StaleControl
+    (`abc`, `1.5`, `-3`, `٣`, a 25-digit number are all ids the bot never wrote)."""
+    if not text or len(text) > 10 or not set(text) <= _DIGITS:
+        raise StaleControl()
+    value = int(text)
+    if not 1 <= value <= MAX_REF:
+        raise StaleControl()
+    return value
+
+
+async def _active_member(uow: UnitOfWork, lab: Lab | None, person: Person) -> Membership | None:
+    if lab is None:
+        return None
+    member = await uow.members.get(lab.id, person.id)
+    return member if member is not None and member.active else None
+
+
+async def _lab_id_of(uow: UnitOfWork, scope: Scope, ref: int) -> int | None:
+    """The lab that the row a control names belongs to, or None if there is no such row."""
+    if scope == "lab":
+        lab = await uow.labs.get(ref)
+        return lab.id if lab is not None else None
+    owner: Poll | Vote | Minutes | ActionItem | Reminder | None
+    if scope == "poll":
+        owner = await uow.polls.get(ref)
+    elif scope == "vote":
+        owner = await uow.votes.get(ref)
+    elif scope == "minutes":
+        owner = await uow.minutes.get(ref)
+    elif scope == "item":
+        owner = await uow.action_items.get(ref)
+    elif scope == "reminder":
+        owner = await uow.reminders.get(ref)
+    else:  # pragma: no cover - registration refuses any other scope
+        raise AssertionError(scope)
+    return owner.lab_id if owner is not None else None
+
+
+def own_direct_message(actor: Actor, place: Place) -> bool:
+    """Whether `place` is a direct message on the actor's own platform and workspace."""
+    return place.direct and place.platform == actor.platform and \
+        place.workspace == actor.workspace
+
+
+async def _lab_of_control(
+    uow: UnitOfWork, actor: Actor, place: Place, person: Person, scope: Scope, aid: ActionId,
+) -> tuple[Lab, Membership | None]:
+    """The lab a control acts in, and the caller's active membership of it, if the place it
+    was pressed in is one that lab acts through: one of its bound channels, or a direct
+    message of an active member. Anything else is refused exactly like an unknown id."""
+    lab_id = await _lab_id_of(uow, scope, parse_ref(aid.ref))
+    lab = await uow.labs.get(lab_id) if lab_id is not None else None
+    if lab is None:
+        raise StaleControl()
+    member = await _active_member(uow, lab, person)
+    if place.direct:
+        if member is None or not own_direct_message(actor, place):
+            raise StaleControl()
+    else:
+        here = await uow.labs.by_channel(place.platform, place.workspace, place.channel)
+        if here is None or here.id != lab.id:
+            raise StaleControl()
+    return lab, member
+
+
 async def require_role(call: Call[Any], needed: Role, *, what: str) -> None:
     """Raise the right UserError unless the caller is an active member with `needed`."""
     lab = call.the_lab
     if call.member is None:
-        raise NotAMember(lab.name)
+        raise NotAMember()
     if has_role(call.member.role, needed):
         return
     members = await call.uow.members.active(lab.id)

@@ -179,13 +179,20 @@ class AuditEntry(Base):
 
 
 class ChannelLink(Base):
-    """A one-time code that binds another channel (on any platform) to a lab."""
+    """A one-time link code, bound to its purpose and to the person who made it.
+
+    `purpose` "channel": binds another channel (on any platform) to lab `lab_id`, when
+    redeemed by the facilitator who made it (from any account linked to them). "person":
+    links the account it is redeemed from to `person_id` (no lab). Only a hash of the code
+    is kept (`code_hash`, SHA-256 hex of the code as shown), never the code itself.
+    """
 
     __tablename__ = "channel_links"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(16), unique=True)
-    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    lab_id: Mapped[int | None] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]

@@ -92,12 +92,17 @@ class LabRepository:
         await self.session.flush()
         return link
 
-    async def link_by_id(self, link_id: int) -> ChannelLink | None:
-        return await self.session.get(ChannelLink, link_id)
+    async def links_since(self, since: datetime) -> Sequence[ChannelLink]:
+        """Every link code made since `since`, used or not: the few a typed code is compared
+        with (in constant time, by the caller), so that a used or an expired code can be
+        told apart from one that never was."""
+        stmt = select(ChannelLink).where(ChannelLink.created_at >= since).order_by(
+            ChannelLink.id)
+        return (await self.session.scalars(stmt)).all()
 
-    async def link_by_code(self, code: str) -> ChannelLink | None:
-        stmt = select(ChannelLink).where(ChannelLink.code == code.strip().upper())
-        return (await self.session.scalars(stmt)).one_or_none()
+    async def prune_links(self, before: datetime) -> None:
+        """Forget link codes made before `before`: long expired, they only cost lookups."""
+        await self.session.execute(delete(ChannelLink).where(ChannelLink.created_at < before))
 
 
 class PersonRepository:

@@ -3,7 +3,8 @@ Reaction (pure: reads the objects discord.py built from the payload, does no I/O
 
 Identities: Discord user ids are global, so every Discord account is one person whatever
 guild or direct message it writes from (`Actor.workspace` is always `USERS`); places keep
-their guild id (or `@me` for a direct message), which is what links need.
+their guild id (or, for a direct message, `USERS`, the user's own space), which is what
+links need. Messages keep `@me` for a direct message, as Discord names them.
 """
 
 from __future__ import annotations
@@ -49,7 +50,10 @@ def actor_of(user: discord.User | discord.Member) -> Actor:
 
 def place_of(guild_id: int | None, channel_id: int | None) -> Place:
     if guild_id is None:
-        return Place("discord", DIRECT, str(channel_id or 0), direct=True)
+        # A direct message belongs to no guild but to the user, whose identity is
+        # platform-wide (`USERS`): the core lets a lab act in a direct message only on the
+        # platform and workspace of the identity writing there.
+        return Place("discord", USERS, str(channel_id or 0), direct=True)
     return Place("discord", str(guild_id), str(channel_id or 0))
 
 

@@ -4,6 +4,7 @@ roles, time zones and the lab's settings."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 from typing import Annotated, Any
@@ -29,7 +30,6 @@ from bot.messages import (
     Header,
     Reply,
     Text,
-    shorten,
 )
 from bot.router import Call, Router, require_role
 from storage.models import ChannelLink, Lab, Membership
@@ -147,13 +147,11 @@ async def join(call: Call[Any]) -> Reply:
     return Reply(card=card)
 
 
-@router.action("lab.accept")
+# Access "lab": pressed in one of the lab's channels (the router refuses it anywhere else,
+# a direct message included, as a stale control), by someone who need not be a member yet.
+@router.action("lab.accept", scope="lab", access="lab")
 async def accept(call: Call[Any]) -> Reply:
-    assert call.action is not None
-    lab = await call.uow.labs.get(int(call.action.ref))
-    if lab is None:
-        raise UserError("That lab no longer exists.")
-    call.lab = lab
+    lab = call.the_lab
     existing = await call.uow.members.get(lab.id, call.person.id)
     if existing is not None and existing.active:
         raise Conflict(f"You are already a member of {lab.name}.")
@@ -245,11 +243,9 @@ async def members(call: Call[Any]) -> Reply:
     return Reply(card=await _members_card(call, 1))
 
 
-@router.action("lab.members")
+@router.action("lab.members", scope="lab")
 async def members_page(call: Call[Any]) -> Reply:
-    assert call.action is not None
-    await call.enter(int(call.action.ref))
-    return Reply(card=await _members_card(call, int(call.action.arg or 1)), replace=True)
+    return Reply(card=await _members_card(call, call.page), replace=True)
 
 
 # --- roles ---------------------------------------------------------------------------------
@@ -341,7 +337,7 @@ def tz_picker(prompt: str) -> Card:
     ), fallback="Which time zone are you in?")
 
 
-@router.action("lab.tz")
+@router.action("lab.tz", scope="none")
 async def tz_picked(call: Call[Any]) -> Reply:
     if not call.values:
         raise UserError("Choose a zone from the menu, or type `/lab tz <zone>`.")
@@ -413,10 +409,68 @@ async def settings(call: Call[SettingsArgs]) -> Reply:
     return Reply(card=card)
 
 
-# --- more channels for one lab -------------------------------------------------------------
+# --- more channels for one lab, and one person on several accounts ---------------------------
+#
+# Two kinds of one-time code, each bound to its purpose and to the person who made it:
+#
+# - a *channel* code (`/lab link` in the lab's channel, by a facilitator) binds another
+#   channel to the lab when that same facilitator types `/lab link <code>` there, from this
+#   account or one linked to it. Anyone else holding the code is refused: it binds nothing
+#   and makes nobody anybody.
+# - a *personal* code (`/lab link me`, by anyone, anywhere) makes the account it is then
+#   used from (`/lab link me <code>`) act as the person who made it: the way one person
+#   links their Slack and Discord accounts. It only ever moves the redeeming account to its
+#   maker, so nobody can merge into someone else, nor anyone else into themself.
+#
+# Codes are single-use, expire, are kept only as a SHA-256 hash, are compared in constant
+# time and appear in no log or audit entry.
 
 LINK_LIFETIME = timedelta(minutes=30)
+LINK_MEMORY = timedelta(days=1)  # how long a used or expired code is still recognised
+CODE_LENGTH = 8
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L to misread
+CHANNEL, PERSON = "channel", "person"
+
+
+def _normal(code: str) -> str:
+    return "".join(code.split()).replace("-", "").upper()
+
+
+def code_hash(code: str) -> str:
+    """What is stored of a code: the SHA-256 of the code as shown (case and spaces aside)."""
+    return hashlib.sha256(_normal(code).encode("utf-8")).hexdigest()
+
+
+async def _new_code(call: Call[Any], purpose: str, lab_id: int | None) -> str:
+    await call.uow.labs.prune_links(call.now - LINK_MEMORY)
+    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    await call.uow.labs.add_link(ChannelLink(
+        code_hash=code_hash(code), purpose=purpose, lab_id=lab_id, person_id=call.person.id,
+        created_at=call.now, expires_at=call.now + LINK_LIFETIME,
+    ))
+    return code
+
+
+async def _find_code(call: Call[Any], code: str) -> ChannelLink | None:
+    """The code typed, among those made lately; each is compared in constant time and all
+    are compared, so how long this takes says nothing about how close a guess came."""
+    digest = code_hash(code)
+    found = None
+    for candidate in await call.uow.labs.links_since(call.now - LINK_MEMORY):
+        if hmac.compare_digest(candidate.code_hash, digest):
+            found = candidate
+    return found
+
+
+def _refuse_spent(found: ChannelLink, call: Call[Any], new_one: str) -> None:
+    if found.used_at is not None:
+        raise Conflict(f"That code has been used already; a code works once. {new_one}")
+    if found.expires_at <= call.now:
+        raise Conflict(f"That code has expired (codes last 30 minutes). {new_one}")
+
+
+NEW_CHANNEL_CODE = "Type `/lab link` in the lab's channel for a new one."
+NEW_PERSONAL_CODE = "Type `/lab link me` on your other account for a new one."
 
 
 class LinkArgs(Args):
@@ -425,9 +479,9 @@ class LinkArgs(Args):
 
 @router.command(
     "link", args=LinkArgs, access="anyone", topic="lab", in_direct=False,
-    summary="Bind another channel, on Slack, Discord or here, to this lab: `/lab link` in "
-            "the lab's channel, then `/lab link <code>` in the other.",
-    examples=("/lab link", "/lab link K7Q2XM"),
+    summary="Bind another channel, on Slack, Discord or here, to this lab (facilitators): "
+            "`/lab link` in the lab's channel, then `/lab link <code>` in the other.",
+    examples=("/lab link", "/lab link K7Q2XM4P"),
 )
 async def link(call: Call[LinkArgs]) -> Reply:
     if call.args.code is None:
@@ -438,16 +492,13 @@ async def link(call: Call[LinkArgs]) -> Reply:
 async def _issue_link(call: Call[LinkArgs]) -> Reply:
     lab = call.the_lab
     await require_role(call, Role.FACILITATOR, what="bind channels to the lab")
-    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
-    await call.uow.labs.add_link(ChannelLink(
-        code=code, lab_id=lab.id, person_id=call.person.id, created_at=call.now,
-        expires_at=call.now + LINK_LIFETIME,
-    ))
+    code = await _new_code(call, CHANNEL, lab.id)
     await call.audit("lab.link.issued")  # the code itself stays out of the log
     return Reply.say(
         f"In the other channel (on Slack, Discord or the console), type `/lab link {code}` "
-        f"within 30 minutes. It binds that channel to {lab.name} and makes your account "
-        "there the same person as here. Keep the code to yourself."
+        f"within 30 minutes. It binds that channel to {lab.name}. Only you can use it: "
+        "from this account, or from one you have linked to it with `/lab link me`. "
+        "Keep the code to yourself."
     )
 
 
@@ -456,82 +507,94 @@ async def _use_link(call: Call[LinkArgs], code: str) -> Reply:
         raise UserError("Link a channel the members share, not a direct message.")
     if call.lab is not None:
         raise Conflict(f"This channel already belongs to {call.lab.name}.")
-    found = await call.uow.labs.link_by_code(code)
+    found = await _find_code(call, code)
     if found is None:
         raise NotFound(
-            f"There is no link code `{code}`. Codes look like `K7Q2XM`: a facilitator gets "
-            "one by typing `/lab link` in the lab's channel."
+            "That is not a link code I gave out. Codes look like `K7Q2XM4P`: a facilitator "
+            "gets one by typing `/lab link` in the lab's channel."
         )
-    if found.used_at is not None:
-        raise Conflict("That code has been used already. Ask a facilitator for a new one.")
-    if found.expires_at <= call.now:
-        raise Conflict("That code has expired (they last 30 minutes). Type `/lab link` in "
-                       "the lab's channel for a new one.")
-    lab = await call.uow.labs.get(found.lab_id)
-    issuer = await call.uow.people.get(found.person_id)
-    if lab is None or issuer is None:
-        raise NotFound("The lab or the facilitator that code belongs to no longer exists.")
+    if found.purpose != CHANNEL:
+        raise UserError("That is a personal code, for linking your own accounts: type "
+                        "`/lab link me <code>` with it instead.")
+    _refuse_spent(found, call, NEW_CHANNEL_CODE)
+    # Bound to the person who made it: anyone else holding it binds nothing, learns nothing.
+    if call.person.id != found.person_id:
+        raise PermissionDenied(
+            "Only the facilitator who made that code can use it, from their own account or "
+            "one linked to it. If the code is yours, link this account first: `/lab link me` "
+            "on the account you made it with, then `/lab link me <code>` here."
+        )
+    lab = await call.uow.labs.get(found.lab_id) if found.lab_id is not None else None
+    if lab is None:
+        raise NotFound("The lab that code belongs to no longer exists.")
+    member = await call.uow.members.get(lab.id, call.person.id)
+    if member is None or not member.active or member.role is not Role.FACILITATOR:
+        raise PermissionDenied("Only a facilitator of the lab can bind a channel to it, and "
+                               "you no longer are one.")
     await call.uow.labs.bind(lab.id, call.place.platform, call.place.workspace,
                              call.place.channel, call.now)
     found.used_at = call.now
-    call.lab = lab
-    call.member = await call.uow.members.get(lab.id, call.person.id)
+    call.lab, call.member = lab, member
     await call.audit("lab.channel.linked", platform=call.place.platform,
                      channel=call.place.channel)
     text = (f"This {call.place.platform} channel is now part of *{lab.name}*: its members, "
             "polls, votes and minutes are shared with the lab's other channels.")
-    card = Card((Text(text),), fallback=text)
-    if call.person.id == found.person_id:
-        return call.publish(card)
-    # Someone else may have been handed the code: binding the channel must not make them the
-    # facilitator who made it. Taking on that identity is a separate, explicit choice.
-    call.announce(card)
-    return Reply(card=Card((
-        Text(f"Done: this channel is part of {lab.name}. Is this account also "
-             f"*{issuer.display_name}*, who made the code? Say yes only if it is you: this "
-             f"account then acts as {issuer.display_name} everywhere (their role, their "
-             "ballots, their reminders)."),
-        Buttons((
-            Button(f"Yes, I am {shorten(issuer.display_name, 50)}",
-                   action_ids.encode("lab.link.me", found.id), style="primary"),
-            Button("No, I am someone else", action_ids.encode("lab.link.other", found.id)),
-        )),
-    ), fallback=f"Is this account also {issuer.display_name}?"))
+    return call.publish(Card((Text(text),), fallback=text))
 
 
-@router.action("lab.link.me")
-async def link_is_me(call: Call[Any]) -> Reply:
-    assert call.action is not None
-    found = await call.uow.labs.link_by_id(int(call.action.ref))
-    if found is None or found.used_at is None:
-        raise NotFound("That link no longer exists. Ask a facilitator for a new code.")
-    if call.person.id == found.person_id:
-        raise Conflict("This account already acts as that person.")
-    if call.now - found.used_at > LINK_LIFETIME:
-        raise Conflict("That question has expired. Ask a facilitator for a new code.")
+class LinkMeArgs(Args):
+    code: Annotated[str | None, Pos("code"), Field(max_length=16)] = None
+
+
+@router.command(
+    "link me", args=LinkMeArgs, access="anyone", topic="lab",
+    summary="Be one person on several accounts (Slack and Discord): `/lab link me` on one, "
+            "then `/lab link me <code>` on the other.",
+    examples=("/lab link me", "/lab link me K7Q2XM4P"),
+)
+async def link_me(call: Call[LinkMeArgs]) -> Reply:
+    if call.args.code is None:
+        code = await _new_code(call, PERSON, None)
+        await call.audit("identity.link.issued")  # the code itself stays out of the log
+        return Reply.say(
+            f"On your other account (Slack, Discord or the console), type `/lab link me {code}`"
+            " within 30 minutes, anywhere the bot is. That account then acts as you, "
+            f"{call.person.display_name}, everywhere: your labs, roles, ballots and reminders. "
+            "Only ever use it yourself: whoever types it becomes you."
+        )
+    return await _use_personal_code(call, call.args.code)
+
+
+async def _use_personal_code(call: Call[LinkMeArgs], code: str) -> Reply:
+    found = await _find_code(call, code)
+    if found is None:
+        raise NotFound("That is not a link code I gave out. Type `/lab link me` on your "
+                       "other account to get one.")
+    if found.purpose != PERSON:
+        raise UserError("That code binds a channel to a lab, not an account to a person: type "
+                        "`/lab link <code>` in the channel to bind.")
+    _refuse_spent(found, call, NEW_PERSONAL_CODE)
+    if found.person_id == call.person.id:
+        raise Conflict("This account already acts as the person who made that code: there is "
+                       "nothing to link.")
     if await call.uow.members.labs_of(call.person.id):
         raise Conflict(
-            "This account is already a member of a lab of its own, so it cannot become "
-            "another person. Use an account that is in no lab yet, or ask the operator."
+            "This account is a member of a lab as a person of its own, so it cannot become "
+            "another one. Leave its labs first (`/lab leave`), or link the other way round: "
+            "`/lab link me` here, and the code on your other account."
         )
     identity = await call.uow.people.identity(
         call.actor.platform, call.actor.workspace, call.actor.user_id
     )
-    issuer = await call.uow.people.get(found.person_id)
-    if identity is None or issuer is None:
+    maker = await call.uow.people.get(found.person_id)
+    if identity is None or maker is None:
         raise NotFound("The person who made that code no longer exists.")
-    identity.person_id = issuer.id
-    call.person = issuer
-    call.lab = await call.uow.labs.get(found.lab_id)
+    identity.person_id = maker.id
+    found.used_at = call.now
+    call.person = maker
+    await call.uow.flush()
     await call.audit("identity.linked", platform=call.actor.platform)
-    return Reply.say(f"This account now acts as {issuer.display_name}.")
-
-
-@router.action("lab.link.other")
-async def link_is_someone_else(call: Call[Any]) -> Reply:
-    return Reply(card=Card((Text(
-        "Understood: you stay yourself here. To take part, type `/lab join` in this "
-        "channel."),), fallback="You stay yourself here."), replace=True)
+    return Reply.say(f"This account now acts as {maker.display_name}, everywhere.")
 
 
 # --- audit log ------------------------------------------------------------------------------
@@ -573,11 +636,9 @@ async def audit(call: Call[AuditArgs]) -> Reply:
     return Reply(card=await _audit_card(call, call.args.page))
 
 
-@router.action("lab.audit")
+@router.action("lab.audit", scope="lab", access="facilitator")
 async def audit_page(call: Call[Any]) -> Reply:
-    assert call.action is not None
-    await call.enter(int(call.action.ref), Role.FACILITATOR)
-    return Reply(card=await _audit_card(call, int(call.action.arg or 1)), replace=True)
+    return Reply(card=await _audit_card(call, call.page), replace=True)
 
 
 # --- autocomplete ------------------------------------------------------------------------------

@@ -266,11 +266,9 @@ async def meetings(call: Call[Any]) -> Reply:
     return Reply(card=await meetings_card(call, 1))
 
 
-@router.action("meeting.list")
+@router.action("meeting.list", scope="lab")
 async def meetings_page(call: Call[Any]) -> Reply:
-    assert call.action is not None
-    await call.enter(int(call.action.ref))
-    return Reply(card=await meetings_card(call, int(call.action.arg or 1)), replace=True)
+    return Reply(card=await meetings_card(call, call.page), replace=True)
 
 
 # --- autocomplete and home ----------------------------------------------------------------

@@ -503,12 +503,10 @@ def _leading_due(text: str, today: date) -> tuple[str | None, str]:
 
 
 async def _pending(call: Call[Any]) -> tuple[ActionItem, MinuteEntry, Minutes]:
-    assert call.action is not None
-    item = await call.uow.action_items.get(int(call.action.ref))
+    item = await call.uow.action_items.get(call.ref)
     if item is None or item.status is not ActionStatus.PENDING:
         raise Conflict("That action was already added or cancelled. `/lab actions` lists the "
                        "open ones.")
-    await call.enter(item.lab_id)
     entry = item.entry
     if entry.created_by_id != call.person.id:
         raise PermissionDenied("Only the person who typed that action can confirm or cancel "
@@ -518,7 +516,7 @@ async def _pending(call: Call[Any]) -> tuple[ActionItem, MinuteEntry, Minutes]:
     return item, entry, minutes
 
 
-@router.action("minutes.confirm")
+@router.action("minutes.confirm", scope="item")
 async def confirm(call: Call[Any]) -> Reply:
     item, entry, minutes = await _pending(call)
     if minutes.status is not MinutesStatus.OPEN:
@@ -531,7 +529,7 @@ async def confirm(call: Call[Any]) -> Reply:
     return Reply(card=reply.card, private=False, replace=True)
 
 
-@router.action("minutes.cancel")
+@router.action("minutes.cancel", scope="item")
 async def cancel(call: Call[Any]) -> Reply:
     item, entry, minutes = await _pending(call)
     await call.audit("minutes.action_cancelled", minutes=minutes.id, item=item.id,
@@ -568,13 +566,11 @@ async def present(call: Call[Any]) -> Reply:
     return Reply.say(f"You are marked present at {_label(minutes)}.")
 
 
-@router.action("minutes.here")
+@router.action("minutes.here", scope="minutes")
 async def here(call: Call[Any]) -> Reply:
-    assert call.action is not None
-    minutes = await call.uow.minutes.get(int(call.action.ref))
+    minutes = await call.uow.minutes.get(call.ref)
     if minutes is None:
         raise NotFound("Those minutes no longer exist.")
-    await call.enter(minutes.lab_id)
     if minutes.status is not MinutesStatus.OPEN:
         raise Conflict(f"The minutes of {_label(minutes)} have ended.")
     if await mark_present(call, minutes) is None:
@@ -876,20 +872,16 @@ async def actions(call: Call[Any]) -> Reply:
     return Reply(card=await _actions_card(call, 1))
 
 
-@router.action("minutes.actions")
+@router.action("minutes.actions", scope="lab")
 async def actions_page(call: Call[Any]) -> Reply:
-    assert call.action is not None
-    await call.enter(int(call.action.ref))
-    return Reply(card=await _actions_card(call, int(call.action.arg or 1)), replace=True)
+    return Reply(card=await _actions_card(call, call.page), replace=True)
 
 
-@router.action("minutes.done")
+@router.action("minutes.done", scope="item")
 async def done(call: Call[Any]) -> Reply:
-    assert call.action is not None
-    item = await call.uow.action_items.get(int(call.action.ref))
+    item = await call.uow.action_items.get(call.ref)
     if item is None:
         raise NotFound("That action item no longer exists.")
-    await call.enter(item.lab_id)
     if item.status is not ActionStatus.OPEN:
         raise Conflict(f"That action item is already {item.status.value}.")
     if not _may_close(call, item):
@@ -899,7 +891,7 @@ async def done(call: Call[Any]) -> Reply:
     await call.uow.flush()
     await call.emit(ActionItemClosed(lab_id=item.lab_id, item_id=item.id))
     await call.audit("minutes.action_done", item=item.id, number=item.entry.number)
-    return Reply(card=await _actions_card(call, int(call.action.arg or 1)), replace=True)
+    return Reply(card=await _actions_card(call, call.page), replace=True)
 
 
 @router.home_section(50)

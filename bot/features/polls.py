@@ -18,7 +18,6 @@ from bot.arguments import Args, Complete, Kw, Pos
 from bot.context import Context as AppContext
 from bot.domain import availability as av
 from bot.domain.availability import ANSWER_LABELS, Answer, SlotError, SlotScore
-from bot.domain.lab import Role
 from bot.domain.when import format_window, parse_days, parse_window
 from bot.domain.wording import plural
 from bot.domain.zones import format_local, local_time, require_zone, zone_abbreviation
@@ -407,12 +406,11 @@ def first_open_page(loaded: Loaded, person_id: int, zone: str) -> int:
     return 1
 
 
-async def _poll_of_action(call: Call[Any], needs: Role = Role.MEMBER) -> Poll:
-    assert call.action is not None
-    poll = await call.uow.polls.get(int(call.action.ref))
+async def _poll_of_action(call: Call[Any]) -> Poll:
+    """The poll a control names (the router has checked its lab, place and the role)."""
+    poll = await call.uow.polls.get(call.ref)
     if poll is None or poll.status == "deleted":
         raise NotFound("That poll has been deleted.")
-    await call.enter(poll.lab_id, needs)
     return poll
 
 
@@ -434,7 +432,7 @@ def refuse_if_closed(poll: Poll, now: datetime) -> None:
     )
 
 
-@router.action("poll.open")
+@router.action("poll.open", scope="poll")
 async def open_answers(call: Call[Any]) -> Reply:
     poll = await _poll_of_action(call)
     refuse_if_closed(poll, call.now)
@@ -443,7 +441,7 @@ async def open_answers(call: Call[Any]) -> Reply:
     return Reply(card=my_answer_card(call, loaded, page))
 
 
-@router.action("poll.page")
+@router.action("poll.page", scope="poll")
 async def answer_page(call: Call[Any]) -> Reply:
     poll = await _poll_of_action(call)
     page, _ = _page_arg(call)
@@ -464,7 +462,7 @@ async def _record(call: Call[Any], poll: Poll, numbers: Sequence[int], answer: A
     return changed
 
 
-@router.action("poll.mark")
+@router.action("poll.mark", scope="poll")
 async def mark(call: Call[Any]) -> Reply:
     poll = await _poll_of_action(call)
     page, answer = _page_arg(call)
@@ -477,7 +475,7 @@ async def mark(call: Call[Any]) -> Reply:
                  replace=True)
 
 
-@router.action("poll.all")
+@router.action("poll.all", scope="poll")
 async def mark_page(call: Call[Any]) -> Reply:
     poll = await _poll_of_action(call)
     page, answer = _page_arg(call)
@@ -726,7 +724,7 @@ async def poll_results(call: Call[PollRefArgs]) -> Reply:
     return Reply(card=my_results_card(call, loaded, 1), files=(await drawn_heat_map(loaded),))
 
 
-@router.action("poll.results")
+@router.action("poll.results", scope="poll")
 async def results_opened(call: Call[Any]) -> Reply:
     """The Results button of a poll or answer card: a new private message, with the picture."""
     poll = await _poll_of_action(call)
@@ -734,7 +732,7 @@ async def results_opened(call: Call[Any]) -> Reply:
     return Reply(card=my_results_card(call, loaded, 1), files=(await drawn_heat_map(loaded),))
 
 
-@router.action("poll.results_page")
+@router.action("poll.results_page", scope="poll")
 async def results_page(call: Call[Any]) -> Reply:
     poll = await _poll_of_action(call)
     page, _ = _page_arg(call)
@@ -966,9 +964,9 @@ async def poll_delete(call: Call[PollRefArgs]) -> Reply:
     ), fallback=f"Delete poll #{poll.number}?"))
 
 
-@router.action("poll.delete")
+@router.action("poll.delete", scope="poll", access="facilitator")
 async def poll_delete_confirmed(call: Call[Any]) -> Reply:
-    poll = await _poll_of_action(call, Role.FACILITATOR)
+    poll = await _poll_of_action(call)
     poll.status = "deleted"
     await call.uow.polls.clear(poll.id)
     await call.audit("poll.deleted", poll=poll.id, number=poll.number, title=poll.title)

@@ -1016,23 +1016,23 @@ def _scope_page(arg: str | None) -> tuple[Scope, int]:
     return scope, int(digits) if digits.isdigit() else 1
 
 
-@router.action("reminder.page")
+@router.action("reminder.page", scope="lab")
 async def reminders_page(call: Call[Any]) -> Reply:
     assert call.action is not None
-    member = await call.enter(int(call.action.ref))
+    member = call.the_member
     scope, page = _scope_page(call.action.arg)
     if scope == "l" and member.role is not Role.FACILITATOR:
         scope = "m"
     return Reply(card=await _list_card(call, scope, page), replace=True)
 
 
-@router.action("reminder.cancel")
+@router.action("reminder.cancel", scope="reminder")
 async def cancel(call: Call[Any]) -> Reply:
     assert call.action is not None
-    r = await call.uow.reminders.get(int(call.action.ref))
+    r = await call.uow.reminders.get(call.ref)
     if r is None:
         raise NotFound("That reminder no longer exists.")
-    member = await call.enter(r.lab_id)
+    member = call.the_member
     if call.person.id not in (r.author_id, r.recipient_id) and member.role is not \
             Role.FACILITATOR:
         raise PermissionDenied("Only whoever set a reminder, the person it is for, or a "

@@ -152,12 +152,11 @@ async def find_vote(call: Call[Any], ref: str | None) -> Vote:
 
 
 async def _vote_of_control(call: Call[Any]) -> Vote:
-    """The vote a button, menu or form belongs to; enters its lab as a member."""
-    assert call.action is not None
-    vote = await call.uow.votes.get(int(call.action.ref))
+    """The vote a button, menu or form belongs to (the router has checked its lab, the
+    place and that the caller is a member)."""
+    vote = await call.uow.votes.get(call.ref)
     if vote is None:
         raise NotFound("That vote has been deleted.")
-    await call.enter(vote.lab_id)
     return vote
 
 
@@ -835,13 +834,13 @@ async def _ranking_reply(call: Call[Any], vote: Vote, draft: list[int], *, repla
                  replace=replace)
 
 
-@router.action("vote.menu")
+@router.action("vote.menu", scope="vote")
 async def menu(call: Call[Any]) -> Reply:
     vote, _ = await _draft(call)
     return await _ranking_reply(call, vote, [], replace=False)
 
 
-@router.action("vote.pick")
+@router.action("vote.pick", scope="vote")
 async def pick(call: Call[Any]) -> Reply:
     vote, draft = await _draft(call)
     if not call.values or not call.values[0].isdigit():
@@ -852,13 +851,13 @@ async def pick(call: Call[Any]) -> Reply:
     return await _ranking_reply(call, vote, draft, replace=True)
 
 
-@router.action("vote.draft")
+@router.action("vote.draft", scope="vote")
 async def redraft(call: Call[Any]) -> Reply:
     vote, draft = await _draft(call)
     return await _ranking_reply(call, vote, draft, replace=True)
 
 
-@router.action("vote.save")
+@router.action("vote.save", scope="vote")
 async def save(call: Call[Any]) -> Reply:
     vote, draft = await _draft(call)
     if not draft:
@@ -867,14 +866,14 @@ async def save(call: Call[Any]) -> Reply:
     return Reply(card=reply.card, replace=True)
 
 
-@router.action("vote.type")
+@router.action("vote.type", scope="vote")
 async def type_ranking(call: Call[Any]) -> Reply:
     vote = await _vote_of_control(call)
     _accepting(vote, call.now, call.zone)
     return Reply(form=rank_form(vote))
 
 
-@router.action("vote.mine")
+@router.action("vote.mine", scope="vote")
 async def mine(call: Call[Any]) -> Reply:
     vote = await _vote_of_control(call)
     ballot = await call.uow.ballots.of(vote.id, call.person.id)

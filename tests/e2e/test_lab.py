@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from bot.bootstrap import App
 from bot.clock import SettableClock
 from bot.domain.lab import Role
+from bot.features.lab import code_hash
 from bot.messages import Reply
 from bot.router import Call
-from storage.models import AuditEntry, Membership
+from storage.models import AuditEntry, ChannelLink, Membership
 from tests.conftest import T0, Console
 
 T_LONG = T0
@@ -114,7 +115,7 @@ async def test_leaving_and_coming_back(lab: Console, app: App) -> None:
     assert "Zoë Núñez* left Action Lab 1" in out
     assert "Zoë Núñez" not in await roles(app)
     out = await lab("Zoë Núñez", "/lab members")
-    assert "You are not a member of Action Lab 1 yet. Type `/lab join`" in out
+    assert "You are not a member of the lab here yet. Type `/lab join`" in out
     await lab("Zoë Núñez", "/lab join")
     await lab.press("Zoë Núñez", "I accept and join")
     assert (await roles(app))["Zoë Núñez"] is Role.MEMBER
@@ -270,7 +271,7 @@ async def test_an_unknown_subcommand_suggests_the_closest(lab: Console) -> None:
 
 async def test_commands_that_need_membership_say_how_to_join(lab: Console) -> None:
     out = await lab("Stranger", "/lab members")
-    assert "You are not a member of Action Lab 1 yet. Type `/lab join`" in out
+    assert "You are not a member of the lab here yet. Type `/lab join`" in out
     out = await lab("Stranger", "/lab role Amara secretary")
     assert "/lab join" in out
 
@@ -336,12 +337,16 @@ async def test_the_zone_picker_sets_a_zone(lab: Console, app: App) -> None:
 
 # --- channels and the audit log ---------------------------------------------------------------
 
+def code_in(out: str, command: str = "/lab link") -> str:
+    return out.split(f"{command} ")[1][:8]
+
+
 async def test_a_lab_spans_a_second_channel_through_a_one_time_code(
     lab: Console, app: App, clock: SettableClock
 ) -> None:
     out = await lab("Gemma Rhodes", "/lab link")
     assert "only Gemma Rhodes sees this" in out
-    code = out.split("/lab link ")[1][:6]
+    code = code_in(out)
     lab.adapter.channel = "discord-mirror"
     out = await lab("Gemma Rhodes", f"/lab link {code.lower()}")
     assert "now part of *Action Lab 1*" in out
@@ -352,55 +357,102 @@ async def test_a_lab_spans_a_second_channel_through_a_one_time_code(
     assert "already belongs to Action Lab 1" in out
     lab.adapter.channel = "third"
     out = await lab("Gemma Rhodes", f"/lab link {code}")
-    assert "has been used already" in out
+    assert "has been used already" in out  # single use
     lab.adapter.channel = "lab"
     out = await lab("Gemma Rhodes", "/lab link")
-    code = out.split("/lab link ")[1][:6]
+    code = code_in(out)
     clock.advance(timedelta(minutes=31))
     lab.adapter.channel = "third"
     out = await lab("Gemma Rhodes", f"/lab link {code}")
     assert "has expired" in out
-    out = await lab("Gemma Rhodes", "/lab link NOPE42")
-    assert "There is no link code `NOPE42`" in out
+    out = await lab("Gemma Rhodes", "/lab link NOPE4242")
+    assert "not a link code I gave out" in out and "NOPE4242" not in out
     async with app.ctx.uow() as uow:
         assert len(await uow.labs.channels(1)) == 2
         log = await uow.audit.for_lab(1, action="lab.link.issued")
         assert all(code not in str(entry.detail) for entry in log)
+        stored = (await uow.session.scalars(select(ChannelLink))).all()
+        assert stored and all(code not in (row.code_hash, str(row.__dict__)) for row in stored)
+        assert {row.code_hash for row in stored} >= {code_hash(code)}
 
 
-async def test_a_second_account_becomes_the_same_person_only_when_it_says_so(
-    lab: Console, app: App
-) -> None:
+async def test_a_member_cannot_use_a_facilitators_channel_code(lab: Console, app: App) -> None:
     out = await lab("Gemma Rhodes", "/lab link")
-    code = out.split("/lab link ")[1][:6]
-    lab.adapter.channel = "elsewhere"
-    out = await lab("gemma.r (another account)", f"/lab link {code}")
-    assert "now part of *Action Lab 1*" in out
-    assert "Is this account also *Gemma Rhodes*" in out
-    out = await lab("gemma.r (another account)", "/lab audit")
-    assert "You are not a member of Action Lab 1" in out  # not yet anyone's facilitator
-    out = await lab.press("gemma.r (another account)", "Yes, I am Gemma Rhodes")
-    assert "This account now acts as Gemma Rhodes" in out
-    out = await lab("gemma.r (another account)", "/lab audit")
-    assert "Audit log of Action Lab 1" in out and "identity.linked" in out
-
-
-async def test_someone_handed_the_code_binds_the_channel_but_stays_themself(
-    lab: Console, app: App
-) -> None:
-    out = await lab("Gemma Rhodes", "/lab link")
-    code = out.split("/lab link ")[1][:6]
-    lab.adapter.channel = "discord-side"
-    out = await lab("Co Facilitator", f"/lab link {code}")
-    assert "now part of *Action Lab 1*" in out
-    out = await lab.press("Co Facilitator", "No, I am someone else")
-    assert "you stay yourself here" in out
-    out = await lab("Co Facilitator", "/lab role Amara secretary")
-    assert "You are not a member of Action Lab 1 yet" in out
+    code = code_in(out)
+    lab.adapter.channel = "public-square"
+    before = await audit_count(app)
+    out = await lab("Amara Okafor", f"/lab link {code}")
+    assert "only Amara Okafor sees this" in out
+    assert "Only the facilitator who made that code can use it" in out
+    assert "Action Lab 1" not in out
     async with app.ctx.uow() as uow:
-        co = await uow.people.by_identity("console", "local", "co-facilitator")
+        assert len(await uow.labs.channels(1)) == 1  # the public channel stays unbound
+    assert await audit_count(app) == before
+    out = await lab("Gemma Rhodes", f"/lab link {code}")  # not spent by the refusal
+    assert "now part of *Action Lab 1*" in out
+
+
+async def test_a_channel_code_binds_nothing_once_its_maker_is_no_facilitator(
+    lab: Console, app: App
+) -> None:
+    await lab("Gemma Rhodes", "/lab role Priya facilitator")
+    out = await lab("Priya Raman", "/lab link")
+    code = code_in(out)
+    await lab("Gemma Rhodes", "/lab role Priya member")
+    lab.adapter.channel = "elsewhere"
+    out = await lab("Priya Raman", f"/lab link {code}")
+    assert "Only a facilitator of the lab can bind a channel" in out
+    async with app.ctx.uow() as uow:
+        assert len(await uow.labs.channels(1)) == 1
+
+
+async def test_a_member_links_their_own_second_account(lab: Console, app: App) -> None:
+    out = await lab("Amara Okafor", "/lab link me")
+    assert "only Amara Okafor sees this" in out
+    code = code_in(out, "/lab link me")
+    lab.adapter.channel = "elsewhere"
+    out = await lab("amara (discord)", f"/lab link me {code}")
+    assert "This account now acts as Amara Okafor" in out
+    lab.adapter.channel = "lab"
+    out = await lab("amara (discord)", "/lab members")  # a member, as Amara
+    assert "Members of Action Lab 1" in out
+    async with app.ctx.uow() as uow:
+        amara = await uow.people.by_identity("console", "local", "amara-okafor")
+        other = await uow.people.by_identity("console", "local", "amara-discord")
+        assert amara is not None and other is not None and amara.id == other.id
+        log = await uow.audit.for_lab(1, action="identity.linked")
+        assert all(code not in str(entry.detail) for entry in log)
+    out = await lab("Tom Fletcher", f"/lab link me {code}")  # single use
+    assert "has been used already" in out
+
+
+async def test_nobody_can_merge_into_someone_else(lab: Console, app: App,
+                                                  clock: SettableClock) -> None:
+    # A channel code makes nobody its maker: it only binds, and only for its maker.
+    out = await lab("Gemma Rhodes", "/lab link")
+    channel_code = code_in(out)
+    out = await lab("Tom Fletcher", f"/lab link me {channel_code}")
+    assert "binds a channel to a lab, not an account" in out
+    # A personal code used on an account that is someone in a lab already is refused...
+    out = await lab("Gemma Rhodes", "/lab link me")
+    code = code_in(out, "/lab link me")
+    out = await lab("Amara Okafor", f"/lab link me {code}")
+    assert "member of a lab as a person of its own" in out
+    # ... and by its maker, it links nothing; expired, it is refused as such.
+    out = await lab("Gemma Rhodes", f"/lab link me {code}")
+    assert "already acts as the person who made that code" in out
+    clock.advance(timedelta(minutes=31))
+    out = await lab("stranger", f"/lab link me {code}")
+    assert "has expired" in out
+    out = await lab("stranger", f"/lab link {code}")
+    assert "That is a personal code" in out or "already belongs" in out
+    async with app.ctx.uow() as uow:
+        amara = await uow.people.by_identity("console", "local", "amara-okafor")
         gemma = await uow.people.by_identity("console", "local", "gemma-rhodes")
-        assert co is not None and gemma is not None and co.id != gemma.id
+        assert amara is not None and gemma is not None and amara.id != gemma.id
+        # refused, the first contacts of Tom and the stranger left no person behind
+        assert await uow.people.by_identity("console", "local", "tom-fletcher") is None
+        assert await uow.people.by_identity("console", "local", "stranger") is None
 
 
 async def test_only_facilitators_issue_link_codes(lab: Console) -> None:

@@ -193,7 +193,7 @@ async def test_move_and_cancel_resend_the_invite_with_a_higher_sequence(
     ("Gemma Rhodes", "/lab meeting move 1 2027-01-20 14:00 tz Mars/Olympus",
      "`Mars/Olympus` is not a time zone I know"),
     ("Amara Okafor", "/lab meeting cancel 1", "Only facilitators can use `/lab meeting cancel`"),
-    ("Stranger", "/lab meetings", "You are not a member of Action Lab 1 yet"),
+    ("Stranger", "/lab meetings", "You are not a member of the lab here yet"),
 ])
 async def test_bad_meeting_commands_change_nothing(lab: FlatConsole, app: App, who: str,
                                                    line: str, message: str) -> None:

@@ -277,11 +277,11 @@ async def test_an_answer_from_a_non_member_is_refused(lab: FlatConsole, app: App
     before = await counts(app)
     out = await lab("Stranger", "/lab poll answer 1 1 yes")
     assert "only Stranger sees this" in out
-    assert "You are not a member of Action Lab 1 yet. Type `/lab join`" in out
+    assert "You are not a member of the lab here yet. Type `/lab join`" in out
     out = await lab("Stranger", ":press Answer")  # the public card's button
-    assert "You are not a member of Action Lab 1 yet" in out
+    assert "You are not a member of the lab here yet" in out
     out = await lab("Zoë Núñez", ":press All yes")  # her card, from before she left
-    assert "You are not a member of Action Lab 1 yet" in out
+    assert "You are not a member of the lab here yet" in out
     assert await counts(app) == before
 
 

@@ -130,7 +130,7 @@ async def test_bad_requests_say_what_to_do_and_change_nothing(lab: Console, app:
     out = flat(await lab("Gemma Rhodes", "/lab remind me tomorrow " + "x" * 1001))
     assert "That reminder is 1001 characters long" in out
     out = flat(await lab("Stranger", "/lab remind me tomorrow Call"))
-    assert "You are not a member of Action Lab 1 yet" in out
+    assert "You are not a member of the lab here yet" in out
     assert await count(app, Reminder) == 0
     assert await count(app, AuditEntry) == audit
 

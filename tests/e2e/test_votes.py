@@ -216,7 +216,7 @@ async def test_closed_votes_and_non_members_cannot_rank(lab: Console, app: App) 
     await lab("Gemma Rhodes", NEW)
     await lab("Amara Okafor", "/lab rank 1 2 3")
     out = await lab("Stranger", "/lab rank 1 1")
-    assert "You are not a member of Action Lab 1 yet" in out
+    assert "You are not a member of the lab here yet" in out
     await lab("Gemma Rhodes", "/lab vote close 1")
     out = await lab("Amara Okafor", "/lab rank 1 5")
     assert "Vote #1 is closed: it no longer takes ballots." in out

@@ -295,7 +295,7 @@ async def test_a_control_pressed_by_a_non_member_gets_a_private_answer(bot: Bot)
                                     "custom_id": "al1:lab.members:1:2"}]}]})
     rec = await bot.send(p.component(p.TOM, message, "al1:lab.members:1:2"))
     assert rec.json["type"] == CHANNEL_MESSAGE and private(rec)
-    assert "You are not a member of Action Lab 1 yet" in text_of(rec)
+    assert "You are not a member of the lab here yet" in text_of(rec)
     # Facilitators only: a member gets told who to ask, privately.
     audit = bot.fake.message(CHANNEL_ID, {"components": [{"type": 1, "components": [
         {"type": 2, "style": 2, "label": "Next ▶", "custom_id": "al1:lab.audit:1:2"}]}]})
@@ -385,7 +385,7 @@ def register_test_commands(app: App, seen: dict[str, Any]) -> None:
                 Option(d, d.lower()) for d in ("Monday", "Tuesday", "Wednesday")),
             max_values=3))))
 
-    @router.action("test.pick")
+    @router.action("test.pick", scope="none")
     async def picked(call: Call[Any]) -> Reply:
         seen["picked"] = call.values
         return Reply(card=Card((Text("You chose " + ", ".join(call.values) + "."),)),
@@ -396,7 +396,7 @@ def register_test_commands(app: App, seen: dict[str, Any]) -> None:
         await asyncio.sleep(0.3)
         return Reply(card=Card((Text("Slow result"),)), private=seen.get("private", True))
 
-    @router.action("test.slow")
+    @router.action("test.slow", scope="none")
     async def slow_button(call: Call[Any]) -> Reply:
         await asyncio.sleep(0.3)
         return Reply(card=Card((Text("Slow page"),)), replace=True)
@@ -405,16 +405,16 @@ def register_test_commands(app: App, seen: dict[str, Any]) -> None:
     async def quiet(call: Call[Any]) -> Reply:
         return Reply()
 
-    @router.action("test.nothing")
+    @router.action("test.nothing", scope="none")
     async def nothing(call: Call[Any]) -> Reply:
         return Reply()
 
-    @router.action("test.rename")
+    @router.action("test.rename", scope="none")
     async def rename(call: Call[Any]) -> Reply:  # a button that opens a form
         return Reply(form=Form(action_ids.encode("test.renamed", 5), "Rename",
                                (Input("name", "New name"),)))
 
-    @router.action("test.renamed")
+    @router.action("test.renamed", scope="none")
     async def renamed(call: Call[Any]) -> Reply:  # ... whose submission edits the message
         seen["renamed"] = dict(call.fields)
         return Reply(card=Card((Text(f"Renamed to {call.fields['name']}"),)), replace=True,

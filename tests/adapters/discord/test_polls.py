@@ -206,7 +206,7 @@ async def test_poll_pick_announces_the_meeting_with_timestamps_and_the_invite(
     rec = await bot.send(p.component(p.AMARA, card, "al1:poll.open:1"))
     assert private(rec) and "answers can no longer change" in text_of(rec)
     rec = await bot.send(p.component(p.TOM, card, "al1:poll.open:1"))
-    assert private(rec) and "You are not a member of Action Lab 1" in text_of(rec)
+    assert private(rec) and "You are not a member of the lab here" in text_of(rec)
 
 
 async def test_home_in_a_direct_message_lists_what_is_waiting(bot: Bot) -> None:

@@ -74,8 +74,11 @@ def test_an_unknown_path_is_left_for_the_core_to_refuse(state: Any) -> None:
 
 def test_a_direct_message_is_a_direct_place_and_the_same_person(state: Any) -> None:
     cmd = command_from(interaction(state, p.slash(p.AMARA, "help", guild=False)), COMMANDS)
-    assert cmd.place == Place("discord", "@me", str(p.AMARA[0] + 1), direct=True)
+    # The direct message is in the writer's own space (their identity's workspace), which
+    # is where the core lets a lab act in a direct message.
+    assert cmd.place == Place("discord", "discord", str(p.AMARA[0] + 1), direct=True)
     assert cmd.actor == AMARA  # one Discord account, one person, wherever it writes from
+    assert cmd.place.workspace == cmd.actor.workspace
 
 
 def test_the_focused_option_of_an_autocomplete(state: Any) -> None:

@@ -313,7 +313,7 @@ async def test_a_multi_select_hands_every_choice_to_the_core(lab: Slack, slack_a
         return Reply(card=Card((Select(action_ids.encode("test.rank", 1), "Your top three",
                                        options, max_values=3),)))
 
-    @extra.action("test.rank")
+    @extra.action("test.rank", scope="none")
     async def ranked(call: RouterCall[Any]) -> Reply:
         seen.append(call.values)
         return Reply(text="Ranked: " + " > ".join(call.values), replace=True)
@@ -704,7 +704,7 @@ async def test_the_health_check(slack: Slack) -> None:
 async def test_a_press_on_the_app_home_updates_the_home_tab(lab: Slack, slack_app: App) -> None:
     extra = Router()
 
-    @extra.action("test.refresh")
+    @extra.action("test.refresh", scope="none")
     async def refresh(call: RouterCall[Any]) -> Reply:
         return Reply(card=Card((Text(f"Refreshed for {call.person.display_name}"),)),
                      replace=True)
@@ -772,7 +772,7 @@ async def test_a_private_answer_never_replaces_a_message_everyone_sees(
     async def board(call: RouterCall[Any]) -> Reply:
         return Reply(card=Card((Text("Everyone sees this"), again)), private=False)
 
-    @extra.action("test.mine")
+    @extra.action("test.mine", scope="none")
     async def mine(call: RouterCall[Any]) -> Reply:
         return Reply(card=Card((Text(f"Only for {call.person.display_name}"), again)),
                      replace=True)
