@@ -45,19 +45,32 @@ from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
+@dataclass
+class _Mark:
+    entry_id: int
+    done: bool = False  # a commit carrying `done` has succeeded
+
+
 # The inbox row the current task is working on: its `done` rides on the work's commit.
-_working: ContextVar[int | None] = ContextVar("actionlab_inbox_entry", default=None)
+_working: ContextVar[_Mark | None] = ContextVar("actionlab_inbox_entry", default=None)
 
 
 def _mark_done(session: Session) -> None:
-    entry_id = _working.get()
-    if entry_id is None:
+    mark = _working.get()
+    if mark is None or mark.done:
         return
     # Runs inside the commit's transaction (SQLAlchemy's async session runs sync events in
     # its greenlet, so a plain execute is fine here).
-    session.execute(update(InboxEntry).where(InboxEntry.id == entry_id,
+    session.execute(update(InboxEntry).where(InboxEntry.id == mark.entry_id,
                                              InboxEntry.status == RUNNING)
                     .values(status=DONE))
+    session.info["actionlab_inbox_mark"] = mark
+
+
+def _committed(session: Session) -> None:
+    mark = session.info.pop("actionlab_inbox_mark", None)
+    if mark is not None:
+        mark.done = True
 
 
 _hooked = False
@@ -67,6 +80,7 @@ def _hook_commits() -> None:
     global _hooked
     if not _hooked:
         event.listen(Session, "before_commit", _mark_done)
+        event.listen(Session, "after_commit", _committed)
         _hooked = True
 
 
@@ -120,6 +134,11 @@ class Recovery:
 
 
 LateNotice = Callable[[int], Awaitable[None]]
+
+
+class NotRun(Exception):
+    """The work was not run here: another instance took it over, or this one is stopping
+    (its row is left to the next instance)."""
 
 
 @dataclass(eq=False)
@@ -338,9 +357,10 @@ class Inbox:
             job.result.set_exception(exc)
             return
         if not started:  # another instance took it over, or it is over
-            job.result.cancel()
+            job.result.set_exception(NotRun())
             return
-        token = _working.set(job.entry_id)
+        mark = _Mark(job.entry_id)
+        token = _working.set(mark)
         try:
             result = await job.work()
         except BaseException as exc:
@@ -353,7 +373,9 @@ class Inbox:
             job.result.set_result(result)
         finally:
             _working.reset(token)
-        # Done even if the work committed nothing (a refusal, a read): it was answered.
+        if mark.done:
+            return
+        # Done even if the work committed nothing (a refusal): it was answered.
         with contextlib.suppress(Exception):
             async with self.uow() as uow:
                 await InboxRepository(uow.session).finish(job.entry_id, self.clock.now())
@@ -454,7 +476,7 @@ class Inbox:
             if job.late_timer is not None:
                 job.late_timer.cancel()
             if not job.result.done():
-                job.result.cancel()
+                job.result.set_exception(NotRun())
         # What was queued, or cut off by the end of the grace, is handed over at once.
         with contextlib.suppress(Exception):
             async with self.uow() as uow:
