@@ -23,7 +23,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
-
 import pytest
 from sqlalchemy import func, select
 
@@ -36,6 +35,7 @@ from storage.models import InboxEntry, Reminder
 from tests.adapters.slack.conftest import SECRET, TOKEN, Slack, sign, slack_settings
 from tests.adapters.slack.fake_slack import FakeSlack
 
+ROOT = Path(__file__).resolve().parents[3]
 SOLUTIONS = ["Open data portal", "Citizen panel", "Case studies"]
 
 
@@ -137,7 +137,7 @@ async def test_a_command_cut_off_too_long_ago_is_reported_to_its_sender_not_run(
     await _crash(lab)
     await lab.command("UAMARA", "remind me in 2 hours Send the agenda", wait=False)
     clock.advance(timedelta(minutes=40))  # its response_url has expired (30 minutes)
-    new_app, adapter = await restart()  # type: ignore[operator]
+    new_app, _adapter = await restart()  # type: ignore[operator]
     for _ in range(250):
         if (await inbox_statuses(new_app)).get("told"):
             break
@@ -208,9 +208,8 @@ async def test_sigterm_finishes_taken_work_within_the_grace_then_exits(
            "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_BASE_URL": fake_slack.base_url,
            "HOST": "127.0.0.1", "PORT": str(port), "ACTIONLAB_WORK__GRACE": "8s",
            "ACTIONLAB_WORK__WORKERS": "2"}
-    root = Path(__file__).resolve().parents[3]
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--slack", env=env, cwd=str(root),
+        sys.executable, "-m", "bot", "run", "--slack", env=env, cwd=str(ROOT),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
