@@ -369,7 +369,7 @@ async def burst_run(slack: Slack, db_urls: list[str], tmp: Path, count: int,
             "max": max(answered) * 1000 if answered else float("nan")}
 
 
-# --- 3. the ack, against bare slack-bolt ------------------------------------------------------------
+# --- 3. the ack, against bare slack-bolt -------------------------------------------------
 
 
 def ack_run(seconds: float) -> dict[str, Any]:
@@ -454,8 +454,8 @@ def report(out: dict[str, Any], ack: dict[str, Any] | None, args: argparse.Names
     ]
     for store, r in out["crash"]:
         lines.append(f"| {store} | {r['sent']} | {r['acked']} | {r['killed_after_acks']} | "
-                     f"{r['unanswered_at_kill']} | {r['answered']} | {r['effect_only']} | {r['told']} | **{r['lost']}** "
-                     f"| {r['errors']} |")
+                     f"{r['unanswered_at_kill']} | {r['answered']} | {r['effect_only']} | "
+                     f"{r['told']} | **{r['lost']}** | {r['twice']} | {r['errors']} |")
     if out["burst"]:
         lines += [
             "",
