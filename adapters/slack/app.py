@@ -310,7 +310,7 @@ class SlackAdapter:
             presses=presses)
 
     def _late_notice(self, body: Mapping[str, Any]) -> Any:
-        response_url = body.get("response_url") if body.get("command") else None
+        response_url = body.get("response_url")  # a command's, or a click's
         if not response_url:
             return None
         workspace = translate.team_of(body)
