@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import functools
 import itertools
 import logging
@@ -244,6 +245,8 @@ class Inbox:
         self._idle = asyncio.Event()
         self._idle.set()
         self._notes: set[asyncio.Task[None]] = set()
+        self._to_record: list[tuple[Envelope, bool, asyncio.Future[int | None]]] = []
+        self._recorder: asyncio.Task[None] | None = None
         _hook_commits()
 
     @classmethod
@@ -263,24 +266,66 @@ class Inbox:
 
     async def record(self, env: Envelope, *, keep: bool = True) -> int | None:
         """Record `env` durably; its row id, or None for a re-delivery (or a repeated press).
-        With `keep` false (shutting down) the row is left for the next instance at once."""
+        With `keep` false (shutting down) the row is left for the next instance at once.
+
+        Acks never queue on the database pool: one recorder writes whatever arrived while
+        its previous write was in flight, in one transaction (a group commit), so a burst
+        of acks holds one connection, and each still returns only once its row is durable.
+        """
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[int | None] = loop.create_future()
+        self._to_record.append((env, keep, done))
+        if self._recorder is None or self._recorder.done():
+            # A fresh context: the recorder's commits are not any worker's work.
+            self._recorder = loop.create_task(self._record_all(),
+                                              context=contextvars.Context())
+        return await done
+
+    async def _record_all(self) -> None:
+        while self._to_record:
+            batch, self._to_record = self._to_record[:500], self._to_record[500:]
+            try:
+                ids = await self._record_batch([(env, keep) for env, keep, _ in batch])
+            except Exception as exc:
+                for _, _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for (_, _, done), entry_id in zip(batch, ids, strict=True):
+                if not done.done():
+                    done.set_result(entry_id)
+
+    async def _record_batch(self, batch: list[tuple[Envelope, bool]]) -> list[int | None]:
         now = self.clock.now()
         async with self.uow() as uow:
             repo = InboxRepository(uow.session)
-            for key, window in env.presses:
-                if not await repo.press(key, now, window):
-                    return None  # leaving without commit undoes the rest
-            entry_id = await repo.record({
-                "key": env.key, "platform": env.platform, "kind": env.kind,
-                "workspace": env.workspace, "user_id": env.user_id, "channel": env.channel,
-                "payload": env.payload, "reply_to": env.reply_to, "resend": env.resend,
-                "status": "queued", "attempts": 0, "owner": self.owner if keep else None,
-                "lease_until": now + self.lease if keep else now, "received_at": now,
-            })
-            if entry_id is None:
-                return None
+            wanted: dict[str, int] = {}  # key -> its first place in the batch
+            rows = []
+            for n, (env, keep) in enumerate(batch):
+                if env.key in wanted:
+                    continue  # the same delivery twice in one batch: the first counts
+                if env.presses and await repo.exists(env.key):
+                    continue  # a retry: it must not count as a fresh press either
+                pressed = True
+                for key, window in env.presses:
+                    pressed = pressed and await repo.press(key, now, window)
+                if not pressed:
+                    continue  # the same control again at once
+                wanted[env.key] = n
+                rows.append({
+                    "key": env.key, "platform": env.platform, "kind": env.kind,
+                    "workspace": env.workspace, "user_id": env.user_id,
+                    "channel": env.channel, "payload": env.payload,
+                    "reply_to": env.reply_to, "resend": env.resend, "status": "queued",
+                    "attempts": 0, "owner": self.owner if keep else None,
+                    "lease_until": now + self.lease if keep else now, "received_at": now,
+                })
+            recorded = await repo.record_many(rows) if rows else {}
             await uow.commit()
-        return entry_id
+        ids: list[int | None] = [None] * len(batch)
+        for key, n in wanted.items():
+            ids[n] = recorded.get(key)
+        return ids
 
     async def accept(self, env: Envelope, work: Callable[[], Awaitable[Any]], *,
                      on_late: LateNotice | None = None) -> asyncio.Future[Any] | None:

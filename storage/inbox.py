@@ -39,6 +39,18 @@ class InboxRepository:
         row = (await self.session.execute(stmt)).first()
         return None if row is None else int(row[0])
 
+    async def record_many(self, rows: list[dict[str, Any]]) -> dict[str, int]:
+        """Insert rows in one statement; {key: id} of those inserted (a key already
+        recorded, a re-delivery, is left out)."""
+        stmt = _insert(self.session, InboxEntry).values(rows).on_conflict_do_nothing(
+            index_elements=[InboxEntry.key]).returning(InboxEntry.id, InboxEntry.key)
+        return {str(key): int(entry_id) for entry_id, key in
+                (await self.session.execute(stmt)).all()}
+
+    async def exists(self, key: str) -> bool:
+        return (await self.session.scalar(
+            select(InboxEntry.id).where(InboxEntry.key == key))) is not None
+
     async def press(self, key: str, now: datetime, window: timedelta) -> bool:
         """The same control pressed again within `window`: False. Kept in the deliveries
         table, since a press is remembered for seconds, not as long as a delivery."""
