@@ -46,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"
 RESULTS = ROOT / "bench" / "results" / "trust.md"
+LOGS = Path(tempfile.gettempdir()) / "bench_trust_logs"  # the bots' logs, kept to read
 USERS = ["UGEMMA", "UAMARA", "UZOE", "UPRIYA"]
 WORKING = "Working on it"
 
@@ -255,7 +256,7 @@ async def crash_run(slack: Slack, db_url: str, tmp: Path, count: int,
     from storage.models import Person, Reminder
 
     await set_up_lab(db_url, slack.fake.base_url)
-    bot = Bot("", bot_env(db_url, slack.fake.base_url), tmp / f"crash-{uuid.uuid4().hex[:6]}")
+    bot = Bot("", bot_env(db_url, slack.fake.base_url), LOGS / f"crash-{uuid.uuid4().hex[:6]}")
     label = uuid.uuid4().hex[:6]
     zones = ["Europe/Paris", "Africa/Lagos", "Asia/Kolkata", "America/Sao_Paulo"]
     acked: dict[str, str] = {}  # token -> what it should have done
@@ -328,7 +329,7 @@ async def burst_run(slack: Slack, db_urls: list[str], tmp: Path, count: int,
     import aiohttp
 
     await set_up_lab(db_urls[0], slack.fake.base_url)
-    bots = [Bot("", bot_env(url, slack.fake.base_url), tmp / f"burst-{uuid.uuid4().hex[:6]}")
+    bots = [Bot("", bot_env(url, slack.fake.base_url), LOGS / f"burst-{uuid.uuid4().hex[:6]}")
             for url in db_urls]
     label = uuid.uuid4().hex[:6]
     sent_at: dict[str, float] = {}
@@ -509,6 +510,7 @@ if __name__ == "__main__":
     options = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     load = os.getloadavg()[0]
+    LOGS.mkdir(parents=True, exist_ok=True)
     results = asyncio.run(main(options))
     ack = ack_run(options.ack_seconds) if options.ack_seconds else None
     text = report(results, ack, options, load)
