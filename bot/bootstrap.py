@@ -74,7 +74,7 @@ class App:
 
     async def close(self) -> None:
         if self.ctx.inbox is not None:
-            await self.ctx.inbox.stop()
+            await self.ctx.inbox.close()
         if isinstance(self.ctx.jobs, Scheduler):
             self.ctx.jobs.shutdown()
         await self.engine.dispose()
@@ -112,6 +112,6 @@ async def create_app(
         jobs=jobs or Scheduler(),
         messengers=Messengers(),
         router=build_router(),
-        inbox=Inbox.from_settings(uow, clock, settings, engine.pool),
+        inbox=Inbox.from_settings(uow, clock, settings, engine),
     )
     return App(ctx=ctx, engine=engine)

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.when import parse_duration
 from bot.ports import Clock
-from storage.inbox import DONE, RUNNING, TOLD, InboxRepository
+from storage.inbox import DONE, RUNNING, TOLD, InboxRepository, SqliteInboxWriter
 from storage.models import InboxEntry
 from storage.uow import UnitOfWorkFactory
 
@@ -215,19 +215,24 @@ class FairQueue:
         return jobs
 
 
-def pool_workers(pool: Any) -> int:
+SQLITE_WORKERS = 2
+
+
+def pool_workers(engine: Any) -> int:
     """One worker less than the database pool holds, so an ack, a timer or the health
-    check always finds a connection."""
-    size = getattr(pool, "size", None)
-    n = size() if callable(size) else 5
-    return max(1, int(n) - 1)
+    check always finds a connection. SQLite writes one transaction at a time whatever the
+    pool, and the workers share the event loop with the acks: two (one on the database,
+    one waiting on Slack or Discord) keep it busy without delaying the acks."""
+    size = getattr(engine.pool, "size", None)
+    n = max(1, int(size() if callable(size) else 5) - 1)
+    return min(n, SQLITE_WORKERS) if engine.dialect.name == "sqlite" else n
 
 
 class Inbox:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, *, workers: int = 4,
                  grace: float = 25.0, lease: timedelta = timedelta(seconds=30),
                  late_after: float = 2.0, max_attempts: int = 3,
-                 owner: str | None = None) -> None:
+                 owner: str | None = None, writer: SqliteInboxWriter | None = None) -> None:
         self.uow = uow
         self.clock = clock
         self.workers = workers
@@ -236,6 +241,7 @@ class Inbox:
         self.late_after = late_after
         self.max_attempts = max_attempts
         self.owner = owner or uuid.uuid4().hex[:16]
+        self.writer = writer  # SQLite: acks' rows written in one hop (storage/inbox.py)
         self.recoveries: dict[str, Recovery] = {}
         self.queue = FairQueue()
         self.accepting = False
@@ -251,9 +257,12 @@ class Inbox:
 
     @classmethod
     def from_settings(cls, uow: UnitOfWorkFactory, clock: Clock, settings: Any,
-                      pool: Any) -> Inbox:
+                      engine: Any) -> Inbox:
         work = settings.work
-        return cls(uow, clock, workers=work.workers or pool_workers(pool),
+        database = engine.url.database
+        writer = SqliteInboxWriter(database) if (
+            engine.dialect.name == "sqlite" and database and database != ":memory:") else None
+        return cls(uow, clock, workers=work.workers or pool_workers(engine), writer=writer,
                    grace=parse_duration(work.grace).total_seconds(),
                    lease=parse_duration(work.lease),
                    late_after=parse_duration(work.late_after).total_seconds(),
@@ -295,8 +304,25 @@ class Inbox:
                 if not done.done():
                     done.set_result(entry_id)
 
+    def _row(self, env: Envelope, keep: bool, now: Any) -> dict[str, Any]:
+        return {
+            "key": env.key, "platform": env.platform, "kind": env.kind,
+            "workspace": env.workspace, "user_id": env.user_id, "channel": env.channel,
+            "payload": env.payload, "reply_to": env.reply_to, "resend": env.resend,
+            "status": "queued", "attempts": 0, "owner": self.owner if keep else None,
+            "lease_until": now + self.lease if keep else now, "received_at": now,
+        }
+
     async def _record_batch(self, batch: list[tuple[Envelope, bool]]) -> list[int | None]:
         now = self.clock.now()
+        if self.writer is not None:
+            seen: set[str] = set()
+            fast: list[tuple[dict[str, Any] | None, tuple[tuple[str, timedelta], ...]]] = []
+            for env, keep in batch:
+                first = env.key not in seen
+                seen.add(env.key)
+                fast.append((self._row(env, keep, now) if first else None, env.presses))
+            return await self.writer.write(fast, now)
         async with self.uow() as uow:
             repo = InboxRepository(uow.session)
             wanted: dict[str, int] = {}  # key -> its first place in the batch
@@ -312,14 +338,7 @@ class Inbox:
                 if not pressed:
                     continue  # the same control again at once
                 wanted[env.key] = n
-                rows.append({
-                    "key": env.key, "platform": env.platform, "kind": env.kind,
-                    "workspace": env.workspace, "user_id": env.user_id,
-                    "channel": env.channel, "payload": env.payload,
-                    "reply_to": env.reply_to, "resend": env.resend, "status": "queued",
-                    "attempts": 0, "owner": self.owner if keep else None,
-                    "lease_until": now + self.lease if keep else now, "received_at": now,
-                })
+                rows.append(self._row(env, keep, now))
             recorded = await repo.record_many(rows) if rows else {}
             await uow.commit()
         ids: list[int | None] = [None] * len(batch)
@@ -429,7 +448,7 @@ class Inbox:
     async def _keeper(self) -> None:
         """Renew this instance's lease, take over what others left, prune old rows."""
         every = max(0.2, self.lease.total_seconds() / 3)
-        pruned = 0.0
+        pruned = float("-inf")
         loop = asyncio.get_running_loop()
         while True:
             try:
@@ -509,6 +528,13 @@ class Inbox:
             finished = False
         await self.stop()
         return finished
+
+    async def close(self) -> None:
+        """Stop, and let go of the SQLite writer's connection (the process is ending)."""
+        await self.stop()
+        if self.writer is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.writer.close)
+            self.writer = None
 
     async def stop(self) -> None:
         self.accepting = False

@@ -4,8 +4,12 @@ instances can never both run the same row."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import sqlite3
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -118,6 +122,9 @@ class InboxRepository:
         return bool(getattr(result, "rowcount", 0))
 
     async def prune(self, before: datetime) -> int:
+        """Forget finished rows, and remembered presses, received before `before`."""
+        await self.session.execute(
+            delete(InboundDelivery).where(InboundDelivery.received_at < before))
         result = await self.session.execute(
             delete(InboxEntry).where(InboxEntry.received_at < before,
                                      InboxEntry.status.not_in(UNFINISHED))
@@ -126,3 +133,99 @@ class InboxRepository:
 
     async def get(self, entry_id: int) -> InboxEntry | None:
         return await self.session.get(InboxEntry, entry_id)
+
+
+_SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DATETIME in SQLite
+
+
+def _sqlite_time(value: datetime) -> str:
+    return value.astimezone(UTC).replace(tzinfo=None).strftime(_SQLITE_TIME)
+
+
+class SqliteInboxWriter:
+    """Records inbox rows in an SQLite file over its own connection, in one thread hop.
+
+    An ack waits for its row to be durable; through the async driver that write is six
+    hops between the event loop and aiosqlite's thread, each waiting its turn behind the
+    work the loop is doing. Here the whole transaction (BEGIN IMMEDIATE ... COMMIT) is one
+    call on a dedicated thread: the same rows, in the same table, as the repository writes.
+    """
+
+    COLUMNS = ("key", "platform", "kind", "workspace", "user_id", "channel", "payload",
+               "reply_to", "resend", "status", "attempts", "owner", "lease_until",
+               "received_at")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="actionlab-inbox")
+        self._conn: sqlite3.Connection | None = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout=10000")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn = conn
+        return self._conn
+
+    def _write(self, batch: list[tuple[dict[str, Any] | None,
+                                       tuple[tuple[str, timedelta], ...]]],
+               now: datetime) -> list[int | None]:
+        conn = self._connection()
+        names = ", ".join(self.COLUMNS)
+        marks = ", ".join("?" for _ in self.COLUMNS)
+        insert = (f"INSERT INTO inbox ({names}) VALUES ({marks}) "
+                  "ON CONFLICT (key) DO NOTHING RETURNING id")
+        press = ("INSERT INTO inbound_deliveries (key, received_at) VALUES (?, ?) "
+                 "ON CONFLICT (key) DO UPDATE SET received_at = excluded.received_at "
+                 "WHERE inbound_deliveries.received_at <= ? RETURNING key")
+        ids: list[int | None] = []
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for row, presses in batch:
+                if row is None:
+                    ids.append(None)
+                    continue
+                if presses:
+                    if conn.execute("SELECT 1 FROM inbox WHERE key = ?",
+                                    (row["key"],)).fetchone():
+                        ids.append(None)  # a retry: not a fresh press either
+                        continue
+                    pressed = True
+                    for key, window in presses:
+                        pressed = pressed and conn.execute(press, (
+                            key, _sqlite_time(now), _sqlite_time(now - window))).fetchone(
+                        ) is not None
+                    if not pressed:
+                        ids.append(None)
+                        continue
+                values = []
+                for column in self.COLUMNS:
+                    value = row[column]
+                    if column in ("payload", "reply_to"):
+                        value = json.dumps(value)
+                    elif isinstance(value, datetime):
+                        value = _sqlite_time(value)
+                    values.append(value)
+                found = conn.execute(insert, values).fetchone()
+                ids.append(None if found is None else int(found[0]))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return ids
+
+    async def write(self, batch: list[tuple[dict[str, Any] | None,
+                                            tuple[tuple[str, timedelta], ...]]],
+                    now: datetime) -> list[int | None]:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._write, batch, now)
+
+    def close(self) -> None:
+        def shut() -> None:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+        self._executor.submit(shut).result()
+        self._executor.shutdown(wait=True)

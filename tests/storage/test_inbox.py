@@ -180,3 +180,19 @@ async def test_the_queue_takes_labs_in_turn_and_each_person_in_order() -> None:
         taken = [await queue.take()]
         order_a += [j.seq for j in taken if j.person == "noisy-a"]
     assert order_a == sorted(order_a) == list(range(6))
+
+
+async def test_finished_rows_are_forgotten_after_a_day_unfinished_ones_never(
+        uow: UnitOfWorkFactory) -> None:
+    from storage.inbox import InboxRepository
+
+    clock = SettableClock(T0)
+    inbox = Inbox(uow, clock)
+    done_id = await inbox.record(envelope("done"))
+    await inbox.record(envelope("open"))
+    assert done_id is not None
+    async with uow() as u:
+        await InboxRepository(u.session).finish(done_id, T0)
+        assert await InboxRepository(u.session).prune(T0 + timedelta(days=1)) == 1
+        await u.commit()
+    assert [r.key for r in await rows(uow)] == ["open"]
