@@ -412,10 +412,13 @@ class Inbox:
     async def _run(self, job: _Job) -> None:
         now = self.clock.now()
         try:
-            async with self.uow() as uow:
-                started = await InboxRepository(uow.session).start(job.entry_id, self.owner,
-                                                                   now, self.lease)
-                await uow.commit()
+            if self.writer is not None:  # one statement, one hop: no lock held meanwhile
+                started = await self.writer.start(job.entry_id, self.owner, now, self.lease)
+            else:
+                async with self.uow() as uow:
+                    started = await InboxRepository(uow.session).start(
+                        job.entry_id, self.owner, now, self.lease)
+                    await uow.commit()
         except Exception as exc:
             log.exception("inbox: could not start entry %s", job.entry_id)
             job.result.set_exception(exc)
@@ -441,6 +444,9 @@ class Inbox:
             return
         # Done even if the work committed nothing (a refusal): it was answered.
         with contextlib.suppress(Exception):
+            if self.writer is not None:
+                await self.writer.finish(job.entry_id, self.clock.now())
+                return
             async with self.uow() as uow:
                 await InboxRepository(uow.session).finish(job.entry_id, self.clock.now())
                 await uow.commit()

@@ -215,6 +215,30 @@ class SqliteInboxWriter:
             raise
         return ids
 
+    def _start(self, entry_id: int, owner: str, now: datetime, lease: timedelta) -> bool:
+        cur = self._connection().execute(
+            "UPDATE inbox SET status = ?, attempts = attempts + 1, lease_until = ? "
+            "WHERE id = ? AND status = ? AND owner = ?",
+            (RUNNING, _sqlite_time(now + lease), entry_id, QUEUED, owner))
+        return cur.rowcount > 0
+
+    def _finish(self, entry_id: int, now: datetime) -> None:
+        self._connection().execute(
+            "UPDATE inbox SET status = ?, finished_at = ?, lease_until = NULL "
+            "WHERE id = ? AND status IN (?, ?)", (DONE, _sqlite_time(now), entry_id, QUEUED,
+                                                  RUNNING))
+
+    async def start(self, entry_id: int, owner: str, now: datetime,
+                    lease: timedelta) -> bool:
+        """InboxRepository.start, in one hop (autocommit: one statement)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._start, entry_id, owner, now,
+                                          lease)
+
+    async def finish(self, entry_id: int, now: datetime) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._finish, entry_id, now)
+
     async def write(self, batch: list[tuple[dict[str, Any] | None,
                                             tuple[tuple[str, timedelta], ...]]],
                     now: datetime) -> list[int | None]:
