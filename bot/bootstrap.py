@@ -20,6 +20,7 @@ from bot.features import minutes as minutes_feature
 from bot.features import polls as polls_feature
 from bot.features import reminders as reminders_feature
 from bot.features import votes as votes_feature
+from bot.inbox import Inbox
 from bot.ports import Clock, Jobs
 from bot.router import Router
 from bot.scheduling import Scheduler, Startup
@@ -64,7 +65,16 @@ class App:
         """Refuse to work on a database whose schema this release does not know."""
         await migrations.require_current(self.engine)
 
+    async def drain(self, grace: float | None = None) -> bool:
+        """SIGTERM: stop taking work, finish what was taken within the grace (the
+        `[work] grace` setting), hand the rest to the next instance."""
+        if self.ctx.inbox is None:
+            return True
+        return await self.ctx.inbox.drain(grace)
+
     async def close(self) -> None:
+        if self.ctx.inbox is not None:
+            await self.ctx.inbox.close()
         if isinstance(self.ctx.jobs, Scheduler):
             self.ctx.jobs.shutdown()
         await self.engine.dispose()
@@ -93,12 +103,15 @@ async def create_app(
     engine = create_engine(settings.database_url.get_secret_value(), echo=settings.database.echo)
     if should_migrate(settings) if migrate is None else migrate:
         await migrations.upgrade(engine)
+    uow = unit_of_work_factory(session_factory(engine))
+    clock = clock or SystemClock()
     ctx = Context(
         settings=settings,
-        uow=unit_of_work_factory(session_factory(engine)),
-        clock=clock or SystemClock(),
+        uow=uow,
+        clock=clock,
         jobs=jobs or Scheduler(),
         messengers=Messengers(),
         router=build_router(),
+        inbox=Inbox.from_settings(uow, clock, settings, engine),
     )
     return App(ctx=ctx, engine=engine)

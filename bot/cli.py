@@ -11,7 +11,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -129,7 +129,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         # Every adapter and the scheduler share this one event loop; if one stops (the
         # console at the end of its input), the others are stopped with it.
         tasks = [asyncio.create_task(adapter.run()) for adapter in adapters]
-        _stop_on_signals(tasks)
+        _stop_on_signals(tasks, app.drain)
         done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for task in pending:
             task.cancel()
@@ -173,15 +173,36 @@ def has_slack_credentials(settings: Settings) -> bool:
         settings.slack.client_id is not None and settings.slack_client_secret is not None)
 
 
-def _stop_on_signals(tasks: list[asyncio.Task[None]]) -> None:
-    """SIGTERM (a platform stopping the dyno) and SIGINT end the adapters cleanly, so the
-    scheduler shuts down and the database connections close."""
+def _stop_on_signals(tasks: list[asyncio.Task[None]],
+                     drain: Callable[[], Awaitable[bool]] | None = None) -> None:
+    """SIGTERM (a platform stopping the dyno, on every deploy) and SIGINT end the adapters
+    cleanly: first the inbox stops taking work and finishes what it took within the
+    `[work] grace` (what arrives meanwhile is recorded and left to the next instance), then
+    the adapters stop, the scheduler shuts down and the database connections close. A
+    second signal stops at once."""
     loop = asyncio.get_running_loop()
+    draining: list[asyncio.Task[None]] = []
 
-    def stop() -> None:
-        log.info("stopping: signal received")
+    def cancel() -> None:
         for task in tasks:
             task.cancel()
+
+    async def drain_then_cancel() -> None:
+        assert drain is not None
+        try:
+            finished = await drain()
+            log.info("stopping: %s", "all taken work finished" if finished else
+                     "grace over; unfinished work left to the next instance")
+        finally:
+            cancel()
+
+    def stop() -> None:
+        if drain is None or draining:
+            log.info("stopping: signal received")
+            cancel()
+            return
+        log.info("stopping: signal received; finishing taken work first")
+        draining.append(loop.create_task(drain_then_cancel()))
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):

@@ -170,6 +170,31 @@ class ReminderSettings(_Section):
         return v
 
 
+class WorkSettings(_Section):
+    """The inbox: acknowledged work recorded durably, run by a bounded pool of workers."""
+
+    # Workers running acknowledged work at once; 0 sizes them to the database pool.
+    workers: int = Field(0, ge=0, le=64)
+    # On SIGTERM: this long to finish what was taken before stopping.
+    grace: str = "25s"
+    # An instance owns what it took for this long, renewed while it runs; after a crash
+    # another instance (or the restarted one) takes over what it left once this runs out.
+    lease: str = "30s"
+    # Someone whose work waits in the queue longer than this is told it is coming.
+    late_after: str = "2s"
+    # Work taken over later than this after it arrived is not run: its sender is told.
+    slack_window: str = "25m"
+    discord_window: str = "12m"
+    # A delivery that was started this many times (and cut off each time) is reported.
+    max_attempts: int = Field(3, ge=1, le=20)
+
+    @field_validator("grace", "lease", "late_after", "slack_window", "discord_window")
+    @classmethod
+    def _duration(cls, v: str) -> str:
+        parse_duration(v)
+        return v
+
+
 class CalendarSettings(_Section):
     """The calendar invites (.ics) meetings are announced with."""
 
@@ -234,6 +259,7 @@ class Settings(BaseSettings):
     slack: SlackSettings = SlackSettings()
     discord: DiscordSettings = DiscordSettings()
     console: ConsoleSettings = ConsoleSettings()
+    work: WorkSettings = WorkSettings()
     vote_templates: dict[str, VoteTemplate] = Field(default_factory=dict)
 
     # Secrets: environment only (see SECRET_ENV); never in config.toml.

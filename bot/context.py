@@ -13,6 +13,7 @@ from bot.ports import Clock, DeliveryError, Jobs, Messenger
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 if TYPE_CHECKING:
+    from bot.inbox import Inbox
     from bot.router import Router
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,8 @@ class Context:
     jobs: Jobs
     messengers: Messengers
     router: Router
+    # Acknowledged platform work, recorded durably and run by a bounded pool (bot/inbox.py).
+    inbox: Inbox | None = None
 
     def announce(
         self, uow: UnitOfWork, lab_id: int, card: Card, files: tuple[File, ...] = (), *,

@@ -349,6 +349,41 @@ class OAuthState(Base):
     expires_at: Mapped[datetime]
 
 
+class InboxEntry(Base):
+    """One inbound event the bot has acknowledged to a platform, recorded before the ack.
+
+    It holds what is needed to carry the event out later (the platform's payload), where
+    to answer (`reply_to`: a response_url, an interaction token, a channel) and what to
+    tell the sender to resend if it can no longer be carried out. `key` is the delivery's
+    identity (an event id, a command's trigger, a click, an interaction id): unique, so a
+    re-delivery is recorded once across instances. An instance owns a row while
+    `lease_until` is ahead; a row whose lease ran out unfinished is taken over by any
+    instance (claimed with a conditional update) and run again or reported.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_status_lease", "status", "lease_until"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    workspace: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]]
+    reply_to: Mapped[dict[str, Any]]
+    resend: Mapped[str] = mapped_column(Text, default="")
+    # queued -> running -> done (its effect committed); or told (the sender was told it
+    # did not go through); a row whose lease ran out in queued/running is taken over.
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    finished_at: Mapped[datetime | None]
+
+
 class InboundDelivery(Base):
     """A delivery already handled, by a key the adapter derives (an event id, a click).
 

@@ -107,6 +107,7 @@ class DiscordAdapter:
     async def stop(self) -> None:
         self._stopping = True
         if self.client is not None:
+            await self.client.inbox.drain(10.0)  # taken work finishes first
             await self.client.close()
 
 

@@ -31,8 +31,21 @@ from adapters.discord.translate import (
     submission_from,
 )
 from bot.context import Context
+from bot.domain.when import parse_duration
 from bot.errors import new_reference, something_went_wrong
-from bot.messages import Actor, Card, Inbound, Place, Recipient, Reply, Text
+from bot.inbox import Envelope, Inbox, NotRun, Recovery, Stored
+from bot.messages import (
+    Action,
+    Actor,
+    Card,
+    Command,
+    Inbound,
+    Place,
+    Recipient,
+    Reply,
+    Submission,
+    Text,
+)
 from bot.ports import DeliveryError
 
 log = logging.getLogger(__name__)
@@ -55,6 +68,8 @@ NO_MESSAGE_TEXT = (
     "Privileged Gateway Intents) and restart the bot."
 )
 _CLAIMED = "actionlab.claimed"
+RESTARTING = ("I am restarting and did not take that. Send it again in a moment; nothing "
+              "of it was recorded.")
 
 
 Source = Literal["none", "shared", "ephemeral", "direct"]
@@ -95,11 +110,19 @@ class LabClient(discord.Client):
         self.dev_guild_id = dev_guild_id
         self.tree, self.commands = build_tree(self, ctx.router, ctx, self.on_command)
         self.messenger = DiscordMessenger(self)
+        self.inbox = ctx.inbox or Inbox(ctx.uow, ctx.clock)
+        # An interaction's token cannot be answered from a restarted process once its
+        # 3 seconds are over unless it was deferred, so work left unfinished is never run
+        # late on Discord: its sender is told by direct message what to send again.
+        self.inbox.recover_with("discord", Recovery(
+            run=None, tell=self._tell_sender,
+            window=parse_duration(ctx.settings.work.discord_window)))
 
     # --- start-up -----------------------------------------------------------------------------
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(ActionControl)
+        await self.inbox.start()
         if self.sync_commands:
             await self.sync_tree()
 
@@ -165,15 +188,28 @@ class LabClient(discord.Client):
     # --- answering ----------------------------------------------------------------------------
 
     async def answer(self, interaction: discord.Interaction[Any], inbound: Inbound) -> None:
-        """Dispatch to the core and answer once: directly if quick, else defer and follow up."""
+        """Record the interaction in the inbox (its id is unique: a re-delivery runs once),
+        queue it on the bounded workers, and answer once: directly if quick, else defer
+        (Discord shows "thinking…") and follow up."""
         interaction.extras[_CLAIMED] = True
-        task = asyncio.ensure_future(self.ctx.router.dispatch(self.ctx, inbound))
+        if not self.inbox.accepting:
+            await self._say_privately(interaction, RESTARTING)
+            return
+        task = await self.inbox.accept(self._envelope(interaction, inbound),
+                                       lambda: self.ctx.router.dispatch(self.ctx, inbound))
+        if task is None:
+            log.info("interaction %s was already taken", interaction.id)
+            return
         deferred: Deferred = "no"
         try:
-            reply = await asyncio.wait_for(asyncio.shield(task), self.defer_after)
-        except TimeoutError:
-            deferred = await self._defer(interaction)
-            reply = await task
+            try:
+                reply = await asyncio.wait_for(asyncio.shield(task), self.defer_after)
+            except TimeoutError:
+                deferred = await self._defer(interaction)
+                reply = await task
+        except NotRun:
+            await self._say_privately(interaction, RESTARTING)
+            return
         try:
             await self._deliver(interaction, reply, deferred)
         except (discord.HTTPException, discord.RateLimited) as exc:
@@ -297,6 +333,24 @@ class LabClient(discord.Client):
                 log.warning("could not send a follow-up to %s: %s", interaction.user.id,
                             detail(exc))
 
+    def _envelope(self, interaction: discord.Interaction[Any], inbound: Inbound) -> Envelope:
+        place, user_id = inbound.place, inbound.actor.user_id
+        return Envelope(
+            key=f"discord:interaction:{interaction.id}", platform="discord",
+            kind=type(inbound).__name__.lower(), workspace=place.workspace, user_id=user_id,
+            channel=place.channel, payload={"type": int(interaction.type.value),
+                                            "data": dict(raw(interaction))},
+            reply_to={"application_id": str(interaction.application_id),
+                      "interaction_id": str(interaction.id),
+                      "channel_id": str(interaction.channel_id or "")},
+            resend=_resend(inbound),
+            lane=f"discord:{place.workspace}:" + (f"dm:{user_id}" if place.direct
+                                                  else place.channel))
+
+    async def _tell_sender(self, stored: Stored, text: str) -> None:
+        card = Card((Text(text),), fallback=text)
+        await self.messenger.notify(Recipient("discord", USERS, stored.user_id), card)
+
     # --- reactions ----------------------------------------------------------------------------
 
     async def on_raw_reaction_add(self, event: discord.RawReactionActionEvent) -> None:
@@ -353,3 +407,18 @@ class LabClient(discord.Client):
 
     async def _tell(self, actor: Actor, text: str) -> None:
         await self._deliver_outside(actor, Place("discord", USERS, ""), Reply.say(text))
+
+
+def _resend(inbound: Inbound) -> str:
+    """What to do again, in the sender's words, if the work cannot be carried out."""
+    match inbound:
+        case Command(name=str(name), options=options):
+            given = " ".join(f"{k}:{v}" for k, v in (options or {}).items())
+            return f"send `/lab {name}{' ' + given if given else ''}` again"
+        case Command(text=text):
+            return f"send `/lab {text}` again" if text else "send `/lab` again"
+        case Action():
+            return "press that button again"
+        case Submission():
+            return "fill in and send that form again"
+    return "send it again"

@@ -1,12 +1,14 @@
 """The Slack adapter: slack-bolt's AsyncApp served over HTTP (one Request URL,
 `/slack/events`, plus `GET /healthz`) or over Socket Mode.
 
-Every listener acknowledges at once and does its work after the ack (Bolt's lazy
-listeners), so Slack always has its answer within 3 seconds. The work is: look the person
-up (users.info, cached for a day), translate the payload, run it through the core's router,
+Every listener records the payload in the inbox (bot/inbox.py) and then acknowledges it,
+so Slack always has its answer within 3 seconds and nothing it was told we received lives
+only in memory. The inbox's bounded workers then do the work: look the person up
+(users.info, cached for a day), translate the payload, run it through the core's router,
 and deliver the Reply: `response_url` for commands and controls, modals through the payload's
 `trigger_id`, `views.publish` for the App Home, chat.postMessage / postEphemeral otherwise.
-Retried events and repeated clicks are claimed in the database first, so none runs twice.
+Each delivery has one key in the inbox (a command's trigger, a click, a view, an event id),
+unique, so a retried event, a replayed command or a repeated click runs once.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import functools
 import hashlib
 import hmac
 import logging
 import re
 import time
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -40,7 +43,9 @@ from adapters.slack.oauth import DatabaseInstallationStore, WorkspaceClients, oa
 from adapters.slack.translate import Profile
 from bot.config import ConfigError
 from bot.context import Context
+from bot.domain.when import parse_duration
 from bot.errors import UserError, new_reference, something_went_wrong
+from bot.inbox import Envelope, Inbox, Recovery, Stored
 from bot.messages import Card, File, Inbound, MessageRef, Place, Platform, Reply, Text
 from bot.ports import DeliveryError, StartupError
 
@@ -129,9 +134,27 @@ def _key(*parts: object) -> str:
     return f"slack:{parts[0]}:{digest[:48]}"
 
 
-def delivery_keys(body: Mapping[str, Any]) -> list[tuple[str, timedelta]]:
-    """The claims that make a payload run once: an event id, a view, a click."""
+def _header(headers: Mapping[str, Any], name: str) -> str:
+    value = headers.get(name.lower()) or headers.get(name) or ""
+    return str(value[0] if isinstance(value, list | tuple) and value else value)
+
+
+def delivery_keys(body: Mapping[str, Any],
+                  headers: Mapping[str, Any] | None = None) -> list[tuple[str, timedelta]]:
+    """What makes a payload run once: its identity first (an event id, a command's
+    trigger or signature, a view, a click), then, for a click, the same control pressed
+    again within a moment."""
     kind = body.get("type")
+    if body.get("command"):
+        # Slack never retries a command, so the same trigger_id (or, without one, the same
+        # signature and timestamp) again is a replay of the very same request.
+        trigger = body.get("trigger_id")
+        if not trigger and headers is not None:
+            trigger = (_header(headers, "X-Slack-Request-Timestamp") + ":"
+                       + _header(headers, "X-Slack-Signature"))
+        if trigger and trigger != ":":
+            return [(_key("command", body.get("team_id"), trigger), RETRY_MEMORY)]
+        return []
     if kind == "event_callback" and body.get("event_id"):
         return [(_key("event", body["event_id"]), RETRY_MEMORY)]
     if kind == "view_submission":
@@ -158,24 +181,6 @@ def delivery_keys(body: Mapping[str, Any]) -> list[tuple[str, timedelta]]:
 class _CachedProfile:
     profile: Profile
     fetched: datetime
-
-
-@dataclass
-class Tasks:
-    """Work started after an ack: kept referenced, counted, and awaited on shutdown."""
-
-    pending: int = 0
-    running: set[asyncio.Task[Any]] = field(default_factory=set)
-    idle: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def expect(self) -> None:
-        self.pending += 1
-        self.idle.clear()
-
-    def done(self) -> None:
-        self.pending = max(0, self.pending - 1)
-        if self.pending == 0:
-            self.idle.set()
 
 
 class SlackAdapter:
@@ -244,9 +249,11 @@ class SlackAdapter:
         self.messenger = SlackMessenger(self._clients, **messenger_options)
         ctx.messengers.register(self.messenger)
         self._profiles: dict[tuple[str, str], _CachedProfile] = {}
-        self._tasks = Tasks()
-        self._tasks.idle.set()
-        self._pruned_at: datetime | None = None
+        self.inbox = ctx.inbox or Inbox(ctx.uow, ctx.clock)
+        work = settings.work
+        self.inbox.recover_with("slack", Recovery(
+            run=self._carry_out, tell=self._tell_sender,
+            window=parse_duration(work.slack_window)))
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._register()
@@ -256,16 +263,91 @@ class SlackAdapter:
     def _register(self) -> None:
         bolt = self.bolt
         everything = re.compile(".*")
-        bolt.command("/lab")(ack=self._ack, lazy=[self._on_command])
-        bolt.action(everything)(ack=self._ack, lazy=[self._on_action])
-        bolt.view(everything)(ack=self._ack, lazy=[self._on_submission])
-        bolt.event("reaction_added")(ack=self._ack, lazy=[self._on_reaction])
-        bolt.event("app_home_opened")(ack=self._ack, lazy=[self._on_home])
+        bolt.command("/lab")(self._take)
+        bolt.action(everything)(self._take)
+        bolt.view(everything)(self._take)
+        bolt.event("reaction_added")(self._take)
+        bolt.event("app_home_opened")(self._take)
 
-    async def _ack(self, ack: Any) -> None:
-        """The whole of what happens before Slack gets its answer: nothing slow."""
+    async def _take(self, ack: Any, body: dict[str, Any], request: AsyncBoltRequest) -> None:
+        """The whole of what happens before Slack gets its answer: record the payload in
+        the inbox (one short insert), queue its work, ack. If the database cannot record
+        it, no ack: Slack shows the person an error (and retries an event) instead of our
+        acknowledging what we could lose."""
+        envelope = self.envelope(body, request.headers)
+        if envelope is not None:
+            await self.inbox.accept(envelope, functools.partial(self._perform, envelope.kind,
+                                                                body),
+                                    on_late=self._late_notice(body))
         await ack()
-        self._tasks.expect()
+
+    def envelope(self, body: Mapping[str, Any],
+                 headers: Mapping[str, Any] | None = None) -> Envelope | None:
+        """The inbox record of a payload, or None for one that needs no work."""
+        kind = _kind(body)
+        if kind is None:
+            return None
+        if kind == "reaction":
+            event = body.get("event") or {}
+            if (event.get("item") or {}).get("type") != "message" or translate.emoji(
+                    str(event.get("reaction") or "")) not in self.ctx.router.reactions:
+                return None  # most reactions are just people reacting
+        if kind == "home" and (body.get("event") or {}).get("tab") != "home":
+            return None
+        keys = delivery_keys(body, headers)
+        if keys:
+            key, presses = keys[0][0], tuple(keys[1:])
+        else:  # nothing identifies it: each delivery is its own
+            key, presses = f"slack:once:{new_reference()}{time.time_ns()}", ()
+        sender = translate.sender(body)
+        place = sender.place
+        return Envelope(
+            key=key, platform="slack", kind=kind, workspace=place.workspace,
+            user_id=sender.user_id, channel=place.channel, payload=dict(body),
+            reply_to={"response_url": sender.response_url}, resend=_resend(kind, body),
+            lane=f"slack:{place.workspace}:" + (f"dm:{sender.user_id}" if place.direct
+                                                else place.channel),
+            presses=presses)
+
+    def _late_notice(self, body: Mapping[str, Any]) -> Any:
+        response_url = body.get("response_url")  # a command's, or a click's
+        if not response_url:
+            return None
+        workspace = translate.team_of(body)
+
+        async def notice(ahead: int) -> None:
+            text = f"Working on it: {ahead} ahead of you." if ahead else "Working on it."
+            try:
+                await self.messenger.respond(workspace, str(response_url), None, text,
+                                             private=True)
+            except DeliveryError as exc:
+                log.info("could not say the answer is coming (%s)", exc.reason)
+
+        return notice
+
+    async def _perform(self, kind: str, body: dict[str, Any]) -> None:
+        match kind:
+            case "command":
+                await self._on_command(body)
+            case "action":
+                await self._on_action(body)
+            case "form":
+                await self._on_submission(body)
+            case "reaction":
+                await self._on_reaction(body)
+            case "home":
+                await self._on_home(body, body.get("event") or {})
+
+    async def _carry_out(self, stored: Stored) -> None:
+        """Work another instance (or this one before a restart) took and left unfinished."""
+        await self._perform(stored.kind, stored.payload)
+
+    async def _tell_sender(self, stored: Stored, text: str) -> None:
+        """Too late to answer in place: a direct message."""
+        if stored.kind == "home":
+            return  # an App Home opened long ago needs no apology
+        source = Source(Place("slack", stored.workspace, stored.channel), stored.user_id)
+        await self._direct(Reply.say(text), source)
 
     # --- serving -----------------------------------------------------------------------------
 
@@ -348,6 +430,7 @@ class SlackAdapter:
             self._socket = AsyncSocketModeHandler(self.bolt, app_token.get_secret_value())
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
             log.info("slack: connected over Socket Mode")
+            await self.inbox.start()
             return None
         self._runner = web.AppRunner(self.web_app(), access_log=None)
         await self._runner.setup()
@@ -359,20 +442,17 @@ class SlackAdapter:
                 raise
             raise StartupError(f"port {self.port} is in use on {self.host} (is another "
                                "actionlab running?); set PORT to a free port") from exc
+        await self.inbox.start()
         port = self._runner.addresses[0][1] if self._runner.addresses else self.port
         log.info("slack: listening on http://%s:%s%s", self.host, port, EVENTS_PATH)
         return int(port)
 
     async def idle(self, seconds: float = 10.0) -> None:
-        """Wait until the work started after every ack so far has finished."""
-        async with asyncio.timeout(seconds):
-            await self._tasks.idle.wait()
+        """Wait until the work queued after every ack so far has finished."""
+        await self.inbox.idle(seconds)
 
     async def stop(self) -> None:
-        with contextlib.suppress(TimeoutError):
-            await self.idle(10.0)
-        for task in list(self._tasks.running):
-            task.cancel()
+        await self.inbox.drain(10.0)
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
@@ -401,9 +481,6 @@ class SlackAdapter:
         profile lookup, translating, rendering) and tells the person privately, as the core
         would: a UserError in its own words, anything else as a reference to the log.
         """
-        task = asyncio.current_task()
-        if task is not None:  # asyncio keeps only weak references to tasks: keep one
-            self._tasks.running.add(task)
         try:
             yield
         except UserError as exc:
@@ -412,10 +489,6 @@ class SlackAdapter:
             ref = new_reference()
             log.exception("slack %s failed after the ack (ref %s)", what, ref)
             await self._apologise(body, something_went_wrong(ref))
-        finally:
-            if task is not None:
-                self._tasks.running.discard(task)
-            self._tasks.done()
 
     async def _profile(self, team: str, user_id: str, fallback: str) -> Profile:
         """Name and zone from users.info, asked on first contact and again after a day."""
@@ -435,22 +508,6 @@ class SlackAdapter:
         self._profiles[key] = _CachedProfile(profile, now)
         return profile
 
-    async def _claim(self, body: Mapping[str, Any]) -> bool:
-        """True the first time this delivery is seen; False for a retry or a double click."""
-        keys = delivery_keys(body)
-        if not keys:
-            return True
-        now = self.ctx.clock.now()
-        async with self.ctx.uow() as uow:
-            for key, window in keys:
-                if not await uow.deliveries.claim(key, now, window=window):
-                    return False  # leaving without commit undoes the other claims
-            if self._pruned_at is None or now - self._pruned_at > timedelta(hours=1):
-                await uow.deliveries.prune(now - RETRY_MEMORY)
-                self._pruned_at = now
-            await uow.commit()
-        return True
-
     async def _who(self, body: Mapping[str, Any]) -> Profile:
         team = translate.team_of(body)
         user_id, fallback = translate.user_of(body)
@@ -465,9 +522,6 @@ class SlackAdapter:
 
     async def _on_action(self, body: dict[str, Any]) -> None:
         async with self._work("action", body):
-            if not await self._claim(body):
-                log.info("ignored a repeated click")
-                return
             action = translate.action(body, await self._who(body))
             if action is None:
                 return
@@ -479,9 +533,6 @@ class SlackAdapter:
 
     async def _on_submission(self, body: dict[str, Any]) -> None:
         async with self._work("form", body):
-            if not await self._claim(body):
-                log.info("ignored a repeated form submission")
-                return
             submission = translate.submission(body, await self._who(body))
             origin = render.Origin.decode((body.get("view") or {}).get("private_metadata"))
             reply = await self.ctx.router.dispatch(self.ctx, submission)
@@ -496,9 +547,6 @@ class SlackAdapter:
                 return
             if translate.emoji(str(event.get("reaction") or "")) not in self.ctx.router.reactions:
                 return  # most reactions are just people reacting: no need to read the message
-            if not await self._claim(body):
-                log.info("ignored a retried reaction event %s", body.get("event_id"))
-                return
             team = translate.team_of(body)
             text, author_id = await self._message(team, str(item.get("channel")),
                                                   str(item.get("ts")))
@@ -533,7 +581,7 @@ class SlackAdapter:
 
     async def _on_home(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         async with self._work("home", body):
-            if event.get("tab") != "home" or not await self._claim(body):
+            if event.get("tab") != "home":
                 return
             command = translate.home(body, await self._who(body))
             reply = await self.ctx.router.dispatch(self.ctx, command)
@@ -667,6 +715,39 @@ class SlackAdapter:
             except DeliveryError as exc:
                 log.info("could not tell the user that way (%s)", exc.reason)
         log.warning("could not reach the user at all to tell them: %s", text)
+
+
+def _kind(body: Mapping[str, Any]) -> str | None:
+    if body.get("command"):
+        return "command"
+    match body.get("type"):
+        case "block_actions":
+            return "action"
+        case "view_submission":
+            return "form"
+        case "event_callback":
+            return {"reaction_added": "reaction", "app_home_opened": "home"}.get(
+                str((body.get("event") or {}).get("type")))
+    return None
+
+
+def _resend(kind: str, body: Mapping[str, Any]) -> str:
+    """What to do again, in the sender's words, if the work cannot be carried out."""
+    match kind:
+        case "command":
+            text = str(body.get("text") or "").strip()
+            line = f"/lab {text}" if text else "/lab"
+            return f"send `{line.replace('`', chr(39))}` again"
+        case "action":
+            act = (body.get("actions") or [{}])[0]
+            label = ((act.get("text") or {}).get("text") or
+                     (act.get("selected_option") or {}).get("text", {}).get("text") or "")
+            return f"press “{label}” again" if label else "press that control again"
+        case "form":
+            return "fill in and send that form again"
+        case "reaction":
+            return "take off your :memo: reaction and add it again"
+    return "send it again"
 
 
 class SlackSender:

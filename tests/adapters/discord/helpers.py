@@ -3,6 +3,7 @@ through Discord itself, and the people in it as the core knows them."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from bot.bootstrap import App
@@ -62,6 +63,12 @@ async def lab(bot: Bot) -> None:
     for who, zone in ((p.AMARA, "Africa/Lagos"), (p.ZOE, "America/Sao_Paulo")):
         join = p.slash(who, "join")
         await bot.send(join)
+        # The first callback may be a deferral ("thinking…") when the machine is busy:
+        # wait for the answer itself.
+        for _ in range(250):
+            if bot.message(join).get("components"):
+                break
+            await asyncio.sleep(0.02)
         accept = p.find_control(bot.message(join), "I accept")
         await bot.send(p.component(who, bot.message(join), accept["custom_id"]))
         await bot.send(p.slash(who, "tz", zone=zone))
