@@ -1,7 +1,7 @@
 """inbox: every acknowledged inbound event, recorded before the ack, so none is lost
 
 Revision ID: inbox
-Revises: zone_asked
+Revises: link_purpose
 Create Date: 2026-12-07 00:45:00.000000
 """
 
@@ -14,7 +14,7 @@ import storage.models
 
 
 revision = 'inbox'
-down_revision = 'zone_asked'
+down_revision = 'link_purpose'
 branch_labels = None
 depends_on = None
 
