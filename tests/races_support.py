@@ -204,3 +204,26 @@ async def newcomers(lab: RaceLab, pairs: int) -> Outcome:
         if person is None:
             outcome.wrong_final += 1
     return outcome
+
+
+async def burst(lab: RaceLab, size: int) -> Outcome:
+    """`size` minutes notes from the members at one moment (one gather): on SQLite every
+    writer waits for the file's one write lock, so this is where "database is locked" would
+    surface if waiting for the lock were not enough. Every note must land, numbered once."""
+    outcome = Outcome(pairs=size)
+    ctx = lab.app.ctx
+    async with ctx.uow() as uow:
+        minutes = await uow.minutes.open_in(1)
+        assert minutes is not None
+        before = len(await uow.minutes.entries(minutes.id))
+    events = [lab.command(MEMBERS[i % len(MEMBERS)], f"note burst {i}") for i in range(size)]
+    replies = await asyncio.gather(*(ctx.router.dispatch(ctx, e) for e in events))
+    outcome.errors = sum("Something went wrong" in shown(r) for r in replies)
+    async with ctx.uow() as uow:
+        entries = list(await uow.minutes.entries(minutes.id))
+    numbers = [e.number for e in entries]
+    if len(entries) - before != size or numbers != list(range(1, len(entries) + 1)):
+        outcome.wrong_final += 1
+        outcome.notes.append(f"{len(entries) - before} of {size} notes, numbered "
+                             f"{numbers[:5]}...")
+    return outcome

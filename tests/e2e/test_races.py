@@ -21,6 +21,7 @@ from tests.races_support import (
     TickingClock,
     attendance,
     ballots,
+    burst,
     first_answers,
     memos,
     newcomers,
@@ -83,6 +84,16 @@ async def test_a_newcomers_two_first_commands_at_once_make_one_person(
     racing: RaceLab, errors: ErrorLog,
 ) -> None:
     outcome = await newcomers(racing, 8)
+    assert (outcome.errors, outcome.wrong_final) == (0, 0), outcome.notes
+    assert errors.records == []
+
+
+async def test_a_burst_of_notes_at_one_moment_all_land_without_a_locked_database(
+    racing: RaceLab, errors: ErrorLog,
+) -> None:
+    """SQLite has one write lock: each writer waits for it (busy_timeout) instead of failing
+    with "database is locked"; PostgreSQL takes the same burst."""
+    outcome = await burst(racing, 60)
     assert (outcome.errors, outcome.wrong_final) == (0, 0), outcome.notes
     assert errors.records == []
 
