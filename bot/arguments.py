@@ -309,12 +309,41 @@ def normalize_options(model: type[Args], options: dict[str, Any]) -> dict[str, A
     return out
 
 
+# Every whole number typed into a command (an entry's number, a count, a page) and every
+# poll, vote or meeting named by its number stays at or below this: nothing in a lab comes
+# near it, and a 25-digit slip gets a message instead of overflowing the database's integer.
+MAX_NUMBER = 1_000_000
+NUMBERED = frozenset({"poll", "vote", "meeting"})  # Complete kinds that name a thing by number
+_DIGITS = re.compile(r"#?(\d+)", re.ASCII)
+
+
+def _too_big(f: ArgField, value: Any) -> bool:
+    """Whether `value` of field `f` is a number past MAX_NUMBER (or below -MAX_NUMBER)."""
+    values = value if isinstance(value, list | tuple) else [value]
+    for one in values:
+        if isinstance(one, int) and not isinstance(one, bool):
+            if abs(one) > MAX_NUMBER:
+                return True
+        elif isinstance(one, str) and completion_of(f) in NUMBERED:
+            m = _DIGITS.fullmatch(one.strip())
+            if m and (len(m.group(1)) > 12 or int(m.group(1)) > MAX_NUMBER):
+                return True
+    return False
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 30 else text[:12] + "..." + text[-6:]
+
+
 def _in_words(named: str, err: Any) -> str | None:
     """Pydantic's commonest refusals of a typed value, in the words of a command line."""
     bound = err.get("ctx") or {}
     match err["type"]:
         case "int_parsing" | "int_from_float":
             return f"{named} takes a whole number"
+        case "int_parsing_size":
+            return f"{named} must be at most {MAX_NUMBER}"
         case "greater_than_equal":
             return f"{named} must be at least {bound['ge']}"
         case "less_than_equal":
@@ -331,7 +360,7 @@ def _in_words(named: str, err: Any) -> str | None:
 def build(model: type[Args], values: dict[str, Any], usage_line: str) -> Args:
     """Validate; turn the first problem into a BadArguments that ends with the usage line."""
     try:
-        return model.model_validate(values)
+        args = model.model_validate(values)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = [str(p) for p in err["loc"]]
@@ -349,8 +378,16 @@ def build(model: type[Args], values: dict[str, Any], usage_line: str) -> Args:
             named = f"`{meta[field].word}`" if field in meta and isinstance(
                 meta[field].kind, Kw) else shown
             problem = f"{_in_words(named, err) or f'{shown}: ' + err['msg']}" + (
-                f" (you gave `{given}`)" if isinstance(given, str | int) else ""
+                f" (you gave `{_shown(given)}`)" if isinstance(given, str | int) else ""
             )
             if not problem.endswith((".", "?", ")")):
                 problem += "."
         raise BadArguments(f"{problem}\nUsage: `{usage_line}`") from None
+    for f in fields_of(model):
+        given = getattr(args, f.name)
+        if _too_big(f, given):
+            named = f"`{f.word}`" if isinstance(f.kind, Kw) else f"<{f.metavar}>"
+            typed = " ".join(map(str, given)) if isinstance(given, list) else given
+            raise BadArguments(f"{named} must be at most {MAX_NUMBER} (you gave "
+                               f"`{_shown(typed)}`).\nUsage: `{usage_line}`")
+    return args

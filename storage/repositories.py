@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Row, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,12 +44,35 @@ from storage.models import (
     VoteOption,
 )
 
+# Every id and number column is a 32-bit integer on PostgreSQL (and at most 64 bits on
+# SQLite): a value past that, typed or carried in a control, names no row. Lookups answer
+# "not found" for it instead of letting the driver overflow.
+_INT_MAX = 2**31 - 1
+
+
+def _fits(*numbers: int) -> bool:
+    return all(isinstance(n, int) and -_INT_MAX - 1 <= n <= _INT_MAX for n in numbers)
+
+
+def _insert(session: AsyncSession, model: Any) -> Any:
+    """An INSERT that can say what to do ON CONFLICT, in this session's dialect.
+
+    Rows with a unique key that two people (or two deliveries) may write at the same moment
+    are written with it, in one statement: reading first and inserting after loses the race
+    to whoever inserts in between, as a unique violation.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return pg_insert(model)
+    return sqlite_insert(model)
+
 
 class LabRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def get(self, lab_id: int) -> Lab | None:
+        if not _fits(lab_id):
+            return None
         return await self.session.get(Lab, lab_id)
 
     async def by_channel(self, platform: str, workspace: str, channel: str) -> Lab | None:
@@ -110,6 +135,8 @@ class PersonRepository:
         self.session = session
 
     async def get(self, person_id: int) -> Person | None:
+        if not _fits(person_id):
+            return None
         return await self.session.get(Person, person_id)
 
     async def by_identity(self, platform: str, workspace: str, user_id: str) -> Person | None:
@@ -145,9 +172,24 @@ class PersonRepository:
         return {pid: name for pid, name in (await self.session.execute(stmt)).all()}
 
     async def add(self, person: Person, identity: Identity) -> Person:
-        identity.person = person
-        self.session.add_all([person, identity])
+        """Record a person met for the first time. If the same identity was recorded a
+        moment ago (two first commands at once), that person is the one: `person` is
+        dropped and the existing one returned."""
+        self.session.add(person)
         await self.session.flush()
+        stmt = _insert(self.session, Identity).values(
+            person_id=person.id, platform=identity.platform, workspace=identity.workspace,
+            user_id=identity.user_id, display_name=identity.display_name,
+        ).on_conflict_do_nothing(
+            index_elements=[Identity.platform, Identity.workspace, Identity.user_id],
+        ).returning(Identity.id)
+        if (await self.session.execute(stmt)).first() is None:
+            await self.session.delete(person)
+            await self.session.flush()
+            found = await self.by_identity(identity.platform, identity.workspace,
+                                           identity.user_id)
+            assert found is not None  # the row that won the race is committed
+            return found
         return person
 
     async def claim_zone_question(self, person_id: int, now: datetime) -> bool:
@@ -192,9 +234,17 @@ class MembershipRepository:
         return (await self.session.scalars(stmt)).unique().all()
 
     async def add(self, membership: Membership) -> Membership:
-        self.session.add(membership)
-        await self.session.flush()
-        return membership
+        """Record a membership; one recorded a moment ago for the same lab and person (two
+        accepts at once) is returned instead of failing on the unique key."""
+        values = {c.key: getattr(membership, c.key) for c in Membership.__table__.columns
+                  if c.key != "id" and getattr(membership, c.key) is not None}
+        stmt = _insert(self.session, Membership).values(**values).on_conflict_do_nothing(
+            index_elements=[Membership.lab_id, Membership.person_id],
+        ).returning(Membership.id)
+        await self.session.execute(stmt)
+        found = await self.get(membership.lab_id, membership.person_id)
+        assert found is not None  # inserted now, or by whoever won the race
+        return found
 
 
 class AuditRepository:
@@ -241,6 +291,8 @@ class MinutesRepository:
         self.session = session
 
     async def get(self, minutes_id: int) -> Minutes | None:
+        if not _fits(minutes_id):
+            return None
         return await self.session.get(Minutes, minutes_id)
 
     async def open_in(self, lab_id: int) -> Minutes | None:
@@ -281,9 +333,32 @@ class MinutesRepository:
         return int(taken) - 1
 
     async def add_entry(self, entry: MinuteEntry) -> MinuteEntry:
-        self.session.add(entry)
-        await self.session.flush()
-        return entry
+        """Record an entry. One that comes from a message or a poll (`source_ref`) is
+        recorded once however many hands add it at the same moment: a second comes back as
+        the entry already there, and the number it had taken is given back."""
+        if entry.source_ref is None:
+            self.session.add(entry)
+            await self.session.flush()
+            return entry
+        values = {c.key: getattr(entry, c.key) for c in MinuteEntry.__table__.columns
+                  if c.key != "id"}
+        values["history"] = values.get("history") or []
+        stmt = _insert(self.session, MinuteEntry).values(**values).on_conflict_do_nothing(
+            index_elements=[MinuteEntry.minutes_id, MinuteEntry.source_ref],
+        ).returning(MinuteEntry.id)
+        row = (await self.session.execute(stmt)).first()
+        if row is None and entry.number is not None:
+            # This transaction took the last number (its UPDATE holds the minutes row), so
+            # nobody took one since: hand it back rather than leave a gap.
+            await self.session.execute(
+                update(Minutes).where(Minutes.id == entry.minutes_id,
+                                      Minutes.next_number == entry.number + 1)
+                .values(next_number=entry.number)
+                .execution_options(synchronize_session=False))
+        stored = await self.entry_from(entry.minutes_id, entry.source_ref) if row is None \
+            else await self.session.get(MinuteEntry, row[0])
+        assert stored is not None
+        return stored
 
     async def entries(self, minutes_id: int) -> Sequence[MinuteEntry]:
         """Numbered entries (dropped ones too, marked), in number order."""
@@ -293,11 +368,15 @@ class MinutesRepository:
         return (await self.session.scalars(stmt)).all()
 
     async def entry(self, minutes_id: int, number: int) -> MinuteEntry | None:
+        if not _fits(minutes_id, number):
+            return None
         stmt = select(MinuteEntry).where(MinuteEntry.minutes_id == minutes_id,
                                          MinuteEntry.number == number)
         return (await self.session.scalars(stmt)).one_or_none()
 
     async def entry_by_id(self, entry_id: int) -> MinuteEntry | None:
+        if not _fits(entry_id):
+            return None
         return await self.session.get(MinuteEntry, entry_id)
 
     async def entry_from(self, minutes_id: int, source_ref: str) -> MinuteEntry | None:
@@ -323,9 +402,24 @@ class MinutesRepository:
         return (await self.session.scalars(stmt)).unique().one_or_none()
 
     async def add_attendance(self, attendance: Attendance) -> Attendance:
-        self.session.add(attendance)
-        await self.session.flush()
-        return attendance
+        """Record presence or apologies. Two records of the same person at the same moment
+        both land on the one row, the later (by `recorded_at`) winning; returns the row."""
+        stmt = _insert(self.session, Attendance).values(
+            minutes_id=attendance.minutes_id, person_id=attendance.person_id,
+            status=attendance.status, recorded_at=attendance.recorded_at,
+            recorded_by_id=attendance.recorded_by_id)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[Attendance.minutes_id, Attendance.person_id],
+            set_={"status": stmt.excluded.status, "recorded_at": stmt.excluded.recorded_at,
+                  "recorded_by_id": stmt.excluded.recorded_by_id},
+            where=Attendance.recorded_at <= stmt.excluded.recorded_at,
+        )
+        await self.session.execute(stmt)
+        stored = (await self.session.scalars(
+            select(Attendance).where(Attendance.minutes_id == attendance.minutes_id,
+                                     Attendance.person_id == attendance.person_id)
+            .execution_options(populate_existing=True))).unique().one()
+        return stored
 
 
 class ActionItemRepository:
@@ -333,6 +427,8 @@ class ActionItemRepository:
         self.session = session
 
     async def get(self, item_id: int) -> ActionItem | None:
+        if not _fits(item_id):
+            return None
         return await self.session.get(ActionItem, item_id)
 
     async def add(self, item: ActionItem) -> ActionItem:
@@ -447,14 +543,7 @@ class DeliveryRepository:
         One atomic statement (insert, or refresh a stale row), so two instances that
         receive the same delivery at once cannot both win.
         """
-        if self.session.get_bind().dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-            stmt: Any = pg_insert(InboundDelivery)
-        else:
-            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-            stmt = sqlite_insert(InboundDelivery)
+        stmt = _insert(self.session, InboundDelivery)
         stmt = stmt.values(key=key, received_at=now).on_conflict_do_update(
             index_elements=[InboundDelivery.key],
             set_={"received_at": now},
@@ -477,9 +566,13 @@ class PollRepository:
         self.session = session
 
     async def get(self, poll_id: int) -> Poll | None:
+        if not _fits(poll_id):
+            return None
         return await self.session.get(Poll, poll_id)
 
     async def by_number(self, lab_id: int, number: int) -> Poll | None:
+        if not _fits(lab_id, number):
+            return None
         stmt = select(Poll).where(Poll.lab_id == lab_id, Poll.number == number,
                                   Poll.status != "deleted")
         return (await self.session.scalars(stmt)).one_or_none()
@@ -551,23 +644,31 @@ class PollRepository:
 
     async def set_answers(self, poll_id: int, person_id: int, slot_ids: Sequence[int],
                           answer: Answer, at: datetime) -> int:
-        """Record `answer` for each slot, replacing earlier answers; returns how many changed."""
-        existing = {
-            a.slot_id: a for a in (await self.session.scalars(select(PollAnswer).where(
-                PollAnswer.poll_id == poll_id, PollAnswer.person_id == person_id))).all()
-        }
-        changed = 0
-        for slot_id in slot_ids:
-            row = existing.get(slot_id)
-            if row is None:
-                self.session.add(PollAnswer(poll_id=poll_id, slot_id=slot_id,
-                                            person_id=person_id, answer=answer, answered_at=at))
-                changed += 1
-            elif row.answer is not answer:
-                row.answer, row.answered_at = answer, at
-                changed += 1
-        await self.session.flush()
-        return changed
+        """Record `answer` for each slot, replacing earlier answers; returns how many changed.
+
+        One upsert: two first answers to a slot at the same moment both land (the later
+        one wins), and an answer given at `at` never overwrites one given after it.
+        """
+        slot_ids = list(dict.fromkeys(slot_ids))
+        if not slot_ids:
+            return 0
+        before = {slot_id: given for slot_id, given in (await self.session.execute(
+            select(PollAnswer.slot_id, PollAnswer.answer).where(
+                PollAnswer.poll_id == poll_id, PollAnswer.person_id == person_id,
+                PollAnswer.slot_id.in_(slot_ids)))).all()}
+        stmt = _insert(self.session, PollAnswer).values([
+            {"poll_id": poll_id, "slot_id": slot_id, "person_id": person_id, "answer": answer,
+             "answered_at": at} for slot_id in slot_ids
+        ])
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[PollAnswer.slot_id, PollAnswer.person_id],
+            set_={"answer": stmt.excluded.answer, "answered_at": stmt.excluded.answered_at},
+            where=PollAnswer.answered_at <= stmt.excluded.answered_at,
+        ).returning(PollAnswer.slot_id)
+        written = set((await self.session.scalars(stmt)).all())
+        await _refresh(self.session, PollAnswer, PollAnswer.poll_id == poll_id,
+                       PollAnswer.person_id == person_id)
+        return sum(1 for slot_id in written if before.get(slot_id) is not answer)
 
     async def claim_close(self, poll_id: int, now: datetime, by: int | None) -> bool:
         """Mark the poll closed if it is still open; False if another close (a facilitator,
@@ -586,9 +687,13 @@ class MeetingRepository:
         self.session = session
 
     async def get(self, meeting_id: int) -> Meeting | None:
+        if not _fits(meeting_id):
+            return None
         return await self.session.get(Meeting, meeting_id)
 
     async def by_number(self, lab_id: int, number: int) -> Meeting | None:
+        if not _fits(lab_id, number):
+            return None
         stmt = select(Meeting).where(Meeting.lab_id == lab_id, Meeting.number == number)
         return (await self.session.scalars(stmt)).one_or_none()
 
@@ -645,9 +750,13 @@ class VoteRepository:
         self.session = session
 
     async def get(self, vote_id: int) -> Vote | None:
+        if not _fits(vote_id):
+            return None
         return await self.session.get(Vote, vote_id)
 
     async def by_number(self, lab_id: int, number: int) -> Vote | None:
+        if not _fits(lab_id, number):
+            return None
         stmt = select(Vote).where(Vote.lab_id == lab_id, Vote.number == number)
         return (await self.session.scalars(stmt)).one_or_none()
 
@@ -726,17 +835,25 @@ class BallotRepository:
                    ) -> tuple[Ballot, bool]:
         """Record or replace a voter's ballot; True when it replaced an earlier one.
 
-        Call `VoteRepository.hold_open` first, in the same transaction."""
-        ballot = await self.of(vote_id, person_id)
-        if ballot is not None:
-            ballot.ranking, ballot.cast_at, ballot.fresh = list(ranking), at, True
-            await self.session.flush()
-            return ballot, True
-        ballot = Ballot(vote_id=vote_id, person_id=person_id, ranking=list(ranking), cast_at=at,
-                        fresh=True, shown=False)
-        self.session.add(ballot)
-        await self.session.flush()
-        return ballot, False
+        Call `VoteRepository.hold_open` first, in the same transaction. One upsert, so two
+        ballots saved at the same moment never collide on the unique key; the one cast
+        later (by `at`) is the one kept, whichever reaches the database first."""
+        earlier = await self.session.scalar(select(Ballot.id).where(
+            Ballot.vote_id == vote_id, Ballot.person_id == person_id))
+        stmt = _insert(self.session, Ballot).values(
+            vote_id=vote_id, person_id=person_id, ranking=list(ranking), cast_at=at,
+            fresh=True, shown=False)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[Ballot.vote_id, Ballot.person_id],
+            set_={"ranking": stmt.excluded.ranking, "cast_at": stmt.excluded.cast_at,
+                  "fresh": True},
+            where=or_(Ballot.cast_at.is_(None), Ballot.cast_at <= stmt.excluded.cast_at),
+        )
+        await self.session.execute(stmt)
+        ballot = (await self.session.scalars(
+            select(Ballot).where(Ballot.vote_id == vote_id, Ballot.person_id == person_id)
+            .execution_options(populate_existing=True))).one()
+        return ballot, earlier is not None
 
     async def rankings(self, vote_id: int) -> list[list[int]]:
         stmt = select(Ballot.ranking).where(Ballot.vote_id == vote_id)
@@ -815,6 +932,8 @@ class ReminderRepository:
         return reminder
 
     async def get(self, reminder_id: int) -> Reminder | None:
+        if not _fits(reminder_id):
+            return None
         return await self.session.get(Reminder, reminder_id, populate_existing=True)
 
     async def _change(self, reminder_id: int, where: Sequence[Any], **values: Any) -> bool:
@@ -1066,13 +1185,23 @@ class ReminderRepository:
         return await self.session.get(LabReminderSettings, lab_id)
 
     async def save_lab_settings(self, lab_id: int, offsets: str, now: datetime) -> None:
-        found = await self.session.get(LabReminderSettings, lab_id)
-        if found is None:
-            self.session.add(LabReminderSettings(lab_id=lab_id, meeting_offsets=offsets,
-                                                 updated_at=now))
-        else:
-            found.meeting_offsets, found.updated_at = offsets, now
-        await self.session.flush()
+        stmt = _insert(self.session, LabReminderSettings).values(
+            lab_id=lab_id, meeting_offsets=offsets, updated_at=now)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[LabReminderSettings.lab_id],
+            set_={"meeting_offsets": stmt.excluded.meeting_offsets,
+                  "updated_at": stmt.excluded.updated_at},
+            where=LabReminderSettings.updated_at <= stmt.excluded.updated_at,
+        )
+        await self.session.execute(stmt)
+        await _refresh(self.session, LabReminderSettings, LabReminderSettings.lab_id == lab_id)
+
+
+async def _refresh(session: AsyncSession, model: Any, *where: Any) -> None:
+    """Reload the rows of `model` matching `where` that this session already holds: an
+    upsert writes past the session, which would otherwise go on showing what it read."""
+    await session.execute(select(model).where(*where)
+                          .execution_options(populate_existing=True))
 
 
 def _as_seen(seen: Reminder | None) -> list[Any]:

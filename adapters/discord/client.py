@@ -21,11 +21,14 @@ from adapters.discord.components import TEMPLATE, ActionControl
 from adapters.discord.messenger import UNKNOWN_INTERACTION, DiscordMessenger, detail, explain
 from adapters.discord.render import render_form, render_reply
 from adapters.discord.translate import (
+    REFUSAL,
     USERS,
     action_from,
     actor_of,
+    answerable,
     command_from,
     emoji_name,
+    guard_interactions,
     raw,
     reaction_from,
     submission_from,
@@ -117,10 +120,12 @@ class LabClient(discord.Client):
         self.inbox.recover_with("discord", Recovery(
             run=None, tell=self._tell_sender,
             window=parse_duration(ctx.settings.work.discord_window)))
+        self._refusals: set[asyncio.Future[None]] = set()
 
     # --- start-up -----------------------------------------------------------------------------
 
     async def setup_hook(self) -> None:
+        guard_interactions(self._connection.parsers, self._refuse)  # before discord.py reads
         self.add_dynamic_items(ActionControl)
         await self.inbox.start()
         if self.sync_commands:
@@ -140,6 +145,25 @@ class LabClient(discord.Client):
                 log.info("synced /lab globally")
         except (discord.HTTPException, discord.RateLimited) as exc:
             log.error("could not sync the /lab commands: %s", detail(exc))
+
+    def _refuse(self, payload: Any, problem: str) -> None:
+        """A malformed interaction: one log line, and a plain private answer if it can be
+        answered at all."""
+        log.warning("refused a malformed interaction (%s)", problem)
+        target = answerable(payload)
+        if target is not None:
+            task = asyncio.ensure_future(self._say_refused(*target))
+            self._refusals.add(task)
+            task.add_done_callback(self._refusals.discard)
+
+    async def _say_refused(self, interaction_id: int, token: str) -> None:
+        route = discord.http.Route("POST", "/interactions/{interaction_id}/{token}/callback",
+                                   interaction_id=interaction_id, token=token)
+        try:
+            await self.http.request(route, json={"type": 4, "data": {
+                "content": REFUSAL, "flags": discord.MessageFlags(ephemeral=True).value}})
+        except (discord.HTTPException, discord.RateLimited) as exc:
+            log.info("could not answer a malformed interaction: %s", detail(exc))
 
     async def on_ready(self) -> None:
         log.info("connected to Discord as %s (%s)", self.user, self.user.id if self.user else "")

@@ -9,11 +9,13 @@ links need. Messages keep `@me` for a direct message, as Discord names them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Annotated, Any, Literal, cast
 
 import discord
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot.messages import Action, Actor, Command, MessageRef, Place, Reaction, Submission
 
@@ -176,3 +178,185 @@ def reaction_from(
         author=actor_of(author) if author is not None else None,
         text=text,
     )
+
+
+# --- the shape check at the door ----------------------------------------------------------
+#
+# Discord's gateway hands discord.py an INTERACTION_CREATE, which parses it at once: a
+# component without `custom_id` raises inside the gateway's read loop (and ends the client),
+# and options of the wrong shape fail in the command tree's own task, where nobody answers.
+# So the interaction is checked here against what discord.py and this module read, before
+# discord.py sees it; one that fails is refused plainly (see `guard_interactions`).
+
+REFUSAL = ("I could not read that request, so nothing was done. Try it again; if it keeps "
+           "happening, tell the operator.")
+MAX_INT = 2**53  # Discord's own bound on an integer option
+_SNOWFLAKE = r"^[0-9]{1,20}$"
+
+Snowflake = Annotated[str, Field(pattern=_SNOWFLAKE)] | Annotated[int, Field(ge=0, lt=2**64)]
+CustomId = Annotated[str, Field(min_length=1, max_length=100)]
+Value = Annotated[str, Field(max_length=6000)]
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(strict=True, extra="allow")
+
+
+class _User(_Shape):
+    id: Snowflake
+    username: Annotated[str, Field(max_length=100)]
+
+
+class _Member(_Shape):
+    user: _User
+
+
+class _Option(_Shape):
+    name: Annotated[str, Field(min_length=1, max_length=32)]
+    type: Annotated[int, Field(ge=1, le=11)]
+    value: Value | Annotated[int, Field(gt=-MAX_INT, lt=MAX_INT)] | float | bool | None = None
+    # Absent or a list: discord.py iterates it without a second look.
+    options: Annotated[list[_Option], Field(max_length=25)] = []
+    focused: bool | None = None
+
+    @model_validator(mode="after")
+    def _leaf_or_branch(self) -> _Option:
+        if self.type in (SUBCOMMAND, SUBCOMMAND_GROUP):
+            if self.value is not None:
+                raise ValueError("a subcommand carries a value")
+        elif "options" in self.model_fields_set:
+            raise ValueError("an option carries options")
+        elif self.value is not None and self.type in _OF_TYPE and \
+                not _OF_TYPE[self.type](self.value):
+            raise ValueError("an option's value is not of its type")
+        return self
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -MAX_INT < value < MAX_INT
+
+
+def _number(value: object) -> bool:
+    return _whole(value) or (isinstance(value, float) and math.isfinite(value)
+                             and abs(value) < MAX_INT)
+
+
+# Option types Discord gives a value of a fixed kind: string, integer, boolean, number.
+_OF_TYPE: dict[int, Callable[[object], bool]] = {
+    3: lambda v: isinstance(v, str), 4: _whole, 5: lambda v: isinstance(v, bool),
+    10: _number,
+}
+
+
+class _CommandData(_Shape):
+    id: Snowflake
+    name: Annotated[str, Field(min_length=1, max_length=32)]
+    type: int | None = None
+    options: Annotated[list[_Option], Field(max_length=25)] = []
+    resolved: dict[str, Any] = {}
+
+
+class _ComponentData(_Shape):
+    custom_id: CustomId
+    component_type: Annotated[int, Field(ge=1, le=20)]
+    values: Annotated[list[Value], Field(max_length=25)] | None = None
+
+
+class _Input(_Shape):
+    type: int
+    custom_id: CustomId | None = None
+    value: Value | None = None
+    values: Annotated[list[Value], Field(max_length=25)] | None = None
+
+
+class _Row(_Shape):
+    type: int
+    components: Annotated[list[_Input], Field(max_length=5)] = []
+    component: _Input = _Input(type=0)  # absent, or an input: never null
+
+
+class _ModalData(_Shape):
+    custom_id: CustomId
+    components: Annotated[list[_Row], Field(max_length=5)]
+    resolved: dict[str, Any] = {}
+
+
+class _Message(_Shape):
+    id: Snowflake
+    channel_id: Snowflake
+
+
+class _Interaction(_Shape):
+    id: Snowflake
+    application_id: Snowflake
+    type: Literal[2, 3, 4, 5]
+    token: Annotated[str, Field(min_length=1, max_length=500)]
+    guild_id: Snowflake | None = None
+    channel_id: Snowflake | None = None
+    member: _Member | None = None
+    user: _User | None = None
+    message: _Message | None = None
+    data: dict[str, Any]
+
+    @model_validator(mode="after")
+    def _who_and_what(self) -> _Interaction:
+        if self.member is None and self.user is None:
+            raise ValueError("neither member nor user")
+        if self.guild_id is not None and self.member is None:
+            raise ValueError("a guild interaction without its member")
+        if self.channel_id is None:
+            raise ValueError("no channel_id")
+        _DATA[self.type].model_validate(self.data)
+        return self
+
+
+_DATA: dict[int, type[_Shape]] = {2: _CommandData, 4: _CommandData, 3: _ComponentData,
+                                  5: _ModalData}
+
+
+def malformed(payload: Any) -> str | None:
+    """What is wrong with an INTERACTION_CREATE payload, in a few safe words (field names,
+    never values); None for one Discord could have sent."""
+    if not isinstance(payload, Mapping):
+        return f"the interaction is a {type(payload).__name__}, not an object"
+    try:
+        _Interaction.model_validate(payload)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False, include_input=False)[0]
+        where = ".".join(str(p) for p in err["loc"]) or "interaction"
+        return f"{where}: {str(err['msg']).removeprefix('Value error, ')}"[:200]
+    except RecursionError:
+        return "nested too deep"
+    return None
+
+
+def answerable(payload: Any) -> tuple[int, str] | None:
+    """The id and token a refusal can be sent with, if the payload has usable ones."""
+    if not isinstance(payload, Mapping):
+        return None
+    iid, token = payload.get("id"), payload.get("token")
+    if isinstance(iid, str) and iid.isascii() and iid.isdigit() and len(iid) <= 20 and \
+            isinstance(token, str) and 0 < len(token) <= 500 and token.isprintable() and \
+            "/" not in token:
+        return int(iid), token
+    return None
+
+
+def guard_interactions(parsers: dict[str, Callable[[Any], None]],
+                       refuse: Callable[[Any, str], None]) -> None:
+    """Put the shape check in front of discord.py's INTERACTION_CREATE parser: a malformed
+    interaction goes to `refuse` (with what is wrong) and never reaches discord.py; one that
+    still fails inside discord.py's parsing is refused the same way, without a traceback."""
+    parse = parsers["INTERACTION_CREATE"]
+
+    def guarded(payload: Any) -> None:
+        problem = malformed(payload)
+        if problem is None:
+            try:
+                parse(payload)
+                return
+            except Exception as exc:  # discord.py could not build it: refuse, don't crash
+                problem = f"discord.py could not read it ({type(exc).__name__})"
+        refuse(payload, problem)
+
+    parsers["INTERACTION_CREATE"] = guarded

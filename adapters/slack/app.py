@@ -37,7 +37,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import text as sql
 
-from adapters.slack import render, translate
+from adapters.slack import guard, render, translate
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.oauth import DatabaseInstallationStore, WorkspaceClients, oauth_settings
 from adapters.slack.translate import Profile
@@ -387,6 +387,11 @@ class SlackAdapter:
         if not self.signed(request.headers, body):
             log.info("refused an unsigned or badly signed request from %s", request.remote)
             return web.json_response({"error": "invalid request"}, status=401)
+        try:  # signed, yet not a payload Slack sends: refused before Bolt reads a field
+            guard.check(body, request.headers.get("Content-Type"))
+        except guard.Refused as exc:
+            log.warning("refused a signed request with a malformed body (%s)", exc.reason)
+            return web.json_response({"error": "malformed payload"}, status=400)
         retry = request.headers.get("X-Slack-Retry-Num")
         if retry:
             log.info("Slack retry %s (%s)", retry, request.headers.get("X-Slack-Retry-Reason"))

@@ -195,8 +195,9 @@ _UNITS = {
     **dict.fromkeys(("d", "day", "days"), "days"),
     **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), "weeks"),
 }
+_UNIT_SECONDS = {"minutes": 60, "hours": 3600, "days": 86400, "weeks": 7 * 86400}
 _COMPACT = re.compile(r"^(\d+(?:\.\d+)?)([a-z]+)$")
-_HOURS_MINUTES = re.compile(r"^(\d+)h(\d+)m?$")
+_HOURS_MINUTES = re.compile(r"^(\d{1,9})h(\d{1,9})m?$", re.ASCII)
 _CLOCK_24 = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
 _CLOCK_12 = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?(am|pm|a\.m\.|p\.m\.)$")
 _LOOKS_LIKE_CLOCK = re.compile(r"^\d{1,2}[:.h]\d+$|^\d+(?:[:.]\d+)?(am|pm)$")
@@ -304,8 +305,8 @@ class _Reader:
             self.i += 1
             found = self.clock()
             word = self.peek()
-            if found is None and word is not None and word.isdigit():
-                hour = int(word)
+            if found is None and word is not None and word.isascii() and word.isdigit():
+                hour = int(word) if len(word) <= 3 else 999  # 400 digits: no hour either
                 if hour > 23:
                     raise self.fail(f"`{word}` is not an hour of the day.")
                 self.i += 1
@@ -397,12 +398,19 @@ class _Reader:
         delta = timedelta()
         days = 0
         parts = 0
+        span = 0.0
         while True:
             amount = self.amount()
             if amount is None:
                 break
             value, unit = amount
             parts += 1
+            # Summed as seconds first: a typed "99999999 days" (or 400 digits) is refused
+            # in words before it can overflow a date or a timedelta.
+            span += value * _UNIT_SECONDS[unit]
+            if not span <= MAX_AHEAD.total_seconds():
+                raise self.fail("that is too far ahead: I keep reminders for up to a year, "
+                                "so say e.g. `in 3 weeks` or `in 200 days`.")
             if unit in ("days", "weeks"):
                 days += int(value * (7 if unit == "weeks" else 1))
             else:

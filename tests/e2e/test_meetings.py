@@ -188,8 +188,8 @@ async def test_move_and_cancel_resend_the_invite_with_a_higher_sequence(
      "year."),
     ("Gemma Rhodes", "/lab meeting move 1 99999999999999999999", "There is no slot "
                                                                  "99999999999999999999"),
-    ("Gemma Rhodes", "/lab meeting move 99999999999999999999 3", "Action Lab 1 has no meeting "
-                                                                 "`99999999999999999999`"),
+    ("Gemma Rhodes", "/lab meeting move 99999999999999999999 3",
+     "<meeting> must be at most 1000000 (you gave `99999999999999999999`)."),
     ("Gemma Rhodes", "/lab meeting move 1 2027-01-20 14:00 tz Mars/Olympus",
      "`Mars/Olympus` is not a time zone I know"),
     ("Amara Okafor", "/lab meeting cancel 1", "Only facilitators can use `/lab meeting cancel`"),

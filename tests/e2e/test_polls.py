@@ -307,8 +307,8 @@ async def test_an_answer_from_a_non_member_is_refused(lab: FlatConsole, app: App
     ("/lab poll answer 1 three yes", "`three` is not a slot number"),
     ("/lab poll answer 1 1-99999999999999999999 yes", "There is no slot 19"),
     ("/lab poll answer 99999999999999999999 1 yes",
-     "Action Lab 1 has no poll #99999999999999999999. Its polls: #1 M (open)."),
-    ("/lab poll results 99999999999999999999", "has no poll #99999999999999999999."),
+     "<poll> must be at most 1000000 (you gave `99999999999999999999`)."),
+    ("/lab poll results 99999999999999999999", "<poll> must be at most 1000000"),
 ])
 async def test_bad_answers_are_refused_privately(lab: FlatConsole, app: App, line: str,
                                                  message: str) -> None:
