@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.domain.ballots import FORMATS, Format, guess_format, read
+from bot.domain.ballots import FORMATS, Format, decode, guess_format, read
 from bot.domain.tally import METHODS, STRENGTHS, TIE_BREAKS, ElectionError, count
 from bot.domain.tally.report import text_report
 
@@ -50,9 +50,14 @@ def run_tally(args: argparse.Namespace, stdin: TextIO | None = None,
               "standard input", file=stderr)
         return EXIT_BAD_INPUT
     try:
-        text = Path(name).read_text(encoding="utf-8-sig") if name else stdin.read()
+        data = Path(name).read_bytes() if name else _read_stdin(stdin)
     except OSError as exc:
         print(f"actionlab tally: cannot read {name}: {exc.strerror}", file=stderr)
+        return EXIT_BAD_INPUT
+    try:
+        text = data if isinstance(data, str) else decode(data)
+    except ElectionError as exc:
+        print(f"actionlab tally: {name or 'standard input'}: {exc}", file=stderr)
         return EXIT_BAD_INPUT
     fmt: Format = args.format or ("json" if args.json and not name else
                                   guess_format(name, text))
@@ -70,3 +75,10 @@ def run_tally(args: argparse.Namespace, stdin: TextIO | None = None,
     else:
         stdout.write(text_report(result, title))
     return EXIT_OK
+
+
+def _read_stdin(stdin: TextIO) -> bytes | str:
+    """Standard input's bytes when it has them (so a wrong encoding is named, not a
+    traceback), else its text (a StringIO in tests)."""
+    buffer = getattr(stdin, "buffer", None)
+    return buffer.read() if buffer is not None else stdin.read()

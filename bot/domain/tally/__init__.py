@@ -34,7 +34,7 @@ from bot.domain.tally.election import (
     to_json,
 )
 from bot.domain.tally.irv import count_irv
-from bot.domain.tally.rounds import Count, Result, Round, Transfer, exact, names
+from bot.domain.tally.rounds import Count, Result, Round, Transfer, exact, names, plural
 from bot.domain.tally.stv import count_stv, droop_quota
 from bot.domain.tally.ties import PURPOSE_WORDS, Tiebreaker, TieRecord, draw_index, show
 
@@ -72,7 +72,13 @@ def _path(ties: Tiebreaker) -> Path:
 
 
 def count(election: Election, *, budget: int = EXPLORE_BUDGET) -> Result:
-    """Count `election` by its method and tie rule; see the module's docstring."""
+    """Count `election` by its method and tie rule; see the module's docstring.
+
+    With no ballot that ranks anyone (none cast, or only blank ones) every method gives the
+    same outcome: nobody is elected, and the one round says why.
+    """
+    if not election.groups:
+        return _nobody(election)
     matrix = pairwise(election)
     main, ties = _run(election, matrix)
     main_path = _path(ties)
@@ -129,6 +135,21 @@ def count(election: Election, *, budget: int = EXPLORE_BUDGET) -> Result:
         quota=droop_quota(election.ballots, election.seats) if election.method == "stv"
         else None,
         explored=explored,
+    )
+
+
+def _nobody(election: Election) -> Result:
+    blank = election.blank
+    why = ("No ballots were cast" if not blank else
+           f"No ballot ranked any option ({plural(blank, 'blank ballot')})")
+    n = len(election.candidates)
+    quota = droop_quota(0, election.seats) if election.method == "stv" else None
+    rnd = Round(1, exhausted=blank, quota=quota,
+                sentence=f"{why}, so nobody was elected.")
+    return Result(
+        election=election, winners=[], tied=False, rounds=[rnd], condorcet_winner=None,
+        tie_breaks=[], pairwise=[[0] * n for _ in range(n)], seed=election.seed,
+        quota=quota,
     )
 
 

@@ -24,31 +24,67 @@ Matrix = list[list[int]]
 _Step = Callable[[Election, Tiebreaker, Matrix, list[int], Round], tuple[list[int], str]]
 
 
+# numpy counts in int64 and sums weights in float64: exact while every total stays below
+# 2**53. Larger elections are counted with Python's integers, which have no limit.
+NUMPY_LIMIT = 2**53
+_POSITIONS = [bytes(range(length)) for length in range(256)]
+
+
+def positions(election: Election) -> np.ndarray:
+    """`p[c, g]`: where group g ranks candidate c (0 = first); unranked candidates get the
+    number of candidates. One byte each, for up to 255 candidates."""
+    n = len(election.candidates)
+    rankings: list[Sequence[int]] = [r for r, _ in election.groups]
+    k = len(rankings)
+    lengths = list(map(len, rankings))
+    if all(type(r) is bytes for r in rankings):
+        flat = np.frombuffer(b"".join(rankings), dtype=np.uint8)  # type: ignore[arg-type]
+    else:
+        flat = np.fromiter(chain.from_iterable(rankings), dtype=np.uint8, count=sum(lengths))
+    place = np.frombuffer(b"".join(map(_POSITIONS.__getitem__, lengths)), dtype=np.uint8)
+    out = np.full((n, k), n, dtype=np.uint8)
+    where = flat.astype(np.intp)
+    where *= k
+    where += np.repeat(np.arange(k, dtype=np.intp), lengths)
+    out.ravel()[where] = place
+    return out
+
+
 def pairwise(election: Election) -> Matrix:
     """`m[i][j]`: how many ballots rank candidate i above candidate j."""
     n = len(election.candidates)
     if not election.groups:
         return [[0] * n for _ in range(n)]
-    # Each group's position for every candidate; unranked candidates share position n.
-    k = len(election.groups)
-    lengths = np.fromiter((len(r) for r, _ in election.groups), dtype=np.int64, count=k)
-    counts = np.fromiter((c for _, c in election.groups), dtype=np.int64, count=k)
-    flat = np.fromiter(chain.from_iterable(r for r, _ in election.groups), dtype=np.int64,
-                       count=int(lengths.sum()))
-    rows = np.repeat(np.arange(k), lengths)
-    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
-    positions = np.full((k, n), n, dtype=np.int16)
-    positions[rows, flat] = np.arange(len(flat)) - starts
-    # Single ballots (most groups, when rankings are long) are counted without weights.
+    if election.ballots >= NUMPY_LIMIT or n > 255:
+        return _pairwise_exact(election)
+    where = positions(election)
+    counts = np.fromiter((c for _, c in election.groups), dtype=np.int64,
+                         count=len(election.groups))
     single = counts == 1
-    ones, many, weights = positions[single], positions[~single], counts[~single]
+    # Single ballots (most groups, when rankings are long) are counted without weights.
+    ones = where if single.all() else where[:, single]
+    many = where[:, ~single]
+    weights = counts[~single].astype(np.float64)
     out = np.empty((n, n), dtype=np.int64)
     for i in range(n):
-        # Groups ranking candidate i above each candidate.
-        out[i] = np.count_nonzero(ones[:, i:i + 1] < ones, axis=0)
+        out[i] = np.count_nonzero(ones[i] < ones, axis=1)
         if len(weights):
-            out[i] += weights @ (many[:, i:i + 1] < many)
+            out[i] += np.rint((many[i] < many).astype(np.float64) @ weights).astype(np.int64)
     return [[int(v) for v in row] for row in out.tolist()]
+
+
+def _pairwise_exact(election: Election) -> Matrix:
+    """The pairwise matrix in Python integers, for counts of any size."""
+    n = len(election.candidates)
+    m = [[0] * n for _ in range(n)]
+    for ranking, count in election.groups:
+        below = set(range(n))
+        for i in ranking:
+            below.discard(i)
+            row = m[i]
+            for j in below:
+                row[j] += count
+    return m
 
 
 def condorcet_winner(matrix: Matrix, labels: Sequence[str]) -> str | None:

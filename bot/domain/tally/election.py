@@ -3,6 +3,10 @@
 Identical rankings are counted once with their number (a "group"), which is both how the
 published formats write ballots and what makes a million-ballot count fast. Candidates are
 held by index inside the count; names appear only in what a person reads.
+
+A blank ballot (an empty ranking) is one rule in every format: it is kept as `blank`,
+counted as exhausted from the first round, reported, and never stops the count; it does not
+count towards the STV quota or the pairwise matrix, since it ranks nobody.
 """
 
 from __future__ import annotations
@@ -47,11 +51,17 @@ class Election:
     tie_break: TieBreak = "backward-then-random"
     seed: str | None = None
     strength: Strength = "margin"
+    blank: int = 0  # ballots that rank nobody: exhausted from the start
+
+    @cached_property
+    def ballots(self) -> int:
+        """How many ballots rank at least one candidate (blank ones are in `blank`)."""
+        return sum(count for _, count in self.groups)
 
     @property
-    def ballots(self) -> int:
-        """How many ballots were cast (every ballot ranks at least one candidate)."""
-        return sum(count for _, count in self.groups)
+    def cast(self) -> int:
+        """Every ballot, blank ones included."""
+        return self.ballots + self.blank
 
     def draw_seed(self) -> str:
         """The seed of the tie-break draw: the one given, else one from the content."""
@@ -98,22 +108,24 @@ def build(
     check_seats(method, seats, len(names))
     index = {name: i for i, name in enumerate(names)}
     lookup = index.__getitem__
-    counted: Counter[tuple[int, ...]] = Counter()
+    counted: dict[tuple[int, ...], int] = {}
+    get = counted.get
     for number, (ranking, count) in enumerate(ballots, 1):
         try:
             # The common case, fast: known names, no repeats, a positive whole count.
             found = tuple(map(lookup, ranking))
-            ok = (found and len(set(found)) == len(found) and type(count) is int
-                  and count > 0 and not isinstance(ranking, str))
+            ok = (len(set(found)) == len(found) and type(count) is int and count > 0
+                  and type(ranking) in (list, tuple))
         except (KeyError, TypeError):
             ok = False
         if not ok:  # the careful path says what is wrong
             found = _ranking(number, ranking, count, index)
-        counted[found] += count
+        counted[found] = get(found, 0) + count
+    blank = counted.pop((), 0)
     return Election(
         method=method, seats=seats, candidates=names,
         groups=tuple(counted.items()), tie_break=tie_break, seed=seed,
-        strength=strength,
+        strength=strength, blank=blank,
     )
 
 
@@ -136,10 +148,12 @@ def _ranking(
     where = f"ballot {number}"
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise ElectionError(f"{where}: count must be a positive integer, not {count!r}")
+    if isinstance(ranking, Mapping):
+        raise ElectionError(
+            f"{where}: ranking must be a list of candidate names, best first, not an object "
+            'of ranks (write ["B", "A"] for {"A": 2, "B": 1})')
     if isinstance(ranking, str) or not isinstance(ranking, Sequence):
         raise ElectionError(f"{where}: ranking must be a list of candidate names")
-    if not ranking:
-        raise ElectionError(f"{where}: the ranking is empty; a ballot ranks at least one")
     out: list[int] = []
     seen: set[int] = set()
     for name in ranking:
@@ -181,10 +195,30 @@ def parse(data: object) -> Election:
         raise ElectionError("seed: must be a string")
 
     def ballots() -> Iterable[tuple[Sequence[str], int]]:
+        # Identical ballots are checked once: a million are often a few thousand kinds.
+        # Candidates are checked by `build` before the first ballot is asked for.
+        index = {name: i for i, name in enumerate(candidates)}
+        same: dict[tuple[Any, ...], int] = {}
         for number, ballot in enumerate(raw_ballots, 1):
-            if not isinstance(ballot, Mapping) or "ranking" not in ballot:
-                raise ElectionError(f"ballot {number}: must be an object with a ranking")
-            yield ballot["ranking"], ballot.get("count", 1)
+            try:
+                ranking = ballot["ranking"]
+                n = ballot.get("count", 1)
+                if type(ranking) is not list or type(n) is not int:
+                    raise TypeError
+                key = (*ranking, n)  # unhashable names fail here
+            except (TypeError, KeyError, AttributeError):
+                if not isinstance(ballot, Mapping) or "ranking" not in ballot:
+                    raise ElectionError(
+                        f"ballot {number}: must be an object with a ranking") from None
+                _ranking(number, ballot["ranking"], ballot.get("count", 1), index)
+                raise AssertionError("a ballot the careful check passed") from None
+            if key in same:
+                same[key] += 1
+            else:
+                _ranking(number, ranking, n, index)  # names this ballot if it is wrong
+                same[key] = 1
+        for key, times in same.items():
+            yield list(key[:-1]), key[-1] * times
 
     return build(
         method=str(data["method"]), seats=data.get("seats", 1), candidates=candidates,
@@ -202,6 +236,8 @@ def to_json(election: Election) -> dict[str, Any]:
         "ballots": [{"ranking": r, "count": n} for r, n in election.rankings()],
         "tie_break": election.tie_break,
     }
+    if election.blank:
+        out["ballots"].append({"ranking": [], "count": election.blank})
     if election.strength != "margin":
         out["strength"] = election.strength
     if election.seed is not None:
@@ -210,12 +246,16 @@ def to_json(election: Election) -> dict[str, Any]:
 
 
 def content_seed(election: Election) -> str:
-    """A seed from what is counted, independent of the order ballots were listed in."""
-    canonical = {
+    """A seed from what is counted, independent of the order ballots and candidates were
+    listed in (rankings are written by name), so the drawn winner is too."""
+    labels = election.candidates
+    canonical: dict[str, Any] = {
         "method": election.method, "seats": election.seats,
-        "candidates": list(election.candidates),
-        "ballots": sorted([list(r), n] for r, n in election.groups),
+        "candidates": sorted(labels),
+        "ballots": sorted([[labels[i] for i in r], n] for r, n in election.groups),
         "tie_break": election.tie_break, "strength": election.strength,
     }
+    if election.blank:
+        canonical["blank"] = election.blank
     text = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return "content-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -24,12 +24,10 @@ def count_irv(election: Election, ties: Tiebreaker) -> Count:
     for g, (ranking, count) in enumerate(groups):
         piles[ranking[0]].append(g)
         tally[ranking[0]] += count
-    exhausted = 0
+    exhausted = election.blank  # blank ballots are exhausted from the start
     history: list[list[int]] = []
     rounds: list[Round] = []
     winners: list[str] = []
-    if not groups:
-        return Count([Round(1, sentence="No ballots were cast, so nobody was elected.")], [])
     try:
         while True:
             active = [c for c in range(n) if continuing[c]]
@@ -126,5 +124,6 @@ def _eliminated(rnd: Round, needed: int, total: int, low: int, lowest: list[str]
         if t.to:
             parts.append(f"{show(t.exhausted)} {verb} exhausted ({ranked})")
         else:
-            parts.append(f"all {plural(t.value, 'ballot')} {verb} exhausted ({ranked})")
+            every = "its only ballot" if t.value == 1 else f"all {show(t.value)} ballots"
+            parts.append(f"{every} {verb} exhausted ({ranked})")
     return head + "; " + ", and ".join(parts) + "."

@@ -142,10 +142,15 @@ class Result:
         """One line: "Research won (IRV, 3 rounds, 6 ballots)"."""
         method = {"irv": "IRV", "stv": "STV", "schulze": "Schulze",
                   "ranked_pairs": "ranked pairs"}[self.election.method]
-        ballots = plural(self.election.ballots, "ballot")
+        ballots = plural(self.election.cast, "ballot")
+        if self.election.blank:
+            ballots += f" ({show(self.election.blank)} blank)"
         rounds = plural(len(self.rounds), "round")
         how = f"{method}, {rounds}, {ballots}"
-        if not self.winners:
+        if not self.winners and not self.election.ballots:
+            if self.election.blank:
+                blank = plural(self.election.blank, "blank ballot")
+                return f"No winner: no ballot ranked any option ({method}, {blank})"
             return f"No winner: no ballots were cast ({method})"
         if self.tied and self.election.tie_break == "report":
             return f"Tied: {names(self.winners)} ({how}); the lab decides how to break it"

@@ -50,7 +50,7 @@ class _Stv:
         self.piles: list[list[Parcel]] = [[] for _ in range(n)]
         self.at = [0] * len(election.groups)
         self.tally: list[Value] = [Fraction(0)] * n
-        self.exhausted: Value = Fraction(0)
+        self.exhausted: Value = Fraction(election.blank)  # blank: from the start
         self.history: list[list[Value]] = []
         self.rounds: list[Round] = []
         first: dict[int, list[int]] = {}
@@ -65,9 +65,6 @@ class _Stv:
         return self.e.seats - len(self.elected)
 
     def run(self) -> Count:
-        if not self.e.groups:
-            return Count([Round(1, quota=self.quota,
-                                sentence="No ballots were cast, so nobody was elected.")], [])
         try:
             while True:
                 if self._round():
