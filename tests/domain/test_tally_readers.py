@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.ballots import decode, read
-from bot.domain.tally import ElectionError, count, parse
+from bot.domain.tally import ElectionError, count, from_rankings, parse
 from bot.domain.tally.condorcet import pairwise
 from bot.domain.tally.report import text_report
 
@@ -225,3 +225,10 @@ def test_report_columns_fit_large_numbers_with_decimals() -> None:
         assert len(cells.split()) == rounds, row  # every figure stands apart
         assert all(len(c) <= len(cells) for c in cells.split())
     assert any("." in row for row in rows[1:])  # fractions are shown
+
+
+def test_a_name_ranked_twice_is_still_refused_with_its_ballot_number() -> None:
+    with pytest.raises(ElectionError, match=r"^ballot 3: 'B' is ranked twice$"):
+        from_rankings("irv", 1, ["A", "B"], [("A",), ("A", "B"), ("B", "A", "B")])
+    with pytest.raises(ElectionError, match=r"^ballot 2: 'A' is ranked twice$"):
+        from_rankings("irv", 1, ["A", "B"], iter([["A"], ["A", "A"]]))

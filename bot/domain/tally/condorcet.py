@@ -12,7 +12,6 @@ among the rest, one round per seat.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import chain
 
 import numpy as np
 
@@ -24,30 +23,9 @@ Matrix = list[list[int]]
 _Step = Callable[[Election, Tiebreaker, Matrix, list[int], Round], tuple[list[int], str]]
 
 
-# numpy counts in int64 and sums weights in float64: exact while every total stays below
-# 2**53. Larger elections are counted with Python's integers, which have no limit.
-NUMPY_LIMIT = 2**53
-_POSITIONS = [bytes(range(length)) for length in range(256)]
-
-
-def positions(election: Election) -> np.ndarray:
-    """`p[c, g]`: where group g ranks candidate c (0 = first); unranked candidates get the
-    number of candidates. One byte each, for up to 255 candidates."""
-    n = len(election.candidates)
-    rankings: list[Sequence[int]] = [r for r, _ in election.groups]
-    k = len(rankings)
-    lengths = list(map(len, rankings))
-    if all(type(r) is bytes for r in rankings):
-        flat = np.frombuffer(b"".join(rankings), dtype=np.uint8)  # type: ignore[arg-type]
-    else:
-        flat = np.fromiter(chain.from_iterable(rankings), dtype=np.uint8, count=sum(lengths))
-    place = np.frombuffer(b"".join(map(_POSITIONS.__getitem__, lengths)), dtype=np.uint8)
-    out = np.full((n, k), n, dtype=np.uint8)
-    where = flat.astype(np.intp)
-    where *= k
-    where += np.repeat(np.arange(k, dtype=np.intp), lengths)
-    out.ravel()[where] = place
-    return out
+# numpy counts in int64: exact while every total stays below 2**63. Larger elections are
+# counted with Python's integers, which have no limit.
+NUMPY_LIMIT = 2**63
 
 
 def pairwise(election: Election) -> Matrix:
@@ -57,19 +35,18 @@ def pairwise(election: Election) -> Matrix:
         return [[0] * n for _ in range(n)]
     if election.ballots >= NUMPY_LIMIT or n > 255:
         return _pairwise_exact(election)
-    where = positions(election)
-    counts = np.fromiter((c for _, c in election.groups), dtype=np.int64,
-                         count=len(election.groups))
+    where = election.positions
+    counts = election.counts
     single = counts == 1
-    # Single ballots (most groups, when rankings are long) are counted without weights.
+    # Single ballots (most groups, when rankings are long) are counted without weights;
+    # a whole row of the comparison is counted at once (numpy's fastest count).
     ones = where if single.all() else where[:, single]
-    many = where[:, ~single]
-    weights = counts[~single].astype(np.float64)
-    out = np.empty((n, n), dtype=np.int64)
+    many, weights = where[:, ~single], counts[~single]
+    out = np.zeros((n, n), dtype=np.int64)
     for i in range(n):
-        out[i] = np.count_nonzero(ones[i] < ones, axis=1)
+        out[i] = [np.count_nonzero(row) for row in ones[i] < ones]
         if len(weights):
-            out[i] += np.rint((many[i] < many).astype(np.float64) @ weights).astype(np.int64)
+            out[i] += [int(weights[row].sum()) for row in many[i] < many]
     return [[int(v) for v in row] for row in out.tolist()]
 
 
@@ -85,6 +62,41 @@ def _pairwise_exact(election: Election) -> Matrix:
             for j in below:
                 row[j] += count
     return m
+
+
+def condorcet_index(election: Election) -> int | None:
+    """The Condorcet winner's index, without the full matrix: a candidate who loses or
+    ties a head-to-head cannot be the winner, so one pass keeps the survivor of each
+    comparison and a second checks them against everyone (about 2n comparisons, not n²).
+    Exact: integer counts, in Python integers when they could pass int64."""
+    n = len(election.candidates)
+    if not election.groups:
+        return None
+    if n > 255 or election.ballots >= 2**63:
+        matrix = _pairwise_exact(election)
+        found = condorcet_winner(matrix, range(n))  # type: ignore[arg-type]
+        return None if found is None else int(found)
+    where = election.positions
+    counts = election.counts
+    single = counts == 1
+    ones = where if election.ballots == len(counts) else where[:, single]
+    many, weights = where[:, ~single], counts[~single]
+
+    def above(i: int, j: int) -> int:
+        # Single ballots are counted without weights; int64 sums of the others are exact.
+        found = int(np.count_nonzero(ones[i] < ones[j]))
+        return found + int(weights[many[i] < many[j]].sum()) if len(weights) else found
+
+    def beats(i: int, j: int) -> bool:
+        return above(i, j) > above(j, i)
+
+    survivor = 0
+    for other in range(1, n):
+        if not beats(survivor, other):
+            survivor = other
+    if all(beats(survivor, j) for j in range(n) if j != survivor):
+        return survivor
+    return None
 
 
 def condorcet_winner(matrix: Matrix, labels: Sequence[str]) -> str | None:

@@ -14,10 +14,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain, repeat
+from operator import itemgetter
 from typing import Any, Literal, get_args
+
+import numpy as np
 
 Method = Literal["irv", "stv", "schulze", "ranked_pairs"]
 TieBreak = Literal["backward-then-random", "report"]
@@ -36,18 +40,24 @@ METHOD_NAMES: dict[Method, str] = {
 }
 
 
+Ranking = Sequence[int]  # candidate indices, best first: bytes up to 255 candidates
+_PLACES = [bytes(range(length)) for length in range(256)]
+
+
 class ElectionError(ValueError):
     """An election that cannot be counted; the message names the ballot and the problem."""
 
 
 @dataclass(frozen=True)
 class Election:
-    """One election, ready to count. `groups` holds (ranking as candidate indices, count)."""
+    """One election, ready to count. `groups` holds (ranking as candidate indices, count);
+    `build` writes each ranking as bytes (one byte per candidate index) when there are at
+    most 255 candidates, which hashes, groups and turns into arrays fastest."""
 
     method: Method
     seats: int
     candidates: tuple[str, ...]
-    groups: tuple[tuple[tuple[int, ...], int], ...]
+    groups: tuple[tuple[Ranking, int], ...]
     tie_break: TieBreak = "backward-then-random"
     seed: str | None = None
     strength: Strength = "margin"
@@ -56,12 +66,40 @@ class Election:
     @cached_property
     def ballots(self) -> int:
         """How many ballots rank at least one candidate (blank ones are in `blank`)."""
-        return sum(count for _, count in self.groups)
+        return sum(map(itemgetter(1), self.groups))
+
+    @cached_property
+    def counts(self) -> np.ndarray:
+        """Each group's count as int64 (for counts that fit; see `ballots`)."""
+        return np.array(list(map(itemgetter(1), self.groups)), dtype=np.int64)
 
     @property
     def cast(self) -> int:
         """Every ballot, blank ones included."""
         return self.ballots + self.blank
+
+    @cached_property
+    def positions(self) -> np.ndarray:
+        """`p[c, g]`: where group g ranks candidate c (0 = first); an unranked candidate
+        gets the number of candidates. One byte each: for up to 255 candidates."""
+        n = len(self.candidates)
+        if n > 255:
+            raise ValueError("positions are kept in bytes, for up to 255 candidates")
+        rankings = [r for r, _ in self.groups]
+        k = len(rankings)
+        lengths = list(map(len, rankings))
+        if set(map(type, rankings)) == {bytes}:
+            flat = np.frombuffer(b"".join(rankings), dtype=np.uint8)  # type: ignore[arg-type]
+        else:
+            flat = np.fromiter(chain.from_iterable(rankings), dtype=np.uint8,
+                               count=sum(lengths))
+        place = np.frombuffer(b"".join(map(_PLACES.__getitem__, lengths)), dtype=np.uint8)
+        out = np.full((n, k), n, dtype=np.uint8)
+        where = flat.astype(np.intp)
+        where *= k
+        where += np.repeat(np.arange(k, dtype=np.intp), lengths)
+        out.ravel()[where] = place
+        return out
 
     def draw_seed(self) -> str:
         """The seed of the tie-break draw: the one given, else one from the content."""
@@ -108,25 +146,65 @@ def build(
     check_seats(method, seats, len(names))
     index = {name: i for i, name in enumerate(names)}
     lookup = index.__getitem__
-    counted: dict[tuple[int, ...], int] = {}
-    get = counted.get
-    for number, (ranking, count) in enumerate(ballots, 1):
-        try:
-            # The common case, fast: known names, no repeats, a positive whole count.
-            found = tuple(map(lookup, ranking))
-            ok = (len(set(found)) == len(found) and type(count) is int and count > 0
-                  and type(ranking) in (list, tuple))
-        except (KeyError, TypeError):
-            ok = False
-        if not ok:  # the careful path says what is wrong
-            found = _ranking(number, ranking, count, index)
-        counted[found] = get(found, 0) + count
-    blank = counted.pop((), 0)
-    return Election(
+    small = len(names) <= 255
+    key = bytes if small else tuple
+    pairs = ballots if isinstance(ballots, list) else list(ballots)
+    counted = _grouped_fast(pairs, index.get) if small else None
+    if counted is None:
+        counted = {}
+        get = counted.get
+        for number, (ranking, count) in enumerate(pairs, 1):
+            try:
+                # The common case, fast: known names, a positive whole count. Up to 255
+                # candidates a name given twice is found below, for all rankings at once.
+                found: Ranking = key(map(lookup, ranking))
+                ok = (type(count) is int and count > 0 and type(ranking) in (list, tuple)
+                      and (small or len(set(found)) == len(found)))
+            except (KeyError, TypeError):
+                ok = False
+            if not ok:  # the careful path says what is wrong
+                found = key(_ranking(number, ranking, count, index))
+            counted[found] = get(found, 0) + count
+    blank = counted.pop(key(), 0)
+    election = Election(
         method=method, seats=seats, candidates=names,
         groups=tuple(counted.items()), tie_break=tie_break, seed=seed,
         strength=strength, blank=blank,
     )
+    if small and election.groups:
+        ranked = int(np.count_nonzero(election.positions != len(names)))
+        if ranked != sum(map(len, counted)):  # a ranking named someone twice
+            for number, (ranking, count) in enumerate(pairs, 1):
+                _ranking(number, ranking, count, index)
+            twice = next(r for r in counted if len(set(r)) != len(r))
+            raise ElectionError(
+                f"a ballot ranks a candidate twice: {[names[i] for i in twice]!r}")
+    return election
+
+
+def _grouped_fast(
+    pairs: list[tuple[Sequence[str], int]], lookup: Callable[[str], int | None],
+) -> dict[Ranking, int] | None:
+    """Rankings as bytes with their counts, every step in C; None when anything is off
+    (an unknown name, a count that is not a positive int, a ranking that is not a list or
+    tuple), for the careful path to name it."""
+    try:
+        rankings = [r for r, _ in pairs]
+        counts = [c for _, c in pairs]
+        if not set(map(type, rankings)) <= {list, tuple} or set(map(type, counts)) != {int}:
+            return None
+        if min(counts) < 1:
+            return None
+        # An unknown name gives None, which bytes() refuses with a TypeError.
+        keys: list[Ranking] = list(map(bytes, map(map, repeat(lookup), rankings)))  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError):
+        return None
+    counted = dict(zip(keys, counts, strict=True))
+    if len(counted) != len(keys):  # the same ranking twice: add its counts up
+        counted = {}
+        for found, count in zip(keys, counts, strict=True):
+            counted[found] = counted.get(found, 0) + count
+    return counted
 
 
 def check_seats(method: Method, seats: object, candidates: int) -> None:
@@ -172,9 +250,14 @@ def from_rankings(
     **options: Any,
 ) -> Election:
     """An Election from one ranking per ballot: identical rankings are counted together first."""
-    grouped = Counter(tuple(r) for r in rankings)
+    if not isinstance(rankings, Collection):
+        rankings = list(rankings)
+    try:
+        grouped = Counter(rankings)  # tuples, as a rule: hashable as they are
+    except TypeError:
+        grouped = Counter(map(tuple, rankings))
     return build(method=method, seats=seats, candidates=candidates,
-                 ballots=grouped.items(), **options)
+                 ballots=list(grouped.items()), **options)
 
 
 def parse(data: object) -> Election:

@@ -123,10 +123,19 @@ class Result:
     rounds: list[Round]
     condorcet_winner: str | None
     tie_breaks: list[TieRecord]
-    pairwise: list[list[int]]  # [i][j]: ballots ranking candidate i above candidate j
+    matrix: list[list[int]] | None  # the pairwise matrix, when the count needed it
     seed: str | None  # the draw's seed, when a draw was made or a seed was given
     quota: int | None = None
     explored: bool = True  # every way of breaking open ties was tried
+
+    @property
+    def pairwise(self) -> list[list[int]]:
+        """[i][j]: ballots ranking candidate i above candidate j (counted when first read)."""
+        if self.matrix is None:
+            from bot.domain.tally.condorcet import pairwise
+
+            self.matrix = pairwise(self.election)
+        return self.matrix
 
     def json(self) -> dict[str, Any]:
         """The result as the tally protocol writes it."""
