@@ -139,3 +139,26 @@ def test_a_published_ward_file_with_unquoted_names(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("Anytown North Ward\n")
     assert "Winners: Alan DONNELLY (Con) and Mary O'BRIEN (SNP)" in proc.stdout
+
+
+def test_tally_help_loads_no_database_settings_or_counting_code(tmp_path: Path) -> None:
+    code = ("import sys\nfrom bot.cli import run_cli\ntry:\n    run_cli(['tally', '--help'])\n"
+            "except SystemExit:\n    pass\n"
+            "heavy = ['sqlalchemy', 'bot.config', 'icalendar', 'numpy', 'asyncio', "
+            "'bot.domain.tally']\nprint([m for m in heavy if m in sys.modules])\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr
+    assert "re-count" in proc.stdout.splitlines()[0] or "usage: actionlab tally" in proc.stdout
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_cli_choices_are_the_counters_own() -> None:
+    from bot import tally_cli
+    from bot.domain import ballots
+    from bot.domain import tally as domain
+
+    assert tally_cli.FORMATS == ballots.FORMATS
+    assert tally_cli.METHODS == domain.METHODS
+    assert tally_cli.TIE_BREAKS == domain.TIE_BREAKS
+    assert tally_cli.STRENGTHS == domain.STRENGTHS
