@@ -23,7 +23,14 @@ from typing import Any, Literal
 
 import orjson
 
-from bot.domain.tally.election import Election, ElectionError, build, parse, to_json
+from bot.domain.tally.election import (
+    Election,
+    ElectionError,
+    build,
+    parse,
+    paused_gc,
+    to_json,
+)
 
 Format = Literal["json", "csv", "blt"]
 FORMATS: tuple[Format, ...] = ("json", "csv", "blt")
@@ -145,15 +152,16 @@ def read(
     from the start, and reported; it never stops the count.
     """
     if fmt == "json":
-        data = _load_json(text)
-        if not isinstance(data, dict):
-            raise ElectionError("the election must be a JSON object")
-        for key, value in (("method", method), ("seats", seats), ("tie_break", tie_break),
-                           ("seed", seed), ("strength", strength)):
-            if value is not None:
-                data[key] = value
-        title = data.get("question") or data.get("title")
-        return parse(data), str(title) if title else None
+        with paused_gc():
+            data = _load_json(text)
+            if not isinstance(data, dict):
+                raise ElectionError("the election must be a JSON object")
+            for key, value in (("method", method), ("seats", seats), ("tie_break", tie_break),
+                               ("seed", seed), ("strength", strength)):
+                if value is not None:
+                    data[key] = value
+            title = data.get("question") or data.get("title")
+            return parse(data), str(title) if title else None
     if fmt == "csv":
         candidates, ballots = _read_csv(text)
         title = None
@@ -245,6 +253,35 @@ def _blt_ints(words: list[str], line: int, what: str) -> list[int]:
     return out
 
 
+def _blt_ballot(text: str, n: int) -> tuple[list[int], int]:
+    """One BLT ballot line: its preferences (option numbers) and its count."""
+    words = text.split()
+    if words[0].startswith("(") and words[0].endswith(")"):
+        words = words[1:]  # a ballot id, as some writers add
+    if not words or words[-1] != "0":
+        raise ElectionError("a BLT ballot line ends with 0")
+    weight_word = words[0]
+    if not (weight_word.isascii() and weight_word.isdigit()) or int(weight_word) < 1:
+        raise ElectionError(
+            f"the ballot count {weight_word!r} is not a positive whole number; "
+            "each line starts with how many ballots it stands for (1, 2, 3...)")
+    prefs: list[int] = []
+    for word in words[1:-1]:
+        if word == "-":
+            continue
+        if "=" in word:
+            raise ElectionError(f"{word!r} ranks options equal, which cannot be counted here")
+        if not (word.isascii() and word.isdigit()):
+            raise ElectionError(f"{word!r} is not an option number (1 to {n})")
+        p = int(word)
+        if not 1 <= p <= n:
+            raise ElectionError(f"unknown option {p} (options are 1 to {n})")
+        if p in prefs:
+            raise ElectionError(f"option {p} is ranked twice")
+        prefs.append(p)
+    return prefs, int(weight_word)
+
+
 def _read_blt(text: str) -> tuple[list[str], list[tuple[list[str], int]], int, str | None]:
     raw_lines = text.splitlines()
     # Numbered lines without comments and blanks; names keep their text as written.
@@ -280,53 +317,30 @@ def _read_blt(text: str) -> tuple[list[str], list[tuple[list[str], int]], int, s
             withdrawn.add(-value)
         at = next_line(at + 1)
     # Ballot lines, identical ones read once: a million ballots are a few hundred lines.
-    first_at: dict[str, int] = {}
-    seen: Counter[str] = Counter()
-    end = at
-    while end < total:
-        line = raw_lines[end]
-        if line == "0":
-            break
-        stripped = line.split("#", 1)[0].strip() if "#" in line else line.strip()
-        if stripped == "0":
-            break
-        if stripped:
-            seen[stripped] += 1
-            if stripped not in first_at:
-                first_at[stripped] = end + 1
-        end += 1
+    try:
+        end = raw_lines.index("0", at)  # the usual end line, found in C
+    except ValueError:
+        end = total
+    if any(ln.strip() == "0" or ln.split("#", 1)[0].strip() == "0"
+           for ln in set(raw_lines[at:end])):  # an end line written with spaces or a note
+        end = next(i for i in range(at, end) if raw_lines[i].split("#", 1)[0].strip() == "0")
     if end == total:
         raise ElectionError("the BLT file has no '0' line after its ballots")
+    seen: Counter[str] = Counter()
+    first: dict[str, str] = {}  # each ballot text's first line as written
+    for line, times in Counter(raw_lines[at:end]).items():  # in order of first appearance
+        stripped = line.split("#", 1)[0].strip() if "#" in line else line.strip()
+        if stripped:
+            seen[stripped] += times
+            first.setdefault(stripped, line)
     raw: list[tuple[list[int], int]] = []
     for stripped, times in seen.items():
-        line_no = first_at[stripped]
-        words = stripped.split()
-        if words[0].startswith("(") and words[0].endswith(")"):
-            words = words[1:]  # a ballot id, as some writers add
-        where = f"line {line_no}"
-        if not words or words[-1] != "0":
-            raise ElectionError(f"{where}: a BLT ballot line ends with 0")
-        weight_word = words[0]
-        if not (weight_word.isascii() and weight_word.isdigit()) or int(weight_word) < 1:
+        try:
+            prefs, weight = _blt_ballot(stripped, n)
+        except ElectionError as exc:  # only now find the line number, to name it
             raise ElectionError(
-                f"{where}: the ballot count {weight_word!r} is not a positive whole number; "
-                "each line starts with how many ballots it stands for (1, 2, 3...)")
-        prefs: list[int] = []
-        for word in words[1:-1]:
-            if word == "-":
-                continue
-            if "=" in word:
-                raise ElectionError(
-                    f"{where}: {word!r} ranks options equal, which cannot be counted here")
-            if not (word.isascii() and word.isdigit()):
-                raise ElectionError(f"{where}: {word!r} is not an option number (1 to {n})")
-            p = int(word)
-            if not 1 <= p <= n:
-                raise ElectionError(f"{where}: unknown option {p} (options are 1 to {n})")
-            if p in prefs:
-                raise ElectionError(f"{where}: option {p} is ranked twice")
-            prefs.append(p)
-        raw.append(([p for p in prefs if p not in withdrawn], int(weight_word) * times))
+                f"line {raw_lines.index(first[stripped], at) + 1}: {exc}") from None
+        raw.append(([p for p in prefs if p not in withdrawn], weight * times))
     rest = [i for i in range(end + 1, total) if raw_lines[i].strip()
             and not raw_lines[i].lstrip().startswith("#")]
     if len(rest) < n:

@@ -232,3 +232,11 @@ def test_a_name_ranked_twice_is_still_refused_with_its_ballot_number() -> None:
         from_rankings("irv", 1, ["A", "B"], [("A",), ("A", "B"), ("B", "A", "B")])
     with pytest.raises(ElectionError, match=r"^ballot 2: 'A' is ranked twice$"):
         from_rankings("irv", 1, ["A", "B"], iter([["A"], ["A", "A"]]))
+
+
+def test_identical_blt_lines_are_read_once_and_a_late_bad_line_is_still_named() -> None:
+    body = "1 1 2 0\n" * 5000 + "1 2 0\n" * 3000 + "2 1 0  # a note\n" * 1000
+    election, _ = read(f"2 1\n{body}0\nA\nB\n", "blt")
+    assert sorted(election.rankings()) == [(["A"], 2000), (["A", "B"], 5000), (["B"], 3000)]
+    with pytest.raises(ElectionError, match=r"^line 8002: unknown option 3 \(options are"):
+        read("2 1\n" + "1 1 2 0\n" * 8000 + "1 3 0\n0\nA\nB\n", "blt")
