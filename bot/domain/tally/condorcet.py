@@ -43,11 +43,40 @@ def pairwise(election: Election) -> Matrix:
     ones = where if single.all() else where[:, single]
     many, weights = where[:, ~single], counts[~single]
     out = np.zeros((n, n), dtype=np.int64)
-    for i in range(n):
-        out[i] = [np.count_nonzero(row) for row in ones[i] < ones]
-        if len(weights):
+    if n <= SUBSETS_UP_TO:
+        # Only i above j for i < j is compared: a ballot ranks i above j, or j above i, or
+        # neither of them, so m[j][i] = ballots - m[i][j] - neither[i][j].
+        neither = _neither(ones, n)
+        k = ones.shape[1]
+        for i in range(n - 1):
+            out[i, i + 1:] = [np.count_nonzero(row) for row in ones[i] < ones[i + 1:]]
+            out[i + 1:, i] = k - out[i, i + 1:] - neither[i, i + 1:]
+    else:
+        for i in range(n):
+            out[i] = [np.count_nonzero(row) for row in ones[i] < ones]
+    if len(weights):
+        for i in range(n):
             out[i] += [int(weights[row].sum()) for row in many[i] < many]
     return [[int(v) for v in row] for row in out.tolist()]
+
+
+SUBSETS_UP_TO = 20  # candidates: a histogram over every subset of them (2**20 counts)
+
+
+def _neither(where: np.ndarray, n: int) -> np.ndarray:
+    """`u[i][j]`: how many of these groups rank neither i nor j. Each group's set of
+    unranked candidates is a bit mask; a histogram of the masks, summed over supersets
+    (one pass per candidate), gives for every set how many groups leave all of it out."""
+    masks = np.zeros(where.shape[1], dtype=np.int32)
+    for c in range(n):
+        masks |= (where[c] == n).astype(np.int32) << c
+    sets = np.bincount(masks, minlength=1 << n)
+    for bit in range(n):
+        halves = sets.reshape(-1, 2, 1 << bit)
+        halves[:, 0, :] += halves[:, 1, :]
+    pairs = (1 << np.arange(n))[:, None] | (1 << np.arange(n))[None, :]
+    found: np.ndarray = sets[pairs]
+    return found
 
 
 def _pairwise_exact(election: Election) -> Matrix:

@@ -17,10 +17,10 @@ import json
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import chain, repeat
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from typing import Any, Literal, get_args
 
 import numpy as np
@@ -102,20 +102,31 @@ class Election:
         n = len(self.candidates)
         if n > 255:
             raise ValueError("positions are kept in bytes, for up to 255 candidates")
-        rankings = [r for r, _ in self.groups]
+        rankings = list(map(itemgetter(0), self.groups))
         k = len(rankings)
+        padded = (b"".join(map(methodcaller("ljust", n, bytes((n,))), rankings))
+                  if set(map(type, rankings)) == {bytes} else b"")
+        if len(padded) == k * n:  # (longer: a ranking names someone twice)
+            # Each ranking padded to n bytes with n (a row for "nobody"): one k x n table,
+            # then one scatter per place in the ranking.
+            table = np.frombuffer(padded, dtype=np.uint8).reshape(k, n)
+            out = np.full((n + 1, k), n, dtype=np.uint8)
+            flat, columns = out.ravel(), np.arange(k, dtype=np.intp)
+            for place in range(n):
+                where = table[:, place].astype(np.intp)
+                where *= k
+                where += columns
+                flat[where] = place
+            out[n] = n
+            return out[:n]
         lengths = list(map(len, rankings))
-        if set(map(type, rankings)) == {bytes}:
-            flat = np.frombuffer(b"".join(rankings), dtype=np.uint8)  # type: ignore[arg-type]
-        else:
-            flat = np.fromiter(chain.from_iterable(rankings), dtype=np.uint8,
-                               count=sum(lengths))
-        place = np.frombuffer(b"".join(map(_PLACES.__getitem__, lengths)), dtype=np.uint8)
+        flat = np.fromiter(chain.from_iterable(rankings), dtype=np.uint8, count=sum(lengths))
+        places = np.frombuffer(b"".join(map(_PLACES.__getitem__, lengths)), dtype=np.uint8)
         out = np.full((n, k), n, dtype=np.uint8)
         where = flat.astype(np.intp)
         where *= k
         where += np.repeat(np.arange(k, dtype=np.intp), lengths)
-        out.ravel()[where] = place
+        out.ravel()[where] = places
         return out
 
     def draw_seed(self) -> str:
@@ -285,9 +296,39 @@ def from_rankings(
             grouped = Counter(rankings)  # tuples, as a rule: hashable as they are
         except TypeError:
             grouped = Counter(map(tuple, rankings))
+        quick = _from_distinct(method, seats, candidates, grouped, options)
+        if quick is not None:
+            return quick
         items = list(grouped.items())
     return build(method=method, seats=seats, candidates=candidates,
                  ballots=items, **options)
+
+
+def _from_distinct(
+    method: str, seats: int, candidates: Sequence[str], grouped: Counter[Any],
+    options: dict[str, Any],
+) -> Election | None:
+    """The Election of rankings already grouped (distinct tuples of known names, positive
+    counts by construction), with only what could still be wrong checked; None sends the
+    careful path to name the problem."""
+    names = tuple(candidates)
+    if len(names) > 255 or not grouped or set(map(type, grouped)) != {tuple}:
+        return None
+    empty = build(method=method, seats=seats, candidates=names, ballots=[], **options)
+    index = {name: i for i, name in enumerate(names)}
+    try:
+        keys: list[Ranking] = list(map(bytes, map(map, repeat(index.get), grouped)))  # type: ignore[arg-type]
+    except TypeError:  # an unknown name (None) or a name that is not a string
+        return None
+    groups = tuple(zip(keys, grouped.values(), strict=True))
+    blank = grouped.get((), 0)
+    if blank:
+        groups = tuple(g for g in groups if g[0])
+    election = replace(empty, groups=groups, blank=blank)
+    if groups and int(np.count_nonzero(election.positions != len(names))) != sum(
+            map(len, keys)):
+        return None  # a ranking names someone twice
+    return election
 
 
 def parse(data: object) -> Election:
