@@ -1,9 +1,12 @@
-"""The `actionlab` command: run, demo, migrate, minutes export, tally."""
+"""The `actionlab` command: run, demo, migrate, minutes export, tally.
+
+Imports are made per command, once it is known: `actionlab tally` (offline, no settings,
+no database) never loads SQLAlchemy, the settings or the calendar code, so it starts at once.
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import errno
 import getpass
@@ -13,14 +16,13 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import SQLAlchemyError
+if TYPE_CHECKING:
+    import asyncio
 
-from bot.config import ConfigError, Settings, load_settings
-from bot.messages import Platform
-from bot.ports import StartupError
-from storage.db import DatabaseUrlError
-from storage.migrations import SchemaOutOfDate
+    from bot.config import Settings
+    from bot.messages import Platform
 
 log = logging.getLogger("actionlab")
 
@@ -93,6 +95,8 @@ def configure_logging(settings: Settings) -> None:
 
 
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
+    import asyncio
+
     from bot.bootstrap import create_app, settle_heap
     from bot.ports import Adapter
 
@@ -180,6 +184,8 @@ def _stop_on_signals(tasks: list[asyncio.Task[None]],
     `[work] grace` (what arrives meanwhile is recorded and left to the next instance), then
     the adapters stop, the scheduler shuts down and the database connections close. A
     second signal stops at once."""
+    import asyncio
+
     loop = asyncio.get_running_loop()
     draining: list[asyncio.Task[None]] = []
 
@@ -246,6 +252,15 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
         from bot.tally_cli import run_tally
 
         return run_tally(args)
+    import asyncio
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.config import ConfigError, load_settings
+    from bot.ports import StartupError
+    from storage.db import DatabaseUrlError
+    from storage.migrations import SchemaOutOfDate
+
     try:
         settings = load_settings(args.config)
     except ConfigError as exc:
@@ -287,6 +302,10 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
 
 def describe_failure(exc: BaseException) -> str:
     """One line for an operator: what failed and what to do. Never the SQL or its values."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.migrations import SchemaOutOfDate
+
     if isinstance(exc, SchemaOutOfDate):
         return str(exc)
     if isinstance(exc, SQLAlchemyError):

@@ -13,13 +13,19 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from bot.domain.ballots import FORMATS, Format, guess_format, read
-from bot.domain.tally import METHODS, STRENGTHS, TIE_BREAKS, ElectionError, count
-from bot.domain.tally.report import text_report
+if TYPE_CHECKING:
+    from bot.domain.ballots import Format
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+# The choices, written here so that `--help` needs neither numpy nor the counters; a test
+# checks them against bot.domain.tally and bot.domain.ballots.
+FORMATS = ("json", "csv", "blt")
+METHODS = ("irv", "stv", "schulze", "ranked_pairs")
+TIE_BREAKS = ("backward-then-random", "report")
+STRENGTHS = ("margin", "winning_votes")
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,6 +49,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run_tally(args: argparse.Namespace, stdin: TextIO | None = None,
               stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    from bot.domain.ballots import decode, guess_format, read
+    from bot.domain.tally import ElectionError, count
+    from bot.domain.tally.report import text_report
+
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     name = args.file if args.file and args.file != "-" else ""
     if not name and not args.json:
@@ -50,9 +60,14 @@ def run_tally(args: argparse.Namespace, stdin: TextIO | None = None,
               "standard input", file=stderr)
         return EXIT_BAD_INPUT
     try:
-        text = Path(name).read_text(encoding="utf-8-sig") if name else stdin.read()
+        data = Path(name).read_bytes() if name else _read_stdin(stdin)
     except OSError as exc:
         print(f"actionlab tally: cannot read {name}: {exc.strerror}", file=stderr)
+        return EXIT_BAD_INPUT
+    try:
+        text = data if isinstance(data, str) else decode(data)
+    except ElectionError as exc:
+        print(f"actionlab tally: {name or 'standard input'}: {exc}", file=stderr)
         return EXIT_BAD_INPUT
     fmt: Format = args.format or ("json" if args.json and not name else
                                   guess_format(name, text))
@@ -70,3 +85,10 @@ def run_tally(args: argparse.Namespace, stdin: TextIO | None = None,
     else:
         stdout.write(text_report(result, title))
     return EXIT_OK
+
+
+def _read_stdin(stdin: TextIO) -> bytes | str:
+    """Standard input's bytes when it has them (so a wrong encoding is named, not a
+    traceback), else its text (a StringIO in tests)."""
+    buffer = getattr(stdin, "buffer", None)
+    return buffer.read() if buffer is not None else stdin.read()

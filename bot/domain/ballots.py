@@ -16,12 +16,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shlex
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from bot.domain.tally.election import Election, ElectionError, build, parse, to_json
+import orjson
+
+from bot.domain.tally.election import (
+    Election,
+    ElectionError,
+    build,
+    parse,
+    paused_gc,
+    to_json,
+)
 
 Format = Literal["json", "csv", "blt"]
 FORMATS: tuple[Format, ...] = ("json", "csv", "blt")
@@ -89,6 +98,23 @@ def write(ballots: BallotFile, fmt: Format) -> str:
     return {"json": write_json, "csv": write_csv, "blt": write_blt}[fmt](ballots)
 
 
+def decode(data: bytes) -> str:
+    """A ballot file's bytes as text: UTF-8 (a byte-order mark is allowed), else one line
+    saying which line is not UTF-8 and what to do."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ElectionError(
+            "line 1: the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it "
+            "as UTF-8 and try again")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ElectionError(
+            f"line {line}: byte 0x{data[exc.start]:02x} at column {column} is not UTF-8; "
+            "save the file as UTF-8 and try again") from None
+
+
 def guess_format(name: str, text: str) -> Format:
     """By the file's extension, else by its first character."""
     lowered = name.lower()
@@ -102,24 +128,40 @@ def guess_format(name: str, text: str) -> Format:
     return "blt" if first.replace(" ", "").isdigit() else "csv"
 
 
+def _load_json(text: str) -> object:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        pass
+    try:  # orjson's message names a character offset; json's names the line
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ElectionError(f"line {exc.lineno}: the file is not JSON ({exc.msg})") from None
+    except ValueError as exc:  # e.g. an integer with too many digits
+        raise ElectionError(f"the file is not JSON that can be read ({exc})") from None
+
+
 def read(
     text: str, fmt: Format, *, method: str | None = None, seats: int | None = None,
     tie_break: str | None = None, seed: str | None = None, strength: str | None = None,
 ) -> tuple[Election, str | None]:
-    """An election and its title from a ballot file; flags given here win over the file."""
+    """An election and its title from a ballot file; flags given here win over the file.
+
+    A blank ballot (a JSON ranking `[]`, a CSV row with no rank, a BLT line `1 0` or one
+    ranking only withdrawn options) is counted in every format the same way: as exhausted
+    from the start, and reported; it never stops the count.
+    """
     if fmt == "json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ElectionError(f"the file is not JSON ({exc.msg}, line {exc.lineno})") from None
-        if not isinstance(data, dict):
-            raise ElectionError("the election must be a JSON object")
-        for key, value in (("method", method), ("seats", seats), ("tie_break", tie_break),
-                           ("seed", seed), ("strength", strength)):
-            if value is not None:
-                data[key] = value
-        title = data.get("question") or data.get("title")
-        return parse(data), str(title) if title else None
+        with paused_gc():
+            data = _load_json(text)
+            if not isinstance(data, dict):
+                raise ElectionError("the election must be a JSON object")
+            for key, value in (("method", method), ("seats", seats), ("tie_break", tie_break),
+                               ("seed", seed), ("strength", strength)):
+                if value is not None:
+                    data[key] = value
+            title = data.get("question") or data.get("title")
+            return parse(data), str(title) if title else None
     if fmt == "csv":
         candidates, ballots = _read_csv(text)
         title = None
@@ -135,24 +177,31 @@ def read(
 
 
 def _read_csv(text: str) -> tuple[list[str], list[tuple[list[str], int]]]:
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in r)]
+    reader = csv.reader(io.StringIO(text))
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise ElectionError(f"line {reader.line_num}: the CSV cannot be read ({exc})") from None
     if not rows:
         raise ElectionError("the CSV file is empty")
-    header = [h.strip() for h in rows[0]]
+    header = [h.strip() for h in rows[0][1]]
     first = header[0].casefold() if header else ""
     counted = first == "count"
     skip = 1 if first in ("ballot", "count") else 0
     candidates = header[skip:]
     ballots: list[tuple[list[str], int]] = []
-    for number, row in enumerate(rows[1:], 1):
-        where = f"ballot {number}"
+    for number, (line, row) in enumerate(rows[1:], 1):
+        where = f"line {line} (ballot {number})"
         count = 1
         if counted:
-            try:
-                count = int(row[0])
-            except ValueError:
+            cell = row[0].strip()
+            if not (cell.isascii() and cell.isdigit()) or int(cell) < 1:
                 raise ElectionError(
-                    f"{where}: count must be a positive integer, not {row[0]!r}") from None
+                    f"{where}: count must be a positive whole number, not {row[0]!r}")
+            count = int(cell)
         cells = [c.strip() for c in row[skip:]]
         if len(cells) > len(candidates):
             raise ElectionError(f"{where}: more cells than options in the header")
@@ -160,67 +209,151 @@ def _read_csv(text: str) -> tuple[list[str], list[tuple[list[str], int]]]:
         for name, cell in zip(candidates, cells, strict=False):
             if not cell:
                 continue
-            if not cell.isdigit() or int(cell) < 1:
-                raise ElectionError(f"{where}: rank {cell!r} for {name!r} is not 1, 2, 3...")
+            if not (cell.isascii() and cell.isdigit()) or int(cell) < 1:
+                raise ElectionError(
+                    f"{where}: rank {cell!r} for {name!r} is not a rank; write 1, 2, 3... "
+                    "in plain digits, or leave the cell empty")
             rank = int(cell)
             if rank in ranks:
                 raise ElectionError(
                     f"{where}: rank {rank} is given to both {ranks[rank]!r} and {name!r}")
             ranks[rank] = name
-        ballots.append(([ranks[k] for k in sorted(ranks)], count))
+        ballots.append(([ranks[k] for k in sorted(ranks)], count))  # [] is a blank ballot
     return candidates, ballots
 
 
+def _blt_text(line: str) -> str:
+    """A BLT name or title as written: "quoted" (the rest of the line, such as a
+    `# ALTERNATIVE NAME` comment, is ignored) or unquoted (the whole line, up to a ` #`)."""
+    line = line.strip()
+    if line.startswith('"'):
+        out: list[str] = []
+        i = 1
+        while i < len(line):
+            ch = line[i]
+            if ch == "\\" and i + 1 < len(line):
+                out.append(line[i + 1])
+                i += 2
+                continue
+            if ch == '"':
+                return "".join(out).strip()
+            out.append(ch)
+            i += 1
+        return line[1:].strip()  # no closing quote: the rest of the line is the name
+    cut = line.find(" #")
+    return (line[:cut] if cut >= 0 else line).strip()
+
+
+def _blt_ints(words: list[str], line: int, what: str) -> list[int]:
+    out = []
+    for word in words:
+        if not (word.isascii() and word.lstrip("-").isdigit()):
+            raise ElectionError(f"line {line}: {what} {word!r} is not a whole number")
+        out.append(int(word))
+    return out
+
+
+def _blt_ballot(text: str, n: int) -> tuple[list[int], int]:
+    """One BLT ballot line: its preferences (option numbers) and its count."""
+    words = text.split()
+    if words[0].startswith("(") and words[0].endswith(")"):
+        words = words[1:]  # a ballot id, as some writers add
+    if not words or words[-1] != "0":
+        raise ElectionError("a BLT ballot line ends with 0")
+    weight_word = words[0]
+    if not (weight_word.isascii() and weight_word.isdigit()) or int(weight_word) < 1:
+        raise ElectionError(
+            f"the ballot count {weight_word!r} is not a positive whole number; "
+            "each line starts with how many ballots it stands for (1, 2, 3...)")
+    prefs: list[int] = []
+    for word in words[1:-1]:
+        if word == "-":
+            continue
+        if "=" in word:
+            raise ElectionError(f"{word!r} ranks options equal, which cannot be counted here")
+        if not (word.isascii() and word.isdigit()):
+            raise ElectionError(f"{word!r} is not an option number (1 to {n})")
+        p = int(word)
+        if not 1 <= p <= n:
+            raise ElectionError(f"unknown option {p} (options are 1 to {n})")
+        if p in prefs:
+            raise ElectionError(f"option {p} is ranked twice")
+        prefs.append(p)
+    return prefs, int(weight_word)
+
+
 def _read_blt(text: str) -> tuple[list[str], list[tuple[list[str], int]], int, str | None]:
-    lines = [ln.split("#", 1)[0].strip() if not ln.strip().startswith('"') else ln.strip()
-             for ln in text.splitlines()]
-    lines = [ln for ln in lines if ln]
-    if not lines:
+    raw_lines = text.splitlines()
+    # Numbered lines without comments and blanks; names keep their text as written.
+    at = 0
+    total = len(raw_lines)
+
+    def next_line(i: int) -> int:
+        while i < total:
+            body = raw_lines[i].split("#", 1)[0].strip() if not raw_lines[i].lstrip()\
+                .startswith('"') else raw_lines[i].strip()
+            if body:
+                return i
+            i += 1
+        return i
+
+    at = next_line(0)
+    if at == total:
         raise ElectionError("the BLT file is empty")
-    try:
-        n, seats = (int(x) for x in lines[0].split())
-    except ValueError:
-        raise ElectionError("the BLT file must start with '<options> <seats>'") from None
-    at = 1
+    head = raw_lines[at].split("#", 1)[0].split()
+    if len(head) != 2 or not all(w.isascii() and w.isdigit() for w in head):
+        raise ElectionError(f"line {at + 1}: the BLT file must start with '<options> <seats>'")
+    n, seats = int(head[0]), int(head[1])
+    if n < 1:
+        raise ElectionError(f"line {at + 1}: the BLT file must name at least one option")
+    at = next_line(at + 1)
     withdrawn: set[int] = set()
-    if at < len(lines) and lines[at].startswith("-"):
-        withdrawn = {-int(x) for x in lines[at].split()}
-        at += 1
-    raw: list[tuple[list[int], int]] = []
-    number = 0
-    while at < len(lines) and lines[at] != "0":
-        number += 1
-        where = f"ballot {number}"
-        words = lines[at].split()
-        if words[-1] != "0":
-            raise ElectionError(f"{where}: a BLT ballot line ends with 0")
-        try:
-            weight = int(words[0])
-            prefs = [int(w) for w in words[1:-1] if w != "-"]
-        except ValueError:
-            raise ElectionError(
-                f"{where}: only whole option numbers can be read (no '=' for equal ranks)"
-            ) from None
-        if weight < 1:
-            raise ElectionError(f"{where}: count must be a positive integer, not {weight}")
-        for p in prefs:
-            if not 1 <= p <= n:
-                raise ElectionError(f"{where}: unknown candidate {p} (options are 1 to {n})")
-        raw.append(([p for p in prefs if p not in withdrawn], weight))
-        at += 1
-    if at == len(lines):
+    if at < total and raw_lines[at].lstrip().startswith("-"):
+        for value in _blt_ints(raw_lines[at].split("#", 1)[0].split(), at + 1,
+                               "withdrawn option"):
+            if not 1 <= -value <= n:
+                raise ElectionError(
+                    f"line {at + 1}: withdrawn option {value} is not one of -1 to -{n}")
+            withdrawn.add(-value)
+        at = next_line(at + 1)
+    # Ballot lines, identical ones read once: a million ballots are a few hundred lines.
+    try:
+        end = raw_lines.index("0", at)  # the usual end line, found in C
+    except ValueError:
+        end = total
+    if any(ln.strip() == "0" or ln.split("#", 1)[0].strip() == "0"
+           for ln in set(raw_lines[at:end])):  # an end line written with spaces or a note
+        end = next(i for i in range(at, end) if raw_lines[i].split("#", 1)[0].strip() == "0")
+    if end == total:
         raise ElectionError("the BLT file has no '0' line after its ballots")
-    names = []
-    for line in lines[at + 1: at + 1 + n]:
-        parts = shlex.split(line)
-        names.append(parts[0] if parts else line)
-    if len(names) != n:
-        raise ElectionError(f"the BLT file names {len(names)} options, not {n}")
-    rest = lines[at + 1 + n:]
-    title = shlex.split(rest[0])[0] if rest and shlex.split(rest[0]) else None
-    ballots = [([names[p - 1] for p in prefs], weight) for prefs, weight in raw if prefs]
+    seen: Counter[str] = Counter()
+    first: dict[str, str] = {}  # each ballot text's first line as written
+    for line, times in Counter(raw_lines[at:end]).items():  # in order of first appearance
+        stripped = line.split("#", 1)[0].strip() if "#" in line else line.strip()
+        if stripped:
+            seen[stripped] += times
+            first.setdefault(stripped, line)
+    raw: list[tuple[list[int], int]] = []
+    for stripped, times in seen.items():
+        try:
+            prefs, weight = _blt_ballot(stripped, n)
+        except ElectionError as exc:  # only now find the line number, to name it
+            raise ElectionError(
+                f"line {raw_lines.index(first[stripped], at) + 1}: {exc}") from None
+        raw.append(([p for p in prefs if p not in withdrawn], weight * times))
+    rest = [i for i in range(end + 1, total) if raw_lines[i].strip()
+            and not raw_lines[i].lstrip().startswith("#")]
+    if len(rest) < n:
+        raise ElectionError(f"the BLT file names {len(rest)} options after its ballots, "
+                            f"not {n}")
+    names = [_blt_text(raw_lines[i]) for i in rest[:n]]
+    for i, name in zip(rest[:n], names, strict=True):
+        if not name:
+            raise ElectionError(f"line {i + 1}: an option's name is empty")
+    title = _blt_text(raw_lines[rest[n]]) if len(rest) > n else None
+    ballots = [([names[p - 1] for p in prefs], weight) for prefs, weight in raw]
     keep = [c for i, c in enumerate(names, 1) if i not in withdrawn]
-    return keep, ballots, seats, title
+    return keep, ballots, seats, title or None
 
 
 def rankings_of(election: Election) -> list[tuple[str, ...]]:

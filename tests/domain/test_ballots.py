@@ -54,13 +54,15 @@ def test_formats_are_guessed() -> None:
 
 
 @pytest.mark.parametrize("fmt, text, message", [
-    ("csv", "ballot,A,B\n1,1,1\n", "ballot 1: rank 1 is given to both 'A' and 'B'"),
-    ("csv", "ballot,A,B\n1,1,\n2,x,\n", "ballot 2: rank 'x' for 'A' is not 1, 2, 3..."),
-    ("csv", "count,A,B\n0,1,2\n", "ballot 1: count must be a positive integer, not 0"),
-    ("blt", "2 1\n1 1 2 0\n1 3 0\n0\n\"A\"\n\"B\"\n", "ballot 2: unknown candidate 3"),
-    ("blt", "2 1\n1 1 1 0\n0\n\"A\"\n\"B\"\n", "ballot 1: 'A' is ranked twice"),
-    ("blt", "2 1\n1 1=2 0\n0\n\"A\"\n\"B\"\n", "ballot 1: only whole option numbers"),
-    ("json", "{", "the file is not JSON"),
+    ("csv", "ballot,A,B\n1,1,1\n",
+     "line 2 (ballot 1): rank 1 is given to both 'A' and 'B'"),
+    ("csv", "ballot,A,B\n1,1,\n2,x,\n", "line 3 (ballot 2): rank 'x' for 'A' is not a rank"),
+    ("csv", "count,A,B\n0,1,2\n",
+     "line 2 (ballot 1): count must be a positive whole number, not '0'"),
+    ("blt", "2 1\n1 1 2 0\n1 3 0\n0\n\"A\"\n\"B\"\n", "line 3: unknown option 3"),
+    ("blt", "2 1\n1 1 1 0\n0\n\"A\"\n\"B\"\n", "line 2: option 1 is ranked twice"),
+    ("blt", "2 1\n1 1=2 0\n0\n\"A\"\n\"B\"\n", "line 2: '1=2' ranks options equal"),
+    ("json", "{", "line 1: the file is not JSON"),
 ])
 def test_broken_files_name_the_ballot_and_the_problem(fmt: str, text: str, message: str
                                                       ) -> None:

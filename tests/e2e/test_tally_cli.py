@@ -113,3 +113,52 @@ def test_a_conformance_case_from_the_command_line(tmp_path: Path) -> None:
 def test_no_file_and_no_json_is_explained(tmp_path: Path) -> None:
     proc = tally(cwd=tmp_path)
     assert proc.returncode == 2 and "name a ballot file" in proc.stderr
+
+
+@pytest.mark.parametrize("data, line", [
+    (b"\xff\xfeA\x00,\x00", "line 1: the file is UTF-16"),
+    (b"ballot,A,B\n1,1,2\n2,\xff,1\n", "line 3: byte 0xff at column 3 is not UTF-8"),
+    ("ballot,A,B\n1,1,²\n".encode(), "line 2 (ballot 1): rank '²' for 'B' is not a rank"),
+    (b"2 1\n-x\n1 1 0\n0\nA\nB\n", "line 2: withdrawn option '-x' is not a whole number"),
+])
+def test_a_file_it_cannot_read_is_one_line_not_a_traceback(
+    tmp_path: Path, data: bytes, line: str
+) -> None:
+    path = tmp_path / ("ballots.blt" if data.startswith(b"2 1") else "ballots.csv")
+    path.write_bytes(data)
+    proc = tally(str(path), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert line in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_published_ward_file_with_unquoted_names(tmp_path: Path) -> None:
+    ward = ROOT / "tests" / "data" / "blt" / "ward-unquoted.blt"
+    proc = tally(str(ward), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("Anytown North Ward\n")
+    assert "Winners: Alan DONNELLY (Con) and Mary O'BRIEN (SNP)" in proc.stdout
+
+
+def test_tally_help_loads_no_database_settings_or_counting_code(tmp_path: Path) -> None:
+    code = ("import sys\nfrom bot.cli import run_cli\ntry:\n    run_cli(['tally', '--help'])\n"
+            "except SystemExit:\n    pass\n"
+            "heavy = ['sqlalchemy', 'bot.config', 'icalendar', 'numpy', 'asyncio', "
+            "'bot.domain.tally']\nprint([m for m in heavy if m in sys.modules])\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr
+    assert "re-count" in proc.stdout.splitlines()[0] or "usage: actionlab tally" in proc.stdout
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_cli_choices_are_the_counters_own() -> None:
+    from bot import tally_cli
+    from bot.domain import ballots
+    from bot.domain import tally as domain
+
+    assert tally_cli.FORMATS == ballots.FORMATS
+    assert tally_cli.METHODS == domain.METHODS
+    assert tally_cli.TIE_BREAKS == domain.TIE_BREAKS
+    assert tally_cli.STRENGTHS == domain.STRENGTHS

@@ -10,6 +10,7 @@ the count then stops at that tie and `winners` lists everyone who could win from
 from __future__ import annotations
 
 from bot.domain.tally.condorcet import (
+    condorcet_index,
     condorcet_winner,
     count_ranked_pairs,
     count_schulze,
@@ -34,7 +35,7 @@ from bot.domain.tally.election import (
     to_json,
 )
 from bot.domain.tally.irv import count_irv
-from bot.domain.tally.rounds import Count, Result, Round, Transfer, exact, names
+from bot.domain.tally.rounds import Count, Result, Round, Transfer, exact, names, plural
 from bot.domain.tally.stv import count_stv, droop_quota
 from bot.domain.tally.ties import PURPOSE_WORDS, Tiebreaker, TieRecord, draw_index, show
 
@@ -52,7 +53,7 @@ Path = tuple[int, ...]
 Winners = tuple[str, ...]
 
 
-def _run(election: Election, matrix: list[list[int]], forced: Path = (),
+def _run(election: Election, matrix: list[list[int]] | None, forced: Path = (),
          stop_at: int | None = None) -> tuple[Count, Tiebreaker]:
     ties = Tiebreaker(election, forced, stop_at)
     match election.method:
@@ -61,8 +62,10 @@ def _run(election: Election, matrix: list[list[int]], forced: Path = (),
         case "stv":
             result = count_stv(election, ties)
         case "schulze":
+            assert matrix is not None
             result = count_schulze(election, ties, matrix)
         case "ranked_pairs":
+            assert matrix is not None
             result = count_ranked_pairs(election, ties, matrix)
     return result, ties
 
@@ -72,8 +75,17 @@ def _path(ties: Tiebreaker) -> Path:
 
 
 def count(election: Election, *, budget: int = EXPLORE_BUDGET) -> Result:
-    """Count `election` by its method and tie rule; see the module's docstring."""
-    matrix = pairwise(election)
+    """Count `election` by its method and tie rule; see the module's docstring.
+
+    With no ballot that ranks anyone (none cast, or only blank ones) every method gives the
+    same outcome: nobody is elected, and the one round says why.
+    """
+    if not election.groups:
+        return _nobody(election)
+    # IRV and STV need no pairwise matrix: their Condorcet check takes a shorter route, and
+    # the matrix is counted only if someone reads `Result.pairwise`.
+    condorcet = election.method in ("schulze", "ranked_pairs")
+    matrix = pairwise(election) if condorcet else None
     main, ties = _run(election, matrix)
     main_path = _path(ties)
     outcomes: list[tuple[Path, Winners]] = [(main_path, tuple(main.winners))]
@@ -100,8 +112,13 @@ def count(election: Election, *, budget: int = EXPLORE_BUDGET) -> Result:
 
     # Schulze and ranked pairs always elect a Condorcet winner, however their ties are
     # broken: then no draw can matter, even when there were too many orders to try them all.
-    settled = (election.method in ("schulze", "ranked_pairs") and election.seats == 1
-               and condorcet_winner(matrix, election.candidates) is not None)
+    labels = election.candidates
+    if matrix is not None:
+        beats_all = condorcet_winner(matrix, labels)
+    else:
+        found = condorcet_index(election)
+        beats_all = None if found is None else labels[found]
+    settled = condorcet and election.seats == 1 and beats_all is not None
     material_at = None
     for k, tie in enumerate(ties.open):
         material = len(possible(k)) > 1 or not (explored or settled)
@@ -121,14 +138,28 @@ def count(election: Election, *, budget: int = EXPLORE_BUDGET) -> Result:
     drew = any(t.how == "draw" for t in final_ties.records)
     seed = election.draw_seed() if drew else election.seed
     _tell_ties(final.rounds, final_ties.records, explored, seed or "")
-    labels = election.candidates
     return Result(
         election=election, winners=winners, tied=tied, rounds=final.rounds,
-        condorcet_winner=condorcet_winner(matrix, labels),
-        tie_breaks=final_ties.records, pairwise=matrix, seed=seed,
+        condorcet_winner=beats_all,
+        tie_breaks=final_ties.records, matrix=matrix, seed=seed,
         quota=droop_quota(election.ballots, election.seats) if election.method == "stv"
         else None,
         explored=explored,
+    )
+
+
+def _nobody(election: Election) -> Result:
+    blank = election.blank
+    why = ("No ballots were cast" if not blank else
+           f"No ballot ranked any option ({plural(blank, 'blank ballot')})")
+    n = len(election.candidates)
+    quota = droop_quota(0, election.seats) if election.method == "stv" else None
+    rnd = Round(1, exhausted=blank, quota=quota,
+                sentence=f"{why}, so nobody was elected.")
+    return Result(
+        election=election, winners=[], tied=False, rounds=[rnd], condorcet_winner=None,
+        tie_breaks=[], matrix=[[0] * n for _ in range(n)], seed=election.seed,
+        quota=quota,
     )
 
 

@@ -3,17 +3,28 @@
 Identical rankings are counted once with their number (a "group"), which is both how the
 published formats write ballots and what makes a million-ballot count fast. Candidates are
 held by index inside the count; names appear only in what a person reads.
+
+A blank ballot (an empty ranking) is one rule in every format: it is kept as `blank`,
+counted as exhausted from the first round, reported, and never stops the count; it does not
+count towards the STV quota or the pairwise matrix, since it ranks nobody.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from functools import cached_property
+from itertools import chain, repeat
+from operator import itemgetter, methodcaller
 from typing import Any, Literal, get_args
+
+import numpy as np
+import orjson
 
 Method = Literal["irv", "stv", "schulze", "ranked_pairs"]
 TieBreak = Literal["backward-then-random", "report"]
@@ -32,26 +43,91 @@ METHOD_NAMES: dict[Method, str] = {
 }
 
 
+Ranking = Sequence[int]  # candidate indices, best first: bytes up to 255 candidates
+_PLACES = [bytes(range(length)) for length in range(256)]
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cycle collector while a million ballots' lists and dicts are made: they
+    hold no cycles, and each collection would walk all of them again (orjson's read of a
+    million ballots takes five times as long with it running)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 class ElectionError(ValueError):
     """An election that cannot be counted; the message names the ballot and the problem."""
 
 
 @dataclass(frozen=True)
 class Election:
-    """One election, ready to count. `groups` holds (ranking as candidate indices, count)."""
+    """One election, ready to count. `groups` holds (ranking as candidate indices, count);
+    `build` writes each ranking as bytes (one byte per candidate index) when there are at
+    most 255 candidates, which hashes, groups and turns into arrays fastest."""
 
     method: Method
     seats: int
     candidates: tuple[str, ...]
-    groups: tuple[tuple[tuple[int, ...], int], ...]
+    groups: tuple[tuple[Ranking, int], ...]
     tie_break: TieBreak = "backward-then-random"
     seed: str | None = None
     strength: Strength = "margin"
+    blank: int = 0  # ballots that rank nobody: exhausted from the start
+
+    @cached_property
+    def ballots(self) -> int:
+        """How many ballots rank at least one candidate (blank ones are in `blank`)."""
+        return sum(map(itemgetter(1), self.groups))
+
+    @cached_property
+    def counts(self) -> np.ndarray:
+        """Each group's count as int64 (for counts that fit; see `ballots`)."""
+        return np.array(list(map(itemgetter(1), self.groups)), dtype=np.int64)
 
     @property
-    def ballots(self) -> int:
-        """How many ballots were cast (every ballot ranks at least one candidate)."""
-        return sum(count for _, count in self.groups)
+    def cast(self) -> int:
+        """Every ballot, blank ones included."""
+        return self.ballots + self.blank
+
+    @cached_property
+    def positions(self) -> np.ndarray:
+        """`p[c, g]`: where group g ranks candidate c (0 = first); an unranked candidate
+        gets the number of candidates. One byte each: for up to 255 candidates."""
+        n = len(self.candidates)
+        if n > 255:
+            raise ValueError("positions are kept in bytes, for up to 255 candidates")
+        rankings = list(map(itemgetter(0), self.groups))
+        k = len(rankings)
+        padded = (b"".join(map(methodcaller("ljust", n, bytes((n,))), rankings))
+                  if set(map(type, rankings)) == {bytes} else b"")
+        if len(padded) == k * n:  # (longer: a ranking names someone twice)
+            # Each ranking padded to n bytes with n (a row for "nobody"): one k x n table,
+            # then one scatter per place in the ranking.
+            table = np.frombuffer(padded, dtype=np.uint8).reshape(k, n)
+            out = np.full((n + 1, k), n, dtype=np.uint8)
+            flat, columns = out.ravel(), np.arange(k, dtype=np.intp)
+            for place in range(n):
+                where = table[:, place].astype(np.intp)
+                where *= k
+                where += columns
+                flat[where] = place
+            out[n] = n
+            return out[:n]
+        lengths = list(map(len, rankings))
+        flat = np.fromiter(chain.from_iterable(rankings), dtype=np.uint8, count=sum(lengths))
+        places = np.frombuffer(b"".join(map(_PLACES.__getitem__, lengths)), dtype=np.uint8)
+        out = np.full((n, k), n, dtype=np.uint8)
+        where = flat.astype(np.intp)
+        where *= k
+        where += np.repeat(np.arange(k, dtype=np.intp), lengths)
+        out.ravel()[where] = places
+        return out
 
     def draw_seed(self) -> str:
         """The seed of the tie-break draw: the one given, else one from the content."""
@@ -71,7 +147,18 @@ def build(
     ballots: Iterable[tuple[Sequence[str], int]], tie_break: str = "backward-then-random",
     seed: str | None = None, strength: str = "margin",
 ) -> Election:
-    """An Election from names, checking everything; raises ElectionError (ballots 1-based)."""
+    """An Election from names, checking everything; raises ElectionError (ballots 1-based).
+    A ranking that is empty is a blank ballot (see the module's docstring)."""
+    with paused_gc():
+        return _build(method=method, seats=seats, candidates=candidates, ballots=ballots,
+                      tie_break=tie_break, seed=seed, strength=strength)
+
+
+def _build(
+    *, method: str, seats: int, candidates: Sequence[str],
+    ballots: Iterable[tuple[Sequence[str], int]], tie_break: str = "backward-then-random",
+    seed: str | None = None, strength: str = "margin",
+) -> Election:
     if method not in METHODS:
         raise ElectionError(
             f"method: {method!r} is not a method; use one of {', '.join(METHODS)}"
@@ -98,23 +185,65 @@ def build(
     check_seats(method, seats, len(names))
     index = {name: i for i, name in enumerate(names)}
     lookup = index.__getitem__
-    counted: Counter[tuple[int, ...]] = Counter()
-    for number, (ranking, count) in enumerate(ballots, 1):
-        try:
-            # The common case, fast: known names, no repeats, a positive whole count.
-            found = tuple(map(lookup, ranking))
-            ok = (found and len(set(found)) == len(found) and type(count) is int
-                  and count > 0 and not isinstance(ranking, str))
-        except (KeyError, TypeError):
-            ok = False
-        if not ok:  # the careful path says what is wrong
-            found = _ranking(number, ranking, count, index)
-        counted[found] += count
-    return Election(
+    small = len(names) <= 255
+    key = bytes if small else tuple
+    pairs = ballots if isinstance(ballots, list) else list(ballots)
+    counted = _grouped_fast(pairs, index.get) if small else None
+    if counted is None:
+        counted = {}
+        get = counted.get
+        for number, (ranking, count) in enumerate(pairs, 1):
+            try:
+                # The common case, fast: known names, a positive whole count. Up to 255
+                # candidates a name given twice is found below, for all rankings at once.
+                found: Ranking = key(map(lookup, ranking))
+                ok = (type(count) is int and count > 0 and type(ranking) in (list, tuple)
+                      and (small or len(set(found)) == len(found)))
+            except (KeyError, TypeError):
+                ok = False
+            if not ok:  # the careful path says what is wrong
+                found = key(_ranking(number, ranking, count, index))
+            counted[found] = get(found, 0) + count
+    blank = counted.pop(key(), 0)
+    election = Election(
         method=method, seats=seats, candidates=names,
         groups=tuple(counted.items()), tie_break=tie_break, seed=seed,
-        strength=strength,
+        strength=strength, blank=blank,
     )
+    if small and election.groups:
+        ranked = int(np.count_nonzero(election.positions != len(names)))
+        if ranked != sum(map(len, counted)):  # a ranking named someone twice
+            for number, (ranking, count) in enumerate(pairs, 1):
+                _ranking(number, ranking, count, index)
+            twice = next(r for r in counted if len(set(r)) != len(r))
+            raise ElectionError(
+                f"a ballot ranks a candidate twice: {[names[i] for i in twice]!r}")
+    return election
+
+
+def _grouped_fast(
+    pairs: list[tuple[Sequence[str], int]], lookup: Callable[[str], int | None],
+) -> dict[Ranking, int] | None:
+    """Rankings as bytes with their counts, every step in C; None when anything is off
+    (an unknown name, a count that is not a positive int, a ranking that is not a list or
+    tuple), for the careful path to name it."""
+    try:
+        rankings = [r for r, _ in pairs]
+        counts = [c for _, c in pairs]
+        if not set(map(type, rankings)) <= {list, tuple} or set(map(type, counts)) != {int}:
+            return None
+        if min(counts) < 1:
+            return None
+        # An unknown name gives None, which bytes() refuses with a TypeError.
+        keys: list[Ranking] = list(map(bytes, map(map, repeat(lookup), rankings)))  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError):
+        return None
+    counted = dict(zip(keys, counts, strict=True))
+    if len(counted) != len(keys):  # the same ranking twice: add its counts up
+        counted = {}
+        for found, count in zip(keys, counts, strict=True):
+            counted[found] = counted.get(found, 0) + count
+    return counted
 
 
 def check_seats(method: Method, seats: object, candidates: int) -> None:
@@ -136,10 +265,12 @@ def _ranking(
     where = f"ballot {number}"
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise ElectionError(f"{where}: count must be a positive integer, not {count!r}")
+    if isinstance(ranking, Mapping):
+        raise ElectionError(
+            f"{where}: ranking must be a list of candidate names, best first, not an object "
+            'of ranks (write ["B", "A"] for {"A": 2, "B": 1})')
     if isinstance(ranking, str) or not isinstance(ranking, Sequence):
         raise ElectionError(f"{where}: ranking must be a list of candidate names")
-    if not ranking:
-        raise ElectionError(f"{where}: the ranking is empty; a ballot ranks at least one")
     out: list[int] = []
     seen: set[int] = set()
     for name in ranking:
@@ -158,9 +289,46 @@ def from_rankings(
     **options: Any,
 ) -> Election:
     """An Election from one ranking per ballot: identical rankings are counted together first."""
-    grouped = Counter(tuple(r) for r in rankings)
+    with paused_gc():
+        if not isinstance(rankings, Collection):
+            rankings = list(rankings)
+        try:
+            grouped = Counter(rankings)  # tuples, as a rule: hashable as they are
+        except TypeError:
+            grouped = Counter(map(tuple, rankings))
+        quick = _from_distinct(method, seats, candidates, grouped, options)
+        if quick is not None:
+            return quick
+        items = list(grouped.items())
     return build(method=method, seats=seats, candidates=candidates,
-                 ballots=grouped.items(), **options)
+                 ballots=items, **options)
+
+
+def _from_distinct(
+    method: str, seats: int, candidates: Sequence[str], grouped: Counter[Any],
+    options: dict[str, Any],
+) -> Election | None:
+    """The Election of rankings already grouped (distinct tuples of known names, positive
+    counts by construction), with only what could still be wrong checked; None sends the
+    careful path to name the problem."""
+    names = tuple(candidates)
+    if len(names) > 255 or not grouped or set(map(type, grouped)) != {tuple}:
+        return None
+    empty = build(method=method, seats=seats, candidates=names, ballots=[], **options)
+    index = {name: i for i, name in enumerate(names)}
+    try:
+        keys: list[Ranking] = list(map(bytes, map(map, repeat(index.get), grouped)))  # type: ignore[arg-type]
+    except TypeError:  # an unknown name (None) or a name that is not a string
+        return None
+    groups = tuple(zip(keys, grouped.values(), strict=True))
+    blank = grouped.get((), 0)
+    if blank:
+        groups = tuple(g for g in groups if g[0])
+    election = replace(empty, groups=groups, blank=blank)
+    if groups and int(np.count_nonzero(election.positions != len(names))) != sum(
+            map(len, keys)):
+        return None  # a ranking names someone twice
+    return election
 
 
 def parse(data: object) -> Election:
@@ -181,10 +349,57 @@ def parse(data: object) -> Election:
         raise ElectionError("seed: must be a string")
 
     def ballots() -> Iterable[tuple[Sequence[str], int]]:
+        # Identical ballots are checked once: a million are often a few thousand kinds.
+        # Candidates are checked by `build` before the first ballot is asked for.
+        index = {name: i for i, name in enumerate(candidates)}
+        try:
+            # Each ballot written back as JSON, in C: equal text is an equal ballot (a
+            # string is not a list, true is not 1), and each kind is read and checked once.
+            kinds = Counter(map(orjson.dumps, raw_ballots))
+        except TypeError:  # something JSON cannot hold: the checks below name it
+            kinds = None
+        if kinds is not None:
+            checked: list[tuple[Sequence[str], int]] = []
+            ok = True
+            for text, times in kinds.items():
+                ballot = orjson.loads(text)
+                if not (isinstance(ballot, Mapping) and "ranking" in ballot
+                        and type(ballot["ranking"]) is list
+                        and type(ballot.get("count", 1)) is int):
+                    ok = False  # the careful loop below names the first wrong ballot
+                    break
+                ranking, n = ballot["ranking"], ballot.get("count", 1)
+                try:
+                    _ranking(0, ranking, n, index)
+                except ElectionError:
+                    ok = False
+                    break
+                checked.append((ranking, n * times))
+            if ok:
+                yield from checked
+                return
+        same: dict[tuple[Any, ...], int] = {}
         for number, ballot in enumerate(raw_ballots, 1):
-            if not isinstance(ballot, Mapping) or "ranking" not in ballot:
-                raise ElectionError(f"ballot {number}: must be an object with a ranking")
-            yield ballot["ranking"], ballot.get("count", 1)
+            try:
+                ranking = ballot["ranking"]
+                n = ballot.get("count", 1)
+                if type(ranking) is not list or type(n) is not int:
+                    raise TypeError
+                key = (*ranking, n)  # unhashable names fail here
+            except (TypeError, KeyError, AttributeError):
+                if not isinstance(ballot, Mapping) or "ranking" not in ballot:
+                    raise ElectionError(
+                        f"ballot {number}: must be an object with a ranking") from None
+                ranking, n = ballot["ranking"], ballot.get("count", 1)
+                _ranking(number, ranking, n, index)  # raises, unless e.g. a tuple
+                key = (*ranking, n)
+            if key in same:
+                same[key] += 1
+            else:
+                _ranking(number, ranking, n, index)  # names this ballot if it is wrong
+                same[key] = 1
+        for key, times in same.items():
+            yield list(key[:-1]), key[-1] * times
 
     return build(
         method=str(data["method"]), seats=data.get("seats", 1), candidates=candidates,
@@ -202,6 +417,8 @@ def to_json(election: Election) -> dict[str, Any]:
         "ballots": [{"ranking": r, "count": n} for r, n in election.rankings()],
         "tie_break": election.tie_break,
     }
+    if election.blank:
+        out["ballots"].append({"ranking": [], "count": election.blank})
     if election.strength != "margin":
         out["strength"] = election.strength
     if election.seed is not None:
@@ -210,12 +427,16 @@ def to_json(election: Election) -> dict[str, Any]:
 
 
 def content_seed(election: Election) -> str:
-    """A seed from what is counted, independent of the order ballots were listed in."""
-    canonical = {
+    """A seed from what is counted, independent of the order ballots and candidates were
+    listed in (rankings are written by name), so the drawn winner is too."""
+    labels = election.candidates
+    canonical: dict[str, Any] = {
         "method": election.method, "seats": election.seats,
-        "candidates": list(election.candidates),
-        "ballots": sorted([list(r), n] for r, n in election.groups),
+        "candidates": sorted(labels),
+        "ballots": sorted([[labels[i] for i in r], n] for r, n in election.groups),
         "tie_break": election.tie_break, "strength": election.strength,
     }
+    if election.blank:
+        canonical["blank"] = election.blank
     text = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return "content-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -2,10 +2,14 @@
 has a majority of the continuing ballots, the lowest is eliminated, one at a time.
 
 Every ballot is one whole vote, so the count is in integers (exact, and fast). Ballots sit in
-piles by the candidate they count for; an elimination moves only that candidate's pile.
+piles by the candidate they count for; an elimination moves only that candidate's pile. With
+many different rankings the piles are arrays (numpy, integer counts: exact while the total
+stays below 2**53); otherwise, and for larger totals, Python lists and integers.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from bot.domain.tally.election import Election
 from bot.domain.tally.rounds import Count, Round, Transfer, names, plural
@@ -16,20 +20,14 @@ def count_irv(election: Election, ties: Tiebreaker) -> Count:
     """Count `election` by IRV, breaking ties with `ties`."""
     labels = election.candidates
     n = len(labels)
-    groups = election.groups
     continuing = [True] * n
-    piles: list[list[int]] = [[] for _ in range(n)]
-    at = [0] * len(groups)  # where each group's ranking has got to
-    tally = [0] * n
-    for g, (ranking, count) in enumerate(groups):
-        piles[ranking[0]].append(g)
-        tally[ranking[0]] += count
-    exhausted = 0
+    piles = (_ArrayPiles(election) if len(election.groups) >= ARRAY_GROUPS
+             and election.ballots < 2**53 and n <= 255 else _ListPiles(election))
+    tally = piles.first()
+    exhausted = election.blank  # blank ballots are exhausted from the start
     history: list[list[int]] = []
     rounds: list[Round] = []
     winners: list[str] = []
-    if not groups:
-        return Count([Round(1, sentence="No ballots were cast, so nobody was elected.")], [])
     try:
         while True:
             active = [c for c in range(n) if continuing[c]]
@@ -58,20 +56,7 @@ def count_irv(election: Election, ties: Tiebreaker) -> Count:
                                         immaterial=harmless)
             history.append(tally[:])
             continuing[loser] = False
-            moved: dict[int, int] = {}
-            lost = 0
-            for g in piles[loser]:
-                ranking, count = groups[g]
-                p = at[g] + 1
-                while p < len(ranking) and not continuing[ranking[p]]:
-                    p += 1
-                if p == len(ranking):
-                    lost += count
-                    continue
-                at[g] = p
-                piles[ranking[p]].append(g)
-                moved[ranking[p]] = moved.get(ranking[p], 0) + count
-            piles[loser] = []
+            moved, lost = piles.move(loser, continuing)
             for c, value in moved.items():
                 tally[c] += value
             exhausted += lost
@@ -85,6 +70,78 @@ def count_irv(election: Election, ties: Tiebreaker) -> Count:
     except TieReported:
         return Count(rounds, [], stopped=True)
     return Count(rounds, winners)
+
+
+# From how many different rankings the piles are kept as arrays.
+ARRAY_GROUPS = 2000
+
+
+class _ListPiles:
+    """Piles as lists of group numbers; each group remembers how far its ranking has got."""
+
+    def __init__(self, election: Election) -> None:
+        self.groups = election.groups
+        self.piles: list[list[int]] = [[] for _ in election.candidates]
+        self.at = [0] * len(self.groups)
+
+    def first(self) -> list[int]:
+        tally = [0] * len(self.piles)
+        for g, (ranking, count) in enumerate(self.groups):
+            self.piles[ranking[0]].append(g)
+            tally[ranking[0]] += count
+        return tally
+
+    def move(self, loser: int, continuing: list[bool]) -> tuple[dict[int, int], int]:
+        """Move `loser`'s pile on to each ballot's next continuing choice: (moved, lost)."""
+        moved: dict[int, int] = {}
+        lost = 0
+        groups, at, piles = self.groups, self.at, self.piles
+        for g in piles[loser]:
+            ranking, count = groups[g]
+            p = at[g] + 1
+            while p < len(ranking) and not continuing[ranking[p]]:
+                p += 1
+            if p == len(ranking):
+                lost += count
+                continue
+            at[g] = p
+            piles[ranking[p]].append(g)
+            moved[ranking[p]] = moved.get(ranking[p], 0) + count
+        piles[loser] = []
+        return moved, lost
+
+
+class _ArrayPiles:
+    """Piles as one array: `top[g]` is the candidate group g counts for (n: exhausted)."""
+
+    def __init__(self, election: Election) -> None:
+        self.n = len(election.candidates)
+        self.where = election.positions
+        self.counts = election.counts
+        self.top = np.argmin(self.where, axis=0)
+
+    def first(self) -> list[int]:
+        return self._sum(self.top, self.counts)
+
+    def _sum(self, who: np.ndarray, counts: np.ndarray) -> list[int]:
+        # float64 sums of whole numbers below 2**53 are exact
+        return [int(v) for v in np.bincount(who, weights=counts, minlength=self.n)[:self.n]]
+
+    def move(self, loser: int, continuing: list[bool]) -> tuple[dict[int, int], int]:
+        rows = np.flatnonzero(self.top == loser)
+        if not len(rows):
+            return {}, 0
+        part = self.where[:, rows]
+        part[~np.array(continuing)] = 255  # out of the count: never the next choice
+        after = part.argmin(axis=0)
+        gone = part[after, np.arange(len(rows))] >= self.n
+        counts = self.counts[rows]
+        lost = int(counts[gone].sum())
+        stay = ~gone
+        self.top[rows[stay]] = after[stay]
+        self.top[rows[gone]] = self.n
+        totals = self._sum(after[stay], counts[stay])
+        return {c: v for c, v in enumerate(totals) if v}, lost
 
 
 def _biggest(item: tuple[int, int]) -> tuple[int, int]:
@@ -126,5 +183,6 @@ def _eliminated(rnd: Round, needed: int, total: int, low: int, lowest: list[str]
         if t.to:
             parts.append(f"{show(t.exhausted)} {verb} exhausted ({ranked})")
         else:
-            parts.append(f"all {plural(t.value, 'ballot')} {verb} exhausted ({ranked})")
+            every = "its only ballot" if t.value == 1 else f"all {show(t.value)} ballots"
+            parts.append(f"{every} {verb} exhausted ({ranked})")
     return head + "; " + ", and ".join(parts) + "."

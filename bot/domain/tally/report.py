@@ -39,9 +39,9 @@ def round_table(result: Result, first: int = 1, last: int | None = None) -> list
               and (last is None or r.number <= last)]
     if not rounds:
         return []
-    head = " " * NAME_WIDTH + "".join(f"{'R' + str(r.number):>{CELL}}" for r in rounds)
-    lines = [head]
-    for name in standing(result):
+    order = standing(result)
+    rows: list[list[str]] = []
+    for name in order:
         cells = []
         for r in rounds:
             value = r.tallies.get(name)
@@ -50,10 +50,20 @@ def round_table(result: Result, first: int = 1, last: int | None = None) -> list
                 mark = "*"
             elif name in r.eliminated:
                 mark = "x"
-            cells.append(f"{(show(value) if value is not None else '-') + mark:>{CELL}}")
-        lines.append(f"{_name(name):<{NAME_WIDTH}}" + "".join(cells))
+            cells.append((show(value) if value is not None else "-") + mark)
+        rows.append(cells)
+    spent = [show(r.exhausted) for r in rounds]
+    # Each column as wide as its widest figure, so large counts never run together.
+    widths = [max(CELL, len(f"R{r.number}") + 1, len(spent[k]) + 2,
+                  *(len(row[k]) + 2 for row in rows)) for k, r in enumerate(rounds)]
+    head = " " * NAME_WIDTH + "".join(f"{'R' + str(r.number):>{w}}"
+                                      for r, w in zip(rounds, widths, strict=True))
+    lines = [head]
+    for name, cells in zip(order, rows, strict=True):
+        lines.append(f"{_name(name):<{NAME_WIDTH}}" + "".join(
+            f"{c:>{w}}" for c, w in zip(cells, widths, strict=True)))
     lines.append(f"{'Exhausted':<{NAME_WIDTH}}" + "".join(
-        f"{show(r.exhausted):>{CELL}}" for r in rounds))
+        f"{c:>{w}}" for c, w in zip(spent, widths, strict=True)))
     return lines
 
 
@@ -62,7 +72,8 @@ def matrix_table(result: Result) -> list[str]:
     labels = result.election.candidates
     order = standing(result)
     index = {c: k for k, c in enumerate(labels)}
-    width = max(5, len(str(result.election.ballots)) + 1)
+    biggest = max((v for row in result.pairwise for v in row), default=0)
+    width = max(5, len(str(biggest)) + 2)
     head = " " * (NAME_WIDTH + 4) + "".join(f"{k:>{width}}" for k in range(1, len(order) + 1))
     lines = [head]
     for row, name in enumerate(order, 1):
@@ -77,7 +88,10 @@ def method_line(result: Result) -> str:
     e = result.election
     seats = f"{e.seats} seat{'s' if e.seats != 1 else ''}"
     method = METHOD_NAMES[e.method]
-    ballots = f"{e.ballots:,} ballot{'s' if e.ballots != 1 else ''}"
+    ballots = f"{e.cast:,} ballot{'s' if e.cast != 1 else ''}"
+    if e.blank:
+        ballots += (f" ({e.blank:,} blank, counted as exhausted from the start)"
+                    if e.ballots else f" ({e.blank:,} blank)")
     line = f"{method[:1].upper()}{method[1:]}, {seats}, {ballots}"
     if e.method == "stv" and result.quota is not None:
         line += f", quota {result.quota:,}"

@@ -123,10 +123,19 @@ class Result:
     rounds: list[Round]
     condorcet_winner: str | None
     tie_breaks: list[TieRecord]
-    pairwise: list[list[int]]  # [i][j]: ballots ranking candidate i above candidate j
+    matrix: list[list[int]] | None  # the pairwise matrix, when the count needed it
     seed: str | None  # the draw's seed, when a draw was made or a seed was given
     quota: int | None = None
     explored: bool = True  # every way of breaking open ties was tried
+
+    @property
+    def pairwise(self) -> list[list[int]]:
+        """[i][j]: ballots ranking candidate i above candidate j (counted when first read)."""
+        if self.matrix is None:
+            from bot.domain.tally.condorcet import pairwise
+
+            self.matrix = pairwise(self.election)
+        return self.matrix
 
     def json(self) -> dict[str, Any]:
         """The result as the tally protocol writes it."""
@@ -142,10 +151,15 @@ class Result:
         """One line: "Research won (IRV, 3 rounds, 6 ballots)"."""
         method = {"irv": "IRV", "stv": "STV", "schulze": "Schulze",
                   "ranked_pairs": "ranked pairs"}[self.election.method]
-        ballots = plural(self.election.ballots, "ballot")
+        ballots = plural(self.election.cast, "ballot")
+        if self.election.blank:
+            ballots += f" ({show(self.election.blank)} blank)"
         rounds = plural(len(self.rounds), "round")
         how = f"{method}, {rounds}, {ballots}"
-        if not self.winners:
+        if not self.winners and not self.election.ballots:
+            if self.election.blank:
+                blank = plural(self.election.blank, "blank ballot")
+                return f"No winner: no ballot ranked any option ({method}, {blank})"
             return f"No winner: no ballots were cast ({method})"
         if self.tied and self.election.tie_break == "report":
             return f"Tied: {names(self.winners)} ({how}); the lab decides how to break it"

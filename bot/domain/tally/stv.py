@@ -12,18 +12,25 @@
 - When the continuing candidates are no more than the open seats, they are elected.
 
 Values are fractions.Fraction throughout: nothing is rounded. Ballots travel in parcels
-that share a weight, so a transfer costs one multiplication per parcel and destination.
+that share a weight, so a transfer costs one multiplication per parcel and destination. A
+large parcel finds its ballots' next choices with numpy over the election's positions (the
+counts it adds are whole numbers, exact while below 2**53), a small one in Python.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
+
+import numpy as np
 
 from bot.domain.tally.election import Election
 from bot.domain.tally.rounds import Count, Round, Transfer, names, plural
 from bot.domain.tally.ties import Tiebreaker, TieReported, Value, show
 
-Parcel = tuple[Fraction, list[int]]  # a weight, and the groups that carry it
+Members = Sequence[int] | np.ndarray  # group numbers: a list, or an array of them
+Parcel = tuple[Fraction, Members]  # a weight, and the groups that carry it
+ARRAY_PARCEL = 512  # from how many groups a parcel is moved with numpy
 
 
 def droop_quota(ballots: int, seats: int) -> int:
@@ -50,13 +57,28 @@ class _Stv:
         self.piles: list[list[Parcel]] = [[] for _ in range(n)]
         self.at = [0] * len(election.groups)
         self.tally: list[Value] = [Fraction(0)] * n
-        self.exhausted: Value = Fraction(0)
+        self.exhausted: Value = Fraction(election.blank)  # blank: from the start
         self.history: list[list[Value]] = []
         self.rounds: list[Round] = []
-        first: dict[int, list[int]] = {}
-        for g, (ranking, count) in enumerate(election.groups):
-            first.setdefault(ranking[0], []).append(g)
-            self.tally[ranking[0]] += count
+        self.arrays = election.ballots < 2**53 and n <= 255
+        first: dict[int, Members] = {}
+        firsts = [0] * n
+        if self.arrays and len(election.groups) >= ARRAY_PARCEL:
+            top = election.positions.argmin(axis=0)
+            order = np.argsort(top, kind="stable")
+            edges = np.searchsorted(top[order], np.arange(n + 1))
+            sums = np.bincount(top, weights=election.counts, minlength=n)
+            for c in range(n):
+                if edges[c + 1] > edges[c]:
+                    first[c] = order[edges[c]:edges[c + 1]]
+                    firsts[c] = int(sums[c])
+        else:
+            listed: dict[int, list[int]] = {}
+            for g, (ranking, count) in enumerate(election.groups):
+                listed.setdefault(ranking[0], []).append(g)
+                firsts[ranking[0]] += count
+            first.update(listed)
+        self.tally = [Fraction(v) for v in firsts]  # one Fraction each, not one per group
         for c, gs in first.items():
             self.piles[c].append((Fraction(1), gs))
 
@@ -65,9 +87,6 @@ class _Stv:
         return self.e.seats - len(self.elected)
 
     def run(self) -> Count:
-        if not self.e.groups:
-            return Count([Round(1, quota=self.quota,
-                                sentence="No ballots were cast, so nobody was elected.")], [])
         try:
             while True:
                 if self._round():
@@ -186,28 +205,23 @@ class _Stv:
         return text + _where(transfer)
 
     def _move(self, source: int, factor: Fraction, kind: str, value: Value) -> Transfer:
-        groups = self.e.groups
         gained: dict[int, Value] = {}
         lost: Value = Fraction(0)
         papers = 0
+        # Parcels of one weight move together: after a few transfers a pile holds many
+        # small parcels, but only a few different weights.
+        by_weight: dict[Fraction, list[Members]] = {}
         for weight, members in self.piles[source]:
+            by_weight.setdefault(weight, []).append(members)
+        for weight, parts in by_weight.items():
+            members = parts[0] if len(parts) == 1 else _joined(parts)
             new_weight = weight * factor
-            bound: dict[int, list[int]] = {}
-            counts: dict[int, int] = {}
-            gone = 0
-            for g in members:
-                ranking, count = groups[g]
-                papers += count
-                p = self.at[g] + 1
-                while p < len(ranking) and not self.continuing[ranking[p]]:
-                    p += 1
-                if p == len(ranking):
-                    gone += count
-                    continue
-                self.at[g] = p
-                dest = ranking[p]
-                bound.setdefault(dest, []).append(g)
-                counts[dest] = counts.get(dest, 0) + count
+            if self.arrays and len(members) >= ARRAY_PARCEL:
+                bound, counts, gone, count_papers = self._next_arrays(members)
+                papers += count_papers
+            else:
+                bound, counts, gone, count_papers = self._next_lists(members)
+                papers += count_papers
             lost += new_weight * gone
             if new_weight == 0:
                 continue
@@ -223,6 +237,64 @@ class _Stv:
             {self.labels[c]: v for c, v in sorted(gained.items(), key=_biggest)},
             lost, factor if kind == "surplus" else None,
         )
+
+    def _next_lists(
+        self, members: Members
+    ) -> tuple[dict[int, Members], dict[int, int], int, int]:
+        """Each group's next continuing choice, in Python: (groups by destination, counts
+        by destination, ballots with none, ballot papers)."""
+        groups = self.e.groups
+        bound: dict[int, list[int]] = {}
+        counts: dict[int, int] = {}
+        gone = papers = 0
+        for g in members:
+            ranking, count = groups[g]
+            papers += count
+            p = self.at[g] + 1
+            while p < len(ranking) and not self.continuing[ranking[p]]:
+                p += 1
+            if p == len(ranking):
+                gone += count
+                continue
+            self.at[g] = p  # a group moved by arrays keeps an older place: still correct,
+            dest = ranking[p]  # since everyone it skips is out of the count for good
+            bound.setdefault(dest, []).append(g)
+            counts[dest] = counts.get(dest, 0) + count
+        return dict(bound), counts, gone, papers
+
+    def _next_arrays(
+        self, members: Members
+    ) -> tuple[dict[int, Members], dict[int, int], int, int]:
+        """As `_next_lists`, with numpy over the election's positions."""
+        n = len(self.labels)
+        rows = np.asarray(members, dtype=np.intp)
+        part = self.e.positions[:, rows]
+        part[~np.array(self.continuing)] = 255  # out of the count: never the next choice
+        after = part.argmin(axis=0)
+        gone_mask = part[after, np.arange(len(rows))] >= n
+        weights = self.e.counts[rows]
+        papers = int(weights.sum())
+        gone = int(weights[gone_mask].sum())
+        stay = ~gone_mask
+        dests, rows, weights = after[stay], rows[stay], weights[stay]
+        order = np.argsort(dests, kind="stable")
+        dests, rows, weights = dests[order], rows[order], weights[order]
+        sums = np.bincount(dests, weights=weights, minlength=n)
+        bound: dict[int, Members] = {}
+        counts: dict[int, int] = {}
+        edges = np.searchsorted(dests, np.arange(n + 1))
+        for dest in range(n):
+            lo, hi = edges[dest], edges[dest + 1]
+            if hi > lo:
+                bound[dest] = rows[lo:hi]
+                counts[dest] = int(sums[dest])
+        return bound, counts, gone, papers
+
+
+def _joined(parts: list[Members]) -> Members:
+    if any(isinstance(p, np.ndarray) for p in parts):
+        return np.concatenate([np.asarray(p, dtype=np.intp) for p in parts])
+    return [g for p in parts for g in p]
 
 
 def _biggest(item: tuple[int, Value]) -> tuple[Value, int]:
