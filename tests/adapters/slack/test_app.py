@@ -804,3 +804,12 @@ async def test_public_files_alone_are_shared_in_the_conversation(lab: Slack,
     assert lab.fake.methods() == ["files.getUploadURLExternal", "upload",
                                   "files.completeUploadExternal"]
     assert lab.fake.last("files.completeUploadExternal").args["channel_id"] == "C1"
+
+
+async def test_a_command_whose_text_says_payload_is_run(slack: Slack) -> None:
+    # Bolt reads any form body with the word "payload" in it as an interactive payload and
+    # finds it empty: the command was answered 404 and lost.
+    sent = await slack.command("UGEMMA", 'setup "The payload lab"')
+    assert (sent.status, sent.body) == (200, "")
+    reply = slack.fake.last("response_url")
+    assert reply.args["text"] == "The payload lab is set up in this channel."
