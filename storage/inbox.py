@@ -11,8 +11,9 @@ from storage.repositories.inbox import (
     TOLD,
     UNFINISHED,
     InboxRepository,
+    InboxStatus,
     SqliteInboxWriter,
 )
 
 __all__ = ["DONE", "QUEUED", "RUNNING", "TOLD", "UNFINISHED", "InboxRepository",
-           "SqliteInboxWriter"]
+           "InboxStatus", "SqliteInboxWriter"]

@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -18,7 +19,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import InboundDelivery, InboxEntry
 from storage.repositories.helpers import dialect_insert
 
-QUEUED, RUNNING, DONE, TOLD = "queued", "running", "done", "told"
+
+class InboxStatus(StrEnum):
+    """Where an inbox row is; stored as these strings (the `status` column is a String)."""
+
+    QUEUED = "queued"  # recorded, waiting for a worker of its owner
+    RUNNING = "running"  # a worker started it; `done` rides on the work's own commit
+    DONE = "done"
+    TOLD = "told"  # not carried out (taken over too late); its sender was told to resend
+
+
+# The names bot/inbox.py imports.
+QUEUED, RUNNING, DONE, TOLD = (InboxStatus.QUEUED, InboxStatus.RUNNING, InboxStatus.DONE,
+                               InboxStatus.TOLD)
 UNFINISHED = (QUEUED, RUNNING)
 
 
@@ -68,7 +81,7 @@ class InboxRepository:
         )
         return bool(getattr(result, "rowcount", 0))
 
-    async def finish(self, entry_id: int, now: datetime, status: str = DONE) -> None:
+    async def finish(self, entry_id: int, now: datetime, status: InboxStatus = DONE) -> None:
         await self.session.execute(
             update(InboxEntry)
             .where(InboxEntry.id == entry_id, InboxEntry.status.in_(UNFINISHED))
