@@ -184,7 +184,7 @@ async def test_the_queue_takes_labs_in_turn_and_each_person_in_order() -> None:
 
 async def test_finished_rows_are_forgotten_after_a_day_unfinished_ones_never(
         uow: UnitOfWorkFactory) -> None:
-    from storage.inbox import InboxRepository
+    from storage.repositories.inbox import InboxRepository
 
     clock = SettableClock(T0)
     inbox = Inbox(uow, clock)

@@ -1,0 +1,37 @@
+"""Repositories, one module per aggregate: the queries each feature needs, in the domain's words.
+
+Every repository class is re-exported here, so `from storage.repositories import X` names it
+whichever module holds it.
+"""
+
+from storage.repositories.audit import AuditRepository
+from storage.repositories.deliveries import DeliveryRepository
+from storage.repositories.inbox import InboxRepository, SqliteInboxWriter
+from storage.repositories.installations import InstallationRepository, OAuthStateRepository
+from storage.repositories.labs import LabRepository
+from storage.repositories.meetings import MeetingRepository
+from storage.repositories.members import MembershipRepository
+from storage.repositories.minutes import ActionItemRepository, MinutesRepository
+from storage.repositories.people import PersonRepository
+from storage.repositories.polls import PollRepository
+from storage.repositories.reminders import ReminderRepository
+from storage.repositories.votes import BallotRepository, VoteRepository
+
+__all__ = [
+    "ActionItemRepository",
+    "AuditRepository",
+    "BallotRepository",
+    "DeliveryRepository",
+    "InboxRepository",
+    "InstallationRepository",
+    "LabRepository",
+    "MeetingRepository",
+    "MembershipRepository",
+    "MinutesRepository",
+    "OAuthStateRepository",
+    "PersonRepository",
+    "PollRepository",
+    "ReminderRepository",
+    "SqliteInboxWriter",
+    "VoteRepository",
+]
