@@ -1,8 +1,11 @@
-"""Delivery rules: whether a timer that fired is on time, late or missed, and when to retry."""
+"""Delivery rules: what a timer that fired for a due reminder does (send, wait for quiet hours,
+leave it to another process, record it missed), and when to retry a failed delivery."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Literal
 
 ON_TIME = timedelta(minutes=1)  # a timer this late still counts as on time
@@ -35,3 +38,38 @@ def classify(due: datetime, now: datetime, grace: timedelta) -> Timing:
     if behind <= grace:
         return "late"
     return "missed"
+
+
+class Step(StrEnum):
+    """What to do with a due reminder whose timer fired."""
+
+    CANCEL = "cancel"  # it must not go at all (its recipient left the lab)
+    MISS = "miss"  # due longer ago than the grace: record it missed, tell the facilitators
+    DEFER = "defer"  # wait for the end of the recipient's quiet hours
+    ELSEWHERE = "elsewhere"  # another process runs the platform: look again after the grace
+    CLAIM = "claim"  # claim the row and send it
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    step: Step
+    at: datetime | None = None  # DEFER: until when; ELSEWHERE: when to look again
+    late: bool = False  # CLAIM: sent late, and marked so
+
+
+def decide(due: datetime, now: datetime, grace: timedelta, *, refused: bool,
+           held_until: datetime | None, here: bool) -> Decision:
+    """What a timer firing at `now` does with a reminder due at `due` (its `next_at`):
+    `refused` when it must not go at all, `held_until` the end of quiet hours it must wait
+    for (None: it may go now), `here` whether this process can send it."""
+    if refused:
+        return Decision(Step.CANCEL)
+    timing = classify(due, now, grace)
+    if timing == "missed":
+        return Decision(Step.MISS)
+    if held_until is not None:
+        return Decision(Step.DEFER, at=held_until)
+    if not here:
+        # If nobody could send it by the time the grace has passed, it is recorded missed.
+        return Decision(Step.ELSEWHERE, at=due + grace + ON_TIME)
+    return Decision(Step.CLAIM, late=timing == "late")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.reminders.states import Planned, ReminderKind
 from bot.domain.when import parse_clock
 from bot.domain.zones import wall_time
 
@@ -70,3 +71,15 @@ def hold_until(moment: datetime, zone: str, window: tuple[time, time], *,
     if until is None or (starts_at is not None and until >= starts_at):
         return None
     return until
+
+
+def hold_reminder(r: Planned, moment: datetime, zone: str, window: tuple[time, time]
+                  ) -> datetime | None:
+    """When `r`, due at `moment`, must wait for quiet hours in `zone` to end (None: it may go):
+    posts in a lab's channel and meeting-start reminders never wait, and a meeting reminder
+    waits only while the wait ends before the meeting starts."""
+    return hold_until(
+        moment, zone, window,
+        exempt=r.quiet_exempt or r.recipient_id is None,
+        starts_at=r.subject_at if r.kind is ReminderKind.MEETING else None,
+    )

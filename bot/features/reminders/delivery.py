@@ -11,13 +11,13 @@ from typing import Literal, Protocol
 
 from bot.context import Context
 from bot.domain.reminders import (
-    ON_TIME,
     ReminderKind,
     ReminderStatus,
+    Step,
     Weekly,
-    classify,
+    decide,
     format_offset,
-    hold_until,
+    hold_reminder,
     may_retry,
     parse_quiet_hours,
     retry_delay,
@@ -109,40 +109,44 @@ async def deliver(ctx: Context, reminder_id: int, alarm: Alarm) -> Outcome:
         if lab is None:
             return "gone"
         target = await _target(ctx, uow, r, lab)
-        if target.refusal is not None:
-            cancelled = await uow.reminders.cancel([r.id], target.refusal)
-            await uow.commit()
-            if cancelled:
-                alarm.disarm(r.id)
-            return "cancelled"
-        if classify(r.next_at, now, grace) == "missed":
-            note = f"due more than {format_offset(grace)} before the bot could send it"
-            if r.repeat:
-                done = await _close_occurrence(uow, r, ReminderStatus.MISSED, now, note=note,
-                                               expect=ReminderStatus.PENDING) is not None
-            else:
-                done = await uow.reminders.miss(r.id, r.next_at, note)
-            await uow.commit()
-            if done:
-                _schedule_missed_summary(ctx, r.lab_id, now)
-                await _rearm(ctx, r.id, alarm)
-            return "missed"
-        if target.person is not None:
-            until = _hold(ctx, r, now, target.zone)
-            if until is not None:
-                if await uow.reminders.defer(r.id, r.next_at, until):
+        held = _hold(ctx, r, now, target.zone) if target.person is not None else None
+        decision = decide(r.next_at, now, grace, refused=target.refusal is not None,
+                          held_until=held, here=target.here)
+        match decision.step:
+            case Step.CANCEL:
+                cancelled = await uow.reminders.cancel([r.id], target.refusal or "")
+                await uow.commit()
+                if cancelled:
+                    alarm.disarm(r.id)
+                return "cancelled"
+            case Step.MISS:
+                note = f"due more than {format_offset(grace)} before the bot could send it"
+                if r.repeat:
+                    done = await _close_occurrence(uow, r, ReminderStatus.MISSED, now,
+                                                   note=note, expect=ReminderStatus.PENDING
+                                                   ) is not None
+                else:
+                    done = await uow.reminders.miss(r.id, r.next_at, note)
+                await uow.commit()
+                if done:
+                    _schedule_missed_summary(ctx, r.lab_id, now)
+                    await _rearm(ctx, r.id, alarm)
+                return "missed"
+            case Step.DEFER:
+                assert decision.at is not None
+                if await uow.reminders.defer(r.id, r.next_at, decision.at):
                     await uow.commit()
-                    alarm.later(r, until)
+                    alarm.later(r, decision.at)
                 return "deferred"
-        if not target.here:
-            # Another process runs the recipient's platform; leave the row for it to claim.
-            # Look again once the grace has passed: if nobody could send it by then, it is
-            # recorded missed and the facilitators hear of it. (This timer also tells the
-            # sweep that the row is in hand here, so it is not armed again every minute.)
-            alarm.later(r, r.next_at + grace + ON_TIME)
-            return "elsewhere"
-        late = classify(r.next_at, now, grace) == "late"
-        claimed = await uow.reminders.claim(r.id, r.next_at, now, late=late)
+            case Step.ELSEWHERE:
+                # Another process runs the recipient's platform; leave the row for it to
+                # claim, and look again once the grace has passed. (This timer also tells
+                # the sweep that the row is in hand here, so it is not armed again every
+                # minute.)
+                assert decision.at is not None
+                alarm.later(r, decision.at)
+                return "elsewhere"
+        claimed = await uow.reminders.claim(r.id, r.next_at, now, late=decision.late)
         await uow.commit()
         if not claimed:
             return "taken"
@@ -151,11 +155,7 @@ async def deliver(ctx: Context, reminder_id: int, alarm: Alarm) -> Outcome:
 
 def _hold(ctx: Context, r: Reminder, moment: datetime, zone: str) -> datetime | None:
     """When `r`, due at `moment`, must wait for the recipient's quiet hours to end."""
-    return hold_until(
-        moment, zone, parse_quiet_hours(ctx.settings.reminders.quiet_hours),
-        exempt=r.quiet_exempt or r.recipient_id is None,
-        starts_at=r.subject_at if r.kind is ReminderKind.MEETING else None,
-    )
+    return hold_reminder(r, moment, zone, parse_quiet_hours(ctx.settings.reminders.quiet_hours))
 
 
 def _first_timer(ctx: Context, r: Reminder, zone: str) -> Reminder:

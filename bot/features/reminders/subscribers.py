@@ -10,17 +10,18 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from bot.domain.reminders import (
+    Drop,
     ReminderKind,
     ReminderStatus,
-    Weekly,
     action_item_times,
     fit_nudge,
     is_meeting_start,
     meeting_times,
+    needs_recipient_zone,
     nudge_time,
     parse_offsets,
     parse_quiet_hours,
-    same_wall_time,
+    replan_for_zone,
 )
 from bot.domain.when import parse_duration
 from bot.domain.zones import wall_time
@@ -43,7 +44,7 @@ from bot.events import (
     ZoneChanged,
 )
 from bot.features.reminders.cards import _noun
-from bot.features.reminders.delivery import _first_timer, _hold
+from bot.features.reminders.delivery import _first_timer
 from bot.features.reminders.routes import router
 from bot.features.reminders.timers import arm, arm_after_commit, disarm, disarm_after_commit
 from storage.models import Lab, Membership, Reminder
@@ -285,26 +286,12 @@ async def zone_changed(event: ZoneChanged, h: Happening) -> None:
     """Someone's zone changed: re-plan their pending reminders in this lab whose time was
     read on their wall clock, so each still falls at the local time it stood for.
 
-    Re-planned:
+    Which rows move and where is `replan_for_zone` (bot/domain/reminders/zone_change.py):
+    action items, the repeating reminders they set, nudges and quiet-hours waits follow the
+    new zone; one-off reminders, meeting reminders and deadlines keep their moment.
 
-    - action-item reminders to them (09:00 in the owner's zone, the day before and on the
-      day) move to 09:00 on the same days in the new zone;
-    - repeating reminders they set ("every monday 09:00", read in their zone) keep their days
-      and time on the new zone's wall clock, from the occurrence now pending on;
-    - a nudge to them before a poll or vote closes is fitted around the new zone's night as
-      a new one would be (`fit_nudge`: the evening before when their morning comes too
-      late), or cancelled when no time before the close is outside it;
-    - any reminder to them waits for quiet hours, or stops waiting, by the new zone's night.
-
-    Kept where they are: one-off reminders they set ("tomorrow 10:00", "2027-01-11 14:00")
-    became a moment when they were set, and that moment is what the person meant (perhaps
-    for someone elsewhere, or before a journey), so only its quiet-hours wait follows the new
-    zone when it is for them; meeting reminders and deadlines are one moment for everyone.
-
-    A time the change puts in the past (09:00 has already come in the new zone) is due now
-    rather than dropped. Rows already due, being delivered or waiting to be retried are left
-    to their timers. Each row moves by a conditional update and its timers are re-armed only
-    after the commit, so nothing is delivered twice or lost.
+    Each row moves by a conditional update and its timers are re-armed only after the
+    commit, so nothing is delivered twice or lost.
     """
     lab = await h.uow.labs.get(event.lab_id)
     if lab is None:
@@ -317,37 +304,16 @@ async def zone_changed(event: ZoneChanged, h: Happening) -> None:
     moved: list[tuple[int, datetime, datetime, str | None, str | None]] = []
     dropped: list[int] = []
     for r in await h.uow.reminders.mine(lab.id, person_id):
-        if r.attempts > 0 or r.next_at <= h.now:
-            continue
-        due, repeat_zone, subject_at = r.due_at, r.repeat_zone, r.subject_at
-        if r.kind is ReminderKind.ACTION_ITEM and r.recipient_id == person_id:
-            due = same_wall_time(r.due_at, before, after)
-            if subject_at is not None:
-                subject_at = same_wall_time(subject_at, before, after)
-        elif r.repeat and r.repeat_zone == before and r.author_id == person_id:
-            rule = Weekly.from_spec(r.repeat, before)
-            due = same_wall_time(r.due_at, before, after, clock=rule.at)
-            repeat_zone = after
-        elif r.kind is ReminderKind.NUDGE and r.recipient_id == person_id and \
-                r.subject_at is not None:
-            fitted = fit_nudge(max(r.due_at, h.now), r.subject_at, after, quiet, now=h.now)
-            if fitted is None:
-                dropped += await h.uow.reminders.cancel(
-                    [r.id], f"after a move to {after}, no time before the close was outside "
-                            "their night")
-                continue
-            due = fitted
-        elif r.recipient_id != person_id:
-            continue  # set by them for someone else, at a moment that stays
-        start = max(due, h.now)
-        zone = after if r.recipient_id == person_id else await _zone_of(h.uow, r, lab)
-        next_at = _hold(h.ctx, r, start, zone) or start
-        if (due, next_at, repeat_zone, subject_at) == (r.due_at, r.next_at, r.repeat_zone,
-                                                       r.subject_at):
-            continue
-        if await h.uow.reminders.replan(r, due_at=due, next_at=next_at,
-                                        repeat_zone=repeat_zone, subject_at=subject_at):
-            moved.append((r.id, next_at, due, r.repeat, repeat_zone))
+        others = (await _zone_of(h.uow, r, lab)
+                  if needs_recipient_zone(r, person_id, before, now=h.now) else None)
+        plan = replan_for_zone(r, person_id, before, after, now=h.now, window=quiet,
+                               recipient_zone=others)
+        if isinstance(plan, Drop):
+            dropped += await h.uow.reminders.cancel([r.id], plan.note)
+        elif plan is not None and await h.uow.reminders.replan(
+                r, due_at=plan.due_at, next_at=plan.next_at, repeat_zone=plan.repeat_zone,
+                subject_at=plan.subject_at):
+            moved.append((r.id, plan.next_at, plan.due_at, r.repeat, plan.repeat_zone))
     disarm_after_commit(h.ctx, h.uow, dropped)
     if not moved:
         return
