@@ -21,7 +21,7 @@ from pydantic import SecretStr
 from bot.bootstrap import App, create_app
 from bot.clock import SettableClock
 from bot.config import ConfigError, Settings, load_settings
-from bot.features import reminders as feature
+from bot.features.reminders import timers as feature
 from bot.scheduling import ManualJobs
 from storage.models import ReminderStatus
 from tests.conftest import T0, Console

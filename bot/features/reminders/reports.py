@@ -1,0 +1,120 @@
+"""Telling facilitators: a reminder that could not be delivered, and the ones missed while the
+bot was offline.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from bot.context import Context
+from bot.domain.lab import Role
+from bot.domain.reminders import (
+    format_offset,
+)
+from bot.domain.when import parse_duration
+from bot.features.reminders.cards import _what, _who
+from bot.identity import recipient_of
+from bot.messages import (
+    Card,
+    Header,
+    Recipient,
+    Text,
+    at,
+)
+from bot.messages import Context as Small
+from bot.ports import DeliveryError
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+async def _recipient(ctx: Context, uow: UnitOfWork, person_id: int) -> Recipient | None:
+    """The person's address on a platform this process runs (their first identity there)."""
+    for identity in await uow.people.identities([person_id]):
+        if ctx.messengers.has(identity.platform):
+            return recipient_of(identity)
+    return None
+
+
+async def _facilitator_addresses(ctx: Context, uow: UnitOfWork, lab_id: int
+                                 ) -> list[Recipient]:
+    members = await uow.members.active(lab_id)
+    out = []
+    for m in members:
+        if m.role is Role.FACILITATOR:
+            found = await _recipient(ctx, uow, m.person_id)
+            if found is not None:
+                out.append(found)
+    return out
+
+
+async def _tell_facilitators(ctx: Context, lab_id: int, card: Card) -> int:
+    async with ctx.uow() as uow:
+        addresses = await _facilitator_addresses(ctx, uow, lab_id)
+    told = 0
+    for address in addresses:
+        try:
+            await ctx.messengers.notify(address, card)
+            told += 1
+        except DeliveryError as exc:
+            log.warning("could not tell a facilitator of lab %s: %s", lab_id, exc.reason)
+    return told
+
+
+async def _report_failure(ctx: Context, reminder_id: int) -> None:
+    async with ctx.uow() as uow:
+        r = await uow.reminders.get(reminder_id)
+        if r is None:
+            return
+        who = await _who(uow, r)
+    card = Card((
+        Header("A reminder could not be delivered"),
+        Text(f"To *{who}*, due {at(r.due_at, 'F')}: {_what(r)}"),
+        Small(f"Why: {r.last_error or 'unknown'} · Reminder #{r.id}. "
+              "`/lab reminders lab` lists the lab's reminders and recent problems."),
+    ), fallback=f"A reminder to {who} could not be delivered")
+    await _tell_facilitators(ctx, r.lab_id, card)
+
+
+def _schedule_failure_report(ctx: Context, reminder_id: int, now: datetime) -> None:
+    async def report() -> None:
+        await _report_failure(ctx, reminder_id)
+
+    ctx.jobs.schedule(f"reminders:failed:{reminder_id}", now, report)
+
+
+MAX_SUMMARY_LINES = 15
+
+
+async def summarise_missed(ctx: Context, lab_id: int) -> int:
+    """Tell the lab's facilitators, once, about missed reminders nobody has reported yet."""
+    now = ctx.clock.now()
+    async with ctx.uow() as uow:
+        rows = await uow.reminders.report_missed(lab_id, now)
+        await uow.commit()
+        lines = [f"• {at(r.due_at, 'f')} to {await _who(uow, r)}: {_what(r)}"
+                 for r in rows[:MAX_SUMMARY_LINES]]
+    if not rows:
+        return 0
+    grace = format_offset(parse_duration(ctx.settings.reminders.misfire_grace))
+    if len(rows) > MAX_SUMMARY_LINES:
+        lines.append(f"… and {len(rows) - MAX_SUMMARY_LINES} more.")
+    n = len(rows)
+    card = Card((
+        Header(f"{n} reminder{'s' if n != 1 else ''} missed"),
+        Text(f"These fell due more than {grace} before the bot could send them (it was "
+             "offline), so they were not sent:\n" + "\n".join(lines)),
+        Small("Reminders due less than that before the bot came back were sent late, and "
+              "marked so. `/lab reminders lab` lists the lab's reminders."),
+    ), fallback=f"{n} reminders were missed while the bot was offline")
+    await _tell_facilitators(ctx, lab_id, card)
+    return n
+
+
+def _schedule_missed_summary(ctx: Context, lab_id: int, now: datetime) -> None:
+    # One timer a lab: several reminders missed together make one summary.
+    async def summary() -> None:
+        await summarise_missed(ctx, lab_id)
+
+    ctx.jobs.schedule(f"reminders:missed:{lab_id}", now, summary)
