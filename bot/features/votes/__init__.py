@@ -29,6 +29,7 @@ from datetime import datetime
 
 from bot import action_ids
 from bot.context import Context as AppContext
+from bot.domain.votes import VoteStatus
 
 # Imported for their registrations on `router`.
 from bot.features.votes import actions, commands, subscribers  # noqa: F401
@@ -57,7 +58,7 @@ async def reminder_info(uow: UnitOfWork, vote_id: int) -> SubjectInfo | None:
     if vote is None:
         return None
     button = None
-    if vote.status == "open":
+    if vote.status == VoteStatus.OPEN:
         button = Button("Rank the options", action_ids.encode("vote.menu", vote.id),
                         style="primary")
     return SubjectInfo(f"Vote #{vote.number}: {vote.question}", button=button,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.domain.votes import VoteStatus
 from bot.errors import UserError
 from bot.features.votes.cards import _read_draft, name, ranking_card, readback_card
 from bot.features.votes.commands import rank_form
@@ -73,7 +74,7 @@ async def mine(call: Call[Any]) -> Reply:
     vote = await _vote_of_control(call)
     ballot = await call.uow.ballots.of(vote.id, call.person.id)
     if ballot is None:
-        if vote.status != "open":
+        if vote.status != VoteStatus.OPEN:
             raise UserError(f"{name(vote, start=True)} is closed; ballots are no longer "
                             "linked to anyone, so there is nothing to show you.")
         raise UserError(f"You have not ranked {name(vote)} yet. Press *Rank with "

@@ -10,7 +10,7 @@ from bot.domain.tally import METHOD_NAMES, Result, names
 from bot.domain.tally.report import condorcet_line, matrix_table, method_line, round_table
 from bot.domain.tally.rounds import plural
 from bot.domain.tally.rules import ordinal
-from bot.domain.votes import LIVE_BATCH, Turnout
+from bot.domain.votes import LIVE_BATCH, ResultsMode, Strength, TieRule, Turnout, VoteStatus
 from bot.messages import (
     Block,
     Button,
@@ -30,8 +30,8 @@ from storage.models import Vote
 
 SUBCOMMANDS = ("new", "show", "close", "ballots", "delete")
 TIE_WORDS = {
-    "backward-then-random": "earlier rounds, then a seeded draw",
-    "report": "reported to the lab, never drawn",
+    TieRule.BACKWARD_THEN_RANDOM: "earlier rounds, then a seeded draw",
+    TieRule.REPORT: "reported to the lab, never drawn",
 }
 NO_DRAFT = "-"
 LIVE_RULE = (
@@ -60,11 +60,12 @@ def _title(vote: Vote) -> str:
 
 
 def _method_words(vote: Vote) -> str:
-    method = METHOD_NAMES[vote.method]  # type: ignore[index]
+    method = METHOD_NAMES[vote.method.tally]
     seats = f"{vote.seats} seat{'s' if vote.seats != 1 else ''}"
     text = f"{method[:1].upper()}{method[1:]}, {seats}"
-    if vote.method in ("schulze", "ranked_pairs"):
-        text += ", links by " + ("margin" if vote.strength == "margin" else "winning votes")
+    if vote.method.condorcet:
+        text += ", links by " + ("margin" if vote.strength == Strength.MARGIN
+                                 else "winning votes")
     return text
 
 
@@ -80,17 +81,17 @@ def vote_card(vote: Vote, turnout: Turnout | None, *, waiting: Sequence[str] = (
         ("Method", _method_words(vote)),
         ("Closes", closes),
         ("Results", f"a live count, refreshed after every {LIVE_BATCH} ballots cast or "
-         "changed" if vote.results == "live" else "hidden until the close"),
+         "changed" if vote.results == ResultsMode.LIVE else "hidden until the close"),
         ("Ties", TIE_WORDS.get(vote.tie_break, vote.tie_break)),
-        ("Turnout", turnout.words("open" if vote.status == "open" else "final")
+        ("Turnout", turnout.words("open" if vote.status == VoteStatus.OPEN else "final")
          if turnout is not None else f"`/lab vote show {vote.number}` shows it as it stands"),
     )))
-    if vote.results == "live" and vote.status == "open":
+    if vote.results == ResultsMode.LIVE and vote.status == VoteStatus.OPEN:
         blocks.append(Context(LIVE_RULE))
     elif waiting:
         blocks.append(Context(shorten("Not voted yet (only facilitators see this): "
                                       + ", ".join(waiting), Limits.CONTEXT)))
-    if vote.status == "open":
+    if vote.status == VoteStatus.OPEN:
         blocks.append(Context(
             f"Rank with the menus, or type `/lab rank {vote.number} <option numbers or names, "
             f"best first>`, e.g. `/lab rank {vote.number} "
@@ -167,7 +168,7 @@ def _closing_words(vote: Vote) -> str:
     else:
         text = "You can change it until a facilitator closes the vote."
     text += " If you leave the lab before the close, your ballot is withdrawn"
-    if vote.results == "live":
+    if vote.results == ResultsMode.LIVE:
         return text + (" unless the live count already includes it (withdrawing it then "
                        "would show how you ranked).")
     return text + "."

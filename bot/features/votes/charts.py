@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 from bot.charts import new_figure, png
 from bot.domain.tally import METHOD_NAMES, Result, show
 from bot.domain.tally.rounds import plural
 from bot.features.votes.cards import name
-from bot.messages import (
-    File,
-    Limits,
-    shorten,
-)
+from bot.messages import File, Limits, shorten
 from storage.models import Vote
 
 
 async def drawn_chart(vote: Vote, result: Result) -> File | None:
     """`results_chart` in a worker thread, so the event loop goes on acknowledging requests
     while matplotlib draws."""
-    return await asyncio.to_thread(results_chart, vote, result)
+    return await asyncio.to_thread(results_chart, vote.number, vote.question, result)
 
 
-def results_chart(vote: Vote, result: Result) -> File | None:
+def chart_later(vote: Vote, result: Result) -> Callable[[], Awaitable[tuple[File, ...]]]:
+    """The chart as attachments to make later (after the commit, when the vote's row is no
+    longer held): what it needs of the vote is taken now, while the row is loaded."""
+    number, question = vote.number, vote.question
+
+    async def files() -> tuple[File, ...]:
+        chart = await asyncio.to_thread(results_chart, number, question, result)
+        return (chart,) if chart else ()
+
+    return files
+
+
+def results_chart(number: int, question: str, result: Result) -> File | None:
     """A PNG of the count, with alt text that says what it shows."""
     e = result.election
     if not result.winners:
@@ -49,10 +58,10 @@ def results_chart(vote: Vote, result: Result) -> File | None:
 
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xticks(xs)
-        ax.set_title(shorten(vote.question, 70), fontsize=10)
+        ax.set_title(shorten(question, 70), fontsize=10)
         ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
         first, last = rounds[0], rounds[-1]
-        alt = (f"Line chart of votes per round in {name(vote)} ({METHOD_NAMES[e.method]}"
+        alt = (f"Line chart of votes per round in {name(number)} ({METHOD_NAMES[e.method]}"
                f", {plural(len(rounds), 'round')}). Round 1: " + ", ".join(
                    f"{k} {show(v)}" for k, v in first.tallies.items()))
         if last is not first:
@@ -70,12 +79,12 @@ def results_chart(vote: Vote, result: Result) -> File | None:
         ax.barh([shorten(labels[i], 30) for i in ranked], [wins[i] for i in ranked],
                 color=["#2a7" if labels[i] in result.winners else "#89a" for i in ranked])
         ax.set_xlabel(f"Head-to-head wins (of {n - 1})")
-        ax.set_title(shorten(vote.question, 70), fontsize=10)
-        alt = (f"Bar chart of head-to-head wins in {name(vote)} "
+        ax.set_title(shorten(question, 70), fontsize=10)
+        alt = (f"Bar chart of head-to-head wins in {name(number)} "
                f"({METHOD_NAMES[e.method]}): " + ", ".join(
                    f"{labels[i]} {wins[i]}" for i in reversed(ranked))
                + f". {result.outcome()}.")
-    return File(f"vote-{vote.number}-result.png", png(fig), "image/png",
+    return File(f"vote-{number}-result.png", png(fig), "image/png",
                 alt=shorten(alt, Limits.ALT_TEXT))
 
 

@@ -11,7 +11,7 @@ from bot import action_ids
 from bot.arguments import Args, Complete, Kw, Pos
 from bot.domain.ballots import BallotFile, write_blt, write_csv, write_json
 from bot.domain.lab import Role, has_role
-from bot.domain.tally import Method, count
+from bot.domain.tally import count
 from bot.domain.tally.rounds import plural
 from bot.domain.tally.rules import (
     RankingProblem,
@@ -22,17 +22,10 @@ from bot.domain.tally.rules import (
     resolve_ranking,
     vote_seed,
 )
-from bot.domain.votes import LIVE_BATCH
+from bot.domain.votes import LIVE_BATCH, ResultsMode, Strength, TieRule, VoteMethod, VoteStatus
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import VoteDeleted, VoteOpened
-from bot.features.votes.cards import (
-    _labels,
-    _title,
-    name,
-    ranking_card,
-    results_card,
-    vote_card,
-)
+from bot.features.votes.cards import _labels, _title, name, ranking_card, results_card, vote_card
 from bot.features.votes.charts import drawn_chart
 from bot.features.votes.routes import router
 from bot.features.votes.service import (
@@ -144,20 +137,22 @@ async def new_vote(call: Call[NewVoteArgs]) -> Reply:
     if raw is None:
         raise UserError('List the options after `options`, each in quotes: '
                         '`options "Research" "Case studies"`, or use `template <name>`.')
-    method: Method = "ranked_pairs" if a.method == "ranked-pairs" else (a.method or "irv")
+    # The words typed ("ranked-pairs", "winning-votes") become the typed values stored.
+    method = VoteMethod((a.method or VoteMethod.IRV).replace("-", "_"))
     seats = a.seats if a.seats is not None else 1
     try:
         labels = check_options(raw)
-        check_seats_for(seats, len(labels), method)
+        check_seats_for(seats, len(labels), method.tally)
         closes_at = parse_close(a.closes, call.zone, call.now) if a.closes else None
     except RankingProblem as exc:
         raise UserError(str(exc)) from None
     vote = await call.uow.votes.add(Vote(
         lab_id=lab.id, number=await call.uow.votes.next_number(lab.id), question=question,
         method=method, seats=seats,
-        strength="winning_votes" if a.strength == "winning-votes" else "margin",
-        tie_break=a.ties or "backward-then-random", results=a.results or "hidden",
-        status="open", seed="", created_at=call.now, created_by_id=call.person.id,
+        strength=Strength((a.strength or Strength.MARGIN).replace("-", "_")),
+        tie_break=TieRule(a.ties or TieRule.BACKWARD_THEN_RANDOM),
+        results=ResultsMode(a.results or ResultsMode.HIDDEN),
+        status=VoteStatus.OPEN, seed="", created_at=call.now, created_by_id=call.person.id,
         closes_at=closes_at,
     ), labels)
     vote.seed = vote_seed(vote.id)
@@ -182,7 +177,7 @@ class RequiredVoteRef(Args):
 
 async def _show(call: Call[Any], vote: Vote) -> Reply:
     turnout = await turnout_of(call.uow, vote)
-    if vote.status == "closed":
+    if vote.status == VoteStatus.CLOSED:
         result = await count_vote(call.uow, vote)
         chart = await drawn_chart(vote, result)
         return Reply(card=results_card(vote, result, turnout),
@@ -190,13 +185,13 @@ async def _show(call: Call[Any], vote: Vote) -> Reply:
     waiting: list[str] = []
     # Who has not voted helps a facilitator nudge; in a live vote it would also tell who is
     # behind each change of the count, so it is not shown there (see LIVE_RULE).
-    if (vote.results != "live" and call.member is not None
+    if (vote.results != ResultsMode.LIVE and call.member is not None
             and has_role(call.member.role, Role.FACILITATOR)):
         missing = set(await not_voted(call.uow, vote.id))
         waiting = [m.person.display_name for m in await call.uow.members.active(vote.lab_id)
                    if m.person_id in missing]
     card = vote_card(vote, turnout, waiting=waiting)
-    if vote.results == "live" and vote.live_ballots and vote.live_at is not None:
+    if vote.results == ResultsMode.LIVE and vote.live_ballots and vote.live_at is not None:
         result = count(election_of(vote, vote.live_ballots))
         live = results_card(vote, result, turnout, live_at=vote.live_at)
         controls = [b for b in card.blocks if isinstance(b, Buttons)]
@@ -221,7 +216,7 @@ async def list_votes(call: Call[Any]) -> Reply:
     mine = await call.uow.ballots.cast_by(call.person.id, [v.id for v in votes])
     lines = []
     for v in votes:
-        if v.status == "open":
+        if v.status == VoteStatus.OPEN:
             turnout = await turnout_of(call.uow, v)
             closes = f", closes {at(v.closes_at)}" if v.closes_at else ""
             you = "you have voted" if v.id in mine else "you have not voted"
@@ -284,7 +279,7 @@ async def rank(call: Call[RankArgs]) -> Reply:
                 examples=("/lab vote close 2",))
 async def close(call: Call[RequiredVoteRef]) -> Reply:
     vote = await find_vote(call, call.args.vote)
-    if vote.status != "open":
+    if vote.status != VoteStatus.OPEN:
         raise Conflict(f"{name(vote, start=True)} is already closed. See the result with "
                        f"`/lab vote show {vote.number}`.")
     result = await close_vote(call.ctx, call.uow, vote.id, call.now, closed_by=call.person.id)
@@ -299,7 +294,7 @@ async def close(call: Call[RequiredVoteRef]) -> Reply:
                 examples=("/lab vote ballots 2",))
 async def export_ballots(call: Call[RequiredVoteRef]) -> Reply:
     vote = await find_vote(call, call.args.vote)
-    if vote.status != "closed":
+    if vote.status != VoteStatus.CLOSED:
         raise Conflict(
             f"{name(vote, start=True)} is still open. Ballots are published only after the "
             "close, so that nobody can see them while voting goes on."
@@ -321,7 +316,7 @@ async def export_ballots(call: Call[RequiredVoteRef]) -> Reply:
     await call.audit("vote.ballots", vote=vote.number, ballots=len(rankings))
     flags = f"--method {vote.method} --seats {vote.seats} --tie-break {vote.tie_break} " \
             f"--seed {vote.seed}"
-    if vote.strength != "margin":
+    if vote.strength != Strength.MARGIN:
         flags += f" --strength {vote.strength}"
     return Reply(card=Card((
         Header(f"Ballots of {name(vote)}"),
@@ -356,7 +351,7 @@ async def complete_vote(call: Call[Any], typed: str) -> list[tuple[str, str]]:
         return []
     text = typed.strip().removeprefix("#").casefold()
     votes = sorted(await call.uow.votes.for_lab(call.lab.id),
-                   key=lambda v: (v.status != "open", -v.number))
+                   key=lambda v: (v.status != VoteStatus.OPEN, -v.number))
     return [(shorten(f"#{v.number} {v.question} ({v.status})", 100), str(v.number))
             for v in votes
             if not text or str(v.number).startswith(text) or text in v.question.casefold()]
@@ -369,7 +364,7 @@ async def votes_to_rank(call: Call[Any]) -> list[Block]:
         lab = await call.uow.labs.get(membership.lab_id)
         if lab is None:
             continue
-        open_votes = await call.uow.votes.for_lab(lab.id, status="open")
+        open_votes = await call.uow.votes.for_lab(lab.id, status=VoteStatus.OPEN)
         done = await call.uow.ballots.cast_by(call.person.id, [v.id for v in open_votes])
         for v in open_votes:
             if v.id in done:
