@@ -6,8 +6,7 @@ from typing import Any
 
 from bot.domain.votes import VoteStatus
 from bot.errors import UserError
-from bot.features.votes.cards import _read_draft, name, ranking_card, readback_card
-from bot.features.votes.commands import rank_form
+from bot.features.votes.cards import _read_draft, name, rank_form, ranking_card, readback_card
 from bot.features.votes.routes import router
 from bot.features.votes.service import _accepting, _cast, _vote_of_control
 from bot.messages import Reply

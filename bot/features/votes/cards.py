@@ -9,7 +9,7 @@ from bot import action_ids
 from bot.domain.tally import METHOD_NAMES, Result, names
 from bot.domain.tally.report import condorcet_line, matrix_table, method_line, round_table
 from bot.domain.tally.rounds import plural
-from bot.domain.tally.rules import ordinal
+from bot.domain.tally.rules import numbered, ordinal
 from bot.domain.votes import LIVE_BATCH, ResultsMode, Strength, TieRule, Turnout, VoteStatus
 from bot.messages import (
     Block,
@@ -18,7 +18,9 @@ from bot.messages import (
     Card,
     Context,
     Fields,
+    Form,
     Header,
+    Input,
     Limits,
     Option,
     Select,
@@ -26,6 +28,7 @@ from bot.messages import (
     at,
     shorten,
 )
+from bot.router import FORM_ROUTE
 from storage.models import Vote
 
 SUBCOMMANDS = ("new", "show", "close", "ballots", "delete")
@@ -160,6 +163,19 @@ def ranking_card(vote: Vote, draft: Sequence[int], current: Sequence[int] | None
         blocks.append(Context(shorten("Your saved ballot: " + ", ".join(
             labels[p - 1] for p in current) + ". Saving replaces it.", Limits.CONTEXT)))
     return Card(tuple(blocks), fallback=f"Rank the options of {name(vote)}")
+
+
+def rank_form(vote: Vote) -> Form:
+    hint = shorten("e.g. 2 4 1, or names: " + numbered(_labels(vote)), Limits.PLACEHOLDER)
+    return Form(
+        action_ids.encode(FORM_ROUTE, "rank"), shorten(f"Rank: {name(vote)}",
+                                                       Limits.FORM_TITLE),
+        (
+            Input("vote", "Vote number", default=str(vote.number), max_length=6),
+            Input("options", "Your ranking, best first", placeholder=hint, max_length=1000),
+        ),
+        submit_label="Save my ranking",
+    )
 
 
 def _closing_words(vote: Vote) -> str:

@@ -17,7 +17,6 @@ from bot.domain.tally.rules import (
     RankingProblem,
     check_options,
     check_seats_for,
-    numbered,
     parse_close,
     resolve_ranking,
     vote_seed,
@@ -25,7 +24,14 @@ from bot.domain.tally.rules import (
 from bot.domain.votes import LIVE_BATCH, ResultsMode, Strength, TieRule, VoteMethod, VoteStatus
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import VoteDeleted, VoteOpened
-from bot.features.votes.cards import _labels, _title, name, ranking_card, results_card, vote_card
+from bot.features.votes.cards import (
+    _labels,
+    _title,
+    name,
+    ranking_card,
+    results_card,
+    vote_card,
+)
 from bot.features.votes.charts import drawn_chart
 from bot.features.votes.routes import router
 from bot.features.votes.service import (
@@ -236,19 +242,6 @@ async def list_votes(call: Call[Any]) -> Reply:
 class RankArgs(Args):
     vote: Annotated[str, Pos("vote"), Complete("vote")]
     options: Annotated[list[str] | None, Pos("options")] = None
-
-
-def rank_form(vote: Vote) -> Form:
-    hint = shorten("e.g. 2 4 1, or names: " + numbered(_labels(vote)), Limits.PLACEHOLDER)
-    return Form(
-        action_ids.encode(FORM_ROUTE, "rank"), shorten(f"Rank: {name(vote)}",
-                                                       Limits.FORM_TITLE),
-        (
-            Input("vote", "Vote number", default=str(vote.number), max_length=6),
-            Input("options", "Your ranking, best first", placeholder=hint, max_length=1000),
-        ),
-        submit_label="Save my ranking",
-    )
 
 
 @router.command(
