@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -71,6 +72,11 @@ class Messengers:
         return refs
 
 
+# What an announcement attaches: files, or a coroutine function that makes them after the
+# commit (expensive work, such as a chart, never runs while a row is held).
+Attachments = tuple[File, ...] | Callable[[], Awaitable[tuple[File, ...]]]
+
+
 @dataclass(frozen=True)
 class Context:
     settings: Settings
@@ -83,15 +89,17 @@ class Context:
     inbox: Inbox | None = None
 
     def announce(
-        self, uow: UnitOfWork, lab_id: int, card: Card, files: tuple[File, ...] = (), *,
+        self, uow: UnitOfWork, lab_id: int, card: Card, files: Attachments = (), *,
         skip: Place | None = None,
     ) -> None:
         """Post `card` in every channel bound to the lab (but `skip`) once `uow` has
-        committed: an announcement never gets ahead of what it announces."""
+        committed: an announcement never gets ahead of what it announces. `files` may be
+        made then too (a chart), so that no row stays held while they are drawn."""
 
         async def post() -> None:
+            attached = files if isinstance(files, tuple) else await files()
             async with self.uow() as fresh:
                 places = [channel_place(c) for c in await fresh.labs.channels(lab_id)]
-            await self.messengers.broadcast([p for p in places if p != skip], card, files)
+            await self.messengers.broadcast([p for p in places if p != skip], card, attached)
 
         uow.after_commit(post)

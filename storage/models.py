@@ -34,6 +34,7 @@ from bot.domain.calendar import DEFAULT_ORGANIZER
 from bot.domain.lab import Role
 from bot.domain.minutes import ActionStatus, EntryKind, EntrySource, MinutesStatus, Presence
 from bot.domain.reminders import ReminderKind, ReminderStatus
+from bot.domain.votes import ResultsMode, Strength, TieRule, VoteMethod, VoteStatus
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -65,11 +66,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _enum(enum_cls: Any) -> Enum:
+def _enum(enum_cls: Any, length: int = 16) -> Enum:
     # Stored as plain strings (no PostgreSQL ENUM type), so adding a value needs no migration
     # of a type, and SQLite and PostgreSQL hold the same thing.
     return Enum(
-        enum_cls, native_enum=False, length=16, validate_strings=True,
+        enum_cls, native_enum=False, length=length, validate_strings=True,
         values_callable=lambda e: [m.value for m in e],
     )
 
@@ -506,12 +507,12 @@ class Vote(Base):
     lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)  # per lab: "vote 2"
     question: Mapped[str] = mapped_column(String(200))
-    method: Mapped[str] = mapped_column(String(16))  # irv, stv, schulze, ranked_pairs
+    method: Mapped[VoteMethod] = mapped_column(_enum(VoteMethod, 16))
     seats: Mapped[int] = mapped_column(Integer)
-    strength: Mapped[str] = mapped_column(String(16))  # margin, winning_votes
-    tie_break: Mapped[str] = mapped_column(String(32))  # backward-then-random, report
-    results: Mapped[str] = mapped_column(String(8))  # hidden (until the close), live
-    status: Mapped[str] = mapped_column(String(8))  # open, closed
+    strength: Mapped[Strength] = mapped_column(_enum(Strength, 16))
+    tie_break: Mapped[TieRule] = mapped_column(_enum(TieRule, 32))
+    results: Mapped[ResultsMode] = mapped_column(_enum(ResultsMode, 8))  # hidden until the close
+    status: Mapped[VoteStatus] = mapped_column(_enum(VoteStatus, 8))
     seed: Mapped[str] = mapped_column(String(64))  # the published seed of the tie-break draw
     created_at: Mapped[datetime]
     created_by_id: Mapped[int | None] = mapped_column(
@@ -525,7 +526,7 @@ class Vote(Base):
     # The declared result at the close, as `actionlab tally --json` writes it.
     result: Mapped[dict[str, Any] | None]
     # With results `live`: the rankings the live count shows (sorted, so they carry no order)
-    # and when they were taken. Refreshed only in batches (see bot/features/votes.py), so
+    # and when they were taken. Refreshed only in batches (see bot/domain/votes.py), so
     # no refresh shows one member's ballot; cleared at the close.
     live_ballots: Mapped[list[list[int]] | None] = mapped_column(JSON)
     live_at: Mapped[datetime | None]

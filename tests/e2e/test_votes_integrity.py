@@ -18,7 +18,7 @@ from bot.clock import SettableClock
 from bot.config import Settings
 from bot.domain.tally import Result
 from bot.events import MemberLeft
-from bot.features import votes
+from bot.features.votes import service as votes
 from bot.scheduling import ManualJobs
 from storage.models import Ballot
 from tests.conftest import T0, Console
