@@ -7,12 +7,12 @@ from typing import Annotated, Any
 from pydantic import AfterValidator
 
 from bot.arguments import Args, Complete, Pos
-from bot.domain.zones import format_local, require_zone, zone_abbreviation
+from bot.domain.zones import ZoneSource, format_local, require_zone, zone_abbreviation
 from bot.errors import UserError
 from bot.identity import set_zone
 from bot.messages import Card, Reply, Text
 from bot.router import Call, Router
-from bot.zone_picker import PICKED, zone_picker_card
+from bot.zone_picker import ZONE_PICKED, zone_picker_card
 
 router = Router()
 
@@ -48,7 +48,8 @@ async def tz(call: Call[TzArgs]) -> Reply:
                 "You have not set a time zone. Set one with `/lab tz <zone>`, e.g. "
                 "`/lab tz Asia/Kolkata`."
             )
-        how = "you chose it" if person.timezone_source == "user" else "from your platform profile"
+        how = ("you chose it" if person.timezone_source == ZoneSource.USER
+               else "from your platform profile")
         return Reply.say(
             f"Your time zone is {person.timezone} ({how}); it is "
             f"{format_local(call.now, person.timezone)} for you now."
@@ -66,7 +67,7 @@ async def tz(call: Call[TzArgs]) -> Reply:
     )
 
 
-@router.action(PICKED, scope="none")
+@router.action(ZONE_PICKED, scope="none")
 async def tz_picked(call: Call[Any]) -> Reply:
     if not call.values:
         raise UserError("Choose a zone from the menu, or type `/lab tz <zone>`.")
