@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.errors import NotFound, UserError
 from bot.exports import FORMATS, Format
-from bot.features.minutes import export_file, find_minutes
+from bot.features.minutes import find_minutes, load_document, render_file
 from bot.messages import File
 from storage.models import Lab
 from storage.uow import UnitOfWork
@@ -50,7 +50,9 @@ async def export_from_database(settings: Settings, *, lab: str, meeting: str | N
             the_lab = await find_lab(uow, lab)
             minutes = await find_minutes(uow, the_lab, meeting)
             moment = app.ctx.clock.now()
-            file, _ = await export_file(uow, minutes, fmt, moment)
+            doc = await load_document(uow, minutes, moment)
+            await uow.commit()  # nothing is held while the file renders
+            file = await render_file(doc, fmt)
             await uow.audit.record(lab_id=the_lab.id, actor_id=None, action="minutes.export",
                                    at=moment, minutes=minutes.id, format=fmt, via="cli")
             await uow.commit()

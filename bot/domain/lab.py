@@ -1,8 +1,10 @@
-"""Lab rules: roles, who may change them, and the member limit."""
+"""Lab rules: roles, who may change them, the member limit, and one-time link codes."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -61,4 +63,41 @@ def limit_refusal(*, roles: Iterable[Role], limit: int) -> str | None:
             f"This lab is full: it has its {limit} members. A facilitator can raise the limit, "
             "or someone can make room by leaving."
         )
+    return None
+
+
+def limit_change_refusal(*, limit: int, counted: int) -> str | None:
+    """Why the member limit may not become `limit` with `counted` members, or None."""
+    if limit < counted:
+        return f"The lab already has {counted} members; the limit cannot go below that."
+    return None
+
+
+# --- one-time link codes ---------------------------------------------------------------------
+
+
+class LinkPurpose(StrEnum):
+    """What a link code does (stored as today's strings in `channel_links.purpose`)."""
+
+    CHANNEL = "channel"  # binds another channel to a lab
+    PERSON = "person"  # makes another account act as the person who made the code
+
+
+def normal_code(code: str) -> str:
+    """A code as typed, without spaces or dashes, in capitals."""
+    return "".join(code.split()).replace("-", "").upper()
+
+
+def code_hash(code: str) -> str:
+    """What is stored of a code: the SHA-256 of the code as shown (case and spaces aside)."""
+    return hashlib.sha256(normal_code(code).encode("utf-8")).hexdigest()
+
+
+def spent_refusal(*, used_at: datetime | None, expires_at: datetime, now: datetime,
+                  new_one: str) -> str | None:
+    """Why a code found among those made lately no longer works, or None if it does."""
+    if used_at is not None:
+        return f"That code has been used already; a code works once. {new_one}"
+    if expires_at <= now:
+        return f"That code has expired (codes last 30 minutes). {new_one}"
     return None

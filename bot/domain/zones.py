@@ -213,3 +213,10 @@ COMMON_ZONES = (
     "Asia/Manila", "Asia/Jakarta", "Asia/Tokyo", "Asia/Dubai", "Australia/Sydney",
     "Pacific/Auckland", "UTC",
 )
+
+
+class ZoneSource(StrEnum):
+    """Where a person's zone came from (stored as today's strings in `timezone_source`)."""
+
+    USER = "user"  # they chose it (`/lab tz`, the picker): the platform never overrides it
+    PLATFORM = "platform"  # their platform's profile said it

@@ -37,7 +37,7 @@ def test_a_fresh_router_has_exactly_the_four_kinds_each_from_its_feature() -> No
         "poll": ("bot.features.polls", True, True, False, False),
         "vote": ("bot.features.votes", True, True, False, False),
         "meeting": ("bot.features.meetings", False, False, True, True),
-        "action_item": ("bot.features.minutes", False, False, False, True),
+        "action_item": ("bot.features.minutes.subjects", False, False, False, True),
     }
 
 

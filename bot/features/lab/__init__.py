@@ -1,0 +1,16 @@
+"""The lab itself: set up, join (after the confidentiality commitment), leave, members,
+roles, time zones and the lab's settings."""
+
+from __future__ import annotations
+
+from bot.domain.lab import code_hash
+from bot.features.lab import audit, completers, links, members, membership, settings, zones
+from bot.features.lab.zones import tz_picker
+from bot.router import Router
+
+__all__ = ["code_hash", "router", "tz_picker"]
+
+router = Router()
+# In this order, so that `/lab help` lists the lab's commands as it always has.
+for _part in (membership, members, zones, settings, links, audit, completers):
+    router.include(_part.router)

@@ -1,0 +1,88 @@
+"""Who is in a lab (roles, zones, local time now) and giving a member a role."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from bot.arguments import Args, Complete, Pos
+from bot.domain.lab import Role, counted_members, role_change_refusal
+from bot.domain.zones import format_local
+from bot.errors import PermissionDenied
+from bot.features.common import find_member, paginate
+from bot.messages import Block, Card, Context, Header, Reply, Text
+from bot.router import Call, Router
+
+router = Router()
+
+
+# --- members ------------------------------------------------------------------------------
+
+MEMBERS_PER_PAGE = 20
+
+
+async def _members_card(call: Call[Any], page: int) -> Card:
+    lab = call.the_lab
+    members = await call.uow.members.active(lab.id)
+    counted = counted_members(m.role for m in members)
+    lines = []
+    for m in members:
+        zone = m.person.timezone
+        if zone:
+            when = format_local(call.now, zone, name=False)
+            local = f"{zone} · now {when}"
+        else:
+            local = "time zone not set"
+        lines.append(f"• *{m.person.display_name}* — {m.role.value} · {local}")
+    blocks: list[Block] = [Header(f"Members of {lab.name}")]
+    blocks += paginate(lines, page=page, per_page=MEMBERS_PER_PAGE, route="lab.members",
+                       ref=lab.id, noun="members")
+    blocks.append(Context(
+        f"{counted} of {lab.member_limit} members, plus facilitators. Times are each "
+        "member's own local time now."
+    ))
+    return Card(tuple(blocks), fallback=f"{len(members)} people in {lab.name}")
+
+
+@router.command("members", topic="lab",
+                summary="Who is in the lab: roles, time zones and local time now.")
+async def members(call: Call[Any]) -> Reply:
+    return Reply(card=await _members_card(call, 1))
+
+
+@router.action("lab.members", scope="lab")
+async def members_page(call: Call[Any]) -> Reply:
+    return Reply(card=await _members_card(call, call.page), replace=True)
+
+
+# --- roles ---------------------------------------------------------------------------------
+
+
+class RoleArgs(Args):
+    member: Annotated[str, Pos("member", greedy=True), Complete("member")]
+    role: Annotated[Role, Pos()]
+
+
+@router.command(
+    "role", args=RoleArgs, access="facilitator", topic="lab",
+    summary="Give a member a role: facilitator, secretary or member.",
+    examples=("/lab role Priya secretary",),
+)
+async def role(call: Call[RoleArgs]) -> Reply:
+    lab = call.the_lab
+    target = await find_member(call, call.args.member)
+    facilitators = sum(
+        1 for m in await call.uow.members.active(lab.id) if m.role is Role.FACILITATOR
+    )
+    refusal = role_change_refusal(
+        actor_role=call.the_member.role, target_is_actor=target.person_id == call.person.id,
+        target_role=target.role, new_role=call.args.role, facilitators=facilitators,
+    )
+    if refusal:
+        raise PermissionDenied(refusal)
+    before = target.role
+    target.role = call.args.role
+    await call.audit("member.role", member=target.person_id, before=before.value,
+                     after=call.args.role.value)
+    who = target.person.display_name
+    text = f"{call.person.display_name} made *{who}* {call.args.role.value} of {lab.name}."
+    return call.publish(Card((Text(text),), fallback=text))

@@ -1,0 +1,117 @@
+"""Action items: the open ones (yours first) with Done buttons, and yours on the home card."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import action_ids
+from bot.domain.minutes import CARD_ENTRY, ActionStatus, format_due, local_today, may_close_action
+from bot.errors import Conflict, NotFound, PermissionDenied
+from bot.events import ActionItemClosed
+from bot.features.common import page_buttons
+from bot.features.minutes.cards import within
+from bot.messages import Block, Button, Buttons, Card, Context, Header, Limits, Reply, Text, shorten
+from bot.router import Call, Router
+from storage.models import ActionItem, Lab
+
+router = Router()
+
+ACTIONS_PER_PAGE = 8
+
+
+def _may_close(call: Call[Any], item: ActionItem) -> bool:
+    member = call.member
+    return member is not None and may_close_action(owner_id=item.owner_id,
+                                                   person_id=call.person.id, role=member.role)
+
+
+async def _actions_card(call: Call[Any], page: int) -> Card:
+    lab = call.the_lab
+    items = list(await call.uow.action_items.open_in(lab.id))
+    # Mine first, then everyone else's; each group soonest due first.
+    items.sort(key=lambda i: i.owner_id != call.person.id)
+    today = local_today(call.now, lab.timezone)
+    if not items:
+        return Card((Header(f"Open action items in {lab.name}"),
+                     Text("None: every action item is done.")),
+                    fallback="No open action items")
+    pages = max(1, -(-len(items) // ACTIONS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    first = (page - 1) * ACTIONS_PER_PAGE
+    chunk = items[first:first + ACTIONS_PER_PAGE]
+    titles: dict[int, str] = {}
+    lines = []
+    buttons: list[Button] = []
+    for n, item in enumerate(chunk, first + 1):
+        entry = item.entry
+        if entry.minutes_id not in titles:
+            m = await call.uow.minutes.get(entry.minutes_id)
+            titles[entry.minutes_id] = m.title if m else "?"
+        due = format_due(item.due, today) if item.due else "no due date"
+        mine = " (yours)" if item.owner_id == call.person.id else ""
+        lines.append(f"{n}. *{item.owner.display_name}*{mine} · {due}\n"
+                     f"    {shorten(entry.text, CARD_ENTRY)} _({titles[entry.minutes_id]}, "
+                     f"#{entry.number})_")
+        if _may_close(call, item):
+            buttons.append(Button(f"Done {n}", action_ids.encode("minutes.done", item.id,
+                                                                 page)))
+    blocks: list[Block] = [Header(f"Open action items in {lab.name}"),
+                           Text(within(lines, Limits.TEXT, "items"))]
+    for i in range(0, len(buttons), 5):
+        blocks.append(Buttons(tuple(buttons[i:i + 5])))
+    if pages > 1:
+        blocks.append(Context(f"Page {page} of {pages} · {len(items)} open items"))
+        blocks.append(page_buttons("minutes.actions", lab.id, page, pages))
+    blocks.append(Context("The owner, the secretary or a facilitator can mark an item done. "
+                          f"Due dates are days in {lab.timezone}."))
+    return Card(tuple(blocks), fallback=f"{len(items)} open action items")
+
+
+@router.command("actions", topic="minutes",
+                summary="Open action items, yours first, each with a Done button.")
+async def actions(call: Call[Any]) -> Reply:
+    return Reply(card=await _actions_card(call, 1))
+
+
+@router.action("minutes.actions", scope="lab")
+async def actions_page(call: Call[Any]) -> Reply:
+    return Reply(card=await _actions_card(call, call.page), replace=True)
+
+
+@router.action("minutes.done", scope="item")
+async def done(call: Call[Any]) -> Reply:
+    item = await call.uow.action_items.get(call.ref)
+    if item is None:
+        raise NotFound("That action item no longer exists.")
+    if item.status is not ActionStatus.OPEN:
+        raise Conflict(f"That action item is already {item.status.value}.")
+    if not _may_close(call, item):
+        raise PermissionDenied(f"Only {item.owner.display_name} (its owner), the secretary or "
+                               "a facilitator can mark that action item done.")
+    item.status, item.done_at, item.done_by_id = ActionStatus.DONE, call.now, call.person.id
+    await call.uow.flush()
+    await call.emit(ActionItemClosed(lab_id=item.lab_id, item_id=item.id))
+    await call.audit("minutes.action_done", item=item.id, number=item.entry.number)
+    return Reply(card=await _actions_card(call, call.page), replace=True)
+
+
+@router.home_section(50)
+async def my_actions(call: Call[Any]) -> list[Block]:
+    items = await call.uow.action_items.open_for(call.person.id)
+    if not items:
+        return []
+    labs: dict[int, Lab] = {}
+    lines = []
+    for item in items[:5]:
+        if item.lab_id not in labs:
+            lab = await call.uow.labs.get(item.lab_id)
+            if lab is None:
+                continue
+            labs[item.lab_id] = lab
+        lab = labs[item.lab_id]
+        due = format_due(item.due, local_today(call.now, lab.timezone)) if item.due else \
+            "no due date"
+        lines.append(f"• {shorten(item.entry.text, 200)} — {lab.name} · {due}")
+    more = f"\n…and {len(items) - 5} more." if len(items) > 5 else ""
+    return [Text(f"*Your action items* ({len(items)} open)\n" + "\n".join(lines) + more),
+            Context("Mark them done with `/lab actions` in the lab's channel.")]

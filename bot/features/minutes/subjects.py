@@ -1,0 +1,30 @@
+"""What reminders need of an action item (the `action_item` subject kind)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain.minutes import ActionStatus
+from bot.router import Router
+from bot.subjects import SubjectInfo, Upcoming
+from storage.uow import UnitOfWork
+
+router = Router()
+
+
+async def _own_open_items(uow: UnitOfWork, lab_id: int, person_id: int, now: datetime
+                          ) -> list[Upcoming]:
+    """A member coming back still owns the open items they had: remind them again."""
+    return [Upcoming(item.id, item.entry.text, due=item.due)
+            for item in await uow.action_items.open_for(person_id)
+            if item.lab_id == lab_id and item.due is not None]
+
+
+@router.subject("action_item", upcoming=_own_open_items)
+async def reminder_info(uow: UnitOfWork, item_id: int) -> SubjectInfo | None:
+    """The item's text; None once it is done or dropped, so its reminders are cancelled
+    instead of sent."""
+    item = await uow.action_items.get(item_id)
+    if item is None or item.status is not ActionStatus.OPEN:
+        return None
+    return SubjectInfo(item.entry.text)
