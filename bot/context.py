@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
-from bot.identity import channel_place
+from bot.inbox import Inbox
+from bot.listeners import Listeners
 from bot.messages import Card, File, MessageRef, Place, Platform, Recipient
+from bot.places import channel_place
 from bot.ports import Clock, DeliveryError, Jobs, Messenger
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 if TYPE_CHECKING:
-    from bot.inbox import Inbox
+    # An annotation only: the router's handlers get this Context, so the Context names the
+    # router's type without importing it (bot/router.py imports nothing that imports this).
     from bot.router import Router
 
 log = logging.getLogger(__name__)
@@ -79,6 +82,9 @@ class Context:
     jobs: Jobs
     messengers: Messengers
     router: Router
+    # The merged router's listeners of domain events (`router.listeners`, the same object):
+    # `bot/events.publish` reads them here, not through the router.
+    listeners: Listeners
     # Acknowledged platform work, recorded durably and run by a bounded pool (bot/inbox.py).
     inbox: Inbox | None = None
 

@@ -13,6 +13,7 @@ import logging
 
 from bot.context import Context
 from bot.messages import Action, Command, Inbound, Reply, Submission
+from bot.zone_picker import zone_picker_card
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +41,6 @@ async def ask_zone_once(ctx: Context, event: Inbound, reply: Reply) -> Reply:
     """
     if not worth_asking(event, reply):
         return reply
-    # The picker is the lab feature's own card; the features import the router, which
-    # imports this module, so it is imported when first needed.
-    from bot.features.lab import tz_picker
-
     actor = event.actor
     try:
         async with ctx.uow() as uow:
@@ -59,4 +56,4 @@ async def ask_zone_once(ctx: Context, event: Inbound, reply: Reply) -> Reply:
     except Exception:
         log.exception("could not check whether to ask for a time zone")
         return reply
-    return reply.then(Reply(card=tz_picker(ZONE_PROMPT)))
+    return reply.then(Reply(card=zone_picker_card(ZONE_PROMPT)))

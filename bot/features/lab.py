@@ -32,9 +32,13 @@ from bot.messages import (
     Text,
 )
 from bot.router import Call, Router, require_role
+from bot.zone_picker import zone_picker_card
 from storage.models import ChannelLink, Lab, Membership
 
 router = Router()
+
+# The zone picker card moved to bot/zone_picker.py; its old name, still imported by tests.
+tz_picker = zone_picker_card
 
 
 def _zone_or_none(value: str | None) -> str | None:
@@ -318,23 +322,6 @@ async def tz(call: Call[TzArgs]) -> Reply:
         f"{format_local(call.now, call.args.zone, name=False)} there now; every time I show "
         f"you will be in this zone.{moved}"
     )
-
-
-def tz_picker(prompt: str) -> Card:
-    """A private card that asks for a zone: common zones in a menu, `/lab tz` for the rest.
-
-    Discord never tells a bot someone's zone: bot/zone_prompt.py shows this, once, to a
-    member who has none.
-    """
-    from bot.domain.zones import COMMON_ZONES
-    from bot.messages import Option, Select
-
-    return Card((
-        Text(prompt),
-        Select(action_ids.encode("lab.tz"), "Your time zone",
-               tuple(Option(z.replace("_", " "), z) for z in COMMON_ZONES)),
-        Context("Not listed? Type `/lab tz <zone>`, e.g. `/lab tz America/Bogota`."),
-    ), fallback="Which time zone are you in?")
 
 
 @router.action("lab.tz", scope="none")
