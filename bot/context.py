@@ -15,8 +15,10 @@ from bot.ports import Clock, DeliveryError, Jobs, Messenger
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 if TYPE_CHECKING:
-    # An annotation only: the router's handlers get this Context, so the Context names the
-    # router's type without importing it (bot/router.py imports nothing that imports this).
+    # An annotation only, never imported at run time: the router's handlers get this Context
+    # (router -> handlers -> context), so the Context names the router's type without
+    # importing it. It is the one import left that points up; a Protocol in its place would
+    # lose the precise types that `/lab help` and the adapters read of the router.
     from bot.router import Router
 
 log = logging.getLogger(__name__)
