@@ -105,13 +105,15 @@ async def create_app(
         await migrations.upgrade(engine)
     uow = unit_of_work_factory(session_factory(engine))
     clock = clock or SystemClock()
+    router = build_router()
     ctx = Context(
         settings=settings,
         uow=uow,
         clock=clock,
         jobs=jobs or Scheduler(),
         messengers=Messengers(),
-        router=build_router(),
+        router=router,
+        listeners=router.listeners,
         inbox=Inbox.from_settings(uow, clock, settings, engine),
     )
     return App(ctx=ctx, engine=engine)

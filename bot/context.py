@@ -8,13 +8,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
-from bot.identity import channel_place
+from bot.inbox import Inbox
+from bot.listeners import Listeners
 from bot.messages import Card, File, MessageRef, Place, Platform, Recipient
+from bot.places import channel_place
 from bot.ports import Clock, DeliveryError, Jobs, Messenger
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 if TYPE_CHECKING:
-    from bot.inbox import Inbox
+    # An annotation only, never imported at run time: the router's handlers get this Context
+    # (router -> handlers -> context), so the Context names the router's type without
+    # importing it. It is the one import left that points up; a Protocol in its place would
+    # lose the precise types that `/lab help` and the adapters read of the router.
     from bot.router import Router
 
 log = logging.getLogger(__name__)
@@ -85,6 +90,9 @@ class Context:
     jobs: Jobs
     messengers: Messengers
     router: Router
+    # The merged router's listeners of domain events (`router.listeners`, the same object):
+    # `bot/events.publish` reads them here, not through the router.
+    listeners: Listeners
     # Acknowledged platform work, recorded durably and run by a bounded pool (bot/inbox.py).
     inbox: Inbox | None = None
 

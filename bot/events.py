@@ -2,7 +2,8 @@
 
 A feature that closes a poll does not know that minutes record it as a decision or that
 reminders cancel their nudges; it publishes `PollClosed` and whoever subscribed
-(`@router.on(PollClosed)`) acts in the same transaction. Subscribers that start timers do
+(`@router.on(PollClosed)`, stored in the Context's `listeners`, bot/listeners.py) acts in the
+same transaction. Subscribers that start timers do
 so with `uow.after_commit`, so nothing runs ahead of the database.
 """
 
@@ -10,11 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from bot.context import Context
-    from storage.uow import UnitOfWork
+from bot.context import Context
+from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,5 +139,5 @@ class Happening:
 
 async def publish(ctx: Context, uow: UnitOfWork, now: datetime, event: Event) -> None:
     """Run every subscriber of `event`'s type, in registration order, in this transaction."""
-    for subscriber in ctx.router.subscribers.get(type(event), ()):
-        await subscriber(event, Happening(ctx, uow, now))
+    for listener in ctx.listeners.of(type(event)):
+        await listener(event, Happening(ctx, uow, now))

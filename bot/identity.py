@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal, cast
+from typing import Literal
 
+from bot.context import Context
 from bot.domain.zones import canonical_zone
 from bot.events import ZoneChanged, publish
-from bot.messages import Actor, Place, Platform, Recipient
-from storage.models import Identity, LabChannel, Person
+from bot.messages import Actor, Recipient
+
+# Moved to bot/places.py (the Context needs them, and must not import this module);
+# re-exported for the features that import them from here.
+from bot.places import channel_place, recipient_of
+from storage.models import Identity, Person
 from storage.uow import UnitOfWork
 
-if TYPE_CHECKING:
-    from bot.context import Context
+__all__ = ["channel_place", "ensure_person", "recipient_of", "set_zone", "zone_of"]
 
 
 async def ensure_person(ctx: Context, uow: UnitOfWork, actor: Actor, now: datetime) -> Person:
@@ -61,14 +65,6 @@ async def set_zone(ctx: Context, uow: UnitOfWork, person: Person, zone: str, *,
         await publish(ctx, uow, now, ZoneChanged(lab_id=membership.lab_id, person_id=person.id,
                                                  before=before, after=zone))
     return True
-
-
-def recipient_of(identity: Identity) -> Recipient:
-    return Recipient(cast(Platform, identity.platform), identity.workspace, identity.user_id)
-
-
-def channel_place(channel: LabChannel) -> Place:
-    return Place(cast(Platform, channel.platform), channel.workspace, channel.channel)
 
 
 async def zone_of(uow: UnitOfWork, recipient: Recipient) -> str | None:

@@ -1,73 +1,44 @@
-"""Routing: `@command` and `@action` registration, argument validation, access, errors.
+"""Routing: where features register what they handle, and the one place that lists it.
 
-Each feature module owns a `Router`; the composition root merges them with `include`. One
-`dispatch` turns any inbound event into a `Reply`, inside one unit of work: a handler that
-raises leaves nothing recorded, a `UserError` becomes a private message, and anything else
-is logged with a short reference that is all the person sees.
-
-Access is decided here, once, by place as well as by person. A lab acts only through the
-channels bound to it, or through a direct message of one of its active members (on the
-platform and workspace that member's identity belongs to). A command finds its lab from the
-channel it was typed in; a control (button, menu, form, see `Scope`) carries an id that
-names a lab, poll, vote, ... and the router resolves that to its lab and refuses, with the
-words of a stale control and nothing written, a control pressed anywhere that lab does not
-act through.
+Each feature module owns a `Router` and registers on it with decorators: `@command`,
+`@action` (a control: button, menu, form), `@reaction`, `@completer`, `@home_section`,
+`@subject` (what reminders may be about: held in a `Subjects`, bot/subjects.py) and `@on`
+(a domain event's listener: held in a `Listeners`, bot/listeners.py, which the Context hands
+to the bus). The composition root merges them with `include`. Running a handler is
+bot/dispatch.py's job; `Router.dispatch` is the entry point the adapters call.
 """
 
 from __future__ import annotations
 
 import difflib
-import logging
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from bot import action_ids
-from bot.action_ids import ActionId, StaleActionId
-from bot.arguments import (
-    Args,
-    NoArgs,
-    build,
-    command_line,
-    fields_of,
-    normalize_options,
-    parse_text,
-    usage,
-)
+from bot.arguments import Args, NoArgs, usage
 from bot.context import Context
-from bot.domain.lab import Role, has_role
-from bot.errors import (
-    BadArguments,
-    NoLabHere,
-    NotAMember,
-    PermissionDenied,
-    StaleControl,
-    UnknownCommand,
-    UserError,
-    new_reference,
-    something_went_wrong,
+from bot.dispatch import FORM_ROUTE, Dispatcher
+from bot.errors import UnknownCommand
+from bot.events import Event, Happening
+from bot.handlers import (
+    MAX_REF,
+    SCOPES,
+    Access,
+    ActionSpec,
+    Call,
+    CommandSpec,
+    Completer,
+    FormBuilder,
+    Handler,
+    HomeSection,
+    ReactionHandler,
+    Scope,
+    own_direct_message,
+    parse_ref,
+    require_role,
 )
-from bot.events import Event, Happening, publish
-from bot.identity import ensure_person
-from bot.messages import (
-    NOTHING,
-    Action,
-    Actor,
-    Block,
-    Card,
-    Command,
-    File,
-    Form,
-    Inbound,
-    Limits,
-    MessageRef,
-    Place,
-    Reaction,
-    Reply,
-    Submission,
-    shorten,
-)
+from bot.listeners import Listeners
+from bot.messages import Actor, Inbound, Place, Reply
 from bot.subjects import (
     Attachments,
     CloseSubject,
@@ -77,143 +48,15 @@ from bot.subjects import (
     Subjects,
     UpcomingFor,
 )
-from bot.zone_prompt import ask_zone_once
-from storage.models import ActionItem, Lab, Membership, Minutes, Person, Poll, Reminder, Vote
-from storage.uow import UnitOfWork
 
-log = logging.getLogger(__name__)
+# Re-exported: features and tests import these from here.
+__all__ = [
+    "FORM_ROUTE", "MAX_REF", "Access", "ActionSpec", "Call", "CommandSpec", "Completer",
+    "Handler", "HomeSection", "Router", "Scope", "own_direct_message", "parse_ref",
+    "require_role",
+]
 
-A = TypeVar("A", bound=Args)
-Access = Literal["anyone", "lab", "member", "secretary", "facilitator"]
-# What the ref of a control's id names, and so which lab it belongs to: a lab ("lab"), a
-# poll, a vote, a set of minutes, an action item, a reminder; or "none" for a control that
-# belongs to no lab (a time-zone picker). Every `@router.action` says which.
-Scope = Literal["lab", "poll", "vote", "minutes", "item", "reminder", "none"]
-SCOPES: tuple[Scope, ...] = ("lab", "poll", "vote", "minutes", "item", "reminder", "none")
-# Refs are row ids: positive and within the database's integer column (PostgreSQL's
-# `integer`), so that a forged id is refused before it reaches a query.
-MAX_REF = 2**31 - 1
-_DIGITS = frozenset("0123456789")
-_NEEDS: dict[Access, Role] = {
-    "member": Role.MEMBER, "secretary": Role.SECRETARY, "facilitator": Role.FACILITATOR,
-}
-ATTACHED = "What you entered is attached, as one line to correct and send."
-FORM_ROUTE = "form"  # a form whose submission runs a command: al1:form:<poll.new>
-
-
-@dataclass
-class Call(Generic[A]):
-    """Everything a handler needs about one inbound event, and the unit of work it runs in."""
-
-    ctx: Context
-    uow: UnitOfWork
-    actor: Actor
-    place: Place
-    person: Person
-    now: datetime
-    args: A
-    lab: Lab | None = None
-    member: Membership | None = None
-    action: ActionId | None = None
-    values: tuple[str, ...] = ()
-    fields: Mapping[str, str] = field(default_factory=dict)
-    message: MessageRef | None = None
-    reaction: Reaction | None = None
-
-    @property
-    def the_lab(self) -> Lab:
-        if self.lab is None:
-            raise NoLabHere()
-        return self.lab
-
-    @property
-    def the_member(self) -> Membership:
-        if self.lab is None:
-            raise NoLabHere()
-        if self.member is None:
-            raise NotAMember()
-        return self.member
-
-    @property
-    def ref(self) -> int:
-        """The row id the control names; the router has checked it and its place."""
-        if self.action is None:
-            raise StaleControl()
-        return parse_ref(self.action.ref)
-
-    @property
-    def page(self) -> int:
-        """The page a pager control asks for (its arg, up to a ':'), 1 by default."""
-        arg = (self.action.arg if self.action is not None else None) or "1"
-        return parse_ref(arg.partition(":")[0])
-
-    @property
-    def zone(self) -> str:
-        """The zone to show times in for this person: theirs, else the lab's, else UTC."""
-        if self.person.timezone:
-            return self.person.timezone
-        return self.lab.timezone if self.lab is not None else "UTC"
-
-    async def enter(self, needs: Role = Role.MEMBER) -> Membership:
-        """Require `needs` of the caller in the lab the control belongs to (the router has
-        already found that lab and checked the place) and return their membership."""
-        await require_role(self, needs, what="do that")
-        return self.the_member
-
-    async def emit(self, event: Event) -> None:
-        """Publish a domain event to its subscribers, in this unit of work."""
-        await publish(self.ctx, self.uow, self.now, event)
-
-    async def audit(self, action: str, **detail: Any) -> None:
-        await self.uow.audit.record(
-            lab_id=self.lab.id if self.lab else None, actor_id=self.person.id, action=action,
-            at=self.now, **detail,
-        )
-
-    def announce(self, card: Card, files: tuple[File, ...] = (), *, here: bool = True) -> None:
-        """Post `card` in the lab's channels (`here=False`: all but this one) after commit."""
-        self.ctx.announce(self.uow, self.the_lab.id, card, files,
-                          skip=None if here else self.place)
-
-    def publish(self, card: Card) -> Reply:
-        """Show `card` to everyone here, and mirror it to the lab's other channels."""
-        self.announce(card, here=False)
-        return Reply(card=card, private=False)
-
-
-Handler = Callable[[Call[Any]], Awaitable[Reply]]
-FormBuilder = Callable[[Call[Any]], Awaitable[Form]]
-
-
-@dataclass(frozen=True)
-class CommandSpec:
-    name: str
-    handler: Handler
-    args: type[Args]
-    summary: str
-    access: Access
-    usage: str
-    topic: str
-    form: FormBuilder | None = None
-    examples: tuple[str, ...] = ()
-    in_direct: bool = True  # whether it makes sense in a direct message (when access allows)
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    route: str
-    handler: Handler
-    access: Access
-    scope: Scope
-
-
-ReactionHandler = Handler
 E = TypeVar("E", bound=Event)
-Subscriber = Callable[[Any, Happening], Awaitable[None]]
-# Autocomplete: (call, what was typed so far) -> up to 25 (label, value) pairs.
-Completer = Callable[[Call[Any], str], Awaitable[list[tuple[str, str]]]]
-# A section of someone's home card ("my polls to answer", "my action items", ...).
-HomeSection = Callable[[Call[Any]], Awaitable[list[Block]]]
 
 
 class Router:
@@ -221,7 +64,7 @@ class Router:
         self.commands: dict[str, CommandSpec] = {}
         self.actions: dict[str, ActionSpec] = {}
         self.reactions: dict[str, ReactionHandler] = {}
-        self.subscribers: dict[type[Event], list[Subscriber]] = {}
+        self.listeners = Listeners()  # who listens to which domain event (bot/listeners.py)
         self.completers: dict[str, Completer] = {}
         self.home_sections: list[tuple[int, HomeSection]] = []
         self.subjects = Subjects()  # what reminders can be about (bot/subjects.py)
@@ -229,6 +72,7 @@ class Router:
         # `/lab reminders add`); adapters that build a command tree (Discord, with its 25
         # entries under /lab) show only the command itself.
         self.aliases: dict[str, str] = {}
+        self._dispatcher = Dispatcher(self)
 
     # --- registration ------------------------------------------------------------------
 
@@ -301,7 +145,7 @@ class Router:
         def register(
             fn: Callable[[E, Happening], Awaitable[None]],
         ) -> Callable[[E, Happening], Awaitable[None]]:
-            self.subscribers.setdefault(event_type, []).append(fn)
+            self.listeners.add(event_type, fn)
             return fn
 
         return register
@@ -360,8 +204,7 @@ class Router:
         self.actions.update(other.actions)
         self.reactions.update(other.reactions)
         self.completers.update(other.completers)
-        for event_type, subs in other.subscribers.items():
-            self.subscribers.setdefault(event_type, []).extend(subs)
+        self.listeners.include(other.listeners)
         self.home_sections = sorted(self.home_sections + other.home_sections,
                                     key=lambda pair: pair[0])
 
@@ -379,9 +222,9 @@ class Router:
                 if name is not None:
                     parts = text.strip().split(maxsplit=n)
                     return self.commands[name], parts[n] if len(parts) > n else ""
-        raise UnknownCommand(self._unknown(words))
+        raise UnknownCommand(self.unknown(words))
 
-    def _unknown(self, words: list[str]) -> str:
+    def unknown(self, words: list[str]) -> str:
         typed = " ".join(words[:2]).lower()
         first = words[0].lower()
         groups = {n.split()[0] for n in self.commands if " " in n}
@@ -402,280 +245,14 @@ class Router:
         hint = f" Did you mean `/lab {close[0]}`?" if close else ""
         return f"`/lab {first}` is not a command.{hint} Type `/lab help` for the list."
 
-    # --- dispatch ------------------------------------------------------------------------
+    # --- running (bot/dispatch.py) --------------------------------------------------------
 
     async def dispatch(self, ctx: Context, event: Inbound) -> Reply:
         """Handle one inbound event; never raises."""
-        return await ask_zone_once(ctx, event, await self._answer(ctx, event))
-
-    async def _answer(self, ctx: Context, event: Inbound) -> Reply:
-        try:
-            match event:
-                case Command():
-                    return await self._command(ctx, event)
-                case Action():
-                    return await self._action(ctx, event)
-                case Submission():
-                    return await self._submission(ctx, event)
-                case Reaction():
-                    return await self._reaction(ctx, event)
-        except UserError as exc:
-            return Reply.say(exc.message)
-        except Exception:
-            ref = new_reference()
-            log.exception("unhandled error ref=%s event=%s", ref, type(event).__name__)
-            return Reply.say(something_went_wrong(ref))
-        return NOTHING
+        return await self._dispatcher.dispatch(ctx, event)
 
     async def complete(
         self, ctx: Context, actor: Actor, place: Place, kind: str, typed: str
     ) -> list[tuple[str, str]]:
         """Autocomplete choices for an argument of `kind`; never raises (an empty list)."""
-        completer = self.completers.get(kind)
-        if completer is None:
-            return []
-
-        async def run(call: Call[Any]) -> Reply:
-            found.extend((await completer(call, typed))[:25])
-            return NOTHING
-
-        found: list[tuple[str, str]] = []
-        try:
-            await self._run(ctx, actor, place, "anyone", f"complete:{kind}", run, NoArgs(),
-                            completing=True)
-        except Exception:
-            log.exception("completer %s failed", kind)
-            return []
-        return found
-
-    async def _command(self, ctx: Context, cmd: Command) -> Reply:
-        if cmd.name is not None:
-            spec = self.commands.get(cmd.name.lower())
-            if spec is None:
-                raise UnknownCommand(self._unknown(cmd.name.split()))
-            raw = normalize_options(spec.args, dict(cmd.options or {}))
-            return await self._run_command(ctx, cmd.actor, cmd.place, spec, raw)
-        spec, rest = self.resolve(cmd.text)
-        if not rest and spec.form is not None and _has_required(spec.args):
-            build_form = spec.form
-
-            async def open_form(call: Call[Any]) -> Reply:
-                return Reply(form=await build_form(call))
-
-            return await self._run(
-                ctx, cmd.actor, cmd.place, spec.access, spec.name, open_form, NoArgs()
-            )
-        try:
-            raw = parse_text(spec.args, rest) if rest else {}
-        except BadArguments as exc:
-            if "Usage:" in exc.message:
-                raise
-            raise BadArguments(f"{exc.message}\nUsage: `{spec.usage}`") from None
-        return await self._run_command(ctx, cmd.actor, cmd.place, spec, raw)
-
-    async def _run_command(
-        self, ctx: Context, actor: Actor, place: Place, spec: CommandSpec,
-        raw: dict[str, Any],
-    ) -> Reply:
-        args = build(spec.args, raw, spec.usage)
-        return await self._run(ctx, actor, place, spec.access, spec.name, spec.handler, args)
-
-    def _control(self, raw: str) -> tuple[ActionSpec, ActionId]:
-        """The registered control an id names, with its ref checked; else StaleControl."""
-        try:
-            aid = action_ids.decode(raw)
-        except StaleActionId:
-            raise StaleControl() from None
-        spec = self.actions.get(aid.route)
-        if spec is None:
-            raise StaleControl()
-        if spec.scope != "none":
-            parse_ref(aid.ref)
-        return spec, aid
-
-    async def _action(self, ctx: Context, event: Action) -> Reply:
-        spec, aid = self._control(event.action_id)
-        return await self._run(
-            ctx, event.actor, event.place, spec.access, spec.route, spec.handler, NoArgs(),
-            scope=spec.scope, action=aid, values=event.values, message=event.message,
-        )
-
-    async def _submission(self, ctx: Context, event: Submission) -> Reply:
-        try:
-            aid = action_ids.decode(event.form_id)
-        except StaleActionId:
-            raise StaleControl() from None
-        if aid.route == FORM_ROUTE:
-            name = aid.ref.replace(".", " ")
-            if name not in self.commands:
-                raise StaleControl()
-            try:
-                return await self._command(
-                    ctx, Command(event.actor, event.place, name=name, options=dict(event.values))
-                )
-            except StaleControl:
-                raise
-            except UserError as exc:
-                return self._refused_form(name, event.values, exc.message)
-        spec, aid = self._control(event.form_id)
-        return await self._run(
-            ctx, event.actor, event.place, spec.access, spec.route, spec.handler, NoArgs(),
-            scope=spec.scope, action=aid, fields=event.values,
-        )
-
-    def _refused_form(self, name: str, values: Mapping[str, str], problem: str) -> Reply:
-        """Why a form was refused, and everything typed into it as the one line that does the
-        same, to correct and send: Slack and Discord close a form when it is sent, so
-        otherwise the typing would be lost. A line too long for a message comes as a file."""
-        spec = self.commands[name]
-        line = command_line(name, spec.args, normalize_options(spec.args, dict(values)))
-        text = f"{problem}\nWhat you entered, as one line to correct and send: `{line}`"
-        if len(text) <= Limits.PLAIN_TEXT:
-            return Reply.say(text)
-        return Reply(
-            text=shorten(problem, Limits.PLAIN_TEXT - len(ATTACHED) - 1) + "\n" + ATTACHED,
-            files=(File(f"{name.replace(' ', '-')}.txt", line.encode(), "text/plain"),),
-        )
-
-    async def _reaction(self, ctx: Context, event: Reaction) -> Reply:
-        handler = self.reactions.get(event.emoji)
-        if handler is None:
-            return NOTHING  # most reactions are just people reacting
-        return await self._run(
-            ctx, event.actor, event.place, "member", f"reaction:{event.emoji}", handler,
-            NoArgs(), message=event.message, reaction=event,
-        )
-
-    async def _run(
-        self, ctx: Context, actor: Actor, place: Place, access: Access, name: str,
-        handler: Handler, args: Args, *, scope: Scope | None = None, completing: bool = False,
-        **extra: Any,
-    ) -> Reply:
-        """Run `handler` in one unit of work, after the one access check every route passes:
-        the lab is the channel's (a command, a reaction, autocomplete) or the one the
-        control's id names (`scope`), and the place must be one that lab acts through.
-        Anything refused here rolls back, the person row made on first contact included."""
-        now = ctx.clock.now()
-        async with ctx.uow() as uow:
-            person = await ensure_person(ctx, uow, actor, now)
-            if scope is not None and scope != "none":
-                aid = extra.get("action")
-                assert isinstance(aid, ActionId)
-                lab, member = await _lab_of_control(uow, actor, place, person, scope, aid)
-            else:
-                lab = None
-                if not place.direct:
-                    lab = await uow.labs.by_channel(place.platform, place.workspace,
-                                                    place.channel)
-                member = await _active_member(uow, lab, person)
-                if completing and member is None:
-                    lab = None  # suggestions from a lab are for its members only
-            call: Call[Any] = Call(
-                ctx=ctx, uow=uow, actor=actor, place=place, person=person, now=now, args=args,
-                lab=lab, member=member, **extra,
-            )
-            if access != "anyone":
-                if lab is None and place.direct:
-                    raise UserError(self._direct_message_hint(name))
-                if lab is None:
-                    raise NoLabHere()
-                if access != "lab":
-                    what = "do that" if scope is not None else f"use `/lab {name}`"
-                    await require_role(call, _NEEDS[access], what=what)
-            reply = await handler(call)
-            await uow.commit()
-            return reply
-
-
-    def _direct_message_hint(self, name: str) -> str:
-        here = sorted(n for n, spec in self.commands.items()
-                      if spec.access == "anyone" and spec.in_direct)
-        listing = ", ".join(f"`/lab {n}`" for n in here)
-        return (f"`/lab {name}` works in the lab's channel, where the lab's members are. In a "
-                f"direct message you can use {listing}.")
-
-
-def parse_ref(text: str) -> int:
-    """A row id carried in a control's id: 1 to MAX_REF in plain digits, else StaleControl
-    (`abc`, `1.5`, `-3`, `٣`, a 25-digit number are all ids the bot never wrote)."""
-    if not text or len(text) > 10 or not set(text) <= _DIGITS:
-        raise StaleControl()
-    value = int(text)
-    if not 1 <= value <= MAX_REF:
-        raise StaleControl()
-    return value
-
-
-async def _active_member(uow: UnitOfWork, lab: Lab | None, person: Person) -> Membership | None:
-    if lab is None:
-        return None
-    member = await uow.members.get(lab.id, person.id)
-    return member if member is not None and member.active else None
-
-
-async def _lab_id_of(uow: UnitOfWork, scope: Scope, ref: int) -> int | None:
-    """The lab that the row a control names belongs to, or None if there is no such row."""
-    if scope == "lab":
-        lab = await uow.labs.get(ref)
-        return lab.id if lab is not None else None
-    owner: Poll | Vote | Minutes | ActionItem | Reminder | None
-    if scope == "poll":
-        owner = await uow.polls.get(ref)
-    elif scope == "vote":
-        owner = await uow.votes.get(ref)
-    elif scope == "minutes":
-        owner = await uow.minutes.get(ref)
-    elif scope == "item":
-        owner = await uow.action_items.get(ref)
-    elif scope == "reminder":
-        owner = await uow.reminders.get(ref)
-    else:  # pragma: no cover - registration refuses any other scope
-        raise AssertionError(scope)
-    return owner.lab_id if owner is not None else None
-
-
-def own_direct_message(actor: Actor, place: Place) -> bool:
-    """Whether `place` is a direct message on the actor's own platform and workspace."""
-    return place.direct and place.platform == actor.platform and \
-        place.workspace == actor.workspace
-
-
-async def _lab_of_control(
-    uow: UnitOfWork, actor: Actor, place: Place, person: Person, scope: Scope, aid: ActionId,
-) -> tuple[Lab, Membership | None]:
-    """The lab a control acts in, and the caller's active membership of it, if the place it
-    was pressed in is one that lab acts through: one of its bound channels, or a direct
-    message of an active member. Anything else is refused exactly like an unknown id."""
-    lab_id = await _lab_id_of(uow, scope, parse_ref(aid.ref))
-    lab = await uow.labs.get(lab_id) if lab_id is not None else None
-    if lab is None:
-        raise StaleControl()
-    member = await _active_member(uow, lab, person)
-    if place.direct:
-        if member is None or not own_direct_message(actor, place):
-            raise StaleControl()
-    else:
-        here = await uow.labs.by_channel(place.platform, place.workspace, place.channel)
-        if here is None or here.id != lab.id:
-            raise StaleControl()
-    return lab, member
-
-
-async def require_role(call: Call[Any], needed: Role, *, what: str) -> None:
-    """Raise the right UserError unless the caller is an active member with `needed`."""
-    lab = call.the_lab
-    if call.member is None:
-        raise NotAMember()
-    if has_role(call.member.role, needed):
-        return
-    members = await call.uow.members.active(lab.id)
-    names = [m.person.display_name for m in members if m.role is Role.FACILITATOR]
-    who = f" ({', '.join(names)})" if names else ""
-    plural = "facilitators" if needed is Role.FACILITATOR else "the secretary and facilitators"
-    raise PermissionDenied(
-        f"Only {plural} can {what}. Ask a facilitator{who} if it needs doing."
-    )
-
-
-def _has_required(model: type[Args]) -> bool:
-    return any(f.required for f in fields_of(model))
+        return await self._dispatcher.complete(ctx, actor, place, kind, typed)

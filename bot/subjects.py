@@ -2,8 +2,9 @@
 deadlines or start times (polls, votes, meetings, action items).
 
 Each of those features registers its own kind on its router, next to its own code
-(`@router.subject("poll", ...)`); the composition root merges the routers, so the kinds
-live on the one Router in the Context and nowhere else.
+(`@router.subject("poll", ...)`); the router holds them in a `Subjects` (by composition),
+the composition root merges the routers, so the kinds live on the one Router in the Context
+(`ctx.router.subjects`) and nowhere else.
 """
 
 from __future__ import annotations
@@ -12,13 +13,10 @@ from collections.abc import Awaitable, Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import Any
 
 from bot.messages import Button, File
 from storage.uow import UnitOfWork
-
-if TYPE_CHECKING:
-    from bot.context import Context
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +41,9 @@ class Upcoming:
 
 Describe = Callable[[UnitOfWork, int], Awaitable[SubjectInfo | None]]
 PendingPeople = Callable[[UnitOfWork, int], Awaitable[Collection[int]]]
-CloseSubject = Callable[["Context", UnitOfWork, int, datetime], Awaitable[None]]
+# Its first argument is the app's Context (bot/context.py), left as Any here because the
+# Context holds the router that holds these kinds: naming it would tie the two in a circle.
+CloseSubject = Callable[[Any, UnitOfWork, int, datetime], Awaitable[None]]
 Attachments = Callable[[UnitOfWork, int, int, datetime], Awaitable[tuple[File, ...]]]
 UpcomingFor = Callable[[UnitOfWork, int, int, datetime], Awaitable[Sequence[Upcoming]]]
 

@@ -9,8 +9,8 @@ from typing import Any
 from bot import action_ids
 from bot.domain.lab import Role
 from bot.errors import NotFound, UserError
+from bot.handlers import Call
 from bot.messages import Block, Button, Buttons, Context, Text, shorten
-from bot.router import Call
 from storage.models import Membership
 
 # Adapters hand mentions over as <@user_id> (Slack adds |name, which we ignore).

@@ -1,4 +1,4 @@
-"""The inbox: what the bot acknowledges is recorded first, then run by a bounded, fair pool.
+"""The inbox's pool: what the bot acknowledges is recorded first, then run by a bounded, fair pool.
 
 An adapter hands each inbound event to `Inbox.accept` *before* it acknowledges it to the
 platform: the event is inserted into the `inbox` table (its key unique, so a re-delivery is
@@ -28,191 +28,19 @@ import functools
 import itertools
 import logging
 import uuid
-from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import event, update
-from sqlalchemy.orm import Session
-
 from bot.domain.when import parse_duration
+from bot.inbox.done_mark import DoneMark, hook_commits, working
+from bot.inbox.envelopes import Envelope, NotRun, Recovery, Stored
+from bot.inbox.fair_queue import FairQueue, LateNotice, _Job
 from bot.ports import Clock
-from storage.inbox import DONE, RUNNING, TOLD, InboxRepository, SqliteInboxWriter
-from storage.models import InboxEntry
+from storage.repositories.inbox import TOLD, InboxRepository, SqliteInboxWriter
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
-
-@dataclass
-class _Mark:
-    entry_id: int
-    done: bool = False  # a commit carrying `done` has succeeded
-
-
-# The inbox row the current task is working on: its `done` rides on the work's commit.
-_working: ContextVar[_Mark | None] = ContextVar("actionlab_inbox_entry", default=None)
-
-
-def _mark_done(session: Session) -> None:
-    mark = _working.get()
-    if mark is None or mark.done:
-        return
-    # Runs inside the commit's transaction (SQLAlchemy's async session runs sync events in
-    # its greenlet, so a plain execute is fine here).
-    session.execute(update(InboxEntry).where(InboxEntry.id == mark.entry_id,
-                                             InboxEntry.status == RUNNING)
-                    .values(status=DONE))
-    session.info["actionlab_inbox_mark"] = mark
-
-
-def _committed(session: Session) -> None:
-    mark = session.info.pop("actionlab_inbox_mark", None)
-    if mark is not None:
-        mark.done = True
-
-
-_hooked = False
-
-
-def _hook_commits() -> None:
-    global _hooked
-    if not _hooked:
-        event.listen(Session, "before_commit", _mark_done)
-        event.listen(Session, "after_commit", _committed)
-        _hooked = True
-
-
-@dataclass(frozen=True)
-class Envelope:
-    """What an adapter knows about an inbound event at the moment it must acknowledge it."""
-
-    key: str  # the delivery's identity: unique across re-deliveries
-    platform: str
-    kind: str  # command, action, form, reaction, home, ...
-    workspace: str
-    user_id: str
-    channel: str
-    payload: dict[str, Any]
-    reply_to: dict[str, Any] = field(default_factory=dict)
-    resend: str = ""  # what to do again if it cannot be carried out: "send `/lab x` again"
-    lane: str = ""  # fairness group (a lab's channel); default: the channel
-    presses: tuple[tuple[str, timedelta], ...] = ()  # "same control again at once" keys
-
-
-@dataclass(frozen=True)
-class Stored:
-    """An inbox row, as a recovering instance sees it."""
-
-    id: int
-    platform: str
-    kind: str
-    workspace: str
-    user_id: str
-    channel: str
-    payload: dict[str, Any]
-    reply_to: dict[str, Any]
-    resend: str
-    attempts: int
-    age: timedelta
-
-    @classmethod
-    def of(cls, row: InboxEntry, now: Any) -> Stored:
-        return cls(row.id, row.platform, row.kind, row.workspace, row.user_id, row.channel,
-                   dict(row.payload), dict(row.reply_to), row.resend, row.attempts,
-                   now - row.received_at)
-
-
-@dataclass(frozen=True)
-class Recovery:
-    """How a platform carries out a taken-over row, or tells its sender."""
-
-    run: Callable[[Stored], Awaitable[None]] | None  # None: never run late, always tell
-    tell: Callable[[Stored, str], Awaitable[None]]
-    window: timedelta  # older than this: tell instead of running
-
-
-LateNotice = Callable[[int], Awaitable[None]]
-
-
-class NotRun(Exception):
-    """The work was not run here: another instance took it over, or this one is stopping
-    (its row is left to the next instance)."""
-
-
-@dataclass(eq=False)
-class _Job:
-    seq: int
-    entry_id: int
-    person: str
-    lane: str
-    work: Callable[[], Awaitable[Any]]
-    result: asyncio.Future[Any]
-    on_late: LateNotice | None = None
-    late_timer: asyncio.TimerHandle | None = None
-    started: bool = False
-
-
-class FairQueue:
-    """Round-robin over lanes (labs), and within a lane over people; one job per person at
-    a time, in the order that person's events came."""
-
-    def __init__(self) -> None:
-        self._lanes: OrderedDict[str, OrderedDict[str, deque[_Job]]] = OrderedDict()
-        self._busy: set[str] = set()
-        self._ready = asyncio.Condition()
-        self.waiting = 0
-
-    async def put(self, job: _Job) -> None:
-        async with self._ready:
-            people = self._lanes.setdefault(job.lane, OrderedDict())
-            people.setdefault(job.person, deque()).append(job)
-            self.waiting += 1
-            self._ready.notify()
-
-    def _pick(self) -> _Job | None:
-        for lane in list(self._lanes):
-            people = self._lanes[lane]
-            for person in list(people):
-                if person in self._busy:
-                    continue
-                queue = people.pop(person)
-                job = queue.popleft()
-                if queue:
-                    people[person] = queue  # to the back of this lane's turn
-                if people:
-                    self._lanes.move_to_end(lane)  # the next lane goes first next time
-                else:
-                    del self._lanes[lane]
-                self._busy.add(person)
-                self.waiting -= 1
-                return job
-        return None
-
-    async def take(self) -> _Job:
-        async with self._ready:
-            while True:
-                job = self._pick()
-                if job is not None:
-                    return job
-                await self._ready.wait()
-
-    async def done(self, job: _Job) -> None:
-        async with self._ready:
-            self._busy.discard(job.person)
-            self._ready.notify_all()
-
-    def ahead_of(self, job: _Job) -> int:
-        return sum(1 for people in self._lanes.values() for q in people.values()
-                   for other in q if other.seq < job.seq)
-
-    def drain_all(self) -> list[_Job]:
-        jobs = [j for people in self._lanes.values() for q in people.values() for j in q]
-        self._lanes.clear()
-        self.waiting = 0
-        return jobs
 
 
 SQLITE_WORKERS = 2
@@ -241,7 +69,7 @@ class Inbox:
         self.late_after = late_after
         self.max_attempts = max_attempts
         self.owner = owner or uuid.uuid4().hex[:16]
-        self.writer = writer  # SQLite: acks' rows written in one hop (storage/inbox.py)
+        self.writer = writer  # SQLite: acks' rows written in one hop (storage/repositories/inbox.py)
         self.recoveries: dict[str, Recovery] = {}
         self.queue = FairQueue()
         self.accepting = False
@@ -253,7 +81,7 @@ class Inbox:
         self._notes: set[asyncio.Task[None]] = set()
         self._to_record: list[tuple[Envelope, bool, asyncio.Future[int | None]]] = []
         self._recorder: asyncio.Task[None] | None = None
-        _hook_commits()
+        hook_commits()
 
     @classmethod
     def from_settings(cls, uow: UnitOfWorkFactory, clock: Clock, settings: Any,
@@ -426,8 +254,8 @@ class Inbox:
         if not started:  # another instance took it over, or it is over
             job.result.set_exception(NotRun())
             return
-        mark = _Mark(job.entry_id)
-        token = _working.set(mark)
+        mark = DoneMark(job.entry_id)
+        token = working.set(mark)
         try:
             result = await job.work()
         except BaseException as exc:
@@ -439,7 +267,7 @@ class Inbox:
         else:
             job.result.set_result(result)
         finally:
-            _working.reset(token)
+            working.reset(token)
         if mark.done:
             return
         # Done even if the work committed nothing (a refusal): it was answered.

@@ -1,0 +1,351 @@
+"""Dispatch: one inbound event in, one `Reply` out, inside one unit of work.
+
+A handler that raises leaves nothing recorded, a `UserError` becomes a private message, and
+anything else is logged with a short reference that is all the person sees.
+
+Access is decided here, once, by place as well as by person. A lab acts only through the
+channels bound to it, or through a direct message of one of its active members (on the
+platform and workspace that member's identity belongs to). A command finds its lab from the
+channel it was typed in; a control (button, menu, form, see `Scope`) carries an id that
+names a lab, poll, vote, ... and the dispatcher resolves that to its lab and refuses, with
+the words of a stale control and nothing written, a control pressed anywhere that lab does
+not act through.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from bot import action_ids
+from bot.action_ids import ActionId, StaleActionId
+from bot.arguments import (
+    Args,
+    NoArgs,
+    build,
+    command_line,
+    fields_of,
+    normalize_options,
+    parse_text,
+)
+from bot.context import Context
+from bot.domain.lab import Role
+from bot.errors import (
+    BadArguments,
+    NoLabHere,
+    StaleControl,
+    UnknownCommand,
+    UserError,
+    new_reference,
+    something_went_wrong,
+)
+from bot.handlers import (
+    Access,
+    ActionSpec,
+    Call,
+    CommandSpec,
+    Completer,
+    Handler,
+    ReactionHandler,
+    Scope,
+    own_direct_message,
+    parse_ref,
+    require_role,
+)
+from bot.identity import ensure_person
+from bot.messages import (
+    NOTHING,
+    Action,
+    Actor,
+    Command,
+    File,
+    Inbound,
+    Limits,
+    Place,
+    Reaction,
+    Reply,
+    Submission,
+    shorten,
+)
+from bot.zone_prompt import ask_zone_once
+from storage.models import ActionItem, Lab, Membership, Minutes, Person, Poll, Reminder, Vote
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+_NEEDS: dict[Access, Role] = {
+    "member": Role.MEMBER, "secretary": Role.SECRETARY, "facilitator": Role.FACILITATOR,
+}
+ATTACHED = "What you entered is attached, as one line to correct and send."
+FORM_ROUTE = "form"  # a form whose submission runs a command: al1:form:<poll.new>
+
+
+class Routes(Protocol):
+    """What the dispatcher reads of the registry (bot/router.py's `Router`)."""
+
+    @property
+    def commands(self) -> Mapping[str, CommandSpec]: ...
+
+    @property
+    def actions(self) -> Mapping[str, ActionSpec]: ...
+
+    @property
+    def reactions(self) -> Mapping[str, ReactionHandler]: ...
+
+    @property
+    def completers(self) -> Mapping[str, Completer]: ...
+
+    def resolve(self, text: str) -> tuple[CommandSpec, str]: ...
+
+    def unknown(self, words: list[str]) -> str: ...
+
+
+class Dispatcher:
+    """Runs the handlers a registry holds: commands, controls, forms, reactions and
+    autocomplete, each after the one access check."""
+
+    def __init__(self, routes: Routes) -> None:
+        self.routes = routes
+
+    async def dispatch(self, ctx: Context, event: Inbound) -> Reply:
+        """Handle one inbound event; never raises."""
+        return await ask_zone_once(ctx, event, await self._answer(ctx, event))
+
+    async def _answer(self, ctx: Context, event: Inbound) -> Reply:
+        try:
+            match event:
+                case Command():
+                    return await self._command(ctx, event)
+                case Action():
+                    return await self._action(ctx, event)
+                case Submission():
+                    return await self._submission(ctx, event)
+                case Reaction():
+                    return await self._reaction(ctx, event)
+        except UserError as exc:
+            return Reply.say(exc.message)
+        except Exception:
+            ref = new_reference()
+            log.exception("unhandled error ref=%s event=%s", ref, type(event).__name__)
+            return Reply.say(something_went_wrong(ref))
+        return NOTHING
+
+    async def complete(
+        self, ctx: Context, actor: Actor, place: Place, kind: str, typed: str
+    ) -> list[tuple[str, str]]:
+        """Autocomplete choices for an argument of `kind`; never raises (an empty list)."""
+        completer = self.routes.completers.get(kind)
+        if completer is None:
+            return []
+
+        async def run(call: Call[Any]) -> Reply:
+            found.extend((await completer(call, typed))[:25])
+            return NOTHING
+
+        found: list[tuple[str, str]] = []
+        try:
+            await self._run(ctx, actor, place, "anyone", f"complete:{kind}", run, NoArgs(),
+                            completing=True)
+        except Exception:
+            log.exception("completer %s failed", kind)
+            return []
+        return found
+
+    async def _command(self, ctx: Context, cmd: Command) -> Reply:
+        if cmd.name is not None:
+            spec = self.routes.commands.get(cmd.name.lower())
+            if spec is None:
+                raise UnknownCommand(self.routes.unknown(cmd.name.split()))
+            raw = normalize_options(spec.args, dict(cmd.options or {}))
+            return await self._run_command(ctx, cmd.actor, cmd.place, spec, raw)
+        spec, rest = self.routes.resolve(cmd.text)
+        if not rest and spec.form is not None and _has_required(spec.args):
+            build_form = spec.form
+
+            async def open_form(call: Call[Any]) -> Reply:
+                return Reply(form=await build_form(call))
+
+            return await self._run(
+                ctx, cmd.actor, cmd.place, spec.access, spec.name, open_form, NoArgs()
+            )
+        try:
+            raw = parse_text(spec.args, rest) if rest else {}
+        except BadArguments as exc:
+            if "Usage:" in exc.message:
+                raise
+            raise BadArguments(f"{exc.message}\nUsage: `{spec.usage}`") from None
+        return await self._run_command(ctx, cmd.actor, cmd.place, spec, raw)
+
+    async def _run_command(
+        self, ctx: Context, actor: Actor, place: Place, spec: CommandSpec,
+        raw: dict[str, Any],
+    ) -> Reply:
+        args = build(spec.args, raw, spec.usage)
+        return await self._run(ctx, actor, place, spec.access, spec.name, spec.handler, args)
+
+    def _control(self, raw: str) -> tuple[ActionSpec, ActionId]:
+        """The registered control an id names, with its ref checked; else StaleControl."""
+        try:
+            aid = action_ids.decode(raw)
+        except StaleActionId:
+            raise StaleControl() from None
+        spec = self.routes.actions.get(aid.route)
+        if spec is None:
+            raise StaleControl()
+        if spec.scope != "none":
+            parse_ref(aid.ref)
+        return spec, aid
+
+    async def _action(self, ctx: Context, event: Action) -> Reply:
+        spec, aid = self._control(event.action_id)
+        return await self._run(
+            ctx, event.actor, event.place, spec.access, spec.route, spec.handler, NoArgs(),
+            scope=spec.scope, action=aid, values=event.values, message=event.message,
+        )
+
+    async def _submission(self, ctx: Context, event: Submission) -> Reply:
+        try:
+            aid = action_ids.decode(event.form_id)
+        except StaleActionId:
+            raise StaleControl() from None
+        if aid.route == FORM_ROUTE:
+            name = aid.ref.replace(".", " ")
+            if name not in self.routes.commands:
+                raise StaleControl()
+            try:
+                return await self._command(
+                    ctx, Command(event.actor, event.place, name=name, options=dict(event.values))
+                )
+            except StaleControl:
+                raise
+            except UserError as exc:
+                return self._refused_form(name, event.values, exc.message)
+        spec, aid = self._control(event.form_id)
+        return await self._run(
+            ctx, event.actor, event.place, spec.access, spec.route, spec.handler, NoArgs(),
+            scope=spec.scope, action=aid, fields=event.values,
+        )
+
+    def _refused_form(self, name: str, values: Mapping[str, str], problem: str) -> Reply:
+        """Why a form was refused, and everything typed into it as the one line that does the
+        same, to correct and send: Slack and Discord close a form when it is sent, so
+        otherwise the typing would be lost. A line too long for a message comes as a file."""
+        spec = self.routes.commands[name]
+        line = command_line(name, spec.args, normalize_options(spec.args, dict(values)))
+        text = f"{problem}\nWhat you entered, as one line to correct and send: `{line}`"
+        if len(text) <= Limits.PLAIN_TEXT:
+            return Reply.say(text)
+        return Reply(
+            text=shorten(problem, Limits.PLAIN_TEXT - len(ATTACHED) - 1) + "\n" + ATTACHED,
+            files=(File(f"{name.replace(' ', '-')}.txt", line.encode(), "text/plain"),),
+        )
+
+    async def _reaction(self, ctx: Context, event: Reaction) -> Reply:
+        handler = self.routes.reactions.get(event.emoji)
+        if handler is None:
+            return NOTHING  # most reactions are just people reacting
+        return await self._run(
+            ctx, event.actor, event.place, "member", f"reaction:{event.emoji}", handler,
+            NoArgs(), message=event.message, reaction=event,
+        )
+
+    async def _run(
+        self, ctx: Context, actor: Actor, place: Place, access: Access, name: str,
+        handler: Handler, args: Args, *, scope: Scope | None = None, completing: bool = False,
+        **extra: Any,
+    ) -> Reply:
+        """Run `handler` in one unit of work, after the one access check every route passes:
+        the lab is the channel's (a command, a reaction, autocomplete) or the one the
+        control's id names (`scope`), and the place must be one that lab acts through.
+        Anything refused here rolls back, the person row made on first contact included."""
+        now = ctx.clock.now()
+        async with ctx.uow() as uow:
+            person = await ensure_person(ctx, uow, actor, now)
+            if scope is not None and scope != "none":
+                aid = extra.get("action")
+                assert isinstance(aid, ActionId)
+                lab, member = await _lab_of_control(uow, actor, place, person, scope, aid)
+            else:
+                lab = None
+                if not place.direct:
+                    lab = await uow.labs.by_channel(place.platform, place.workspace,
+                                                    place.channel)
+                member = await _active_member(uow, lab, person)
+                if completing and member is None:
+                    lab = None  # suggestions from a lab are for its members only
+            call: Call[Any] = Call(
+                ctx=ctx, uow=uow, actor=actor, place=place, person=person, now=now, args=args,
+                lab=lab, member=member, **extra,
+            )
+            if access != "anyone":
+                if lab is None and place.direct:
+                    raise UserError(self._direct_message_hint(name))
+                if lab is None:
+                    raise NoLabHere()
+                if access != "lab":
+                    what = "do that" if scope is not None else f"use `/lab {name}`"
+                    await require_role(call, _NEEDS[access], what=what)
+            reply = await handler(call)
+            await uow.commit()
+            return reply
+
+    def _direct_message_hint(self, name: str) -> str:
+        here = sorted(n for n, spec in self.routes.commands.items()
+                      if spec.access == "anyone" and spec.in_direct)
+        listing = ", ".join(f"`/lab {n}`" for n in here)
+        return (f"`/lab {name}` works in the lab's channel, where the lab's members are. In a "
+                f"direct message you can use {listing}.")
+
+
+async def _active_member(uow: UnitOfWork, lab: Lab | None, person: Person) -> Membership | None:
+    if lab is None:
+        return None
+    member = await uow.members.get(lab.id, person.id)
+    return member if member is not None and member.active else None
+
+
+async def _lab_id_of(uow: UnitOfWork, scope: Scope, ref: int) -> int | None:
+    """The lab that the row a control names belongs to, or None if there is no such row."""
+    if scope == "lab":
+        lab = await uow.labs.get(ref)
+        return lab.id if lab is not None else None
+    owner: Poll | Vote | Minutes | ActionItem | Reminder | None
+    if scope == "poll":
+        owner = await uow.polls.get(ref)
+    elif scope == "vote":
+        owner = await uow.votes.get(ref)
+    elif scope == "minutes":
+        owner = await uow.minutes.get(ref)
+    elif scope == "item":
+        owner = await uow.action_items.get(ref)
+    elif scope == "reminder":
+        owner = await uow.reminders.get(ref)
+    else:  # pragma: no cover - registration refuses any other scope
+        raise AssertionError(scope)
+    return owner.lab_id if owner is not None else None
+
+
+async def _lab_of_control(
+    uow: UnitOfWork, actor: Actor, place: Place, person: Person, scope: Scope, aid: ActionId,
+) -> tuple[Lab, Membership | None]:
+    """The lab a control acts in, and the caller's active membership of it, if the place it
+    was pressed in is one that lab acts through: one of its bound channels, or a direct
+    message of an active member. Anything else is refused exactly like an unknown id."""
+    lab_id = await _lab_id_of(uow, scope, parse_ref(aid.ref))
+    lab = await uow.labs.get(lab_id) if lab_id is not None else None
+    if lab is None:
+        raise StaleControl()
+    member = await _active_member(uow, lab, person)
+    if place.direct:
+        if member is None or not own_direct_message(actor, place):
+            raise StaleControl()
+    else:
+        here = await uow.labs.by_channel(place.platform, place.workspace, place.channel)
+        if here is None or here.id != lab.id:
+            raise StaleControl()
+    return lab, member
+
+
+def _has_required(model: type[Args]) -> bool:
+    return any(f.required for f in fields_of(model))

@@ -1,0 +1,180 @@
+"""What a handler is: the `Call` it gets, how it is reached (`CommandSpec`, `ActionSpec`), and
+the access it may require (`Access`, `Scope`, `require_role`).
+
+The registry (bot/router.py) and the dispatcher (bot/dispatch.py) both build on this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, Literal, TypeVar
+
+from bot.action_ids import ActionId
+from bot.arguments import Args
+from bot.context import Context
+from bot.domain.lab import Role, has_role
+from bot.errors import NoLabHere, NotAMember, PermissionDenied, StaleControl
+from bot.events import Event, publish
+from bot.messages import Actor, Block, Card, File, Form, MessageRef, Place, Reaction, Reply
+from storage.models import Lab, Membership, Person
+from storage.uow import UnitOfWork
+
+A = TypeVar("A", bound=Args)
+Access = Literal["anyone", "lab", "member", "secretary", "facilitator"]
+# What the ref of a control's id names, and so which lab it belongs to: a lab ("lab"), a
+# poll, a vote, a set of minutes, an action item, a reminder; or "none" for a control that
+# belongs to no lab (a time-zone picker). Every `@router.action` says which.
+Scope = Literal["lab", "poll", "vote", "minutes", "item", "reminder", "none"]
+SCOPES: tuple[Scope, ...] = ("lab", "poll", "vote", "minutes", "item", "reminder", "none")
+# Refs are row ids: positive and within the database's integer column (PostgreSQL's
+# `integer`), so that a forged id is refused before it reaches a query.
+MAX_REF = 2**31 - 1
+_DIGITS = frozenset("0123456789")
+
+
+@dataclass
+class Call(Generic[A]):
+    """Everything a handler needs about one inbound event, and the unit of work it runs in."""
+
+    ctx: Context
+    uow: UnitOfWork
+    actor: Actor
+    place: Place
+    person: Person
+    now: datetime
+    args: A
+    lab: Lab | None = None
+    member: Membership | None = None
+    action: ActionId | None = None
+    values: tuple[str, ...] = ()
+    fields: Mapping[str, str] = field(default_factory=dict)
+    message: MessageRef | None = None
+    reaction: Reaction | None = None
+
+    @property
+    def the_lab(self) -> Lab:
+        if self.lab is None:
+            raise NoLabHere()
+        return self.lab
+
+    @property
+    def the_member(self) -> Membership:
+        if self.lab is None:
+            raise NoLabHere()
+        if self.member is None:
+            raise NotAMember()
+        return self.member
+
+    @property
+    def ref(self) -> int:
+        """The row id the control names; the router has checked it and its place."""
+        if self.action is None:
+            raise StaleControl()
+        return parse_ref(self.action.ref)
+
+    @property
+    def page(self) -> int:
+        """The page a pager control asks for (its arg, up to a ':'), 1 by default."""
+        arg = (self.action.arg if self.action is not None else None) or "1"
+        return parse_ref(arg.partition(":")[0])
+
+    @property
+    def zone(self) -> str:
+        """The zone to show times in for this person: theirs, else the lab's, else UTC."""
+        if self.person.timezone:
+            return self.person.timezone
+        return self.lab.timezone if self.lab is not None else "UTC"
+
+    async def enter(self, needs: Role = Role.MEMBER) -> Membership:
+        """Require `needs` of the caller in the lab the control belongs to (the router has
+        already found that lab and checked the place) and return their membership."""
+        await require_role(self, needs, what="do that")
+        return self.the_member
+
+    async def emit(self, event: Event) -> None:
+        """Publish a domain event to its subscribers, in this unit of work."""
+        await publish(self.ctx, self.uow, self.now, event)
+
+    async def audit(self, action: str, **detail: Any) -> None:
+        await self.uow.audit.record(
+            lab_id=self.lab.id if self.lab else None, actor_id=self.person.id, action=action,
+            at=self.now, **detail,
+        )
+
+    def announce(self, card: Card, files: tuple[File, ...] = (), *, here: bool = True) -> None:
+        """Post `card` in the lab's channels (`here=False`: all but this one) after commit."""
+        self.ctx.announce(self.uow, self.the_lab.id, card, files,
+                          skip=None if here else self.place)
+
+    def publish(self, card: Card) -> Reply:
+        """Show `card` to everyone here, and mirror it to the lab's other channels."""
+        self.announce(card, here=False)
+        return Reply(card=card, private=False)
+
+
+Handler = Callable[[Call[Any]], Awaitable[Reply]]
+FormBuilder = Callable[[Call[Any]], Awaitable[Form]]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    handler: Handler
+    args: type[Args]
+    summary: str
+    access: Access
+    usage: str
+    topic: str
+    form: FormBuilder | None = None
+    examples: tuple[str, ...] = ()
+    in_direct: bool = True  # whether it makes sense in a direct message (when access allows)
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    route: str
+    handler: Handler
+    access: Access
+    scope: Scope
+
+
+ReactionHandler = Handler
+# Autocomplete: (call, what was typed so far) -> up to 25 (label, value) pairs.
+Completer = Callable[[Call[Any], str], Awaitable[list[tuple[str, str]]]]
+# A section of someone's home card ("my polls to answer", "my action items", ...).
+HomeSection = Callable[[Call[Any]], Awaitable[list[Block]]]
+
+
+def parse_ref(text: str) -> int:
+    """A row id carried in a control's id: 1 to MAX_REF in plain digits, else StaleControl
+    (`abc`, `1.5`, `-3`, `٣`, a 25-digit number are all ids the bot never wrote)."""
+    if not text or len(text) > 10 or not set(text) <= _DIGITS:
+        raise StaleControl()
+    value = int(text)
+    if not 1 <= value <= MAX_REF:
+        raise StaleControl()
+    return value
+
+
+def own_direct_message(actor: Actor, place: Place) -> bool:
+    """Whether `place` is a direct message on the actor's own platform and workspace."""
+    return place.direct and place.platform == actor.platform and \
+        place.workspace == actor.workspace
+
+
+async def require_role(call: Call[Any], needed: Role, *, what: str) -> None:
+    """Raise the right UserError unless the caller is an active member with `needed`."""
+    lab = call.the_lab
+    if call.member is None:
+        raise NotAMember()
+    if has_role(call.member.role, needed):
+        return
+    members = await call.uow.members.active(lab.id)
+    names = [m.person.display_name for m in members if m.role is Role.FACILITATOR]
+    who = f" ({', '.join(names)})" if names else ""
+    plural = "facilitators" if needed is Role.FACILITATOR else "the secretary and facilitators"
+    raise PermissionDenied(
+        f"Only {plural} can {what}. Ask a facilitator{who} if it needs doing."
+    )
