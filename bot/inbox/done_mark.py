@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
-from storage.repositories.inbox import DONE, RUNNING
 from storage.models import InboxEntry
+from storage.repositories.inbox import DONE, RUNNING
 
 
 @dataclass
