@@ -69,7 +69,7 @@ class Inbox:
         self.late_after = late_after
         self.max_attempts = max_attempts
         self.owner = owner or uuid.uuid4().hex[:16]
-        self.writer = writer  # SQLite: acks' rows written in one hop (storage/repositories/inbox.py)
+        self.writer = writer  # SQLite: acks written in one hop (repositories/inbox.py)
         self.recoveries: dict[str, Recovery] = {}
         self.queue = FairQueue()
         self.accepting = False
