@@ -7,6 +7,7 @@ The package's `router` gathers its modules' routes; the names below are what oth
 
 from __future__ import annotations
 
+from bot.domain.meetings import MeetingStatus
 from bot.features.meetings import commands, completers, home, subjects
 from bot.features.meetings.invites import invite_file, meeting_name
 from bot.features.meetings.service import find_meeting, schedule_meeting
@@ -27,7 +28,7 @@ for part in (commands, completers, home):
 async def reminder_info(uow: UnitOfWork, meeting_id: int) -> SubjectInfo | None:
     """How a reminder names the meeting and when it starts; its invite goes with it."""
     meeting = await uow.meetings.get(meeting_id)
-    if meeting is None or meeting.status == "cancelled":
+    if meeting is None or meeting.status == MeetingStatus.CANCELLED:
         return None
     return SubjectInfo(
         meeting_name(meeting, start=True), moment=meeting.starts_at,

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.domain import availability as av
 from bot.domain import wording
+from bot.domain.meetings import MeetingStatus
 from bot.domain.wording import plural
 from bot.domain.zones import format_local
 from bot.features.common import paginate, times_in
@@ -40,15 +41,15 @@ async def meeting_card(uow: UnitOfWork, lab: Lab, meeting: Meeting, headline: st
     start = meeting.starts_at
     when = (f"*{meeting.title}* of {lab.name}: {at(start)} ({at(start, 'R')}), "
             f"{plural(meeting.duration_minutes, 'minute')}.")
-    if meeting.status == "cancelled":
+    if meeting.status == MeetingStatus.CANCELLED:
         when = f"*{meeting.title}* of {lab.name}, planned for {at(start)}, is cancelled."
     blocks: list[Block] = [Header(shorten(headline, 150)), Text(when)]
     if note:
         blocks.append(Text(note))
-    if meeting.status != "cancelled":
+    if meeting.status != MeetingStatus.CANCELLED:
         blocks.append(Text(shorten("*Local times*\n" + await local_times(uow, lab, meeting),
                                    3000)))
-    action = ("remove the meeting from" if meeting.status == "cancelled" else
+    action = ("remove the meeting from" if meeting.status == MeetingStatus.CANCELLED else
               "add or update the meeting in")
     number = "" if wording.title_says_number(meeting.number, meeting.title) \
         else f" (this one is #{meeting.number})"

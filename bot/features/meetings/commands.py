@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from bot.arguments import Args, Complete, Kw, Pos
 from bot.domain import availability as av
+from bot.domain.meetings import MeetingStatus
 from bot.domain.zones import format_local, require_zone
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import MeetingCancelled, MeetingMoved
@@ -91,8 +92,8 @@ async def meeting_cancel(call: Call[MeetingRefArgs]) -> Reply:
     lab = call.the_lab
     meeting = await find_meeting(call, call.args.meeting)
     refuse_if_over(meeting, call.now)
-    meeting.status, meeting.sequence, meeting.updated_at = "cancelled", meeting.sequence + 1, \
-        call.now
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.sequence, meeting.updated_at = meeting.sequence + 1, call.now
     await call.audit("meeting.cancelled", meeting=meeting.id, sequence=meeting.sequence)
     await call.emit(MeetingCancelled(lab_id=lab.id, meeting_id=meeting.id))
     card = await meeting_card(call.uow, lab, meeting, f"Meeting cancelled: {meeting.title}")

@@ -7,10 +7,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from bot.domain.meetings import MeetingStatus, why_unchangeable
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import MeetingScheduled
 from bot.features.meetings.cards import meeting_card
-from bot.features.meetings.invites import invite_file, meeting_name
+from bot.features.meetings.invites import invite_file
 from bot.router import Call
 from storage.models import Meeting, Poll
 
@@ -23,7 +24,7 @@ async def schedule_meeting(
     lab = call.the_lab
     meeting = await call.uow.meetings.add(Meeting(
         lab_id=lab.id, number=await call.uow.meetings.next_number(lab.id), title=title,
-        starts_at=starts_at, duration_minutes=duration_minutes, status="scheduled",
+        starts_at=starts_at, duration_minutes=duration_minutes, status=MeetingStatus.SCHEDULED,
         uid=f"{uuid.uuid4()}@actionlab", sequence=0,
         organizer=call.ctx.settings.calendar.organizer, poll_id=poll.id if poll else None,
         slot_number=slot_number, created_at=call.now, created_by_id=call.person.id,
@@ -62,8 +63,7 @@ async def find_meeting(call: Call[Any], ref: str) -> Meeting:
 
 
 def refuse_if_over(meeting: Meeting, now: datetime) -> None:
-    if meeting.status == "cancelled":
-        raise Conflict(f"{meeting_name(meeting, start=True)} is cancelled already.")
-    if meeting.starts_at <= now:
-        raise Conflict(f"{meeting_name(meeting, start=True)} has already begun; it can "
-                       "no longer be moved or cancelled.")
+    why = why_unchangeable(meeting.number, meeting.title, meeting.status, meeting.starts_at,
+                           now)
+    if why is not None:
+        raise Conflict(why)

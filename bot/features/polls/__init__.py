@@ -7,6 +7,7 @@ The package's `router` gathers its modules' routes; the names below are what oth
 from __future__ import annotations
 
 from bot import action_ids
+from bot.domain.polls import PollStatus
 from bot.features.common import numbered_choices, times_in
 from bot.features.polls import actions, commands, completers, home
 from bot.features.polls.cards import answer_card, results_card
@@ -42,10 +43,10 @@ async def reminder_info(uow: UnitOfWork, poll_id: int) -> SubjectInfo | None:
     """How a reminder names the poll, with the Answer button while it is open; None once it
     is deleted, which cancels its reminders."""
     poll = await uow.polls.get(poll_id)
-    if poll is None or poll.status == "deleted":
+    if poll is None or poll.status == PollStatus.DELETED:
         return None
     button = None
-    if poll.status == "open":
+    if poll.status == PollStatus.OPEN:
         button = Button("Answer the poll", action_ids.encode("poll.open", poll.id),
                         style="primary")
     return SubjectInfo(f"Poll #{poll.number}: {poll.title}", button=button,

@@ -7,10 +7,11 @@ from typing import Any
 
 from bot.domain import availability as av
 from bot.domain.availability import Answer
+from bot.domain.polls import PollStatus
 from bot.errors import UserError
 from bot.events import PollDeleted
 from bot.features.polls.cards import PER_PAGE, first_open_page, my_answer_card, my_results_card
-from bot.features.polls.charts import drawn_heat_map
+from bot.features.polls.charts import heat_map_after_commit
 from bot.features.polls.loaded import load
 from bot.features.polls.service import poll_of_action, record, refuse_if_closed
 from bot.messages import Card, Reply, Text
@@ -75,7 +76,8 @@ async def results_opened(call: Call[Any]) -> Reply:
     """The Results button of a poll or answer card: a new private message, with the picture."""
     poll = await poll_of_action(call)
     loaded = await load(call.uow, poll)
-    return Reply(card=my_results_card(call, loaded, 1), files=(await drawn_heat_map(loaded),))
+    card = my_results_card(call, loaded, 1)
+    return Reply(card=card, files=(await heat_map_after_commit(call.uow, loaded),))
 
 
 @router.action("poll.results_page", scope="poll")
@@ -89,7 +91,7 @@ async def results_page(call: Call[Any]) -> Reply:
 @router.action("poll.delete", scope="poll", access="facilitator")
 async def poll_delete_confirmed(call: Call[Any]) -> Reply:
     poll = await poll_of_action(call)
-    poll.status = "deleted"
+    poll.status = PollStatus.DELETED
     await call.uow.polls.clear(poll.id)
     await call.audit("poll.deleted", poll=poll.id, number=poll.number, title=poll.title)
     await call.emit(PollDeleted(lab_id=poll.lab_id, poll_id=poll.id))

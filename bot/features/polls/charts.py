@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.domain import availability as av
 from bot.domain.availability import ANSWER_LABELS, Answer
+from bot.domain.polls import best_slot
 from bot.domain.wording import plural
 from bot.domain.zones import format_local, local_time
 from bot.features.polls.loaded import Loaded
 from bot.messages import File, shorten
+from storage.uow import UnitOfWork
 
 HEAT_COLOURS = {None: "#d9d9d9", Answer.NO: "#d7301f", Answer.MAYBE: "#fdae61",
                 Answer.YES: "#1a9850"}
@@ -19,6 +20,15 @@ async def drawn_heat_map(loaded: Loaded) -> File:
     """`heat_map` in a worker thread: drawing a big poll takes a while, and meanwhile the
     event loop goes on acknowledging requests (Slack and Discord allow 3 seconds)."""
     return await asyncio.to_thread(heat_map, loaded)
+
+
+async def heat_map_after_commit(uow: UnitOfWork, loaded: Loaded) -> File:
+    """Commit the call's unit of work, then draw: no transaction stays open (and no row is
+    held) while matplotlib runs. `loaded` has all the picture needs, and loaded rows stay
+    readable after a commit; the router's own commit after the handler then has nothing
+    left to do."""
+    await uow.commit()
+    return await drawn_heat_map(loaded)
 
 
 def heat_map(loaded: Loaded) -> File:
@@ -57,12 +67,11 @@ def heat_map(loaded: Loaded) -> File:
 
 def heat_map_alt(loaded: Loaded) -> str:
     poll = loaded.poll
-    ranked = av.rank_slots(loaded.scores())
+    best = best_slot(loaded.scores())
     text = (f"Heat map of poll #{poll.number} ({poll.title}): "
             f"{plural(len(loaded.grid), 'member')} (rows) by {plural(len(loaded.slots), 'slot')}"
             " (columns); green yes, amber if need be, red no, grey not answered.")
-    if ranked and not ranked[0].excluded and ranked[0].available:
-        best = ranked[0]
+    if best is not None:
         text += (f" Best slot: #{loaded.slots[best.index].number}, "
                  f"{format_local(loaded.slots[best.index].starts_at, poll.timezone)}, with "
                  f"{best.yes} yes and {best.maybe} if need be.")

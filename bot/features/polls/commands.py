@@ -11,6 +11,7 @@ from bot import action_ids
 from bot.arguments import Args, Complete, Kw, Pos
 from bot.domain import availability as av
 from bot.domain.availability import ANSWER_LABELS, Answer, SlotError
+from bot.domain.polls import PickProblem, PickRefused, PollStatus, can_close, pick_slot
 from bot.domain.when import format_window, parse_days, parse_window
 from bot.domain.wording import plural
 from bot.domain.zones import format_local, require_zone
@@ -27,7 +28,7 @@ from bot.features.polls.cards import (
     poll_card,
     slot_line_time,
 )
-from bot.features.polls.charts import drawn_heat_map
+from bot.features.polls.charts import heat_map_after_commit
 from bot.features.polls.loaded import load
 from bot.features.polls.service import close_poll, find_poll, record, refuse_if_closed
 from bot.messages import Button, Buttons, Card, Context, Form, Header, Input, Reply, Text, shorten
@@ -162,8 +163,8 @@ async def poll_new(call: Call[PollNewArgs]) -> Reply:
     required = await _required(call)
     number = await call.uow.polls.next_number(lab.id)
     poll = await call.uow.polls.add(
-        Poll(lab_id=lab.id, number=number, title=a.title.strip().strip('"“”'), status="open",
-             timezone=zone, window_start=window[0], window_end=window[1],
+        Poll(lab_id=lab.id, number=number, title=a.title.strip().strip('"“”'),
+             status=PollStatus.OPEN, timezone=zone, window_start=window[0], window_end=window[1],
              length_minutes=int(length.total_seconds() // 60), closes_at=closes,
              created_at=now, created_by_id=call.person.id),
         starts, required,
@@ -261,7 +262,8 @@ class PollRefArgs(Args):
 async def poll_results(call: Call[PollRefArgs]) -> Reply:
     poll = await find_poll(call, call.args.poll)
     loaded = await load(call.uow, poll)
-    return Reply(card=my_results_card(call, loaded, 1), files=(await drawn_heat_map(loaded),))
+    card = my_results_card(call, loaded, 1)
+    return Reply(card=card, files=(await heat_map_after_commit(call.uow, loaded),))
 
 
 # --- the two meetings: pairs -----------------------------------------------------------------
@@ -322,7 +324,7 @@ async def poll_close(call: Call[PollRefArgs]) -> Reply:
     poll = await find_poll(call, call.args.poll)
     # The status read here may be stale by the time we close (the deadline timer, another
     # process): close_poll's claim has the last word.
-    if poll.status != "open" or not await close_poll(call.ctx, call.uow, poll.id, call.now,
+    if not can_close(poll.status) or not await close_poll(call.ctx, call.uow, poll.id, call.now,
                                                      closed_by=call.person.id):
         raise Conflict(f"Poll #{poll.number} is already closed. See "
                        f"`/lab poll results {poll.number}`.")
@@ -331,6 +333,12 @@ async def poll_close(call: Call[PollRefArgs]) -> Reply:
 
 
 # --- pick -----------------------------------------------------------------------------------
+
+
+_PICK_REFUSALS: dict[PickProblem, type[UserError]] = {
+    PickProblem.UNCLEAR: UserError, PickProblem.NO_SUCH_SLOT: NotFound,
+    PickProblem.BEGUN: Conflict, PickProblem.TAKEN: Conflict,
+}
 
 
 class PollPickArgs(Args):
@@ -346,25 +354,17 @@ class PollPickArgs(Args):
 )
 async def poll_pick(call: Call[PollPickArgs]) -> Reply:
     poll = await find_poll(call, call.args.poll)
-    slots = list(await call.uow.polls.slots(poll.id))
-    text = call.args.slot.strip().removeprefix("#")
-    if not text.isdigit():
-        raise UserError(f"Give the slot's number, e.g. `/lab poll pick {poll.number} 14`.")
-    number = int(text)
-    if not 1 <= number <= len(slots):
-        raise NotFound(av.no_such_slot(number, len(slots)))
-    slot = slots[number - 1]
-    if slot.starts_at <= call.now:
-        raise Conflict(f"Slot #{number} has already begun; pick a later one.")
-    taken = await call.uow.meetings.of_poll(poll.id)
-    if any(m.slot_number == number for m in taken):
-        raise Conflict(f"Slot #{number} of poll #{poll.number} is already a meeting; see "
-                       "`/lab meetings`.")
-    title = call.args.title or (poll.title if not taken else f"{poll.title} ({len(taken) + 1})")
+    starts = [s.starts_at for s in await call.uow.polls.slots(poll.id)]
+    taken = [m.slot_number for m in await call.uow.meetings.of_poll(poll.id)]
+    try:
+        pick = pick_slot(call.args.slot, starts, taken, poll_number=poll.number,
+                         poll_title=poll.title, title=call.args.title, now=call.now)
+    except PickRefused as refused:
+        raise _PICK_REFUSALS[refused.problem](refused.message) from None
     await close_poll(call.ctx, call.uow, poll.id, call.now, closed_by=call.person.id)
-    meeting = await schedule_meeting(call, title=title, starts_at=slot.starts_at,
+    meeting = await schedule_meeting(call, title=pick.title, starts_at=pick.starts_at,
                                      duration_minutes=poll.length_minutes, poll=poll,
-                                     slot_number=number)
+                                     slot_number=pick.number)
     return Reply.say(f"Scheduled {meeting_name(meeting)} at "
                      f"{format_local(meeting.starts_at, call.zone)}; I announced it with the "
                      "invite in the lab's channels.")

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from bot.domain import availability as av
 from bot.domain.availability import Answer, SlotScore
+from bot.domain.polls import takes_answers
 from bot.errors import NotFound
 from storage.models import Lab, Membership, Poll, PollSlot
 from storage.uow import UnitOfWork
@@ -63,4 +64,4 @@ async def load(uow: UnitOfWork, poll: Poll) -> Loaded:
 
 def is_open(poll: Poll, now: datetime) -> bool:
     """Open for answers: not closed, and its deadline (if any) not yet reached."""
-    return poll.status == "open" and (poll.closes_at is None or now < poll.closes_at)
+    return takes_answers(poll.status, poll.closes_at, now)

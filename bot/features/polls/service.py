@@ -10,6 +10,7 @@ from typing import Any
 from bot.context import Context as AppContext
 from bot.domain import availability as av
 from bot.domain.availability import Answer
+from bot.domain.polls import PollStatus, best_slot
 from bot.domain.zones import format_local
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import PollClosed, publish
@@ -59,7 +60,7 @@ async def _poll_listing(call: Call[Any]) -> str:
 async def poll_of_action(call: Call[Any]) -> Poll:
     """The poll a control names (the router has checked its lab, place and the role)."""
     poll = await call.uow.polls.get(call.ref)
-    if poll is None or poll.status == "deleted":
+    if poll is None or poll.status == PollStatus.DELETED:
         raise NotFound("That poll has been deleted.")
     return poll
 
@@ -90,10 +91,9 @@ async def record(call: Call[Any], poll: Poll, numbers: Sequence[int], answer: An
 
 def outcome_of(loaded: Loaded) -> str:
     """One line for the record: the best slot in the poll's own zone, with its counts."""
-    ranked = av.rank_slots(loaded.scores())
-    if not ranked or ranked[0].excluded or ranked[0].available == 0:
+    best = best_slot(loaded.scores())
+    if best is None:
         return "No slot suits anyone yet: nobody answered yes or if need be."
-    best = ranked[0]
     slot = loaded.slots[best.index]
     return (f"Best slot: #{slot.number}, {format_local(slot.starts_at, loaded.poll.timezone)} "
             f"({best.yes} yes, {best.maybe} if need be, {best.no} no)")
@@ -131,7 +131,7 @@ async def unanswered(uow: UnitOfWork, poll_id: int) -> list[int]:
     member who answered half the poll still has something to do and is worth a nudge.
     """
     poll = await uow.polls.get(poll_id)
-    if poll is None or poll.status == "deleted":
+    if poll is None or poll.status == PollStatus.DELETED:
         return []
     loaded = await load(uow, poll)
     total = len(loaded.slots)
