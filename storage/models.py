@@ -32,7 +32,9 @@ from sqlalchemy.types import TypeDecorator
 from bot.domain.availability import Answer
 from bot.domain.calendar import DEFAULT_ORGANIZER
 from bot.domain.lab import Role
+from bot.domain.meetings import MeetingStatus
 from bot.domain.minutes import ActionStatus, EntryKind, EntrySource, MinutesStatus, Presence
+from bot.domain.polls import PollStatus
 from bot.domain.reminders import ReminderKind, ReminderStatus
 from bot.domain.votes import ResultsMode, Strength, TieRule, VoteMethod, VoteStatus
 
@@ -411,9 +413,9 @@ class Poll(Base):
     lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
-    # "open", "closed", or "deleted" (a deleted poll keeps its row, so its number is never
-    # given to another poll, but loses its slots and answers).
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    # A deleted poll keeps its row, so its number is never given to another poll, but loses
+    # its slots and answers.
+    status: Mapped[PollStatus] = mapped_column(_enum(PollStatus), index=True)
     timezone: Mapped[str] = mapped_column(String(64))  # the zone its slots were defined in
     window_start: Mapped[time]
     window_end: Mapped[time]
@@ -479,7 +481,7 @@ class Meeting(Base):
     title: Mapped[str] = mapped_column(String(200))
     starts_at: Mapped[datetime] = mapped_column(index=True)
     duration_minutes: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16))  # "scheduled" or "cancelled"
+    status: Mapped[MeetingStatus] = mapped_column(_enum(MeetingStatus))
     uid: Mapped[str] = mapped_column(String(255))  # the invite's UID, stable for its life
     sequence: Mapped[int] = mapped_column(Integer)
     # The invite's ORGANIZER, kept for the meeting's life: calendar apps ignore an update or

@@ -1,4 +1,5 @@
-"""Helpers every feature shares: finding a member by name or mention, and paging long lists."""
+"""Helpers every feature shares: finding a member by name or mention, paging long lists,
+naming things by number in autocomplete, and saying which zone a card's times are in."""
 
 from __future__ import annotations
 
@@ -101,3 +102,19 @@ def page_buttons(route: str, ref: str | int, page: int, pages: int) -> Buttons:
     if page < pages:
         buttons.append(Button("Next ▶", action_ids.encode(route, ref, page + 1)))
     return Buttons(tuple(buttons))
+
+
+def times_in(zone: str, known: bool = True) -> str:
+    """How a private card names the zone its times are in."""
+    if known:
+        return f"Times in your zone, {zone}"
+    return f"Times in {zone}, the lab's zone (set yours with `/lab tz <zone>`)"
+
+
+def numbered_choices(items: Sequence[tuple[int, str, str]], typed: str
+                     ) -> list[tuple[str, str]]:
+    """Autocomplete for things people name by number or title: (number, title, label) in,
+    up to 25 (label, number) out, matching the start of the number or part of the title."""
+    text = typed.strip().removeprefix("#").casefold()
+    return [(shorten(label, 100), str(number)) for number, title, label in items
+            if not text or str(number).startswith(text) or text in title.casefold()][:25]

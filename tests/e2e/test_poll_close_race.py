@@ -21,8 +21,8 @@ from bot.bootstrap import App, create_app
 from bot.clock import SettableClock
 from bot.config import Settings
 from bot.events import Event, Happening, PollClosed
-from bot.features import polls
 from bot.features.polls import close_poll
+from bot.features.polls import commands as polls
 from bot.router import Call, Router
 from bot.scheduling import ManualJobs
 from storage.models import AuditEntry, MinuteEntry, Poll

@@ -1,0 +1,113 @@
+"""The meeting commands: `/lab meeting move|cancel` and `/lab meetings` with its pages."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from bot.arguments import Args, Complete, Kw, Pos
+from bot.domain import availability as av
+from bot.domain.meetings import MeetingStatus
+from bot.domain.zones import format_local, require_zone
+from bot.errors import Conflict, NotFound, UserError
+from bot.events import MeetingCancelled, MeetingMoved
+from bot.features.meetings.cards import meeting_card, meetings_card
+from bot.features.meetings.invites import invite_file
+from bot.features.meetings.service import find_meeting, refuse_if_over
+from bot.messages import Reply, at
+from bot.router import Call, Router
+
+router = Router()
+
+
+# --- /lab meeting move ------------------------------------------------------------------------
+
+
+class MoveArgs(Args):
+    meeting: Annotated[str, Pos("meeting"), Complete("meeting")]
+    when: Annotated[str, Pos("slot or YYYY-MM-DD HH:MM", greedy=True)]
+    tz: Annotated[str | None, Kw("zone", words=1), Complete("zone")] = None
+
+
+@router.command(
+    "meeting move", args=MoveArgs, access="facilitator", topic="meeting",
+    summary="Move a meeting to another slot of its poll or to a time (in your zone, or `tz`).",
+    examples=("/lab meeting move 1 15", "/lab meeting move 1 2027-01-20 14:00 tz Europe/London"),
+)
+async def meeting_move(call: Call[MoveArgs]) -> Reply:
+    lab = call.the_lab
+    meeting = await find_meeting(call, call.args.meeting)
+    refuse_if_over(meeting, call.now)
+    text = call.args.when.strip().removeprefix("#")
+    slot_number = None
+    if text.isdigit():
+        if meeting.poll_id is None:
+            raise UserError(f"Meeting #{meeting.number} did not come from a poll, so give a "
+                            "date and time, e.g. `2027-01-20 14:00`.")
+        slots = await call.uow.polls.slots(meeting.poll_id)
+        if not 1 <= int(text) <= len(slots):
+            raise NotFound(av.no_such_slot(int(text), len(slots)))
+        starts_at, slot_number = slots[int(text) - 1].starts_at, int(text)
+    else:
+        try:
+            zone = require_zone(call.args.tz) if call.args.tz else call.zone
+            starts_at = av.parse_moment(text.replace(" ", "T", 1), zone)
+        except av.SlotError as exc:
+            raise UserError(exc.message) from None
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+    if starts_at <= call.now:
+        raise UserError(f"{format_local(starts_at, call.zone)} is in the past; choose a later "
+                        "time.")
+    if starts_at - call.now > av.MAX_AHEAD:
+        raise UserError(f"{format_local(starts_at, call.zone)} is more than two years ahead; "
+                        "check the year.")
+    if starts_at == meeting.starts_at:
+        raise Conflict(f"Meeting #{meeting.number} is already at that time.")
+    before = meeting.starts_at
+    meeting.starts_at, meeting.sequence, meeting.updated_at = starts_at, meeting.sequence + 1, \
+        call.now
+    meeting.slot_number = slot_number
+    await call.audit("meeting.moved", meeting=meeting.id, before=before.isoformat(),
+                     after=starts_at.isoformat(), sequence=meeting.sequence)
+    await call.emit(MeetingMoved(lab_id=lab.id, meeting_id=meeting.id, starts_at=starts_at,
+                                 title=meeting.title, duration_minutes=meeting.duration_minutes))
+    card = await meeting_card(call.uow, lab, meeting, f"Meeting moved: {meeting.title}",
+                              f"It was planned for {at(before)}.")
+    call.ctx.announce(call.uow, lab.id, card,
+                   (invite_file(meeting, lab.name, "REQUEST", call.now),))
+    return Reply.say(f"Moved meeting #{meeting.number} to "
+                     f"{format_local(starts_at, call.zone)}; the lab has the updated invite.")
+
+
+# --- /lab meeting cancel -------------------------------------------------------------------
+
+
+class MeetingRefArgs(Args):
+    meeting: Annotated[str, Pos("meeting"), Complete("meeting")]
+
+
+@router.command("meeting cancel", args=MeetingRefArgs, access="facilitator", topic="meeting",
+                summary="Cancel a meeting; everyone gets the cancellation for their calendar.")
+async def meeting_cancel(call: Call[MeetingRefArgs]) -> Reply:
+    lab = call.the_lab
+    meeting = await find_meeting(call, call.args.meeting)
+    refuse_if_over(meeting, call.now)
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.sequence, meeting.updated_at = meeting.sequence + 1, call.now
+    await call.audit("meeting.cancelled", meeting=meeting.id, sequence=meeting.sequence)
+    await call.emit(MeetingCancelled(lab_id=lab.id, meeting_id=meeting.id))
+    card = await meeting_card(call.uow, lab, meeting, f"Meeting cancelled: {meeting.title}")
+    call.ctx.announce(call.uow, lab.id, card,
+                   (invite_file(meeting, lab.name, "CANCEL", call.now),))
+    return Reply.say(f"Cancelled meeting #{meeting.number}; the lab has the cancellation.")
+
+
+@router.command("meetings", topic="meeting",
+                summary="Upcoming meetings, in your own time zone.")
+async def meetings(call: Call[Any]) -> Reply:
+    return Reply(card=await meetings_card(call, 1))
+
+
+@router.action("meeting.list", scope="lab")
+async def meetings_page(call: Call[Any]) -> Reply:
+    return Reply(card=await meetings_card(call, call.page), replace=True)
