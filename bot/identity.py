@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from bot.context import Context
-from bot.domain.zones import canonical_zone
+from bot.domain.zones import ZoneSource, canonical_zone
 from bot.events import ZoneChanged, publish
 from bot.messages import Actor, Recipient
 
@@ -31,7 +30,7 @@ async def ensure_person(ctx: Context, uow: UnitOfWork, actor: Actor, now: dateti
         person = Person(
             display_name=actor.display_name,
             timezone=platform_zone,
-            timezone_source="platform" if platform_zone else None,
+            timezone_source=ZoneSource.PLATFORM if platform_zone else None,
             timezone_checked_at=now if platform_zone else None,
             created_at=now,
         )
@@ -44,13 +43,13 @@ async def ensure_person(ctx: Context, uow: UnitOfWork, actor: Actor, now: dateti
     if known is not None and actor.display_name and known.display_name != actor.display_name:
         known.display_name = actor.display_name
         person.display_name = actor.display_name
-    if platform_zone and person.timezone_source != "user":
-        await set_zone(ctx, uow, person, platform_zone, source="platform", now=now)
+    if platform_zone and person.timezone_source is not ZoneSource.USER:
+        await set_zone(ctx, uow, person, platform_zone, source=ZoneSource.PLATFORM, now=now)
     return person
 
 
 async def set_zone(ctx: Context, uow: UnitOfWork, person: Person, zone: str, *,
-                   source: Literal["user", "platform"], now: datetime) -> bool:
+                   source: ZoneSource, now: datetime) -> bool:
     """Record `zone` (a canonical IANA name) as `person`'s own and where it came from.
 
     When it differs from the zone they had, every feature hears of it, in this unit of work:

@@ -31,12 +31,13 @@ from sqlalchemy.types import TypeDecorator
 
 from bot.domain.availability import Answer
 from bot.domain.calendar import DEFAULT_ORGANIZER
-from bot.domain.lab import Role
+from bot.domain.lab import LinkPurpose, Role
 from bot.domain.meetings import MeetingStatus
 from bot.domain.minutes import ActionStatus, EntryKind, EntrySource, MinutesStatus, Presence
 from bot.domain.polls import PollStatus
 from bot.domain.reminders import ReminderKind, ReminderStatus
 from bot.domain.votes import ResultsMode, Strength, TieRule, VoteMethod, VoteStatus
+from bot.domain.zones import ZoneSource
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -94,7 +95,7 @@ class Person(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str | None] = mapped_column(String(64))
     # "user" when set with /lab tz (never overwritten by a platform), "platform" otherwise.
-    timezone_source: Mapped[str | None] = mapped_column(String(16))
+    timezone_source: Mapped[ZoneSource | None] = mapped_column(_enum(ZoneSource))
     timezone_checked_at: Mapped[datetime | None]
     # When the bot asked them to choose a zone (once, ever: see bot/zone_prompt.py).
     timezone_asked_at: Mapped[datetime | None]
@@ -194,7 +195,7 @@ class ChannelLink(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    purpose: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[LinkPurpose] = mapped_column(_enum(LinkPurpose))
     lab_id: Mapped[int | None] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     created_at: Mapped[datetime]

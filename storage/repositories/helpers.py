@@ -11,6 +11,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.polls import PollStatus
+from bot.domain.votes import VoteStatus
 from storage.models import Poll, Vote
 
 # Every id and number column is a 32-bit integer on PostgreSQL (and at most 64 bits on
@@ -47,10 +49,12 @@ async def claim_close(session: AsyncSession, model: type[Poll] | type[Vote], row
     """Close the poll or vote if it is still open, in one conditional UPDATE; whether this
     session was the one that closed it. A copy of the row read earlier is refreshed, since it
     still says "open"."""
+    opened, closed = ((PollStatus.OPEN, PollStatus.CLOSED) if model is Poll
+                      else (VoteStatus.OPEN, VoteStatus.CLOSED))
     stmt = (
         update(model)
-        .where(model.id == row_id, model.status == "open")
-        .values(status="closed", closed_at=now, closed_by_id=by)
+        .where(model.id == row_id, model.status == opened)
+        .values(status=closed, closed_at=now, closed_by_id=by)
         .execution_options(synchronize_session=False)
     )
     done = await session.execute(stmt)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.meetings import MeetingStatus
 from storage.models import Meeting
 from storage.repositories.helpers import fits
 
@@ -41,7 +42,8 @@ class MeetingRepository:
         return (await self.session.scalars(stmt)).all()
 
     async def of_poll(self, poll_id: int) -> Sequence[Meeting]:
-        stmt = (select(Meeting).where(Meeting.poll_id == poll_id, Meeting.status == "scheduled")
+        stmt = (select(Meeting)
+                .where(Meeting.poll_id == poll_id, Meeting.status == MeetingStatus.SCHEDULED)
                 .order_by(Meeting.starts_at))
         return (await self.session.scalars(stmt)).all()
 
@@ -53,7 +55,7 @@ class MeetingRepository:
         # A meeting under way still counts as upcoming until it ends; the longest we hold
         # is a day, so fetch from a day back and keep those not yet over.
         stmt = (select(Meeting)
-                .where(Meeting.lab_id.in_(lab_ids), Meeting.status == "scheduled",
+                .where(Meeting.lab_id.in_(lab_ids), Meeting.status == MeetingStatus.SCHEDULED,
                        Meeting.starts_at > now - timedelta(days=1))
                 .order_by(Meeting.starts_at, Meeting.id))
         rows = (await self.session.scalars(stmt)).all()
@@ -71,5 +73,6 @@ class MeetingRepository:
 
     async def scheduled(self) -> Sequence[Meeting]:
         """Every scheduled meeting (for rebuilding reminder timers at start-up)."""
-        stmt = select(Meeting).where(Meeting.status == "scheduled").order_by(Meeting.starts_at)
+        stmt = (select(Meeting).where(Meeting.status == MeetingStatus.SCHEDULED)
+                .order_by(Meeting.starts_at))
         return (await self.session.scalars(stmt)).all()

@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.availability import Answer
+from bot.domain.polls import PollStatus
 from storage.models import Poll, PollAnswer, PollRequired, PollSlot
 from storage.repositories.helpers import claim_close, dialect_insert, fits, refresh_held
 
@@ -26,12 +27,12 @@ class PollRepository:
         if not fits(lab_id, number):
             return None
         stmt = select(Poll).where(Poll.lab_id == lab_id, Poll.number == number,
-                                  Poll.status != "deleted")
+                                  Poll.status != PollStatus.DELETED)
         return (await self.session.scalars(stmt)).one_or_none()
 
-    async def of_lab(self, lab_id: int, *, status: str | None = None) -> Sequence[Poll]:
+    async def of_lab(self, lab_id: int, *, status: PollStatus | None = None) -> Sequence[Poll]:
         """The lab's polls (never the deleted ones), newest first."""
-        stmt = select(Poll).where(Poll.lab_id == lab_id, Poll.status != "deleted")
+        stmt = select(Poll).where(Poll.lab_id == lab_id, Poll.status != PollStatus.DELETED)
         if status is not None:
             stmt = stmt.where(Poll.status == status)
         return (await self.session.scalars(stmt.order_by(Poll.number.desc()))).all()
@@ -39,7 +40,7 @@ class PollRepository:
     async def open_in(self, lab_ids: Sequence[int]) -> Sequence[Poll]:
         if not lab_ids:
             return []
-        stmt = (select(Poll).where(Poll.lab_id.in_(lab_ids), Poll.status == "open")
+        stmt = (select(Poll).where(Poll.lab_id.in_(lab_ids), Poll.status == PollStatus.OPEN)
                 .order_by(Poll.lab_id, Poll.number))
         return (await self.session.scalars(stmt)).all()
 

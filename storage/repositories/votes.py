@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.votes import VoteStatus
 from storage.models import Ballot, Vote, VoteOption
 from storage.repositories.helpers import claim_close, dialect_insert, fits
 
@@ -29,7 +30,7 @@ class VoteRepository:
         stmt = select(Vote).where(Vote.lab_id == lab_id, Vote.number == number)
         return (await self.session.scalars(stmt)).one_or_none()
 
-    async def for_lab(self, lab_id: int, *, status: str | None = None) -> Sequence[Vote]:
+    async def for_lab(self, lab_id: int, *, status: VoteStatus | None = None) -> Sequence[Vote]:
         stmt = select(Vote).where(Vote.lab_id == lab_id)
         if status is not None:
             stmt = stmt.where(Vote.status == status)
@@ -59,7 +60,7 @@ class VoteRepository:
         counts this transaction's ballot. Check and write are thereby one step, on SQLite and
         on PostgreSQL alike.
         """
-        stmt = update(Vote).where(Vote.id == vote_id, Vote.status == "open")
+        stmt = update(Vote).where(Vote.id == vote_id, Vote.status == VoteStatus.OPEN)
         if now is not None:
             stmt = stmt.where(or_(Vote.closes_at.is_(None), Vote.closes_at > now))
         done = await self.session.execute(
@@ -76,12 +77,12 @@ class VoteRepository:
 
     async def due(self, now: datetime) -> Sequence[Vote]:
         """Open votes whose close time has come (for the timer that closes them)."""
-        stmt = select(Vote).where(Vote.status == "open", Vote.closes_at.is_not(None),
+        stmt = select(Vote).where(Vote.status == VoteStatus.OPEN, Vote.closes_at.is_not(None),
                                   Vote.closes_at <= now).order_by(Vote.closes_at)
         return (await self.session.scalars(stmt)).all()
 
     async def open_with_deadline(self) -> Sequence[Vote]:
-        stmt = select(Vote).where(Vote.status == "open", Vote.closes_at.is_not(None))
+        stmt = select(Vote).where(Vote.status == VoteStatus.OPEN, Vote.closes_at.is_not(None))
         return (await self.session.scalars(stmt.order_by(Vote.closes_at))).all()
 
     async def delete(self, vote: Vote) -> None:

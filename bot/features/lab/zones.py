@@ -55,7 +55,7 @@ async def tz(call: Call[TzArgs]) -> Reply:
             f"{format_local(call.now, person.timezone)} for you now."
         )
     before = person.timezone
-    await set_zone(call.ctx, call.uow, person, call.args.zone, source="user", now=call.now)
+    await set_zone(call.ctx, call.uow, person, call.args.zone, source=ZoneSource.USER, now=call.now)
     await call.audit("person.timezone", before=before, after=call.args.zone)
     abbr = zone_abbreviation(call.now, call.args.zone)
     moved = (" Reminders that follow your clock (action items at 09:00, repeating reminders, "
@@ -73,7 +73,7 @@ async def tz_picked(call: Call[Any]) -> Reply:
         raise UserError("Choose a zone from the menu, or type `/lab tz <zone>`.")
     zone = require_zone(call.values[0])
     before = call.person.timezone
-    await set_zone(call.ctx, call.uow, call.person, zone, source="user", now=call.now)
+    await set_zone(call.ctx, call.uow, call.person, zone, source=ZoneSource.USER, now=call.now)
     await call.audit("person.timezone", before=before, after=zone)
     return Reply(card=Card((Text(
         f"Your time zone is now {zone}. It is {format_local(call.now, zone, name=False)} "

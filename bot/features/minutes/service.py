@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.domain.meetings import MeetingStatus
 from bot.domain.minutes import (
     EntryFacts,
     EntryKind,
@@ -53,7 +54,7 @@ async def meeting_for(uow: UnitOfWork, lab_id: int, number: int | None,
         meeting = await uow.meetings.under_way(lab_id, now)
     else:
         meeting = await uow.meetings.by_number(lab_id, number)
-    if meeting is None or meeting.status != "scheduled":
+    if meeting is None or meeting.status is not MeetingStatus.SCHEDULED:
         return None
     return MeetingInfo(meeting.id, meeting.number, meeting.title, meeting.starts_at)
 
