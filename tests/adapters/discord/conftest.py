@@ -17,7 +17,7 @@ from adapters.discord.client import LabClient
 from bot.bootstrap import App
 from bot.config import DiscordSettings
 from bot.context import Context
-from tests.adapters.discord.fake_discord import FakeDiscord, Recorded
+from fakes.discord_api import FakeDiscord, Recorded
 
 
 @pytest.fixture(autouse=True)

@@ -23,9 +23,8 @@ from bot.messages import (
     Text,
 )
 from bot.router import Call
-from tests.adapters.discord import payloads as p
-from tests.adapters.discord.conftest import Bot, Launch
-from tests.adapters.discord.fake_discord import (
+from fakes import discord_payloads as p
+from fakes.discord_api import (
     APP_ID,
     BOT_ID,
     CHANNEL_ID,
@@ -35,6 +34,7 @@ from tests.adapters.discord.fake_discord import (
     FakeDiscord,
     Recorded,
 )
+from tests.adapters.discord.conftest import Bot, Launch
 
 CHANNEL_MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 4, 5, 6, 7
 AUTOCOMPLETE_RESULT, MODAL = 8, 9

@@ -8,15 +8,15 @@ import copy
 
 from bot.bootstrap import App
 from bot.domain.minutes import ActionStatus, EntryKind, EntrySource
-from tests.adapters.discord import payloads as p
-from tests.adapters.discord.conftest import Bot
-from tests.adapters.discord.fake_discord import (
+from fakes import discord_payloads as p
+from fakes.discord_api import (
     APP_ID,
     CHANNEL_ID,
     EPHEMERAL,
     LOADING,
     OTHER_CHANNEL_ID,
 )
+from tests.adapters.discord.conftest import Bot
 from tests.adapters.discord.helpers import (
     CHANNEL_MESSAGE,
     DEFERRED_MESSAGE,
