@@ -101,7 +101,7 @@ async def test_taking_minutes_on_discord(bot: Bot, app: App) -> None:
     # to the secretary alone, as an attachment on that private message.
     bot.client.defer_after = 0.0
     ask = p.slash(p.GEMMA, "minutes", "export", format="pdf")
-    rec = await bot.send(ask)
+    rec = await bot.send_first(ask)
     assert rec.json["type"] == DEFERRED_MESSAGE and private(rec)
     edit = await bot.fake.wait_for(
         lambda r: r.method == "PATCH"
