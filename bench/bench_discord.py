@@ -1,7 +1,7 @@
 """Discord: time from INTERACTION_CREATE to the interaction callback, against the fake.
 
 The real discord.py client, the real core and features and a SQLite file; the fake Discord
-from the tests (tests/adapters/discord/fake_discord.py) on 127.0.0.1 stamps when it sends
+shared with the tests (fakes/discord_api.py) on 127.0.0.1 stamps when it sends
 each dispatch and when the callback arrives. Measured: `/lab help` (a private card) and a
 poll answer, as members answer on Discord: a choice in a "Yes: choose slots" / "No: choose
 slots" multi-select of their private answer card, and its "All yes" / "All no" buttons.
@@ -35,8 +35,8 @@ from adapters.discord.app import DiscordAdapter  # noqa: E402
 from bot.bootstrap import create_app, settle_heap  # noqa: E402
 from bot.config import DiscordSettings, load_settings  # noqa: E402
 from bot.scheduling import ManualJobs  # noqa: E402
-from tests.adapters.discord import payloads as p  # noqa: E402
-from tests.adapters.discord.fake_discord import FakeDiscord  # noqa: E402
+from fakes import discord_payloads as p  # noqa: E402
+from fakes.discord_api import FakeDiscord  # noqa: E402
 
 TARGET_MS = 100.0
 UPDATE_MESSAGE = 7

@@ -34,9 +34,8 @@ from pydantic import SecretStr  # noqa: E402
 from bot.bootstrap import create_app  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.scheduling import ManualJobs  # noqa: E402
-from storage.db import normalize_url  # noqa: E402
-from tests.conftest import T0  # noqa: E402
-from tests.races_support import (  # noqa: E402
+from fakes.console import T0  # noqa: E402
+from fakes.races import (  # noqa: E402
     ErrorLog,
     Outcome,
     RaceLab,
@@ -49,6 +48,7 @@ from tests.races_support import (  # noqa: E402
     newcomers,
     race_lab,
 )
+from storage.db import normalize_url  # noqa: E402
 
 PAIRS = 40
 PG = os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")

@@ -50,7 +50,7 @@ async def _slack_side(conn: Any) -> None:
     import aiohttp
     from aiohttp import web
 
-    from tests.adapters.slack.fake_slack import FakeSlack
+    from fakes.slack_api import FakeSlack
 
     fake = FakeSlack()
     arrived: dict[str, float] = {}  # response_url token -> when the answer got there

@@ -74,7 +74,7 @@ def pct(data: list[float], q: float) -> float:
 
 class Slack:
     def __init__(self) -> None:
-        from tests.adapters.slack.fake_slack import FakeSlack
+        from fakes.slack_api import FakeSlack
 
         self.fake = FakeSlack()
         self.fake.processing_polls = 0

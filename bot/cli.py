@@ -18,11 +18,16 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+# Which platforms to serve is decided where the adapters are built; the names stay here too.
+from bot.compose import has_slack_credentials, platforms_to_run, senders_to_run
+
 if TYPE_CHECKING:
     import asyncio
 
     from bot.config import Settings
-    from bot.messages import Platform
+
+__all__ = ["build_parser", "configure_logging", "describe_failure", "has_slack_credentials",
+           "main", "platforms_to_run", "run_cli", "senders_to_run"]
 
 log = logging.getLogger("actionlab")
 
@@ -98,36 +103,16 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
     import asyncio
 
     from bot.bootstrap import create_app, settle_heap
-    from bot.ports import Adapter
+    from bot.compose import build_adapters
 
     app = await create_app(settings)
     try:
         await app.require_current_schema()
-        adapters: list[Adapter] = []
         args.slack, args.discord, args.console = platforms_to_run(
             settings, slack=args.slack, discord=args.discord, console=args.console)
-        if args.slack:
-            from adapters.slack.app import SlackAdapter
-
-            adapters.append(SlackAdapter(app.ctx))
-        if args.discord:
-            from adapters.discord.app import DiscordAdapter
-
-            adapters.append(DiscordAdapter(app.ctx))
-        senders = senders_to_run(settings, slack=args.slack, discord=args.discord)
-        if "slack" in senders:
-            from adapters.slack.app import SlackSender
-
-            adapters.append(SlackSender(app.ctx))
-        if "discord" in senders:
-            from adapters.discord.app import DiscordSender
-
-            adapters.append(DiscordSender(app.ctx))
-        if args.console:
-            from adapters.console.app import ConsoleAdapter
-
-            adapters.append(ConsoleAdapter(app.ctx, user=args.user or _login_name(),
-                                           channel=args.channel))
+        adapters = build_adapters(app.ctx, settings, slack=args.slack, discord=args.discord,
+                                  console=args.console, user=args.user or _login_name(),
+                                  channel=args.channel)
         await app.start()
         settle_heap()
         # Every adapter and the scheduler share this one event loop; if one stops (the
@@ -144,37 +129,6 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         await app.close()
     return EXIT_OK
-
-
-def platforms_to_run(
-    settings: Settings, *, slack: bool, discord: bool, console: bool
-) -> tuple[bool, bool, bool]:
-    """(slack, discord, console): the flags given, or with none, every platform that has
-    credentials, and the console when none has."""
-    if slack or discord or console:
-        return slack, discord, console
-    slack = has_slack_credentials(settings)
-    discord = settings.discord_token is not None
-    return slack, discord, not (slack or discord)
-
-
-def senders_to_run(settings: Settings, *, slack: bool, discord: bool) -> set[Platform]:
-    """The platforms this process only sends to, over their REST APIs: the ones it does not
-    serve but has credentials for, when it serves the other. The Procfile runs Slack and
-    Discord in two processes on one database; each delivers the reminders and announcements
-    for both, so a lab with channels on both hears everything in each."""
-    if slack == discord:  # neither (the console), or both served here
-        return set()
-    if slack and settings.discord_token is not None:
-        return {"discord"}
-    if discord and has_slack_credentials(settings):
-        return {"slack"}
-    return set()
-
-
-def has_slack_credentials(settings: Settings) -> bool:
-    return settings.slack_bot_token is not None or (
-        settings.slack.client_id is not None and settings.slack_client_secret is not None)
 
 
 def _stop_on_signals(tasks: list[asyncio.Task[None]],

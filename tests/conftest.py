@@ -7,7 +7,6 @@ import io
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,9 +17,8 @@ from bot.bootstrap import App, create_app
 from bot.clock import SettableClock
 from bot.config import Settings, load_settings
 from bot.scheduling import ManualJobs
+from fakes.console import T0, Console
 
-# Monday 4 January 2027, 10:00 UTC (also the demo's start).
-T0 = datetime(2027, 1, 4, 10, 0, tzinfo=UTC)
 PG_ENV = "TEST_DATABASE_URL"
 
 
@@ -63,27 +61,6 @@ async def app(settings: Settings, clock: SettableClock, jobs: ManualJobs) -> Asy
     application = await create_app(settings, clock=clock, jobs=jobs, migrate=True)
     yield application
     await application.close()
-
-
-class Console:
-    """Type lines as someone; get back exactly what the console printed for them."""
-
-    def __init__(self, adapter: ConsoleAdapter, buffer: io.StringIO) -> None:
-        self.adapter = adapter
-        self.buffer = buffer
-        self.transcript: list[str] = []
-
-    async def __call__(self, who: str, line: str, *answers: str) -> str:
-        self.adapter.become(who)
-        self.adapter.queue(*answers)
-        start = self.buffer.tell()
-        await self.adapter.send(line)
-        out = self.buffer.getvalue()[start:]
-        self.transcript.append(f"{who}> {line}\n{out}")
-        return out
-
-    async def press(self, who: str, label: str, choice: str | None = None) -> str:
-        return await self(who, f":press {label}" + (f" -> {choice}" if choice else ""))
 
 
 @pytest.fixture

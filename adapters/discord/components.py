@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, cast
 
 import discord
 
 from bot.messages import Button, Select
-
-if TYPE_CHECKING:
-    from adapters.discord.client import LabClient
 
 # Any versioned action id; which versions and routes are still understood is the core's call
 # (an old one gets the StaleControl message from the router, never silence).
@@ -28,6 +25,13 @@ _STYLES = {
     "primary": discord.ButtonStyle.primary,
     "danger": discord.ButtonStyle.danger,
 }
+
+
+class ComponentHandler(Protocol):
+    """What a control's press is handed to: the client that runs this bot (LabClient).
+    Named here, not imported, so that the client depends on its controls and not back."""
+
+    async def on_component(self, interaction: discord.Interaction[Any]) -> None: ...
 
 
 class ActionControl(discord.ui.DynamicItem[discord.ui.Item[Any]], template=TEMPLATE):
@@ -45,8 +49,8 @@ class ActionControl(discord.ui.DynamicItem[discord.ui.Item[Any]], template=TEMPL
         return cls(item)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        client: LabClient = interaction.client
-        await client.on_component(interaction)
+        handler = cast(ComponentHandler, interaction.client)
+        await handler.on_component(interaction)
 
 
 def button(b: Button, row: int, label: str) -> ActionControl:

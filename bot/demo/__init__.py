@@ -4,64 +4,16 @@ core, on a fresh SQLite file, with a clock the script moves forward."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
 from bot.clock import SettableClock
 from bot.config import Settings
+from bot.demo.stage import DEMO_START, Act, Console, Stage, meeting_start
 from bot.scheduling import ManualJobs
 
-# Monday 4 January 2027, 10:00 UTC: a week before the first candidate meeting slots.
-DEMO_START = datetime(2027, 1, 4, 10, 0, tzinfo=UTC)
-
-
-@dataclass
-class Stage:
-    """What an act can do: narrate, type as someone, press a control, move the clock."""
-
-    console: object  # adapters.console.app.ConsoleAdapter (imported lazily: bot/ stays light)
-    clock: SettableClock
-    jobs: ManualJobs
-    out: TextIO
-    out_dir: Path
-
-    def say(self, text: str) -> None:
-        self.out.write(f"\n# {text}\n")
-        self.out.flush()
-
-    async def type(self, who: str, line: str, *answers: str) -> None:
-        from adapters.console.app import ConsoleAdapter
-
-        console = self.console
-        assert isinstance(console, ConsoleAdapter)
-        console.become(who)
-        console.write(f"{who}> {line}")
-        console.queue(*answers)
-        await console.send(line)
-
-    async def press(self, who: str, label: str, choice: str | None = None) -> None:
-        line = f":press {label}" + (f" -> {choice}" if choice else "")
-        await self.type(who, line)
-
-    async def advance(self, delta: timedelta) -> list[str]:
-        """Move the clock and fire the timers that fall due, in order, each at its moment."""
-        until = self.clock.now() + delta
-        self.say(f"The clock moves on to {until:%a %d %b %Y %H:%M} UTC.")
-        told: list[datetime] = []
-
-        def tell(moment: datetime, job_id: str) -> None:
-            if not told or told[-1] != moment:
-                self.out.write(f"  ({moment:%a %d %b %H:%M} UTC: {job_id})\n")
-                told.append(moment)
-
-        return await self.jobs.run_until(self.clock, until, tell)
-
-
-Act = Callable[[Stage], Awaitable[None]]
-
+__all__ = ["DEMO_START", "Act", "Console", "DemoError", "Stage", "acts", "meeting_start",
+           "run_demo"]
 
 def acts() -> list[Act]:
     """The whole cycle, in the order a lab lives it."""
@@ -69,19 +21,6 @@ def acts() -> list[Act]:
 
     return [lab.act, poll.act, vote.act, reminders.act, minutes.act, vote.recount,
             minutes.follow_up]
-
-
-async def meeting_start(stage: Stage, number: int) -> datetime:
-    """When the lab's meeting #`number` starts (UTC), as the poll act scheduled it."""
-    from adapters.console.app import ConsoleAdapter
-
-    assert isinstance(stage.console, ConsoleAdapter)
-    async with stage.console.ctx.uow() as uow:
-        lab = (await uow.labs.all())[0]
-        meeting = await uow.meetings.by_number(lab.id, number)
-    if meeting is None:
-        raise RuntimeError(f"the demo expected meeting #{number} to be scheduled by now")
-    return meeting.starts_at
 
 
 class DemoError(Exception):
@@ -107,8 +46,8 @@ async def run_demo(
     settings: Settings, *, out_dir: Path, db_path: str | None = None,
     out: TextIO | None = None,
 ) -> int:
-    from adapters.console.app import ConsoleAdapter
     from bot.bootstrap import create_app
+    from bot.compose import console_adapter
 
     out = out or sys.stdout
     db = _prepare(out_dir, db_path)
@@ -119,8 +58,8 @@ async def run_demo(
     jobs = ManualJobs()
     app = await create_app(settings, clock=clock, jobs=jobs, migrate=True)
     try:
-        console = ConsoleAdapter(app.ctx, out=out, user="Gemma Rhodes",
-                                 files_dir=out_dir / "files")
+        console = console_adapter(app.ctx, out=out, user="Gemma Rhodes",
+                                  files_dir=out_dir / "files")
         await app.start()
         stage = Stage(console, clock, jobs, out, out_dir)
         out.write(f"actionlab demo · database {db} · files in {out_dir}\n")

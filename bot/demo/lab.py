@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.demo import Stage
+    from bot.demo.stage import Stage
 
 FACILITATOR = ("Gemma Rhodes", "Europe/London")
 MEMBERS = (

@@ -8,9 +8,10 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.demo.lab import FACILITATOR, MEMBERS, SECRETARY
+from bot.demo.stage import meeting_start
 
 if TYPE_CHECKING:
-    from bot.demo import Stage
+    from bot.demo.stage import Stage
 
 ZOE, KHAI, MOHAMED = "Zoë Núñez", "Nguyễn Thị Minh Khai", "محمد الأمين"
 FOLDER = "minutes"  # under the demo's --out folder
@@ -18,9 +19,6 @@ FOLDER = "minutes"  # under the demo's --out folder
 
 async def _last_entry(stage: Stage) -> int:
     """The number of the newest entry in the open minutes (what the secretary sees)."""
-    from adapters.console.app import ConsoleAdapter
-
-    assert isinstance(stage.console, ConsoleAdapter)
     async with stage.console.ctx.uow() as uow:
         lab = (await uow.labs.all())[0]
         minutes = await uow.minutes.open_in(lab.id)
@@ -30,14 +28,11 @@ async def _last_entry(stage: Stage) -> int:
 
 
 async def act(stage: Stage) -> None:
-    from adapters.console.app import ConsoleAdapter
-    from bot.demo import meeting_start
     from bot.exports import FORMATS
     from bot.features.minutes import export_file, find_minutes
     from bot.minutes_cli import write_file
 
     console = stage.console
-    assert isinstance(console, ConsoleAdapter)
     facilitator = FACILITATOR[0]
     names = [name for name, _ in MEMBERS]
     assert {ZOE, KHAI, MOHAMED} <= set(names)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from bot.demo.lab import FACILITATOR
 
 if TYPE_CHECKING:
-    from bot.demo import Stage
+    from bot.demo.stage import Stage
 
 POLL_LINE = ('/lab poll new "Action Lab meetings" 2027-01-11..2027-01-22 days mon-fri '
              'window 09:00-18:00 tz Europe/London length 60m step 60m closes 2027-01-08 17:00')
@@ -48,12 +48,10 @@ def spans(found: list[int]) -> str:
 
 async def best_pair(stage: Stage) -> tuple[int, int]:
     """The slot numbers of the best pair, as `/lab poll pairs` ranks them."""
-    from adapters.console.app import ConsoleAdapter
     from bot.domain import availability as av
     from bot.features.polls import load
 
     console = stage.console
-    assert isinstance(console, ConsoleAdapter)
     async with console.ctx.uow() as uow:
         lab = (await uow.labs.all())[0]
         poll = await uow.polls.by_number(lab.id, 1)

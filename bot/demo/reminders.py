@@ -8,14 +8,14 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.demo.lab import FACILITATOR
+from bot.demo.stage import meeting_start
 from bot.demo.vote import LATE_VOTER
 
 if TYPE_CHECKING:
-    from bot.demo import Stage
+    from bot.demo.stage import Stage
 
 
 async def act(stage: Stage) -> None:
-    from bot.demo import meeting_start
 
     facilitator = FACILITATOR[0]
     stage.say("Reminders. Anyone sets one in their own time zone; the bot keeps it in its "

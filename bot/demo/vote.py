@@ -4,14 +4,16 @@ re-counted offline, as anyone could."""
 
 from __future__ import annotations
 
+import argparse
 import io
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.demo.lab import FACILITATOR
+from bot.demo.stage import meeting_start
 
 if TYPE_CHECKING:
-    from bot.demo import Stage
+    from bot.demo.stage import Stage
 
 # The five candidate solutions of the call, as config.example.toml's template lists them.
 SOLUTIONS = (
@@ -23,10 +25,7 @@ LATE_VOTER = "محمد الأمين"  # ranks only after the bot's nudge
 
 
 async def act(stage: Stage) -> None:
-    from adapters.console.app import ConsoleAdapter
-    from bot.demo import meeting_start
 
-    assert isinstance(stage.console, ConsoleAdapter)
     facilitator = FACILITATOR[0]
     # The vote closes half an hour into Meeting 1, so the lab decides in the meeting.
     deadline = await meeting_start(stage, 1) + timedelta(minutes=30)
@@ -73,10 +72,19 @@ async def recount(stage: Stage) -> None:
     await stage.type("Tom Fletcher", "/lab vote ballots 1")
     exported = sorted((stage.out_dir / "files").glob("*vote-1-ballots.json"))
     if exported:
-        from bot.cli import build_parser
         from bot.tally_cli import run_tally
 
         stage.say(f"...and re-count them offline: actionlab tally {exported[-1]}")
         printed = io.StringIO()
-        run_tally(build_parser().parse_args(["tally", str(exported[-1])]), stdout=printed)
+        run_tally(_tally_parser().parse_args(["tally", str(exported[-1])]), stdout=printed)
         stage.out.write(printed.getvalue())
+
+
+def _tally_parser() -> argparse.ArgumentParser:
+    """`actionlab tally`'s own arguments, as the command line reads them (built from
+    bot/tally_cli.py, which the CLI uses too, so the demo does not import the CLI)."""
+    from bot.tally_cli import add_parser
+
+    parser = argparse.ArgumentParser(prog="actionlab")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    return parser

@@ -18,16 +18,16 @@ from adapters.discord.app import DiscordSender
 from adapters.slack.app import SlackAdapter, SlackSender
 from bot import action_ids
 from bot.bootstrap import App, create_app
-from bot.cli import senders_to_run
 from bot.clock import SettableClock
+from bot.compose import senders_to_run
 from bot.config import DiscordSettings, Settings
 from bot.context import Context
 from bot.messages import Button, Buttons, Card, Place, Recipient, Text
 from bot.scheduling import ManualJobs
+from fakes.discord_api import CHANNEL_ID, GUILD_ID, FakeDiscord
+from fakes.slack_api import FakeSlack
 from tests.adapters.discord.conftest import _restore_endpoints, fake  # noqa: F401
-from tests.adapters.discord.fake_discord import CHANNEL_ID, GUILD_ID, FakeDiscord
 from tests.adapters.slack.conftest import Slack, fake_slack, slack_settings  # noqa: F401
-from tests.adapters.slack.fake_slack import FakeSlack
 
 DISCORD_PLACE = Place("discord", str(GUILD_ID), str(CHANNEL_ID))
 

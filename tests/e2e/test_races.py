@@ -14,8 +14,7 @@ from pydantic import SecretStr
 from bot.bootstrap import App, create_app
 from bot.config import Settings
 from bot.scheduling import ManualJobs
-from tests.conftest import T0
-from tests.races_support import (
+from fakes.races import (
     ErrorLog,
     RaceLab,
     TickingClock,
@@ -27,6 +26,7 @@ from tests.races_support import (
     newcomers,
     race_lab,
 )
+from tests.conftest import T0
 
 PAIRS = 40
 

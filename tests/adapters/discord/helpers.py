@@ -7,9 +7,9 @@ import asyncio
 from typing import Any
 
 from bot.bootstrap import App
-from tests.adapters.discord import payloads as p
+from fakes import discord_payloads as p
+from fakes.discord_api import EPHEMERAL, Recorded
 from tests.adapters.discord.conftest import Bot
-from tests.adapters.discord.fake_discord import EPHEMERAL, Recorded
 
 # Interaction callback types (Discord's InteractionResponseType).
 CHANNEL_MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 4, 5, 6, 7

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.adapters.discord import payloads as p
+from fakes import discord_payloads as p
 from tests.adapters.discord.conftest import Bot, Launch
 from tests.adapters.discord.helpers import AUTOCOMPLETE_RESULT, lab
 

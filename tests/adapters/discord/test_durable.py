@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from bot.bootstrap import App
 from bot.clock import SettableClock
 from bot.inbox import Envelope
+from fakes import discord_payloads as p
 from storage.models import InboxEntry, Lab
-from tests.adapters.discord import payloads as p
 from tests.adapters.discord.conftest import Bot
 from tests.adapters.discord.helpers import dm_path, text_of
 

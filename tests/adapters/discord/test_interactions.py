@@ -23,9 +23,8 @@ from bot.messages import (
     Text,
 )
 from bot.router import Call
-from tests.adapters.discord import payloads as p
-from tests.adapters.discord.conftest import Bot, Launch
-from tests.adapters.discord.fake_discord import (
+from fakes import discord_payloads as p
+from fakes.discord_api import (
     APP_ID,
     BOT_ID,
     CHANNEL_ID,
@@ -35,6 +34,7 @@ from tests.adapters.discord.fake_discord import (
     FakeDiscord,
     Recorded,
 )
+from tests.adapters.discord.conftest import Bot, Launch
 
 CHANNEL_MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 4, 5, 6, 7
 AUTOCOMPLETE_RESULT, MODAL = 8, 9
@@ -478,7 +478,7 @@ async def test_slow_work_is_deferred_privately_then_delivered(
 ) -> None:
     bot = await launch(defer_after=0.05)
     ask = p.slash(p.AMARA, "test", "slow")
-    rec = await bot.send(ask)
+    rec = await bot.send_first(ask)
     assert rec.json["type"] == DEFERRED_MESSAGE and private(rec)
     edit = await bot.fake.wait_for(lambda r: r.method == "PATCH" and r.path.endswith(
         f"{ask['token']}/messages/@original"))
@@ -492,7 +492,7 @@ async def test_slow_public_work_follows_up_for_everyone(
     seen["private"] = False
     bot = await launch(defer_after=0.05)
     ask = p.slash(p.AMARA, "test", "slow")
-    rec = await bot.send(ask)
+    rec = await bot.send_first(ask)
     assert rec.json["type"] == DEFERRED_MESSAGE and private(rec)
     follow = await bot.fake.wait_for(
         lambda r: r.method == "POST" and r.path == f"webhooks/{APP_ID}/{ask['token']}")
@@ -510,7 +510,7 @@ async def test_a_slow_button_is_acknowledged_then_its_message_updated(
         {"type": 2, "style": 2, "label": "Go", "custom_id": "al1:test.slow:1"}]}]},
         flags=EPHEMERAL)
     press = p.component(p.AMARA, message, "al1:test.slow:1")
-    rec = await bot.send(press)
+    rec = await bot.send_first(press)
     assert rec.json["type"] == DEFERRED_UPDATE
     edit = await bot.fake.wait_for(lambda r: r.method == "PATCH" and r.path.endswith(
         f"{press['token']}/messages/@original"))

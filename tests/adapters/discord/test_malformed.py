@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from adapters.discord.translate import REFUSAL, malformed
 from bot.bootstrap import App
+from fakes import discord_payloads as p
 from storage.models import AuditEntry
-from tests.adapters.discord import payloads as p
 from tests.adapters.discord.conftest import Bot
 from tests.adapters.discord.helpers import lab, private, text_of
 

@@ -29,9 +29,9 @@ from bot.messages import (
 )
 from bot.ports import DeliveryError
 from bot.router import Call
-from tests.adapters.discord import payloads as p
+from fakes import discord_payloads as p
+from fakes.discord_api import CHANNEL_ID, GUILD_ID, FakeDiscord
 from tests.adapters.discord.conftest import Bot, Launch, discord_context
-from tests.adapters.discord.fake_discord import CHANNEL_ID, GUILD_ID, FakeDiscord
 from tests.conftest import T0
 
 PLACE = Place("discord", str(GUILD_ID), str(CHANNEL_ID))

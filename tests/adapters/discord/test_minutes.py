@@ -8,15 +8,15 @@ import copy
 
 from bot.bootstrap import App
 from bot.domain.minutes import ActionStatus, EntryKind, EntrySource
-from tests.adapters.discord import payloads as p
-from tests.adapters.discord.conftest import Bot
-from tests.adapters.discord.fake_discord import (
+from fakes import discord_payloads as p
+from fakes.discord_api import (
     APP_ID,
     CHANNEL_ID,
     EPHEMERAL,
     LOADING,
     OTHER_CHANNEL_ID,
 )
+from tests.adapters.discord.conftest import Bot
 from tests.adapters.discord.helpers import (
     CHANNEL_MESSAGE,
     DEFERRED_MESSAGE,
@@ -101,7 +101,7 @@ async def test_taking_minutes_on_discord(bot: Bot, app: App) -> None:
     # to the secretary alone, as an attachment on that private message.
     bot.client.defer_after = 0.0
     ask = p.slash(p.GEMMA, "minutes", "export", format="pdf")
-    rec = await bot.send(ask)
+    rec = await bot.send_first(ask)
     assert rec.json["type"] == DEFERRED_MESSAGE and private(rec)
     edit = await bot.fake.wait_for(
         lambda r: r.method == "PATCH"

@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from bot.bootstrap import App
 from bot.errors import StaleControl
 from bot.messages import Actor, Command, Place
+from fakes import discord_payloads as p
+from fakes.discord_api import CHANNEL_ID, GUILD_ID
 from storage.models import Ballot, Identity, Membership, Person
-from tests.adapters.discord import payloads as p
 from tests.adapters.discord.conftest import Bot
-from tests.adapters.discord.fake_discord import CHANNEL_ID, GUILD_ID
 from tests.adapters.discord.helpers import CHANNEL_MESSAGE, lab, private, text_of
 
 STALE = StaleControl().message

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 from bot.bootstrap import App
 from bot.domain.availability import Answer
-from tests.adapters.discord import payloads as p
+from fakes import discord_payloads as p
+from fakes.discord_api import CHANNEL_ID
 from tests.adapters.discord.conftest import Bot
-from tests.adapters.discord.fake_discord import CHANNEL_ID
 from tests.adapters.discord.helpers import (
     AUTOCOMPLETE_RESULT,
     CHANNEL_MESSAGE,

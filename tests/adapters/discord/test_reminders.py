@@ -13,10 +13,10 @@ from bot.bootstrap import App
 from bot.clock import SettableClock
 from bot.domain.reminders import ReminderStatus, retry_delay
 from bot.scheduling import ManualJobs
+from fakes import discord_payloads as p
+from fakes.discord_api import CHANNEL_ID, Recorded
 from storage.models import Reminder
-from tests.adapters.discord import payloads as p
 from tests.adapters.discord.conftest import Bot
-from tests.adapters.discord.fake_discord import CHANNEL_ID, Recorded
 from tests.adapters.discord.helpers import (
     body,
     controls,

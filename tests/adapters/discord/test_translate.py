@@ -18,8 +18,8 @@ from adapters.discord.translate import (
     submission_from,
 )
 from bot.messages import Actor, Command, Place
-from tests.adapters.discord import payloads as p
-from tests.adapters.discord.fake_discord import CHANNEL_ID, GUILD_ID, FakeDiscord
+from fakes import discord_payloads as p
+from fakes.discord_api import CHANNEL_ID, GUILD_ID, FakeDiscord
 
 COMMANDS = CommandMap(
     paths={("help",): "help", ("poll", "new"): "poll new", ("minutes", "show"): "minutes",

@@ -15,9 +15,9 @@ from pydantic import SecretStr
 
 from bot.bootstrap import App
 from bot.config import Settings, VoteTemplate, load_settings
-from tests.adapters.discord import payloads as p
+from fakes import discord_payloads as p
+from fakes.discord_api import CHANNEL_ID, EPHEMERAL, Recorded
 from tests.adapters.discord.conftest import Bot
-from tests.adapters.discord.fake_discord import CHANNEL_ID, EPHEMERAL, Recorded
 from tests.adapters.discord.helpers import (
     AUTOCOMPLETE_RESULT,
     CHANNEL_MESSAGE,

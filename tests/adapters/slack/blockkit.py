@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.bootstrap import App
+from fakes.slack_api import Call
 from storage.models import AuditEntry
-from tests.adapters.slack.fake_slack import Call
 
 Json = dict[str, Any]
 

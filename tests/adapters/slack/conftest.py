@@ -23,7 +23,7 @@ from bot.bootstrap import App, create_app
 from bot.clock import SettableClock
 from bot.config import Settings
 from bot.scheduling import ManualJobs
-from tests.adapters.slack.fake_slack import Call, FakeSlack
+from fakes.slack_api import Call, FakeSlack
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TOKEN = "xoxb-test-token"

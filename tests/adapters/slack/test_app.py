@@ -37,9 +37,9 @@ from bot.messages import (
 )
 from bot.router import Call as RouterCall
 from bot.router import Router
+from fakes.slack_api import Call
 from storage.models import AuditEntry, Person
 from tests.adapters.slack.conftest import Slack, sign
-from tests.adapters.slack.fake_slack import Call
 
 
 def shown(call: Call) -> str:

@@ -31,9 +31,9 @@ from bot.bootstrap import App, create_app
 from bot.clock import SettableClock
 from bot.config import Settings, VoteTemplate, WorkSettings
 from bot.scheduling import ManualJobs
+from fakes.slack_api import FakeSlack
 from storage.models import InboxEntry, Reminder
 from tests.adapters.slack.conftest import SECRET, TOKEN, Slack, sign, slack_settings
-from tests.adapters.slack.fake_slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[3]
 SOLUTIONS = ["Open data portal", "Citizen panel", "Case studies"]

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from bot.bootstrap import App
 from bot.clock import SettableClock
 from bot.domain.minutes import ActionStatus, EntrySource, Presence
+from fakes.slack_api import Call
 from tests.adapters.slack.blockkit import (
     SHORT,
     actions,
@@ -27,7 +28,6 @@ from tests.adapters.slack.blockkit import (
     utc,
 )
 from tests.adapters.slack.conftest import Slack
-from tests.adapters.slack.fake_slack import Call
 
 CAPTURE = ("Add to them with `/lab note &lt;text&gt;`, `/lab decision &lt;text&gt;`, "
            "`/lab action &lt;member&gt; [due &lt;date&gt;] &lt;text&gt;`, or react with :memo: "

@@ -20,8 +20,8 @@ from bot.bootstrap import App, create_app
 from bot.clock import SettableClock
 from bot.config import Settings
 from bot.scheduling import ManualJobs
+from fakes.slack_api import FakeSlack
 from tests.adapters.slack.conftest import Slack, slack_settings
-from tests.adapters.slack.fake_slack import FakeSlack
 
 
 @pytest.fixture

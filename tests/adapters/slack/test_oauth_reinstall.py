@@ -25,8 +25,8 @@ from bot.config import Settings
 from bot.messages import Card, Place, Recipient, Text
 from bot.ports import DeliveryError
 from bot.scheduling import ManualJobs
+from fakes.slack_api import FakeSlack
 from tests.adapters.slack.conftest import Slack, slack_settings
-from tests.adapters.slack.fake_slack import FakeSlack
 
 GONE = "treating the app as uninstalled"
 

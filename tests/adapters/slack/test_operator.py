@@ -19,9 +19,9 @@ import yaml
 from adapters.slack.app import EVENTS_PATH
 from adapters.slack.oauth import REDIRECT_PATH
 from bot.config import SlackSettings
+from fakes.discord_api import FakeDiscord
+from fakes.slack_api import REQUIRED_SCOPES, FakeSlack
 from tests.adapters.discord.conftest import fake as fake_discord  # noqa: F401
-from tests.adapters.discord.fake_discord import FakeDiscord
-from tests.adapters.slack.fake_slack import REQUIRED_SCOPES, FakeSlack
 
 ROOT = Path(__file__).resolve().parents[3]
 MANIFEST = ROOT / "adapters" / "slack" / "manifest.yml"

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from bot.bootstrap import App
 from bot.domain.availability import Answer
+from fakes.slack_api import Call
 from storage.models import Poll, PollAnswer
 from tests.adapters.slack.blockkit import (
     AGO,
@@ -29,7 +30,6 @@ from tests.adapters.slack.blockkit import (
     utc,
 )
 from tests.adapters.slack.conftest import Slack
-from tests.adapters.slack.fake_slack import Call
 
 # Mon 11 and Tue 12 Jan 2027, 13:00-15:00 London (= UTC in winter): four hourly slots.
 SMALL = "poll new Meeting 1 2027-01-11..2027-01-12 window 13:00-15:00"

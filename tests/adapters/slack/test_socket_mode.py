@@ -16,8 +16,8 @@ from bot.config import Settings
 from bot.messages import Reply
 from bot.router import Call, Router
 from bot.scheduling import ManualJobs
+from fakes.slack_api import FakeSlack
 from tests.adapters.slack.conftest import slack_settings
-from tests.adapters.slack.fake_slack import FakeSlack
 
 
 @pytest.fixture

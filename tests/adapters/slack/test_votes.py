@@ -13,6 +13,7 @@ from bot.bootstrap import App
 from bot.clock import SettableClock
 from bot.config import Settings, VoteTemplate
 from bot.scheduling import ManualJobs
+from fakes.slack_api import Call
 from tests.adapters.slack.blockkit import (
     AGO,
     LONG,
@@ -32,7 +33,6 @@ from tests.adapters.slack.blockkit import (
     utc,
 )
 from tests.adapters.slack.conftest import Slack
-from tests.adapters.slack.fake_slack import Call
 
 QUESTION = "Which solution should Action Lab 1 take forward?"
 SOLUTIONS = ["Micro-contracting in procurement", "Clever contracts",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from tests.adapters.discord.fake_discord import APP_ID, CHANNEL_ID, GUILD_ID
+from fakes.discord_api import APP_ID, CHANNEL_ID, GUILD_ID
 
 COMMAND_ID = 600000000000000001
 _ids = itertools.count(500000000000000001)

@@ -89,6 +89,7 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.original: dict[int, int] = {}  # interaction id -> its response message id
+        self.followups: dict[int, list[int]] = {}  # interaction id -> its follow-ups' ids
         self.tokens: dict[str, int] = {}  # interaction token -> interaction id
         self.payloads: dict[int, dict[str, Any]] = {}
 
@@ -418,7 +419,9 @@ class FakeDiscord:
                  files: list[tuple[str, bytes]]) -> web.StreamResponse:
         iid = self.tokens.get(token)
         if mid is None and method == "POST":  # a follow-up
-            return reply(self.message(CHANNEL_ID, body or {}, files=files))
+            message = self.message(CHANNEL_ID, body or {}, files=files)
+            self.followups.setdefault(iid or 0, []).append(int(message["id"]))
+            return reply(message)
         target = self.original.get(iid or 0) if mid == "@original" else int(mid or 0)
         if target is None or target not in self.messages:
             return reply({"message": "Unknown Message", "code": 10008}, status=404)

@@ -18,9 +18,9 @@ from adapters.console.app import WORKSPACE, ConsoleAdapter
 from bot.bootstrap import App
 from bot.domain.availability import Answer
 from bot.messages import Actor, Command, Inbound, MessageRef, Place, Reaction, Reply
+from fakes.cards import text_of
+from fakes.console import Console
 from storage.models import Attendance, MinuteEntry
-from tests.conftest import Console
-from tests.reminders_support import text_of
 
 MEMBERS = ("amara-okafor", "zoë-núñez", "priya-raman")
 
