@@ -313,6 +313,9 @@ def from_rankings(
                  ballots=items, **options)
 
 
+_END = object()  # the end of a ranking, in `_from_distinct`
+
+
 def _from_distinct(
     method: str, seats: int, candidates: Sequence[str], grouped: Counter[Any],
     options: dict[str, Any],
@@ -325,21 +328,25 @@ def _from_distinct(
         return None
     empty = build(method=method, seats=seats, candidates=names, ballots=[], **options)
     n = len(names)
-    index = {name: i for i, name in enumerate(names)}
+    # 255 is no candidate's index: it ends each ranking, so that one split cuts them apart.
+    index: dict[object, int] = {name: i for i, name in enumerate(names)}
+    index[_END] = 255
     try:
         # Every name of every ranking turned into its index in one pass, in C; an unknown
         # name gives None (and a name that is not a string, a TypeError), which bytes()
         # refuses.
-        flat = bytes(map(index.get, chain.from_iterable(grouped)))  # type: ignore[arg-type]
+        ended = chain.from_iterable(zip(grouped, repeat((_END,))))
+        flat = bytes(map(index.get, chain.from_iterable(ended)))  # type: ignore[arg-type]
     except TypeError:
         return None
+    keys: list[Ranking] = flat.split(b"\xff")  # type: ignore[assignment]
+    keys.pop()  # (after the last end)
+    flat = flat.replace(b"\xff", b"")
     blank = grouped.get((), 0)
     if not flat:
         return replace(empty, blank=blank)
-    lengths = np.fromiter(map(len, grouped), dtype=np.intp, count=len(grouped))
+    lengths = np.fromiter(map(len, keys), dtype=np.intp, count=len(keys))
     counts = np.fromiter(grouped.values(), dtype=np.int64, count=len(grouped))
-    ends = np.cumsum(lengths).tolist()
-    keys: list[Ranking] = list(map(flat.__getitem__, map(slice, [0, *ends[:-1]], ends)))
     groups = tuple(zip(keys, grouped.values(), strict=True))
     if blank:
         ranked = lengths > 0
