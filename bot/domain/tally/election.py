@@ -304,7 +304,11 @@ def from_rankings(
         try:
             grouped = Counter(rankings)  # tuples, as a rule: hashable as they are
         except TypeError:
-            grouped = Counter(map(tuple, rankings))
+            try:
+                grouped = Counter(map(tuple, rankings))
+            except TypeError:  # a name that cannot be a name (a list): the careful path
+                return build(method=method, seats=seats, candidates=candidates,
+                             ballots=[(r, 1) for r in rankings], **options)
         quick = _from_distinct(method, seats, candidates, grouped, options)
         if quick is not None:
             return quick
