@@ -36,28 +36,34 @@ def pairwise(election: Election) -> Matrix:
     if election.ballots >= NUMPY_LIMIT or n > 255:
         return _pairwise_exact(election)
     where = election.positions
-    counts = election.counts
-    single = counts == 1
-    # Single ballots (most groups, when rankings are long) are counted without weights;
-    # a whole row of the comparison is counted at once (numpy's fastest count).
-    ones = where if single.all() else where[:, single]
-    many, weights = where[:, ~single], counts[~single]
+    # Every group is counted once without its weight (numpy's fastest count, over the whole
+    # table, no copy); the groups of more than one ballot then add their other ballots.
+    many, weights = _heavy(election)
     out = np.zeros((n, n), dtype=np.int64)
+    k = where.shape[1]
     if n <= SUBSETS_UP_TO:
         # Only i above j for i < j is compared: a ballot ranks i above j, or j above i, or
         # neither of them, so m[j][i] = ballots - m[i][j] - neither[i][j].
-        neither = _neither(ones, n)
-        k = ones.shape[1]
+        neither = _neither(where, n)
         for i in range(n - 1):
-            out[i, i + 1:] = [np.count_nonzero(row) for row in ones[i] < ones[i + 1:]]
+            row = where[i]
+            out[i, i + 1:] = [np.count_nonzero(row < where[j]) for j in range(i + 1, n)]
             out[i + 1:, i] = k - out[i, i + 1:] - neither[i, i + 1:]
     else:
         for i in range(n):
-            out[i] = [np.count_nonzero(row) for row in ones[i] < ones]
+            out[i] = [np.count_nonzero(where[i] < row) for row in where]
     if len(weights):
         for i in range(n):
-            out[i] += [int(weights[row].sum()) for row in many[i] < many]
+            out[i] += (many[i] < many) @ weights  # int64: exact below NUMPY_LIMIT
     return [[int(v) for v in row] for row in out.tolist()]
+
+
+def _heavy(election: Election) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of the groups of more than one ballot, and how many ballots each has
+    beyond its first (what an unweighted count of every group leaves out)."""
+    extra = election.counts - 1
+    heavy = np.flatnonzero(extra)
+    return election.positions[:, heavy], extra[heavy]
 
 
 SUBSETS_UP_TO = 20  # candidates: a histogram over every subset of them (2**20 counts)
@@ -106,14 +112,11 @@ def condorcet_index(election: Election) -> int | None:
         found = condorcet_winner(matrix, range(n))  # type: ignore[arg-type]
         return None if found is None else int(found)
     where = election.positions
-    counts = election.counts
-    single = counts == 1
-    ones = where if election.ballots == len(counts) else where[:, single]
-    many, weights = where[:, ~single], counts[~single]
+    many, weights = _heavy(election)
 
     def above(i: int, j: int) -> int:
-        # Single ballots are counted without weights; int64 sums of the others are exact.
-        found = int(np.count_nonzero(ones[i] < ones[j]))
+        # Each group once, then the other ballots of the larger ones (int64: exact).
+        found = int(np.count_nonzero(where[i] < where[j]))
         return found + int(weights[many[i] < many[j]].sum()) if len(weights) else found
 
     def beats(i: int, j: int) -> bool:

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import chain, repeat
-from operator import itemgetter, methodcaller
+from operator import itemgetter
 from typing import Any, Literal, get_args
 
 import numpy as np
@@ -44,7 +44,34 @@ METHOD_NAMES: dict[Method, str] = {
 
 
 Ranking = Sequence[int]  # candidate indices, best first: bytes up to 255 candidates
-_PLACES = [bytes(range(length)) for length in range(256)]
+
+
+def _positions(flat: np.ndarray, lengths: np.ndarray, n: int) -> np.ndarray:
+    """`Election.positions` from every ranking's candidate indices one after another
+    (`flat`, bytes) and each ranking's length. Each candidate's place is written into a
+    row per ranking (neighbouring writes, which caches like), then the table is turned
+    to a row per candidate, the layout the counts compare. A ranking that names someone
+    twice leaves fewer than `len(flat)` places written: callers check that."""
+    k, total = len(lengths), len(flat)
+    if not k:
+        return np.full((n, 0), n, dtype=np.uint8)
+    starts = np.cumsum(lengths[:-1])
+    if not lengths.all():  # an empty ranking: blank, kept apart
+        raise ValueError("positions are for rankings of at least one candidate")
+    # The place of each name in its ranking and the row of its ranking, each a running
+    # sum that steps back to 0 (places, in bytes: places past 255 wrap, and only a ranking
+    # that names someone twice has them) or on by a row at every ranking's first name.
+    step = np.ones(total, dtype=np.uint8)
+    step[0] = 0
+    step[starts] = (1 - lengths[:-1]) % 256
+    places = np.cumsum(step, dtype=np.uint8)
+    rows = np.zeros(total, dtype=np.intp)
+    rows[starts] = n
+    cells = np.cumsum(rows, out=rows)
+    cells += flat
+    table = np.full((k, n), n, dtype=np.uint8)
+    table.ravel()[cells] = places
+    return np.ascontiguousarray(table.T)
 
 
 @contextmanager
@@ -103,31 +130,13 @@ class Election:
         if n > 255:
             raise ValueError("positions are kept in bytes, for up to 255 candidates")
         rankings = list(map(itemgetter(0), self.groups))
-        k = len(rankings)
-        padded = (b"".join(map(methodcaller("ljust", n, bytes((n,))), rankings))
-                  if set(map(type, rankings)) == {bytes} else b"")
-        if len(padded) == k * n:  # (longer: a ranking names someone twice)
-            # Each ranking padded to n bytes with n (a row for "nobody"): one k x n table,
-            # then one scatter per place in the ranking.
-            table = np.frombuffer(padded, dtype=np.uint8).reshape(k, n)
-            out = np.full((n + 1, k), n, dtype=np.uint8)
-            flat, columns = out.ravel(), np.arange(k, dtype=np.intp)
-            for place in range(n):
-                where = table[:, place].astype(np.intp)
-                where *= k
-                where += columns
-                flat[where] = place
-            out[n] = n
-            return out[:n]
-        lengths = list(map(len, rankings))
-        flat = np.fromiter(chain.from_iterable(rankings), dtype=np.uint8, count=sum(lengths))
-        places = np.frombuffer(b"".join(map(_PLACES.__getitem__, lengths)), dtype=np.uint8)
-        out = np.full((n, k), n, dtype=np.uint8)
-        where = flat.astype(np.intp)
-        where *= k
-        where += np.repeat(np.arange(k, dtype=np.intp), lengths)
-        out.ravel()[where] = places
-        return out
+        lengths = np.array(list(map(len, rankings)), dtype=np.intp)
+        if set(map(type, rankings)) == {bytes}:
+            flat = np.frombuffer(b"".join(rankings), dtype=np.uint8)
+        else:
+            flat = np.fromiter(chain.from_iterable(rankings), dtype=np.uint8,
+                               count=int(lengths.sum()))
+        return _positions(flat, lengths, n)
 
     def draw_seed(self) -> str:
         """The seed of the tie-break draw: the one given, else one from the content."""
@@ -295,13 +304,20 @@ def from_rankings(
         try:
             grouped = Counter(rankings)  # tuples, as a rule: hashable as they are
         except TypeError:
-            grouped = Counter(map(tuple, rankings))
+            try:
+                grouped = Counter(map(tuple, rankings))
+            except TypeError:  # a name that cannot be a name (a list): the careful path
+                return build(method=method, seats=seats, candidates=candidates,
+                             ballots=[(r, 1) for r in rankings], **options)
         quick = _from_distinct(method, seats, candidates, grouped, options)
         if quick is not None:
             return quick
         items = list(grouped.items())
     return build(method=method, seats=seats, candidates=candidates,
                  ballots=items, **options)
+
+
+_END = object()  # the end of a ranking, in `_from_distinct`
 
 
 def _from_distinct(
@@ -315,19 +331,37 @@ def _from_distinct(
     if len(names) > 255 or not grouped or set(map(type, grouped)) != {tuple}:
         return None
     empty = build(method=method, seats=seats, candidates=names, ballots=[], **options)
-    index = {name: i for i, name in enumerate(names)}
+    n = len(names)
+    # 255 is no candidate's index: it ends each ranking, so that one split cuts them apart.
+    index: dict[object, int] = {name: i for i, name in enumerate(names)}
+    index[_END] = 255
     try:
-        keys: list[Ranking] = list(map(bytes, map(map, repeat(index.get), grouped)))  # type: ignore[arg-type]
-    except TypeError:  # an unknown name (None) or a name that is not a string
+        # Every name of every ranking turned into its index in one pass, in C; an unknown
+        # name gives None (and a name that is not a string, a TypeError), which bytes()
+        # refuses.
+        ended = chain.from_iterable(zip(grouped, repeat((_END,))))
+        flat = bytes(map(index.get, chain.from_iterable(ended)))  # type: ignore[arg-type]
+    except TypeError:
         return None
-    groups = tuple(zip(keys, grouped.values(), strict=True))
+    keys: list[Ranking] = flat.split(b"\xff")  # type: ignore[assignment]
+    keys.pop()  # (after the last end)
+    flat = flat.replace(b"\xff", b"")
     blank = grouped.get((), 0)
+    if not flat:
+        return replace(empty, blank=blank)
+    lengths = np.fromiter(map(len, keys), dtype=np.intp, count=len(keys))
+    counts = np.fromiter(grouped.values(), dtype=np.int64, count=len(grouped))
+    groups = tuple(zip(keys, grouped.values(), strict=True))
     if blank:
+        ranked = lengths > 0
+        lengths, counts = lengths[ranked], counts[ranked]
         groups = tuple(g for g in groups if g[0])
-    election = replace(empty, groups=groups, blank=blank)
-    if groups and int(np.count_nonzero(election.positions != len(names))) != sum(
-            map(len, keys)):
+    positions = _positions(np.frombuffer(flat, dtype=np.uint8), lengths, n)
+    if int(np.count_nonzero(positions != n)) != len(flat):
         return None  # a ranking names someone twice
+    election = replace(empty, groups=groups, blank=blank)
+    # Known already (counts of a Counter fit in int64): kept for the count to use.
+    election.__dict__.update(positions=positions, counts=counts, ballots=int(counts.sum()))
     return election
 
 
