@@ -5,22 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.inbox import Inbox
 from bot.listeners import Listeners
 from bot.messages import Card, File, MessageRef, Place, Platform, Recipient
 from bot.places import channel_place
-from bot.ports import Clock, DeliveryError, Jobs, Messenger
+from bot.ports import Clock, DeliveryError, Jobs, Messenger, Routes
 from storage.uow import UnitOfWork, UnitOfWorkFactory
-
-if TYPE_CHECKING:
-    # An annotation only, never imported at run time: the router's handlers get this Context
-    # (router -> handlers -> context), so the Context names the router's type without
-    # importing it. It is the one import left that points up; a Protocol in its place would
-    # lose the precise types that `/lab help` and the adapters read of the router.
-    from bot.router import Router
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +81,7 @@ class Context:
     clock: Clock
     jobs: Jobs
     messengers: Messengers
-    router: Router
+    router: Routes  # bot/router.py's Router, seen through what handlers and adapters use
     # The merged router's listeners of domain events (`router.listeners`, the same object):
     # `bot/events.publish` reads them here, not through the router.
     listeners: Listeners

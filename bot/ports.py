@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.domain.reminders import Weekly
-from bot.messages import Card, File, MessageRef, Place, Platform, Recipient
+from bot.messages import Actor, Card, File, Inbound, MessageRef, Place, Platform, Recipient, Reply
+from bot.subjects import Subjects
 
 
 class DeliveryError(Exception):
@@ -88,3 +89,31 @@ class Adapter(Protocol):
     async def run(self) -> None:
         """Serve until stopped (or, for the console, until the end of input)."""
         ...
+
+
+class Routes(Protocol):
+    """The router as the Context offers it: the registry to read (`/lab help` lists the
+    commands, the home card gathers its sections, reminders find subject kinds) and the door
+    every inbound event goes through. A Protocol, so that the Context, which every handler
+    receives, does not import the router, which registers those handlers (bot/router.py is
+    the one implementation; its specs are bot/handlers.py's CommandSpec and HomeSection)."""
+
+    @property
+    def commands(self) -> Mapping[str, Any]: ...
+
+    @property
+    def aliases(self) -> Mapping[str, str]: ...
+
+    @property
+    def reactions(self) -> Mapping[str, Any]: ...
+
+    @property
+    def home_sections(self) -> Sequence[tuple[int, Any]]: ...
+
+    @property
+    def subjects(self) -> Subjects: ...
+
+    async def dispatch(self, ctx: Any, event: Inbound) -> Reply: ...
+
+    async def complete(self, ctx: Any, actor: Actor, place: Place, kind: str, typed: str
+                       ) -> list[tuple[str, str]]: ...

@@ -24,7 +24,8 @@ from discord import app_commands
 from adapters.discord.translate import CommandMap, actor_of, interaction_place
 from bot.arguments import ArgField, choices_of, completion_of, fields_of, scalar_type
 from bot.messages import shorten
-from bot.router import CommandSpec, Router
+from bot.ports import Routes
+from bot.router import CommandSpec
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -126,7 +127,7 @@ class LabTree(app_commands.CommandTree[discord.Client]):
 
 
 def build_tree(
-    client: discord.Client, router: Router, ctx: Context, on_command: CommandHandler,
+    client: discord.Client, router: Routes, ctx: Context, on_command: CommandHandler,
 ) -> tuple[LabTree, CommandMap]:
     """The tree with the one `/lab` group, and the map translate.py reads it back with."""
     tree = LabTree(client)
@@ -142,7 +143,7 @@ def build_tree(
 
 
 def build_group(
-    router: Router, ctx: Context, on_command: CommandHandler, *,
+    router: Routes, ctx: Context, on_command: CommandHandler, *,
     describe_in: int = DESCRIPTION,
 ) -> tuple[app_commands.Group, CommandMap]:
     root = app_commands.Group(name=ROOT, description=ROOT_DESCRIPTION)
@@ -177,7 +178,7 @@ def build_group(
     return root, cmap
 
 
-def command_paths(router: Router) -> dict[str, tuple[str, ...]]:
+def command_paths(router: Routes) -> dict[str, tuple[str, ...]]:
     """Each core command's path under /lab."""
     names = list(router.commands)
     groups = {n.split()[0] for n in names if len(n.split()) > 1}
@@ -203,7 +204,7 @@ def command_paths(router: Router) -> dict[str, tuple[str, ...]]:
 
 
 def build_command(
-    spec: CommandSpec, leaf: str, parent: app_commands.Group, router: Router, ctx: Context,
+    spec: CommandSpec, leaf: str, parent: app_commands.Group, router: Routes, ctx: Context,
     on_command: CommandHandler, describe_in: int = DESCRIPTION,
 ) -> tuple[app_commands.Command[Any, ..., None], dict[str, str]]:
     fields = fields_of(spec.args)
@@ -264,7 +265,7 @@ def build_command(
     return command, renames
 
 
-def _router_completer(router: Router, ctx: Context, kind: str) -> Any:
+def _router_completer(router: Routes, ctx: Context, kind: str) -> Any:
     async def complete(interaction: discord.Interaction[Any], current: str
                        ) -> list[app_commands.Choice[str]]:
         found = await router.complete(ctx, actor_of(interaction.user),

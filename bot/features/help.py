@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 from bot.arguments import Args, Rest
@@ -29,7 +30,7 @@ class HelpArgs(Args):
     topic: Annotated[str | None, Rest("topic or command")] = None
 
 
-def _topics(commands: dict[str, CommandSpec]) -> dict[str, list[CommandSpec]]:
+def _topics(commands: Mapping[str, CommandSpec]) -> dict[str, list[CommandSpec]]:
     out: dict[str, list[CommandSpec]] = {}
     for spec in commands.values():
         out.setdefault(spec.topic, []).append(spec)

@@ -11,7 +11,7 @@ import pytest
 
 from bot.domain.ballots import decode, read
 from bot.domain.tally import ElectionError, count, from_rankings, parse
-from bot.domain.tally.condorcet import pairwise
+from bot.domain.tally.pairwise import pairwise
 from bot.domain.tally.report import text_report
 
 DATA = Path(__file__).parents[1] / "data" / "blt"

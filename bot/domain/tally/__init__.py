@@ -9,13 +9,7 @@ the count then stops at that tie and `winners` lists everyone who could win from
 
 from __future__ import annotations
 
-from bot.domain.tally.condorcet import (
-    condorcet_index,
-    condorcet_winner,
-    count_ranked_pairs,
-    count_schulze,
-    pairwise,
-)
+from bot.domain.tally.condorcet import count_ranked_pairs, count_schulze
 from bot.domain.tally.election import (
     MAX_CANDIDATES,
     METHOD_NAMES,
@@ -35,6 +29,7 @@ from bot.domain.tally.election import (
     to_json,
 )
 from bot.domain.tally.irv import count_irv
+from bot.domain.tally.pairwise import condorcet_index, condorcet_winner, pairwise
 from bot.domain.tally.rounds import Count, Result, Round, Transfer, exact, names, plural
 from bot.domain.tally.stv import count_stv, droop_quota
 from bot.domain.tally.ties import PURPOSE_WORDS, Tiebreaker, TieRecord, draw_index, show

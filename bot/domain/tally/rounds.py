@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from bot.domain import wording
 from bot.domain.tally.election import Election
+from bot.domain.tally.pairwise import pairwise
 from bot.domain.tally.ties import TieRecord, Value, show
 
 TransferKind = Literal["exclusion", "surplus"]
@@ -132,8 +133,6 @@ class Result:
     def pairwise(self) -> list[list[int]]:
         """[i][j]: ballots ranking candidate i above candidate j (counted when first read)."""
         if self.matrix is None:
-            from bot.domain.tally.condorcet import pairwise
-
             self.matrix = pairwise(self.election)
         return self.matrix
 

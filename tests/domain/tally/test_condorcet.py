@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.tally import count
-from bot.domain.tally.condorcet import pairwise
+from bot.domain.tally.pairwise import pairwise
 from tests.domain.tally.helpers import election, tally
 
 # Schulze's own example (Wikipedia, "Schulze method"): 45 voters, E wins.

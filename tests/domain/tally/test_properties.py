@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.tally import count, from_rankings
-from bot.domain.tally.condorcet import condorcet_winner, pairwise
+from bot.domain.tally.pairwise import condorcet_winner, pairwise
 
 NAMES = ["A", "B", "C", "D", "E"]
 

@@ -10,8 +10,8 @@ import pytest
 import bot.domain.tally.irv as irv
 import bot.domain.tally.stv as stv
 from bot.domain.tally import count, from_rankings
-from bot.domain.tally.condorcet import _pairwise_exact, condorcet_index, condorcet_winner, pairwise
 from bot.domain.tally.election import Election, build
+from bot.domain.tally.pairwise import _pairwise_exact, condorcet_index, condorcet_winner, pairwise
 
 
 def random_election(seed: int, method: str, seats: int) -> Election:
