@@ -12,6 +12,24 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.context import Context, Messengers
+from bot.events import (
+    ActionItemClosed,
+    ActionItemCreated,
+    ActionItemUpdated,
+    Event,
+    MeetingCancelled,
+    MeetingMoved,
+    MeetingScheduled,
+    MemberJoined,
+    MemberLeft,
+    PollClosed,
+    PollDeleted,
+    PollOpened,
+    VoteClosed,
+    VoteDeleted,
+    VoteOpened,
+    ZoneChanged,
+)
 from bot.features import help as help_feature
 from bot.features import home as home_feature
 from bot.features import lab as lab_feature
@@ -20,7 +38,11 @@ from bot.features import minutes as minutes_feature
 from bot.features import polls as polls_feature
 from bot.features import reminders as reminders_feature
 from bot.features import votes as votes_feature
+from bot.features.minutes import subscribers as minutes_listen
+from bot.features.reminders import subscribers as reminders_listen
+from bot.features.votes import subscribers as votes_listen
 from bot.inbox import Inbox
+from bot.listeners import Listener
 from bot.ports import Clock, Jobs
 from bot.router import Router
 from bot.scheduling import Scheduler, Startup
@@ -41,10 +63,35 @@ FEATURES: tuple[ModuleType, ...] = (
 STARTUP: tuple[Startup, ...] = (reminders_feature.rebuild, reminders_feature.start_sweep)
 
 
+# Who listens to what: each domain event (bot/events.py) and the handlers that act on it,
+# in the order they run, inside the transaction of whoever published it. This is the one
+# list; each handler's module is named for what it does with the event.
+LISTENERS: dict[type[Event], tuple[Listener, ...]] = {
+    PollOpened: (reminders_listen.poll_opened,),
+    PollClosed: (minutes_listen.poll_closed, reminders_listen.poll_closed),
+    PollDeleted: (reminders_listen.poll_deleted,),
+    VoteOpened: (reminders_listen.vote_opened,),
+    VoteClosed: (minutes_listen.vote_closed, reminders_listen.vote_closed),
+    VoteDeleted: (reminders_listen.vote_deleted,),
+    MeetingScheduled: (reminders_listen.meeting_scheduled,),
+    MeetingMoved: (reminders_listen.meeting_moved,),
+    MeetingCancelled: (reminders_listen.meeting_cancelled,),
+    ActionItemCreated: (reminders_listen.action_item_created,),
+    ActionItemUpdated: (reminders_listen.action_item_updated,),
+    ActionItemClosed: (reminders_listen.action_item_closed,),
+    MemberJoined: (reminders_listen.member_joined,),
+    MemberLeft: (votes_listen.withdraw_ballots, reminders_listen.member_left),
+    ZoneChanged: (reminders_listen.zone_changed,),
+}
+
+
 def build_router() -> Router:
     router = Router()
     for feature in FEATURES:
         router.include(feature.router)
+    for event_type, listeners in LISTENERS.items():
+        for listener in listeners:
+            router.listeners.add(event_type, listener)
     return router
 
 

@@ -1,10 +1,11 @@
 """Domain events: what features tell each other, inside the same unit of work.
 
 A feature that closes a poll does not know that minutes record it as a decision or that
-reminders cancel their nudges; it publishes `PollClosed` and whoever subscribed
-(`@router.on(PollClosed)`, stored in the Context's `listeners`, bot/listeners.py) acts in the
-same transaction. Subscribers that start timers do
-so with `uow.after_commit`, so nothing runs ahead of the database.
+reminders cancel their nudges; it publishes `PollClosed` and whoever listens acts in the same
+transaction. Who listens to what is listed in one place, `LISTENERS` in bot/bootstrap.py (the
+composition root), and held at run time in the Context's `listeners` (bot/listeners.py).
+Listeners that start timers do so with `uow.after_commit`, so nothing runs ahead of the
+database.
 """
 
 from __future__ import annotations

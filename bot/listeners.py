@@ -1,4 +1,5 @@
-"""Who listens to which domain event: the bus's registry, filled by `router.on(Event)`.
+"""Who listens to which domain event: the bus's registry, filled by the composition root from
+its `LISTENERS` table (and by `router.on(Event)`, which tests use for a listener of their own).
 
 It sits below the Context (which holds the one merged registry) and knows no event class,
 so that `bot/events.py` can publish through the Context without the router.

@@ -37,3 +37,14 @@ def test_the_app_router_lists_who_listens_to_a_zone_change() -> None:
     listeners = dict(build_router().listeners.table())
     assert listeners["ZoneChanged"], "reminders re-plan when a member's zone changes"
     assert all(name.startswith("bot.features.") for name in listeners["ZoneChanged"])
+
+
+def test_the_composition_roots_table_is_every_listener_of_the_app() -> None:
+    # One place lists who listens to what: no feature registers a listener on the side.
+    from bot.bootstrap import LISTENERS, build_router
+
+    router = build_router()
+    for event_type in LISTENERS:
+        assert list(router.listeners.of(event_type)) == list(LISTENERS[event_type])
+    registered = {name for name, _ in router.listeners.table()}
+    assert registered == {event_type.__name__ for event_type in LISTENERS}

@@ -24,13 +24,11 @@ async def _auto_decision(happening: Happening, lab_id: int, source: EntrySource,
                            source=source_ref)
 
 
-@router.on(PollClosed)
 async def poll_closed(event: PollClosed, happening: Happening) -> None:
     await _auto_decision(happening, event.lab_id, EntrySource.POLL, f"poll:{event.poll_id}",
                          f"Poll “{event.title}” closed. {event.outcome}")
 
 
-@router.on(VoteClosed)
 async def vote_closed(event: VoteClosed, happening: Happening) -> None:
     await _auto_decision(happening, event.lab_id, EntrySource.VOTE, f"vote:{event.vote_id}",
                          f"Vote “{event.question}” closed. {event.outcome}")

@@ -45,7 +45,6 @@ from bot.events import (
 )
 from bot.features.reminders.cards import _noun
 from bot.features.reminders.delivery import _first_timer
-from bot.features.reminders.routes import router
 from bot.features.reminders.timers import arm, arm_after_commit, disarm, disarm_after_commit
 from storage.models import Lab, Membership, Reminder
 from storage.uow import UnitOfWork
@@ -101,19 +100,16 @@ async def _schedule_action_item(h: Happening, lab_id: int, item_id: int, owner_i
     await _add_all(h, rows)
 
 
-@router.on(ActionItemCreated)
 async def action_item_created(event: ActionItemCreated, h: Happening) -> None:
     await _schedule_action_item(h, event.lab_id, event.item_id, event.owner_id, event.due,
                                 event.text)
 
 
-@router.on(ActionItemUpdated)
 async def action_item_updated(event: ActionItemUpdated, h: Happening) -> None:
     await _schedule_action_item(h, event.lab_id, event.item_id, event.owner_id, event.due,
                                 event.text)
 
 
-@router.on(ActionItemClosed)
 async def action_item_closed(event: ActionItemClosed, h: Happening) -> None:
     await _cancel_subject(h, "action_item", event.item_id, "the action item was closed")
 
@@ -151,19 +147,16 @@ async def _members(h: Happening, lab_id: int, only: int | None) -> Sequence[Memb
     return [member] if member is not None and member.active else []
 
 
-@router.on(MeetingScheduled)
 async def meeting_scheduled(event: MeetingScheduled, h: Happening) -> None:
     await _schedule_meeting(h, event.lab_id, event.meeting_id, event.starts_at,
                             title=event.title)
 
 
-@router.on(MeetingMoved)
 async def meeting_moved(event: MeetingMoved, h: Happening) -> None:
     await _schedule_meeting(h, event.lab_id, event.meeting_id, event.starts_at,
                             title=event.title)
 
 
-@router.on(MeetingCancelled)
 async def meeting_cancelled(event: MeetingCancelled, h: Happening) -> None:
     await _cancel_subject(h, "meeting", event.meeting_id, "the meeting was cancelled")
 
@@ -206,37 +199,30 @@ async def _nudges(h: Happening, kind: str, lab_id: int, subject_id: int, closes_
     return rows
 
 
-@router.on(PollOpened)
 async def poll_opened(event: PollOpened, h: Happening) -> None:
     await _schedule_deadline(h, "poll", event.lab_id, event.poll_id, event.closes_at)
 
 
-@router.on(VoteOpened)
 async def vote_opened(event: VoteOpened, h: Happening) -> None:
     await _schedule_deadline(h, "vote", event.lab_id, event.vote_id, event.closes_at)
 
 
-@router.on(PollClosed)
 async def poll_closed(event: PollClosed, h: Happening) -> None:
     await _cancel_subject(h, "poll", event.poll_id, "the poll closed")
 
 
-@router.on(VoteClosed)
 async def vote_closed(event: VoteClosed, h: Happening) -> None:
     await _cancel_subject(h, "vote", event.vote_id, "the vote closed")
 
 
-@router.on(PollDeleted)
 async def poll_deleted(event: PollDeleted, h: Happening) -> None:
     await _cancel_subject(h, "poll", event.poll_id, "the poll was deleted")
 
 
-@router.on(VoteDeleted)
 async def vote_deleted(event: VoteDeleted, h: Happening) -> None:
     await _cancel_subject(h, "vote", event.vote_id, "the vote was deleted")
 
 
-@router.on(MemberLeft)
 async def member_left(event: MemberLeft, h: Happening) -> None:
     """Someone left: nothing more reaches them from the lab (meeting reminders, nudges,
     action items, reminders anyone set for them), and the reminders they set for others
@@ -252,7 +238,6 @@ async def member_left(event: MemberLeft, h: Happening) -> None:
 REJOINED = "made again when the member joined"
 
 
-@router.on(MemberJoined)
 async def member_joined(event: MemberJoined, h: Happening) -> None:
     """Someone joined (or came back): they get what members who were there all along get,
     for what is still to come: reminders before the lab's upcoming meetings, a nudge before
@@ -281,7 +266,6 @@ async def member_joined(event: MemberJoined, h: Happening) -> None:
                                         item.title)
 
 
-@router.on(ZoneChanged)
 async def zone_changed(event: ZoneChanged, h: Happening) -> None:
     """Someone's zone changed: re-plan their pending reminders in this lab whose time was
     read on their wall clock, so each still falls at the local time it stood for.

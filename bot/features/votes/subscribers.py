@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from bot.domain.votes import ResultsMode, VoteStatus
 from bot.events import Happening, MemberLeft
-from bot.features.votes.routes import router
 
 # --- members who leave ---------------------------------------------------------------------------
 
 
-@router.on(MemberLeft)
 async def withdraw_ballots(event: MemberLeft, h: Happening) -> None:
     """A vote decides among the lab's members: whoever leaves takes their ballot out of the
     lab's open votes (closed votes are counted and stay as they are).
