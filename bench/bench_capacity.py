@@ -1,7 +1,7 @@
 """What one `actionlab run --slack` process holds and serves: memory, throughput with one
 and two instances on one PostgreSQL, and how many labs of six one instance serves.
 
-    python bench/bench_capacity.py [--quick] [--labs 100] [--commands 400] [--seconds 8]
+    python bench/bench_capacity.py [--quick] [--labs 100] [--commands 300] [--seconds 8]
         [--lab-rate 0.5] [--pg postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
 
 1. Memory: resident set size (VmRSS from /proc/<pid>/status) of a real `actionlab run
@@ -73,6 +73,11 @@ def member(lab: int, k: int) -> str:
 
 def channel(lab: int) -> str:
     return f"C{lab:04d}"
+
+
+def env(db_url: str, fake_url: str) -> dict[str, str]:
+    """bench_trust's environment with the default work lease (it shortens it to restart)."""
+    return bot_env(db_url, fake_url, ACTIONLAB_WORK__LEASE="30s")
 
 
 # --- the databases ------------------------------------------------------------------------------
@@ -284,7 +289,7 @@ async def memory_run(session: Any, slack: Slack, pg: str, tpl: str,
     empty = _url(pg, f"bench_cap_{uuid.uuid4().hex[:8]}")
     await _admin(pg, f'CREATE DATABASE "{empty.rsplit("/", 1)[1]}"')
     try:
-        bot = Bot("", bot_env(empty, slack.fake.base_url), LOGS / "memory-idle")
+        bot = Bot("", env(empty, slack.fake.base_url), LOGS / "memory-idle")
         await bot.start(session)
         await asyncio.sleep(3.0)
         rows.append(("idle, empty database, after start-up", rss_mb(bot), load()))
@@ -293,7 +298,7 @@ async def memory_run(session: Any, slack: Slack, pg: str, tpl: str,
         await drop_pg(pg, empty)
     url = await copy_of(pg, tpl)
     try:
-        bot = Bot("", bot_env(url, slack.fake.base_url), LOGS / "memory-labs")
+        bot = Bot("", env(url, slack.fake.base_url), LOGS / "memory-labs")
         await bot.start(session)
         await asyncio.sleep(3.0)
         rows.append((f"{labs} labs of six, each with an open poll, vote and minutes, after "
@@ -323,7 +328,7 @@ async def memory_run(session: Any, slack: Slack, pg: str, tpl: str,
 async def throughput_run(session: Any, slack: Slack, pg: str, tpl: str, labs: int,
                          instances: int, rate: float, commands: int) -> dict[str, Any]:
     url = await copy_of(pg, tpl)
-    bots = [Bot("", bot_env(url, slack.fake.base_url),
+    bots = [Bot("", env(url, slack.fake.base_url),
                 LOGS / f"tp-{instances}-{rate:g}-{i}") for i in range(instances)]
     try:
         for bot in bots:
@@ -343,7 +348,7 @@ async def throughput_run(session: Any, slack: Slack, pg: str, tpl: str, labs: in
 async def capacity_run(session: Any, slack: Slack, pg: str, tpl: str, steps: list[int],
                        lab_rate: float, seconds: float) -> list[tuple[int, dict[str, Any]]]:
     url = await copy_of(pg, tpl)
-    bot = Bot("", bot_env(url, slack.fake.base_url), LOGS / "capacity")
+    bot = Bot("", env(url, slack.fake.base_url), LOGS / "capacity")
     rows: list[tuple[int, dict[str, Any]]] = []
     try:
         await bot.start(session)
@@ -396,8 +401,9 @@ def report(out: dict[str, Any], args: argparse.Namespace, command: str) -> str:
         f"`{command}` on {os.cpu_count()} cores shared with other work, Python "
         f"{platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. "
         "Each bot is a real `actionlab run --slack` process on 127.0.0.1 with the default "
-        "settings, on a fresh PostgreSQL database copied from one set up once; the fake "
-        "Slack and the load generator share the bench's own process (and the two cores). "
+        "settings (log level WARNING), on a fresh PostgreSQL database copied from one set up "
+        "once; the fake Slack and the load generator share the bench's own process (and the "
+        "two cores). "
         "Load average = 1 / 5 / 15 min, read when each figure was taken.",
         "",
         "## Resident memory (VmRSS)",
@@ -472,7 +478,7 @@ if __name__ == "__main__":
                         help="PostgreSQL admin URL; bench databases are made next to it "
                         "and dropped")
     parser.add_argument("--labs", type=int, default=100, help="labs in the throughput load")
-    parser.add_argument("--commands", type=int, default=400,
+    parser.add_argument("--commands", type=int, default=300,
                         help="commands sent at each rate of the throughput runs")
     parser.add_argument("--memory-labs", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=8.0, help="per capacity step")
