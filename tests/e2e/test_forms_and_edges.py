@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
 
 from bot.domain.minutes import EntryFacts, EntryKind, build_document
 from bot.exports import render
@@ -153,3 +156,37 @@ def test_the_markdown_export_escapes_what_people_typed() -> None:
     assert "\\*urgent\\* \\[link\\](https://x/) \\_under\\_ \\`code\\`" in text
     assert "1\\. not a list" in text
     assert "\\*Eve\\*" in text
+
+
+def test_logs_and_chart_warnings_stay_out_of_the_console(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import logging
+    import warnings
+
+    from bot.cli import _log_to_file, configure_logging
+    from bot.config import load_settings
+
+    root = logging.getLogger()
+    saved = list(root.handlers), root.level
+    monkeypatch.chdir(tmp_path)
+    try:
+        for h in list(root.handlers):
+            root.removeHandler(h)
+        configure_logging(load_settings(None))
+        _log_to_file("actionlab.log")
+        assert not any(type(h) is logging.StreamHandler for h in root.handlers)
+        logging.getLogger("bot.charts").warning("a log line")
+        warnings.warn("Glyph 1575 missing from font(s) DejaVu Sans.", UserWarning,
+                      stacklevel=1)
+        for h in root.handlers:
+            h.flush()
+        written = (tmp_path / "actionlab.log").read_text()
+        assert "a log line" in written and "Glyph 1575 missing" in written
+    finally:
+        logging.captureWarnings(False)
+        for h in list(root.handlers):
+            root.removeHandler(h)
+            h.close()
+        for h in saved[0]:
+            root.addHandler(h)
+        root.setLevel(saved[1])
