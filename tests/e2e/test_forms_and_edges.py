@@ -190,3 +190,18 @@ def test_logs_and_chart_warnings_stay_out_of_the_console(tmp_path: Path,
         for h in saved[0]:
             root.addHandler(h)
         root.setLevel(saved[1])
+
+
+async def test_poll_results_do_not_say_everyone_answered_beside_partly(lab: Console) -> None:
+    await lab("Gemma Rhodes", '/lab poll new "Two" slots 2027-01-11T09:00,2027-01-11T11:00 '
+              "length 1h")
+    for name in ("Gemma Rhodes", "Amara Okafor", "Zoë Núñez", "Priya Raman"):
+        await lab(name, "/lab poll answer 1 1 yes")
+    # The card's context wraps with a "·" at each line start; read it as one line.
+    out = " ".join((await lab("Gemma Rhodes", "/lab poll results 1")).split()).replace(" · ", " ")
+    assert "Everyone has answered." not in out
+    assert "All have answered some slots." in out and "Partly answered:" in out
+    for name in ("Gemma Rhodes", "Amara Okafor", "Zoë Núñez", "Priya Raman"):
+        await lab(name, "/lab poll answer 1 2 no")
+    out = " ".join((await lab("Gemma Rhodes", "/lab poll results 1")).split()).replace(" · ", " ")
+    assert "Everyone has answered." in out and "Partly answered:" not in out
