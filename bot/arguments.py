@@ -103,6 +103,33 @@ def tokenize(text: str) -> list[Token]:
     return out
 
 
+def list_items(tokens: list[Token]) -> list[str]:
+    """The items of a list value: each quoted word is one item; unquoted words are one item
+    each, unless a comma is typed among them, then commas separate the items (`A, B, C` or
+    `Micro-contracting in procurement, Research`)."""
+    items: list[str] = []
+    run: list[Token] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        if any("," in t.value for t in run):
+            joined = " ".join(t.value for t in run)
+            items.extend(part.strip() for part in joined.split(",") if part.strip())
+        else:
+            items.extend(t.value for t in run)
+        run.clear()
+
+    for tok in tokens:
+        if tok.quoted:
+            flush()
+            items.append(tok.value)
+        else:
+            run.append(tok)
+    flush()
+    return items
+
+
 @dataclass(frozen=True, slots=True)
 class ArgField:
     name: str
@@ -227,7 +254,7 @@ def parse_text(model: type[Args], text: str) -> dict[str, Any]:
             if not taken:
                 raise _missing_value(f)
             values[f.name] = (
-                [t.value for t in taken] if f.is_list else " ".join(t.value for t in taken)
+                list_items(taken) if f.is_list else " ".join(t.value for t in taken)
             )
             i = j
             continue
@@ -238,8 +265,14 @@ def parse_text(model: type[Args], text: str) -> dict[str, Any]:
             values[f.name] = text[tok.start:].strip()
             return values
         if f.is_list:
-            values.setdefault(f.name, []).append(tok.value)
+            words = [tok]
             i += 1
+            while i < len(tokens) and not (
+                    _is_keyword(tokens[i], keywords)
+                    and keywords[tokens[i].value.lower()].name not in values):
+                words.append(tokens[i])
+                i += 1
+            values.setdefault(f.name, []).extend(list_items(words))
             continue
         if isinstance(f.kind, Pos) and f.kind.greedy:
             run = 0
@@ -268,7 +301,7 @@ def command_line(name: str, model: type[Args], values: Mapping[str, Any]) -> str
     def word(value: Any) -> str:
         text = str(value)
         if text and not any(c.isspace() for c in text) and text.lower() not in keywords \
-                and '"' not in text and "“" not in text:
+                and not any(c in text for c in '",“”'):
             return text
         return f"“{text}”" if '"' in text else f'"{text}"'
 
@@ -303,8 +336,10 @@ def normalize_options(model: type[Args], options: dict[str, Any]) -> dict[str, A
             continue
         f = fields.get(key)
         if f is not None and f.is_list and isinstance(value, str):
+            # A form's field says "one a line": each line is one item. One line is read as
+            # typed: quoted words, or commas between items, or single words.
             lines = [line.strip() for line in value.splitlines() if line.strip()]
-            value = lines if len(lines) > 1 else [t.value for t in tokenize(value)]
+            value = lines if len(lines) > 1 else list_items(tokenize(value))
         out[key] = value
     return out
 
@@ -336,7 +371,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 30 else text[:12] + "..." + text[-6:]
 
 
-def _in_words(named: str, err: Any) -> str | None:
+def _in_words(named: str, err: Any) -> str:
     """Pydantic's commonest refusals of a typed value, in the words of a command line."""
     bound = err.get("ctx") or {}
     match err["type"]:
@@ -354,11 +389,46 @@ def _in_words(named: str, err: Any) -> str | None:
             return f"{named} must be less than {bound['lt']}"
         case "string_too_long":
             return f"{named} takes at most {bound['max_length']} characters"
-    return None
+        case "string_too_short":
+            return (f"{named} needs some words" if bound.get("min_length", 1) <= 1 else
+                    f"{named} needs at least {bound['min_length']} characters")
+        case "too_short":
+            return f"{named} needs at least {bound.get('min_length', 1)}"
+        case "too_long":
+            return f"{named} takes at most {bound.get('max_length')}"
+        case "literal_error" | "enum":
+            expected = str(bound.get("expected", "one of the words shown")).replace("'", "")
+            return f"{named} must be {expected}"
+        case "bool_parsing" | "bool_type":
+            return f"{named} takes yes or no"
+        case "float_parsing" | "float_type":
+            return f"{named} takes a number"
+    return f"{named} is not something I can read"
+
+
+_QUOTES = '"“”'
+
+
+def _blank(value: Any) -> bool:
+    """Typed text with nothing in it: spaces, or only quote marks (`""`, `"   "`)."""
+    return isinstance(value, str) and not value.strip().strip(_QUOTES).strip()
+
+
+def refuse_blank(model: type[Args], values: Mapping[str, Any], usage_line: str) -> None:
+    """The one rule for typed text: a value given as nothing but spaces or quote marks is
+    refused in so many words, not stored as `""` (a note, a decision, a lab's name)."""
+    for f in fields_of(model):
+        value = values.get(f.name)
+        items = value if isinstance(value, list | tuple) else [value]
+        if any(_blank(v) for v in items):
+            named = f"`{f.word}`" if isinstance(f.kind, Kw) else f"<{f.metavar}>"
+            raise BadArguments(f"{named} is empty: type some words (quotes with nothing "
+                               f"inside do not count).\nUsage: `{usage_line}`")
 
 
 def build(model: type[Args], values: dict[str, Any], usage_line: str) -> Args:
     """Validate; turn the first problem into a BadArguments that ends with the usage line."""
+    refuse_blank(model, values, usage_line)
     try:
         args = model.model_validate(values)
     except ValidationError as exc:
@@ -377,7 +447,7 @@ def build(model: type[Args], values: dict[str, Any], usage_line: str) -> Args:
             given = err.get("input")
             named = f"`{meta[field].word}`" if field in meta and isinstance(
                 meta[field].kind, Kw) else shown
-            problem = f"{_in_words(named, err) or f'{shown}: ' + err['msg']}" + (
+            problem = _in_words(named, err) + (
                 f" (you gave `{_shown(given)}`)" if isinstance(given, str | int) else ""
             )
             if not problem.endswith((".", "?", ")")):

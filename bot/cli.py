@@ -87,6 +87,9 @@ def configure_logging(settings: Settings) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger().setLevel(settings.log.level)  # also when a handler was already set
+    # Library warnings (matplotlib's about a glyph or a layout) are log records too, so they
+    # go where the logs go and never print between a person's messages.
+    logging.captureWarnings(True)
     floor = max(logging.WARNING, logging.getLogger().level)
     # Alembic narrates every step at INFO, fontTools every glyph of a PDF font subset,
     # APScheduler every timer it adds.
@@ -97,6 +100,22 @@ def configure_logging(settings: Settings) -> None:
     if not settings.database.echo:
         for chatty in ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool"):
             logging.getLogger(chatty).setLevel(floor)
+
+
+CONSOLE_LOG = "actionlab.log"
+
+
+def _log_to_file(path: str) -> None:
+    """The console's terminal shows people's messages; its log lines (and warnings) go to
+    `path` instead of between them. Piped runs keep logging to stderr, apart from stdout."""
+    root = logging.getLogger()
+    handler = logging.FileHandler(path, encoding="utf-8")
+    for old in list(root.handlers):
+        if isinstance(old, logging.StreamHandler) and not isinstance(old, logging.FileHandler):
+            handler.setFormatter(old.formatter)
+            root.removeHandler(old)
+    root.addHandler(handler)
+    print(f"(log lines go to {path})", file=sys.stderr)
 
 
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
@@ -110,6 +129,8 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         await app.require_current_schema()
         args.slack, args.discord, args.console = platforms_to_run(
             settings, slack=args.slack, discord=args.discord, console=args.console)
+        if args.console and sys.stderr.isatty():
+            _log_to_file(CONSOLE_LOG)
         adapters = build_adapters(app.ctx, settings, slack=args.slack, discord=args.discord,
                                   console=args.console, user=args.user or _login_name(),
                                   channel=args.channel)

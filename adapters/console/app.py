@@ -123,6 +123,7 @@ class ConsoleAdapter:
         self._next_control = 1
         self._next_message = 1
         self._queued: list[str] = []
+        self._after_form: list[str] = []  # lines a form stopped at, run after it
         self._reader: LineReader | None = None
         self.messenger = ConsoleMessenger(self)
         ctx.messengers.register(self.messenger)
@@ -252,7 +253,19 @@ class ConsoleAdapter:
         await self.deliver(reply, event.actor, event.place, source)
 
     async def send(self, line: str) -> bool:
-        """Handle one typed line; False means the person asked to quit."""
+        """Handle one typed line, then any line a form it opened stopped at; False means the
+        person asked to quit."""
+        if not await self._handle(line):
+            return False
+        while self._after_form:
+            following = self._after_form.pop(0)
+            if self.echo:
+                self.write(f"{self.actor.display_name}> {following}")
+            if not await self._handle(following):
+                return False
+        return True
+
+    async def _handle(self, line: str) -> bool:
         match read_line(line):
             case Blank():
                 pass
@@ -336,18 +349,37 @@ class ConsoleAdapter:
                                      message.text))
 
     async def _fill(self, form: Form, actor: Actor, place: Place) -> None:
+        """Ask each field in turn. A one-line field takes one line; a many-line field (a
+        vote's options) takes lines until an empty one. A line that is not an answer (a
+        command, `:as`, `:in`, `:quit`) leaves the form unsent and is then run as typed, so
+        piped input after a form is never swallowed by it."""
         self.write(f"  == {form.title} == (one answer a line; an empty line keeps the "
                    "[default]; :cancel stops)")
         values: dict[str, str] = {}
         for field_ in form.inputs:
             default = f" [{field_.default}]" if field_.default else ""
-            prompt = f"  {field_.label}{default}: "
-            answer = await self._ask(prompt)
+            if field_.multiline:
+                answer = await self._ask_lines(f"  {field_.label}, an empty line ends them"
+                                               f"{default}: ")
+            else:
+                answer = await self._ask(f"  {field_.label}{default}: ")
             if answer is None or answer.strip() == ":cancel":
-                self.write("  (form cancelled; nothing was saved)")
+                if not self._after_form:  # else _ask said why
+                    self.write("  (form cancelled; nothing was saved)")
                 return
             values[field_.name] = answer.strip() or field_.default
         await self.dispatch(Submission(actor, place, form.form_id, values))
+
+    async def _ask_lines(self, prompt: str) -> str | None:
+        """Lines until an empty one (the first empty line keeps the default)."""
+        lines: list[str] = []
+        while True:
+            answer = await self._ask(prompt if not lines else "  ... ")
+            if answer is None or answer.strip() == ":cancel":
+                return answer
+            if not answer.strip() or (not lines and "\n" in answer):
+                return "\n".join([*lines, answer.strip()])  # a script's queued lines, whole
+            lines.append(answer.strip())
 
     async def _ask(self, prompt: str) -> str | None:
         if self._queued:
@@ -359,6 +391,12 @@ class ConsoleAdapter:
             answer = await self._reader()
         else:
             answer = None
+        if answer is not None and not _answers(answer):
+            # Not an answer but the next thing to do: the form stops; the line runs after.
+            self._after_form.append(answer)
+            self.write(f"  (form cancelled; nothing was saved. `{answer.strip()}` is not an "
+                       "answer, so it runs next)")
+            return None
         if self.echo and answer is not None:
             self.write(prompt + answer)
         return answer
@@ -388,6 +426,12 @@ class ConsoleAdapter:
                 self.write(f"{self.actor.display_name}> {line}")
             if not await self.send(line):
                 break
+
+
+def _answers(line: str) -> bool:
+    """Whether a line read while a form asks is an answer to it (anything but a command or a
+    console key that moves on: `/lab ...`, `:as`, `:in`, `:react`, `:quit`)."""
+    return not isinstance(read_line(line), Slash | SwitchUser | SwitchChannel | React | Meta)
 
 
 def line_reader(stream: TextIO) -> LineReader:

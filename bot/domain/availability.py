@@ -18,14 +18,14 @@ from enum import StrEnum
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from bot.domain.when import MAX_AHEAD as MAX_AHEAD  # the one limit, used from here too
 from bot.domain.when import parse_duration
 from bot.domain.zones import Occurs, WallTime, format_span, wall_time, zone_abbreviation
 
 MAX_SLOTS = 200
 MAX_RANGE_DAYS = 366
-# How far ahead a poll or a meeting may be: further than this is a year typed wrong (and
-# near the year 9999, beyond what a datetime holds).
-MAX_AHEAD = timedelta(days=731)
+# How far ahead a poll or a meeting may be (MAX_AHEAD, the one rule in bot/domain/when.py):
+# further is a year typed wrong (and near the year 9999, beyond what a datetime holds).
 # A slot that starts before 08:00 or ends after 20:00 in someone's own zone is marked for them.
 COMFORT = (time(8, 0), time(20, 0))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _DURATION = re.compile(r"^\s*(\d+)\s*(d|h|m|s|min|mins|hours?|days?)\s*$", re.IGNORECASE)
@@ -34,6 +34,19 @@ def parse_window(text: str) -> tuple[time, time]:
 
 def format_window(start: time, end: time) -> str:
     return f"{start:%H:%M}-{end:%H:%M}"
+
+
+# The one limit on how far ahead anything can be set: a poll's days, a meeting, a vote's
+# close, an action's due date. Further is a typo in the year, not a plan.
+MAX_AHEAD = timedelta(days=731)  # two years
+
+
+def too_far_ahead(day: date, today: date) -> str | None:
+    """Why `day` is refused (more than two years after `today`), or None when it is fine."""
+    if day - today <= MAX_AHEAD:
+        return None
+    return (f"{day:%a %d %b %Y} is more than two years ahead (today is {today:%a %d %b %Y}). "
+            "Check the year.")
 
 
 MAX_DURATION = timedelta(days=3660)  # ten years: longer is a typo, not a plan

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.domain.minutes import DocEntry, MinutesDocument
 from bot.exports.text import (
     dropped_sentence,
@@ -13,11 +15,20 @@ from bot.exports.text import (
     status_text,
 )
 
+# Characters that mark up text wherever they stand, and what marks a line up when it starts
+# one (a heading, a quote, a list item, a rule, a numbered item).
+_INLINE = re.compile(r"([\\`*_\[\]<>~])")
+_LINE_START = re.compile(r"^(\s*)([#>+\-=])|^(\s*\d+)([.)])")
+
 
 def _text(text: str) -> str:
-    """Members' words, inert: a backslash before `<` and `>` keeps raw HTML (a script, an
-    image that calls home) from acting when the file is viewed rendered."""
-    return isolate(text.replace("\\", "\\\\").replace("<", "\\<").replace(">", "\\>"))
+    """Members' words, shown as typed: a backslash before each Markdown character, so
+    `*urgent*`, `[a link](...)` or `# Title` stay words, and raw HTML (a script, an image
+    that calls home) does not act when the file is viewed rendered."""
+    escaped = _INLINE.sub(r"\\\1", text)
+    escaped = _LINE_START.sub(
+        lambda m: (m.group(1) or m.group(3) or "") + "\\" + (m.group(2) or m.group(4)), escaped)
+    return isolate(escaped)
 
 
 def _cell(text: str) -> str:

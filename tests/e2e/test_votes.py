@@ -153,7 +153,8 @@ async def test_a_refused_vote_form_gives_back_what_was_typed_as_a_line(lab: Cons
     ('/lab vote new "Q" options "A" "B" closes 2026-12-01 10:00', "is in the past"),
     ('/lab vote new "Q" options "A" "B" closes 2027-03-28 01:30',
      "does not happen in Europe/London"),
-    ('/lab vote new "Q" options "A" "B" method borda', "Input should be 'irv', 'stv'"),
+    ('/lab vote new "Q" options "A" "B" method borda',
+         "`method` must be irv, stv, schulze or ranked-pairs (you gave `borda`)"),
 ])
 async def test_bad_votes_are_refused_each_with_its_own_message(
     lab: Console, app: App, line: str, message: str

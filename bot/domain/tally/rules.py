@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.domain.tally.election import MAX_CANDIDATES
+from bot.domain.when import too_far_ahead
 from bot.domain.zones import Occurs, format_local, format_span, wall_time, zone_abbreviation
 
 MIN_OPTIONS = 2
@@ -184,6 +186,9 @@ def parse_close(text: str, zone: str, now: datetime) -> datetime:
         naive = datetime(year, month, day, hour, minute)
     except ValueError:
         raise RankingProblem(f"`{text.strip()}` is not a date and time that exists.") from None
+    far = too_far_ahead(naive.date(), now.astimezone(ZoneInfo(zone)).date())
+    if far is not None:
+        raise RankingProblem(far)
     wall = wall_time(naive.date(), naive.time(), zone)
     if wall.occurs is Occurs.NEVER:
         raise RankingProblem(

@@ -30,6 +30,13 @@ async def _audit_card(call: Call[Any], page: int) -> Card:
         lab.id, offset=(page - 1) * AUDIT_PER_PAGE, limit=AUDIT_PER_PAGE
     )
     pages = max(1, -(-total // AUDIT_PER_PAGE))
+    # A page past the end shows the last page, and says so, rather than an empty one.
+    past_end = page > pages
+    if past_end:
+        page = pages
+        entries, total = await call.uow.audit.page(
+            lab.id, offset=(page - 1) * AUDIT_PER_PAGE, limit=AUDIT_PER_PAGE
+        )
     names = await call.uow.people.names([e.actor_id for e in entries if e.actor_id])
     lines = []
     for entry in entries:
@@ -38,13 +45,15 @@ async def _audit_card(call: Call[Any], page: int) -> Card:
         detail = ", ".join(f"{k}={v}" for k, v in sorted(entry.detail.items()))
         lines.append(f"• {when} · {who} · `{entry.action}`" + (f" ({detail})" if detail else ""))
     blocks: list[Block] = [Header(f"Audit log of {lab.name}")]
+    if past_end:
+        blocks.append(Context(f"There are {pages} pages; this is the last."))
     blocks += paginate(lines or ["Nothing recorded yet."], page=1, per_page=AUDIT_PER_PAGE,
                        route="lab.audit", ref=lab.id)
-    blocks.append(Context(f"Newest first · page {min(page, pages)} of {pages} · {total} "
+    blocks.append(Context(f"Newest first · page {page} of {pages} · {total} "
                           f"entries · times in {call.zone}. Entries are never changed or "
                           "deleted."))
     if pages > 1:
-        blocks.append(page_buttons("lab.audit", lab.id, min(page, pages), pages))
+        blocks.append(page_buttons("lab.audit", lab.id, page, pages))
     return Card(tuple(blocks), fallback=f"Audit log of {lab.name}")
 
 

@@ -31,6 +31,12 @@ def _days(value: str | None) -> str | None:
 
 # --- lab settings ------------------------------------------------------------------------------
 
+# What each setting is called where people read it (the card's labels), not the column.
+_SAID = {"name": "name", "timezone": "home time zone", "window_start": "meeting window",
+         "window_end": "meeting window", "days": "meeting days", "member_limit": "member limit",
+         "commitment": "confidentiality commitment"}
+
+
 
 class SettingsArgs(Args):
     name: Annotated[str | None, Kw("name"), Field(min_length=1, max_length=100)] = None
@@ -80,7 +86,8 @@ async def settings(call: Call[SettingsArgs]) -> Reply:
             ("Member limit", str(lab.member_limit)),
         )),
         Text(f"*Confidentiality commitment*\n{lab.commitment}"),
-        Context("Changed: " + ", ".join(sorted(changes)) if changes else
+        Context("Changed: " + ", ".join(sorted({_SAID[k] for k in changes})) + "."
+                if changes else
                 "Change with e.g. `/lab settings window 10:00-17:00 limit 8`."),
     ), fallback=f"Settings of {lab.name}")
     return Reply(card=card)

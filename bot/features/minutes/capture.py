@@ -22,6 +22,7 @@ from bot.domain.minutes import (
     parse_due,
     rest_after_name,
 )
+from bot.domain.when import too_far_ahead
 from bot.errors import BadArguments, Conflict, PermissionDenied, UserError
 from bot.events import ActionItemCreated
 from bot.features.common import find_member
@@ -112,6 +113,9 @@ async def action(call: Call[ActionArgs]) -> Reply:
     if typed_due is not None:
         try:
             due = parse_due(typed_due, today)
+            far = too_far_ahead(due, today)
+            if far is not None:
+                raise ValueError(far)
         except ValueError as exc:
             raise BadArguments(f"{exc}\nUsage: `/lab action <member> [due <date>] <text>`"
                                ) from None

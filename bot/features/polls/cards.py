@@ -214,7 +214,7 @@ def results_card(loaded: Loaded, zone: str, page: int, now: datetime, *,
              else "closed")
     notes = [f"{times_in(zone, zone_known)}. The poll is {state}."]
     notes.append(f"Not answered yet: {_names(loaded, none)}." if none else
-                 "Everyone has answered.")
+                 "Everyone has answered." if not partly else "All have answered some slots.")
     if partly:
         notes.append("Partly answered: " + ", ".join(
             f"{loaded.name(p)} ({loaded.answered(p)} of {total})" for p in partly[:10]) + ".")
