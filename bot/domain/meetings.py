@@ -122,3 +122,10 @@ def explain(concern: Concern, starts_at: datetime, length: timedelta, hours: Lab
     assert other is not None
     return (f"It overlaps {meeting_name(other.number, other.title)} "
             f"({int(other.length.total_seconds() // 60)} minutes from {both(other.starts_at)}).")
+
+
+def slots_outside(starts: Sequence[datetime], length: timedelta, hours: LabHours
+                  ) -> list[tuple[datetime, list[Concern]]]:
+    """The poll slots (or meetings) among `starts` that are outside the lab's hours or days,
+    each with what is outside; the others are left out."""
+    return [(s, found) for s in starts if (found := concerns(s, length, hours))]

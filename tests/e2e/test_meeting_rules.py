@@ -13,12 +13,16 @@ from sqlalchemy import select
 
 from bot.bootstrap import App
 from bot.domain.reminders import ReminderStatus
-from storage.models import AuditEntry, Meeting, Reminder
+from bot.messages import Action, Actor, Place
+from storage.models import AuditEntry, Meeting, Poll, Reminder
 from tests.conftest import Console
 from tests.e2e.test_polls import FlatConsole
 
 SLOTS = '/lab poll new "Meeting 1" slots 2027-01-11T09:00,2027-01-12T14:00'
 MONDAY_9 = datetime(2027, 1, 11, 9, tzinfo=UTC)
+GEMMA = Actor("console", "local", "gemma-rhodes", "Gemma Rhodes")
+AMARA = Actor("console", "local", "amara-okafor", "Amara Okafor")
+LAB = Place("console", "local", "lab")
 KEEP = ":press Keep it at Mon 11 Jan 2027, 09:00 GMT (Europe/London)"
 
 
@@ -137,9 +141,13 @@ async def test_a_move_inside_the_rules_does_not_ask(lab: FlatConsole, app: App) 
 async def test_only_a_facilitator_confirms(lab: FlatConsole, app: App) -> None:
     await one_meeting(lab)
     await lab("Gemma Rhodes", "/lab meeting move 1 2027-01-13 22:00")
-    out = await lab("Amara Okafor", ":press Confirm the move")
-    assert "Meeting moved" not in out
+    minute = int(datetime(2027, 1, 13, 22, tzinfo=UTC).timestamp()) // 60
+    reply = await app.ctx.router.dispatch(app.ctx, Action(
+        AMARA, LAB, f"al1:meeting.move:1:1:{minute}:0:0"))  # a member, with a made-up id
+    assert reply.private and "facilitator" in (reply.text or "").lower()
     assert await meetings(app) == [(1, MONDAY_9, 0)]
+    await lab("Gemma Rhodes", ":press Confirm the move")  # the id she was given
+    assert await meetings(app) == [(1, datetime(2027, 1, 13, 22, tzinfo=UTC), 1)]
 
 
 async def pending_meeting_reminders(app: App) -> list[tuple[int, int]]:
@@ -165,3 +173,75 @@ async def test_meeting_reminders_off_then_on_replan_the_scheduled_meetings(
     assert len(again) == 8
     out = await lab("Gemma Rhodes", "/lab reminders")
     assert out.count("Meeting 1") >= 2
+
+
+# --- polls: explicit slots on the lab's off days, a window outside its hours ----------------
+
+
+async def polls(app: App) -> list[tuple[int, str, int]]:
+    async with app.ctx.uow() as uow:
+        rows = (await uow.session.scalars(select(Poll).order_by(Poll.number))).all()
+        return [(p.number, p.status, len(await uow.polls.slots(p.id))) for p in rows]
+
+
+SATURDAY = '/lab poll new "Weekend session" slots 2027-01-15T10:00,2027-01-16T10:00'
+EVENING = '/lab poll new "Evening" 2027-01-11..2027-01-12 window 20:00-23:00'
+
+
+async def test_a_poll_with_a_saturday_slot_asks_first(lab: FlatConsole, app: App) -> None:
+    out = await lab("Gemma Rhodes", SATURDAY)
+    assert "only Gemma Rhodes sees this" in out
+    assert ("Open poll *Weekend session*? 1 of its 2 slots is not one of the lab's meeting "
+            "days (the lab meets 09:00-18:00 Europe/London, mon-fri):") in out
+    assert "• Sat 16 Jan 2027, 10:00 GMT (Europe/London): not one of the lab's meeting days" \
+        in out
+    assert "Fri 15 Jan" not in out  # the slot inside the rules is not listed
+    assert "== Poll #1" not in out
+    assert await polls(app) == []  # asking opens nothing
+    out = await lab("Gemma Rhodes", ":press Keep to the lab's hours")
+    assert "Kept to the lab's hours: poll *Weekend session* was not opened." in out
+    assert await polls(app) == []
+    await lab("Gemma Rhodes", SATURDAY)
+    out = await lab("Gemma Rhodes", ":press Confirm: open the poll")
+    assert "Opened poll #1 (Weekend session) with the slots you confirmed" in out
+    assert "#lab · actionlab" in out  # the poll card, for everyone
+    assert await polls(app) == [(1, "open", 2)]
+    out = await lab("Gemma Rhodes", "/lab poll pick 1 2")
+    assert "⚠ not one of the lab's meeting days" in out  # the meeting's card says it
+
+
+async def test_an_evening_window_override_asks_first(lab: FlatConsole, app: App) -> None:
+    out = await lab("Gemma Rhodes", EVENING)
+    assert ("Open poll *Evening*? 6 of its 6 slots are outside the lab's hours (the lab meets "
+            "09:00-18:00 Europe/London, mon-fri):") in out
+    assert "• Mon 11 Jan 2027, 20:00 GMT (Europe/London): outside the lab's hours" in out
+    assert await polls(app) == []
+    out = await lab("Gemma Rhodes", ":press Confirm: open the poll")
+    assert await polls(app) == [(1, "open", 6)]
+    # The question is answered: a second press (a stale copy) opens nothing more.
+    async with app.ctx.uow() as uow:
+        asked = (await uow.audit.for_lab(1, action="poll.asked"))[-1].id
+    again = await app.ctx.router.dispatch(app.ctx, Action(
+        GEMMA, LAB, f"al1:poll.new_confirm:1:{asked}"))
+    assert again.text is not None and "That question was answered already" in again.text
+    assert await polls(app) == [(1, "open", 6)]
+
+
+async def test_a_poll_inside_the_rules_does_not_ask(lab: FlatConsole, app: App) -> None:
+    out = await lab("Gemma Rhodes", SLOTS)
+    assert "Open poll" not in out and "== Poll #1" in out
+    assert await polls(app) == [(1, "open", 2)]
+
+
+async def test_the_question_is_the_askers(lab: FlatConsole, app: App) -> None:
+    await lab("Gemma Rhodes", EVENING)
+    out = await lab("Gemma Rhodes", "/lab role Amara facilitator")
+    assert "facilitator" in out
+    async with app.ctx.uow() as uow:
+        asked = (await uow.audit.for_lab(1, action="poll.asked"))[-1].id
+    reply = await app.ctx.router.dispatch(app.ctx, Action(
+        AMARA, LAB, f"al1:poll.new_confirm:1:{asked}"))
+    assert reply.text is not None and "That question is not yours" in reply.text
+    assert await polls(app) == []
+    out = await lab("Gemma Rhodes", ":press Confirm: open the poll")
+    assert await polls(app) == [(1, "open", 6)]
