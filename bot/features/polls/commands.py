@@ -202,7 +202,8 @@ async def _ask_to_open(call: Call[Any], a: PollNewArgs, starts: list[datetime],
     The poll as typed is kept in the audit entry of the question, whose id rides in the
     buttons, so a Confirm after a restart opens exactly what was asked about."""
     lab = call.the_lab
-    await call.audit("poll.asked", args=a.model_dump(), outside=len(outside))
+    await call.audit("poll.asked", args=a.model_dump(exclude_none=True),
+                     outside=len(outside))
     asked = (await call.uow.audit.for_lab(lab.id, action="poll.asked"))[-1].id
     zone = call.zone
     marks = sorted({c.mark for _, found in outside for c in found})
