@@ -167,7 +167,7 @@ async def test_meeting_reminders_off_then_on_replan_the_scheduled_meetings(
     out = await lab("Gemma Rhodes", "/lab reminders meetings off")
     assert await pending_meeting_reminders(app) == []
     out = await lab("Gemma Rhodes", "/lab reminders meetings 24h 15m")
-    assert "Changed. 1 meeting already scheduled follow the new times." in out
+    assert "Changed. 1 meeting already scheduled follows the new times." in out
     again = await pending_meeting_reminders(app)
     assert sorted({offset for _, offset in again}) == [15, 24 * 60]
     assert len(again) == 8

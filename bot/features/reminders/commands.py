@@ -23,6 +23,7 @@ from bot.domain.reminders import (
     parse_offsets,
     read_when,
 )
+from bot.domain.wording import plural
 from bot.domain.zones import format_local
 from bot.errors import NotFound, PermissionDenied, UserError
 from bot.events import (
@@ -369,8 +370,8 @@ async def set_meeting_offsets(call: Call[MeetingOffsetsArgs]) -> Reply:
         await call.uow.reminders.save_lab_settings(lab.id, spec, call.now)
         moved = await _reschedule_meetings(call, chosen)
         await call.audit("reminders.meeting_offsets", offsets=spec)
-        note = f"Changed. {moved} meeting{'s' if moved != 1 else ''} already scheduled " \
-               "follow the new times."
+        note = (f"Changed. {plural(moved, 'meeting')} already scheduled "
+                f"{'follows' if moved == 1 else 'follow'} the new times.")
     offsets = await meeting_offsets(call.uow, lab.id, defaults)
     shown = ", ".join(f"{format_offset(o)} before" for o in offsets) or "none"
     blocks: list[Block] = [
