@@ -398,6 +398,9 @@ async def test_early_slots_are_marked_for_the_member_in_sao_paulo(lab: FlatConso
 async def test_a_200_slot_poll_pages_and_every_page_answers(lab: FlatConsole, app: App) -> None:
     out = await lab("Gemma Rhodes", '/lab poll new "Big" 2027-01-11..2027-02-05 '
                                     'window 08:00-18:00')
+    # The 08:00 slots are before the lab's hours (09:00-18:00): the facilitator confirms.
+    assert "20 of its 200 slots are outside the lab's hours" in out
+    out = await lab("Gemma Rhodes", ":press Confirm: open the poll")
     assert "*200 slots*" in out
     out = await lab("Amara Okafor", ":press Answer")
     assert "Day 1 of 20" in out

@@ -22,6 +22,7 @@ from sqlalchemy import update
 from bot.bootstrap import App, create_app
 from bot.clock import SettableClock, SystemClock
 from bot.config import Settings
+from bot.domain.meetings import MeetingStatus
 from bot.errors import UserError
 from bot.events import (
     ActionItemClosed,
@@ -44,7 +45,7 @@ from bot.messages import Button, File, Reply
 from bot.router import Call, Router
 from bot.scheduling import ManualJobs, Scheduler
 from bot.subjects import SubjectInfo, SubjectKind
-from storage.models import Reminder, ReminderKind, ReminderStatus
+from storage.models import Meeting, Reminder, ReminderKind, ReminderStatus
 from storage.uow import UnitOfWork
 from tests.conftest import T0, Console
 from tests.reminders_support import (
@@ -584,8 +585,15 @@ async def test_a_lab_chooses_its_own_meeting_reminders(
     made_up: None,
 ) -> None:
     await emit(app, MeetingScheduled(lab_id=1, meeting_id=7, starts_at=utc(2027, 1, 6, 14, 0)))
+    # The command re-plans the meetings the lab has: meeting 7 gets its row.
+    async with app.ctx.uow() as uow:
+        await uow.meetings.add(Meeting(
+            id=7, lab_id=1, number=1, title="Meeting 7", starts_at=utc(2027, 1, 6, 14, 0),
+            duration_minutes=60, status=MeetingStatus.SCHEDULED, uid="m7@actionlab",
+            sequence=0, created_at=T0, updated_at=T0))
+        await uow.commit()
     out = await lab("Gemma Rhodes", "/lab reminders meetings 2h 10m")
-    assert "1 meeting already scheduled follow the new times" in out
+    assert "1 meeting already scheduled follows the new times" in out
     assert "2 hours before, 10 minutes before" in out
     await emit(app, MeetingScheduled(lab_id=1, meeting_id=8, starts_at=utc(2027, 1, 8, 14, 0)))
     await run(jobs, clock, timedelta(days=5))

@@ -12,6 +12,7 @@ from bot.domain.meetings import MeetingStatus
 from bot.domain.wording import plural
 from bot.domain.zones import format_local
 from bot.features.common import paginate, times_in
+from bot.features.meetings.rules import meeting_concerns
 from bot.messages import Block, Card, Context, Header, Text, at, shorten
 from bot.router import Call
 from storage.models import Lab, Meeting
@@ -44,6 +45,12 @@ async def meeting_card(uow: UnitOfWork, lab: Lab, meeting: Meeting, headline: st
     if meeting.status == MeetingStatus.CANCELLED:
         when = f"*{meeting.title}* of {lab.name}, planned for {at(start)}, is cancelled."
     blocks: list[Block] = [Header(shorten(headline, 150)), Text(when)]
+    if meeting.status != MeetingStatus.CANCELLED:
+        found = await meeting_concerns(uow, lab, start,
+                                       timedelta(minutes=meeting.duration_minutes),
+                                       now=start, besides=meeting.id)
+        if found:
+            blocks.append(Text("⚠ " + shorten(" · ".join(c.mark for c in found), 2900)))
     if note:
         blocks.append(Text(note))
     if meeting.status != MeetingStatus.CANCELLED:

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
+from bot import action_ids
 from bot.arguments import Args, Complete, Kw, Pos
 from bot.domain import availability as av
-from bot.domain.meetings import MeetingStatus
+from bot.domain.meetings import Concern, MeetingStatus, explain
 from bot.domain.zones import format_local, require_zone
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import MeetingCancelled, MeetingMoved
 from bot.features.meetings.cards import meeting_card, meetings_card
-from bot.features.meetings.invites import invite_file
+from bot.features.meetings.invites import invite_file, meeting_name
+from bot.features.meetings.rules import lab_hours, meeting_concerns
 from bot.features.meetings.service import find_meeting, refuse_if_over
-from bot.messages import Reply, at
+from bot.messages import Button, Buttons, Card, Context, Reply, Text, at
 from bot.router import Call, Router
+from storage.models import Meeting
 
 router = Router()
 
@@ -63,20 +68,102 @@ async def meeting_move(call: Call[MoveArgs]) -> Reply:
                         "check the year.")
     if starts_at == meeting.starts_at:
         raise Conflict(f"Meeting #{meeting.number} is already at that time.")
+    length = timedelta(minutes=meeting.duration_minutes)
+    found = await meeting_concerns(call.uow, lab, starts_at, length, now=call.now,
+                                   besides=meeting.id)
+    if found:
+        # The question speaks in the zone the time was typed in (`tz`), else the reader's.
+        reader = require_zone(call.args.tz) if call.args.tz else call.zone
+        return Reply(card=_ask_to_move(call, meeting, starts_at, slot_number, found, reader))
+    return await _move(call, meeting, starts_at, slot_number, ())
+
+
+def _ask_to_move(call: Call[Any], meeting: Meeting, starts_at: datetime,
+                 slot_number: int | None, found: Sequence[Concern], reader: str) -> Card:
+    """The question before a move outside the lab's rules: what is outside them, with
+    Confirm and Keep (the state rides in the buttons' ids, as the poll's delete does)."""
+    lab = call.the_lab
+    hours = lab_hours(lab)
+    length = timedelta(minutes=meeting.duration_minutes)
+    lines = "\n".join(f"• {explain(c, starts_at, length, hours, reader)}" for c in found)
+    target = format_local(starts_at, reader)
+    arg = (f"{meeting.id}:{int(starts_at.timestamp()) // 60}:{slot_number or 0}:"
+           f"{meeting.sequence}")
+    return Card((
+        Text(f"Move {meeting_name(meeting)} to {target}? That time is outside the lab's "
+             f"rules:\n{lines}"),
+        Buttons((
+            Button("Confirm the move", action_ids.encode("meeting.move", lab.id, arg),
+                   style="primary"),
+            Button(f"Keep it at {format_local(meeting.starts_at, reader)}",
+                   action_ids.encode("meeting.keep", lab.id, meeting.id)),
+        )),
+        Context("You may have a reason: if you confirm, the meeting's card says what is "
+                "unusual about its time."),
+    ), fallback=f"Move {meeting_name(meeting)} outside the lab's rules?")
+
+
+async def _move(call: Call[Any], meeting: Meeting, starts_at: datetime,
+                slot_number: int | None, found: Sequence[Concern]) -> Reply:
+    lab = call.the_lab
     before = meeting.starts_at
     meeting.starts_at, meeting.sequence, meeting.updated_at = starts_at, meeting.sequence + 1, \
         call.now
     meeting.slot_number = slot_number
     await call.audit("meeting.moved", meeting=meeting.id, before=before.isoformat(),
-                     after=starts_at.isoformat(), sequence=meeting.sequence)
+                     after=starts_at.isoformat(), sequence=meeting.sequence,
+                     **({"confirmed": ", ".join(c.mark for c in found)} if found else {}))
     await call.emit(MeetingMoved(lab_id=lab.id, meeting_id=meeting.id, starts_at=starts_at,
                                  title=meeting.title, duration_minutes=meeting.duration_minutes))
-    card = await meeting_card(call.uow, lab, meeting, f"Meeting moved: {meeting.title}",
-                              f"It was planned for {at(before)}.")
+    note = f"It was planned for {at(before)}."
+    if found:
+        note += (f" {call.person.display_name} moved it knowing it is "
+                 f"{' and '.join(c.mark for c in found)}.")
+    card = await meeting_card(call.uow, lab, meeting, f"Meeting moved: {meeting.title}", note)
     call.ctx.announce(call.uow, lab.id, card,
                    (invite_file(meeting, lab.name, "REQUEST", call.now),))
     return Reply.say(f"Moved meeting #{meeting.number} to "
                      f"{format_local(starts_at, call.zone)}; the lab has the updated invite.")
+
+
+async def _meeting_of_control(call: Call[Any], meeting_id: str) -> Meeting:
+    meeting = await call.uow.meetings.get(int(meeting_id)) if meeting_id.isdigit() else None
+    if meeting is None or meeting.lab_id != call.the_lab.id:
+        raise NotFound("That meeting is no longer there; `/lab meetings` lists the lab's "
+                       "meetings.")
+    return meeting
+
+
+@router.action("meeting.move", scope="lab", access="facilitator")
+async def meeting_move_confirmed(call: Call[Any]) -> Reply:
+    """Confirm: the move asked about, if the meeting has not changed since the question."""
+    assert call.action is not None
+    meeting_id, minute, slot, sequence = (call.action.arg or "").split(":")
+    meeting = await _meeting_of_control(call, meeting_id)
+    refuse_if_over(meeting, call.now)
+    if str(meeting.sequence) != sequence:
+        raise Conflict(f"{meeting_name(meeting, start=True)} changed since you were asked, so "
+                       "it was not moved; `/lab meeting move` asks again.")
+    starts_at = datetime.fromtimestamp(int(minute) * 60, UTC)
+    if starts_at <= call.now:
+        raise UserError(f"{format_local(starts_at, call.zone)} is in the past now; choose a "
+                        "later time with `/lab meeting move`.")
+    found = await meeting_concerns(call.uow, call.the_lab, starts_at,
+                                   timedelta(minutes=meeting.duration_minutes), now=call.now,
+                                   besides=meeting.id)
+    reply = await _move(call, meeting, starts_at, int(slot) or None, found)
+    text = reply.text or ""
+    return Reply(card=Card((Text(text),), fallback=text), replace=True)
+
+
+@router.action("meeting.keep", scope="lab", access="facilitator")
+async def meeting_move_kept(call: Call[Any]) -> Reply:
+    """Keep: nothing changes."""
+    assert call.action is not None
+    meeting = await _meeting_of_control(call, call.action.arg or "")
+    text = (f"Kept: {meeting_name(meeting)} stays at "
+            f"{format_local(meeting.starts_at, call.zone)}; nothing was changed.")
+    return Reply(card=Card((Text(text),), fallback=text), replace=True)
 
 
 # --- /lab meeting cancel -------------------------------------------------------------------

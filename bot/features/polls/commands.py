@@ -11,6 +11,7 @@ from bot import action_ids
 from bot.arguments import Args, Complete, Kw, Pos
 from bot.domain import availability as av
 from bot.domain.availability import ANSWER_LABELS, Answer, SlotError
+from bot.domain.meetings import Concern, LabHours, slots_outside
 from bot.domain.polls import PickProblem, PickRefused, PollStatus, can_close, pick_slot
 from bot.domain.when import format_window, parse_days, parse_window
 from bot.domain.wording import plural
@@ -92,8 +93,7 @@ def _duration(text: str | None, default: timedelta, word: str) -> timedelta:
     return value
 
 
-async def _required(call: Call[PollNewArgs]) -> list[int]:
-    spec = call.args.required
+async def _required(call: Call[Any], spec: str | None) -> list[int]:
     if spec is None:
         return [call.person.id]
     if spec.strip().casefold() in ("none", "nobody", "-"):
@@ -121,7 +121,14 @@ async def _required(call: Call[PollNewArgs]) -> list[int]:
     ),
 )
 async def poll_new(call: Call[PollNewArgs]) -> Reply:
-    lab, a, now = call.the_lab, call.args, call.now
+    return await _open_poll(call, call.args, asked=None)
+
+
+async def _open_poll(call: Call[Any], a: PollNewArgs, *, asked: int | None) -> Reply:
+    """Open the poll `a` describes; if some of its slots are outside the lab's hours or days
+    and the facilitator has not confirmed them yet (`asked` is the question they confirmed),
+    ask first."""
+    lab, now = call.the_lab, call.now
     zone = _checked(require_zone, a.tz) if a.tz else lab.timezone
     window = _checked(parse_window, a.window) if a.window else (lab.window_start,
                                                                   lab.window_end)
@@ -160,7 +167,11 @@ async def poll_new(call: Call[PollNewArgs]) -> Reply:
             )
     else:
         closes = av.default_close(starts[0], now)
-    required = await _required(call)
+    required = await _required(call, a.required)
+    outside = slots_outside(starts, length, LabHours(
+        lab.timezone, (lab.window_start, lab.window_end), parse_days(lab.days)))
+    if outside and asked is None:
+        return await _ask_to_open(call, a, starts, outside)
     number = await call.uow.polls.next_number(lab.id)
     poll = await call.uow.polls.add(
         Poll(lab_id=lab.id, number=number, title=a.title.strip().strip('"“”'),
@@ -170,10 +181,83 @@ async def poll_new(call: Call[PollNewArgs]) -> Reply:
         starts, required,
     )
     await call.audit("poll.opened", poll=poll.id, number=number, slots=len(starts),
-                     closes=closes.isoformat())
+                     closes=closes.isoformat(),
+                     **({"asked": asked, "outside": len(outside)} if asked else {}))
     await call.emit(PollOpened(lab_id=lab.id, poll_id=poll.id, closes_at=closes))
     loaded = await load(call.uow, poll)
-    return call.publish(poll_card(loaded, now))
+    if asked is None:
+        return call.publish(poll_card(loaded, now))
+    # Confirmed from the private question: the poll goes to every channel of the lab, and
+    # the question says what became of it.
+    call.announce(poll_card(loaded, now))
+    text = (f"Opened poll #{number} ({poll.title}) with the slots you confirmed; it is in "
+            "the lab's channels.")
+    return Reply(card=Card((Text(text),), fallback=text), replace=True)
+
+
+async def _ask_to_open(call: Call[Any], a: PollNewArgs, starts: list[datetime],
+                       outside: list[tuple[datetime, list[Concern]]]) -> Reply:
+    """The question before a poll with slots outside the lab's hours or days: which ones,
+    in the facilitator's zone and the lab's, with Confirm and Keep as the poll's delete has.
+    The poll as typed is kept in the audit entry of the question, whose id rides in the
+    buttons, so a Confirm after a restart opens exactly what was asked about."""
+    lab = call.the_lab
+    await call.audit("poll.asked", args=a.model_dump(exclude_none=True),
+                     outside=len(outside))
+    asked = (await call.uow.audit.for_lab(lab.id, action="poll.asked"))[-1].id
+    zone = call.zone
+    marks = sorted({c.mark for _, found in outside for c in found})
+    shown = [f"• {format_local(s, zone)}"
+             + ("" if zone == lab.timezone else f" ({format_local(s, lab.timezone)})")
+             + f": {', '.join(c.mark for c in found)}" for s, found in outside[:8]]
+    more = f"\n…and {len(outside) - 8} more." if len(outside) > 8 else ""
+    text = (f"Open poll *{a.title.strip().strip(chr(34) + '“”')}*? "
+            f"{len(outside)} of its {plural(len(starts), 'slot')} "
+            f"{'is' if len(outside) == 1 else 'are'} {' or '.join(marks)} "
+            f"(the lab meets {format_window(lab.window_start, lab.window_end)} "
+            f"{lab.timezone}, {lab.days}):\n" + "\n".join(shown) + more)
+    return Reply(card=Card((
+        Text(shorten(text, 2900)),
+        Buttons((
+            Button("Confirm: open the poll", action_ids.encode("poll.new_confirm", lab.id,
+                                                               asked), style="primary"),
+            Button("Keep to the lab's hours", action_ids.encode("poll.new_keep", lab.id,
+                                                                asked)),
+        )),
+        Context("You may have a reason. Or keep to the lab's hours and type the poll again "
+                "with other slots, `days` or `window`."),
+    ), fallback="Open a poll with slots outside the lab's hours?"))
+
+
+async def _question(call: Call[Any]) -> tuple[int, PollNewArgs]:
+    """The poll question a Confirm or Keep answers: asked by this person, not answered."""
+    assert call.action is not None
+    ref = call.action.arg or ""
+    entries = {e.id: e for e in await call.uow.audit.for_lab(call.the_lab.id)
+               if e.action in ("poll.asked", "poll.opened", "poll.ask_kept")}
+    question = entries.get(int(ref)) if ref.isdigit() else None
+    if question is None or question.action != "poll.asked" \
+            or question.actor_id != call.person.id:
+        raise NotFound("That question is not yours or no longer there; `/lab poll new` "
+                       "asks again.")
+    if any(e.detail.get("asked") == question.id for e in entries.values()):
+        raise Conflict("That question was answered already; `/lab polls` lists the lab's "
+                       "polls.")
+    return question.id, PollNewArgs(**question.detail["args"])
+
+
+@router.action("poll.new_confirm", scope="lab", access="facilitator")
+async def poll_new_confirmed(call: Call[Any]) -> Reply:
+    asked, a = await _question(call)
+    return await _open_poll(call, a, asked=asked)
+
+
+@router.action("poll.new_keep", scope="lab", access="facilitator")
+async def poll_new_kept(call: Call[Any]) -> Reply:
+    asked, a = await _question(call)
+    await call.audit("poll.ask_kept", asked=asked)
+    text = f"Kept to the lab's hours: poll *{a.title.strip()}* was not opened."
+    return Reply(card=Card((Text(text),), fallback=text), replace=True)
 
 
 # --- /lab poll answer ---------------------------------------------------------------------------

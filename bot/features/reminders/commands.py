@@ -5,7 +5,7 @@ each lab's meeting reminder offsets.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -23,6 +23,7 @@ from bot.domain.reminders import (
     parse_offsets,
     read_when,
 )
+from bot.domain.wording import plural
 from bot.domain.zones import format_local
 from bot.errors import NotFound, PermissionDenied, UserError
 from bot.events import (
@@ -369,8 +370,8 @@ async def set_meeting_offsets(call: Call[MeetingOffsetsArgs]) -> Reply:
         await call.uow.reminders.save_lab_settings(lab.id, spec, call.now)
         moved = await _reschedule_meetings(call, chosen)
         await call.audit("reminders.meeting_offsets", offsets=spec)
-        note = f"Changed. {moved} meeting{'s' if moved != 1 else ''} already scheduled " \
-               "follow the new times."
+        note = (f"Changed. {plural(moved, 'meeting')} already scheduled "
+                f"{'follows' if moved == 1 else 'follow'} the new times.")
     offsets = await meeting_offsets(call.uow, lab.id, defaults)
     shown = ", ".join(f"{format_offset(o)} before" for o in offsets) or "none"
     blocks: list[Block] = [
@@ -386,12 +387,13 @@ async def set_meeting_offsets(call: Call[MeetingOffsetsArgs]) -> Reply:
 
 
 async def _reschedule_meetings(call: Call[Any], offsets: Sequence[timedelta]) -> int:
+    """Re-plan the reminders of every scheduled meeting still to start, read from the
+    meetings themselves: after `off` no reminder is left to say which meetings there are."""
     lab = call.the_lab
-    starts: dict[int, tuple[datetime, str]] = {}
-    for r in await call.uow.reminders.of_lab(lab.id):
-        if r.kind is ReminderKind.MEETING and r.subject_id is not None and r.subject_at:
-            starts[r.subject_id] = (r.subject_at, r.text)
+    meetings = [m for m in await call.uow.meetings.upcoming([lab.id], call.now, limit=10_000)
+                if m.starts_at > call.now]
     happening = Happening(call.ctx, call.uow, call.now)
-    for meeting_id, (starts_at, title) in starts.items():
-        await _schedule_meeting(happening, lab.id, meeting_id, starts_at, offsets, title)
-    return len(starts)
+    for meeting in meetings:
+        await _schedule_meeting(happening, lab.id, meeting.id, meeting.starts_at, offsets,
+                                meeting.title)
+    return len(meetings)
