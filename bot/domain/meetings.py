@@ -25,3 +25,15 @@ def why_unchangeable(number: int, title: str, status: MeetingStatus, starts_at: 
         return (f"{meeting_name(number, title, start=True)} has already begun; it can no "
                 "longer be moved or cancelled.")
     return None
+
+
+def why_not_restorable(number: int, title: str, status: MeetingStatus, starts_at: datetime,
+                       now: datetime) -> str | None:
+    """Why a meeting cannot be restored (it is not cancelled, or its time has passed);
+    None when it can."""
+    if status != MeetingStatus.CANCELLED:
+        return f"{meeting_name(number, title, start=True)} is not cancelled; nothing to restore."
+    if starts_at <= now:
+        return (f"{meeting_name(number, title, start=True)} was due to start before now, so "
+                "it cannot be restored; schedule a new one from a poll with `/lab poll pick`.")
+    return None
