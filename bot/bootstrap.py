@@ -28,6 +28,7 @@ from bot.events import (
     VoteClosed,
     VoteDeleted,
     VoteOpened,
+    VoteResultWithdrawn,
     ZoneChanged,
 )
 from bot.features import help as help_feature
@@ -73,6 +74,7 @@ LISTENERS: dict[type[Event], tuple[Listener, ...]] = {
     VoteOpened: (reminders_listen.vote_opened,),
     VoteClosed: (minutes_listen.vote_closed, reminders_listen.vote_closed),
     VoteDeleted: (reminders_listen.vote_deleted,),
+    VoteResultWithdrawn: (minutes_listen.vote_result_withdrawn,),
     MeetingScheduled: (reminders_listen.meeting_scheduled,),
     MeetingMoved: (reminders_listen.meeting_moved,),
     MeetingCancelled: (reminders_listen.meeting_cancelled,),

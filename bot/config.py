@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 from contextvars import ContextVar
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -87,6 +87,18 @@ class LabDefaults(_Section):
     days: str = "mon-fri"
     member_limit: int = Field(6, ge=1, le=500)
     commitment: str = Field(DEFAULT_COMMITMENT, min_length=1, max_length=2000)
+    # How long a facilitator can restore a deleted poll or vote ("7d", "48h", ...).
+    restore_within: str = "7d"
+
+    @field_validator("restore_within")
+    @classmethod
+    def _restore_within(cls, v: str) -> str:
+        parse_duration(v)
+        return v
+
+    @property
+    def restore_period(self) -> timedelta:
+        return parse_duration(self.restore_within)
 
     @field_validator("timezone")
     @classmethod

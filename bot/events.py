@@ -59,6 +59,15 @@ class VoteDeleted(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class VoteResultWithdrawn(Event):
+    """A closed vote's result withdrawn by a facilitator (the result itself is kept)."""
+
+    vote_id: int
+    number: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class MeetingScheduled(Event):
     meeting_id: int
     starts_at: datetime

@@ -414,8 +414,8 @@ class Poll(Base):
     lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
-    # A deleted poll keeps its row, so its number is never given to another poll, but loses
-    # its slots and answers.
+    # A deleted poll keeps its row (its number is never given to another poll) and, since
+    # deletes became restorable, its slots and answers.
     status: Mapped[PollStatus] = mapped_column(_enum(PollStatus), index=True)
     timezone: Mapped[str] = mapped_column(String(64))  # the zone its slots were defined in
     window_start: Mapped[time]
@@ -431,6 +431,9 @@ class Poll(Base):
         ForeignKey("people.id", ondelete="SET NULL")
     )
     outcome: Mapped[str | None] = mapped_column(Text)
+    # A poll deleted after this migration keeps its slots and answers, so a facilitator can
+    # restore it within `[lab] restore_within` of this moment.
+    deleted_at: Mapped[datetime | None]
 
 
 class PollSlot(Base):
@@ -495,6 +498,7 @@ class Meeting(Base):
         ForeignKey("people.id", ondelete="SET NULL")
     )
     updated_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]  # when it was last cancelled (a restore clears it)
 
 
 # --- votes ---------------------------------------------------------------------------------
@@ -533,6 +537,12 @@ class Vote(Base):
     # no refresh shows one member's ballot; cleared at the close.
     live_ballots: Mapped[list[list[int]] | None] = mapped_column(JSON)
     live_at: Mapped[datetime | None]
+    # Deleted (only ever while open): the row and its ballots stay, so a facilitator can
+    # restore it within `[lab] restore_within` of `deleted_at`.
+    deleted_at: Mapped[datetime | None]
+    # A closed vote's result is never deleted; at most withdrawn, with the reason on record.
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
     options: Mapped[list[VoteOption]] = relationship(
         lazy="selectin", order_by="VoteOption.position", cascade="all, delete-orphan",

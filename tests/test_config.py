@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,11 @@ def test_the_calendar_organizer_is_a_mailto_address(
         with pytest.raises(ConfigError, match=r"\[calendar\] organizer = .* is not allowed: "
                                               "use an e-mail address, e.g. mailto:"):
             load_settings(write(tmp_path, f'[calendar]\norganizer = "{bad}"\n'))
+
+
+def test_restore_within_is_a_duration_with_a_default_of_seven_days(tmp_path: Path) -> None:
+    assert load_settings(None).lab.restore_period == timedelta(days=7)
+    assert load_settings(write(tmp_path, '[lab]\nrestore_within = "48h"\n')
+                         ).lab.restore_period == timedelta(hours=48)
+    with pytest.raises(ConfigError, match="restore_within"):
+        load_settings(write(tmp_path, '[lab]\nrestore_within = "a week"\n'))

@@ -129,3 +129,15 @@ def slots_outside(starts: Sequence[datetime], length: timedelta, hours: LabHours
     """The poll slots (or meetings) among `starts` that are outside the lab's hours or days,
     each with what is outside; the others are left out."""
     return [(s, found) for s in starts if (found := concerns(s, length, hours))]
+
+
+def why_not_restorable(number: int, title: str, status: MeetingStatus, starts_at: datetime,
+                       now: datetime) -> str | None:
+    """Why a meeting cannot be restored (it is not cancelled, or its time has passed);
+    None when it can."""
+    if status != MeetingStatus.CANCELLED:
+        return f"{meeting_name(number, title, start=True)} is not cancelled; nothing to restore."
+    if starts_at <= now:
+        return (f"{meeting_name(number, title, start=True)} was due to start before now, so "
+                "it cannot be restored; schedule a new one from a poll with `/lab poll pick`.")
+    return None

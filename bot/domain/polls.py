@@ -16,8 +16,8 @@ class PollStatus(StrEnum):
 
     OPEN = "open"
     CLOSED = "closed"
-    # A deleted poll keeps its row, so its number is never given to another poll, but loses
-    # its slots and answers.
+    # A deleted poll keeps its row (its number is never given to another poll) and its
+    # slots and answers, so a facilitator can restore it for a while (see bot.domain.restore).
     DELETED = "deleted"
 
 

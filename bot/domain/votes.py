@@ -16,6 +16,8 @@ from bot.domain.tally.rounds import plural
 class VoteStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
+    # Only an open vote is deleted; it keeps its row and ballots so it can be restored.
+    DELETED = "deleted"
 
 
 class VoteMethod(StrEnum):

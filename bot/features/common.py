@@ -11,7 +11,7 @@ from bot import action_ids
 from bot.domain.lab import Role
 from bot.errors import NotFound, UserError
 from bot.handlers import Call
-from bot.messages import Block, Button, Buttons, Context, Text, shorten
+from bot.messages import Block, Button, Buttons, Card, Context, Limits, Reply, Text, shorten
 from storage.models import Membership
 
 # Adapters hand mentions over as <@user_id> (Slack adds |name, which we ignore).
@@ -118,3 +118,24 @@ def numbered_choices(items: Sequence[tuple[int, str, str]], typed: str
     text = typed.strip().removeprefix("#").casefold()
     return [(shorten(label, 100), str(number)) for number, title, label in items
             if not text or str(number).startswith(text) or text in title.casefold()][:25]
+
+
+# --- asking before anything is lost ----------------------------------------------------------
+
+
+def confirm_card(question: str, lost: str, *, confirm: Button, keep_id: str,
+                 undo: str) -> Card:
+    """The one confirmation every destructive command shows: what it will do, what will be
+    lost, whether and how it can be undone, a danger button that does it, and Keep, which
+    changes nothing. The confirm button's action does the work when pressed."""
+    return Card((
+        Text(shorten(f"*{question}*\n{lost}\n{undo}", Limits.TEXT)),
+        Buttons((Button(confirm.label, confirm.action_id, style="danger"),
+                 Button("Keep", keep_id))),
+    ), fallback=shorten(question, Limits.PLAIN_TEXT))
+
+
+def kept(what: str) -> Reply:
+    """What pressing Keep on a confirmation says: nothing changed (it replaces the card)."""
+    return Reply(card=Card((Text(f"Kept: {what} is as it was; nothing changed."),)),
+                 replace=True)

@@ -30,6 +30,14 @@ class PollRepository:
                                   Poll.status != PollStatus.DELETED)
         return (await self.session.scalars(stmt)).one_or_none()
 
+    async def deleted_by_number(self, lab_id: int, number: int) -> Poll | None:
+        """The lab's deleted poll with this number (for a restore), if there is one."""
+        if not fits(lab_id, number):
+            return None
+        stmt = select(Poll).where(Poll.lab_id == lab_id, Poll.number == number,
+                                  Poll.status == PollStatus.DELETED)
+        return (await self.session.scalars(stmt)).one_or_none()
+
     async def of_lab(self, lab_id: int, *, status: PollStatus | None = None) -> Sequence[Poll]:
         """The lab's polls (never the deleted ones), newest first."""
         stmt = select(Poll).where(Poll.lab_id == lab_id, Poll.status != PollStatus.DELETED)

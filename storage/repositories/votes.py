@@ -27,11 +27,21 @@ class VoteRepository:
     async def by_number(self, lab_id: int, number: int) -> Vote | None:
         if not fits(lab_id, number):
             return None
-        stmt = select(Vote).where(Vote.lab_id == lab_id, Vote.number == number)
+        stmt = select(Vote).where(Vote.lab_id == lab_id, Vote.number == number,
+                                  Vote.status != VoteStatus.DELETED)
+        return (await self.session.scalars(stmt)).one_or_none()
+
+    async def deleted_by_number(self, lab_id: int, number: int) -> Vote | None:
+        """The lab's deleted vote with this number (for a restore), if there is one."""
+        if not fits(lab_id, number):
+            return None
+        stmt = select(Vote).where(Vote.lab_id == lab_id, Vote.number == number,
+                                  Vote.status == VoteStatus.DELETED)
         return (await self.session.scalars(stmt)).one_or_none()
 
     async def for_lab(self, lab_id: int, *, status: VoteStatus | None = None) -> Sequence[Vote]:
-        stmt = select(Vote).where(Vote.lab_id == lab_id)
+        """The lab's votes (never the deleted ones), by number."""
+        stmt = select(Vote).where(Vote.lab_id == lab_id, Vote.status != VoteStatus.DELETED)
         if status is not None:
             stmt = stmt.where(Vote.status == status)
         return (await self.session.scalars(stmt.order_by(Vote.number))).all()
@@ -85,10 +95,19 @@ class VoteRepository:
         stmt = select(Vote).where(Vote.status == VoteStatus.OPEN, Vote.closes_at.is_not(None))
         return (await self.session.scalars(stmt.order_by(Vote.closes_at))).all()
 
-    async def delete(self, vote: Vote) -> None:
-        await self.session.execute(delete(Ballot).where(Ballot.vote_id == vote.id))
-        await self.session.delete(vote)
-        await self.session.flush()
+    async def mark_deleted(self, vote_id: int, now: datetime) -> bool:
+        """Delete an open vote softly (row and ballots kept); False if it is no longer open.
+        Conditional like a close, so a delete and a close never both happen."""
+        done = await self.session.execute(
+            update(Vote).where(Vote.id == vote_id, Vote.status == VoteStatus.OPEN)
+            .values(status=VoteStatus.DELETED, deleted_at=now)
+            .execution_options(synchronize_session=False))
+        if getattr(done, "rowcount", 0):
+            vote = await self.get(vote_id)
+            if vote is not None:
+                await self.session.refresh(vote)
+            return True
+        return False
 
 
 class BallotRepository:

@@ -150,7 +150,8 @@ async def test_move_and_cancel_resend_the_invite_with_a_higher_sequence(
     assert "Wed 27 Jan 2027, 14:30 GMT (Europe/London)" in out
     method, event = event_of(invites(out)[0])
     assert int(event["sequence"]) == 2  # type: ignore[index]
-    out = await lab("Gemma Rhodes", "/lab meeting cancel 1")
+    await lab("Gemma Rhodes", "/lab meeting cancel 1")
+    out = await lab("Gemma Rhodes", ":press Cancel meeting #1")
     assert "== Meeting cancelled: Meeting 1 ==" in out
     assert "planned for Wed 27 Jan 2027, 14:30 GMT (Europe/London), is cancelled" in out
     assert "remove the meeting from your calendar" in out
@@ -216,6 +217,7 @@ async def test_a_meeting_under_way_or_cancelled_cannot_change(
     await lab("Gemma Rhodes", "/lab poll pick 1 1")
     await lab("Gemma Rhodes", "/lab poll pick 1 2")
     await lab("Gemma Rhodes", "/lab meeting cancel 2")
+    await lab("Gemma Rhodes", ":press Cancel meeting #2")
     out = await lab("Gemma Rhodes", "/lab meeting cancel 2")
     assert "Meeting #2 (Meeting 1 (2)) is cancelled already." in out
     clock.set(datetime(2027, 1, 11, 9, 30, tzinfo=UTC))
@@ -281,7 +283,8 @@ async def test_a_configured_organizer_stays_with_each_meeting(
         lab = FlatConsole(Console(ConsoleAdapter(app.ctx, out=buffer, user="Gemma Rhodes",
                                                  files_dir=tmp_path), buffer))
         await lab("Gemma Rhodes", SLOTS.replace("Meeting 1", "Meeting 2"))
-        out = await lab("Gemma Rhodes", "/lab meeting cancel 1")
+        await lab("Gemma Rhodes", "/lab meeting cancel 1")
+        out = await lab("Gemma Rhodes", ":press Cancel meeting #1")
         _, event = event_of(invites(out)[0])
         assert str(event["organizer"]) == "mailto:Lab-One@Example.org"  # type: ignore[index]
         out = await lab("Gemma Rhodes", "/lab poll pick 2 2")  # a new meeting: the new one

@@ -159,7 +159,7 @@ async def test_one_of_anything_is_singular(lab: FlatConsole, app: App) -> None:
            "smaller gap" not in out  # one slot: no gap would help
     assert "No two usable slots of poll #1 are 1 hour apart: only 1 slot is usable." in out
     out = await lab("Gemma Rhodes", "/lab poll delete 1")
-    assert "Delete poll #1 (Solo) and its 1 answer?" in out
+    assert "*Delete poll #1 (Solo)?* It stops taking answers at once. Its 1 answer and" in out
 
 
 async def test_the_guided_form_opens_with_no_arguments(lab: FlatConsole, app: App) -> None:
@@ -554,11 +554,11 @@ async def test_close_poll_works_from_a_timer_and_only_once(lab: FlatConsole, app
     assert "== Poll #1 closed: M ==" in out  # announced in the lab's channel after commit
 
 
-async def test_delete_asks_first_and_forgets_the_answers(lab: FlatConsole, app: App) -> None:
+async def test_delete_asks_first_and_keeps_the_answers(lab: FlatConsole, app: App) -> None:
     seen = recorder(app, PollDeleted)
     await answer_small_poll(lab)
     out = await lab("Gemma Rhodes", "/lab poll delete 1")
-    assert "Delete poll #1 (M) and its 11 answers? This cannot be undone." in out
+    assert "*Delete poll #1 (M)?* It stops taking answers at once. Its 11 answers" in out
     control = re.search(r"\[(\d+)\] Delete poll #1", out)
     assert control
     out = await lab("Amara Okafor", control.group(1))
@@ -567,7 +567,7 @@ async def test_delete_asks_first_and_forgets_the_answers(lab: FlatConsole, app: 
     assert "Gemma Rhodes deleted poll #1 (M)." in out
     assert seen == [PollDeleted(lab_id=1, poll_id=1)]
     _, slots, answers, _ = await counts(app)
-    assert (slots, answers) == (0, 0)
+    assert (slots, answers) == (4, 11)  # kept for a restore (tests/e2e/test_destructive.py)
     out = await lab("Amara Okafor", "/lab poll results 1")
     assert "has no poll #1" in out
     out = await lab("Gemma Rhodes", '/lab poll new "Again" 2027-01-11')

@@ -296,6 +296,7 @@ async def test_moving_or_cancelling_a_meeting_moves_or_drops_its_reminders(
         "2027-01-08", "2027-01-14"))
     await lab("Gemma Rhodes", "/lab poll pick 2 1")
     await lab("Gemma Rhodes", "/lab meeting cancel 2")
+    await lab("Gemma Rhodes", ":press Cancel meeting #2")
     out = flat(await advance(lab, jobs, clock, timedelta(days=10)))
     assert direct_messages(out) == []
 

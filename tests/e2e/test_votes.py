@@ -522,8 +522,9 @@ async def test_close_vote_from_a_timer_is_idempotent_and_emits_the_events(
     assert isinstance(closed, VoteClosed)
     assert closed.outcome == "Research won (IRV, 4 rounds, 4 ballots)"
     assert (await audit(app, "vote.closed"))[0][1]["ballots"] == 4
-    await lab("Gemma Rhodes", "/lab vote delete 1")
-    assert type(seen[-1]).__name__ == "VoteDeleted"
+    out = await lab("Gemma Rhodes", "/lab vote delete 1")
+    assert "its result is a record of the lab and is never deleted" in flat(out)
+    assert type(seen[-1]).__name__ == "VoteClosed"
 
 
 async def test_the_exported_ballots_recount_to_the_same_result(
@@ -647,9 +648,10 @@ async def test_list_home_completer_and_delete(lab: Console, app: App) -> None:
     choices = await app.ctx.router.complete(app.ctx, lab.adapter.actor, lab.adapter.place,
                                             "vote", "")
     assert choices == [("#1 Which solution? (open)", "1")]
-    out = await lab("Gemma Rhodes", "/lab vote delete 1")
-    assert "Gemma Rhodes deleted vote #1 (Which solution?) and its ballots." in out
-    assert await ballots(app) == []
+    await lab("Gemma Rhodes", "/lab vote delete 1")
+    out = await lab("Gemma Rhodes", ":press Delete vote #1")
+    assert "Gemma Rhodes deleted vote #1 (Which solution?)." in flat(out)
+    assert len(await ballots(app)) == 1  # kept for a restore (tests/e2e/test_destructive.py)
     out = await lab("Amara Okafor", "/lab vote show 1")
     assert "There is no vote #1 in Action Lab 1." in out
     out = await lab("Amara Okafor", "/lab vote clsoe 1")

@@ -9,10 +9,11 @@ from typing import Annotated, Any
 from bot import action_ids
 from bot.arguments import Args, Complete, Kw, Pos
 from bot.domain import availability as av
-from bot.domain.meetings import Concern, MeetingStatus, explain
+from bot.domain.meetings import Concern, MeetingStatus, explain, why_not_restorable
 from bot.domain.zones import format_local, require_zone
 from bot.errors import Conflict, NotFound, UserError
-from bot.events import MeetingCancelled, MeetingMoved
+from bot.events import MeetingCancelled, MeetingMoved, MeetingScheduled
+from bot.features.common import confirm_card
 from bot.features.meetings.cards import meeting_card, meetings_card
 from bot.features.meetings.invites import invite_file, meeting_name
 from bot.features.meetings.rules import lab_hours, meeting_concerns
@@ -158,7 +159,7 @@ async def meeting_move_confirmed(call: Call[Any]) -> Reply:
 
 @router.action("meeting.keep", scope="lab", access="facilitator")
 async def meeting_move_kept(call: Call[Any]) -> Reply:
-    """Keep: nothing changes."""
+    """Keep, on the question about a move or a cancellation: nothing changes."""
     assert call.action is not None
     meeting = await _meeting_of_control(call, call.action.arg or "")
     text = (f"Kept: {meeting_name(meeting)} stays at "
@@ -174,19 +175,68 @@ class MeetingRefArgs(Args):
 
 
 @router.command("meeting cancel", args=MeetingRefArgs, access="facilitator", topic="meeting",
-                summary="Cancel a meeting; everyone gets the cancellation for their calendar.")
+                summary="Cancel a meeting (after you confirm); everyone gets the cancellation "
+                        "for their calendar. `/lab meeting restore` brings it back.")
 async def meeting_cancel(call: Call[MeetingRefArgs]) -> Reply:
     lab = call.the_lab
     meeting = await find_meeting(call, call.args.meeting)
     refuse_if_over(meeting, call.now)
+    return Reply(card=confirm_card(
+        f"Cancel {meeting_name(meeting)}, {format_local(meeting.starts_at, call.zone)}?",
+        "Everyone in the lab gets the cancellation for their calendar, and its reminders "
+        "are called off.",
+        confirm=Button(f"Cancel meeting #{meeting.number}",
+                       action_ids.encode("meeting.cancel", lab.id, meeting.id)),
+        keep_id=action_ids.encode("meeting.keep", lab.id, meeting.id),
+        undo="Until its time, a facilitator can restore it with "
+             f"`/lab meeting restore {meeting.number}`, which sends the invite again."))
+
+
+@router.action("meeting.cancel", scope="lab", access="facilitator")
+async def meeting_cancel_confirmed(call: Call[Any]) -> Reply:
+    lab = call.the_lab
+    assert call.action is not None
+    meeting = await _meeting_of_control(call, call.action.arg or "")
+    refuse_if_over(meeting, call.now)
     meeting.status = MeetingStatus.CANCELLED
     meeting.sequence, meeting.updated_at = meeting.sequence + 1, call.now
+    meeting.cancelled_at = call.now
     await call.audit("meeting.cancelled", meeting=meeting.id, sequence=meeting.sequence)
     await call.emit(MeetingCancelled(lab_id=lab.id, meeting_id=meeting.id))
-    card = await meeting_card(call.uow, lab, meeting, f"Meeting cancelled: {meeting.title}")
+    card = await meeting_card(call.uow, lab, meeting, f"Meeting cancelled: {meeting.title}",
+                              f"A facilitator can restore it with "
+                              f"`/lab meeting restore {meeting.number}`.")
     call.ctx.announce(call.uow, lab.id, card,
                    (invite_file(meeting, lab.name, "CANCEL", call.now),))
-    return Reply.say(f"Cancelled meeting #{meeting.number}; the lab has the cancellation.")
+    return Reply(card=Card((Text(
+        f"Cancelled meeting #{meeting.number}; the lab has the cancellation. Restore it with "
+        f"`/lab meeting restore {meeting.number}`."),)), replace=True)
+
+
+@router.command("meeting restore", args=MeetingRefArgs, access="facilitator", topic="meeting",
+                summary="Bring back a cancelled meeting before its time; everyone gets the "
+                        "invite again.", examples=("/lab meeting restore 2",))
+async def meeting_restore(call: Call[MeetingRefArgs]) -> Reply:
+    lab = call.the_lab
+    meeting = await find_meeting(call, call.args.meeting)
+    why = why_not_restorable(meeting.number, meeting.title, meeting.status,
+                             meeting.starts_at, call.now)
+    if why is not None:
+        raise Conflict(why)
+    meeting.status, meeting.cancelled_at = MeetingStatus.SCHEDULED, None
+    # A higher SEQUENCE than the cancellation's, so calendars take the invite over it.
+    meeting.sequence, meeting.updated_at = meeting.sequence + 1, call.now
+    await call.audit("meeting.restored", meeting=meeting.id, sequence=meeting.sequence)
+    await call.emit(MeetingScheduled(lab_id=lab.id, meeting_id=meeting.id,
+                                     starts_at=meeting.starts_at, title=meeting.title,
+                                     duration_minutes=meeting.duration_minutes))
+    card = await meeting_card(call.uow, lab, meeting, f"Meeting restored: {meeting.title}",
+                              "It was cancelled; it is on again.")
+    call.ctx.announce(call.uow, lab.id, card,
+                   (invite_file(meeting, lab.name, "REQUEST", call.now),))
+    return Reply.say(f"Restored {meeting_name(meeting)} at "
+                     f"{format_local(meeting.starts_at, call.zone)}; the lab has the invite "
+                     "again.")
 
 
 @router.command("meetings", topic="meeting",

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bot.domain.minutes import EntryKind, EntrySource
-from bot.events import Happening, PollClosed, VoteClosed
+from bot.events import Happening, PollClosed, VoteClosed, VoteResultWithdrawn
 from bot.features.minutes.service import add_entry
 from bot.router import Router
 
@@ -32,3 +32,9 @@ async def poll_closed(event: PollClosed, happening: Happening) -> None:
 async def vote_closed(event: VoteClosed, happening: Happening) -> None:
     await _auto_decision(happening, event.lab_id, EntrySource.VOTE, f"vote:{event.vote_id}",
                          f"Vote “{event.question}” closed. {event.outcome}")
+
+
+async def vote_result_withdrawn(event: VoteResultWithdrawn, happening: Happening) -> None:
+    await _auto_decision(happening, event.lab_id, EntrySource.VOTE,
+                         f"vote:{event.vote_id}:withdrawn",
+                         f"Result of vote {event.number} withdrawn: {event.reason}")

@@ -10,6 +10,7 @@ from bot.domain.availability import Answer
 from bot.domain.polls import PollStatus
 from bot.errors import UserError
 from bot.events import PollDeleted
+from bot.features.common import kept
 from bot.features.polls.cards import PER_PAGE, first_open_page, my_answer_card, my_results_card
 from bot.features.polls.charts import heat_map_after_commit
 from bot.features.polls.loaded import load
@@ -91,10 +92,19 @@ async def results_page(call: Call[Any]) -> Reply:
 @router.action("poll.delete", scope="poll", access="facilitator")
 async def poll_delete_confirmed(call: Call[Any]) -> Reply:
     poll = await poll_of_action(call)
-    poll.status = PollStatus.DELETED
-    await call.uow.polls.clear(poll.id)
+    # A soft delete: slots and answers stay, so `/lab poll restore` can bring it back.
+    poll.status, poll.deleted_at = PollStatus.DELETED, call.now
     await call.audit("poll.deleted", poll=poll.id, number=poll.number, title=poll.title)
     await call.emit(PollDeleted(lab_id=poll.lab_id, poll_id=poll.id))
     text = f"{call.person.display_name} deleted poll #{poll.number} ({poll.title})."
     call.announce(Card((Text(text),), fallback=text))
-    return Reply(card=Card((Text(f"Poll #{poll.number} is deleted."),)), replace=True)
+    within = call.ctx.settings.lab.restore_within
+    return Reply(card=Card((Text(
+        f"Poll #{poll.number} is deleted. A facilitator can restore it within {within} with "
+        f"`/lab poll restore {poll.number}`."),)), replace=True)
+
+
+@router.action("poll.keep", scope="poll", access="facilitator")
+async def poll_kept(call: Call[Any]) -> Reply:
+    poll = await poll_of_action(call)
+    return kept(f"poll #{poll.number} ({poll.title})")

@@ -13,12 +13,13 @@ from bot.domain import availability as av
 from bot.domain.availability import ANSWER_LABELS, Answer, SlotError
 from bot.domain.meetings import Concern, LabHours, slots_outside
 from bot.domain.polls import PickProblem, PickRefused, PollStatus, can_close, pick_slot
+from bot.domain.restore import can_restore
 from bot.domain.when import format_window, parse_days, parse_window
 from bot.domain.wording import plural
 from bot.domain.zones import format_local, require_zone
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import PollOpened
-from bot.features.common import find_member, times_in
+from bot.features.common import confirm_card, find_member, times_in
 from bot.features.meetings import meeting_name, schedule_meeting
 from bot.features.polls.cards import (
     first_open_page,
@@ -32,7 +33,19 @@ from bot.features.polls.cards import (
 from bot.features.polls.charts import heat_map_after_commit
 from bot.features.polls.loaded import load
 from bot.features.polls.service import close_poll, find_poll, record, refuse_if_closed
-from bot.messages import Button, Buttons, Card, Context, Form, Header, Input, Reply, Text, shorten
+from bot.messages import (
+    Button,
+    Buttons,
+    Card,
+    Context,
+    Form,
+    Header,
+    Input,
+    Reply,
+    Text,
+    at,
+    shorten,
+)
 from bot.router import FORM_ROUTE, Call, Router
 from storage.models import Poll
 
@@ -458,13 +471,52 @@ async def poll_pick(call: Call[PollPickArgs]) -> Reply:
 
 
 @router.command("poll delete", args=PollRefArgs, access="facilitator", topic="poll",
-                summary="Delete a poll and its answers (after you confirm).")
+                summary="Delete a poll (after you confirm); a facilitator can restore it for "
+                        "a while with `/lab poll restore`.")
 async def poll_delete(call: Call[PollRefArgs]) -> Reply:
     poll = await find_poll(call, call.args.poll)
     answers = len(await call.uow.polls.answers(poll.id))
-    return Reply(card=Card((
-        Text(f"Delete poll #{poll.number} ({poll.title}) and its {plural(answers, 'answer')}? "
-             "This cannot be undone. Meetings already scheduled from it stay."),
-        Buttons((Button(f"Delete poll #{poll.number}",
-                        action_ids.encode("poll.delete", poll.id), style="danger"),)),
-    ), fallback=f"Delete poll #{poll.number}?"))
+    within = call.ctx.settings.lab.restore_within
+    state = "It stops taking answers at once. " if poll.status == PollStatus.OPEN else ""
+    return Reply(card=confirm_card(
+        f"Delete poll #{poll.number} ({poll.title})?",
+        f"{state}Its {plural(answers, 'answer')} and its results will be out of everyone's "
+        "sight; meetings already scheduled from it stay.",
+        confirm=Button(f"Delete poll #{poll.number}", action_ids.encode("poll.delete", poll.id)),
+        keep_id=action_ids.encode("poll.keep", poll.id),
+        undo=f"A facilitator can restore it, answers and all, within {within} with "
+             f"`/lab poll restore {poll.number}`."))
+
+
+@router.command("poll restore", args=PollRefArgs, access="facilitator", topic="poll",
+                summary="Bring back a deleted poll with its answers, within the lab's restore "
+                        "period.", examples=("/lab poll restore 2",))
+async def poll_restore(call: Call[PollRefArgs]) -> Reply:
+    lab = call.the_lab
+    text = call.args.poll.strip().removeprefix("#").strip()
+    if not text.isdigit():
+        raise UserError("Give the deleted poll's number, e.g. `/lab poll restore 2`.")
+    poll = await call.uow.polls.deleted_by_number(lab.id, int(text))
+    if poll is None:
+        if await call.uow.polls.by_number(lab.id, int(text)) is not None:
+            raise Conflict(f"Poll #{text} is not deleted; there is nothing to restore.")
+        raise NotFound(f"{lab.name} has no deleted poll #{text}.")
+    period = call.ctx.settings.lab.restore_period
+    if not can_restore(poll.deleted_at, period, call.now):
+        when = f" on {at(poll.deleted_at, 'f')}" if poll.deleted_at else ""
+        raise Conflict(
+            f"Poll #{poll.number} ({poll.title}) was deleted{when}; deleted polls can be "
+            f"restored for {call.ctx.settings.lab.restore_within}, so it can no longer "
+            "come back. Open a new one with `/lab poll new`.")
+    poll.status = PollStatus.CLOSED if poll.closed_at is not None else PollStatus.OPEN
+    poll.deleted_at = None
+    answers = len(await call.uow.polls.answers(poll.id))
+    await call.audit("poll.restored", poll=poll.id, number=poll.number, title=poll.title,
+                     answers=answers)
+    if poll.status == PollStatus.OPEN:
+        # Its deadline and nudges were cancelled with the delete: plan them again.
+        await call.emit(PollOpened(lab_id=lab.id, poll_id=poll.id, closes_at=poll.closes_at))
+    text_ = (f"{call.person.display_name} restored poll #{poll.number} ({poll.title}) with "
+             f"its {plural(answers, 'answer')}.")
+    call.announce(Card((Text(text_),), fallback=text_))
+    return Reply.say(f"Poll #{poll.number} is back, with its {plural(answers, 'answer')}.")

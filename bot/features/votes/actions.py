@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.votes import VoteStatus
-from bot.errors import UserError
+from bot.domain.wording import plural
+from bot.errors import Conflict, UserError
+from bot.events import VoteDeleted, VoteResultWithdrawn
+from bot.features.common import kept
 from bot.features.votes.cards import _read_draft, name, rank_form, ranking_card, readback_card
 from bot.features.votes.routes import router
 from bot.features.votes.service import _accepting, _cast, _vote_of_control
-from bot.messages import Reply
+from bot.messages import Card, Limits, Reply, Text, shorten
 from bot.router import Call
 from storage.models import Vote
 
@@ -81,3 +84,59 @@ async def mine(call: Call[Any]) -> Reply:
     return Reply(card=readback_card(vote, list(ballot.ranking), changed=None))
 
 
+
+
+# --- confirmations of delete and withdraw -------------------------------------------------
+
+
+@router.action("vote.delete", scope="vote", access="facilitator")
+async def delete_confirmed(call: Call[Any]) -> Reply:
+    vote = await _vote_of_control(call)
+    if vote.status == VoteStatus.CLOSED:
+        raise Conflict(f"{name(vote, start=True)} closed meanwhile: its result is a record of "
+                       "the lab and is never deleted; withdraw it with "
+                       f"`/lab vote withdraw {vote.number} <reason>` if you must.")
+    # Conditional on it still being open: a close and a delete never both happen.
+    if not await call.uow.votes.mark_deleted(vote.id, call.now):
+        raise Conflict(f"{name(vote, start=True)} closed a moment ago; it was not deleted.")
+    ballots = await call.uow.ballots.count(vote.id)
+    await call.audit("vote.deleted", vote=vote.number, question=vote.question, ballots=ballots)
+    await call.emit(VoteDeleted(lab_id=vote.lab_id, vote_id=vote.id))
+    text = f"{call.person.display_name} deleted {name(vote)} ({vote.question})."
+    call.announce(Card((Text(shorten(text, Limits.TEXT)),),
+                       fallback=shorten(text, Limits.PLAIN_TEXT)))
+    within = call.ctx.settings.lab.restore_within
+    return Reply(card=Card((Text(
+        f"{name(vote, start=True)} is deleted; its {plural(ballots, 'ballot')} are kept. A "
+        f"facilitator can restore it within {within} with `/lab vote restore {vote.number}`."
+    ),)), replace=True)
+
+
+@router.action("vote.withdraw", scope="vote", access="facilitator")
+async def withdraw_confirmed(call: Call[Any]) -> Reply:
+    vote = await _vote_of_control(call)
+    assert call.action is not None
+    reason = (call.action.arg or "").strip()
+    if vote.status != VoteStatus.CLOSED or not reason:
+        raise Conflict(f"{name(vote, start=True)} has no result to withdraw.")
+    if vote.withdrawn_at is not None:
+        raise Conflict(f"The result of {name(vote)} was withdrawn already: "
+                       f"{vote.withdrawn_reason}")
+    vote.withdrawn_at, vote.withdrawn_reason = call.now, reason
+    outcome = (vote.result or {}).get("outcome", "")
+    await call.audit("vote.result_withdrawn", vote=vote.number, reason=reason,
+                     outcome=outcome)
+    await call.emit(VoteResultWithdrawn(lab_id=vote.lab_id, vote_id=vote.id,
+                                        number=vote.number, reason=reason))
+    text = (f"{call.person.display_name} withdrew the result of {name(vote)} "
+            f"({vote.question}): {reason}")
+    call.announce(Card((Text(shorten(text, Limits.TEXT)),),
+                       fallback=shorten(text, Limits.PLAIN_TEXT)))
+    return Reply(card=Card((Text(f"The result of {name(vote)} is withdrawn: {reason}"),)),
+                 replace=True)
+
+
+@router.action("vote.keep", scope="vote", access="facilitator")
+async def kept_as_is(call: Call[Any]) -> Reply:
+    vote = await _vote_of_control(call)
+    return kept(name(vote))

@@ -72,7 +72,7 @@ async def _vote_of_control(call: Call[Any]) -> Vote:
     """The vote a button, menu or form belongs to (the router has checked its lab, the
     place and that the caller is a member)."""
     vote = await call.uow.votes.get(call.ref)
-    if vote is None:
+    if vote is None or vote.status == VoteStatus.DELETED:
         raise NotFound("That vote has been deleted.")
     return vote
 
