@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot import action_ids
 from bot.domain.polls import PollStatus
 from bot.features.common import numbered_choices, times_in
-from bot.features.polls import actions, commands, completers, home
+from bot.features.polls import actions, closing, commands, completers, home, removal
 from bot.features.polls.cards import answer_card, results_card
 from bot.features.polls.loaded import Loaded, load
 from bot.features.polls.service import close_at_deadline, close_poll, find_poll, unanswered
@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 router = Router()
-for part in (commands, actions, completers, home):
+for part in (commands, closing, removal, actions, completers, home):
     router.include(part.router)
 
 

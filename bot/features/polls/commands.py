@@ -1,4 +1,5 @@
-"""The `/lab poll ...` commands: new, answer, results, pairs, close, pick and delete."""
+"""The `/lab poll ...` commands: new (asking first when slots fall outside the lab's hours),
+answer, results. Pairs, close and pick are in `closing`; delete and restore in `removal`."""
 
 from __future__ import annotations
 
@@ -12,38 +13,32 @@ from bot.arguments import Args, Complete, Kw, Pos
 from bot.domain import availability as av
 from bot.domain.availability import ANSWER_LABELS, Answer, SlotError
 from bot.domain.meetings import Concern, LabHours, slots_outside
-from bot.domain.polls import PickProblem, PickRefused, PollStatus, can_close, pick_slot
-from bot.domain.restore import can_restore
+from bot.domain.polls import PollStatus
 from bot.domain.when import format_window, parse_days, parse_window
 from bot.domain.wording import plural
 from bot.domain.zones import format_local, require_zone
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import PollOpened
-from bot.features.common import confirm_card, find_member, times_in
-from bot.features.meetings import meeting_name, schedule_meeting
+from bot.features.common import find_member
 from bot.features.polls.cards import (
     first_open_page,
-    gap_text,
     my_answer_card,
     my_results_card,
-    pair_line,
     poll_card,
     slot_line_time,
 )
 from bot.features.polls.charts import heat_map_after_commit
 from bot.features.polls.loaded import load
-from bot.features.polls.service import close_poll, find_poll, record, refuse_if_closed
+from bot.features.polls.service import find_poll, record, refuse_if_closed
 from bot.messages import (
     Button,
     Buttons,
     Card,
     Context,
     Form,
-    Header,
     Input,
     Reply,
     Text,
-    at,
     shorten,
 )
 from bot.router import FORM_ROUTE, Call, Router
@@ -88,7 +83,7 @@ async def poll_form(call: Call[Any]) -> Form:
     )
 
 
-def _checked(fn: Any, *args: Any) -> Any:
+def checked(fn: Any, *args: Any) -> Any:
     """Run a parser from bot.domain and turn its ValueError into a private message."""
     try:
         return fn(*args)
@@ -101,7 +96,7 @@ def _checked(fn: Any, *args: Any) -> Any:
 def _duration(text: str | None, default: timedelta, word: str) -> timedelta:
     if text is None:
         return default
-    value: timedelta = _checked(lambda: av.bounded_duration(text, word=word, low="1m",
+    value: timedelta = checked(lambda: av.bounded_duration(text, word=word, low="1m",
                                                             high="24h", example="60m"))
     return value
 
@@ -142,21 +137,21 @@ async def _open_poll(call: Call[Any], a: PollNewArgs, *, asked: int | None) -> R
     and the facilitator has not confirmed them yet (`asked` is the question they confirmed),
     ask first."""
     lab, now = call.the_lab, call.now
-    zone = _checked(require_zone, a.tz) if a.tz else lab.timezone
-    window = _checked(parse_window, a.window) if a.window else (lab.window_start,
+    zone = checked(require_zone, a.tz) if a.tz else lab.timezone
+    window = checked(parse_window, a.window) if a.window else (lab.window_start,
                                                                   lab.window_end)
-    days = _checked(parse_days, a.days or lab.days)
+    days = checked(parse_days, a.days or lab.days)
     length = _duration(a.length, DEFAULT_LENGTH, "length")
     step = _duration(a.step, DEFAULT_STEP, "step")
     if a.slots is not None and a.dates is not None:
         raise UserError("Give either a date range or `slots`, not both.")
     if a.slots is not None:
         texts = [t.strip() for t in a.slots.split(",") if t.strip()]
-        starts: list[datetime] = _checked(
+        starts: list[datetime] = checked(
             lambda: av.explicit_slots(texts, zone=zone, window=window, length=length, now=now))
     elif a.dates is not None:
-        first, last = _checked(av.parse_date_range, a.dates)
-        starts = _checked(lambda: av.generate_slots(
+        first, last = checked(av.parse_date_range, a.dates)
+        starts = checked(lambda: av.generate_slots(
             first, last, days=days, window=window, zone=zone, length=length, step=step,
             now=now))
     else:
@@ -166,7 +161,7 @@ async def _open_poll(call: Call[Any], a: PollNewArgs, *, asked: int | None) -> R
             'Example: `/lab poll new "Meeting 1" 2027-01-11..2027-01-22`'
         )
     if a.closes is not None:
-        closes: datetime = _checked(av.parse_moment, a.closes.replace(" ", "T", 1), zone)
+        closes: datetime = checked(av.parse_moment, a.closes.replace(" ", "T", 1), zone)
         if closes <= now:
             raise UserError(
                 f"The closing time {a.closes} ({zone}) is in the past; it is "
@@ -331,7 +326,7 @@ async def poll_answer(call: Call[PollAnswerArgs]) -> Reply:
             f"`/lab poll answer {poll.number} {call.args.slots} yes`."
         )
     count = len(await call.uow.polls.slots(poll.id))
-    numbers = _checked(av.parse_slot_numbers, call.args.slots, count)
+    numbers = checked(av.parse_slot_numbers, call.args.slots, count)
     answer = Answer(call.args.answer)
     await record(call, poll, numbers, answer)
     loaded = await load(call.uow, poll)
@@ -361,162 +356,3 @@ async def poll_results(call: Call[PollRefArgs]) -> Reply:
     loaded = await load(call.uow, poll)
     card = my_results_card(call, loaded, 1)
     return Reply(card=card, files=(await heat_map_after_commit(call.uow, loaded),))
-
-
-# --- the two meetings: pairs -----------------------------------------------------------------
-
-
-class PollPairsArgs(Args):
-    poll: Annotated[str, Pos("poll"), Complete("poll")]
-    gap: Annotated[str | None, Kw("1d", words=1)] = None  # the metavar is the default
-
-
-@router.command(
-    "poll pairs", args=PollPairsArgs, topic="poll",
-    summary="The best pairs of slots for the lab's two meetings, at least `gap` apart start "
-            "to start: 1 day unless you say, e.g. `gap 14d`.",
-    usage_line="/lab poll pairs <poll> [gap 1d]",
-    examples=("/lab poll pairs 1", "/lab poll pairs 1 gap 14d"),
-)
-async def poll_pairs(call: Call[PollPairsArgs]) -> Reply:
-    poll = await find_poll(call, call.args.poll)
-    gap = DEFAULT_GAP
-    if call.args.gap is not None:  # no wider than a poll can span
-        gap = _checked(lambda: av.bounded_duration(call.args.gap or "", word="gap", low="0d",
-                                                   high=f"{av.MAX_RANGE_DAYS}d",
-                                                   example="14d"))
-    loaded = await load(call.uow, poll)
-    scores = loaded.scores()
-    pairs = av.best_pairs(scores, av.availability_masks(loaded.grid, len(loaded.slots)),
-                          loaded.starts, gap=gap, limit=5)
-    if not pairs:
-        usable = [loaded.starts[s.index] for s in scores if not s.excluded]
-        why = f"No two usable slots of poll #{poll.number} are {gap_text(gap)} apart: "
-        if len(usable) < 2:  # no gap would help
-            dropped = len(scores) - len(usable)
-            why += "only 1 slot is usable" if usable else "no slot is usable"
-            if dropped:
-                why += f" ({plural(dropped, 'slot')} dropped: a required attendee said no)"
-            raise UserError(why + ".")
-        raise UserError(why + f"{len(usable)} slots are usable and they span "
-                        f"{gap_text(max(usable) - min(usable))}. Try a smaller gap, "
-                        "e.g. `gap 1d`.")
-    zone = call.zone
-    lines = [pair_line(loaded, p, zone, n) for n, p in enumerate(pairs, 1)]
-    card = Card((
-        Header(shorten(f"Best pairs for poll #{poll.number}: {poll.title}", 150)),
-        Text("\n".join(lines)),
-        Context(f"{times_in(zone, call.person.timezone is not None)}. Pairs at least "
-                f"{gap_text(gap)} apart (start to "
-                "start; `gap 14d` to change), ranked by who can attend at least one, then "
-                "both, then yes answers. A facilitator picks each with "
-                f"`/lab poll pick {poll.number} <slot>`."),
-    ), fallback=f"Best pairs for poll #{poll.number}")
-    return Reply(card=card)
-
-
-@router.command("poll close", args=PollRefArgs, access="facilitator", topic="poll",
-                summary="Close a poll now: answers stop, the lab sees the best slots.")
-async def poll_close(call: Call[PollRefArgs]) -> Reply:
-    poll = await find_poll(call, call.args.poll)
-    # The status read here may be stale by the time we close (the deadline timer, another
-    # process): close_poll's claim has the last word.
-    if not can_close(poll.status) or not await close_poll(call.ctx, call.uow, poll.id, call.now,
-                                                     closed_by=call.person.id):
-        raise Conflict(f"Poll #{poll.number} is already closed. See "
-                       f"`/lab poll results {poll.number}`.")
-    return Reply.say(f"Poll #{poll.number} is closed; I told the lab. "
-                     f"{(poll.outcome or '').rstrip('.')}.")
-
-
-# --- pick -----------------------------------------------------------------------------------
-
-
-_PICK_REFUSALS: dict[PickProblem, type[UserError]] = {
-    PickProblem.UNCLEAR: UserError, PickProblem.NO_SUCH_SLOT: NotFound,
-    PickProblem.BEGUN: Conflict, PickProblem.TAKEN: Conflict,
-}
-
-
-class PollPickArgs(Args):
-    poll: Annotated[str, Pos("poll"), Complete("poll")]
-    slot: Annotated[str, Pos("slot")]
-    title: Annotated[str | None, Kw("title"), Field(min_length=1, max_length=200)] = None
-
-
-@router.command(
-    "poll pick", args=PollPickArgs, access="facilitator", topic="poll",
-    summary="Schedule a meeting at a slot: it is announced with a calendar invite.",
-    examples=("/lab poll pick 1 14", '/lab poll pick 1 52 title "Meeting 2"'),
-)
-async def poll_pick(call: Call[PollPickArgs]) -> Reply:
-    poll = await find_poll(call, call.args.poll)
-    starts = [s.starts_at for s in await call.uow.polls.slots(poll.id)]
-    taken = [m.slot_number for m in await call.uow.meetings.of_poll(poll.id)]
-    try:
-        pick = pick_slot(call.args.slot, starts, taken, poll_number=poll.number,
-                         poll_title=poll.title, title=call.args.title, now=call.now)
-    except PickRefused as refused:
-        raise _PICK_REFUSALS[refused.problem](refused.message) from None
-    await close_poll(call.ctx, call.uow, poll.id, call.now, closed_by=call.person.id)
-    meeting = await schedule_meeting(call, title=pick.title, starts_at=pick.starts_at,
-                                     duration_minutes=poll.length_minutes, poll=poll,
-                                     slot_number=pick.number)
-    return Reply.say(f"Scheduled {meeting_name(meeting)} at "
-                     f"{format_local(meeting.starts_at, call.zone)}; I announced it with the "
-                     "invite in the lab's channels.")
-
-
-# --- delete ---------------------------------------------------------------------------------
-
-
-@router.command("poll delete", args=PollRefArgs, access="facilitator", topic="poll",
-                summary="Delete a poll (after you confirm); a facilitator can restore it for "
-                        "a while with `/lab poll restore`.")
-async def poll_delete(call: Call[PollRefArgs]) -> Reply:
-    poll = await find_poll(call, call.args.poll)
-    answers = len(await call.uow.polls.answers(poll.id))
-    within = call.ctx.settings.lab.restore_within
-    state = "It stops taking answers at once. " if poll.status == PollStatus.OPEN else ""
-    return Reply(card=confirm_card(
-        f"Delete poll #{poll.number} ({poll.title})?",
-        f"{state}Its {plural(answers, 'answer')} and its results will be out of everyone's "
-        "sight; meetings already scheduled from it stay.",
-        confirm=Button(f"Delete poll #{poll.number}", action_ids.encode("poll.delete", poll.id)),
-        keep_id=action_ids.encode("poll.keep", poll.id),
-        undo=f"A facilitator can restore it, answers and all, within {within} with "
-             f"`/lab poll restore {poll.number}`."))
-
-
-@router.command("poll restore", args=PollRefArgs, access="facilitator", topic="poll",
-                summary="Bring back a deleted poll with its answers, within the lab's restore "
-                        "period.", examples=("/lab poll restore 2",))
-async def poll_restore(call: Call[PollRefArgs]) -> Reply:
-    lab = call.the_lab
-    text = call.args.poll.strip().removeprefix("#").strip()
-    if not text.isdigit():
-        raise UserError("Give the deleted poll's number, e.g. `/lab poll restore 2`.")
-    poll = await call.uow.polls.deleted_by_number(lab.id, int(text))
-    if poll is None:
-        if await call.uow.polls.by_number(lab.id, int(text)) is not None:
-            raise Conflict(f"Poll #{text} is not deleted; there is nothing to restore.")
-        raise NotFound(f"{lab.name} has no deleted poll #{text}.")
-    period = call.ctx.settings.lab.restore_period
-    if not can_restore(poll.deleted_at, period, call.now):
-        when = f" on {at(poll.deleted_at, 'f')}" if poll.deleted_at else ""
-        raise Conflict(
-            f"Poll #{poll.number} ({poll.title}) was deleted{when}; deleted polls can be "
-            f"restored for {call.ctx.settings.lab.restore_within}, so it can no longer "
-            "come back. Open a new one with `/lab poll new`.")
-    poll.status = PollStatus.CLOSED if poll.closed_at is not None else PollStatus.OPEN
-    poll.deleted_at = None
-    answers = len(await call.uow.polls.answers(poll.id))
-    await call.audit("poll.restored", poll=poll.id, number=poll.number, title=poll.title,
-                     answers=answers)
-    if poll.status == PollStatus.OPEN:
-        # Its deadline and nudges were cancelled with the delete: plan them again.
-        await call.emit(PollOpened(lab_id=lab.id, poll_id=poll.id, closes_at=poll.closes_at))
-    text_ = (f"{call.person.display_name} restored poll #{poll.number} ({poll.title}) with "
-             f"its {plural(answers, 'answer')}.")
-    call.announce(Card((Text(text_),), fallback=text_))
-    return Reply.say(f"Poll #{poll.number} is back, with its {plural(answers, 'answer')}.")

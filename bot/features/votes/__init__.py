@@ -17,8 +17,8 @@ time. A member who leaves the lab takes their ballot out of the lab's open votes
 live count already shown holds it: taking it out then would let anyone read it off the
 difference); turnout counts the ballots counted, so it always agrees with the result.
 
-The package: `commands` (the slash commands), `actions` (buttons and menus), `cards`,
-`charts`, `service` (find, cast, count, close), `subscribers` (domain-event handlers); the
+The package: `commands` (the slash commands), `removal` (delete, restore, withdraw),
+`actions` (buttons and menus), `cards`, `charts`, `service` (find, cast, count, close), `subscribers` (domain-event handlers); the
 rules that decide are in `bot.domain.votes`. What reminders need of a vote is registered
 here, below.
 """
@@ -32,7 +32,7 @@ from bot.context import Context as AppContext
 from bot.domain.votes import VoteStatus
 
 # Imported for their registrations on `router`.
-from bot.features.votes import actions, commands, subscribers  # noqa: F401
+from bot.features.votes import actions, commands, removal, subscribers  # noqa: F401
 from bot.features.votes.cards import name
 from bot.features.votes.routes import router
 from bot.features.votes.service import close_vote, find_vote, not_voted
