@@ -18,9 +18,9 @@ live count already shown holds it: taking it out then would let anyone read it o
 difference); turnout counts the ballots counted, so it always agrees with the result.
 
 The package: `commands` (the slash commands), `removal` (delete, restore, withdraw),
-`actions` (buttons and menus), `cards`, `charts`, `service` (find, cast, count, close), `subscribers` (domain-event handlers); the
-rules that decide are in `bot.domain.votes`. What reminders need of a vote is registered
-here, below.
+`actions` (buttons and menus), `cards`, `charts`, `service` (find, cast, count, close),
+`subscribers` (domain-event handlers); the rules that decide are in `bot.domain.votes`. What
+reminders need of a vote is registered here, below.
 """
 
 from __future__ import annotations
