@@ -31,6 +31,7 @@ import os
 import platform
 import signal
 import socket
+import statistics
 import sys
 import tempfile
 import time
@@ -373,15 +374,24 @@ async def burst_run(slack: Slack, db_urls: list[str], tmp: Path, count: int,
 # --- 3. the ack, against bare slack-bolt -------------------------------------------------
 
 
-def ack_run(seconds: float) -> dict[str, Any]:
+def ack_run(seconds: float, rounds: int = 3) -> dict[str, Any]:
+    """bench_slack's interleaved rounds (ours and the bare apps alternating, so the shared
+    machine's load falls on all alike); the ratio is taken round by round."""
     sys.path.insert(0, str(ROOT / "bench"))
     import bench_slack
 
-    results = asyncio.run(bench_slack.main(50.0, seconds, 2.0, 0.0001))
-    ours, bare, lazy = results[0], results[1], results[2]
-    return {"ours_p50": ours.pct(50), "ours_p99": ours.pct(99), "bare_p99": bare.pct(99),
-            "lazy_p99": lazy.pct(99), "ratio_lazy": ours.pct(99) / lazy.pct(99),
-            "failures": ours.failures, "sent": ours.sent}
+    results, _ = asyncio.run(bench_slack.main(50.0, seconds, 2.0, 0.0001, rounds))
+    lazy = results[bench_slack.BARE_LAZY]
+    out: dict[str, Any] = {"rounds": rounds, "bare_p99": [r.pct(99) for r in
+                                                          results[bench_slack.BARE]],
+                           "lazy_p99": [r.pct(99) for r in lazy]}
+    for key, name in (("one", bench_slack.OURS_ONE), ("six", bench_slack.OURS_SIX)):
+        runs = results[name]
+        out[key] = {"p50": [r.pct(50) for r in runs], "p99": [r.pct(99) for r in runs],
+                    "ratio": [o.pct(99) / b.pct(99) for o, b in zip(runs, lazy, strict=True)],
+                    "failures": sum(r.failures for r in runs),
+                    "sent": sum(r.sent for r in runs)}
+    return out
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
@@ -477,23 +487,33 @@ def report(out: dict[str, Any], ack: dict[str, Any] | None, args: argparse.Names
                          f"**{r['internal_errors']}** | {r['told_late']} | {r['p50']:.0f} | "
                          f"{r['p99']:.0f} | {r['max']:.0f} |")
     if ack is not None:
-        verdict = "met" if ack["ours_p99"] < 100 and ack["ratio_lazy"] < 1.5 else "NOT met"
+        def spread(v: list[float], fmt: str = ".1f") -> str:
+            return (f"{statistics.median(v):{fmt}} ({min(v):{fmt}} to {max(v):{fmt}})")
+
+        ok = all(max(ack[k]["p99"]) < 100 and statistics.median(ack[k]["ratio"]) < 1.5
+                 and not ack[k]["failures"] for k in ("one", "six"))
         lines += [
             "",
             "## The acknowledgement, with durability on",
             "",
-            f"bench/bench_slack.py's run at 50 signed `/lab members` a second for "
-            f"{args.ack_seconds:g} s (each ack now records the payload in the inbox, on "
-            "SQLite, before answering):",
+            f"bench/bench_slack.py's run at 50 signed `/lab members` a second, {ack['rounds']} "
+            f"rounds of {args.ack_seconds:g} s, ours and the bare apps interleaved (each ack "
+            "records the payload in the inbox, on SQLite, before answering). Median over the "
+            "rounds (lowest to highest); the ratio is ours / the lazy bare app's p99, in the "
+            "same round:",
             "",
-            "| | ack p50 ms | ack p99 ms |",
-            "|---|---:|---:|",
-            f"| actionlab (record, then ack) | {ack['ours_p50']:.1f} | {ack['ours_p99']:.1f} |",
-            f"| bare slack-bolt, lazy listener | | {ack['lazy_p99']:.1f} |",
-            f"| bare slack-bolt, default | | {ack['bare_p99']:.1f} |",
+            "| | ack p50 ms | ack p99 ms | p99 ratio to the lazy bare app |",
+            "|---|---:|---:|---:|",
+            f"| actionlab, one member sends all | {spread(ack['one']['p50'])} | "
+            f"{spread(ack['one']['p99'])} | {spread(ack['one']['ratio'], '.2f')} |",
+            f"| actionlab, six members in turn | {spread(ack['six']['p50'])} | "
+            f"{spread(ack['six']['p99'])} | {spread(ack['six']['ratio'], '.2f')} |",
+            f"| bare slack-bolt, lazy listener | | {spread(ack['lazy_p99'])} | |",
+            f"| bare slack-bolt, default | | {spread(ack['bare_p99'])} | |",
             "",
-            f"**p99 < 100 ms and ratio to the lazy bare app < 1.5: {verdict}** (ratio "
-            f"{ack['ratio_lazy']:.2f}; {ack['failures']} of {ack['sent']} failed).",
+            f"**p99 < 100 ms in every round and median ratio to the lazy bare app < 1.5: "
+            f"{'met' if ok else 'NOT met'}** ({ack['one']['failures'] + ack['six']['failures']}"
+            f" of {ack['one']['sent'] + ack['six']['sent']} failed).",
         ]
     return "\n".join(lines) + "\n"
 
