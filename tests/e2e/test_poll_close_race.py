@@ -22,7 +22,7 @@ from bot.clock import SettableClock
 from bot.config import Settings
 from bot.events import Event, Happening, PollClosed
 from bot.features.polls import close_poll
-from bot.features.polls import commands as polls
+from bot.features.polls import closing as polls
 from bot.router import Call, Router
 from bot.scheduling import ManualJobs
 from storage.models import AuditEntry, MinuteEntry, Poll
