@@ -16,23 +16,12 @@ from bot.bootstrap import App, create_app
 from bot.clock import SettableClock
 from bot.config import Settings
 from bot.events import Event, publish
-from bot.messages import Card, Fields, File, Header, MessageRef, Place, Platform, Recipient, Text
-from bot.messages import Context as Small
+from bot.messages import Card, File, MessageRef, Place, Platform, Recipient
 from bot.ports import DeliveryError
 from bot.scheduling import ManualJobs
+from fakes.cards import text_of
 from storage.models import Reminder
 from tests.conftest import Console
-
-
-def text_of(card: Card) -> str:
-    parts = []
-    for block in card.blocks:
-        match block:
-            case Header(text=t) | Text(text=t) | Small(text=t):
-                parts.append(t)
-            case Fields(items=items):
-                parts += [f"{a}: {b}" for a, b in items]
-    return "\n".join(parts)
 
 
 @dataclass

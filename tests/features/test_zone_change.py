@@ -18,9 +18,9 @@ from bot.clock import SettableClock
 from bot.events import Happening, ZoneChanged
 from bot.messages import Action, Actor, Command
 from bot.scheduling import ManualJobs
+from fakes.cards import text_of
 from storage.models import Reminder
 from tests.conftest import Console
-from tests.reminders_support import text_of
 
 LONDON, KOLKATA, SAO_PAULO = "Europe/London", "Asia/Kolkata", "America/Sao_Paulo"
 
