@@ -235,7 +235,7 @@ class SlackSettings(_Section):
         default_factory=lambda: [
             "commands", "chat:write", "chat:write.public", "im:write", "users:read",
             "reactions:read", "channels:history", "groups:history", "files:write",
-            "files:read",
+            "files:read", "channels:read", "groups:read",
         ]
     )
 

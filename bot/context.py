@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from bot.config import Settings
 from bot.inbox import Inbox
 from bot.listeners import Listeners
-from bot.messages import Card, File, MessageRef, Place, Platform, Recipient
+from bot.messages import Audience, Card, File, MessageRef, Place, Platform, Recipient
 from bot.places import channel_place
 from bot.ports import Clock, DeliveryError, Jobs, Messenger, Routes
 from storage.uow import UnitOfWork, UnitOfWorkFactory
@@ -50,6 +51,19 @@ class Messengers:
         self, recipient: Recipient, card: Card, files: tuple[File, ...] = ()
     ) -> MessageRef:
         return await self._for(recipient.platform).notify(recipient, card, files)
+
+    async def audience(self, place: Place, *, within: float = 3.0) -> Audience:
+        """Who can read `place`, as its platform says within `within` seconds; UNKNOWN when
+        this process cannot ask that platform, or it would not or could not answer."""
+        if not self.has(place.platform):
+            return Audience.UNKNOWN
+        try:
+            async with asyncio.timeout(within):
+                return await self._for(place.platform).audience(place)
+        except (DeliveryError, TimeoutError) as exc:
+            log.info("could not tell who can read %s %s: %s", place.platform, place.channel,
+                     getattr(exc, "reason", "timed out"))
+            return Audience.UNKNOWN
 
     async def broadcast(
         self, places: list[Place], card: Card, files: tuple[File, ...] = ()

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Literal
 
 Platform = Literal["console", "slack", "discord"]
@@ -76,6 +77,15 @@ class Place:
     workspace: str
     channel: str
     direct: bool = False
+
+
+class Audience(StrEnum):
+    """Who, beyond the people invited, can read a channel: what a platform says of it."""
+
+    RESTRICTED = "restricted"  # only those invited (a private channel, a direct message)
+    PUBLIC = "public"  # anyone in the workspace or server can find and read it
+    SHARED = "shared"  # private, but shared with another organisation (Slack Connect)
+    UNKNOWN = "unknown"  # the platform would not say (a missing scope, an error, a timeout)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,18 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.domain.reminders import Weekly
-from bot.messages import Actor, Card, File, Inbound, MessageRef, Place, Platform, Recipient, Reply
+from bot.messages import (
+    Actor,
+    Audience,
+    Card,
+    File,
+    Inbound,
+    MessageRef,
+    Place,
+    Platform,
+    Recipient,
+    Reply,
+)
 from bot.subjects import Subjects
 
 
@@ -41,6 +52,10 @@ class Messenger(Protocol):
         self, recipient: Recipient, card: Card, files: tuple[File, ...] = ()
     ) -> MessageRef:
         """Send a direct message to one person."""
+        ...
+
+    async def audience(self, place: Place) -> Audience:
+        """Who can read the channel `place`, as the platform tells it."""
         ...
 
 

@@ -28,6 +28,7 @@ GUILD_ID = 700000000000000001
 CHANNEL_ID = 700000000000000002
 OTHER_CHANNEL_ID = 700000000000000003
 MESSAGE_CONTENT = 1 << 15  # the privileged intent's bit
+VIEW_CHANNEL = 1 << 10  # the permission bit that makes a channel visible
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 
@@ -92,6 +93,8 @@ class FakeDiscord:
         self.followups: dict[int, list[int]] = {}  # interaction id -> its follow-ups' ids
         self.tokens: dict[str, int] = {}  # interaction token -> interaction id
         self.payloads: dict[int, dict[str, Any]] = {}
+        # Channels @everyone may view; the others deny it View Channel (as a lab's should).
+        self.public_channels: set[int] = set()
 
     # --- life ---------------------------------------------------------------------------------
 
@@ -247,7 +250,10 @@ class FakeDiscord:
                        "mentionable": False, "flags": 0}],
             "channels": [
                 {"id": str(c), "type": 0, "name": name, "position": i,
-                 "permission_overwrites": [], "nsfw": False, "parent_id": None, "flags": 0,
+                 "permission_overwrites": [] if c in self.public_channels else [
+                     {"id": str(GUILD_ID), "type": 0, "allow": "0",
+                      "deny": str(VIEW_CHANNEL)}],
+                 "nsfw": False, "parent_id": None, "flags": 0,
                  "rate_limit_per_user": 0, "topic": None, "last_message_id": None}
                 for i, (c, name) in enumerate(((CHANNEL_ID, "lab"), (OTHER_CHANNEL_ID, "lab-2")))
             ],

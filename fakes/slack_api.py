@@ -49,7 +49,7 @@ REQUIRED_SCOPES = {
     "chat.update": "chat:write", "conversations.open": "im:write", "users.info": "users:read",
     "conversations.history": "channels:history", "conversations.replies": "channels:history",
     "files.getUploadURLExternal": "files:write", "files.completeUploadExternal": "files:write",
-    "files.info": "files:read",
+    "files.info": "files:read", "conversations.info": "channels:read",
 }
 
 
@@ -64,6 +64,9 @@ class FakeSlack:
         self.uploads: dict[str, bytes] = {}
         self.processing_polls = 1  # files.info says "not yet" this many times per file
         self.scopes: set[str] | None = None  # the bot token's scopes; None: every one
+        # conversations.info: channels are private unless listed here (a lab's should be).
+        self.public_channels: set[str] = set()
+        self.shared_channels: set[str] = set()  # private, shared with another organisation
         self.garbled: dict[str, int] = defaultdict(int)  # method -> answers left to garble
         self._polled: dict[str, int] = defaultdict(int)
         self._ts = itertools.count(1)
@@ -295,6 +298,17 @@ class FakeSlack:
     def _chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"permalink": f"https://lab.example/archives/{args.get('channel')}/"
                              f"p{str(args.get('message_ts')).replace('.', '')}"}
+
+    def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel"))
+        if channel.startswith("D"):
+            return {"channel": {"id": channel, "is_im": True, "is_private": True}}
+        return {"channel": {
+            "id": channel, "name": channel.lower(), "is_channel": True, "is_im": False,
+            "is_mpim": False, "is_private": channel not in self.public_channels,
+            "is_shared": channel in self.shared_channels,
+            "is_ext_shared": channel in self.shared_channels,
+        }}
 
     def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"channel": {"id": "D" + str(args.get("users"))}}

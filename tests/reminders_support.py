@@ -16,7 +16,7 @@ from bot.bootstrap import App, create_app
 from bot.clock import SettableClock
 from bot.config import Settings
 from bot.events import Event, publish
-from bot.messages import Card, File, MessageRef, Place, Platform, Recipient
+from bot.messages import Audience, Card, File, MessageRef, Place, Platform, Recipient
 from bot.ports import DeliveryError
 from bot.scheduling import ManualJobs
 from fakes.cards import text_of
@@ -64,6 +64,9 @@ class Recorder:
 
     async def update(self, ref: MessageRef, card: Card) -> None:
         return None
+
+    async def audience(self, place: Place) -> Audience:
+        return Audience.RESTRICTED
 
     async def notify(
         self, recipient: Recipient, card: Card, files: tuple[File, ...] = ()

@@ -36,6 +36,7 @@ from bot.identity import zone_of
 from bot.messages import (
     Action,
     Actor,
+    Audience,
     Button,
     Card,
     Command,
@@ -92,6 +93,10 @@ class ConsoleMessenger:
     async def update(self, ref: MessageRef, card: Card) -> None:
         place = Place("console", ref.workspace, ref.channel)
         await self._console.show(place, card, None, (), note="actionlab", replaces=ref)
+
+    async def audience(self, place: Place) -> Audience:
+        """The console is read only by whoever types at it."""
+        return Audience.RESTRICTED
 
     async def notify(
         self, recipient: Recipient, card: Card, files: tuple[File, ...] = ()

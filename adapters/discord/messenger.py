@@ -9,7 +9,7 @@ import discord
 
 from adapters.discord.render import render_card
 from adapters.discord.translate import message_ref
-from bot.messages import Card, File, MessageRef, Place, Platform, Recipient
+from bot.messages import Audience, Card, File, MessageRef, Place, Platform, Recipient
 from bot.ports import DeliveryError
 
 log = logging.getLogger(__name__)
@@ -115,6 +115,21 @@ class DiscordMessenger:
             )
         except (discord.HTTPException, discord.RateLimited) as exc:
             raise delivery_error(exc) from exc
+
+    async def audience(self, place: Place) -> Audience:
+        """A guild channel that the server's @everyone role may view is open to the whole
+        server; one it may not is restricted to the roles and people allowed in. Read from
+        the gateway's cache (a REST-only client has none, and cannot tell)."""
+        if place.direct:
+            return Audience.RESTRICTED
+        channel = self.client.get_channel(int(place.channel))
+        if isinstance(channel, discord.abc.GuildChannel):
+            everyone = channel.guild.default_role
+            return (Audience.PUBLIC if channel.permissions_for(everyone).view_channel
+                    else Audience.RESTRICTED)
+        if isinstance(channel, discord.abc.PrivateChannel):
+            return Audience.RESTRICTED
+        return Audience.UNKNOWN
 
     async def notify(
         self, recipient: Recipient, card: Card, files: tuple[File, ...] = ()

@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack import render
-from bot.messages import Card, File, Form, MessageRef, Place, Platform, Recipient
+from bot.messages import Audience, Card, File, Form, MessageRef, Place, Platform, Recipient
 from bot.ports import DeliveryError
 
 log = logging.getLogger(__name__)
@@ -114,6 +114,25 @@ class SlackMessenger:
         channel = await self.dm_channel(recipient.workspace, recipient.user_id)
         return await self.post(Place("slack", recipient.workspace, channel, direct=True),
                                card, files)
+
+    async def audience(self, place: Place) -> Audience:
+        """conversations.info: a channel that is not private can be found and read by anyone
+        in the workspace; a private one shared with another organisation (Slack Connect) is
+        read by its people too. Needs the channels:read and groups:read scopes."""
+        if place.direct:
+            return Audience.RESTRICTED
+        client = await self._client_for(place.workspace)
+        response = await self.call(lambda: client.conversations_info(channel=place.channel))
+        channel = response.get("channel") or {}
+        if channel.get("is_im") or channel.get("is_mpim"):
+            return Audience.RESTRICTED
+        if "is_private" not in channel:
+            return Audience.UNKNOWN
+        if not channel["is_private"]:
+            return Audience.PUBLIC
+        if channel.get("is_ext_shared") or channel.get("is_shared"):
+            return Audience.SHARED
+        return Audience.RESTRICTED
 
     # --- more than the port: what replies need ---------------------------------------------
 

@@ -54,7 +54,8 @@ async def act(stage: Stage) -> None:
         await stage.type(name, "/lab present")
     await stage.type("Amara Okafor", "/lab apologies Tom")
 
-    stage.say("Anyone can add a note or a decision; the secretary sees them land.")
+    stage.say("Anyone can add a note (a member's decision is kept as a proposal, for the "
+              "secretary to record); the secretary sees them land.")
     await stage.type(ZOE, "/lab note The survey had 41 answers; most want procurement data "
                           "published weekly.")
     await stage.type(KHAI, "/lab note Ở Manila, dữ liệu mua sắm công được công bố hàng tháng.")

@@ -65,10 +65,12 @@ class Pick:
 
 
 def pick_slot(text: str, starts: Sequence[datetime], taken: Collection[int | None], *,
-              poll_number: int, poll_title: str, title: str | None, now: datetime) -> Pick:
+              poll_number: int, meeting_number: int, title: str | None,
+              now: datetime) -> Pick:
     """The slot `text` names (`14`, `#14`), if it can still become a meeting: it exists, has
     not begun, and is not a meeting already (`taken`: slot numbers of the poll's scheduled
-    meetings). Without a title, the meeting takes the poll's, numbered from the second."""
+    meetings). Without a title, the meeting is called by its number in the lab, "Meeting 2"
+    (a poll asked about several meetings is often called "Meetings": no meeting's name)."""
     text = text.strip().removeprefix("#")
     if not text.isdigit():
         raise PickRefused(PickProblem.UNCLEAR, "Give the slot's number, e.g. "
@@ -83,5 +85,5 @@ def pick_slot(text: str, starts: Sequence[datetime], taken: Collection[int | Non
     if number in taken:
         raise PickRefused(PickProblem.TAKEN, f"Slot #{number} of poll #{poll_number} is "
                           "already a meeting; see `/lab meetings`.")
-    name = title or (poll_title if not taken else f"{poll_title} ({len(taken) + 1})")
+    name = title or f"Meeting {meeting_number}"
     return Pick(number, starts_at, name)

@@ -45,18 +45,18 @@ def test_the_close_records_the_best_usable_slot_or_none() -> None:
 
 
 def _pick(text: str, taken: list[int | None], title: str | None = None) -> object:
-    return pick_slot(text, STARTS, taken, poll_number=3, poll_title="Kick-off", title=title,
+    return pick_slot(text, STARTS, taken, poll_number=3, meeting_number=1, title=title,
                      now=NOW)
 
 
-def test_a_pick_names_a_future_free_slot_and_numbers_later_titles() -> None:
-    first = pick_slot("#2", STARTS, [], poll_number=3, poll_title="Kick-off", title=None,
+def test_a_pick_names_a_future_free_slot_and_an_untitled_meeting_by_its_number() -> None:
+    first = pick_slot("#2", STARTS, [], poll_number=3, meeting_number=1, title=None,
                       now=NOW)
-    assert (first.number, first.starts_at, first.title) == (2, STARTS[1], "Kick-off")
-    second = pick_slot("3", STARTS, [2, None], poll_number=3, poll_title="Kick-off",
+    assert (first.number, first.starts_at, first.title) == (2, STARTS[1], "Meeting 1")
+    second = pick_slot("3", STARTS, [2, None], poll_number=3, meeting_number=2,
                        title=None, now=NOW)
-    assert second.title == "Kick-off (3)"
-    named = pick_slot("3", STARTS, [2], poll_number=3, poll_title="Kick-off", title="Retro",
+    assert second.title == "Meeting 2"
+    named = pick_slot("3", STARTS, [2], poll_number=3, meeting_number=2, title="Retro",
                       now=NOW)
     assert named.title == "Retro"
 

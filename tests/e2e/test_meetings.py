@@ -112,7 +112,7 @@ async def test_a_pair_of_meetings_from_one_poll(lab: FlatConsole, app: App) -> N
     await lab("Gemma Rhodes", SLOTS)
     await lab("Gemma Rhodes", "/lab poll pick 1 1")
     out = await lab("Gemma Rhodes", "/lab poll pick 1 3")
-    assert "== Meeting scheduled: Meeting 1 (2) ==" in out
+    assert "== Meeting scheduled: Meeting 2 ==" in out  # named by its number in the lab
     out = await lab("Gemma Rhodes", '/lab poll pick 1 4 title "Final meeting"')
     assert "== Meeting scheduled: Final meeting ==" in out
     assert "Scheduled meeting #3 (Final meeting) at Mon 29 Mar 2027" in out
@@ -124,7 +124,7 @@ async def test_a_pair_of_meetings_from_one_poll(lab: FlatConsole, app: App) -> N
     out = await lab("Amara Okafor", "/lab meetings")
     assert "only Amara Okafor sees this" in out
     assert re.search(r"`#1` \*Meeting 1\* — Mon 11 Jan 2027, 10:00 WAT \(Africa/Lagos\), "
-                     r"60 min · in 6 days • `#2` \*Meeting 1 \(2\)\* — Tue 26 Jan 2027, "
+                     r"60 min · in 6 days • `#2` \*Meeting 2\* — Tue 26 Jan 2027, "
                      r"10:00 WAT .* • `#3` \*Final meeting\* — Mon 29 Mar 2027, 09:00 WAT", out)
     assert "Times in your zone, Africa/Lagos." in out
 
@@ -219,7 +219,7 @@ async def test_a_meeting_under_way_or_cancelled_cannot_change(
     await lab("Gemma Rhodes", "/lab meeting cancel 2")
     await lab("Gemma Rhodes", ":press Cancel meeting #2")
     out = await lab("Gemma Rhodes", "/lab meeting cancel 2")
-    assert "Meeting #2 (Meeting 1 (2)) is cancelled already." in out
+    assert "Meeting 2 is cancelled already." in out
     clock.set(datetime(2027, 1, 11, 9, 30, tzinfo=UTC))
     out = await lab("Gemma Rhodes", "/lab meeting move 1 3")
     assert "has already begun" in out
@@ -234,7 +234,7 @@ async def test_a_meeting_under_way_or_cancelled_cannot_change(
 async def test_a_one_minute_meeting_is_singular(lab: FlatConsole) -> None:
     await lab("Gemma Rhodes", '/lab poll new "Check-in" slots 2027-01-11T09:00 length 1m')
     out = await lab("Gemma Rhodes", "/lab poll pick 1 1")
-    assert "*Check-in* of Action Lab 1: Mon 11 Jan 2027, 09:00 GMT (Europe/London) " \
+    assert "*Meeting 1* of Action Lab 1: Mon 11 Jan 2027, 09:00 GMT (Europe/London) " \
            "(in 6 days), 1 minute." in out
 
 

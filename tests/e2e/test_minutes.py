@@ -34,7 +34,7 @@ from bot.events import (
 from bot.exports.json import schema
 from bot.messages import Action, Actor, Command, MessageRef, Place, Reaction, Reply
 from bot.router import Call, Router
-from storage.models import ActionItem, AuditEntry, MinuteEntry, Minutes
+from storage.models import ActionItem, Attendance, AuditEntry, MinuteEntry, Minutes
 from tests.conftest import Console
 
 ARABIC = "محمد الأمين"
@@ -109,7 +109,7 @@ async def test_a_meeting_from_start_to_every_export(
     out = await lab("Zoë Núñez", "/lab note Zoë summarised the survey: 41 answers")
     assert "only Zoë Núñez sees this" in out and "Added note 1" in out
     await lab(ARABIC, "/lab note نحتاج إلى بيانات المشتريات المفتوحة")
-    out = await lab("Amara Okafor", "/lab decision We take forward research and case studies")
+    out = await lab("Priya Raman", "/lab decision We take forward research and case studies")
     assert "#lab · actionlab" in out and "*Decision 3* (Kick-off call)" in out
     out = await lab("Amara Okafor", f"/lab action {VIETNAMESE} due fri Gửi bản tóm tắt")
     assert f"*Action 4* for *{VIETNAMESE}*, due Fri 08 Jan 2027 (Kick-off call): Gửi bản " \
@@ -173,7 +173,7 @@ async def test_the_card_keeps_long_entries_short_and_the_minutes_keep_them_whole
     long = "Budget detail. " * 400  # 6,000 characters: more than a card or a message allows
     out = await meeting("Amara Okafor", f"/lab note {long}")
     assert "Added note 1" in out and "…" in out and len(out) < 1000
-    out = await meeting("Amara Okafor", f"/lab decision {long}")
+    out = await meeting("Priya Raman", f"/lab decision {long}")
     assert "*Decision 2*" in out and "…" in out
     out = await meeting("Amara Okafor", "/lab minutes show")
     assert "Latest entries" in out and "…" in out
@@ -231,6 +231,44 @@ async def test_the_facilitator_can_do_what_the_secretary_does(meeting: Console) 
     assert "[file]" in out
     out = await meeting("Gemma Rhodes", "/lab minutes end")
     assert "summary" in out
+
+
+async def test_a_members_decision_is_kept_as_a_proposal_not_posted(
+    meeting: Console, app: App
+) -> None:
+    out = await meeting("Amara Okafor", "/lab decision We publish procurement data weekly")
+    assert "only Amara Okafor sees this" in out and "#lab · actionlab" not in out
+    assert "Decisions are recorded by the secretary and facilitators" in out
+    assert "your proposal is note 1 in the minutes of “Kick-off call”" in out
+    (entry,) = await entries(app)
+    assert entry.kind.value == "note"
+    assert entry.text == "Proposed decision: We publish procurement data weekly"
+    out = await meeting("Priya Raman", "/lab decision We publish procurement data weekly")
+    assert "#lab · actionlab" in out and "*Decision 2*" in out
+
+
+async def test_the_secretary_marks_someone_else_present(meeting: Console) -> None:
+    out = await meeting("Priya Raman", "/lab present Zoë")
+    assert "Zoë Núñez is marked present at “Kick-off call”" in out
+    out = await meeting("Priya Raman", "/lab present Zoë Núñez")
+    assert "Zoë Núñez is already marked present" in out
+    out = await meeting("Amara Okafor", "/lab apologies me")
+    assert "Recorded apologies from Amara Okafor" in out
+    out = await meeting("Gemma Rhodes", "/lab present Amara")  # she came after all
+    assert "Amara Okafor is marked present" in out
+    out = await meeting("Priya Raman", "/lab minutes show")
+    assert "Present (2): Zoë Núñez, Amara Okafor" in out
+    assert "Apologies (0)" in out
+
+
+async def test_a_member_cannot_mark_someone_else_present(meeting: Console, app: App) -> None:
+    out = await meeting("Amara Okafor", "/lab present Zoë")
+    assert "Only the secretary and facilitators can mark someone else present" in out
+    assert await count(app, Attendance) == 0
+    out = await meeting("Amara Okafor", "/lab present Amara")  # herself, by name
+    assert "You are marked present" in out
+    out = await meeting("Amara Okafor", "/lab present me")
+    assert "You are already marked present" in out
 
 
 async def test_people_outside_the_lab_capture_nothing(meeting: Console, app: App) -> None:

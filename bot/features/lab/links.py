@@ -12,6 +12,7 @@ from pydantic import Field
 from bot.arguments import Args, Pos
 from bot.domain.lab import LinkPurpose, Role, code_hash, spent_refusal
 from bot.errors import Conflict, NotFound, PermissionDenied, UserError
+from bot.features.lab.audience import exposure_notice
 from bot.messages import Card, Reply, Text
 from bot.router import Call, Router, require_role
 from storage.models import ChannelLink
@@ -131,6 +132,7 @@ async def _use_link(call: Call[LinkArgs], code: str) -> Reply:
     if member is None or not member.active or member.role is not Role.FACILITATOR:
         raise PermissionDenied("Only a facilitator of the lab can bind a channel to it, and "
                                "you no longer are one.")
+    notice = await exposure_notice(call)  # asked before anything is written
     await call.uow.labs.bind(lab.id, call.place.platform, call.place.workspace,
                              call.place.channel, call.now)
     found.used_at = call.now
@@ -139,7 +141,8 @@ async def _use_link(call: Call[LinkArgs], code: str) -> Reply:
                      channel=call.place.channel)
     text = (f"This {call.place.platform} channel is now part of *{lab.name}*: its members, "
             "polls, votes and minutes are shared with the lab's other channels.")
-    return call.publish(Card((Text(text),), fallback=text))
+    reply = call.publish(Card((Text(text),), fallback=text))
+    return reply.then(notice) if notice else reply
 
 
 class LinkMeArgs(Args):

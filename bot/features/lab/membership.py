@@ -14,6 +14,7 @@ from bot.domain.lab import Role, counted_members, leave_refusal, limit_refusal
 from bot.domain.when import format_window
 from bot.errors import Conflict, UserError
 from bot.events import MemberJoined, MemberLeft
+from bot.features.lab.audience import exposure_notice
 from bot.messages import Button, Buttons, Card, Context, Fields, Header, Reply, Text
 from bot.router import Call, Router
 from storage.models import Lab, Membership
@@ -44,6 +45,7 @@ async def setup(call: Call[SetupArgs]) -> Reply:
     defaults = call.ctx.settings.lab
     start, end = defaults.window_times
     name = call.args.name.strip().strip('"“”')
+    notice = await exposure_notice(call)  # asked before anything is written
     lab = await call.uow.labs.add(
         Lab(
             name=name, timezone=defaults.timezone, window_start=start, window_end=end,
@@ -76,7 +78,8 @@ async def setup(call: Call[SetupArgs]) -> Reply:
         ),
         fallback=f"{name} is set up in this channel.",
     )
-    return Reply(card=card, private=False)
+    reply = Reply(card=card, private=False)
+    return reply.then(notice) if notice else reply
 
 
 # --- join and accept ------------------------------------------------------------------------

@@ -5,37 +5,62 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from bot.arguments import Args, Complete, Pos
+from bot.domain.lab import Role
 from bot.domain.minutes import MinutesStatus, Presence
 from bot.errors import Conflict, NotFound
 from bot.features.common import find_member
 from bot.features.minutes.cards import minutes_card
 from bot.features.minutes.service import label, open_minutes
 from bot.messages import Reply
-from bot.router import Call, Router
+from bot.router import Call, Router, require_role
 from storage.models import Attendance, Minutes
 
 router = Router()
 
 
-async def mark_present(call: Call[Any], minutes: Minutes) -> Attendance | None:
-    """Mark the caller present; None if they already were."""
-    found = await call.uow.minutes.attendance_of(minutes.id, call.person.id)
+async def mark_present(call: Call[Any], minutes: Minutes,
+                       person_id: int | None = None) -> Attendance | None:
+    """Mark the caller (or `person_id`, marked by the secretary) present; None if they
+    already were."""
+    who = call.person.id if person_id is None else person_id
+    found = await call.uow.minutes.attendance_of(minutes.id, who)
     if found is not None and found.status is Presence.PRESENT:
         return None
     if found is None:
         found = await call.uow.minutes.add_attendance(Attendance(
-            minutes_id=minutes.id, person_id=call.person.id, status=Presence.PRESENT,
+            minutes_id=minutes.id, person_id=who, status=Presence.PRESENT,
             recorded_at=call.now, recorded_by_id=call.person.id))
     else:  # they sent apologies and came after all
         found.status, found.recorded_at = Presence.PRESENT, call.now
         found.recorded_by_id = call.person.id
-    await call.audit("minutes.present", minutes=minutes.id)
+    if who == call.person.id:
+        await call.audit("minutes.present", minutes=minutes.id)
+    else:
+        await call.audit("minutes.present", minutes=minutes.id, member=who)
     return found
 
 
-@router.command("present", topic="minutes", summary="Say you are at the meeting.")
-async def present(call: Call[Any]) -> Reply:
+_MYSELF = ("me", "myself", "i")
+
+
+class PresentArgs(Args):
+    member: Annotated[str | None, Pos("member", greedy=True), Complete("member")] = None
+
+
+@router.command("present", args=PresentArgs, topic="minutes",
+                summary="Say you are at the meeting; the secretary can mark a member present.",
+                examples=("/lab present", "/lab present Priya"))
+async def present(call: Call[PresentArgs]) -> Reply:
     minutes = await open_minutes(call)
+    typed = (call.args.member or "").strip()
+    if typed and typed.casefold() not in _MYSELF:
+        target = await find_member(call, typed)
+        if target.person_id != call.person.id:
+            await require_role(call, Role.SECRETARY, what="mark someone else present")
+            name = target.person.display_name
+            if await mark_present(call, minutes, target.person_id) is None:
+                return Reply.say(f"{name} is already marked present at {label(minutes)}.")
+            return Reply.say(f"{name} is marked present at {label(minutes)}.")
     if await mark_present(call, minutes) is None:
         return Reply.say(f"You are already marked present at {label(minutes)}.")
     return Reply.say(f"You are marked present at {label(minutes)}.")
@@ -64,7 +89,7 @@ class ApologiesArgs(Args):
                 examples=("/lab apologies Priya", "/lab apologies me"))
 async def apologies(call: Call[ApologiesArgs]) -> Reply:
     minutes = await open_minutes(call)
-    if call.args.member.strip().casefold() in ("me", "myself", "i"):
+    if call.args.member.strip().casefold() in _MYSELF:
         target = call.the_member
     else:
         target = await find_member(call, call.args.member)

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from bot import action_ids
 from bot.arguments import Args, Complete, Kw, Pos, Rest, tokenize
+from bot.domain.lab import Role, has_role
 from bot.domain.minutes import (
     CARD_ENTRY,
     MAX_ENTRY,
@@ -67,9 +68,30 @@ async def note(call: Call[EntryArgs]) -> Reply:
                 summary="Record a decision in the open minutes.",
                 examples=("/lab decision We take forward research and case studies",))
 async def decision(call: Call[EntryArgs]) -> Reply:
+    if not has_role(call.the_member.role, Role.SECRETARY):
+        return await _proposal(call)
     minutes, entry = await _typed(call, EntryKind.DECISION)
     text = f"*Decision {entry.number}* ({minutes.title}): {shorten(entry.text, CARD_ENTRY)}"
     return call.publish(Card((Text(text),), fallback=f"Decision {entry.number} recorded"))
+
+
+PROPOSED = "Proposed decision: "
+
+
+async def _proposal(call: Call[EntryArgs]) -> Reply:
+    """Decisions are the secretary's and facilitators' to record; a member's is kept, as a
+    note marked as a proposal (so nothing typed is lost), and not posted to the channel."""
+    minutes = await open_minutes(call)
+    entry = await add_entry(call.uow, minutes, kind=EntryKind.NOTE,
+                            text=PROPOSED + call.args.text, now=call.now, author=call.person,
+                            created_by=call.person.id)
+    await call.audit("minutes.proposal", minutes=minutes.id, number=entry.number)
+    return Reply.say(
+        f"Decisions are recorded by the secretary and facilitators, so your proposal is note "
+        f"{entry.number} in the minutes of {label(minutes)}: "
+        f"{shorten(call.args.text, CARD_ENTRY)}\nIf the meeting agrees, the secretary records "
+        "it with `/lab decision <text>`."
+    )
 
 
 class ActionArgs(Args):

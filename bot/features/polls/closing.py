@@ -127,7 +127,8 @@ async def poll_pick(call: Call[PollPickArgs]) -> Reply:
     taken = [m.slot_number for m in await call.uow.meetings.of_poll(poll.id)]
     try:
         pick = pick_slot(call.args.slot, starts, taken, poll_number=poll.number,
-                         poll_title=poll.title, title=call.args.title, now=call.now)
+                         meeting_number=await call.uow.meetings.next_number(poll.lab_id),
+                         title=call.args.title, now=call.now)
     except PickRefused as refused:
         raise _PICK_REFUSALS[refused.problem](refused.message) from None
     await close_poll(call.ctx, call.uow, poll.id, call.now, closed_by=call.person.id)

@@ -50,7 +50,14 @@ async def test_an_interaction_cut_off_by_a_crash_is_reported_by_direct_message(
     told = bot.fake.calls("POST", dm_path(p.AMARA))[-1]
     assert "did not go through" in text_of(told)
     assert "/lab remind me in 2 hours Call Zoë" in text_of(told)
-    async with app.ctx.uow() as uow:
-        assert [r.status for r in await uow.session.scalars(select(InboxEntry))] == ["told"]
+    # The direct message goes out before the row is marked: wait for the final state.
+    statuses: list[str] = []
+    for _ in range(250):
+        async with app.ctx.uow() as uow:
+            statuses = [r.status for r in await uow.session.scalars(select(InboxEntry))]
+        if statuses == ["told"]:
+            break
+        await asyncio.sleep(0.02)
+    assert statuses == ["told"]
     clock.advance(timedelta(minutes=1))
     assert await inbox.recover() == 0  # told once

@@ -79,7 +79,7 @@ async def test_setup_is_acked_empty_then_answered_in_the_channel(slack: Slack) -
     sent = await slack.command("UGEMMA", 'setup "Action Lab 1"')
     assert (sent.status, sent.body) == (200, "")
     fake = slack.fake
-    assert fake.methods() == ["auth.test", "users.info", "response_url"]
+    assert fake.methods() == ["auth.test", "users.info", "conversations.info", "response_url"]
     reply = fake.last("response_url")
     assert reply.args["url_token"] == "r1"
     assert reply.args["response_type"] == "in_channel"

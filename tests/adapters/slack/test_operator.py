@@ -59,6 +59,7 @@ SCOPES_FOR_OTHER_REASONS = {
     "reactions:read": "the reaction_added event",
     "chat:write.public": "posting in a public channel the bot was not invited to",
     "groups:history": "conversations.history in a private channel",
+    "groups:read": "conversations.info of a private channel (is the lab's channel public?)",
 }
 
 
