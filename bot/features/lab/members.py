@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from bot.arguments import Args, Complete, Pos
 from bot.domain.lab import Role, counted_members, role_change_refusal
+from bot.domain.wording import plural
 from bot.domain.zones import format_local
 from bot.errors import PermissionDenied
 from bot.features.common import find_member, paginate
@@ -36,9 +37,15 @@ async def _members_card(call: Call[Any], page: int) -> Card:
     blocks: list[Block] = [Header(f"Members of {lab.name}")]
     blocks += paginate(lines, page=page, per_page=MEMBERS_PER_PAGE, route="lab.members",
                        ref=lab.id, noun="members")
+    facilitators = len(members) - counted
+    # The same people a vote's turnout counts: facilitators vote too, but do not take one
+    # of the lab's member places.
     blocks.append(Context(
-        f"{counted} of {lab.member_limit} members, plus facilitators. Times are each "
-        "member's own local time now."
+        f"{plural(len(members), 'person', 'people')} in the lab: {counted} of "
+        f"{lab.member_limit} members (the lab's limit) and "
+        f"{plural(facilitators, 'facilitator')}, who "
+        f"{'votes' if facilitators == 1 else 'vote'} too. Times are each member's own local "
+        "time now."
     ))
     return Card(tuple(blocks), fallback=f"{len(members)} people in {lab.name}")
 
