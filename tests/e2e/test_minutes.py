@@ -722,7 +722,8 @@ async def test_long_edits_stay_readable_in_the_audit_log(meeting: Console, app: 
     await meeting("Priya Raman", f"/lab minutes edit 1 {long}")
     await meeting("Priya Raman", "/lab minutes drop 1")
     out = await meeting("Gemma Rhodes", "/lab audit")
-    assert "minutes.edit" in out and "minutes.drop" in out
+    assert "Priya Raman edited entry 1 of the minutes of “Kick-off call”." in out
+    assert "Priya Raman dropped entry 1 of the minutes of “Kick-off call”." in out
     assert "Something went wrong" not in out
     stored = (await entries(app))[0]
     assert [h["text"] for h in stored.history] == [long.strip(), "short"]  # whole, in order

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -9,8 +10,10 @@ from pydantic import Field
 from bot.arguments import Args, Pos
 from bot.domain.zones import format_local
 from bot.features.common import page_buttons, paginate
+from bot.features.lab.audit_words import Known, sentence
 from bot.messages import Block, Card, Context, Header, Reply
 from bot.router import Call, Router
+from storage.models import AuditEntry
 
 router = Router()
 
@@ -22,6 +25,29 @@ AUDIT_PER_PAGE = 15
 
 class AuditArgs(Args):
     page: Annotated[int, Pos("page"), Field(ge=1, le=100000)] = 1
+
+
+def _ids(entries: Sequence[AuditEntry], key: str) -> set[int]:
+    return {v for e in entries if isinstance(v := e.detail.get(key), int)}
+
+
+async def _known(call: Call[Any], entries: Sequence[AuditEntry]) -> Known:
+    """Names for the ids on one page of the log (at most a page's worth of lookups)."""
+    people: set[int] = {e.actor_id for e in entries if e.actor_id}
+    for key in ("member", "owner", "to"):
+        people |= _ids(entries, key)
+    meetings, polls, minutes = {}, {}, {}
+    for ref in _ids(entries, "meeting"):
+        if (meeting := await call.uow.meetings.get(ref)) is not None:
+            meetings[ref] = f"meeting #{meeting.number} ({meeting.title})"
+    for ref in _ids(entries, "poll"):
+        if (poll := await call.uow.polls.get(ref)) is not None:
+            polls[ref] = f"poll #{poll.number} ({poll.title})"
+    for ref in _ids(entries, "minutes"):
+        if (found := await call.uow.minutes.get(ref)) is not None:
+            minutes[ref] = f"“{found.title}”"
+    return Known(zone=call.zone, people=await call.uow.people.names(sorted(people)),
+                 meetings=meetings, polls=polls, minutes=minutes)
 
 
 async def _audit_card(call: Call[Any], page: int) -> Card:
@@ -37,13 +63,12 @@ async def _audit_card(call: Call[Any], page: int) -> Card:
         entries, total = await call.uow.audit.page(
             lab.id, offset=(page - 1) * AUDIT_PER_PAGE, limit=AUDIT_PER_PAGE
         )
-    names = await call.uow.people.names([e.actor_id for e in entries if e.actor_id])
+    known = await _known(call, entries)
     lines = []
     for entry in entries:
-        who = names.get(entry.actor_id or 0, "the bot")
+        who = known.people.get(entry.actor_id, "a former member") if entry.actor_id else None
         when = format_local(entry.at, call.zone, name=False)
-        detail = ", ".join(f"{k}={v}" for k, v in sorted(entry.detail.items()))
-        lines.append(f"• {when} · {who} · `{entry.action}`" + (f" ({detail})" if detail else ""))
+        lines.append(f"• {when} · {sentence(entry.action, who, entry.detail, known)}")
     blocks: list[Block] = [Header(f"Audit log of {lab.name}")]
     if past_end:
         blocks.append(Context(f"There are {pages} pages; this is the last."))
