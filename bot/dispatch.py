@@ -30,9 +30,11 @@ from bot.arguments import (
     parse_text,
 )
 from bot.context import Context
-from bot.domain.lab import Role
+from bot.domain.lab import Role, awaits_acceptance
+from bot.domain.zones import format_local
 from bot.errors import (
     BadArguments,
+    CommitmentChanged,
     NoLabHere,
     StaleControl,
     UnknownCommand,
@@ -286,6 +288,12 @@ class Dispatcher:
                 if access != "lab":
                     what = "do that" if scope is not None else f"use `/lab {name}`"
                     await require_role(call, _NEEDS[access], what=what)
+                    assert member is not None
+                    if awaits_acceptance(accepted_at=member.accepted_at,
+                                         changed_at=lab.commitment_changed_at):
+                        assert lab.commitment_changed_at is not None
+                        raise CommitmentChanged(format_local(lab.commitment_changed_at,
+                                                             call.zone))
             reply = await handler(call)
             await uow.commit()
             return reply

@@ -43,6 +43,18 @@ class NotAMember(UserError):
         )
 
 
+class CommitmentChanged(UserError):
+    """A member who accepted the confidentiality commitment before it changed."""
+
+    def __init__(self, changed: str) -> None:
+        super().__init__(
+            f"The lab's confidentiality commitment changed on {changed}. Type `/lab join` to "
+            "read the new text and accept it (the button in your direct messages does the "
+            "same); until then the lab's commands wait for you. If you no longer agree, "
+            "`/lab leave`."
+        )
+
+
 class PermissionDenied(UserError):
     pass
 

@@ -131,6 +131,8 @@ class Lab(Base):
     days: Mapped[str] = mapped_column(String(32))
     member_limit: Mapped[int] = mapped_column(Integer)
     commitment: Mapped[str] = mapped_column(Text)
+    # When the commitment's text last changed: members who accepted it before must again.
+    commitment_changed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL")

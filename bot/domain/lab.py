@@ -52,6 +52,12 @@ def leave_refusal(*, role: Role, facilitators: int) -> str | None:
     return None
 
 
+def awaits_acceptance(*, accepted_at: datetime, changed_at: datetime | None) -> bool:
+    """Whether a member accepted the confidentiality commitment before its text last
+    changed, and so has yet to accept the text as it is now."""
+    return changed_at is not None and accepted_at < changed_at
+
+
 def counted_members(roles: Iterable[Role]) -> int:
     """Members who count against the limit: everyone but the facilitators who convene it."""
     return sum(1 for r in roles if r is not Role.FACILITATOR)

@@ -521,3 +521,55 @@ async def test_a_reader_without_a_zone_sees_the_labs_zone_named(lab: Console) ->
     lab.adapter.become("Newcomer")
     await lab.adapter.messenger.post(lab.adapter.place, Card((Text(f"Starts {at(T0)}"),)))
     assert "Starts Mon 04 Jan 2027, 10:00 GMT (Europe/London)" in lab.buffer.getvalue()
+
+
+# --- a changed commitment is accepted again ------------------------------------------------------
+
+
+async def test_a_changed_commitment_is_accepted_again_by_every_member(
+        lab: Console, app: App, clock: SettableClock) -> None:
+    clock.advance(timedelta(hours=1))  # they all accepted the first text an hour ago
+    new_text = "We keep the lab's work confidential until the final report is published."
+    out = await lab("Gemma Rhodes", f'/lab settings commitment "{new_text}"')
+    assert "Every other member has been sent the new commitment" in out
+    # Each other member gets it privately, in their own zone, with a button.
+    assert "actionlab → Amara Okafor (direct message)" in out
+    assert "The commitment of Action Lab 1 changed" in out and new_text in out
+    assert "Mon 04 Jan 2027, 12:00 WAT (Africa/Lagos)" in out  # Amara's zone
+    assert "actionlab → Gemma Rhodes" not in out  # she changed it, she has read it
+
+    # Until they accept, the lab's commands say where to read it; nothing else happens.
+    out = await lab("Amara Okafor", "/lab note Something")
+    assert "The lab's confidentiality commitment changed on Mon 04 Jan 2027, 12:00 WAT" in out
+    assert "Type `/lab join` to read the new text and accept it" in out
+    out = await lab("Gemma Rhodes", "/lab members")  # the facilitator goes on
+    assert "Members of Action Lab 1" in out
+
+    out = await lab.press("Amara Okafor", "I accept the new commitment")
+    assert "you accepted the new commitment of Action Lab 1" in out
+    out = await lab("Amara Okafor", "/lab members")
+    assert "Members of Action Lab 1" in out
+
+    # `/lab join` shows it again; leaving stays open to whoever no longer agrees.
+    out = await lab("Zoë Núñez", "/lab join")
+    assert new_text in out and "I accept the new commitment" in out
+    out = await lab.press("Zoë Núñez", "I accept the new commitment")
+    assert "you accepted the new commitment" in out
+    out = await lab.press("Zoë Núñez", "I accept the new commitment")  # the one in her DMs
+    assert "already accepted the current commitment" in out
+    out = await lab("Priya Raman", "/lab leave")
+    assert "*Priya Raman* left Action Lab 1." in out
+    async with app.ctx.uow() as uow:
+        entries = await uow.audit.for_lab(1, action="member.reaccepted")
+    assert len(entries) == 2
+
+
+async def test_setting_the_same_commitment_asks_nobody(lab: Console, app: App) -> None:
+    async with app.ctx.uow() as uow:
+        lab_row = await uow.labs.get(1)
+        assert lab_row is not None
+        text = lab_row.commitment
+    out = await lab("Gemma Rhodes", f'/lab settings commitment "{text}"')
+    assert "direct message" not in out
+    out = await lab("Amara Okafor", "/lab members")
+    assert "Members of Action Lab 1" in out

@@ -143,6 +143,7 @@ PHRASES: dict[str, Phrase] = {
     "identity.linked": lambda d, k: f"linked their {d.get('platform')} account",
     "member.joined": lambda d, k: "accepted the confidentiality commitment and joined",
     "member.left": lambda d, k: "left the lab",
+    "member.reaccepted": lambda d, k: "accepted the changed confidentiality commitment",
     "member.role": lambda d, k: (f"made {_person(d.get('member'), k)} {d.get('after')} "
                                  f"(was {d.get('before')})"),
     "person.timezone": lambda d, k: (f"changed their time zone from {d.get('before') or 'none'}"

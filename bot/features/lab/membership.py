@@ -15,6 +15,7 @@ from bot.domain.when import format_window
 from bot.errors import Conflict, UserError
 from bot.events import MemberJoined, MemberLeft
 from bot.features.lab.audience import exposure_notice
+from bot.features.lab.commitment import commitment_card, stale_acceptance
 from bot.messages import Button, Buttons, Card, Context, Fields, Header, Reply, Text
 from bot.router import Call, Router
 from storage.models import Lab, Membership
@@ -93,6 +94,8 @@ def _commitment_digest(text: str) -> str:
                 summary="Read the confidentiality commitment and join the lab.")
 async def join(call: Call[Any]) -> Reply:
     lab = call.the_lab
+    if stale_acceptance(call.member, lab):
+        return Reply(card=commitment_card(lab, call.zone))
     if call.member is not None:
         raise Conflict(f"You are already a member of {lab.name}.")
     roles = [m.role for m in await call.uow.members.active(lab.id)]
@@ -161,7 +164,9 @@ async def accept(call: Call[Any]) -> Reply:
 # --- leave ------------------------------------------------------------------------------
 
 
-@router.command("leave", topic="lab", summary="Leave the lab.")
+# Access "lab" (a member is checked below): open to a member yet to accept a changed
+# commitment, who may rather leave.
+@router.command("leave", access="lab", topic="lab", summary="Leave the lab.")
 async def leave(call: Call[Any]) -> Reply:
     lab, member = call.the_lab, call.the_member
     facilitators = sum(

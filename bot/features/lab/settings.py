@@ -10,6 +10,7 @@ from bot.arguments import Args, Complete, Kw
 from bot.domain.lab import counted_members, limit_change_refusal
 from bot.domain.when import format_window, parse_days, parse_window
 from bot.errors import Conflict
+from bot.features.lab.commitment import ask_again
 from bot.features.lab.zones import ZoneCheck
 from bot.messages import Card, Context, Fields, Header, Reply, Text
 from bot.router import Call, Router
@@ -64,7 +65,7 @@ async def settings(call: Call[SettingsArgs]) -> Reply:
         changes["window_start"], changes["window_end"] = start, end
     if a.days is not None:
         changes["days"] = a.days
-    if a.commitment is not None:
+    if a.commitment is not None and a.commitment.strip() != lab.commitment.strip():
         changes["commitment"] = a.commitment
     if a.limit is not None:
         counted = counted_members(m.role for m in await call.uow.members.active(lab.id))
@@ -76,6 +77,11 @@ async def settings(call: Call[SettingsArgs]) -> Reply:
         setattr(lab, key, value)
     if changes:
         await call.audit("lab.settings", **{k: str(v) for k, v in changes.items()})
+    if "commitment" in changes:
+        # Whoever changed it has read it; everyone else is asked to accept it again.
+        lab.commitment_changed_at = call.now
+        call.the_member.accepted_at = call.now
+        ask_again(call.ctx, call)
     card = Card((
         Header(f"Settings of {lab.name}"),
         Fields((
@@ -87,6 +93,9 @@ async def settings(call: Call[SettingsArgs]) -> Reply:
         )),
         Text(f"*Confidentiality commitment*\n{lab.commitment}"),
         Context("Changed: " + ", ".join(sorted({_SAID[k] for k in changes})) + "."
+                + (" Every other member has been sent the new commitment to accept; until "
+                   "they do, the lab's commands wait for them." if "commitment" in changes
+                   else "")
                 if changes else
                 "Change with e.g. `/lab settings window 10:00-17:00 limit 8`."),
     ), fallback=f"Settings of {lab.name}")

@@ -1,0 +1,85 @@
+"""A changed confidentiality commitment is accepted again: every member but the facilitator
+who changed it gets the new text privately, with a button to accept it, and until they do the
+lab's commands answer them with where to read it (bot/dispatch.py asks
+`bot.domain.lab.awaits_acceptance`). `/lab join` shows it again; `/lab leave` stays open."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot import action_ids
+from bot.context import Context as AppContext
+from bot.domain.lab import awaits_acceptance
+from bot.domain.zones import format_local
+from bot.errors import Conflict
+from bot.messages import Button, Buttons, Card, Context, Header, Reply, Text
+from bot.places import recipient_of
+from bot.ports import DeliveryError
+from bot.router import Call, Router
+from storage.models import Lab, Membership
+
+router = Router()
+log = logging.getLogger(__name__)
+
+ACCEPT_AGAIN = "I accept the new commitment"
+
+
+def commitment_card(lab: Lab, zone: str) -> Card:
+    """The new text and its button, for a member who accepted the one before."""
+    changed = (f" on {format_local(lab.commitment_changed_at, zone)}"
+               if lab.commitment_changed_at else "")
+    return Card((
+        Header(f"The commitment of {lab.name} changed"),
+        Text(f"The confidentiality commitment changed{changed}. Please read it and accept it "
+             f"to go on taking part:\n\n{lab.commitment}"),
+        Context("If you no longer agree, you can leave with `/lab leave`."),
+        Buttons((Button(ACCEPT_AGAIN, action_ids.encode("lab.reaccept", lab.id),
+                        style="primary"),)),
+    ), fallback=f"The confidentiality commitment of {lab.name} changed: please accept it again")
+
+
+def ask_again(ctx: AppContext, call: Call[Any]) -> None:
+    """Once the change is committed, send every other active member the new text."""
+    lab_id, changer = call.the_lab.id, call.person.id
+
+    async def tell() -> None:
+        async with ctx.uow() as uow:
+            lab = await uow.labs.get(lab_id)
+            if lab is None:
+                return
+            others = [m for m in await uow.members.active(lab_id) if m.person_id != changer]
+            identities = await uow.people.identities([m.person_id for m in others])
+            zones = {m.person_id: m.person.timezone or lab.timezone for m in others}
+            addressed: set[int] = set()
+            for identity in identities:
+                if identity.person_id in addressed or not ctx.messengers.has(identity.platform):
+                    continue
+                addressed.add(identity.person_id)
+                card = commitment_card(lab, zones[identity.person_id])
+                try:
+                    await ctx.messengers.notify(recipient_of(identity), card)
+                except DeliveryError as exc:
+                    log.warning("could not send the new commitment of lab %s: %s", lab_id,
+                                exc.reason)
+
+    call.uow.after_commit(tell)
+
+
+def stale_acceptance(member: Membership | None, lab: Lab | None) -> bool:
+    return (member is not None and lab is not None
+            and awaits_acceptance(accepted_at=member.accepted_at,
+                                  changed_at=lab.commitment_changed_at))
+
+
+# A member's direct message or the lab's channel: where the card was sent or `/lab join` shown.
+@router.action("lab.reaccept", scope="lab", access="lab")
+async def reaccept(call: Call[Any]) -> Reply:
+    lab, member = call.the_lab, call.the_member
+    if not stale_acceptance(member, lab):
+        raise Conflict(f"You have already accepted the current commitment of {lab.name}.")
+    member.accepted_at = call.now
+    await call.audit("member.reaccepted")
+    return Reply(card=Card((Text(f"Thank you: you accepted the new commitment of {lab.name}. "
+                                 "Everything in the lab is open to you again."),),
+                           fallback="Commitment accepted"), replace=True)
