@@ -16,12 +16,14 @@ from bot.events import (
     ActionItemClosed,
     ActionItemCreated,
     ActionItemUpdated,
+    BallotCast,
     Event,
     MeetingCancelled,
     MeetingMoved,
     MeetingScheduled,
     MemberJoined,
     MemberLeft,
+    PollAnswered,
     PollClosed,
     PollDeleted,
     PollOpened,
@@ -34,11 +36,13 @@ from bot.events import (
 from bot.features import help as help_feature
 from bot.features import home as home_feature
 from bot.features import lab as lab_feature
+from bot.features import live as live_feature
 from bot.features import meetings as meetings_feature
 from bot.features import minutes as minutes_feature
 from bot.features import polls as polls_feature
 from bot.features import reminders as reminders_feature
 from bot.features import votes as votes_feature
+from bot.features.live import subscribers as live_listen
 from bot.features.minutes import subscribers as minutes_listen
 from bot.features.reminders import subscribers as reminders_listen
 from bot.features.votes import subscribers as votes_listen
@@ -57,11 +61,12 @@ log = logging.getLogger(__name__)
 # Each feature module has a `router`; this is the whole list.
 FEATURES: tuple[ModuleType, ...] = (
     help_feature, lab_feature, home_feature, minutes_feature, polls_feature, meetings_feature,
-    votes_feature, reminders_feature,
+    votes_feature, reminders_feature, live_feature,
 )
 
 # Each feature that keeps timers rebuilds them from its tables at start-up.
-STARTUP: tuple[Startup, ...] = (reminders_feature.rebuild, reminders_feature.start_sweep)
+STARTUP: tuple[Startup, ...] = (reminders_feature.rebuild, reminders_feature.start_sweep,
+                                live_feature.start)
 
 
 # Who listens to what: each domain event (bot/events.py) and the handlers that act on it,
@@ -69,21 +74,25 @@ STARTUP: tuple[Startup, ...] = (reminders_feature.rebuild, reminders_feature.sta
 # list; each handler's module is named for what it does with the event.
 LISTENERS: dict[type[Event], tuple[Listener, ...]] = {
     PollOpened: (reminders_listen.poll_opened,),
-    PollClosed: (minutes_listen.poll_closed, reminders_listen.poll_closed),
-    PollDeleted: (reminders_listen.poll_deleted,),
+    PollClosed: (minutes_listen.poll_closed, reminders_listen.poll_closed,
+                 live_listen.poll_changed),
+    PollDeleted: (reminders_listen.poll_deleted, live_listen.poll_changed),
     VoteOpened: (reminders_listen.vote_opened,),
-    VoteClosed: (minutes_listen.vote_closed, reminders_listen.vote_closed),
-    VoteDeleted: (reminders_listen.vote_deleted,),
-    VoteResultWithdrawn: (minutes_listen.vote_result_withdrawn,),
-    MeetingScheduled: (reminders_listen.meeting_scheduled,),
-    MeetingMoved: (reminders_listen.meeting_moved,),
-    MeetingCancelled: (reminders_listen.meeting_cancelled,),
+    VoteClosed: (minutes_listen.vote_closed, reminders_listen.vote_closed,
+                 live_listen.vote_changed),
+    VoteDeleted: (reminders_listen.vote_deleted, live_listen.vote_changed),
+    VoteResultWithdrawn: (minutes_listen.vote_result_withdrawn, live_listen.vote_changed),
+    MeetingScheduled: (reminders_listen.meeting_scheduled, live_listen.meeting_changed),
+    MeetingMoved: (reminders_listen.meeting_moved, live_listen.meeting_changed),
+    MeetingCancelled: (reminders_listen.meeting_cancelled, live_listen.meeting_changed),
     ActionItemCreated: (reminders_listen.action_item_created,),
     ActionItemUpdated: (reminders_listen.action_item_updated,),
     ActionItemClosed: (reminders_listen.action_item_closed,),
     MemberJoined: (reminders_listen.member_joined,),
     MemberLeft: (votes_listen.withdraw_ballots, reminders_listen.member_left),
     ZoneChanged: (reminders_listen.zone_changed,),
+    PollAnswered: (live_listen.poll_changed,),
+    BallotCast: (live_listen.vote_changed,),
 }
 
 

@@ -139,6 +139,21 @@ class ZoneChanged(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class PollAnswered(Event):
+    """A member's answers to a poll changed (what its public card shows)."""
+
+    poll_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class BallotCast(Event):
+    """A ballot was cast or changed (the vote's turnout, or its live count, may move). It
+    says nothing of who cast it: listeners only redraw what everyone may see."""
+
+    vote_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class Happening:
     """What a subscriber gets besides the event: the context, the open unit of work, now."""
 

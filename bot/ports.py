@@ -23,12 +23,16 @@ from bot.subjects import Subjects
 
 
 class DeliveryError(Exception):
-    """A platform refused or failed a delivery; `retry_after` is set when it asked us to wait."""
+    """A platform refused or failed a delivery; `retry_after` is set when it asked us to wait,
+    `gone` when the message or channel no longer exists (deleted by a person: an edit of it
+    can never succeed, so it is not retried)."""
 
-    def __init__(self, reason: str, *, retry_after: float | None = None) -> None:
+    def __init__(self, reason: str, *, retry_after: float | None = None,
+                 gone: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
+        self.gone = gone
 
 
 class StartupError(Exception):

@@ -43,6 +43,7 @@ from bot.subjects import (
     Attachments,
     CloseSubject,
     Describe,
+    LiveCard,
     PendingPeople,
     SubjectKind,
     Subjects,
@@ -174,14 +175,14 @@ class Router:
     def subject(
         self, name: str, *, pending: PendingPeople | None = None,
         close: CloseSubject | None = None, attachments: Attachments | None = None,
-        upcoming: UpcomingFor | None = None,
+        upcoming: UpcomingFor | None = None, card: LiveCard | None = None,
     ) -> Callable[[Describe], Describe]:
         """Register the function below as how reminders describe a `name` ("poll"), with
         the other things reminders may need of it (see `SubjectKind`)."""
 
         def register(describe: Describe) -> Describe:
             self.subjects.register(SubjectKind(name, describe, pending, close, attachments,
-                                               upcoming))
+                                               upcoming, card))
             return describe
 
         return register

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.messages import Button, File
+from bot.messages import Button, Card, File
 from storage.uow import UnitOfWork
 
 
@@ -46,6 +46,9 @@ PendingPeople = Callable[[UnitOfWork, int], Awaitable[Collection[int]]]
 CloseSubject = Callable[[Any, UnitOfWork, int, datetime], Awaitable[None]]
 Attachments = Callable[[UnitOfWork, int, int, datetime], Awaitable[tuple[File, ...]]]
 UpcomingFor = Callable[[UnitOfWork, int, int, datetime], Awaitable[Sequence[Upcoming]]]
+# The public card of one thing as it stands now, to redraw where it was posted; None once
+# there is nothing to show (its posted cards are then forgotten).
+LiveCard = Callable[[UnitOfWork, int, datetime], Awaitable[Card | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,8 @@ class SubjectKind:
     - `upcoming(uow, lab_id, person_id, now)`: what of this kind, still to come in the lab,
       a member who has just joined should be reminded of (the lab's next meetings; the open
       action items they own, if they are coming back).
+    - `card(uow, subject_id, now)`: its public card as it stands now, redrawn in place
+      wherever it was posted (bot/features/live/).
     """
 
     name: str
@@ -73,6 +78,7 @@ class SubjectKind:
     close: CloseSubject | None = None
     attachments: Attachments | None = None
     upcoming: UpcomingFor | None = None
+    card: LiveCard | None = None
 
 
 class Subjects:

@@ -81,6 +81,8 @@ class FakeSlack:
         self.installing: tuple[str, str] = ("T2", "Second Lab")
         self.issued: dict[str, str] = {}
         self.revoked: set[str] = set()
+        # Messages a person deleted (channel, ts): chat.update answers message_not_found.
+        self.deleted: set[tuple[str, str]] = set()
 
     # --- control --------------------------------------------------------------------------
 
@@ -96,6 +98,15 @@ class FakeSlack:
         """Make the next `times` calls of `method` fail with Slack's `error`."""
         for _ in range(times):
             self.failures[method].append(Failure(error, status, headers or {}))
+
+    def delete(self, channel: str, ts: str) -> None:
+        """A person deletes a message: it is gone, and updating it fails as on Slack."""
+        self.deleted.add((channel, ts))
+        self.messages[channel] = [m for m in self.messages[channel] if m["ts"] != ts]
+
+    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        """A message as it now stands (after any chat.update), or None."""
+        return next((m for m in self.messages[channel] if m["ts"] == ts), None)
 
     def garble(self, method: str, *, times: int = 1) -> None:
         """Make the next `times` calls of `method` say ok and leave out everything else: a
@@ -194,6 +205,9 @@ class FakeSlack:
             failure = self.failures[method].pop(0)
             return web.json_response({"ok": False, "error": failure.error},
                                      status=failure.status, headers=failure.headers)
+        if method == "chat.update" and (str(args.get("channel")),
+                                        str(args.get("ts"))) in self.deleted:
+            return web.json_response({"ok": False, "error": "message_not_found"})
         if self.garbled[method] > 0:
             self.garbled[method] -= 1
             return web.json_response({"ok": True})
@@ -293,6 +307,10 @@ class FakeSlack:
         return {"message_ts": f"1700000000.{next(self._ts):06d}"}
 
     def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        found = self.message(str(args.get("channel")), str(args.get("ts")))
+        if found is not None:  # redrawn in place: the same ts, the new text and blocks
+            found.update(text=args.get("text"), blocks=args.get("blocks"),
+                         edited={"user": "UBOT"})
         return {"channel": args.get("channel"), "ts": args.get("ts")}
 
     def _chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:

@@ -641,3 +641,39 @@ class LabReminderSettings(Base):
     )
     meeting_offsets: Mapped[str] = mapped_column(String(100))  # "24h 15m"; "" for none
     updated_at: Mapped[datetime]
+
+
+# --- live cards -------------------------------------------------------------------------------
+
+
+class PostedCard(Base):
+    """A public card the bot posted for a poll, vote or meeting, remembered so that it can be
+    redrawn in place when what it shows changes.
+
+    `version` counts the changes asked for; `drawn_version` is the one last shown. `due_at`
+    is set while the card needs redrawing (no earlier than a few seconds after the last
+    edit, so edits are coalesced); a process redraws it after claiming it with a conditional
+    update on `claimed_until`, so two processes never edit the same card at once.
+    """
+
+    __tablename__ = "posted_cards"
+    __table_args__ = (
+        UniqueConstraint("platform", "workspace", "channel", "message_id"),
+        Index("ix_posted_cards_subject", "kind", "subject_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # a subject kind: "poll", "vote", "meeting"
+    subject_id: Mapped[int] = mapped_column(Integer)
+    platform: Mapped[str] = mapped_column(String(16))
+    workspace: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    drawn_version: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime | None] = mapped_column(index=True)
+    drawn_at: Mapped[datetime | None]
+    claimed_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]

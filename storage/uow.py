@@ -22,6 +22,7 @@ from storage.repositories import (
     OAuthStateRepository,
     PersonRepository,
     PollRepository,
+    PostedCardRepository,
     ReminderRepository,
     VoteRepository,
 )
@@ -61,6 +62,7 @@ class UnitOfWork:
         self.votes = VoteRepository(self.session)
         self.ballots = BallotRepository(self.session)
         self.reminders = ReminderRepository(self.session)
+        self.cards = PostedCardRepository(self.session)
         return self
 
     async def __aexit__(

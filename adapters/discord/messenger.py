@@ -76,7 +76,9 @@ def retry_after(exc: discord.HTTPException | discord.RateLimited) -> float | Non
 
 def delivery_error(exc: discord.HTTPException | discord.RateLimited) -> DeliveryError:
     log.info("discord refused a request: %s", detail(exc))
-    return DeliveryError(explain(exc), retry_after=retry_after(exc))
+    gone = isinstance(exc, discord.HTTPException) and (
+        exc.code in (UNKNOWN_CHANNEL, UNKNOWN_MESSAGE))
+    return DeliveryError(explain(exc), retry_after=retry_after(exc), gone=gone)
 
 
 class DiscordMessenger:

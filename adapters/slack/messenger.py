@@ -31,6 +31,10 @@ Call = Callable[[], Awaitable[Any]]
 PROCESSING_WAITS = (0.1, 0.25, 0.5, 1.0, 2.0)
 
 
+# Errors that say the message or its channel no longer exists: an edit will never succeed.
+GONE = frozenset({"message_not_found", "channel_not_found", "is_archived"})
+
+
 class SlackError(DeliveryError):
     """A Slack API error; `reason` is Slack's error code."""
 
@@ -58,7 +62,7 @@ def delivery_error(exc: SlackApiError | SlackClientError) -> SlackError:
             retry_after = float(raw) if raw is not None else 1.0
         except ValueError:
             retry_after = 1.0
-    return SlackError(code, retry_after=retry_after)
+    return SlackError(code, retry_after=retry_after, gone=code in GONE)
 
 
 class SlackMessenger:

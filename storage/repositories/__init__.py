@@ -14,6 +14,7 @@ from storage.repositories.members import MembershipRepository
 from storage.repositories.minutes import ActionItemRepository, MinutesRepository
 from storage.repositories.people import PersonRepository
 from storage.repositories.polls import PollRepository
+from storage.repositories.posted_cards import PostedCardRepository
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.votes import BallotRepository, VoteRepository
 
@@ -31,6 +32,7 @@ __all__ = [
     "OAuthStateRepository",
     "PersonRepository",
     "PollRepository",
+    "PostedCardRepository",
     "ReminderRepository",
     "SqliteInboxWriter",
     "VoteRepository",

@@ -24,7 +24,8 @@ for part in (commands, completers, home):
 
 # The subject's description is defined here, in the feature's own module: a reminder's kind
 # names the feature that describes it.
-@router.subject("meeting", attachments=subjects.invite, upcoming=subjects.upcoming)
+@router.subject("meeting", attachments=subjects.invite, upcoming=subjects.upcoming,
+                card=subjects.live_card)
 async def reminder_info(uow: UnitOfWork, meeting_id: int) -> SubjectInfo | None:
     """How a reminder names the meeting and when it starts; its invite goes with it."""
     meeting = await uow.meetings.get(meeting_id)

@@ -10,6 +10,7 @@ from typing import Any
 from bot.domain.meetings import MeetingStatus, why_unchangeable
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import MeetingScheduled
+from bot.features.live import post_live
 from bot.features.meetings.cards import meeting_card
 from bot.features.meetings.invites import invite_file
 from bot.router import Call
@@ -37,8 +38,8 @@ async def schedule_meeting(
                                      title=title, duration_minutes=duration_minutes))
     source = f"From poll #{poll.number}, slot #{slot_number}." if poll else ""
     card = await meeting_card(call.uow, lab, meeting, f"Meeting scheduled: {title}", source)
-    call.ctx.announce(call.uow, lab.id, card,
-                   (invite_file(meeting, lab.name, "REQUEST", call.now),))
+    post_live(call.ctx, call.uow, lab.id, "meeting", meeting.id, card,
+              (invite_file(meeting, lab.name, "REQUEST", call.now),))
     return meeting
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.domain.meetings import MeetingStatus
+from bot.features.meetings.cards import meeting_card
 from bot.features.meetings.invites import invite_file
-from bot.messages import File
+from bot.messages import Card, File
 from bot.subjects import Upcoming
 from storage.uow import UnitOfWork
 
@@ -25,3 +27,16 @@ async def invite(uow: UnitOfWork, meeting_id: int, person_id: int, now: datetime
     if meeting is None or lab is None:
         return ()
     return (invite_file(meeting, lab.name, "REQUEST", now),)
+
+
+async def live_card(uow: UnitOfWork, meeting_id: int, now: datetime) -> Card | None:
+    """The meeting's announcement as it stands now: moved, cancelled or restored, the card
+    posted when it was scheduled is redrawn in place (bot/features/live/)."""
+    meeting = await uow.meetings.get(meeting_id)
+    lab = await uow.labs.get(meeting.lab_id) if meeting is not None else None
+    if meeting is None or lab is None:
+        return None
+    headline = (f"Meeting cancelled: {meeting.title}"
+                if meeting.status == MeetingStatus.CANCELLED
+                else f"Meeting scheduled: {meeting.title}")
+    return await meeting_card(uow, lab, meeting, headline)

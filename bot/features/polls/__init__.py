@@ -6,14 +6,21 @@ The package's `router` gathers its modules' routes; the names below are what oth
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot import action_ids
 from bot.domain.polls import PollStatus
 from bot.features.common import numbered_choices, times_in
-from bot.features.polls import actions, closing, commands, completers, home, removal
-from bot.features.polls.cards import answer_card, results_card
+from bot.features.polls import actions, closing, commands, completers, home, nudge, removal
+from bot.features.polls.cards import (
+    answer_card,
+    deleted_poll_card,
+    live_poll_card,
+    results_card,
+)
 from bot.features.polls.loaded import Loaded, load
 from bot.features.polls.service import close_at_deadline, close_poll, find_poll, unanswered
-from bot.messages import Button
+from bot.messages import Button, Card
 from bot.router import Router
 from bot.subjects import SubjectInfo
 from storage.uow import UnitOfWork
@@ -32,13 +39,23 @@ __all__ = [
 ]
 
 router = Router()
-for part in (commands, closing, removal, actions, completers, home):
+for part in (commands, closing, removal, actions, completers, home, nudge):
     router.include(part.router)
 
 
 # The subject's description is defined here, in the feature's own module: a reminder's kind
 # names the feature that describes it.
-@router.subject("poll", pending=unanswered, close=close_at_deadline)
+async def live_card(uow: UnitOfWork, poll_id: int, now: datetime) -> Card | None:
+    """The poll's public card as it stands now (bot/features/live/ redraws it in place)."""
+    poll = await uow.polls.get(poll_id)
+    if poll is None:
+        return None
+    if poll.status == PollStatus.DELETED:
+        return deleted_poll_card(poll.number, poll.title)
+    return live_poll_card(await load(uow, poll), now)
+
+
+@router.subject("poll", pending=unanswered, close=close_at_deadline, card=live_card)
 async def reminder_info(uow: UnitOfWork, poll_id: int) -> SubjectInfo | None:
     """How a reminder names the poll, with the Answer button while it is open; None once it
     is deleted, which cancels its reminders."""

@@ -274,3 +274,36 @@ def closed_card(loaded: Loaded) -> Card:
                 f"`/lab poll pairs {poll.number}`. A facilitator schedules one with "
                 f"`/lab poll pick {poll.number} <slot>`."),
     ), fallback=f"Poll #{poll.number} closed: {poll.title}")
+
+
+def live_poll_card(loaded: Loaded, now: datetime) -> Card:
+    """The public card as it stands now, redrawn in place as answers come in (live cards):
+    the posted card with who has answered and the best slots so far."""
+    card = poll_card(loaded, now)
+    total = len(loaded.slots)
+    people = [m.person_id for m in loaded.members]
+    done = [p for p in people if loaded.answered(p) == total]
+    partly = [p for p in people if 0 < loaded.answered(p) < total]
+    waiting = [p for p in people if loaded.answered(p) == 0]
+    lines = [f"*Answered: {len(done)} of {len(people)}*"
+             + (f" — {_names(loaded, done)}" if done else "") + "."]
+    if partly:
+        lines.append("Partly answered: " + ", ".join(
+            f"{loaded.name(p)} ({loaded.answered(p)} of {total})"
+            for p in partly[:NAMES_SHOWN]) + ".")
+    if waiting:
+        lines.append(f"Not answered yet: {_names(loaded, waiting)}.")
+    best = [s for s in av.rank_slots(loaded.scores()) if not s.excluded and s.yes + s.maybe][:3]
+    if best:
+        lines.append("Best so far: " + "; ".join(
+            f"`#{loaded.slots[s.index].number}` {at(loaded.slots[s.index].starts_at)} "
+            f"({s.yes} yes, {s.maybe} if need be)" for s in best) + ".")
+    blocks = list(card.blocks)
+    at_buttons = next((i for i, b in enumerate(blocks) if isinstance(b, Buttons)), len(blocks))
+    blocks.insert(at_buttons, Text(shorten("\n".join(lines), 2900)))
+    return Card(tuple(blocks), fallback=card.fallback)
+
+
+def deleted_poll_card(number: int, title: str) -> Card:
+    text = f"Poll #{number} ({title}) was deleted."
+    return Card((Text(shorten(text, 2900)),), fallback=text)

@@ -20,6 +20,7 @@ from bot.domain.zones import format_local, require_zone
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import PollOpened
 from bot.features.common import find_member
+from bot.features.live import post_live, show_live
 from bot.features.polls.cards import (
     first_open_page,
     my_answer_card,
@@ -194,10 +195,10 @@ async def _open_poll(call: Call[Any], a: PollNewArgs, *, asked: int | None) -> R
     await call.emit(PollOpened(lab_id=lab.id, poll_id=poll.id, closes_at=closes))
     loaded = await load(call.uow, poll)
     if asked is None:
-        return call.publish(poll_card(loaded, now))
+        return await show_live(call, "poll", poll.id, poll_card(loaded, now))
     # Confirmed from the private question: the poll goes to every channel of the lab, and
     # the question says what became of it.
-    call.announce(poll_card(loaded, now))
+    post_live(call.ctx, call.uow, lab.id, "poll", poll.id, poll_card(loaded, now))
     text = (f"Opened poll #{number} ({poll.title}) with the slots you confirmed; it is in "
             "the lab's channels.")
     return Reply(card=Card((Text(text),), fallback=text), replace=True)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.features.polls.loaded import is_open
-from bot.messages import Block, Text, at, shorten
+from bot import action_ids
+from bot.domain.lab import Role, has_role
+from bot.domain.polls import PollStatus
+from bot.features.polls.loaded import is_open, load
+from bot.messages import Block, Button, Buttons, Text, at, shorten
 from bot.router import Call, Router
 
 router = Router()
@@ -34,3 +37,43 @@ async def polls_to_answer(call: Call[Any]) -> list[Block]:
     if not lines:
         return []
     return [Text(shorten("*Polls waiting for your answers*\n" + "\n".join(lines[:10]), 3000))]
+
+
+DESK_ITEMS = 5  # polls shown on a facilitator's desk, each with its buttons
+
+
+@router.home_section(12)
+async def desk_polls(call: Call[Any]) -> list[Block]:
+    """A facilitator's desk, polls: the open ones with how many have answered and who has
+    not (Close, Remind now), and the closed ones no meeting has been picked from yet."""
+    labs = [m.lab_id for m in await call.uow.members.labs_of(call.person.id)
+            if has_role(m.role, Role.FACILITATOR)]
+    if not labs:
+        return []
+    blocks: list[Block] = []
+    for p in (await call.uow.polls.open_in(labs))[:DESK_ITEMS]:
+        loaded = await load(call.uow, p)
+        total = len(loaded.slots)
+        waiting = [loaded.name(m.person_id) for m in loaded.members
+                   if loaded.answered(m.person_id) < total]
+        done = len(loaded.members) - len(waiting)
+        closes = f", closes {at(p.closes_at, 'R')}" if p.closes_at else ""
+        text = (f"🗂 *Poll #{p.number}: {p.title}* — {done} of {len(loaded.members)} answered"
+                f"{closes}." + (f" Not yet: {', '.join(waiting)}." if waiting else ""))
+        buttons = [Button("Close the poll", action_ids.encode("poll.close_now", p.id))]
+        if waiting:
+            buttons.append(Button("Remind now", action_ids.encode("poll.remind", p.id)))
+        blocks += [Text(shorten(text, 2900)), Buttons(tuple(buttons))]
+    for lab_id in labs:
+        for p in await call.uow.polls.of_lab(lab_id):
+            if p.status != PollStatus.CLOSED or await call.uow.meetings.of_poll(p.id):
+                continue
+            blocks.append(Text(shorten(
+                f"🗂 *Poll #{p.number}: {p.title}* is closed and no meeting is picked yet: "
+                f"`/lab poll pairs {p.number}` shows the best pairs, "
+                f"`/lab poll pick {p.number} <slot>` schedules one.", 2900)))
+            if len(blocks) >= DESK_ITEMS * 2:
+                break
+    if blocks:
+        blocks.insert(0, Text("*Your desk* (facilitator)"))
+    return blocks

@@ -13,7 +13,7 @@ from bot.domain.availability import Answer
 from bot.domain.polls import PollStatus, best_slot
 from bot.domain.zones import format_local
 from bot.errors import Conflict, NotFound, UserError
-from bot.events import PollClosed, publish
+from bot.events import PollAnswered, PollClosed, publish
 from bot.features.polls.cards import closed_card
 from bot.features.polls.loaded import Loaded, is_open, load
 from bot.messages import at
@@ -86,6 +86,8 @@ async def record(call: Call[Any], poll: Poll, numbers: Sequence[int], answer: An
     changed = await call.uow.polls.set_answers(
         poll.id, call.person.id, [slots[n].id for n in numbers], answer, call.now)
     await call.audit("poll.answered", poll=poll.id, slots=len(numbers), answer=answer.value)
+    if changed:
+        await call.emit(PollAnswered(lab_id=poll.lab_id, poll_id=poll.id))
     return changed
 
 

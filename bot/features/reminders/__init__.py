@@ -21,6 +21,7 @@ votes at their deadline), `cards`, `reports` (to facilitators), `commands`, `sub
 from bot.features.reminders import commands, home, subscribers
 from bot.features.reminders.commands import remind
 from bot.features.reminders.delivery import Outcome
+from bot.features.reminders.now import REMIND_EVERY, Reminded, TooSoon, remind_now, reminded_text
 from bot.features.reminders.reports import summarise_missed
 from bot.features.reminders.routes import router
 from bot.features.reminders.timers import (
@@ -36,7 +37,9 @@ from bot.features.reminders.timers import (
 )
 
 __all__ = [
-    "LEASE", "SWEEP_JOB", "Outcome", "Swept", "arm_after_commit", "commands", "deliver",
-    "disarm_after_commit", "home", "rebuild", "remind", "router", "start_sweep",
+    "LEASE", "REMIND_EVERY", "SWEEP_JOB", "Outcome", "Reminded", "Swept", "TooSoon",
+    "arm_after_commit", "commands", "deliver",
+    "disarm_after_commit", "home", "rebuild", "remind", "remind_now", "reminded_text",
+    "router", "start_sweep",
     "subscribers", "summarise_missed", "sweep",
 ]

@@ -32,10 +32,17 @@ from bot.context import Context as AppContext
 from bot.domain.votes import VoteStatus
 
 # Imported for their registrations on `router`.
-from bot.features.votes import actions, commands, removal, subscribers  # noqa: F401
+from bot.features.votes import (  # noqa: F401
+    actions,
+    commands,
+    home,
+    nudge,
+    removal,
+    subscribers,
+)
 from bot.features.votes.cards import name
 from bot.features.votes.routes import router
-from bot.features.votes.service import close_vote, find_vote, not_voted
+from bot.features.votes.service import close_vote, find_vote, not_voted, public_card
 from bot.messages import Button
 from bot.subjects import SubjectInfo
 from storage.uow import UnitOfWork
@@ -51,7 +58,7 @@ async def _close_at_deadline(ctx: AppContext, uow: UnitOfWork, vote_id: int, now
     await close_vote(ctx, uow, vote_id, now)
 
 
-@router.subject("vote", pending=not_voted, close=_close_at_deadline)
+@router.subject("vote", pending=not_voted, close=_close_at_deadline, card=public_card)
 async def reminder_info(uow: UnitOfWork, vote_id: int) -> SubjectInfo | None:
     """How a reminder names the vote, with the ranking button while it is open."""
     vote = await uow.votes.get(vote_id)

@@ -25,6 +25,7 @@ from bot.domain.tally.rules import (
 from bot.domain.votes import LIVE_BATCH, ResultsMode, Strength, TieRule, VoteMethod, VoteStatus
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import VoteOpened
+from bot.features.live import show_live
 from bot.features.votes.cards import (
     _labels,
     _title,
@@ -168,7 +169,7 @@ async def new_vote(call: Call[NewVoteArgs]) -> Reply:
                      ties=vote.tie_break,
                      closes=closes_at.isoformat() if closes_at else None)
     await call.emit(VoteOpened(lab_id=lab.id, vote_id=vote.id, closes_at=closes_at))
-    return call.publish(vote_card(vote, None))
+    return await show_live(call, "vote", vote.id, vote_card(vote, None))
 
 
 # --- /lab vote [<vote>] ---------------------------------------------------------------------

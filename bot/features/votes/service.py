@@ -22,10 +22,17 @@ from bot.domain.votes import (
 from bot.domain.votes import close as decide_close
 from bot.domain.zones import format_local
 from bot.errors import Conflict, NotFound, UserError
-from bot.events import VoteClosed, publish
-from bot.features.votes.cards import SUBCOMMANDS, _labels, name, readback_card, results_card
+from bot.events import BallotCast, VoteClosed, publish
+from bot.features.votes.cards import (
+    SUBCOMMANDS,
+    _labels,
+    name,
+    readback_card,
+    results_card,
+    vote_card,
+)
 from bot.features.votes.charts import chart_later
-from bot.messages import Reply, shorten
+from bot.messages import Buttons, Card, Limits, Reply, Text, at, shorten
 from bot.router import Call
 from storage.models import Lab, Vote
 from storage.uow import UnitOfWork
@@ -156,16 +163,18 @@ async def _hold_open(uow: UnitOfWork, vote: Vote, now: datetime, zone: str) -> N
     raise Conflict(f"{name(vote, start=True)} no longer takes ballots.")
 
 
-async def _refresh_live(uow: UnitOfWork, vote: Vote, now: datetime) -> None:
+async def _refresh_live(uow: UnitOfWork, vote: Vote, now: datetime) -> bool:
     """Take a new live count if at least LIVE_BATCH ballots were cast or changed since the
-    last one (for the first: once LIVE_BATCH ballots are in); otherwise leave it as it is."""
+    last one (for the first: once LIVE_BATCH ballots are in); otherwise leave it as it is.
+    True when a new count was taken."""
     if not live_count_due(await uow.ballots.fresh(vote.id)):
-        return
+        return False
     rankings = sorted(await uow.ballots.rankings(vote.id))
     vote.live_ballots, vote.live_at = rankings, now
     await uow.ballots.mark_shown(vote.id)
     await uow.audit.record(lab_id=vote.lab_id, actor_id=None, action="vote.live_count",
                            at=now, vote=vote.number, ballots=len(rankings))
+    return True
 
 
 async def _cast(call: Call[Any], vote: Vote, ranking: list[int]) -> Reply:
@@ -173,11 +182,15 @@ async def _cast(call: Call[Any], vote: Vote, ranking: list[int]) -> Reply:
     _, changed = await call.uow.ballots.cast(vote.id, call.person.id, ranking, call.now)
     if vote.results == ResultsMode.LIVE:
         # No entry per ballot while a live vote is open: its time would tell whose ballot
-        # moved the count. Who voted is recorded at the close.
-        await _refresh_live(call.uow, vote, call.now)
+        # moved the count. Who voted is recorded at the close. Its public card changes
+        # only with a new count, in batches, as the count itself does.
+        if await _refresh_live(call.uow, vote, call.now):
+            await call.emit(BallotCast(lab_id=vote.lab_id, vote_id=vote.id))
     else:
         # The audit log says that a ballot was cast, never what it says.
         await call.audit("vote.ballot", vote=vote.number, changed=changed)
+        if not changed:  # a new ballot: the turnout on the public card moves
+            await call.emit(BallotCast(lab_id=vote.lab_id, vote_id=vote.id))
     return Reply(card=readback_card(vote, ranking, changed=changed))
 
 
@@ -223,3 +236,34 @@ async def close_vote(
                  chart_later(vote, result))
     log.info("vote %s closed: %s ballots", vote.id, ballots)
     return result
+
+
+# --- the public card, as it stands ---------------------------------------------------------
+
+
+async def public_card(uow: UnitOfWork, vote_id: int, now: datetime) -> Card | None:
+    """The vote's public card as it stands now, redrawn in place where it was posted (live
+    cards): while open, a hidden vote shows its turnout and never a count, nor who has
+    voted; a live vote its live count; once closed, the result."""
+    vote = await uow.votes.get(vote_id)
+    if vote is None:
+        return None
+    if vote.status == VoteStatus.DELETED:
+        text = f"{name(vote, start=True)} ({vote.question}) was deleted."
+        return Card((Text(shorten(text, Limits.TEXT)),), fallback=shorten(text, 2000))
+    turnout = await turnout_of(uow, vote)
+    if vote.status == VoteStatus.CLOSED:
+        card = results_card(vote, await count_vote(uow, vote), turnout)
+        if vote.withdrawn_at is not None:
+            note = (f"*Result withdrawn* on {at(vote.withdrawn_at, 'f')}: "
+                    f"{vote.withdrawn_reason}")
+            card = Card((Text(shorten(note, Limits.TEXT)), *card.blocks),
+                        fallback=card.fallback)
+        return card
+    card = vote_card(vote, turnout)
+    if vote.results == ResultsMode.LIVE and vote.live_ballots and vote.live_at is not None:
+        live = results_card(vote, count(election_of(vote, vote.live_ballots)), turnout,
+                            live_at=vote.live_at)
+        controls = [b for b in card.blocks if isinstance(b, Buttons)]
+        return Card(live.blocks + tuple(controls), fallback=live.fallback)
+    return card

@@ -96,3 +96,20 @@ async def react_and_read_dm(bot: Bot, who: tuple[int, str], message_id: int,
     await bot.fake.dispatch("MESSAGE_REACTION_ADD", p.reaction(who, message_id, emoji))
     return await bot.fake.wait_for(
         lambda r: r.method == "POST" and r.path == dm_path(who), start=start)
+
+
+async def posted(bot: Bot, heading: str, channel: int | None = None) -> dict[str, Any]:
+    """The card titled `heading` the bot posted in a channel (a live card: posted as a
+    message of its own, so that it can be redrawn), as the fake now holds it."""
+    from fakes.discord_api import CHANNEL_ID
+
+    where = str(channel or CHANNEL_ID)
+
+    def holds(rec: Recorded) -> bool:
+        return (rec.method == "POST" and rec.path == f"channels/{where}/messages"
+                and any(e.get("title") == heading for e in body(rec).get("embeds") or []))
+
+    await bot.fake.wait_for(holds)
+    found = [m for m in bot.fake.messages.values() if m["channel_id"] == where
+             and any(e.get("title") == heading for e in m.get("embeds") or [])]
+    return found[-1]

@@ -17,7 +17,7 @@ from fakes import discord_payloads as p
 from fakes.discord_api import CHANNEL_ID, GUILD_ID
 from storage.models import Ballot, Identity, Membership, Person
 from tests.adapters.discord.conftest import Bot
-from tests.adapters.discord.helpers import CHANNEL_MESSAGE, lab, private, text_of
+from tests.adapters.discord.helpers import CHANNEL_MESSAGE, lab, posted, private, text_of
 
 STALE = StaleControl().message
 EVE = (100000000000000009, "Eve Outsider")
@@ -56,7 +56,8 @@ async def test_an_outsiders_clicks_from_another_guild_or_a_dm_are_refused_unwrit
     reply = await app.ctx.router.dispatch(app.ctx, Command(
         gemma, Place("discord", str(GUILD_ID), str(CHANNEL_ID)),
         text='vote new "Which solution?" options "A" "B" "C"'))
-    assert "Which solution?" in str(reply.card)
+    assert reply.empty  # the card is posted in the lab's channel, to be redrawn
+    assert await posted(bot, "Vote #1: Which solution?")
     before, start = await counts(app), len(bot.fake.requests)
     for where in ("guild", "dm"):
         channel = OTHER_CHANNEL if where == "guild" else EVE[0] + 1

@@ -21,6 +21,7 @@ from tests.adapters.discord.helpers import (
     file_names,
     lab,
     person_id,
+    posted,
     private,
     text_of,
     title,
@@ -60,13 +61,13 @@ async def test_poll_new_without_options_opens_the_form_whose_submit_opens_the_po
                                         FORM | {"window": "18:00-09:00"}))
     assert rec.json["type"] == CHANNEL_MESSAGE and private(rec)
     assert "18:00-09:00" in text_of(rec)
-    rec = await bot.send(p.modal_submit(p.GEMMA, "al1:form:poll.new", FORM))
-    assert rec.json["type"] == CHANNEL_MESSAGE and not private(rec)
-    assert title(rec) == "Poll #1: Meeting 1"
+    await bot.send(p.modal_submit(p.GEMMA, "al1:form:poll.new", FORM))
+    # The card is posted in the lab's channel as a message of its own, to be redrawn.
+    card = await posted(bot, "Poll #1: Meeting 1")
     # Times on a card everyone sees are Discord timestamps: each reader's client shows them
     # in their own zone.
-    assert f"<t:{int(FIRST_SLOT.timestamp())}:F>" in text_of(rec)
-    assert [c["label"] for c in controls(body(rec))] == ["Answer", "Results"]
+    assert f"<t:{int(FIRST_SLOT.timestamp())}:F>" in text_of(card)
+    assert [c["label"] for c in controls(card)] == ["Answer", "Results"]
     async with app.ctx.uow() as uow:
         poll = await uow.polls.by_number(1, 1)
         assert poll is not None and poll.title == "Meeting 1"
@@ -78,7 +79,7 @@ async def test_answering_with_the_day_by_day_card(bot: Bot, app: App) -> None:
     await bot.send(p.slash(p.GEMMA, "poll", "new"))
     submit = p.modal_submit(p.GEMMA, "al1:form:poll.new", FORM)
     await bot.send(submit)
-    card = copy.deepcopy(bot.message(submit))
+    card = copy.deepcopy(await posted(bot, "Poll #1: Meeting 1"))
     answer = p.find_control(card, "Answer")
     assert answer["custom_id"] == "al1:poll.open:1"
 

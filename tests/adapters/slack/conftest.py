@@ -127,7 +127,10 @@ class Slack:
     def block_actions(self, user: str, sent: Call, label: str, *, choose: list[str] | None = None,
                       channel: str = "C1", ephemeral: bool = True, message_ts: str = "1.000001",
                       action_ts: str | None = None, team: str = "T1") -> dict[str, Any]:
-        element = self.find(sent.args["blocks"], label)
+        blocks = sent.args["blocks"]
+        if isinstance(blocks, str):  # a posted message's blocks come as JSON text
+            blocks = json.loads(blocks)
+        element = self.find(blocks, label)
         action: dict[str, Any] = {"action_id": element["action_id"], "block_id": "b1",
                                   "type": element["type"],
                                   "action_ts": action_ts or f"{time.time():.6f}"}
@@ -147,7 +150,7 @@ class Slack:
             "is_enterprise_install": False, "channel": {"id": channel, "name": "lab"},
             "container": {"type": "message", "message_ts": message_ts, "channel_id": channel,
                           "is_ephemeral": ephemeral},
-            "message": {"ts": message_ts, "blocks": sent.args["blocks"]},
+            "message": {"ts": message_ts, "blocks": blocks},
             "response_url": self.response_url(user), "actions": [action],
             "state": {"values": {}},
         }

@@ -60,7 +60,8 @@ def lagos_options(day: str, first: int, answered: dict[int, str] | None = None) 
 
 async def open_small_poll(lab: Slack) -> Call:
     await lab.command("UGEMMA", SMALL)
-    card = lab.fake.last("response_url")
+    # The card is posted in the lab's channel (and remembered, to be redrawn as answers come).
+    card = (await lab.fake.wait_for("chat.postMessage"))[-1]
     lab.fake.clear()
     return card
 
@@ -108,9 +109,9 @@ async def test_poll_new_alone_opens_the_guided_form_and_its_submission_opens_the
         "title": "Meeting 1", "dates": "2027-01-11..2027-01-12", "days": "mon-fri",
         "window": "13:00-15:00", "tz": "Europe/London"}))
     assert (sent.status, sent.body) == (200, "")  # the modal closes at once
-    card = lab.fake.last("response_url")
-    assert card.args["url_token"] == body["response_url"].rsplit("/", 1)[1]  # where it opened
-    assert (card.args["response_type"], card.args["replace_original"]) == ("in_channel", False)
+    # Posted in the channel where it opened, as a message the bot can redraw later.
+    card = (await lab.fake.wait_for("chat.postMessage"))[-1]
+    assert card.args["channel"] == "C1"
     assert card.args["text"] == "Poll #1: Meeting 1"
     first, last = utc(2027, 1, 11, 13), utc(2027, 1, 12, 14)
     assert blocks_of(card) == [
@@ -154,8 +155,8 @@ async def test_the_one_line_form_opens_the_poll_for_everyone(lab: Slack) -> None
                                 "window 09:00-18:00 tz Europe/London length 60m step 60m "
                                 "closes 2027-01-08 17:00")
     assert lab.fake.of("views.open") == []
-    card = lab.fake.last("response_url")
-    assert card.args["response_type"] == "in_channel"
+    card = (await lab.fake.wait_for("chat.postMessage"))[-1]
+    assert card.args["channel"] == "C1"
     blocks = blocks_of(card)
     assert blocks[0] == header("Poll #1: Meeting 1")
     closes, first = utc(2027, 1, 8, 17), utc(2027, 1, 11, 9)

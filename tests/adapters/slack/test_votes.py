@@ -62,7 +62,8 @@ def choices(numbers: list[int]) -> list[dict]:
 
 async def open_template_vote(lab: Slack) -> Call:
     await lab.command("UGEMMA", "vote new template action-lab-1 closes 2027-01-08 17:00")
-    return lab.fake.last("response_url")
+    # Posted in the lab's channel, to be redrawn as ballots come in.
+    return (await lab.fake.wait_for("chat.postMessage"))[-1]
 
 
 # --- opening ------------------------------------------------------------------------------------
@@ -105,8 +106,8 @@ async def test_vote_new_alone_opens_the_modal_and_its_submission_opens_the_vote(
     await lab.interact(lab.submission("UGEMMA", view, {
         "question": "Where do we pilot?", "options": "Lagos\nSão Paulo\nLondon",
         "method": "irv", "seats": "1", "closes": ""}))
-    card = lab.fake.last("response_url")
-    assert card.args["response_type"] == "in_channel"
+    card = (await lab.fake.wait_for("chat.postMessage"))[-1]
+    assert card.args["channel"] == "C1"
     assert blocks_of(card)[:2] == [header("Vote #1: Where do we pilot?"),
                                    section("*1.* Lagos\n*2.* São Paulo\n*3.* London")]
     async with slack_app.ctx.uow() as uow:
@@ -117,8 +118,7 @@ async def test_vote_new_alone_opens_the_modal_and_its_submission_opens_the_vote(
 
 async def test_the_one_line_form_with_a_template_opens_the_five_solutions(lab: Slack) -> None:
     card = await open_template_vote(lab)
-    assert (card.args["response_type"], card.args["text"]) == (
-        "in_channel", f"Vote #1: {QUESTION} (open)")
+    assert (card.args["channel"], card.args["text"]) == ("C1", f"Vote #1: {QUESTION} (open)")
     assert blocks_of(card) == [
         header(f"Vote #1: {QUESTION}"),
         section("\n".join(f"*{n}.* {s}" for n, s in enumerate(SOLUTIONS, 1))),
