@@ -1,7 +1,7 @@
 """live_cards: public cards remembered, to be redrawn in place as what they show changes
 
 Revision ID: live_cards
-Revises: restore
+Revises: commitment_changed
 Create Date: 2026-12-10 09:00:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import storage.models
 
 revision = 'live_cards'
-down_revision = 'restore'
+down_revision = 'commitment_changed'
 branch_labels = None
 depends_on = None
 
