@@ -16,6 +16,8 @@ from bot.events import (
     ActionItemClosed,
     ActionItemCreated,
     ActionItemUpdated,
+    ConsentClosed,
+    ConsentOpened,
     Event,
     MeetingCancelled,
     MeetingMoved,
@@ -38,6 +40,7 @@ from bot.features import meetings as meetings_feature
 from bot.features import minutes as minutes_feature
 from bot.features import polls as polls_feature
 from bot.features import reminders as reminders_feature
+from bot.features import terms as terms_feature
 from bot.features import votes as votes_feature
 from bot.features.minutes import subscribers as minutes_listen
 from bot.features.reminders import subscribers as reminders_listen
@@ -57,7 +60,7 @@ log = logging.getLogger(__name__)
 # Each feature module has a `router`; this is the whole list.
 FEATURES: tuple[ModuleType, ...] = (
     help_feature, lab_feature, home_feature, minutes_feature, polls_feature, meetings_feature,
-    votes_feature, reminders_feature,
+    votes_feature, reminders_feature, terms_feature,
 )
 
 # Each feature that keeps timers rebuilds them from its tables at start-up.
@@ -84,6 +87,8 @@ LISTENERS: dict[type[Event], tuple[Listener, ...]] = {
     MemberJoined: (reminders_listen.member_joined,),
     MemberLeft: (votes_listen.withdraw_ballots, reminders_listen.member_left),
     ZoneChanged: (reminders_listen.zone_changed,),
+    ConsentOpened: (reminders_listen.consent_opened,),
+    ConsentClosed: (reminders_listen.consent_closed,),
 }
 
 

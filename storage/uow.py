@@ -23,6 +23,7 @@ from storage.repositories import (
     PersonRepository,
     PollRepository,
     ReminderRepository,
+    TermsRepository,
     VoteRepository,
 )
 
@@ -61,6 +62,7 @@ class UnitOfWork:
         self.votes = VoteRepository(self.session)
         self.ballots = BallotRepository(self.session)
         self.reminders = ReminderRepository(self.session)
+        self.terms = TermsRepository(self.session)
         return self
 
     async def __aexit__(

@@ -15,6 +15,7 @@ from storage.repositories.minutes import ActionItemRepository, MinutesRepository
 from storage.repositories.people import PersonRepository
 from storage.repositories.polls import PollRepository
 from storage.repositories.reminders import ReminderRepository
+from storage.repositories.terms import TermsRepository
 from storage.repositories.votes import BallotRepository, VoteRepository
 
 __all__ = [
@@ -33,5 +34,6 @@ __all__ = [
     "PollRepository",
     "ReminderRepository",
     "SqliteInboxWriter",
+    "TermsRepository",
     "VoteRepository",
 ]

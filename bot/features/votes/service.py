@@ -23,7 +23,14 @@ from bot.domain.votes import close as decide_close
 from bot.domain.zones import format_local
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import VoteClosed, publish
-from bot.features.votes.cards import SUBCOMMANDS, _labels, name, readback_card, results_card
+from bot.features.votes.cards import (
+    SUBCOMMANDS,
+    _labels,
+    name,
+    readback_card,
+    results_card,
+    winners_case,
+)
 from bot.features.votes.charts import chart_later
 from bot.messages import Reply, shorten
 from bot.router import Call
@@ -216,7 +223,8 @@ async def close_vote(
                            at=now, vote=vote.number, ballots=ballots,
                            outcome=result.outcome())
     await publish(ctx, uow, now, VoteClosed(lab_id=vote.lab_id, vote_id=vote.id,
-                                           question=vote.question, outcome=result.outcome()))
+                                           question=vote.question, outcome=result.outcome(),
+                                           case=winners_case(vote, result.winners)))
     # The chart is drawn once the commit has released the vote's row (matplotlib takes a
     # while, and ballots and other closes wait on that row), just before it is posted.
     ctx.announce(uow, vote.lab_id, results_card(vote, result, turnout),
