@@ -783,14 +783,3 @@ class TermsResponse(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime]
 
-
-class LabArchive(Base):
-    """A lab closed for good: read-only from `archived_at`."""
-
-    __tablename__ = "lab_archives"
-
-    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"),
-                                        primary_key=True)
-    archived_at: Mapped[datetime]
-    archived_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"))

@@ -1,5 +1,5 @@
 """Terms of reference: the document, its sections with every version, drafts kept from stale
-saves, comments, consent answers; and a lab's archive mark."""
+saves, comments, consent answers."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
-    LabArchive,
     Terms,
     TermsComment,
     TermsDraft,
@@ -108,11 +107,3 @@ class TermsRepository:
         self.session.add(response)
         await self.session.flush()
 
-    # --- the lab's archive mark ---------------------------------------------------------------
-
-    async def archived(self, lab_id: int) -> LabArchive | None:
-        return await self.session.get(LabArchive, lab_id) if fits(lab_id) else None
-
-    async def archive(self, mark: LabArchive) -> None:
-        self.session.add(mark)
-        await self.session.flush()

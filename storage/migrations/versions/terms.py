@@ -1,4 +1,4 @@
-"""terms: options with their case, agendas and call details, terms of reference, archive
+"""terms: options with their case, agendas and call details, terms of reference
 
 Revision ID: terms
 Revises: restore
@@ -141,19 +141,9 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_terms_responses_terms_id'), 'terms_responses', ['terms_id'],
                     unique=False)
-    op.create_table(
-        'lab_archives',
-        sa.Column('lab_id', sa.Integer(), nullable=False),
-        sa.Column('archived_at', moment, nullable=False),
-        sa.Column('archived_by_id', sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(['lab_id'], ['labs.id'], ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['archived_by_id'], ['people.id'], ondelete='SET NULL'),
-        sa.PrimaryKeyConstraint('lab_id'),
-    )
 
 
 def downgrade() -> None:
-    op.drop_table('lab_archives')
     for table, column in (('terms_responses', 'terms_id'), ('terms_comments', 'section_id'),
                           ('terms_drafts', 'section_id'), ('terms_revisions', 'section_id'),
                           ('terms_sections', 'terms_id'), ('terms', 'lab_id')):
