@@ -17,6 +17,8 @@ from bot.events import (
     ActionItemCreated,
     ActionItemUpdated,
     BallotCast,
+    ConsentClosed,
+    ConsentOpened,
     Event,
     MeetingCancelled,
     MeetingMoved,
@@ -41,6 +43,7 @@ from bot.features import meetings as meetings_feature
 from bot.features import minutes as minutes_feature
 from bot.features import polls as polls_feature
 from bot.features import reminders as reminders_feature
+from bot.features import terms as terms_feature
 from bot.features import votes as votes_feature
 from bot.features.live import subscribers as live_listen
 from bot.features.minutes import subscribers as minutes_listen
@@ -61,7 +64,7 @@ log = logging.getLogger(__name__)
 # Each feature module has a `router`; this is the whole list.
 FEATURES: tuple[ModuleType, ...] = (
     help_feature, lab_feature, home_feature, minutes_feature, polls_feature, meetings_feature,
-    votes_feature, reminders_feature, live_feature,
+    votes_feature, reminders_feature, live_feature, terms_feature,
 )
 
 # Each feature that keeps timers rebuilds them from its tables at start-up.
@@ -93,6 +96,8 @@ LISTENERS: dict[type[Event], tuple[Listener, ...]] = {
     ZoneChanged: (reminders_listen.zone_changed,),
     PollAnswered: (live_listen.poll_changed,),
     BallotCast: (live_listen.vote_changed,),
+    ConsentOpened: (reminders_listen.consent_opened,),
+    ConsentClosed: (reminders_listen.consent_closed,),
 }
 
 

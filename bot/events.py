@@ -51,6 +51,7 @@ class VoteClosed(Event):
     vote_id: int
     question: str
     outcome: str  # one line, e.g. "Research won (IRV, 3 rounds, 6 ballots)"
+    case: str = ""  # the winning options' descriptions, if they have any
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,3 +167,17 @@ async def publish(ctx: Context, uow: UnitOfWork, now: datetime, event: Event) ->
     """Run every subscriber of `event`'s type, in registration order, in this transaction."""
     for listener in ctx.listeners.of(type(event)):
         await listener(event, Happening(ctx, uow, now))
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentOpened(Event):
+    """A consent round on a lab's terms of reference opened (its deadline, if any)."""
+
+    terms_id: int
+    closes_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentClosed(Event):
+    terms_id: int
+    approved: bool

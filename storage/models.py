@@ -36,6 +36,8 @@ from bot.domain.meetings import MeetingStatus
 from bot.domain.minutes import ActionStatus, EntryKind, EntrySource, MinutesStatus, Presence
 from bot.domain.polls import PollStatus
 from bot.domain.reminders import ReminderKind, ReminderStatus
+from bot.domain.terms import Answer as ConsentAnswer
+from bot.domain.terms import TermsStatus
 from bot.domain.votes import ResultsMode, Strength, TieRule, VoteMethod, VoteStatus
 from bot.domain.zones import ZoneSource
 
@@ -501,6 +503,12 @@ class Meeting(Base):
     )
     updated_at: Mapped[datetime]
     cancelled_at: Mapped[datetime | None]  # when it was last cancelled (a restore clears it)
+    # Where it happens: a call link (https://...) or a place, shown with it and in the invite.
+    place: Mapped[str | None] = mapped_column(String(500))
+    agenda: Mapped[list[AgendaItem]] = relationship(
+        lazy="selectin", order_by="AgendaItem.position", cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
 
 # --- votes ---------------------------------------------------------------------------------
@@ -560,6 +568,8 @@ class VoteOption(Base):
     vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)  # 1-based, as members type it
     label: Mapped[str] = mapped_column(String(200))
+    # Its case, Markdown-lite, at most bot.domain.options.DESCRIPTION_LENGTH characters.
+    description: Mapped[str | None] = mapped_column(Text)
 
 
 class Ballot(Base):
@@ -677,3 +687,135 @@ class PostedCard(Base):
     claimed_until: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]
+# --- agendas (issue 17) ----------------------------------------------------------------------
+
+
+class AgendaItem(Base):
+    """One item of a meeting's agenda: proposed by any member, ordered by a facilitator."""
+
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # 1-based, in the order to take them
+    title: Mapped[str] = mapped_column(String(200))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    minutes: Mapped[int | None] = mapped_column(Integer)  # time allotted
+    proposed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+    owner: Mapped[Person | None] = relationship(foreign_keys=[owner_id], lazy="selectin")
+
+
+# --- terms of reference (issue 17) ---------------------------------------------------------
+
+
+class Terms(Base):
+    """A lab's terms of reference for the option its vote chose: sections edited by members,
+    approved by a consent round, confidential until the lab marks it public."""
+
+    __tablename__ = "terms"
+    __table_args__ = (UniqueConstraint("lab_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    vote_id: Mapped[int | None] = mapped_column(ForeignKey("votes.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(300))
+    status: Mapped[TermsStatus] = mapped_column(_enum(TermsStatus, 16))
+    public: Mapped[bool] = mapped_column(default=False, server_default=false())
+    round: Mapped[int] = mapped_column(Integer, default=0)  # the consent round, 1 on
+    consent_closes_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None]
+
+    sections: Mapped[list[TermsSection]] = relationship(
+        lazy="selectin", order_by="TermsSection.position", cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class TermsSection(Base):
+    """One named section; `version` rises with each save (a save names the version it was
+    written against, so a stale one is caught and merged)."""
+
+    __tablename__ = "terms_sections"
+    __table_args__ = (UniqueConstraint("terms_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    terms_id: Mapped[int] = mapped_column(ForeignKey("terms.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(32))
+    heading: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+
+
+class TermsRevision(Base):
+    """Every version of every section, the first (pre-filled) one included."""
+
+    __tablename__ = "terms_revisions"
+    __table_args__ = (UniqueConstraint("section_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(
+        ForeignKey("terms_sections.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    note: Mapped[str | None] = mapped_column(String(300))  # "merged", "pre-filled"
+
+    author: Mapped[Person | None] = relationship(lazy="selectin")
+
+
+class TermsDraft(Base):
+    """A save that came too late (the section changed meanwhile), kept until it is merged,
+    so that nothing anyone wrote is lost."""
+
+    __tablename__ = "terms_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(
+        ForeignKey("terms_sections.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    base_version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    merged_at: Mapped[datetime | None]
+
+
+class TermsComment(Base):
+    __tablename__ = "terms_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(
+        ForeignKey("terms_sections.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+    author: Mapped[Person | None] = relationship(lazy="selectin")
+
+
+class TermsResponse(Base):
+    """A member's answer in a consent round: agree, stand aside, or object (with a reason and
+    the section it is about; the objection stays open until they answer again)."""
+
+    __tablename__ = "terms_responses"
+    __table_args__ = (UniqueConstraint("terms_id", "round", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    terms_id: Mapped[int] = mapped_column(ForeignKey("terms.id", ondelete="CASCADE"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    answer: Mapped[ConsentAnswer] = mapped_column(_enum(ConsentAnswer, 16))
+    section_key: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime]
+

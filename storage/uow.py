@@ -24,6 +24,7 @@ from storage.repositories import (
     PollRepository,
     PostedCardRepository,
     ReminderRepository,
+    TermsRepository,
     VoteRepository,
 )
 
@@ -63,6 +64,7 @@ class UnitOfWork:
         self.ballots = BallotRepository(self.session)
         self.reminders = ReminderRepository(self.session)
         self.cards = PostedCardRepository(self.session)
+        self.terms = TermsRepository(self.session)
         return self
 
     async def __aexit__(

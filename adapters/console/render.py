@@ -112,7 +112,12 @@ def render_card(
             case Select(placeholder=placeholder, options=options):
                 numbered.append(Numbered(n, block))
                 lines.append(f"{INDENT}[{n}] {placeholder} (type: {n} <choice>)")
-                choices = "  ".join(f"{i}) {o.label}" for i, o in enumerate(options, 1))
-                lines.extend(_wrap(choices, INDENT + "    "))
+                if any(o.description for o in options):
+                    for i, o in enumerate(options, 1):
+                        tail = f" — {t(o.description)}" if o.description else ""
+                        lines.extend(_wrap(f"{i}) {o.label}{tail}", INDENT + "    "))
+                else:
+                    choices = "  ".join(f"{i}) {o.label}" for i, o in enumerate(options, 1))
+                    lines.extend(_wrap(choices, INDENT + "    "))
                 n += 1
     return lines, numbered

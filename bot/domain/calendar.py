@@ -49,7 +49,7 @@ def _address(party: Party) -> vCalAddress:
 def invite(
     *, uid: str, title: str, description: str, starts_at: datetime, duration: timedelta,
     sequence: int, method: Method, stamp: datetime, organizer: Party,
-    attendees: Sequence[Party],
+    attendees: Sequence[Party], location: str | None = None, url: str | None = None,
 ) -> bytes:
     """The .ics bytes for one meeting: DTSTART in UTC, a DURATION, and `stamp` (now) as
     DTSTAMP; `method` REQUEST schedules or updates it, CANCEL withdraws it. `organizer` and
@@ -74,6 +74,10 @@ def invite(
     event.add("duration", duration)
     event.add("summary", title)
     event.add("description", description)
+    if location:
+        event.add("location", location)
+    if url:
+        event.add("url", url)
     event.add("sequence", sequence)
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     event.add("transp", "OPAQUE")

@@ -30,6 +30,7 @@ class EntrySource(StrEnum):
     REACTION = "reaction"  # a :memo: reaction on a message
     POLL = "poll"  # an availability poll closed while the minutes were open
     VOTE = "vote"  # a ranked-choice vote closed while the minutes were open
+    AGENDA = "agenda"  # a heading from the meeting's agenda, when the minutes started
 
 
 class ActionStatus(StrEnum):

@@ -19,6 +19,7 @@ SOURCE_LABEL = {
     EntrySource.REACTION: "from the conversation",
     EntrySource.POLL: "from a closed poll",
     EntrySource.VOTE: "from a closed vote",
+    EntrySource.AGENDA: "from the agenda",
 }
 
 

@@ -16,6 +16,7 @@ from storage.repositories.people import PersonRepository
 from storage.repositories.polls import PollRepository
 from storage.repositories.posted_cards import PostedCardRepository
 from storage.repositories.reminders import ReminderRepository
+from storage.repositories.terms import TermsRepository
 from storage.repositories.votes import BallotRepository, VoteRepository
 
 __all__ = [
@@ -35,5 +36,6 @@ __all__ = [
     "PostedCardRepository",
     "ReminderRepository",
     "SqliteInboxWriter",
+    "TermsRepository",
     "VoteRepository",
 ]

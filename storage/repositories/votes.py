@@ -50,8 +50,12 @@ class VoteRepository:
         stmt = select(func.max(Vote.number)).where(Vote.lab_id == lab_id)
         return int((await self.session.scalar(stmt)) or 0) + 1
 
-    async def add(self, vote: Vote, options: Sequence[str]) -> Vote:
-        vote.options = [VoteOption(position=i, label=o) for i, o in enumerate(options, 1)]
+    async def add(self, vote: Vote, options: Sequence[str],
+                  descriptions: Sequence[str | None] = ()) -> Vote:
+        """Store `vote` with its options (and each option's description, if given)."""
+        cases = list(descriptions) + [None] * (len(options) - len(descriptions))
+        vote.options = [VoteOption(position=i, label=o, description=d)
+                        for i, (o, d) in enumerate(zip(options, cases, strict=True), 1)]
         self.session.add(vote)
         await self.session.flush()
         return vote

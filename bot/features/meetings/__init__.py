@@ -7,9 +7,10 @@ The package's `router` gathers its modules' routes; the names below are what oth
 
 from __future__ import annotations
 
+from bot.domain.agenda import agenda_text
 from bot.domain.meetings import MeetingStatus
-from bot.features.meetings import commands, completers, home, subjects
-from bot.features.meetings.invites import invite_file, meeting_name
+from bot.features.meetings import agenda, commands, completers, home, subjects
+from bot.features.meetings.invites import agenda_lines, invite_file, meeting_name
 from bot.features.meetings.service import find_meeting, schedule_meeting
 from bot.router import Router
 from bot.subjects import SubjectInfo
@@ -18,7 +19,7 @@ from storage.uow import UnitOfWork
 __all__ = ["find_meeting", "invite_file", "meeting_name", "router", "schedule_meeting"]
 
 router = Router()
-for part in (commands, completers, home):
+for part in (commands, completers, home, agenda):
     router.include(part.router)
 
 
@@ -31,8 +32,12 @@ async def reminder_info(uow: UnitOfWork, meeting_id: int) -> SubjectInfo | None:
     meeting = await uow.meetings.get(meeting_id)
     if meeting is None or meeting.status == MeetingStatus.CANCELLED:
         return None
-    return SubjectInfo(
-        meeting_name(meeting, start=True), moment=meeting.starts_at,
-        lines=(f"{meeting.duration_minutes} minutes. The calendar invite (.ics) is attached; "
-               "`/lab meetings` lists the lab's meetings.",),
-    )
+    lines = [f"{meeting.duration_minutes} minutes. The calendar invite (.ics) is attached; "
+             "`/lab meetings` lists the lab's meetings."]
+    if meeting.place:
+        lines.append(f"Where: {meeting.place}")
+    agenda = agenda_text(agenda_lines(meeting))
+    if agenda:
+        lines.append(agenda)
+    return SubjectInfo(meeting_name(meeting, start=True), moment=meeting.starts_at,
+                       lines=tuple(lines))

@@ -8,10 +8,12 @@ from typing import Any
 
 from bot.domain import availability as av
 from bot.domain import wording
+from bot.domain.agenda import agenda_text
 from bot.domain.meetings import MeetingStatus
 from bot.domain.wording import plural
 from bot.domain.zones import format_local
 from bot.features.common import paginate, times_in
+from bot.features.meetings.invites import agenda_lines
 from bot.features.meetings.rules import meeting_concerns
 from bot.messages import Block, Card, Context, Header, Text, at, shorten
 from bot.router import Call
@@ -45,6 +47,11 @@ async def meeting_card(uow: UnitOfWork, lab: Lab, meeting: Meeting, headline: st
     if meeting.status == MeetingStatus.CANCELLED:
         when = f"*{meeting.title}* of {lab.name}, planned for {at(start)}, is cancelled."
     blocks: list[Block] = [Header(shorten(headline, 150)), Text(when)]
+    if meeting.status != MeetingStatus.CANCELLED and meeting.place:
+        blocks.append(Text(shorten(f"*Where:* {meeting.place}", 3000)))
+    agenda = agenda_text(agenda_lines(meeting))
+    if meeting.status != MeetingStatus.CANCELLED and agenda:
+        blocks.append(Text(shorten(agenda, 3000)))
     if meeting.status != MeetingStatus.CANCELLED:
         found = await meeting_concerns(uow, lab, start,
                                        timedelta(minutes=meeting.duration_minutes),

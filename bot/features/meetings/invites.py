@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.domain import wording
+from bot.domain.agenda import AgendaLine, agenda_text, check_place
 from bot.domain.calendar import Method, Party, invite
 from bot.messages import File
 from storage.models import Meeting
@@ -13,6 +14,12 @@ from storage.models import Meeting
 def meeting_name(meeting: Meeting, *, start: bool = False) -> str:
     """How a sentence names `meeting` (see `bot.domain.wording.meeting_name`)."""
     return wording.meeting_name(meeting.number, meeting.title, start=start)
+
+
+def agenda_lines(meeting: Meeting) -> list[AgendaLine]:
+    """The meeting's agenda as the pure rules read it, in its order."""
+    return [AgendaLine(i.title, i.owner.display_name if i.owner else None, i.minutes)
+            for i in meeting.agenda]
 
 
 def invite_file(meeting: Meeting, lab_name: str, method: Method, now: datetime) -> File:
@@ -27,12 +34,19 @@ def invite_file(meeting: Meeting, lab_name: str, method: Method, now: datetime) 
         f"{lab_name}: {meeting_name(meeting)}, {verb} with actionlab. "
         "The time in this file is UTC; your calendar shows it in your own zone."
     )
+    agenda = agenda_text(agenda_lines(meeting))
+    if agenda:
+        description += f"\n\n{agenda}"
+    location, url = (None, None)
+    if meeting.place:
+        location, url = meeting.place, check_place(meeting.place)[1]
     data = invite(
         uid=meeting.uid, title=f"{lab_name}: {meeting.title}", description=description,
         starts_at=meeting.starts_at, duration=timedelta(minutes=meeting.duration_minutes),
         sequence=meeting.sequence, method=method, stamp=now,
         organizer=Party(meeting.organizer, lab_name),
         attendees=(Party(meeting.organizer, lab_name, group=True),),
+        location=location, url=url,
     )
     suffix = "-cancel" if method == "CANCEL" else ""
     return File(f"meeting-{meeting.number}{suffix}.ics", data, "text/calendar",

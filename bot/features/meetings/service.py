@@ -29,7 +29,7 @@ async def schedule_meeting(
         uid=f"{uuid.uuid4()}@actionlab", sequence=0,
         organizer=call.ctx.settings.calendar.organizer, poll_id=poll.id if poll else None,
         slot_number=slot_number, created_at=call.now, created_by_id=call.person.id,
-        updated_at=call.now,
+        updated_at=call.now, agenda=[],
     ))
     await call.audit("meeting.scheduled", meeting=meeting.id, number=meeting.number,
                      starts_at=starts_at.isoformat(), poll=poll.id if poll else None,

@@ -8,11 +8,11 @@ from pydantic import Field
 from sqlalchemy.exc import IntegrityError
 
 from bot.arguments import Args, Complete, Rest
-from bot.domain.minutes import MinutesStatus, clean_title, meeting_number
+from bot.domain.minutes import EntryKind, EntrySource, MinutesStatus, clean_title, meeting_number
 from bot.domain.zones import format_local, local_time
 from bot.errors import Conflict, NotFound
 from bot.features.minutes.cards import minutes_card, summary_card
-from bot.features.minutes.service import label, meeting_for, open_minutes
+from bot.features.minutes.service import add_entry, label, meeting_for, open_minutes
 from bot.messages import Reply
 from bot.router import Call, Router
 from storage.models import Minutes
@@ -64,6 +64,16 @@ async def start(call: Call[StartArgs]) -> Reply:
         raise Conflict(f"Minutes were just opened in {lab.name} by someone else. Type "
                        "`/lab minutes show` to see them.") from None
     await call.audit("minutes.start", minutes=minutes.id, title=title, meeting=linked_number)
+    scheduled = await call.uow.meetings.get(meeting.id) if meeting is not None else None
+    if scheduled is not None:
+        # One heading per agenda item, in the agenda's order, to write the minutes under.
+        for n, item in enumerate(scheduled.agenda, 1):
+            extra = [x for x in (item.owner.display_name if item.owner else None,
+                                 f"{item.minutes} min" if item.minutes else None) if x]
+            await add_entry(call.uow, minutes, kind=EntryKind.NOTE, now=call.now,
+                            text=f"Agenda item {n}: {item.title}"
+                                 + (f" ({', '.join(extra)})" if extra else ""),
+                            source=EntrySource.AGENDA, source_ref=f"agenda:{item.id}")
     return call.publish(await minutes_card(call.uow, minutes, button=True))
 
 

@@ -31,7 +31,8 @@ async def poll_closed(event: PollClosed, happening: Happening) -> None:
 
 async def vote_closed(event: VoteClosed, happening: Happening) -> None:
     await _auto_decision(happening, event.lab_id, EntrySource.VOTE, f"vote:{event.vote_id}",
-                         f"Vote “{event.question}” closed. {event.outcome}")
+                         f"Vote “{event.question}” closed. {event.outcome}"
+                         + (f"\n\n{event.case}" if event.case else ""))
 
 
 async def vote_result_withdrawn(event: VoteResultWithdrawn, happening: Happening) -> None:

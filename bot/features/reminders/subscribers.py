@@ -29,6 +29,8 @@ from bot.events import (
     ActionItemClosed,
     ActionItemCreated,
     ActionItemUpdated,
+    ConsentClosed,
+    ConsentOpened,
     Happening,
     MeetingCancelled,
     MeetingMoved,
@@ -316,3 +318,13 @@ async def _zone_of(uow: UnitOfWork, r: Reminder, lab: Lab) -> str:
     """The zone whose night holds `r` back: its recipient's, else the lab's."""
     person = await uow.people.get(r.recipient_id) if r.recipient_id is not None else None
     return (person.timezone if person is not None else None) or lab.timezone
+
+
+async def consent_opened(event: ConsentOpened, h: Happening) -> None:
+    """A consent round on terms of reference: its deadline, and nudges to who has not
+    answered, as a vote's."""
+    await _schedule_deadline(h, "terms", event.lab_id, event.terms_id, event.closes_at)
+
+
+async def consent_closed(event: ConsentClosed, h: Happening) -> None:
+    await _cancel_subject(h, "terms", event.terms_id, "the consent round closed")

@@ -9,7 +9,14 @@ from bot.domain.wording import plural
 from bot.errors import Conflict, UserError
 from bot.events import VoteDeleted, VoteResultWithdrawn
 from bot.features.common import kept
-from bot.features.votes.cards import _read_draft, name, rank_form, ranking_card, readback_card
+from bot.features.votes.cards import (
+    _read_draft,
+    about_card,
+    name,
+    rank_form,
+    ranking_card,
+    readback_card,
+)
 from bot.features.votes.routes import router
 from bot.features.votes.service import _accepting, _cast, _vote_of_control
 from bot.messages import Card, Limits, Reply, Text, shorten
@@ -30,6 +37,16 @@ async def _ranking_reply(call: Call[Any], vote: Vote, draft: list[int], *, repla
     ballot = await call.uow.ballots.of(vote.id, call.person.id)
     return Reply(card=ranking_card(vote, draft, list(ballot.ranking) if ballot else None),
                  replace=replace)
+
+
+@router.action("vote.about", scope="vote")
+async def about(call: Call[Any]) -> Reply:
+    """Every option's full case, one click from the ballot and the result."""
+    vote = await _vote_of_control(call)
+    assert call.action is not None
+    arg = call.action.arg or ""
+    first = int(arg) if arg.isdigit() else 1
+    return Reply(card=about_card(vote, min(max(first, 1), len(vote.options))))
 
 
 @router.action("vote.menu", scope="vote")

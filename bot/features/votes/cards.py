@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot import action_ids
+from bot.domain.options import summary
 from bot.domain.tally import METHOD_NAMES, Result, names
 from bot.domain.tally.report import condorcet_line, matrix_table, method_line, round_table
 from bot.domain.tally.rounds import plural
@@ -31,7 +32,7 @@ from bot.messages import (
 from bot.router import FORM_ROUTE
 from storage.models import Vote
 
-SUBCOMMANDS = ("new", "show", "close", "ballots", "delete")
+SUBCOMMANDS = ("new", "show", "close", "ballots", "delete", "describe")
 TIE_WORDS = {
     TieRule.BACKWARD_THEN_RANDOM: "earlier rounds, then a seeded draw",
     TieRule.REPORT: "reported to the lab, never drawn",
@@ -59,6 +60,63 @@ def _title(vote: Vote) -> str:
     return f"{name(vote, start=True)}: {vote.question}"
 
 
+# --- options and their case ------------------------------------------------------------------
+
+
+def _option_lines(vote: Vote) -> str:
+    """One line per option: its number, name and, if it has a case, the case's summary."""
+    lines = []
+    for i, o in enumerate(vote.options, 1):
+        line = f"*{i}.* {o.label}"
+        brief = summary(o.description, 120)
+        lines.append(f"{line} — {brief}" if brief else line)
+    return "\n".join(lines)
+
+
+def _about_button(vote: Vote) -> list[Button]:
+    if not any(o.description for o in vote.options):
+        return []
+    return [Button("Read the options", action_ids.encode("vote.about", vote.id, "1"))]
+
+
+def winners_case(vote: Vote, winners: Sequence[str]) -> str:
+    """The winning options' descriptions, for the result and the minutes' decision."""
+    parts = []
+    for o in vote.options:
+        if o.label in winners and o.description:
+            parts.append(f"*{o.label}*: {o.description}")
+    return "\n\n".join(parts)
+
+
+ABOUT_BUDGET = 5400  # of a card's 6000 characters, the rest for the header and small print
+
+
+def about_card(vote: Vote, first: int = 1) -> Card:
+    """Each option's full case, from option `first` on, as many as fit; "More" for the rest."""
+    blocks: list[Block] = [Header(shorten(f"The options of {name(vote)}: {vote.question}",
+                                          Limits.HEADER))]
+    used, last = 0, first - 1
+    for position in range(max(1, first), len(vote.options) + 1):
+        o = vote.options[position - 1]
+        text = shorten(f"*{position}. {o.label}*\n{o.description or '(no description)'}",
+                       Limits.TEXT)
+        if used + len(text) > ABOUT_BUDGET and last >= first:
+            break
+        blocks.append(Text(text))
+        used, last = used + len(text), position
+    controls: list[Button] = []
+    if last < len(vote.options):
+        controls.append(Button(f"Options {last + 1} to {len(vote.options)}",
+                               action_ids.encode("vote.about", vote.id, str(last + 1))))
+    if vote.status == VoteStatus.OPEN:
+        controls.append(Button("Rank with menus", action_ids.encode("vote.menu", vote.id),
+                               style="primary"))
+    if controls:
+        blocks.append(Buttons(tuple(controls)))
+    return Card(tuple(blocks), fallback=shorten(f"The options of {name(vote)}",
+                                                Limits.PLAIN_TEXT))
+
+
 # --- cards -----------------------------------------------------------------------------------
 
 
@@ -78,7 +136,7 @@ def vote_card(vote: Vote, turnout: Turnout | None, *, waiting: Sequence[str] = (
     come in: it points to `/lab vote show` rather than show a count that would go stale.
     `waiting` (who has not voted) is for facilitators, and never given for a live vote."""
     blocks: list[Block] = [Header(shorten(_title(vote), Limits.HEADER))]
-    blocks.append(Text("\n".join(f"*{i}.* {o}" for i, o in enumerate(_labels(vote), 1))))
+    blocks.append(Text(shorten(_option_lines(vote), Limits.TEXT)))
     closes = at(vote.closes_at) if vote.closes_at else "when a facilitator closes it"
     blocks.append(Fields((
         ("Method", _method_words(vote)),
@@ -106,6 +164,7 @@ def vote_card(vote: Vote, turnout: Turnout | None, *, waiting: Sequence[str] = (
                    style="primary"),
             Button("Type my ranking", action_ids.encode("vote.type", vote.id)),
             Button("My ballot", action_ids.encode("vote.mine", vote.id)),
+            *_about_button(vote),
         )))
     return Card(tuple(blocks), fallback=shorten(f"{_title(vote)} ({vote.status})",
                                                 Limits.PLAIN_TEXT))
@@ -145,7 +204,8 @@ def ranking_card(vote: Vote, draft: Sequence[int], current: Sequence[int] | None
         blocks.append(Select(
             action_ids.encode("vote.pick", vote.id, _draft_text(draft)),
             f"{ordinal(len(draft) + 1)} choice",
-            tuple(Option(shorten(f"{p}. {labels[p - 1]}", Limits.OPTION_LABEL), str(p))
+            tuple(Option(shorten(f"{p}. {labels[p - 1]}", Limits.OPTION_LABEL), str(p),
+                         description=summary(vote.options[p - 1].description))
                   for p in left),
         ))
     buttons = []
@@ -158,6 +218,8 @@ def ranking_card(vote: Vote, draft: Sequence[int], current: Sequence[int] | None
                 "vote.draft", vote.id, _draft_text(draft[:-1]))))
         buttons.append(Button("Start over", action_ids.encode("vote.draft", vote.id, NO_DRAFT)))
     buttons.append(Button("Type it instead", action_ids.encode("vote.type", vote.id)))
+    if len(buttons) < Limits.BUTTONS_PER_ROW:
+        buttons.extend(_about_button(vote))
     blocks.append(Buttons(tuple(buttons)))
     if current:
         blocks.append(Context(shorten("Your saved ballot: " + ", ".join(
@@ -237,6 +299,10 @@ def results_card(vote: Vote, result: Result, turnout: Turnout, *,
             "Winner" if len(result.winners) == 1 else "Winners")
         fields.append((label, shorten(names(result.winners), Limits.FIELD_VALUE)))
     blocks.append(Fields(tuple(fields)))
+    if final and result.winners:
+        case = winners_case(vote, result.winners)
+        if case:
+            blocks.append(Text(shorten(case, 1500)))
     used = sum(len(b.text) for b in blocks if isinstance(b, Text | Header)) + sum(
         len(a) + len(b) for a, b in fields) + 900  # room for the small print
     budget = Limits.CARD_TEXT - used
@@ -276,6 +342,9 @@ def results_card(vote: Vote, result: Result, turnout: Turnout, *,
         small.insert(0, f"Live count of the {plural(e.ballots, 'ballot')} in at "
                         f"{at(live_at)}. {LIVE_RULE}")
     blocks.append(Context(shorten(" ".join(small), Limits.CONTEXT)))
+    about = _about_button(vote) if final else []
+    if about:
+        blocks.append(Buttons(tuple(about)))
     return Card(tuple(blocks), fallback=shorten(f"{_title(vote)}: {result.outcome()}",
                                                 Limits.PLAIN_TEXT))
 

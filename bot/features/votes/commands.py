@@ -12,6 +12,13 @@ from bot import action_ids
 from bot.arguments import Args, Complete, Kw, Pos
 from bot.domain.ballots import BallotFile, write_blt, write_csv, write_json
 from bot.domain.lab import Role, has_role
+from bot.domain.options import (
+    DESCRIPTION_LENGTH,
+    DescriptionProblem,
+    check_description,
+    split_option,
+    summary,
+)
 from bot.domain.tally import count
 from bot.domain.tally.rounds import plural
 from bot.domain.tally.rules import (
@@ -46,6 +53,7 @@ from bot.features.votes.service import (
     not_voted,
     turnout_of,
 )
+from bot.features.votes.templates import find_template, templates
 from bot.messages import (
     Block,
     Buttons,
@@ -104,17 +112,27 @@ def _new_vote_form(call: Call[Any]) -> Form:
     )
 
 
-def _template(call: Call[NewVoteArgs]) -> tuple[str | None, list[str] | None]:
+def _template(call: Call[NewVoteArgs]
+              ) -> tuple[str | None, list[tuple[str, str | None]] | None]:
     name = call.args.template
     if name is None:
         return None, None
-    templates = call.ctx.settings.vote_templates
-    found = templates.get(name) or next(
-        (t for k, t in templates.items() if k.casefold() == name.casefold()), None)
+    found = find_template(call.ctx.settings, name)
     if found is None:
-        known = ", ".join(f"`{k}`" for k in templates) or "none are configured"
+        known = ", ".join(f"`{k}`" for k in templates(call.ctx.settings)) or \
+            "none are configured"
         raise NotFound(f"There is no vote template `{name}`. Templates: {known}.")
     return found.question, list(found.options)
+
+
+def _cases(raw: list[tuple[str, str | None]]) -> tuple[list[str], list[str | None]]:
+    """The options' names, checked, and their descriptions, each within the limit."""
+    try:
+        labels = check_options([label for label, _ in raw])
+        return labels, [check_description(label, d)
+                        for label, (_, d) in zip(labels, raw, strict=True)]
+    except (RankingProblem, DescriptionProblem) as exc:
+        raise UserError(str(exc)) from None
 
 
 @router.command(
@@ -141,15 +159,15 @@ async def new_vote(call: Call[NewVoteArgs]) -> Reply:
     if not question:
         raise UserError('Give the question in quotes: `/lab vote new "Which solution?" '
                         'options "A" "B"`, or use `template <name>`.')
-    raw = a.options if a.options is not None else options
+    raw = [split_option(o) for o in a.options] if a.options is not None else options
     if raw is None:
         raise UserError('List the options after `options`, each in quotes: '
                         '`options "Research" "Case studies"`, or use `template <name>`.')
     # The words typed ("ranked-pairs", "winning-votes") become the typed values stored.
     method = VoteMethod((a.method or VoteMethod.IRV).replace("-", "_"))
     seats = a.seats if a.seats is not None else 1
+    labels, descriptions = _cases(raw)
     try:
-        labels = check_options(raw)
         check_seats_for(seats, len(labels), method.tally)
         closes_at = parse_close(a.closes, call.zone, call.now) if a.closes else None
     except RankingProblem as exc:
@@ -162,7 +180,7 @@ async def new_vote(call: Call[NewVoteArgs]) -> Reply:
         results=ResultsMode(a.results or ResultsMode.HIDDEN),
         status=VoteStatus.OPEN, seed="", created_at=call.now, created_by_id=call.person.id,
         closes_at=closes_at,
-    ), labels)
+    ), labels, descriptions)
     vote.seed = vote_seed(vote.id)
     await call.audit("vote.opened", vote=vote.number, question=question, method=method,
                      seats=seats, options=len(labels), results=vote.results,
@@ -170,6 +188,72 @@ async def new_vote(call: Call[NewVoteArgs]) -> Reply:
                      closes=closes_at.isoformat() if closes_at else None)
     await call.emit(VoteOpened(lab_id=lab.id, vote_id=vote.id, closes_at=closes_at))
     return await show_live(call, "vote", vote.id, vote_card(vote, None))
+
+
+# --- /lab vote describe -------------------------------------------------------------------------
+
+
+class DescribeArgs(Args):
+    vote: Annotated[str, Pos("vote"), Complete("vote")]
+    option: Annotated[str, Pos("option")]
+    text: Annotated[str | None, Pos("description", greedy=True)] = None
+
+
+def _describe_form(vote: Vote, position: int) -> Form:
+    option = vote.options[position - 1]
+    return Form(
+        action_ids.encode(FORM_ROUTE, "vote.describe"),
+        shorten(f"Describe option {position}", Limits.FORM_TITLE),
+        (
+            Input("vote", "Vote number", default=str(vote.number), max_length=6),
+            Input("option", "Option number", default=str(position), max_length=2),
+            Input("text", shorten(f"The case for {option.label}", Limits.INPUT_LABEL),
+                  default=option.description or "", multiline=True,
+                  max_length=DESCRIPTION_LENGTH,
+                  placeholder="What it is, why it helps, examples"),
+        ),
+        submit_label="Save the description",
+    )
+
+
+@router.command(
+    "vote describe", args=DescribeArgs, access="facilitator", topic="vote",
+    summary=("Give an option its case: what it is, why it helps, examples (Markdown-lite, "
+             f"at most {DESCRIPTION_LENGTH} characters), shown beside it on every ballot. "
+             "Without the text, a form opens with the current one. Only before the first "
+             "ballot, so nobody ranks by a text that changes afterwards."),
+    usage_line="/lab vote describe <vote> <option number or name> [<description>]",
+    examples=('/lab vote describe 1 research "Summaries of existing research."',
+              "/lab vote describe 1 3"),
+)
+async def describe(call: Call[DescribeArgs]) -> Reply:
+    vote = await find_vote(call, call.args.vote)
+    try:
+        position = resolve_ranking([call.args.option], _labels(vote))[0] + 1
+    except RankingProblem as exc:
+        raise UserError(str(exc)) from None
+    if vote.status != VoteStatus.OPEN:
+        raise Conflict(f"{name(vote, start=True)} is closed: its options' descriptions are "
+                       "part of its record and no longer change.")
+    if await call.uow.ballots.rankings(vote.id):
+        raise Conflict(
+            f"Members have started ranking in {name(vote)}, so its options' descriptions no "
+            "longer change: a ballot was cast on the text as it stands. Open a new vote "
+            "(`/lab vote new`) if the case has changed."
+        )
+    if call.args.text is None:
+        return Reply(form=_describe_form(vote, position))
+    option = vote.options[position - 1]
+    try:
+        option.description = check_description(option.label, call.args.text)
+    except DescriptionProblem as exc:
+        raise UserError(f"{exc} The description was not changed.") from None
+    await call.audit("vote.described", vote=vote.number, option=position,
+                     chars=len(option.description or ""))
+    shown = summary(option.description) or "(no description)"
+    return Reply.say(f"Option {position}, {option.label}, of {name(vote)} now reads, in "
+                     f"brief: {shown}. Members see it beside the name on their ballot, "
+                     "and the whole text with “Read the options”.")
 
 
 # --- /lab vote [<vote>] ---------------------------------------------------------------------

@@ -30,6 +30,7 @@ from bot.features.votes.cards import (
     readback_card,
     results_card,
     vote_card,
+    winners_case,
 )
 from bot.features.votes.charts import chart_later
 from bot.messages import Buttons, Card, Limits, Reply, Text, at, shorten
@@ -229,7 +230,8 @@ async def close_vote(
                            at=now, vote=vote.number, ballots=ballots,
                            outcome=result.outcome())
     await publish(ctx, uow, now, VoteClosed(lab_id=vote.lab_id, vote_id=vote.id,
-                                           question=vote.question, outcome=result.outcome()))
+                                           question=vote.question, outcome=result.outcome(),
+                                           case=winners_case(vote, result.winners)))
     # The chart is drawn once the commit has released the vote's row (matplotlib takes a
     # while, and ballots and other closes wait on that row), just before it is posted.
     ctx.announce(uow, vote.lab_id, results_card(vote, result, turnout),
