@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories import (
     ActionItemRepository,
+    ApplicationRepository,
     AuditRepository,
     BallotRepository,
     DeliveryRepository,
@@ -61,6 +62,7 @@ class UnitOfWork:
         self.votes = VoteRepository(self.session)
         self.ballots = BallotRepository(self.session)
         self.reminders = ReminderRepository(self.session)
+        self.applications = ApplicationRepository(self.session)
         return self
 
     async def __aexit__(
