@@ -15,6 +15,7 @@ from storage.models import (
     LabAdmission,
     LabCall,
     LabReviewer,
+    Person,
 )
 from storage.repositories.helpers import dialect_insert, fits
 
@@ -170,6 +171,11 @@ class ApplicationRepository:
 
     async def remove_reviewer_everywhere(self, person_id: int) -> None:
         await self.session.execute(delete(LabReviewer).where(LabReviewer.person_id == person_id))
+
+    async def people_named(self, name: str) -> Sequence[Person]:
+        """People whose name is `name` (any case): a facilitator names a reviewer so."""
+        stmt = select(Person).where(func.lower(Person.display_name) == name.strip().lower())
+        return (await self.session.scalars(stmt)).all()
 
     # --- admission -----------------------------------------------------------------------
 
