@@ -300,8 +300,11 @@ class Dispatcher:
                     raise UserError(self._direct_message_hint(name))
                 if lab is None:
                     raise NoLabHere()
+                if scope in OPEN_SCOPES and place.direct and member is None and \
+                        access in _NEEDS:
+                    raise StaleControl()  # a member's control, pressed by someone who is not
                 if access == "reviewer":
-                    await _require_reviewer(uow, lab, person, member)
+                    await _require_reviewer(uow, lab, person, member, control=scope is not None)
                 elif member is None and await uow.applications.is_reviewer(lab.id, person.id):
                     raise ReviewerOnly()
                 elif access != "lab":
@@ -367,6 +370,10 @@ async def _lab_of_control(
             raise StaleControl()
         if member is None and scope not in OPEN_SCOPES:
             raise StaleControl()
+        if member is None and not any(
+                c.platform == place.platform and c.workspace == place.workspace
+                for c in await uow.labs.channels(lab.id)):
+            raise StaleControl()  # only people the lab's own workspace or server lets in
     else:
         here = await uow.labs.by_channel(place.platform, place.workspace, place.channel)
         if here is None or here.id != lab.id:
@@ -385,11 +392,13 @@ async def _reviewed_lab(uow: UnitOfWork, person: Person) -> Lab | None:
 
 
 async def _require_reviewer(uow: UnitOfWork, lab: Lab, person: Person,
-                            member: Membership | None) -> None:
+                            member: Membership | None, *, control: bool) -> None:
     if member is not None and member.role is Role.FACILITATOR:
         return
     if await uow.applications.is_reviewer(lab.id, person.id):
         return
+    if control:
+        raise StaleControl()
     raise PermissionDenied(
         "Only the lab's facilitators and reviewers can read and score applications. A "
         "facilitator can add a reviewer with `/lab reviewer add <name>`."

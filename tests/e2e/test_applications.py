@@ -175,3 +175,14 @@ async def test_bad_inputs_each_get_their_own_message(
     # Not a reviewer: someone else cannot read applications.
     out = await console("Priya Raman", "/lab applications")
     assert "Only the lab's facilitators and reviewers" in out
+
+
+async def test_join_can_be_switched_off_for_a_lab_that_uses_a_call(console: Console) -> None:
+    await open_call(console)
+    out = await console("Gemma Rhodes", "/lab settings join off")
+    assert "off (members come through the call for applications)" in out
+    out = await console("Amara Okafor", "/lab join")
+    assert "takes members through its call for applications" in out
+    await console("Gemma Rhodes", "/lab settings join on")
+    out = await console("Amara Okafor", "/lab join")
+    assert "I accept and join" in out

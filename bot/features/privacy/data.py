@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from bot.domain.votes import VoteStatus
 from storage.models import (
     ActionItem,
     AuditEntry,
@@ -71,8 +72,17 @@ async def collect(uow: UnitOfWork, person_id: int, now: datetime) -> dict[str, A
                         "cast_at": _when(ballot.cast_at)})
     audit = (await s.scalars(select(AuditEntry).where(AuditEntry.actor_id == person_id)
                              .order_by(AuditEntry.id))).all()
-    voted = [f"you voted in vote {e.detail.get('vote')} of {await lab_name(e.lab_id)}"
-             for e in audit if e.action == "vote.voted"]
+    # A closed vote's ballots no longer say whose they are: only that they voted.
+    voted: list[str] = []
+    for e in audit:
+        if e.action not in ("vote.ballot", "vote.voted") or e.lab_id is None:
+            continue
+        number = e.detail.get("vote")
+        found = (await s.scalars(select(Vote).where(Vote.lab_id == e.lab_id,
+                                                    Vote.number == number))).first()
+        said = f"you voted in vote {number} of {await lab_name(e.lab_id)}"
+        if found is not None and found.status is VoteStatus.CLOSED and said not in voted:
+            voted.append(said)
     applications = []
     for a in await uow.applications.by_person(person_id):
         lab_call = await uow.applications.call(a.call_id)
