@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
@@ -62,7 +62,8 @@ class OpenArgs(Args):
 
 
 @router.command(
-    "call open", args=OpenArgs, access="facilitator", topic="applications", in_direct=False,
+    "membership open", args=OpenArgs, aliases=("call open",),
+    access="facilitator", topic="applications", in_direct=False,
     summary="Open a call for applications: when it closes and when applicants hear back.",
     examples=("/lab call open closes 2027-02-24 hear 2027-03-10",),
 )
@@ -118,7 +119,8 @@ async def _remind_facilitators(call: Call[Any], lab: Lab, lab_call: LabCall) -> 
     reminders.arm_after_commit(call.ctx, call.uow, rows)
 
 
-@router.command("call", access="lab", topic="applications", in_direct=False,
+@router.command("membership call", aliases=("call",),
+                access="lab", topic="applications", in_direct=False,
                 summary="Show the lab's call for applications, with its Apply button.")
 async def show_call(call: Call[Any]) -> Reply:
     lab = call.the_lab
@@ -176,7 +178,7 @@ async def open_application(call: Call[Any], lab: Lab, lab_call: LabCall) -> Repl
                                  "n" if mine is None else "c"))
 
 
-@router.command("apply", access="anyone", topic="applications",
+@router.command("membership apply", aliases=("apply",), access="anyone", topic="applications",
                 summary="Apply to join the lab, or see and change your application.")
 async def apply(call: Call[Any]) -> Reply:
     lab, lab_call = await _reachable_call(call)
@@ -188,11 +190,12 @@ async def apply(call: Call[Any]) -> Reply:
 _MENTION = re.compile(r"^<@!?([A-Z0-9a-z_.-]+)(?:\|[^>]*)?>$")
 
 
-class PersonArgs(Args):
+class ReviewerArgs(Args):
+    change: Annotated[Literal["add", "remove"], Pos("add|remove")]
     who: Annotated[str, Rest("name"), Field(min_length=1, max_length=200)]
 
 
-async def _find_person(call: Call[PersonArgs]) -> Person:
+async def _find_person(call: Call[ReviewerArgs]) -> Person:
     text = call.args.who.strip()
     mention = _MENTION.match(text)
     if mention:
@@ -211,11 +214,22 @@ async def _find_person(call: Call[PersonArgs]) -> Person:
     raise UserError(f"Several people are called `{text}`: name them with an @mention.")
 
 
-@router.command("reviewer add", args=PersonArgs, access="facilitator", topic="applications",
-                summary="Let someone of the steering group read and score applications.")
-async def reviewer_add(call: Call[PersonArgs]) -> Reply:
+@router.command("membership reviewer", aliases=("reviewer",), args=ReviewerArgs,
+                access="facilitator", topic="applications",
+                usage_line="reviewer add|remove <name>",
+                summary="Let someone of the steering group read and score applications, or "
+                        "stop them.",
+                examples=("/lab reviewer add Rosa Steer",))
+async def reviewer(call: Call[ReviewerArgs]) -> Reply:
     lab = call.the_lab
     person = await _find_person(call)
+    if call.args.change == "remove":
+        if not await call.uow.applications.remove_reviewer(lab.id, person.id):
+            raise NotFound(f"{person.display_name} does not review {lab.name}'s "
+                           "applications.")
+        await call.audit("reviewer.removed", person=person.id)
+        return Reply.say(f"{person.display_name} no longer reviews {lab.name}'s "
+                         "applications; their scores stay.")
     member = await call.uow.members.get(lab.id, person.id)
     if member is not None and member.active:
         raise Conflict(f"{person.display_name} is a member of {lab.name}; reviewers are the "
@@ -226,18 +240,6 @@ async def reviewer_add(call: Call[PersonArgs]) -> Reply:
     await call.audit("reviewer.added", person=person.id)
     return Reply.say(f"{person.display_name} can now read and score {lab.name}'s applications "
                      "(`/lab applications`), and nothing else of the lab.")
-
-
-@router.command("reviewer remove", args=PersonArgs, access="facilitator",
-                topic="applications", summary="Stop someone reviewing applications.")
-async def reviewer_remove(call: Call[PersonArgs]) -> Reply:
-    lab = call.the_lab
-    person = await _find_person(call)
-    if not await call.uow.applications.remove_reviewer(lab.id, person.id):
-        raise NotFound(f"{person.display_name} does not review {lab.name}'s applications.")
-    await call.audit("reviewer.removed", person=person.id)
-    return Reply.say(f"{person.display_name} no longer reviews {lab.name}'s applications; "
-                     "their scores stay.")
 
 
 # --- review ------------------------------------------------------------------------------
@@ -254,7 +256,8 @@ async def review_reply(call: Call[Any], lab: Lab, lab_call: LabCall, a: Applicat
                                   call.person.id, names, facilitator=facilitator))
 
 
-@router.command("applications", access="reviewer", topic="applications",
+@router.command("membership list", aliases=("applications",),
+                access="reviewer", topic="applications",
                 summary="The ranked shortlist: scores side by side, each applicant's window.")
 async def applications(call: Call[Any]) -> Reply:
     lab = call.the_lab
@@ -279,7 +282,8 @@ class NumberArgs(Args):
     number: Annotated[int, Pos("n")]
 
 
-@router.command("application", args=NumberArgs, access="reviewer", topic="applications",
+@router.command("membership read", aliases=("application",), args=NumberArgs,
+                access="reviewer", topic="applications",
                 summary="Read one application, with the scores so far.")
 async def application(call: Call[NumberArgs]) -> Reply:
     lab = call.the_lab
@@ -319,7 +323,8 @@ def read_scores(text: str, lab_call: LabCall) -> tuple[dict[str, int], str | Non
     return {q.key: v for q, v in zip(qs, values, strict=False)}, (note.strip() if sep else None)
 
 
-@router.command("score", args=ScoreArgs, access="reviewer", topic="applications",
+@router.command("membership score", aliases=("score",), args=ScoreArgs,
+                access="reviewer", topic="applications",
                 summary="Score an application against each criterion, 1 to 5, with a note.",
                 examples=("/lab score 2 4 3 5 2 4 note Strong on procurement",
                           "/lab score 2 interest 5"))
@@ -351,7 +356,8 @@ async def decline_application(call: Call[Any], lab: Lab, a: Application) -> str:
             "kindly.")
 
 
-@router.command("accept", args=NumberArgs, access="facilitator", topic="applications",
+@router.command("membership accept", aliases=("accept",), args=NumberArgs,
+                access="facilitator", topic="applications",
                 summary="Accept an application: the applicant is invited to join.")
 async def accept(call: Call[NumberArgs]) -> Reply:
     lab = call.the_lab
@@ -360,7 +366,8 @@ async def accept(call: Call[NumberArgs]) -> Reply:
     return Reply.say(await accept_application(call, lab, a))
 
 
-@router.command("decline", args=NumberArgs, access="facilitator", topic="applications",
+@router.command("membership decline", aliases=("decline",), args=NumberArgs,
+                access="facilitator", topic="applications",
                 summary="Decline an application: the applicant gets a kind message.")
 async def decline(call: Call[NumberArgs]) -> Reply:
     lab = call.the_lab

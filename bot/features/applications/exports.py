@@ -100,7 +100,8 @@ def to_document(lab: Lab, lab_call: LabCall, rows: list[Application],
 
 
 @router.command(
-    "call export", args=ExportArgs, access="facilitator", topic="applications",
+    "membership export", args=ExportArgs, aliases=("call export",),
+    access="facilitator", topic="applications",
     summary="The applications with their scores as a file: csv, md, html, pdf, docx, json.",
     examples=("/lab call export csv", "/lab call export pdf"),
 )

@@ -18,7 +18,7 @@ router = Router()
 log = logging.getLogger(__name__)
 
 
-@router.command("mydata", access="anyone", topic="privacy",
+@router.command("membership mydata", aliases=("mydata",), access="anyone", topic="privacy",
                 summary="Get everything the bot holds about you, as a JSON file, privately.")
 async def mydata(call: Call[Any]) -> Reply:
     data = await collect(call.uow, call.person.id, call.now)
@@ -48,7 +48,8 @@ class ForgetArgs(Args):
     who: Annotated[Literal["me"], Pos("me")]
 
 
-@router.command("forget", args=ForgetArgs, access="anyone", topic="privacy",
+@router.command("membership forget", aliases=("forget",), args=ForgetArgs,
+                access="anyone", topic="privacy",
                 usage_line="forget me",
                 summary="Erase your personal data from the bot (after a confirmation).")
 async def forget(call: Call[ForgetArgs]) -> Reply:
