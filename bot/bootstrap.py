@@ -35,6 +35,7 @@ from bot.events import (
     VoteResultWithdrawn,
     ZoneChanged,
 )
+from bot.features import applications as applications_feature
 from bot.features import help as help_feature
 from bot.features import home as home_feature
 from bot.features import lab as lab_feature
@@ -42,6 +43,7 @@ from bot.features import live as live_feature
 from bot.features import meetings as meetings_feature
 from bot.features import minutes as minutes_feature
 from bot.features import polls as polls_feature
+from bot.features import privacy as privacy_feature
 from bot.features import reminders as reminders_feature
 from bot.features import terms as terms_feature
 from bot.features import votes as votes_feature
@@ -64,12 +66,13 @@ log = logging.getLogger(__name__)
 # Each feature module has a `router`; this is the whole list.
 FEATURES: tuple[ModuleType, ...] = (
     help_feature, lab_feature, home_feature, minutes_feature, polls_feature, meetings_feature,
-    votes_feature, reminders_feature, live_feature, terms_feature,
+    votes_feature, reminders_feature, live_feature, terms_feature, applications_feature,
+    privacy_feature,
 )
 
 # Each feature that keeps timers rebuilds them from its tables at start-up.
 STARTUP: tuple[Startup, ...] = (reminders_feature.rebuild, reminders_feature.start_sweep,
-                                live_feature.start)
+                                live_feature.start, applications_feature.start_purge)
 
 
 # Who listens to what: each domain event (bot/events.py) and the handlers that act on it,

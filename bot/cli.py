@@ -75,6 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, metavar="PATH",
                         help="the file to write, or a folder to write it into")
 
+    forget = sub.add_parser("forget", help="erase a person's personal data (as `/lab forget "
+                                           "me` does), for the operator")
+    forget.add_argument("--platform", required=True, choices=("slack", "discord", "console"))
+    forget.add_argument("--user", required=True, metavar="ID",
+                        help="their user id on that platform (Slack U123..., a Discord id)")
+    forget.add_argument("--workspace", metavar="ID",
+                        help="the Slack team or Discord server id, if the id is in several")
+
     from bot.tally_cli import add_parser as add_tally
 
     add_tally(sub)
@@ -249,6 +257,8 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_migrate(settings, args.revision))
         if args.command == "demo":
             return asyncio.run(_demo(settings, args))
+        if args.command == "forget":
+            return asyncio.run(_forget(settings, args))
         if args.command == "minutes":
             from bot.minutes_cli import run_export
 
@@ -273,6 +283,43 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
         print(f"actionlab: {describe_failure(exc)}", file=sys.stderr)
         return EXIT_FAILURE
     return EXIT_FAILURE
+
+
+async def _forget(settings: Settings, args: argparse.Namespace) -> int:
+    """`actionlab forget --platform slack --user U123`: the operator erases someone, exactly
+    as `/lab forget me` would (and refuses the last facilitator of a lab likewise)."""
+    from sqlalchemy import select
+
+    from bot.bootstrap import create_app
+    from bot.errors import UserError
+    from bot.features.privacy import erase_person
+    from storage.models import Identity
+
+    app = await create_app(settings)
+    try:
+        await app.require_current_schema()
+        async with app.ctx.uow() as uow:
+            stmt = select(Identity).where(Identity.platform == args.platform,
+                                          Identity.user_id == args.user)
+            if args.workspace:
+                stmt = stmt.where(Identity.workspace == args.workspace)
+            found = {i.person_id for i in (await uow.session.scalars(stmt)).all()}
+            if len(found) != 1:
+                why = "nobody" if not found else "several people (give --workspace)"
+                print(f"actionlab: {args.platform} user {args.user} is {why} here; nothing "
+                      "was erased.", file=sys.stderr)
+                return EXIT_FAILURE
+            try:
+                erased = await erase_person(app.ctx, uow, found.pop(), app.ctx.clock.now())
+            except UserError as exc:
+                print(f"actionlab: {exc.message}", file=sys.stderr)
+                return EXIT_FAILURE
+            await uow.commit()
+        print(f"Forgotten: they left {erased.labs_left} lab(s); {erased.applications} "
+              f"application(s) and {erased.reminders} reminder(s) erased.")
+        return EXIT_OK
+    finally:
+        await app.close()
 
 
 def describe_failure(exc: BaseException) -> str:

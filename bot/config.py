@@ -256,6 +256,11 @@ class ConsoleSettings(_Section):
     files_dir: str = "./actionlab-files"
 
 
+class ApplicationSettings(_Section):
+    # Declined applicants' data is deleted this many days after the decision.
+    retention_days: int = Field(90, ge=1, le=3650)
+
+
 class Settings(BaseSettings):
     """Everything the bot reads at start-up."""
 
@@ -272,6 +277,7 @@ class Settings(BaseSettings):
     discord: DiscordSettings = DiscordSettings()
     console: ConsoleSettings = ConsoleSettings()
     work: WorkSettings = WorkSettings()
+    applications: ApplicationSettings = ApplicationSettings()
     vote_templates: dict[str, VoteTemplate] = Field(default_factory=dict)
 
     # Secrets: environment only (see SECRET_ENV); never in config.toml.

@@ -36,6 +36,8 @@ from bot.errors import (
     BadArguments,
     CommitmentChanged,
     NoLabHere,
+    PermissionDenied,
+    ReviewerOnly,
     StaleControl,
     UnknownCommand,
     UserError,
@@ -43,6 +45,7 @@ from bot.errors import (
     something_went_wrong,
 )
 from bot.handlers import (
+    OPEN_SCOPES,
     Access,
     ActionSpec,
     Call,
@@ -71,7 +74,18 @@ from bot.messages import (
     shorten,
 )
 from bot.zone_prompt import ask_zone_once
-from storage.models import ActionItem, Lab, Membership, Minutes, Person, Poll, Reminder, Vote
+from storage.models import (
+    ActionItem,
+    Application,
+    Lab,
+    LabCall,
+    Membership,
+    Minutes,
+    Person,
+    Poll,
+    Reminder,
+    Vote,
+)
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -276,6 +290,9 @@ class Dispatcher:
                 member = await _active_member(uow, lab, person)
                 if completing and member is None:
                     lab = None  # suggestions from a lab are for its members only
+                if access == "reviewer" and lab is None and place.direct:
+                    lab = await _reviewed_lab(uow, person)
+                    member = await _active_member(uow, lab, person)
             call: Call[Any] = Call(
                 ctx=ctx, uow=uow, actor=actor, place=place, person=person, now=now, args=args,
                 lab=lab, member=member, **extra,
@@ -285,7 +302,14 @@ class Dispatcher:
                     raise UserError(self._direct_message_hint(name))
                 if lab is None:
                     raise NoLabHere()
-                if access != "lab":
+                if scope in OPEN_SCOPES and place.direct and member is None and \
+                        access in _NEEDS:
+                    raise StaleControl()  # a member's control, pressed by someone who is not
+                if access == "reviewer":
+                    await _require_reviewer(uow, lab, person, member, control=scope is not None)
+                elif member is None and await uow.applications.is_reviewer(lab.id, person.id):
+                    raise ReviewerOnly()
+                elif access != "lab":
                     what = "do that" if scope is not None else f"use `/lab {name}`"
                     await require_role(call, _NEEDS[access], what=what)
                     assert member is not None
@@ -318,7 +342,7 @@ async def _lab_id_of(uow: UnitOfWork, scope: Scope, ref: int) -> int | None:
     if scope == "lab":
         lab = await uow.labs.get(ref)
         return lab.id if lab is not None else None
-    owner: Poll | Vote | Minutes | ActionItem | Reminder | None
+    owner: Poll | Vote | Minutes | ActionItem | Reminder | LabCall | Application | None
     if scope == "poll":
         owner = await uow.polls.get(ref)
     elif scope == "vote":
@@ -329,6 +353,10 @@ async def _lab_id_of(uow: UnitOfWork, scope: Scope, ref: int) -> int | None:
         owner = await uow.action_items.get(ref)
     elif scope == "reminder":
         owner = await uow.reminders.get(ref)
+    elif scope == "call":
+        owner = await uow.applications.call(ref)
+    elif scope == "application":
+        owner = await uow.applications.get(ref)
     else:  # pragma: no cover - registration refuses any other scope
         raise AssertionError(scope)
     return owner.lab_id if owner is not None else None
@@ -346,13 +374,43 @@ async def _lab_of_control(
         raise StaleControl()
     member = await _active_member(uow, lab, person)
     if place.direct:
-        if member is None or not own_direct_message(actor, place):
+        if not own_direct_message(actor, place):
             raise StaleControl()
+        if member is None and scope not in OPEN_SCOPES:
+            raise StaleControl()
+        if member is None and not any(
+                c.platform == place.platform and c.workspace == place.workspace
+                for c in await uow.labs.channels(lab.id)):
+            raise StaleControl()  # only people the lab's own workspace or server lets in
     else:
         here = await uow.labs.by_channel(place.platform, place.workspace, place.channel)
         if here is None or here.id != lab.id:
             raise StaleControl()
     return lab, member
+
+
+async def _reviewed_lab(uow: UnitOfWork, person: Person) -> Lab | None:
+    """In a direct message, the one lab whose applications this person reviews (as a
+    reviewer, else as a facilitator); None if there is none or more than one."""
+    labs = {r.lab_id for r in await uow.applications.reviewing(person.id)}
+    if not labs:
+        labs = {m.lab_id for m in await uow.members.labs_of(person.id)
+                if m.role is Role.FACILITATOR}
+    return await uow.labs.get(labs.pop()) if len(labs) == 1 else None
+
+
+async def _require_reviewer(uow: UnitOfWork, lab: Lab, person: Person,
+                            member: Membership | None, *, control: bool) -> None:
+    if member is not None and member.role is Role.FACILITATOR:
+        return
+    if await uow.applications.is_reviewer(lab.id, person.id):
+        return
+    if control:
+        raise StaleControl()
+    raise PermissionDenied(
+        "Only the lab's facilitators and reviewers can read and score applications. A "
+        "facilitator can add a reviewer with `/lab reviewer add <name>`."
+    )
 
 
 def _has_required(model: type[Args]) -> bool:

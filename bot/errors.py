@@ -59,6 +59,17 @@ class PermissionDenied(UserError):
     pass
 
 
+class ReviewerOnly(PermissionDenied):
+    """A reviewer of a lab (not a member) tried something other than reviewing."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "You review this lab's applications; that is all a reviewer can do here. Type "
+            "`/lab applications` to read and score them. Members' commands are for the lab's "
+            "members."
+        )
+
+
 class NotFound(UserError):
     pass
 

@@ -22,12 +22,20 @@ from storage.models import Lab, Membership, Person
 from storage.uow import UnitOfWork
 
 A = TypeVar("A", bound=Args)
-Access = Literal["anyone", "lab", "member", "secretary", "facilitator"]
+Access = Literal["anyone", "lab", "member", "secretary", "facilitator", "reviewer"]
+# "reviewer": a facilitator of the lab, or one of its reviewers (bot/features/applications/),
+# who are not members and may do nothing else in it.
 # What the ref of a control's id names, and so which lab it belongs to: a lab ("lab"), a
 # poll, a vote, a set of minutes, an action item, a reminder; or "none" for a control that
 # belongs to no lab (a time-zone picker). Every `@router.action` says which.
-Scope = Literal["lab", "poll", "vote", "minutes", "item", "reminder", "none"]
-SCOPES: tuple[Scope, ...] = ("lab", "poll", "vote", "minutes", "item", "reminder", "none")
+# "call" and "application" (a call for applications and one application to it) are the
+# lab's too, but may also be used in the direct messages of people who are not members
+# (applicants, reviewers): the handler checks whose they are.
+Scope = Literal["lab", "poll", "vote", "minutes", "item", "reminder", "none", "call",
+                "application"]
+SCOPES: tuple[Scope, ...] = ("lab", "poll", "vote", "minutes", "item", "reminder", "none",
+                             "call", "application")
+OPEN_SCOPES: frozenset[Scope] = frozenset({"call", "application"})
 # Refs are row ids: positive and within the database's integer column (PostgreSQL's
 # `integer`), so that a forged id is refused before it reaches a query.
 MAX_REF = 2**31 - 1

@@ -29,6 +29,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from bot.domain.applications import ApplicationStatus, CallStatus
 from bot.domain.availability import Answer
 from bot.domain.calendar import DEFAULT_ORGANIZER
 from bot.domain.lab import LinkPurpose, Role
@@ -819,3 +820,101 @@ class TermsResponse(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime]
 
+
+# --- applications: a call to join a lab, its applications and their review ---
+
+
+class LabCall(Base):
+    """A call for applications to a lab: its questions, when it closes, and the date by
+    which every applicant is promised an answer."""
+
+    __tablename__ = "lab_calls"
+    __table_args__ = (UniqueConstraint("lab_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # per lab: "call 1"
+    status: Mapped[CallStatus] = mapped_column(_enum(CallStatus))
+    questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    closes_at: Mapped[datetime]
+    hear_by: Mapped[date]  # the promised date, in the lab's zone
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[datetime | None]
+
+
+class Application(Base):
+    """One person's application to a call: their answers, and the decision on it."""
+
+    __tablename__ = "applications"
+    __table_args__ = (UniqueConstraint("call_id", "person_id"),
+                      UniqueConstraint("call_id", "number"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("lab_calls.id", ondelete="CASCADE"),
+                                         index=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)  # per call, in the order they came
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           index=True)
+    # Where to reach them privately: the identity they applied from.
+    platform: Mapped[str] = mapped_column(String(16))
+    workspace: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    answers: Mapped[dict[str, Any]]
+    complete: Mapped[bool] = mapped_column(default=False)  # every page sent
+    status: Mapped[ApplicationStatus] = mapped_column(_enum(ApplicationStatus))
+    submitted_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    joined_at: Mapped[datetime | None]
+
+
+class ApplicationReview(Base):
+    """One reviewer's scores (criterion key -> 1..5) and private note on one application."""
+
+    __tablename__ = "application_reviews"
+    __table_args__ = (UniqueConstraint("application_id", "reviewer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    scores: Mapped[dict[str, Any]]
+    note: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+
+
+class LabReviewer(Base):
+    """Someone of the steering group who reads and scores a lab's applications, and sees
+    nothing else of the lab (they are not a member)."""
+
+    __tablename__ = "lab_reviewers"
+    __table_args__ = (UniqueConstraint("lab_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[int] = mapped_column(ForeignKey("labs.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    added_at: Mapped[datetime]
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id], lazy="joined")
+
+
+class LabAdmission(Base):
+    """How people join a lab: `/lab join` open to anyone in its channel (no row, the
+    default), or switched off because the lab takes members through a call."""
+
+    __tablename__ = "lab_admission"
+
+    lab_id: Mapped[int] = mapped_column(
+        ForeignKey("labs.id", ondelete="CASCADE"), primary_key=True
+    )
+    join_open: Mapped[bool]
+    updated_at: Mapped[datetime]

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories import (
     ActionItemRepository,
+    ApplicationRepository,
     AuditRepository,
     BallotRepository,
     DeliveryRepository,
@@ -65,6 +66,7 @@ class UnitOfWork:
         self.reminders = ReminderRepository(self.session)
         self.cards = PostedCardRepository(self.session)
         self.terms = TermsRepository(self.session)
+        self.applications = ApplicationRepository(self.session)
         return self
 
     async def __aexit__(

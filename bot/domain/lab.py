@@ -12,10 +12,13 @@ class Role(StrEnum):
     FACILITATOR = "facilitator"
     SECRETARY = "secretary"
     MEMBER = "member"
+    # The steering group: reads and scores applications and nothing else. Not a member's
+    # role (no membership row has it): reviewers are kept in `lab_reviewers`.
+    REVIEWER = "reviewer"
 
 
 # Higher number, more rights; a facilitator can do what a secretary can.
-_RANK = {Role.MEMBER: 0, Role.SECRETARY: 1, Role.FACILITATOR: 2}
+_RANK = {Role.REVIEWER: -1, Role.MEMBER: 0, Role.SECRETARY: 1, Role.FACILITATOR: 2}
 
 
 def has_role(role: Role, needed: Role) -> bool:
@@ -30,6 +33,9 @@ def role_change_refusal(
     """Why this role change is not allowed, or None if it is."""
     if actor_role is not Role.FACILITATOR:
         return "Only a facilitator can give roles. Ask one of the lab's facilitators."
+    if new_role is Role.REVIEWER:
+        return ("A reviewer is not a member of the lab. Add reviewers with "
+                "`/lab reviewer add <name>`.")
     if target_role is new_role:
         return f"They are already a {new_role}."
     if target_role is Role.FACILITATOR and facilitators <= 1:

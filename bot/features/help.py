@@ -19,6 +19,8 @@ TOPIC_TITLES = {
     "vote": "Ranked-choice votes",
     "minutes": "Minutes",
     "remind": "Reminders",
+    "applications": "Applications: the call, review, invitations",
+    "privacy": "Your data",
 }
 _ACCESS_NOTE = {
     "facilitator": "facilitators only",

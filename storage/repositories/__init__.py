@@ -4,6 +4,7 @@ Every repository class is re-exported here, so `from storage.repositories import
 whichever module holds it.
 """
 
+from storage.repositories.applications import ApplicationRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.deliveries import DeliveryRepository
 from storage.repositories.inbox import InboxRepository, SqliteInboxWriter
@@ -21,6 +22,7 @@ from storage.repositories.votes import BallotRepository, VoteRepository
 
 __all__ = [
     "ActionItemRepository",
+    "ApplicationRepository",
     "AuditRepository",
     "BallotRepository",
     "DeliveryRepository",

@@ -709,7 +709,7 @@ async def test_help_explains_the_minutes(meeting: Console) -> None:
                   "/lab minutes export [<meeting>] <md|html|pdf|docx|json>",
                   "/lab note <text>", "/lab decision <text>",
                   "/lab action <member> [due <date>] <text>", "/lab present",
-                  "/lab apologies <member>", "/lab actions"):
+                  "/lab apologies <member>", "/lab minutes actions"):
         assert usage in out, usage
     out = await meeting("Amara Okafor", "/lab minutes")
     assert "`/lab minutes` is not a command" in out and "/lab minutes start" in out

@@ -120,7 +120,9 @@ async def test_the_real_asyncio_scheduler_fires_a_timer_100ms_ahead(
             await uow.commit()
         started = monotonic.monotonic()
         await app.start()  # rebuilds the timer from the table, then starts APScheduler
-        assert sorted(app.ctx.jobs.pending()) == ["live:sweep", "reminder:1", "reminders:sweep"]
+        # ... with the live cards' sweep and the daily purge of declined applicants.
+        assert sorted(app.ctx.jobs.pending()) == ["applications:purge", "live:sweep",
+                                                  "reminder:1", "reminders:sweep"]
         sweep_at = app.ctx.jobs.next_run("reminders:sweep")
         assert sweep_at is not None and sweep_at > app.ctx.clock.now() + timedelta(seconds=50)
         await asyncio.wait_for(fired.wait(), timeout=10)

@@ -26,9 +26,10 @@ async def _nothing(uow: UnitOfWork, subject_id: int) -> SubjectInfo | None:
     return None
 
 
-def test_a_fresh_router_has_exactly_the_four_kinds_each_from_its_feature() -> None:
+def test_a_fresh_router_has_exactly_its_kinds_each_from_its_feature() -> None:
     router = build_router()
-    assert router.subjects.names == {"poll", "vote", "meeting", "action_item", "terms"}
+    assert router.subjects.names == {"poll", "vote", "meeting", "action_item", "terms",
+                                     "call"}
     kinds = {name: router.subjects.get(name) for name in router.subjects.names}
     hooks = {name: (k.describe.__module__, k.pending is not None, k.close is not None,
                     k.attachments is not None, k.upcoming is not None)
@@ -39,6 +40,8 @@ def test_a_fresh_router_has_exactly_the_four_kinds_each_from_its_feature() -> No
         "meeting": ("bot.features.meetings", False, False, True, True),
         "action_item": ("bot.features.minutes.subjects", False, False, False, True),
         "terms": ("bot.features.terms", True, True, False, False),
+        # The facilitators' nudge before applicants' "hear by" date, while any is undecided.
+        "call": ("bot.features.applications.subjects", True, False, False, False),
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from bot.arguments import Args, Complete, Pos
 from bot.domain.lab import Role, counted_members, role_change_refusal
@@ -66,7 +66,8 @@ async def members_page(call: Call[Any]) -> Reply:
 
 class RoleArgs(Args):
     member: Annotated[str, Pos("member", greedy=True), Complete("member")]
-    role: Annotated[Role, Pos()]
+    # A member's roles only: reviewers are not members (`/lab reviewer add`).
+    role: Annotated[Literal["facilitator", "secretary", "member"], Pos()]
 
 
 @router.command(
@@ -76,20 +77,21 @@ class RoleArgs(Args):
 )
 async def role(call: Call[RoleArgs]) -> Reply:
     lab = call.the_lab
+    new_role = Role(call.args.role)
     target = await find_member(call, call.args.member)
     facilitators = sum(
         1 for m in await call.uow.members.active(lab.id) if m.role is Role.FACILITATOR
     )
     refusal = role_change_refusal(
         actor_role=call.the_member.role, target_is_actor=target.person_id == call.person.id,
-        target_role=target.role, new_role=call.args.role, facilitators=facilitators,
+        target_role=target.role, new_role=new_role, facilitators=facilitators,
     )
     if refusal:
         raise PermissionDenied(refusal)
     before = target.role
-    target.role = call.args.role
+    target.role = new_role
     await call.audit("member.role", member=target.person_id, before=before.value,
-                     after=call.args.role.value)
+                     after=new_role.value)
     who = target.person.display_name
-    text = f"{call.person.display_name} made *{who}* {call.args.role.value} of {lab.name}."
+    text = f"{call.person.display_name} made *{who}* {new_role.value} of {lab.name}."
     return call.publish(Card((Text(text),), fallback=text))

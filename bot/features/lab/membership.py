@@ -98,6 +98,9 @@ async def join(call: Call[Any]) -> Reply:
         return Reply(card=commitment_card(lab, call.zone))
     if call.member is not None:
         raise Conflict(f"You are already a member of {lab.name}.")
+    if not await call.uow.applications.join_open(lab.id):
+        raise Conflict(f"{lab.name} takes members through its call for applications. Type "
+                       "`/lab call` to see it, and `/lab apply` to apply.")
     roles = [m.role for m in await call.uow.members.active(lab.id)]
     refusal = limit_refusal(roles=roles, limit=lab.member_limit)
     if refusal:
@@ -126,6 +129,9 @@ async def accept(call: Call[Any]) -> Reply:
     existing = await call.uow.members.get(lab.id, call.person.id)
     if existing is not None and existing.active:
         raise Conflict(f"You are already a member of {lab.name}.")
+    if not await call.uow.applications.join_open(lab.id):
+        raise Conflict(f"{lab.name} takes members through its call for applications. Type "
+                       "`/lab call` to see it, and `/lab apply` to apply.")
     members = await call.uow.members.active(lab.id)
     refusal = limit_refusal(roles=[m.role for m in members], limit=lab.member_limit)
     if refusal:

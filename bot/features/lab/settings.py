@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
@@ -46,6 +46,8 @@ class SettingsArgs(Args):
     days: Annotated[str | None, Kw("mon-fri", words=1), AfterValidator(_days)] = None
     limit: Annotated[int | None, Kw("number", words=1), Field(ge=1, le=500)] = None
     commitment: Annotated[str | None, Kw("text"), Field(min_length=1, max_length=2000)] = None
+    # `join off`: people join only through a call for applications (bot/features/applications).
+    join: Annotated[Literal["on", "off"] | None, Kw("on|off", words=1)] = None
 
 
 @router.command(
@@ -73,6 +75,9 @@ async def settings(call: Call[SettingsArgs]) -> Reply:
         if refusal:
             raise Conflict(refusal)
         changes["member_limit"] = a.limit
+    if a.join is not None:
+        await call.uow.applications.set_join_open(lab.id, a.join == "on", call.now)
+        await call.audit("lab.settings", join=a.join)
     for key, value in changes.items():
         setattr(lab, key, value)
     if changes:
@@ -90,6 +95,8 @@ async def settings(call: Call[SettingsArgs]) -> Reply:
                                f"({lab.timezone})"),
             ("Meeting days", lab.days),
             ("Member limit", str(lab.member_limit)),
+            ("/lab join", "on" if await call.uow.applications.join_open(lab.id) else
+             "off (members come through the call for applications)"),
         )),
         Text(f"*Confidentiality commitment*\n{lab.commitment}"),
         Context("Changed: " + ", ".join(sorted({_SAID[k] for k in changes})) + "."

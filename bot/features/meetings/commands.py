@@ -239,7 +239,8 @@ async def meeting_restore(call: Call[MeetingRefArgs]) -> Reply:
                      "again.")
 
 
-@router.command("meetings", topic="meeting",
+# `/lab meetings` as typed; on Discord `/lab meeting list` (25 entries under /lab at most).
+@router.command("meeting list", topic="meeting", aliases=("meetings",),
                 summary="Upcoming meetings, in your own time zone.")
 async def meetings(call: Call[Any]) -> Reply:
     return Reply(card=await meetings_card(call, 1))

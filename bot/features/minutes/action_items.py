@@ -67,7 +67,8 @@ async def _actions_card(call: Call[Any], page: int) -> Card:
     return Card(tuple(blocks), fallback=f"{len(items)} open action items")
 
 
-@router.command("actions", topic="minutes",
+# `/lab actions` as typed; on Discord `/lab minutes actions` (25 entries under /lab at most).
+@router.command("minutes actions", topic="minutes", aliases=("actions",),
                 summary="Open action items, yours first, each with a Done button.")
 async def actions(call: Call[Any]) -> Reply:
     return Reply(card=await _actions_card(call, 1))

@@ -131,7 +131,7 @@ async def test_the_actions_done_button(bot: Bot, app: App) -> None:
     await bot.send(p.slash(p.GEMMA, "action", member="Zoë Núñez",
                            text="Share the survey"))
     # Amara sees both, hers first; she may close only her own.
-    ask = p.slash(p.AMARA, "actions")
+    ask = p.slash(p.AMARA, "minutes", "actions")
     rec = await bot.send(ask)
     assert rec.json["type"] == CHANNEL_MESSAGE and private(rec)
     text = text_of(rec)
@@ -152,7 +152,7 @@ async def test_the_actions_done_button(bot: Bot, app: App) -> None:
     rec = await bot.send(p.component(p.GEMMA, bot.message(ask), buttons[0]["custom_id"]))
     assert private(rec) and "already done" in text_of(rec)
     # The facilitator closes Zoë's; the list is then empty.
-    ask = p.slash(p.GEMMA, "actions")
+    ask = p.slash(p.GEMMA, "minutes", "actions")
     await bot.send(ask)
     done = p.find_control(bot.message(ask), "Done 1")
     rec = await bot.send(p.component(p.GEMMA, bot.message(ask), done["custom_id"]))

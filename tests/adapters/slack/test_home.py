@@ -59,7 +59,7 @@ async def test_the_app_home_shows_what_needs_the_person(lab: Slack) -> None:
                 "`/lab poll answer 1`"),
         section(f"*Votes to rank*\n• *Vote #1: {QUESTION}* (Action Lab 1), closes "
                 f"{date(vote_closes, LONG, 'Fri 08 Jan 2027, 17:00 UTC')} — `/lab rank 1 ...`"),
-        section("*Your next meetings*\n• `#1` *Kick-off* (Action Lab 1) — Wed 13 Jan 2027, "
+        section("*Your next meetings*\n• `#1` *Meeting 1* (Action Lab 1) — Wed 13 Jan 2027, "
                 "14:00 WAT (Africa/Lagos), 60 min · "
                 f"{date(meeting, AGO, 'Wed 13 Jan 2027, 13:00 UTC')}"),
         section("*Your action items* (1 open)\n• Draft the problem statement — Action Lab 1 · "
