@@ -67,3 +67,28 @@ async def test_with_dejavu_alone_the_reply_and_the_pdf_name_what_is_missing(
     # The formats that keep every character say nothing of the kind.
     out = await meeting("Priya Raman", "/lab minutes export md")
     assert "could not draw" not in out
+
+
+# --- the heat map -----------------------------------------------------------------------
+
+async def heat_map_reply(lab: Console) -> str:
+    await lab(CHINESE, "/lab join")
+    await lab.press(CHINESE, "I accept and join")
+    await lab("Gemma Rhodes", '/lab poll new "案例 🚀" slots 2027-01-11T09:00,2027-01-12T09:00')
+    await lab(CHINESE, "/lab poll answer 1 1 yes")
+    return await lab("Gemma Rhodes", "/lab poll results 1")
+
+
+async def test_the_heat_map_draws_the_name_with_the_fonts_found(lab: Console) -> None:
+    if chain().missing(CHINESE + "案例 🚀", outline=True):
+        pytest.skip("this machine has no outline font for the issue's characters")
+    out = await heat_map_reply(lab)
+    assert "heat-map.png" in out and "could not draw" not in out
+
+
+async def test_with_dejavu_alone_the_heat_maps_alt_text_names_the_labels_it_lost(
+        lab: Console, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV, str(dejavu_sans()))
+    out = await heat_map_reply(lab)
+    assert "heat-map.png" in out
+    assert f"The picture could not draw some characters of: {CHINESE}, Poll #1: 案例 🚀;" in out
