@@ -60,3 +60,14 @@ def render(doc: MinutesDocument, fmt: Format) -> bytes:
 
 def filename(doc: MinutesDocument, fmt: Format) -> str:
     return export_filename(doc, fmt)
+
+
+def gaps(doc: MinutesDocument, fmt: Format) -> str | None:
+    """For a PDF, the sentence that names each entry its fonts could not draw and the formats
+    that keep every character; None when nothing is missing, and for the other formats,
+    which carry the text itself."""
+    if fmt != "pdf":
+        return None
+    from bot.exports.coverage import lost, reply_notice
+
+    return reply_notice(lost(doc))

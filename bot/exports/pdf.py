@@ -1,19 +1,20 @@
 """Minutes as PDF with fpdf2: DejaVu Sans (shipped inside matplotlib, so no system package
 and no download) covers Latin with every Vietnamese mark and Arabic; HarfBuzz (uharfbuzz)
-shapes the Arabic letters and the Unicode bidi algorithm orders them right to left. The
-confidentiality notice heads every page."""
+shapes the Arabic letters and the Unicode bidi algorithm orders them right to left. What
+DejaVu lacks (Chinese, Japanese, Korean, Devanagari, emoji, ...) comes from fallback fonts
+(`bot.fonts`: the Noto fonts the project installs, then the machine's), each character from
+the first font that has it; what no font has is listed at the top of the PDF (and in the
+bot's reply), with the formats that keep it. The confidentiality notice heads every page."""
 
 from __future__ import annotations
 
-import importlib.util
 import unicodedata
-from functools import lru_cache
-from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from bot.domain.minutes import DocEntry, MinutesDocument
+from bot.exports.coverage import document_text, lost, pdf_notice
 from bot.exports.text import (
     direction,
     dropped_sentence,
@@ -24,6 +25,7 @@ from bot.exports.text import (
     meta_rows,
     status_text,
 )
+from bot.fonts import FontChain, chain, dejavu_sans, static_copy
 
 FONT = "DejaVu"
 # A table row taller than a page cannot be drawn; longer action texts are cut in the table
@@ -48,26 +50,15 @@ def needs_shaping(text: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=1)
-def font_dir() -> Path:
-    """matplotlib's own DejaVu fonts, found without importing matplotlib."""
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("matplotlib is not installed; it ships the PDF font")
-    path = Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
-    if not (path / "DejaVuSans.ttf").exists():
-        raise RuntimeError(f"DejaVuSans.ttf is missing from {path}")
-    return path
-
-
 class _MinutesPDF(FPDF):
-    def __init__(self, doc: MinutesDocument) -> None:
+    def __init__(self, doc: MinutesDocument, fonts: FontChain) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.doc = doc
-        fonts = font_dir()
-        self.add_font(FONT, "", str(fonts / "DejaVuSans.ttf"))
-        self.add_font(FONT, "B", str(fonts / "DejaVuSans-Bold.ttf"))
-        self.add_font(FONT, "I", str(fonts / "DejaVuSans-Oblique.ttf"))
+        folder = dejavu_sans().parent
+        self.add_font(FONT, "", str(folder / "DejaVuSans.ttf"))
+        self.add_font(FONT, "B", str(folder / "DejaVuSans-Bold.ttf"))
+        self.add_font(FONT, "I", str(folder / "DejaVuSans-Oblique.ttf"))
+        self.fallbacks(fonts, document_text(doc))
         self.set_margins(18, 26, 18)
         self.set_auto_page_break(auto=True, margin=20)
         self.alias_nb_pages()
@@ -77,6 +68,18 @@ class _MinutesPDF(FPDF):
         self.set_creator("actionlab")
         self.set_keywords("confidential minutes")
         self.set_creation_date(doc.generated_at)
+
+    def fallbacks(self, fonts: FontChain, text: str) -> None:
+        """The faces after DejaVu Sans that `text` needs, in the chain's order, as fpdf2's
+        fallback fonts: a character DejaVu lacks comes from the first of them that has it,
+        in bold and italic lines too (from the regular face)."""
+        names = []
+        for i, face in enumerate(f for f in fonts.faces_for(text) if f is not fonts.primary):
+            path = face.path if face.direct else static_copy(face, text)[0]
+            names.append(f"fallback{i}")
+            self.add_font(names[-1], "", str(path))
+        if names:
+            self.set_fallback_fonts(names, exact_match=False)
 
     def shape(self, text: str, *, ltr: bool = False) -> None:
         """Shape what follows when `text` needs it; `ltr` fixes the paragraph's direction."""
@@ -152,13 +155,19 @@ class _MinutesPDF(FPDF):
             self.ln(1.5)
 
 
-def render(doc: MinutesDocument) -> bytes:
-    pdf = _MinutesPDF(doc)
+def render(doc: MinutesDocument, fonts: FontChain | None = None) -> bytes:
+    """The PDF of `doc`, drawn with `fonts` (default: the fonts found, `bot.fonts.chain`)."""
+    fonts = fonts or chain()
+    pdf = _MinutesPDF(doc, fonts)
     pdf.add_page()
     pdf.para(doc.heading, size=17, style="B", h=9)
     pdf.ln(1)
     for label, value in meta_rows(doc):
         pdf.para(f"{label}: {value}", size=10, ltr=True)
+    notice = pdf_notice(lost(doc, fonts))
+    if notice:
+        pdf.ln(1)
+        pdf.para(notice, size=9, style="B", color=RED)
     pdf.heading2("Attendance")
     present = ", ".join(doc.present) or "nobody recorded"
     pdf.para(f"Present ({len(doc.present)}): {present}", ltr=True)

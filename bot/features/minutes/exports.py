@@ -10,7 +10,7 @@ from pydantic import model_validator
 
 from bot.arguments import Args, Complete, Pos
 from bot.domain.minutes import MinutesDocument
-from bot.exports import FORMATS, LABEL, MIME, Format, filename, render
+from bot.exports import FORMATS, LABEL, MIME, Format, filename, gaps, render
 from bot.features.minutes.service import find_minutes, label, load_document
 from bot.messages import File, Reply, shorten
 from bot.router import Call, Router
@@ -78,6 +78,8 @@ async def export(call: Call[ExportArgs]) -> Reply:
     await call.audit("minutes.export", minutes=minutes.id, format=call.args.format)
     state = " They are still open; export again after `/lab minutes end` for the final " \
         "version." if doc.ended_at is None else ""
+    missing = gaps(doc, call.args.format)
+    state += f" {missing}" if missing else ""
     return Reply(text=f"The minutes of {label(minutes)} as {LABEL[call.args.format]}, for you "
                       f"only. They are confidential: keep them within {lab.name}.{state}",
                  files=(file,), private=True)

@@ -36,7 +36,7 @@ def heat_map(loaded: Loaded) -> File:
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    from bot.charts import new_figure, png
+    from bot.charts import lettering, new_figure, png
 
     order: list[Answer | None] = [None, Answer.NO, Answer.MAYBE, Answer.YES]
     people = list(loaded.grid)
@@ -44,6 +44,11 @@ def heat_map(loaded: Loaded) -> File:
     data = [[order.index(a) for a in loaded.grid[p]] for p in people] or [[0] * n_slots]
     width = min(18.0, 3.0 + 0.12 * n_slots)
     height = min(12.0, 1.6 + 0.35 * max(1, len(people)))
+    names = [loaded.name(p) for p in people]
+    title = f"Poll #{loaded.poll.number}: {loaded.poll.title}"
+    xlabel = f"slot number (white lines separate days in {loaded.poll.timezone})"
+    labels = [ANSWER_LABELS[a] if a else "not answered" for a in reversed(order)]
+    letters = lettering([*names, title, xlabel, *labels])
     fig = new_figure(width, height)
     ax = fig.add_subplot()
     ax.imshow(data, aspect="auto", interpolation="nearest", vmin=0, vmax=3,
@@ -51,21 +56,24 @@ def heat_map(loaded: Loaded) -> File:
     step = max(1, n_slots // 40)
     ticks = list(range(0, n_slots, step))
     ax.set_xticks(ticks, [str(loaded.slots[i].number) for i in ticks], fontsize=7)
-    ax.set_yticks(range(len(people)), [loaded.name(p) for p in people], fontsize=8)
+    ax.set_yticks(range(len(people)), names, fontsize=8, fontfamily=letters.family)
     days = [local_time(s.starts_at, loaded.poll.timezone).date() for s in loaded.slots]
     for i in range(1, n_slots):
         if days[i] != days[i - 1]:  # a white line between days reads like a calendar
             ax.axvline(i - 0.5, color="white", linewidth=1.5)
-    ax.set_xlabel(f"slot number (white lines separate days in {loaded.poll.timezone})")
-    ax.set_title(f"Poll #{loaded.poll.number}: {loaded.poll.title}", fontsize=10)
-    ax.legend(handles=[Patch(color=HEAT_COLOURS[a], label=ANSWER_LABELS[a] if a else
-                             "not answered") for a in reversed(order)],
-              loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
+    ax.set_xlabel(xlabel, fontfamily=letters.family)
+    ax.set_title(title, fontsize=10, fontfamily=letters.family)
+    ax.legend(handles=[Patch(color=HEAT_COLOURS[a], label=label)
+                       for a, label in zip(reversed(order), labels, strict=True)],
+              loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
+              prop={"family": letters.family, "size": 7})
     return File(f"poll-{loaded.poll.number}-heat-map.png", png(fig), "image/png",
-                alt=heat_map_alt(loaded))
+                alt=heat_map_alt(loaded, letters.alt()))
 
 
-def heat_map_alt(loaded: Loaded) -> str:
+def heat_map_alt(loaded: Loaded, gaps: str = "") -> str:
+    """What the heat map shows, in words; `gaps` names the labels it could not draw (kept
+    whole when the rest is shortened)."""
     poll = loaded.poll
     best = best_slot(loaded.scores())
     text = (f"Heat map of poll #{poll.number} ({poll.title}): "
@@ -79,4 +87,5 @@ def heat_map_alt(loaded: Loaded) -> str:
             if loaded.answered(m.person_id) == 0]
     if none:
         text += f" Not answered: {', '.join(none)}."
-    return shorten(text, 1000)
+    tail = " " + shorten(gaps.strip(), 400) if gaps else ""
+    return shorten(text, 1000 - len(tail)) + tail

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from bot.charts import new_figure, png
+from bot.charts import lettering, new_figure, png
 from bot.domain.tally import METHOD_NAMES, Result, show
 from bot.domain.tally.rounds import plural
 from bot.features.votes.cards import name
@@ -36,6 +36,8 @@ def results_chart(number: int, question: str, result: Result) -> File | None:
     e = result.election
     if not result.winners:
         return None
+    title = shorten(question, 70)
+    letters = lettering([title, *(shorten(c, 30) for c in e.candidates)])
     if any(r.tallies for r in result.rounds):
         rounds = [r for r in result.rounds if r.tallies]
         fig = new_figure(7.5, 4.2)
@@ -58,8 +60,9 @@ def results_chart(number: int, question: str, result: Result) -> File | None:
 
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xticks(xs)
-        ax.set_title(shorten(question, 70), fontsize=10)
-        ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
+        ax.set_title(title, fontsize=10, fontfamily=letters.family)
+        ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5),
+                  prop={"family": letters.family, "size": 7})
         first, last = rounds[0], rounds[-1]
         alt = (f"Line chart of votes per round in {name(number)} ({METHOD_NAMES[e.method]}"
                f", {plural(len(rounds), 'round')}). Round 1: " + ", ".join(
@@ -78,13 +81,16 @@ def results_chart(number: int, question: str, result: Result) -> File | None:
         ranked = sorted(range(n), key=lambda i: wins[i])
         ax.barh([shorten(labels[i], 30) for i in ranked], [wins[i] for i in ranked],
                 color=["#2a7" if labels[i] in result.winners else "#89a" for i in ranked])
+        for tick in ax.get_yticklabels():
+            tick.set_fontfamily(letters.family)
         ax.set_xlabel(f"Head-to-head wins (of {n - 1})")
-        ax.set_title(shorten(question, 70), fontsize=10)
+        ax.set_title(title, fontsize=10, fontfamily=letters.family)
         alt = (f"Bar chart of head-to-head wins in {name(number)} "
                f"({METHOD_NAMES[e.method]}): " + ", ".join(
                    f"{labels[i]} {wins[i]}" for i in reversed(ranked))
                + f". {result.outcome()}.")
+    gaps = " " + shorten(letters.alt().strip(), 400) if letters.missing else ""
     return File(f"vote-{number}-result.png", png(fig), "image/png",
-                alt=shorten(alt, Limits.ALT_TEXT))
+                alt=shorten(alt, Limits.ALT_TEXT - len(gaps)) + gaps)
 
 
