@@ -50,15 +50,33 @@ def needs_shaping(text: str) -> bool:
     return False
 
 
+def add_fonts(pdf: FPDF, fonts: FontChain, text: str) -> None:
+    """DejaVu Sans (regular, bold, italic) as `FONT`, then the faces `text` also needs."""
+    folder = dejavu_sans().parent
+    pdf.add_font(FONT, "", str(folder / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(folder / "DejaVuSans-Bold.ttf"))
+    pdf.add_font(FONT, "I", str(folder / "DejaVuSans-Oblique.ttf"))
+    add_fallbacks(pdf, fonts, text)
+
+
+def add_fallbacks(pdf: FPDF, fonts: FontChain, text: str) -> None:
+    """The faces after DejaVu Sans that `text` needs, in the chain's order, as fpdf2's
+    fallback fonts: a character DejaVu lacks comes from the first of them that has it, in
+    bold and italic lines too (from the regular face)."""
+    names = []
+    for i, face in enumerate(f for f in fonts.faces_for(text) if f is not fonts.primary):
+        path = face.path if face.direct else static_copy(face, text)[0]
+        names.append(f"fallback{i}")
+        pdf.add_font(names[-1], "", str(path))
+    if names:
+        pdf.set_fallback_fonts(names, exact_match=False)
+
+
 class _MinutesPDF(FPDF):
     def __init__(self, doc: MinutesDocument, fonts: FontChain) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.doc = doc
-        folder = dejavu_sans().parent
-        self.add_font(FONT, "", str(folder / "DejaVuSans.ttf"))
-        self.add_font(FONT, "B", str(folder / "DejaVuSans-Bold.ttf"))
-        self.add_font(FONT, "I", str(folder / "DejaVuSans-Oblique.ttf"))
-        self.fallbacks(fonts, document_text(doc))
+        add_fonts(self, fonts, document_text(doc))
         self.set_margins(18, 26, 18)
         self.set_auto_page_break(auto=True, margin=20)
         self.alias_nb_pages()
@@ -68,18 +86,6 @@ class _MinutesPDF(FPDF):
         self.set_creator("actionlab")
         self.set_keywords("confidential minutes")
         self.set_creation_date(doc.generated_at)
-
-    def fallbacks(self, fonts: FontChain, text: str) -> None:
-        """The faces after DejaVu Sans that `text` needs, in the chain's order, as fpdf2's
-        fallback fonts: a character DejaVu lacks comes from the first of them that has it,
-        in bold and italic lines too (from the regular face)."""
-        names = []
-        for i, face in enumerate(f for f in fonts.faces_for(text) if f is not fonts.primary):
-            path = face.path if face.direct else static_copy(face, text)[0]
-            names.append(f"fallback{i}")
-            self.add_font(names[-1], "", str(path))
-        if names:
-            self.set_fallback_fonts(names, exact_match=False)
 
     def shape(self, text: str, *, ltr: bool = False) -> None:
         """Shape what follows when `text` needs it; `ltr` fixes the paragraph's direction."""

@@ -153,12 +153,15 @@ def _pdf(doc: TermsDocument) -> bytes:
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
-    from bot.exports.pdf import FONT, RED, font_dir, needs_shaping
+    from bot.exports.pdf import FONT, RED, add_fonts, needs_shaping
+    from bot.fonts import chain
 
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    fonts = font_dir()
-    pdf.add_font(FONT, "", str(fonts / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(fonts / "DejaVuSans-Bold.ttf"))
+    everything = " ".join([doc.heading, doc.notice or "", doc.lab,
+                           *(f"{s.heading} {s.text} {s.updated_by or ''}" for s in doc.sections),
+                           *(f"{a.person} {a.section or ''} {a.reason or ''}"
+                             for a in doc.answers)])
+    add_fonts(pdf, chain(), everything)  # each character from the first font that has it
     pdf.set_margins(18, 18, 18)
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.set_title(doc.heading)
