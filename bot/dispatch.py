@@ -53,6 +53,7 @@ from bot.handlers import (
     parse_ref,
     require_role,
 )
+from bot.i18n import N_, _
 from bot.identity import ensure_person
 from bot.messages import (
     NOTHING,
@@ -77,7 +78,7 @@ log = logging.getLogger(__name__)
 _NEEDS: dict[Access, Role] = {
     "member": Role.MEMBER, "secretary": Role.SECRETARY, "facilitator": Role.FACILITATOR,
 }
-ATTACHED = "What you entered is attached, as one line to correct and send."
+ATTACHED = N_("What you entered is attached, as one line to correct and send.")
 FORM_ROUTE = "form"  # a form whose submission runs a command: al1:form:<poll.new>
 
 
@@ -174,7 +175,8 @@ class Dispatcher:
         except BadArguments as exc:
             if "Usage:" in exc.message:
                 raise
-            raise BadArguments(f"{exc.message}\nUsage: `{spec.usage}`") from None
+            raise BadArguments(_("{message}\nUsage: `{usage}`").format(
+                message=exc.message, usage=spec.usage)) from None
         return await self._run_command(ctx, cmd.actor, cmd.place, spec, raw)
 
     async def _run_command(
@@ -233,11 +235,12 @@ class Dispatcher:
         otherwise the typing would be lost. A line too long for a message comes as a file."""
         spec = self.routes.commands[name]
         line = command_line(name, spec.args, normalize_options(spec.args, dict(values)))
-        text = f"{problem}\nWhat you entered, as one line to correct and send: `{line}`"
+        text = _("{problem}\nWhat you entered, as one line to correct and send: `{line}`").format(
+            problem=problem, line=line)
         if len(text) <= Limits.PLAIN_TEXT:
             return Reply.say(text)
         return Reply(
-            text=shorten(problem, Limits.PLAIN_TEXT - len(ATTACHED) - 1) + "\n" + ATTACHED,
+            text=shorten(problem, Limits.PLAIN_TEXT - len(_(ATTACHED)) - 1) + "\n" + _(ATTACHED),
             files=(File(f"{name.replace(' ', '-')}.txt", line.encode(), "text/plain"),),
         )
 
@@ -284,7 +287,8 @@ class Dispatcher:
                 if lab is None:
                     raise NoLabHere()
                 if access != "lab":
-                    what = "do that" if scope is not None else f"use `/lab {name}`"
+                    what = _("do that") if scope is not None else _("use `/lab {name}`").format(
+                        name=name)
                     await require_role(call, _NEEDS[access], what=what)
             reply = await handler(call)
             await uow.commit()
@@ -294,8 +298,8 @@ class Dispatcher:
         here = sorted(n for n, spec in self.routes.commands.items()
                       if spec.access == "anyone" and spec.in_direct)
         listing = ", ".join(f"`/lab {n}`" for n in here)
-        return (f"`/lab {name}` works in the lab's channel, where the lab's members are. In a "
-                f"direct message you can use {listing}.")
+        return (_("`/lab {name}` works in the lab's channel, where the lab's members are. In a "
+                "direct message you can use {listing}.").format(name=name, listing=listing))
 
 
 async def _active_member(uow: UnitOfWork, lab: Lab | None, person: Person) -> Membership | None:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
+from bot.i18n import N_
+
 Platform = Literal["console", "slack", "discord"]
 
 
@@ -396,7 +398,7 @@ class Form:
     form_id: str
     title: str
     inputs: tuple[Input, ...]
-    submit_label: str = "Submit"
+    submit_label: str = N_("Submit")
 
     def __post_init__(self) -> None:
         _check(0 < len(self.title) <= Limits.FORM_TITLE, f"form title too long: {self.title}")

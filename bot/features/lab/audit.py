@@ -9,6 +9,7 @@ from pydantic import Field
 from bot.arguments import Args, Pos
 from bot.domain.zones import format_local
 from bot.features.common import page_buttons, paginate
+from bot.i18n import N_, _
 from bot.messages import Block, Card, Context, Header, Reply
 from bot.router import Call, Router
 
@@ -44,21 +45,21 @@ async def _audit_card(call: Call[Any], page: int) -> Card:
         when = format_local(entry.at, call.zone, name=False)
         detail = ", ".join(f"{k}={v}" for k, v in sorted(entry.detail.items()))
         lines.append(f"• {when} · {who} · `{entry.action}`" + (f" ({detail})" if detail else ""))
-    blocks: list[Block] = [Header(f"Audit log of {lab.name}")]
+    blocks: list[Block] = [Header(_("Audit log of {name}").format(name=lab.name))]
     if past_end:
-        blocks.append(Context(f"There are {pages} pages; this is the last."))
-    blocks += paginate(lines or ["Nothing recorded yet."], page=1, per_page=AUDIT_PER_PAGE,
+        blocks.append(Context(_("There are {pages} pages; this is the last.").format(pages=pages)))
+    blocks += paginate(lines or [_("Nothing recorded yet.")], page=1, per_page=AUDIT_PER_PAGE,
                        route="lab.audit", ref=lab.id)
-    blocks.append(Context(f"Newest first · page {page} of {pages} · {total} "
-                          f"entries · times in {call.zone}. Entries are never changed or "
-                          "deleted."))
+    blocks.append(Context(_("Newest first · page {page} of {pages} · {total} "
+                          "entries · times in {zone}. Entries are never changed or "
+                          "deleted.").format(page=page, pages=pages, total=total, zone=call.zone)))
     if pages > 1:
         blocks.append(page_buttons("lab.audit", lab.id, page, pages))
-    return Card(tuple(blocks), fallback=f"Audit log of {lab.name}")
+    return Card(tuple(blocks), fallback=_("Audit log of {name}").format(name=lab.name))
 
 
 @router.command("audit", args=AuditArgs, access="facilitator", topic="lab",
-                summary="The lab's audit log: who did what, when, newest first.")
+                summary=N_("The lab's audit log: who did what, when, newest first."))
 async def audit(call: Call[AuditArgs]) -> Reply:
     return Reply(card=await _audit_card(call, call.args.page))
 

@@ -9,6 +9,7 @@ from bot.domain.lab import Role, counted_members, role_change_refusal
 from bot.domain.zones import format_local
 from bot.errors import PermissionDenied
 from bot.features.common import find_member, paginate
+from bot.i18n import N_, _
 from bot.messages import Block, Card, Context, Header, Reply, Text
 from bot.router import Call, Router
 
@@ -29,22 +30,23 @@ async def _members_card(call: Call[Any], page: int) -> Card:
         zone = m.person.timezone
         if zone:
             when = format_local(call.now, zone, name=False)
-            local = f"{zone} · now {when}"
+            local = _("{zone} · now {when}").format(zone=zone, when=when)
         else:
-            local = "time zone not set"
+            local = _("time zone not set")
         lines.append(f"• *{m.person.display_name}* — {m.role.value} · {local}")
-    blocks: list[Block] = [Header(f"Members of {lab.name}")]
+    blocks: list[Block] = [Header(_("Members of {name}").format(name=lab.name))]
     blocks += paginate(lines, page=page, per_page=MEMBERS_PER_PAGE, route="lab.members",
                        ref=lab.id, noun="members")
     blocks.append(Context(
-        f"{counted} of {lab.member_limit} members, plus facilitators. Times are each "
-        "member's own local time now."
+        _("{counted} of {member_limit} members, plus facilitators. Times are each "
+        "member's own local time now.").format(counted=counted, member_limit=lab.member_limit)
     ))
-    return Card(tuple(blocks), fallback=f"{len(members)} people in {lab.name}")
+    return Card(tuple(blocks), fallback=_("{count} people in {name}").format(
+        count=len(members), name=lab.name))
 
 
 @router.command("members", topic="lab",
-                summary="Who is in the lab: roles, time zones and local time now.")
+                summary=N_("Who is in the lab: roles, time zones and local time now."))
 async def members(call: Call[Any]) -> Reply:
     return Reply(card=await _members_card(call, 1))
 
@@ -64,7 +66,7 @@ class RoleArgs(Args):
 
 @router.command(
     "role", args=RoleArgs, access="facilitator", topic="lab",
-    summary="Give a member a role: facilitator, secretary or member.",
+    summary=N_("Give a member a role: facilitator, secretary or member."),
     examples=("/lab role Priya secretary",),
 )
 async def role(call: Call[RoleArgs]) -> Reply:
@@ -84,5 +86,6 @@ async def role(call: Call[RoleArgs]) -> Reply:
     await call.audit("member.role", member=target.person_id, before=before.value,
                      after=call.args.role.value)
     who = target.person.display_name
-    text = f"{call.person.display_name} made *{who}* {call.args.role.value} of {lab.name}."
+    text = _("{display_name} made *{who}* {value} of {name}.").format(
+        display_name=call.person.display_name, who=who, value=call.args.role.value, name=lab.name)
     return call.publish(Card((Text(text),), fallback=text))

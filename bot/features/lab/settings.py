@@ -11,6 +11,7 @@ from bot.domain.lab import counted_members, limit_change_refusal
 from bot.domain.when import format_window, parse_days, parse_window
 from bot.errors import Conflict
 from bot.features.lab.zones import ZoneCheck
+from bot.i18n import N_, _
 from bot.messages import Card, Context, Fields, Header, Reply, Text
 from bot.router import Call, Router
 
@@ -32,9 +33,10 @@ def _days(value: str | None) -> str | None:
 # --- lab settings ------------------------------------------------------------------------------
 
 # What each setting is called where people read it (the card's labels), not the column.
-_SAID = {"name": "name", "timezone": "home time zone", "window_start": "meeting window",
-         "window_end": "meeting window", "days": "meeting days", "member_limit": "member limit",
-         "commitment": "confidentiality commitment"}
+_SAID = {"name": "name", "timezone": N_("home time zone"), "window_start": N_("meeting window"),
+         "window_end": N_("meeting window"), "days": N_("meeting days"),
+         "member_limit": N_("member limit"),
+         "commitment": N_("confidentiality commitment")}
 
 
 
@@ -49,7 +51,7 @@ class SettingsArgs(Args):
 
 @router.command(
     "settings", args=SettingsArgs, access="facilitator", topic="lab",
-    summary="See or change the lab's name, home zone, meeting window, days and member limit.",
+    summary=N_("See or change the lab's name, home zone, meeting window, days and member limit."),
     examples=("/lab settings window 09:00-18:00 tz Europe/London limit 6",),
 )
 async def settings(call: Call[SettingsArgs]) -> Reply:
@@ -77,17 +79,18 @@ async def settings(call: Call[SettingsArgs]) -> Reply:
     if changes:
         await call.audit("lab.settings", **{k: str(v) for k, v in changes.items()})
     card = Card((
-        Header(f"Settings of {lab.name}"),
+        Header(_("Settings of {name}").format(name=lab.name)),
         Fields((
-            ("Home time zone", lab.timezone),
-            ("Meeting window", f"{format_window(lab.window_start, lab.window_end)} "
+            (_("Home time zone"), lab.timezone),
+            (_("Meeting window"), f"{format_window(lab.window_start, lab.window_end)} "
                                f"({lab.timezone})"),
-            ("Meeting days", lab.days),
-            ("Member limit", str(lab.member_limit)),
+            (_("Meeting days"), lab.days),
+            (_("Member limit"), str(lab.member_limit)),
         )),
-        Text(f"*Confidentiality commitment*\n{lab.commitment}"),
-        Context("Changed: " + ", ".join(sorted({_SAID[k] for k in changes})) + "."
+        Text(_("*Confidentiality commitment*\n{commitment}").format(
+            commitment=lab.commitment)),
+        Context(_("Changed: ") + ", ".join(sorted({_(_SAID[k]) for k in changes})) + "."
                 if changes else
-                "Change with e.g. `/lab settings window 10:00-17:00 limit 8`."),
-    ), fallback=f"Settings of {lab.name}")
+                _("Change with e.g. `/lab settings window 10:00-17:00 limit 8`.")),
+    ), fallback=_("Settings of {name}").format(name=lab.name))
     return Reply(card=card)

@@ -11,6 +11,7 @@ from bot.domain.meetings import MeetingStatus
 from bot.features.meetings import commands, completers, home, subjects
 from bot.features.meetings.invites import invite_file, meeting_name
 from bot.features.meetings.service import find_meeting, schedule_meeting
+from bot.i18n import _
 from bot.router import Router
 from bot.subjects import SubjectInfo
 from storage.uow import UnitOfWork
@@ -32,6 +33,7 @@ async def reminder_info(uow: UnitOfWork, meeting_id: int) -> SubjectInfo | None:
         return None
     return SubjectInfo(
         meeting_name(meeting, start=True), moment=meeting.starts_at,
-        lines=(f"{meeting.duration_minutes} minutes. The calendar invite (.ics) is attached; "
-               "`/lab meetings` lists the lab's meetings.",),
+        lines=(_("{duration_minutes} minutes. The calendar invite (.ics) is attached; "
+               "`/lab meetings` lists the lab's meetings.").format(
+            duration_minutes=meeting.duration_minutes),),
     )

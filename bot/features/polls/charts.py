@@ -9,6 +9,7 @@ from bot.domain.polls import best_slot
 from bot.domain.wording import plural
 from bot.domain.zones import format_local, local_time
 from bot.features.polls.loaded import Loaded
+from bot.i18n import _
 from bot.messages import File, shorten
 from storage.uow import UnitOfWork
 
@@ -56,10 +57,12 @@ def heat_map(loaded: Loaded) -> File:
     for i in range(1, n_slots):
         if days[i] != days[i - 1]:  # a white line between days reads like a calendar
             ax.axvline(i - 0.5, color="white", linewidth=1.5)
-    ax.set_xlabel(f"slot number (white lines separate days in {loaded.poll.timezone})")
-    ax.set_title(f"Poll #{loaded.poll.number}: {loaded.poll.title}", fontsize=10)
-    ax.legend(handles=[Patch(color=HEAT_COLOURS[a], label=ANSWER_LABELS[a] if a else
-                             "not answered") for a in reversed(order)],
+    ax.set_xlabel(_("slot number (white lines separate days in {timezone})").format(
+        timezone=loaded.poll.timezone))
+    ax.set_title(_("Poll #{number}: {title}").format(
+        number=loaded.poll.number, title=loaded.poll.title), fontsize=10)
+    ax.legend(handles=[Patch(color=HEAT_COLOURS[a], label=_(ANSWER_LABELS[a]) if a else
+                             _("not answered")) for a in reversed(order)],
               loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
     return File(f"poll-{loaded.poll.number}-heat-map.png", png(fig), "image/png",
                 alt=heat_map_alt(loaded))
@@ -68,15 +71,20 @@ def heat_map(loaded: Loaded) -> File:
 def heat_map_alt(loaded: Loaded) -> str:
     poll = loaded.poll
     best = best_slot(loaded.scores())
-    text = (f"Heat map of poll #{poll.number} ({poll.title}): "
-            f"{plural(len(loaded.grid), 'member')} (rows) by {plural(len(loaded.slots), 'slot')}"
-            " (columns); green yes, amber if need be, red no, grey not answered.")
+    text = (_("Heat map of poll #{number} ({title}): "
+            "{count} (rows) by {count2}"
+            " (columns); green yes, amber if need be, red no, grey not answered.").format(
+        number=poll.number, title=poll.title, count=plural(len(loaded.grid), 'member'),
+        count2=plural(len(loaded.slots), 'slot')))
     if best is not None:
-        text += (f" Best slot: #{loaded.slots[best.index].number}, "
-                 f"{format_local(loaded.slots[best.index].starts_at, poll.timezone)}, with "
-                 f"{best.yes} yes and {best.maybe} if need be.")
+        text += (_(" Best slot: #{number}, "
+                 "{format_local}, with "
+                 "{yes} yes and {maybe} if need be.").format(
+            number=loaded.slots[best.index].number,
+            format_local=format_local(loaded.slots[best.index].starts_at, poll.timezone),
+            yes=best.yes, maybe=best.maybe))
     none = [loaded.name(m.person_id) for m in loaded.members
             if loaded.answered(m.person_id) == 0]
     if none:
-        text += f" Not answered: {', '.join(none)}."
+        text += _(" Not answered: {names}.").format(names=', '.join(none))
     return shorten(text, 1000)

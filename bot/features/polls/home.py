@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.features.polls.loaded import is_open
+from bot.i18n import _
 from bot.messages import Block, Text, at, shorten
 from bot.router import Call, Router
 
@@ -27,10 +28,13 @@ async def polls_to_answer(call: Call[Any]) -> list[Block]:
         if done.get(p.id, 0) >= total.get(p.id, 0):
             continue
         lab = labs.get(p.lab_id)
-        closes = f", closes {at(p.closes_at, 'R')}" if p.closes_at else ""
-        lines.append(f"• *Poll #{p.number}: {p.title}* ({lab.name if lab else 'a lab'}) — "
-                     f"{done.get(p.id, 0)} of {total.get(p.id, 0)} answered{closes}. "
-                     f"`/lab poll answer {p.number}`")
+        closes = _(", closes {when}").format(
+            when=at(p.closes_at, 'R')) if p.closes_at else ""
+        lines.append(_("• *Poll #{number}: {title}* ({value}) — "
+                     "{get} of {get2} answered{closes}. "
+                     "`/lab poll answer {number}`").format(
+            number=p.number, title=p.title, value=lab.name if lab else 'a lab',
+            get=done.get(p.id, 0), get2=total.get(p.id, 0), closes=closes))
     if not lines:
         return []
-    return [Text(shorten("*Polls waiting for your answers*\n" + "\n".join(lines[:10]), 3000))]
+    return [Text(shorten(_("*Polls waiting for your answers*\n") + "\n".join(lines[:10]), 3000))]

@@ -36,6 +36,7 @@ from bot.features.votes import actions, commands, removal, subscribers  # noqa: 
 from bot.features.votes.cards import name
 from bot.features.votes.routes import router
 from bot.features.votes.service import close_vote, find_vote, not_voted
+from bot.i18n import _
 from bot.messages import Button
 from bot.subjects import SubjectInfo
 from storage.uow import UnitOfWork
@@ -59,7 +60,8 @@ async def reminder_info(uow: UnitOfWork, vote_id: int) -> SubjectInfo | None:
         return None
     button = None
     if vote.status == VoteStatus.OPEN:
-        button = Button("Rank the options", action_ids.encode("vote.menu", vote.id),
+        button = Button(_("Rank the options"), action_ids.encode("vote.menu", vote.id),
                         style="primary")
-    return SubjectInfo(f"Vote #{vote.number}: {vote.question}", button=button,
+    return SubjectInfo(_("Vote #{number}: {question}").format(
+        number=vote.number, question=vote.question), button=button,
                        moment=vote.closes_at)

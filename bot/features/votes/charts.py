@@ -9,6 +9,7 @@ from bot.charts import new_figure, png
 from bot.domain.tally import METHOD_NAMES, Result, show
 from bot.domain.tally.rounds import plural
 from bot.features.votes.cards import name
+from bot.i18n import _
 from bot.messages import File, Limits, shorten
 from storage.models import Vote
 
@@ -51,8 +52,8 @@ def results_chart(number: int, question: str, result: Result) -> File | None:
                     label=shorten(option, 30), linewidth=2.4 if won else 1.2)
         if result.quota is not None:
             ax.axhline(result.quota, color="grey", linestyle=":", label=f"quota {result.quota}")
-        ax.set_xlabel("Round")
-        ax.set_ylabel("Votes")
+        ax.set_xlabel(_("Round"))
+        ax.set_ylabel(_("Votes"))
         if e.method == "irv":
             from matplotlib.ticker import MaxNLocator
 
@@ -61,11 +62,13 @@ def results_chart(number: int, question: str, result: Result) -> File | None:
         ax.set_title(shorten(question, 70), fontsize=10)
         ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
         first, last = rounds[0], rounds[-1]
-        alt = (f"Line chart of votes per round in {name(number)} ({METHOD_NAMES[e.method]}"
-               f", {plural(len(rounds), 'round')}). Round 1: " + ", ".join(
+        alt = (_("Line chart of votes per round in {name} ({value}"
+               ", {count}). Round 1: ").format(
+            name=name(number), value=METHOD_NAMES[e.method],
+            count=plural(len(rounds), 'round')) + ", ".join(
                    f"{k} {show(v)}" for k, v in first.tallies.items()))
         if last is not first:
-            alt += f". Round {last.number}: " + ", ".join(
+            alt += _(". Round {number}: ").format(number=last.number) + ", ".join(
                 f"{k} {show(v)}" for k, v in last.tallies.items())
         alt += f". {result.outcome()}."
     else:
@@ -78,10 +81,11 @@ def results_chart(number: int, question: str, result: Result) -> File | None:
         ranked = sorted(range(n), key=lambda i: wins[i])
         ax.barh([shorten(labels[i], 30) for i in ranked], [wins[i] for i in ranked],
                 color=["#2a7" if labels[i] in result.winners else "#89a" for i in ranked])
-        ax.set_xlabel(f"Head-to-head wins (of {n - 1})")
+        ax.set_xlabel(_("Head-to-head wins (of {value})").format(value=n - 1))
         ax.set_title(shorten(question, 70), fontsize=10)
-        alt = (f"Bar chart of head-to-head wins in {name(number)} "
-               f"({METHOD_NAMES[e.method]}): " + ", ".join(
+        alt = (_("Bar chart of head-to-head wins in {name} "
+               "({value}): ").format(
+            name=name(number), value=METHOD_NAMES[e.method]) + ", ".join(
                    f"{labels[i]} {wins[i]}" for i in reversed(ranked))
                + f". {result.outcome()}.")
     return File(f"vote-{number}-result.png", png(fig), "image/png",
