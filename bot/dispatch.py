@@ -53,7 +53,7 @@ from bot.handlers import (
     parse_ref,
     require_role,
 )
-from bot.i18n import N_, _
+from bot.i18n import N_, _, reset_locale, resolve, set_locale
 from bot.identity import ensure_person
 from bot.messages import (
     NOTHING,
@@ -110,8 +110,13 @@ class Dispatcher:
         self.routes = routes
 
     async def dispatch(self, ctx: Context, event: Inbound) -> Reply:
-        """Handle one inbound event; never raises."""
-        return await ask_zone_once(ctx, event, await self._answer(ctx, event))
+        """Handle one inbound event; never raises. The reply is built in the reader's language:
+        the platform's until the person and the lab are known, then `reader_locale`'s."""
+        token = set_locale(resolve(event.actor.locale))
+        try:
+            return await ask_zone_once(ctx, event, await self._answer(ctx, event))
+        finally:
+            reset_locale(token)
 
     async def _answer(self, ctx: Context, event: Inbound) -> Reply:
         try:
@@ -281,6 +286,7 @@ class Dispatcher:
                 ctx=ctx, uow=uow, actor=actor, place=place, person=person, now=now, args=args,
                 lab=lab, member=member, **extra,
             )
+            set_locale(reader_locale(person, lab, actor.locale))
             if access != "anyone":
                 if lab is None and place.direct:
                     raise UserError(self._direct_message_hint(name))
@@ -300,6 +306,14 @@ class Dispatcher:
         listing = ", ".join(f"`/lab {n}`" for n in here)
         return (_("`/lab {name}` works in the lab's channel, where the lab's members are. In a "
                 "direct message you can use {listing}.").format(name=name, listing=listing))
+
+
+def reader_locale(person: Person | None, lab: Lab | None, platform: str | None = None) -> str:
+    """A reader's language, in order: what they chose (`/lab lang`), what their platform
+    reports (Slack's profile, Discord's client), the lab's (`/lab settings lang`), English."""
+    return resolve(person.language if person is not None else None,
+                   platform or (person.platform_locale if person is not None else None),
+                   lab.language if lab is not None else None)
 
 
 async def _active_member(uow: UnitOfWork, lab: Lab | None, person: Person) -> Membership | None:

@@ -68,6 +68,7 @@ class Actor:
     user_id: str
     display_name: str
     tz: str | None = None  # the zone the platform reports (Slack users.info), a hint only
+    locale: str | None = None  # the language the platform reports (Slack, Discord), a hint
 
 
 @dataclass(frozen=True, slots=True)

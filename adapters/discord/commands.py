@@ -273,7 +273,7 @@ def build_command(
 def _router_completer(router: Routes, ctx: Context, kind: str) -> Any:
     async def complete(interaction: discord.Interaction[Any], current: str
                        ) -> list[app_commands.Choice[str]]:
-        found = await router.complete(ctx, actor_of(interaction.user),
+        found = await router.complete(ctx, actor_of(interaction.user, interaction),
                                       interaction_place(interaction), kind, current)
         return [app_commands.Choice(name=shorten(label, 100), value=value[:100])
                 for label, value in found[:25]]

@@ -47,8 +47,11 @@ def raw(interaction: discord.Interaction[Any]) -> Mapping[str, Any]:
     return cast(Mapping[str, Any], interaction.data or {})
 
 
-def actor_of(user: discord.User | discord.Member) -> Actor:
-    return Actor("discord", USERS, str(user.id), user.display_name)
+def actor_of(user: discord.User | discord.Member,
+             interaction: discord.Interaction[Any] | None = None) -> Actor:
+    """The person, with their Discord client's language when an interaction says it."""
+    locale = interaction.locale.value if interaction is not None else None
+    return Actor("discord", USERS, str(user.id), user.display_name, locale=locale)
 
 
 def place_of(guild_id: int | None, channel_id: int | None) -> Place:
@@ -90,7 +93,7 @@ def command_from(interaction: discord.Interaction[Any], commands: CommandMap) ->
     With no options at all it is Command(text="poll new"): the core then opens the
     command's form, if it has one, exactly as for a bare `/lab poll new` typed elsewhere.
     """
-    actor, place = actor_of(interaction.user), interaction_place(interaction)
+    actor, place = actor_of(interaction.user, interaction), interaction_place(interaction)
     path, given = command_path(raw(interaction))
     name = commands.paths.get(path, " ".join(path))
     renames = commands.options.get(name, {})
@@ -118,7 +121,7 @@ def action_from(interaction: discord.Interaction[Any]) -> Action:
     values = tuple(str(v) for v in data.get("values") or ())
     message = interaction.message
     ref = message_ref(message, interaction.guild_id) if message is not None else None
-    return Action(actor_of(interaction.user), interaction_place(interaction),
+    return Action(actor_of(interaction.user, interaction), interaction_place(interaction),
                   str(data.get("custom_id", "")), values, ref)
 
 
@@ -140,7 +143,7 @@ def _inputs(components: Sequence[Mapping[str, Any]]) -> dict[str, str]:
 def submission_from(interaction: discord.Interaction[Any]) -> Submission:
     """A submitted modal: its custom id is the form id, each input's custom id a field."""
     data = raw(interaction)
-    return Submission(actor_of(interaction.user), interaction_place(interaction),
+    return Submission(actor_of(interaction.user, interaction), interaction_place(interaction),
                       str(data.get("custom_id", "")), _inputs(data.get("components") or []))
 
 

@@ -531,7 +531,8 @@ class SlackAdapter:
             return cached.profile
         try:
             client = await self._clients(team)
-            response = await self.messenger.call(lambda: client.users_info(user=user_id))
+            response = await self.messenger.call(lambda: client.users_info(user=user_id,
+                                                                     include_locale=True))
             profile = translate.profile_from_users_info(response["user"])
         except DeliveryError as exc:
             log.warning("users.info failed for a user (%s); using what the payload says",

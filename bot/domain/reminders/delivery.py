@@ -8,8 +8,6 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
-from bot.i18n import _
-
 ON_TIME = timedelta(minutes=1)  # a timer this late still counts as on time
 MAX_BACKOFF = timedelta(hours=1)
 

@@ -10,8 +10,9 @@ from bot.arguments import Args, Complete, Kw
 from bot.domain.lab import counted_members, limit_change_refusal
 from bot.domain.when import format_window, parse_days, parse_window
 from bot.errors import Conflict
+from bot.features.lab.language import LanguageCheck, language_name
 from bot.features.lab.zones import ZoneCheck
-from bot.i18n import N_, _
+from bot.i18n import N_, _, resolve, set_locale
 from bot.messages import Card, Context, Fields, Header, Reply, Text
 from bot.router import Call, Router
 
@@ -36,7 +37,7 @@ def _days(value: str | None) -> str | None:
 _SAID = {"name": "name", "timezone": N_("home time zone"), "window_start": N_("meeting window"),
          "window_end": N_("meeting window"), "days": N_("meeting days"),
          "member_limit": N_("member limit"),
-         "commitment": N_("confidentiality commitment")}
+         "commitment": N_("confidentiality commitment"), "language": N_("language")}
 
 
 
@@ -47,6 +48,7 @@ class SettingsArgs(Args):
     days: Annotated[str | None, Kw("mon-fri", words=1), AfterValidator(_days)] = None
     limit: Annotated[int | None, Kw("number", words=1), Field(ge=1, le=500)] = None
     commitment: Annotated[str | None, Kw("text"), Field(min_length=1, max_length=2000)] = None
+    lang: Annotated[str | None, Kw("language", words=1), LanguageCheck] = None
 
 
 @router.command(
@@ -68,6 +70,8 @@ async def settings(call: Call[SettingsArgs]) -> Reply:
         changes["days"] = a.days
     if a.commitment is not None:
         changes["commitment"] = a.commitment
+    if a.lang is not None:
+        changes["language"] = a.lang or None
     if a.limit is not None:
         counted = counted_members(m.role for m in await call.uow.members.active(lab.id))
         refusal = limit_change_refusal(limit=a.limit, counted=counted)
@@ -76,6 +80,9 @@ async def settings(call: Call[SettingsArgs]) -> Reply:
         changes["member_limit"] = a.limit
     for key, value in changes.items():
         setattr(lab, key, value)
+    if "language" in changes:  # the answer already in the lab's new language, if it is theirs
+        set_locale(resolve(call.person.language, call.actor.locale or call.person.platform_locale,
+                           lab.language))
     if changes:
         await call.audit("lab.settings", **{k: str(v) for k, v in changes.items()})
     card = Card((
@@ -86,6 +93,7 @@ async def settings(call: Call[SettingsArgs]) -> Reply:
                                f"({lab.timezone})"),
             (_("Meeting days"), lab.days),
             (_("Member limit"), str(lab.member_limit)),
+            (_("Language"), language_name(lab.language) or language_name("en")),
         )),
         Text(_("*Confidentiality commitment*\n{commitment}").format(
             commitment=lab.commitment)),
