@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.fields import FieldInfo
 
 from bot.errors import BadArguments
+from bot.i18n import _
 
 
 class Args(BaseModel):
@@ -259,7 +260,7 @@ def parse_text(model: type[Args], text: str) -> dict[str, Any]:
             i = j
             continue
         if slot >= len(positional):
-            raise BadArguments(f"I did not expect `{tok.value}` there.")
+            raise BadArguments(_("I did not expect `{value}` there.").format(value=tok.value))
         f = positional[slot]
         if isinstance(f.kind, Rest):
             values[f.name] = text[tok.start:].strip()
@@ -324,7 +325,8 @@ def _is_keyword(tok: Token, keywords: dict[str, ArgField]) -> bool:
 
 
 def _missing_value(f: ArgField) -> BadArguments:
-    return BadArguments(f"`{f.word}` needs a value after it: `{f.word} <{f.metavar}>`.")
+    return BadArguments(_("`{word}` needs a value after it: `{word} <{metavar}>`.").format(
+        word=f.word, metavar=f.metavar))
 
 
 def normalize_options(model: type[Args], options: dict[str, Any]) -> dict[str, Any]:
@@ -376,34 +378,44 @@ def _in_words(named: str, err: Any) -> str:
     bound = err.get("ctx") or {}
     match err["type"]:
         case "int_parsing" | "int_from_float":
-            return f"{named} takes a whole number"
+            return _("{named} takes a whole number").format(named=named)
         case "int_parsing_size":
-            return f"{named} must be at most {MAX_NUMBER}"
+            return _("{named} must be at most {MAX_NUMBER}").format(
+                named=named, MAX_NUMBER=MAX_NUMBER)
         case "greater_than_equal":
-            return f"{named} must be at least {bound['ge']}"
+            return _("{named} must be at least {value}").format(
+                named=named, value=bound['ge'])
         case "less_than_equal":
-            return f"{named} must be at most {bound['le']}"
+            return _("{named} must be at most {value}").format(
+                named=named, value=bound['le'])
         case "greater_than":
-            return f"{named} must be more than {bound['gt']}"
+            return _("{named} must be more than {value}").format(
+                named=named, value=bound['gt'])
         case "less_than":
-            return f"{named} must be less than {bound['lt']}"
+            return _("{named} must be less than {value}").format(
+                named=named, value=bound['lt'])
         case "string_too_long":
-            return f"{named} takes at most {bound['max_length']} characters"
+            return _("{named} takes at most {value} characters").format(
+                named=named, value=bound['max_length'])
         case "string_too_short":
-            return (f"{named} needs some words" if bound.get("min_length", 1) <= 1 else
-                    f"{named} needs at least {bound['min_length']} characters")
+            return (_("{named} needs some words").format(
+                named=named) if bound.get("min_length", 1) <= 1 else
+                    _("{named} needs at least {value} characters").format(
+                        named=named, value=bound['min_length']))
         case "too_short":
-            return f"{named} needs at least {bound.get('min_length', 1)}"
+            return _("{named} needs at least {get}").format(
+                named=named, get=bound.get('min_length', 1))
         case "too_long":
-            return f"{named} takes at most {bound.get('max_length')}"
+            return _("{named} takes at most {get}").format(
+                named=named, get=bound.get('max_length'))
         case "literal_error" | "enum":
             expected = str(bound.get("expected", "one of the words shown")).replace("'", "")
-            return f"{named} must be {expected}"
+            return _("{named} must be {expected}").format(named=named, expected=expected)
         case "bool_parsing" | "bool_type":
-            return f"{named} takes yes or no"
+            return _("{named} takes yes or no").format(named=named)
         case "float_parsing" | "float_type":
-            return f"{named} takes a number"
-    return f"{named} is not something I can read"
+            return _("{named} takes a number").format(named=named)
+    return _("{named} is not something I can read").format(named=named)
 
 
 _QUOTES = '"“”'
@@ -422,8 +434,9 @@ def refuse_blank(model: type[Args], values: Mapping[str, Any], usage_line: str) 
         items = value if isinstance(value, list | tuple) else [value]
         if any(_blank(v) for v in items):
             named = f"`{f.word}`" if isinstance(f.kind, Kw) else f"<{f.metavar}>"
-            raise BadArguments(f"{named} is empty: type some words (quotes with nothing "
-                               f"inside do not count).\nUsage: `{usage_line}`")
+            raise BadArguments(_("{named} is empty: type some words (quotes with nothing "
+                               "inside do not count).\nUsage: `{usage_line}`").format(
+                named=named, usage_line=usage_line))
 
 
 def build(model: type[Args], values: dict[str, Any], usage_line: str) -> Args:
@@ -438,26 +451,29 @@ def build(model: type[Args], values: dict[str, Any], usage_line: str) -> Args:
         meta = {f.name: f for f in fields_of(model)}
         shown = f"<{meta[field].metavar}>" if field in meta else field
         if err["type"] == "missing":
-            problem = f"Missing {shown}."
+            problem = _("Missing {shown}.").format(shown=shown)
         elif err["type"] == "extra_forbidden":
-            problem = f"`{field}` is not an argument of this command."
+            problem = _("`{field}` is not an argument of this command.").format(field=field)
         elif err["type"] == "value_error":
-            problem = err["msg"].removeprefix("Value error, ")  # our own validators' words
+            problem = err["msg"].removeprefix(_("Value error, "))  # our own validators' words
         else:
             given = err.get("input")
             named = f"`{meta[field].word}`" if field in meta and isinstance(
                 meta[field].kind, Kw) else shown
             problem = _in_words(named, err) + (
-                f" (you gave `{_shown(given)}`)" if isinstance(given, str | int) else ""
+                _(" (you gave `{shown}`)").format(
+                    shown=_shown(given)) if isinstance(given, str | int) else ""
             )
             if not problem.endswith((".", "?", ")")):
                 problem += "."
-        raise BadArguments(f"{problem}\nUsage: `{usage_line}`") from None
+        raise BadArguments(_("{problem}\nUsage: `{usage_line}`").format(
+            problem=problem, usage_line=usage_line)) from None
     for f in fields_of(model):
         given = getattr(args, f.name)
         if _too_big(f, given):
             named = f"`{f.word}`" if isinstance(f.kind, Kw) else f"<{f.metavar}>"
             typed = " ".join(map(str, given)) if isinstance(given, list) else given
-            raise BadArguments(f"{named} must be at most {MAX_NUMBER} (you gave "
-                               f"`{_shown(typed)}`).\nUsage: `{usage_line}`")
+            raise BadArguments(_("{named} must be at most {MAX_NUMBER} (you gave "
+                               "`{shown}`).\nUsage: `{usage_line}`").format(
+                named=named, MAX_NUMBER=MAX_NUMBER, shown=_shown(typed), usage_line=usage_line))
     return args

@@ -18,6 +18,7 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure
 
 from bot.fonts import FontChain, chain, static_copy
+from bot.i18n import _
 
 
 def new_figure(width: float, height: float) -> Figure:
@@ -50,8 +51,8 @@ class Lettering:
         text itself carries them whole)."""
         if not self.missing:
             return ""
-        return (f" The picture could not draw some characters of: {', '.join(self.missing)};"
-                " they are written out here.")
+        return _(" The picture could not draw some characters of: {missing}; they are "
+                 "written out here.").format(missing=', '.join(self.missing))
 
 
 def _family_of(path: Path) -> str:

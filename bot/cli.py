@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 # Which platforms to serve is decided where the adapters are built; the names stay here too.
 from bot.compose import has_slack_credentials, platforms_to_run, senders_to_run
+from bot.i18n import _
 
 if TYPE_CHECKING:
     import asyncio
@@ -123,7 +124,7 @@ def _log_to_file(path: str) -> None:
             handler.setFormatter(old.formatter)
             root.removeHandler(old)
     root.addHandler(handler)
-    print(f"(log lines go to {path})", file=sys.stderr)
+    print(_("(log lines go to {path})").format(path=path), file=sys.stderr)
 
 
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
@@ -208,7 +209,7 @@ async def _migrate(settings: Settings, revision: str) -> int:
         current = await migrations.current_revision(engine)
     finally:
         await engine.dispose()
-    print(f"database is at revision {current}")
+    print(_("database is at revision {current}").format(current=current))
     return EXIT_OK
 
 
@@ -265,10 +266,10 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(run_export(settings, lab=args.lab, meeting=args.meeting,
                                           fmt=args.fmt, out=args.out))
     except DatabaseUrlError as exc:
-        print(f"actionlab: config error: {exc}", file=sys.stderr)
+        print(_("actionlab: config error: {exc}").format(exc=exc), file=sys.stderr)
         return EXIT_CONFIG
     except ConfigError as exc:  # an adapter found its settings incomplete, or refused
-        print(f"actionlab: config error: {exc}", file=sys.stderr)
+        print(_("actionlab: config error: {exc}").format(exc=exc), file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return EXIT_OK
@@ -305,9 +306,10 @@ async def _forget(settings: Settings, args: argparse.Namespace) -> int:
                 stmt = stmt.where(Identity.workspace == args.workspace)
             found = {i.person_id for i in (await uow.session.scalars(stmt)).all()}
             if len(found) != 1:
-                why = "nobody" if not found else "several people (give --workspace)"
-                print(f"actionlab: {args.platform} user {args.user} is {why} here; nothing "
-                      "was erased.", file=sys.stderr)
+                why = _("nobody") if not found else _("several people (give --workspace)")
+                print(_("actionlab: {platform} user {user} is {why} here; nothing "
+                        "was erased.").format(platform=args.platform, user=args.user, why=why),
+                      file=sys.stderr)
                 return EXIT_FAILURE
             try:
                 erased = await erase_person(app.ctx, uow, found.pop(), app.ctx.clock.now())
@@ -315,8 +317,10 @@ async def _forget(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"actionlab: {exc.message}", file=sys.stderr)
                 return EXIT_FAILURE
             await uow.commit()
-        print(f"Forgotten: they left {erased.labs_left} lab(s); {erased.applications} "
-              f"application(s) and {erased.reminders} reminder(s) erased.")
+        print(_("Forgotten: they left {labs_left} lab(s); {applications} "
+                "application(s) and {reminders} reminder(s) erased.").format(
+            labs_left=erased.labs_left, applications=erased.applications,
+            reminders=erased.reminders))
         return EXIT_OK
     finally:
         await app.close()
@@ -333,17 +337,17 @@ def describe_failure(exc: BaseException) -> str:
     if isinstance(exc, SQLAlchemyError):
         orig = getattr(exc, "orig", None) or exc.__cause__ or exc
         if "no such table" in str(orig) or "does not exist" in str(orig):
-            return ("the database has no actionlab tables yet (or an old schema): run "
-                    "`actionlab migrate` first")
+            return (_("the database has no actionlab tables yet (or an old schema): run "
+                    "`actionlab migrate` first"))
         reason = str(orig).splitlines()[0] if str(orig) else type(orig).__name__
-        return f"cannot use the database: {reason}"
+        return _("cannot use the database: {reason}").format(reason=reason)
     if isinstance(exc, OSError):
         if exc.errno == errno.EADDRINUSE:
-            return ("cannot listen: the address is already in use (is another actionlab "
-                    "running?); set PORT to a free port")
+            return (_("cannot listen: the address is already in use (is another actionlab "
+                    "running?); set PORT to a free port"))
         reason = exc.strerror or str(exc) or type(exc).__name__
-        return (f"cannot connect: {reason}. Check DATABASE_URL (and, for Slack or Discord, "
-                "that the platform is reachable)")
+        return (_("cannot connect: {reason}. Check DATABASE_URL (and, for Slack or Discord, "
+                "that the platform is reachable)").format(reason=reason))
     return str(exc)
 
 

@@ -58,6 +58,7 @@ from bot.handlers import (
     parse_ref,
     require_role,
 )
+from bot.i18n import N_, _, reset_locale, resolve, set_locale
 from bot.identity import ensure_person
 from bot.messages import (
     NOTHING,
@@ -93,7 +94,7 @@ log = logging.getLogger(__name__)
 _NEEDS: dict[Access, Role] = {
     "member": Role.MEMBER, "secretary": Role.SECRETARY, "facilitator": Role.FACILITATOR,
 }
-ATTACHED = "What you entered is attached, as one line to correct and send."
+ATTACHED = N_("What you entered is attached, as one line to correct and send.")
 FORM_ROUTE = "form"  # a form whose submission runs a command: al1:form:<poll.new>
 
 
@@ -125,8 +126,13 @@ class Dispatcher:
         self.routes = routes
 
     async def dispatch(self, ctx: Context, event: Inbound) -> Reply:
-        """Handle one inbound event; never raises."""
-        return await ask_zone_once(ctx, event, await self._answer(ctx, event))
+        """Handle one inbound event; never raises. The reply is built in the reader's language:
+        the platform's until the person and the lab are known, then `reader_locale`'s."""
+        token = set_locale(resolve(event.actor.locale))
+        try:
+            return await ask_zone_once(ctx, event, await self._answer(ctx, event))
+        finally:
+            reset_locale(token)
 
     async def _answer(self, ctx: Context, event: Inbound) -> Reply:
         try:
@@ -190,7 +196,8 @@ class Dispatcher:
         except BadArguments as exc:
             if "Usage:" in exc.message:
                 raise
-            raise BadArguments(f"{exc.message}\nUsage: `{spec.usage}`") from None
+            raise BadArguments(_("{message}\nUsage: `{usage}`").format(
+                message=exc.message, usage=spec.usage)) from None
         return await self._run_command(ctx, cmd.actor, cmd.place, spec, raw)
 
     async def _run_command(
@@ -249,11 +256,12 @@ class Dispatcher:
         otherwise the typing would be lost. A line too long for a message comes as a file."""
         spec = self.routes.commands[name]
         line = command_line(name, spec.args, normalize_options(spec.args, dict(values)))
-        text = f"{problem}\nWhat you entered, as one line to correct and send: `{line}`"
+        text = _("{problem}\nWhat you entered, as one line to correct and send: `{line}`").format(
+            problem=problem, line=line)
         if len(text) <= Limits.PLAIN_TEXT:
             return Reply.say(text)
         return Reply(
-            text=shorten(problem, Limits.PLAIN_TEXT - len(ATTACHED) - 1) + "\n" + ATTACHED,
+            text=shorten(problem, Limits.PLAIN_TEXT - len(_(ATTACHED)) - 1) + "\n" + _(ATTACHED),
             files=(File(f"{name.replace(' ', '-')}.txt", line.encode(), "text/plain"),),
         )
 
@@ -297,6 +305,7 @@ class Dispatcher:
                 ctx=ctx, uow=uow, actor=actor, place=place, person=person, now=now, args=args,
                 lab=lab, member=member, **extra,
             )
+            set_locale(reader_locale(person, lab, actor.locale))
             if access != "anyone":
                 if lab is None and place.direct:
                     raise UserError(self._direct_message_hint(name))
@@ -310,7 +319,8 @@ class Dispatcher:
                 elif member is None and await uow.applications.is_reviewer(lab.id, person.id):
                     raise ReviewerOnly()
                 elif access != "lab":
-                    what = "do that" if scope is not None else f"use `/lab {name}`"
+                    what = _("do that") if scope is not None else _("use `/lab {name}`").format(
+                        name=name)
                     await require_role(call, _NEEDS[access], what=what)
                     assert member is not None
                     if awaits_acceptance(accepted_at=member.accepted_at,
@@ -326,8 +336,16 @@ class Dispatcher:
         here = sorted(n for n, spec in self.routes.commands.items()
                       if spec.access == "anyone" and spec.in_direct)
         listing = ", ".join(f"`/lab {n}`" for n in here)
-        return (f"`/lab {name}` works in the lab's channel, where the lab's members are. In a "
-                f"direct message you can use {listing}.")
+        return (_("`/lab {name}` works in the lab's channel, where the lab's members are. In a "
+                "direct message you can use {listing}.").format(name=name, listing=listing))
+
+
+def reader_locale(person: Person | None, lab: Lab | None, platform: str | None = None) -> str:
+    """A reader's language, in order: what they chose (`/lab lang`), what their platform
+    reports (Slack's profile, Discord's client), the lab's (`/lab settings lang`), English."""
+    return resolve(person.language if person is not None else None,
+                   platform or (person.platform_locale if person is not None else None),
+                   lab.language if lab is not None else None)
 
 
 async def _active_member(uow: UnitOfWork, lab: Lab | None, person: Person) -> Membership | None:
@@ -408,8 +426,8 @@ async def _require_reviewer(uow: UnitOfWork, lab: Lab, person: Person,
     if control:
         raise StaleControl()
     raise PermissionDenied(
-        "Only the lab's facilitators and reviewers can read and score applications. A "
-        "facilitator can add a reviewer with `/lab reviewer add <name>`."
+        _("Only the lab's facilitators and reviewers can read and score applications. A "
+          "facilitator can add a reviewer with `/lab reviewer add <name>`.")
     )
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import secrets
 
+from bot.i18n import _
+
 
 class UserError(Exception):
     """A mistake or refusal the person can fix; its message is shown to them privately."""
@@ -28,8 +30,8 @@ class BadArguments(UserError):
 class NoLabHere(UserError):
     def __init__(self) -> None:
         super().__init__(
-            "This channel has no lab yet. A facilitator can start one with "
-            "`/lab setup <name>`."
+            _("This channel has no lab yet. A facilitator can start one with "
+            "`/lab setup <name>`.")
         )
 
 
@@ -38,8 +40,8 @@ class NotAMember(UserError):
     # learn (the words are the same in every lab's channel).
     def __init__(self) -> None:
         super().__init__(
-            "You are not a member of the lab here yet. Type `/lab join` in this channel to "
-            "read the confidentiality commitment and join."
+            _("You are not a member of the lab here yet. Type `/lab join` in this channel to "
+            "read the confidentiality commitment and join.")
         )
 
 
@@ -48,10 +50,10 @@ class CommitmentChanged(UserError):
 
     def __init__(self, changed: str) -> None:
         super().__init__(
-            f"The lab's confidentiality commitment changed on {changed}. Type `/lab join` to "
-            "read the new text and accept it (the button in your direct messages does the "
-            "same); until then the lab's commands wait for you. If you no longer agree, "
-            "`/lab leave`."
+            _("The lab's confidentiality commitment changed on {changed}. Type `/lab join` to "
+              "read the new text and accept it (the button in your direct messages does the "
+              "same); until then the lab's commands wait for you. If you no longer agree, "
+              "`/lab leave`.").format(changed=changed)
         )
 
 
@@ -64,9 +66,9 @@ class ReviewerOnly(PermissionDenied):
 
     def __init__(self) -> None:
         super().__init__(
-            "You review this lab's applications; that is all a reviewer can do here. Type "
-            "`/lab applications` to read and score them. Members' commands are for the lab's "
-            "members."
+            _("You review this lab's applications; that is all a reviewer can do here. Type "
+              "`/lab applications` to read and score them. Members' commands are for the lab's "
+              "members.")
         )
 
 
@@ -85,8 +87,8 @@ class StaleControl(UserError):
 
     def __init__(self) -> None:
         super().__init__(
-            "That button belongs to an older version of this message. Run the command "
-            "again to get a fresh one."
+            _("That button belongs to an older version of this message. Run the command "
+            "again to get a fresh one.")
         )
 
 
@@ -96,4 +98,5 @@ def new_reference() -> str:
 
 
 def something_went_wrong(ref: str) -> str:
-    return f"Something went wrong (ref {ref}). The operator can find it in the log."
+    return _("Something went wrong (ref {ref}). The operator can find it in the log.").format(
+        ref=ref)

@@ -17,6 +17,7 @@ from bot.context import Context
 from bot.domain.lab import Role, has_role
 from bot.errors import NoLabHere, NotAMember, PermissionDenied, StaleControl
 from bot.events import Event, publish
+from bot.i18n import _
 from bot.messages import Actor, Block, Card, File, Form, MessageRef, Place, Reaction, Reply
 from storage.models import Lab, Membership, Person
 from storage.uow import UnitOfWork
@@ -98,7 +99,7 @@ class Call(Generic[A]):
     async def enter(self, needs: Role = Role.MEMBER) -> Membership:
         """Require `needs` of the caller in the lab the control belongs to (the router has
         already found that lab and checked the place) and return their membership."""
-        await require_role(self, needs, what="do that")
+        await require_role(self, needs, what=_("do that"))
         return self.the_member
 
     async def emit(self, event: Event) -> None:
@@ -182,7 +183,8 @@ async def require_role(call: Call[Any], needed: Role, *, what: str) -> None:
     members = await call.uow.members.active(lab.id)
     names = [m.person.display_name for m in members if m.role is Role.FACILITATOR]
     who = f" ({', '.join(names)})" if names else ""
-    plural = "facilitators" if needed is Role.FACILITATOR else "the secretary and facilitators"
+    plural = "facilitators" if needed is Role.FACILITATOR else _("the secretary and facilitators")
     raise PermissionDenied(
-        f"Only {plural} can {what}. Ask a facilitator{who} if it needs doing."
+        _("Only {plural} can {what}. Ask a facilitator{who} if it needs doing.").format(
+            plural=plural, what=what, who=who)
     )

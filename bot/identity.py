@@ -33,6 +33,7 @@ async def ensure_person(ctx: Context, uow: UnitOfWork, actor: Actor, now: dateti
             timezone_source=ZoneSource.PLATFORM if platform_zone else None,
             timezone_checked_at=now if platform_zone else None,
             created_at=now,
+            platform_locale=actor.locale[:16] if actor.locale else None,
         )
         identity = Identity(
             platform=actor.platform, workspace=actor.workspace, user_id=actor.user_id,
@@ -43,6 +44,8 @@ async def ensure_person(ctx: Context, uow: UnitOfWork, actor: Actor, now: dateti
     if known is not None and actor.display_name and known.display_name != actor.display_name:
         known.display_name = actor.display_name
         person.display_name = actor.display_name
+    if actor.locale and person.platform_locale != actor.locale[:16]:
+        person.platform_locale = actor.locale[:16]
     if platform_zone and person.timezone_source is not ZoneSource.USER:
         await set_zone(ctx, uow, person, platform_zone, source=ZoneSource.PLATFORM, now=now)
     return person

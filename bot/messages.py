@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Literal
 
+from bot.i18n import N_
+
 Platform = Literal["console", "slack", "discord"]
 
 
@@ -67,6 +69,7 @@ class Actor:
     user_id: str
     display_name: str
     tz: str | None = None  # the zone the platform reports (Slack users.info), a hint only
+    locale: str | None = None  # the language the platform reports (Slack, Discord), a hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,7 +409,7 @@ class Form:
     form_id: str
     title: str
     inputs: tuple[Input, ...]
-    submit_label: str = "Submit"
+    submit_label: str = N_("Submit")
 
     def __post_init__(self) -> None:
         _check(0 < len(self.title) <= Limits.FORM_TITLE, f"form title too long: {self.title}")

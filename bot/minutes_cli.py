@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.errors import NotFound, UserError
 from bot.exports import FORMATS, Format
 from bot.features.minutes import find_minutes, load_document, render_file
+from bot.i18n import _
 from bot.messages import File
 from storage.models import Lab
 from storage.uow import UnitOfWork
@@ -30,10 +31,12 @@ async def find_lab(uow: UnitOfWork, ref: str) -> Lab:
     named = await uow.labs.by_name(ref)
     if len(named) == 1:
         return named[0]
-    listing = ", ".join(f"{lab.id} ({lab.name})" for lab in labs) or "none yet"
+    listing = ", ".join(f"{lab.id} ({lab.name})" for lab in labs) or _("none yet")
     if len(named) > 1:
-        raise NotFound(f"Several labs are called `{ref}`; give its number. Labs: {listing}.")
-    raise NotFound(f"There is no lab `{ref}`. Labs: {listing}.")
+        raise NotFound(_("Several labs are called `{ref}`; give its number. Labs: "
+                         "{listing}.").format(
+            ref=ref, listing=listing))
+    raise NotFound(_("There is no lab `{ref}`. Labs: {listing}.").format(ref=ref, listing=listing))
 
 
 async def export_from_database(settings: Settings, *, lab: str, meeting: str | None,
@@ -78,7 +81,8 @@ async def run_export(settings: Settings, *, lab: str, meeting: str | None, fmt: 
                      out: str) -> int:
     """The CLI's entry: 0 when written, 1 (with the reason on stderr) when not."""
     if fmt not in FORMATS:
-        print(f"actionlab: unknown format {fmt!r}; use one of {', '.join(FORMATS)}",
+        print(_("actionlab: unknown format {fmt!r}; use one of {names}").format(
+            fmt=fmt, names=', '.join(FORMATS)),
               file=sys.stderr)
         return 1
     try:

@@ -37,6 +37,7 @@ from bot.handlers import (
     parse_ref,
     require_role,
 )
+from bot.i18n import _
 from bot.listeners import Listeners
 from bot.messages import Actor, Inbound, Place, Reply
 from bot.subjects import (
@@ -232,9 +233,11 @@ class Router:
         if first in groups:
             subs = sorted(n for n in self.commands if n.startswith(first + " "))
             close = difflib.get_close_matches(typed, subs, n=1, cutoff=0.5)
-            hint = f" Did you mean `/lab {close[0]}`?" if close else ""
+            hint = _(" Did you mean `/lab {value}`?").format(value=close[0]) if close else ""
             listing = ", ".join(f"`/lab {s}`" for s in subs)
-            return f"`/lab {typed}` is not a command.{hint} The {first} commands: {listing}."
+            return _("`/lab {typed}` is not a command.{hint} The {first} commands: "
+                     "{listing}.").format(
+                typed=typed, hint=hint, first=first, listing=listing)
         names = sorted(self.commands)
         candidates = names + sorted(groups)
         close = difflib.get_close_matches(typed, candidates, n=1, cutoff=0.5) or \
@@ -242,9 +245,11 @@ class Router:
         if close and close[0] in groups:  # `/lab votes`: a group is no command on its own
             subs = sorted(n for n in self.commands if n.startswith(close[0] + " "))
             listing = ", ".join(f"`/lab {s}`" for s in subs)
-            return f"`/lab {first}` is not a command. The {close[0]} commands: {listing}."
-        hint = f" Did you mean `/lab {close[0]}`?" if close else ""
-        return f"`/lab {first}` is not a command.{hint} Type `/lab help` for the list."
+            return _("`/lab {first}` is not a command. The {value} commands: {listing}.").format(
+                first=first, value=close[0], listing=listing)
+        hint = _(" Did you mean `/lab {value}`?").format(value=close[0]) if close else ""
+        return _("`/lab {first}` is not a command.{hint} Type `/lab help` for the list.").format(
+            first=first, hint=hint)
 
     # --- running (bot/dispatch.py) --------------------------------------------------------
 

@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from bot.i18n import _
+
 if TYPE_CHECKING:
     from bot.domain.ballots import Format
 
@@ -56,18 +58,20 @@ def run_tally(args: argparse.Namespace, stdin: TextIO | None = None,
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     name = args.file if args.file and args.file != "-" else ""
     if not name and not args.json:
-        print("actionlab tally: name a ballot file, or use --json to read an election on "
-              "standard input", file=stderr)
+        print(_("actionlab tally: name a ballot file, or use --json to read an election on "
+              "standard input"), file=stderr)
         return EXIT_BAD_INPUT
     try:
         data = Path(name).read_bytes() if name else _read_stdin(stdin)
     except OSError as exc:
-        print(f"actionlab tally: cannot read {name}: {exc.strerror}", file=stderr)
+        print(_("actionlab tally: cannot read {name}: {strerror}").format(
+            name=name, strerror=exc.strerror), file=stderr)
         return EXIT_BAD_INPUT
     try:
         text = data if isinstance(data, str) else decode(data)
     except ElectionError as exc:
-        print(f"actionlab tally: {name or 'standard input'}: {exc}", file=stderr)
+        print(_("actionlab tally: {value}: {exc}").format(
+            value=name or 'standard input', exc=exc), file=stderr)
         return EXIT_BAD_INPUT
     fmt: Format = args.format or ("json" if args.json and not name else
                                   guess_format(name, text))
@@ -76,7 +80,7 @@ def run_tally(args: argparse.Namespace, stdin: TextIO | None = None,
                                tie_break=args.tie_break, seed=args.seed,
                                strength=args.strength)
     except ElectionError as exc:
-        print(f"actionlab tally: {exc}", file=stderr)
+        print(_("actionlab tally: {exc}").format(exc=exc), file=stderr)
         return EXIT_BAD_INPUT
     result = count(election)
     if args.json:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import action_ids
 from bot.domain.zones import COMMON_ZONES
+from bot.i18n import _
 from bot.messages import Card, Context, Option, Select, Text
 
 # The control's route; the lab feature registers its handler (`@router.action("lab.tz")`).
@@ -18,7 +19,7 @@ def zone_picker_card(prompt: str) -> Card:
     """
     return Card((
         Text(prompt),
-        Select(action_ids.encode(ZONE_PICKED), "Your time zone",
+        Select(action_ids.encode(ZONE_PICKED), _("Your time zone"),
                tuple(Option(z.replace("_", " "), z) for z in COMMON_ZONES)),
-        Context("Not listed? Type `/lab tz <zone>`, e.g. `/lab tz America/Bogota`."),
-    ), fallback="Which time zone are you in?")
+        Context(_("Not listed? Type `/lab tz <zone>`, e.g. `/lab tz America/Bogota`.")),
+    ), fallback=_("Which time zone are you in?"))

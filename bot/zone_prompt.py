@@ -12,14 +12,15 @@ from __future__ import annotations
 import logging
 
 from bot.context import Context
+from bot.i18n import N_, _
 from bot.messages import Action, Command, Inbound, Reply, Submission
 from bot.zone_picker import zone_picker_card
 
 log = logging.getLogger(__name__)
 
 ZONE_PROMPT = (
-    "Which time zone are you in? I show meeting times, deadlines and reminders in your zone, "
-    "and I don't know it yet. Choose below, or type `/lab tz` and a city for any other zone."
+    N_("Which time zone are you in? I show meeting times, deadlines and reminders in your zone, "
+    "and I don't know it yet. Choose below, or type `/lab tz` and a city for any other zone.")
 )
 
 
@@ -56,4 +57,4 @@ async def ask_zone_once(ctx: Context, event: Inbound, reply: Reply) -> Reply:
     except Exception:
         log.exception("could not check whether to ask for a time zone")
         return reply
-    return reply.then(Reply(card=zone_picker_card(ZONE_PROMPT)))
+    return reply.then(Reply(card=zone_picker_card(_(ZONE_PROMPT))))

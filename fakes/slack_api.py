@@ -291,6 +291,9 @@ class FakeSlack:
             "id": uid, "name": user["real_name"].split()[0].lower(), "real_name":
             user["real_name"], "tz": user["tz"],
             "profile": {"display_name": user["display_name"], "real_name": user["real_name"]},
+            # Slack sends the locale only when asked (include_locale=true).
+            **({"locale": user.get("locale", "en-US")}
+               if str(args.get("include_locale")).lower() in {"true", "1"} else {}),
         }}
 
     def _post(self, channel: str, args: dict[str, Any]) -> dict[str, Any]:

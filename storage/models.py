@@ -102,6 +102,8 @@ class Person(Base):
     timezone_checked_at: Mapped[datetime | None]
     # When the bot asked them to choose a zone (once, ever: see bot/zone_prompt.py).
     timezone_asked_at: Mapped[datetime | None]
+    language: Mapped[str | None] = mapped_column(String(16))  # chosen with `/lab lang`
+    platform_locale: Mapped[str | None] = mapped_column(String(16))  # Slack's or Discord's
     created_at: Mapped[datetime]
 
     identities: Mapped[list[Identity]] = relationship(back_populates="person", lazy="raise")
@@ -140,6 +142,7 @@ class Lab(Base):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL")
     )
+    language: Mapped[str | None] = mapped_column(String(16))  # `/lab settings lang es`
 
 
 class LabChannel(Base):

@@ -32,6 +32,7 @@ from adapters.console.translate import (
     read_line,
 )
 from bot.context import Context
+from bot.i18n import _
 from bot.identity import zone_of
 from bot.messages import (
     Action,
@@ -104,7 +105,8 @@ class ConsoleMessenger:
         name = self._console.name_of(recipient.user_id)
         place = Place("console", recipient.workspace, f"dm-{recipient.user_id}", direct=True)
         return await self._console.show(
-            place, card, None, files, note=f"actionlab → {name} (direct message)",
+            place, card, None, files, note=_("actionlab → {name} (direct message)").format(
+                name=name),
             viewer=recipient, private=True,
         )
 
@@ -185,9 +187,9 @@ class ConsoleAdapter:
         ref = MessageRef("console", place.workspace, place.channel, f"m{number}",
                          link=f"console://{place.channel}/m{number}")
         if replaces is not None:
-            note += f" (replaces {replaces.message_id})"
+            note += _(" (replaces {message_id})").format(message_id=replaces.message_id)
             self._retire(replaces)
-        where = "direct message" if place.direct else f"#{place.channel}"
+        where = _("direct message") if place.direct else f"#{place.channel}"
         self.write(f"[m{number}] {where} · {note}")
         who = viewer or Recipient("console", WORKSPACE, self.actor.user_id)
         zone = await self._zone(who, place)
@@ -242,7 +244,8 @@ class ConsoleAdapter:
         if reply.empty:
             return
         if reply.card is not None or reply.text is not None or reply.files:
-            note = "actionlab" if not reply.private else f"only {actor.display_name} sees this"
+            note = "actionlab" if not reply.private else _("only {display_name} sees this").format(
+                display_name=actor.display_name)
             await self.show(
                 place, reply.card, reply.text, reply.files, note=note,
                 viewer=Recipient("console", WORKSPACE, actor.user_id),
@@ -280,10 +283,11 @@ class ConsoleAdapter:
                 await self._press(press)
             case SwitchUser(name=name):
                 self.become(name)
-                self.write(f"  (you are now {self.actor.display_name})")
+                self.write(_("  (you are now {display_name})").format(
+                    display_name=self.actor.display_name))
             case SwitchChannel(channel=channel):
                 self.channel = channel
-                self.write(f"  (you are now in #{channel})")
+                self.write(_("  (you are now in #{channel})").format(channel=channel))
             case React(emoji=emoji, message=n):
                 await self._react(emoji, n)
             case Chat(text=text):
@@ -292,7 +296,7 @@ class ConsoleAdapter:
                 self._messages[number] = _Message(self.place, self.actor, text)
                 self.write(f"[m{number}] #{self.channel} · {self.actor.display_name}: {text}")
             case Meta(word="help"):
-                self.write(CONSOLE_HELP)
+                self.write(_(CONSOLE_HELP))
             case Meta(word="quit"):
                 return False
             case Invalid(message=message):
@@ -303,12 +307,13 @@ class ConsoleAdapter:
         control = self._find_control(press)
         if control is None:
             what = press.control if press.control is not None else f"'{press.label}'"
-            self.write(f"  There is no control {what} on screen for you. Controls are the "
-                       "[numbers] next to buttons and menus.")
+            self.write(_("  There is no control {what} on screen for you. Controls are the "
+                       "[numbers] next to buttons and menus.").format(what=what))
             return
         if control.only_for not in (None, self.actor.user_id):
-            self.write(f"  Control {control.number} is on a message only "
-                       f"{self.name_of(control.only_for)} can see.")
+            self.write(_("  Control {number} is on a message only "
+                       "{name_of} can see.").format(
+                number=control.number, name_of=self.name_of(control.only_for)))
             return
         values: tuple[str, ...] = ()
         if isinstance(control.control, Select):
@@ -321,7 +326,8 @@ class ConsoleAdapter:
                 picked = next((o for o in options if o.label.casefold() == choice.casefold()),
                               None)
             if picked is None:
-                self.write(f"  Choose an option: `{control.number} <1-{len(options)}>`.")
+                self.write(_("  Choose an option: `{number} <1-{count}>`.").format(
+                    number=control.number, count=len(options)))
                 return
             values = (picked.value,)
         action_id = control.control.action_id
@@ -346,7 +352,7 @@ class ConsoleAdapter:
     async def _react(self, emoji: str, number: int) -> None:
         message = self._messages.get(number)
         if message is None:
-            self.write(f"  There is no message m{number}.")
+            self.write(_("  There is no message m{number}.").format(number=number))
             return
         ref = MessageRef("console", message.place.workspace, message.place.channel,
                          f"m{number}", link=f"console://{message.place.channel}/m{number}")
@@ -358,19 +364,20 @@ class ConsoleAdapter:
         vote's options) takes lines until an empty one. A line that is not an answer (a
         command, `:as`, `:in`, `:quit`) leaves the form unsent and is then run as typed, so
         piped input after a form is never swallowed by it."""
-        self.write(f"  == {form.title} == (one answer a line; an empty line keeps the "
-                   "[default]; :cancel stops)")
+        self.write(_("  == {title} == (one answer a line; an empty line keeps the "
+                   "[default]; :cancel stops)").format(title=form.title))
         values: dict[str, str] = {}
         for field_ in form.inputs:
             default = f" [{field_.default}]" if field_.default else ""
             if field_.multiline:
-                answer = await self._ask_lines(f"  {field_.label}, an empty line ends them"
-                                               f"{default}: ")
+                answer = await self._ask_lines(_("  {label}, an empty line ends them"
+                                               "{default}: ").format(
+                    label=field_.label, default=default))
             else:
                 answer = await self._ask(f"  {field_.label}{default}: ")
             if answer is None or answer.strip() == ":cancel":
                 if not self._after_form:  # else _ask said why
-                    self.write("  (form cancelled; nothing was saved)")
+                    self.write(_("  (form cancelled; nothing was saved)"))
                 return
             values[field_.name] = answer.strip() or field_.default
         await self.dispatch(Submission(actor, place, form.form_id, values))
@@ -399,8 +406,8 @@ class ConsoleAdapter:
         if answer is not None and not _answers(answer):
             # Not an answer but the next thing to do: the form stops; the line runs after.
             self._after_form.append(answer)
-            self.write(f"  (form cancelled; nothing was saved. `{answer.strip()}` is not an "
-                       "answer, so it runs next)")
+            self.write(_("  (form cancelled; nothing was saved. `{strip}` is not an "
+                       "answer, so it runs next)").format(strip=answer.strip()))
             return None
         if self.echo and answer is not None:
             self.write(prompt + answer)
@@ -419,7 +426,7 @@ class ConsoleAdapter:
         self.echo = not interactive
         self._reader = line_reader(stream)
         if interactive:
-            self.write("actionlab console. Type /lab help, or :help for console keys.")
+            self.write(_("actionlab console. Type /lab help, or :help for console keys."))
         while True:
             if interactive:
                 self.out.write(f"{self.actor.display_name}> ")

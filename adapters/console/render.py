@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.zones import format_local, local_time, zone_abbreviation
+from bot.i18n import _
 from bot.messages import (
     Button,
     Buttons,
@@ -101,7 +102,8 @@ def render_card(
             case Divider():
                 lines.append(INDENT + "-" * 40)
             case Image(file=file):
-                lines.append(f"{INDENT}[picture {file.name}: {file.alt}]")
+                lines.append(_("{INDENT}[picture {name}: {alt}]").format(
+                    INDENT=INDENT, name=file.name, alt=file.alt))
             case Buttons(buttons=buttons):
                 parts = []
                 for b in buttons:
@@ -111,7 +113,8 @@ def render_card(
                 lines.append(INDENT + "  ".join(parts))
             case Select(placeholder=placeholder, options=options):
                 numbered.append(Numbered(n, block))
-                lines.append(f"{INDENT}[{n}] {placeholder} (type: {n} <choice>)")
+                lines.append(_("{INDENT}[{n}] {placeholder} (type: {n} <choice>)").format(
+                    INDENT=INDENT, n=n, placeholder=placeholder))
                 if any(o.description for o in options):
                     for i, o in enumerate(options, 1):
                         tail = f" — {t(o.description)}" if o.description else ""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.i18n import N_, _
+
 
 @dataclass(frozen=True, slots=True)
 class Slash:
@@ -60,7 +62,7 @@ ConsoleInput = Slash | Press | SwitchUser | SwitchChannel | React | Chat | Meta 
 _PRESS = re.compile(r"^(\d+)(?:\s+(.+))?$")
 _REACT = re.compile(r"^:react\s+:?([a-z0-9_+\-]+):?\s+m?(\d+)$", re.IGNORECASE)
 
-CONSOLE_HELP = """\
+CONSOLE_HELP = N_("""\
 Console keys:
   /lab ...             a command (try /lab help)
   3  or  3 2           press control 3, or choose option 2 of select 3
@@ -69,7 +71,7 @@ Console keys:
   :in <#channel>       move to another channel
   :react memo <m>      react with :memo: to message m (adds it to open minutes)
   anything else        a chat message in the channel
-  :quit                leave (end of input does the same)"""
+  :quit                leave (end of input does the same)""")
 
 
 def read_line(line: str) -> ConsoleInput:
@@ -79,30 +81,33 @@ def read_line(line: str) -> ConsoleInput:
     if text == "/lab" or text.startswith("/lab "):
         return Slash(text[4:].strip())
     if text.startswith("/"):
-        return Invalid(f"Only /lab commands exist here; try `/lab help`. (You typed `{text}`.)")
+        return Invalid(_("Only /lab commands exist here; try `/lab help`. (You typed "
+                         "`{text}`.)").format(
+            text=text))
     m = _PRESS.match(text)
     if m:
         return Press(int(m.group(1)), None, m.group(2))
     if text.startswith(":"):
-        word, _, rest = text[1:].partition(" ")
+        word, _x, rest = text[1:].partition(" ")
         word, rest = word.lower(), rest.strip()
         if word == "as":
-            return SwitchUser(rest) if rest else Invalid("Say who: `:as Amara Okafor`.")
+            return SwitchUser(rest) if rest else Invalid(_("Say who: `:as Amara Okafor`."))
         if word == "in":
-            return SwitchChannel(rest.lstrip("#")) if rest else Invalid("Say where: `:in #lab`.")
+            return SwitchChannel(rest.lstrip("#")) if rest else Invalid(_("Say where: `:in #lab`."))
         if word == "press":
             if not rest:
-                return Invalid("Say which: `:press Accept` or `:press 3`.")
+                return Invalid(_("Say which: `:press Accept` or `:press 3`."))
             if rest.isdigit():
                 return Press(int(rest), None)
-            label, _, choice = rest.partition(" -> ")
+            label, _x, choice = rest.partition(" -> ")
             return Press(None, label.strip(), choice.strip() or None)
         if word == "react":
             r = _REACT.match(text)
             if not r:
-                return Invalid("Use `:react memo <message number>`, e.g. `:react memo 12`.")
+                return Invalid(_("Use `:react memo <message number>`, e.g. `:react memo 12`."))
             return React(r.group(1).lower(), int(r.group(2)))
         if word in ("help", "quit", "exit"):
             return Meta("quit" if word == "exit" else word, rest)
-        return Invalid(f"`:{word}` is not a console key. Type `:help` for the list.")
+        return Invalid(_("`:{word}` is not a console key. Type `:help` for the list.").format(
+            word=word))
     return Chat(text)

@@ -15,6 +15,7 @@ from adapters.discord.client import LabClient
 from adapters.discord.messenger import DiscordMessenger, detail
 from bot.config import ConfigError, DiscordSettings
 from bot.context import Context
+from bot.i18n import N_, _
 from bot.messages import Platform
 
 log = logging.getLogger(__name__)
@@ -24,16 +25,16 @@ log = logging.getLogger(__name__)
 discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
 
 BAD_TOKEN = (
-    "Discord refused DISCORD_TOKEN ({why}). Copy the bot's token from the Discord Developer "
-    "Portal (your application → Bot → Reset Token) into DISCORD_TOKEN and start again."
+    N_("Discord refused DISCORD_TOKEN ({why}). Copy the bot's token from the Discord Developer "
+    "Portal (your application → Bot → Reset Token) into DISCORD_TOKEN and start again.")
 )
 NO_TOKEN = (
-    "DISCORD_TOKEN is not set. Create a bot in the Discord Developer Portal, copy its token "
-    "into the DISCORD_TOKEN environment variable, and start again."
+    N_("DISCORD_TOKEN is not set. Create a bot in the Discord Developer Portal, copy its token "
+    "into the DISCORD_TOKEN environment variable, and start again.")
 )
 INTENT_REFUSED = (
-    "Discord refused the gateway intents the bot asked for ({why}). Check the Developer "
-    "Portal (Bot → Privileged Gateway Intents)."
+    N_("Discord refused the gateway intents the bot asked for ({why}). Check the Developer "
+    "Portal (Bot → Privileged Gateway Intents).")
 )
 AUTHENTICATION_FAILED = 4004  # gateway close code
 
@@ -89,7 +90,7 @@ class DiscordAdapter:
                     await self.client.start(self._token)
                 return
             except discord.LoginFailure as exc:
-                raise ConfigError(BAD_TOKEN.format(why="401 Unauthorized")) from exc
+                raise ConfigError(BAD_TOKEN.format(why=_("401 Unauthorized"))) from exc
             except discord.PrivilegedIntentsRequired as exc:
                 if not message_content:
                     raise ConfigError(INTENT_REFUSED.format(why=exc)) from exc
@@ -101,7 +102,7 @@ class DiscordAdapter:
                 message_content = False
             except discord.ConnectionClosed as exc:
                 if exc.code == AUTHENTICATION_FAILED:
-                    raise ConfigError(BAD_TOKEN.format(why="gateway code 4004")) from exc
+                    raise ConfigError(BAD_TOKEN.format(why=_("gateway code 4004"))) from exc
                 raise
 
     async def stop(self) -> None:

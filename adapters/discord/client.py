@@ -36,6 +36,7 @@ from adapters.discord.translate import (
 from bot.context import Context
 from bot.domain.when import parse_duration
 from bot.errors import new_reference, something_went_wrong
+from bot.i18n import N_, _
 from bot.inbox import Envelope, Inbox, NotRun, Recovery, Stored
 from bot.messages import (
     Action,
@@ -55,24 +56,24 @@ log = logging.getLogger(__name__)
 
 Deferred = Literal["no", "update", "thinking"]
 
-DONE = "Done."
-SHARED = "Shared with the channel below."
+DONE = N_("Done.")
+SHARED = N_("Shared with the channel below.")
 NO_FORM_NOW = (
-    "That opens a form, which Discord only allows straight after a command or a button. "
-    "Run the command again."
+    N_("That opens a form, which Discord only allows straight after a command or a button. "
+    "Run the command again.")
 )
 STALE_COMMAND = (
-    "That command has changed since your Discord app loaded it. Wait a minute for Discord to "
-    "refresh it (or restart your app) and try again."
+    N_("That command has changed since your Discord app loaded it. Wait a minute for Discord to "
+    "refresh it (or restart your app) and try again.")
 )
 NO_MESSAGE_TEXT = (
-    "I cannot read the text of messages on this server: the bot runs without Discord's "
+    N_("I cannot read the text of messages on this server: the bot runs without Discord's "
     "Message Content intent. The operator can turn it on in the Developer Portal (Bot → "
-    "Privileged Gateway Intents) and restart the bot."
+    "Privileged Gateway Intents) and restart the bot.")
 )
 _CLAIMED = "actionlab.claimed"
-RESTARTING = ("I am restarting and did not take that. Send it again in a moment; nothing "
-              "of it was recorded.")
+RESTARTING = (N_("I am restarting and did not take that. Send it again in a moment; nothing "
+              "of it was recorded."))
 
 
 Source = Literal["none", "shared", "ephemeral", "direct"]
@@ -161,7 +162,7 @@ class LabClient(discord.Client):
                                    interaction_id=interaction_id, token=token)
         try:
             await self.http.request(route, json={"type": 4, "data": {
-                "content": REFUSAL, "flags": discord.MessageFlags(ephemeral=True).value}})
+                "content": _(REFUSAL), "flags": discord.MessageFlags(ephemeral=True).value}})
         except (discord.HTTPException, discord.RateLimited) as exc:
             log.info("could not answer a malformed interaction: %s", detail(exc))
 
@@ -217,7 +218,7 @@ class LabClient(discord.Client):
         (Discord shows "thinking…") and follow up."""
         interaction.extras[_CLAIMED] = True
         if not self.inbox.accepting:
-            await self._say_privately(interaction, RESTARTING)
+            await self._say_privately(interaction, _(RESTARTING))
             return
         task = await self.inbox.accept(self._envelope(interaction, inbound),
                                        lambda: self.ctx.router.dispatch(self.ctx, inbound))
@@ -232,7 +233,7 @@ class LabClient(discord.Client):
                 deferred = await self._defer(interaction)
                 reply = await task
         except NotRun:
-            await self._say_privately(interaction, RESTARTING)
+            await self._say_privately(interaction, _(RESTARTING))
             return
         try:
             await self._deliver(interaction, reply, deferred)
@@ -270,11 +271,11 @@ class LabClient(discord.Client):
             reply = Reply.say(NO_FORM_NOW)
         if reply.empty:
             if deferred == "thinking":
-                await interaction.edit_original_response(content=DONE)
+                await interaction.edit_original_response(content=_(DONE))
             elif deferred == "no" and is_control:
                 await response.defer()  # the click is acknowledged and nothing changes
             elif deferred == "no":
-                await response.send_message(DONE, ephemeral=True)
+                await response.send_message(_(DONE), ephemeral=True)
             return
         out = render_reply(reply)
         where = _source(interaction)
@@ -291,9 +292,9 @@ class LabClient(discord.Client):
         files = out.discord_files() if out.files else discord.utils.MISSING
         if share:
             if deferred == "no":
-                await response.edit_message(content=SHARED, embeds=[], view=None)
+                await response.edit_message(content=_(SHARED), embeds=[], view=None)
             else:
-                await interaction.edit_original_response(content=SHARED, embeds=[], view=None)
+                await interaction.edit_original_response(content=_(SHARED), embeds=[], view=None)
             await interaction.followup.send(content=out.text, embeds=out.embeds,
                                             files=out.discord_files(), ephemeral=False,
                                             view=out.components)
@@ -319,7 +320,7 @@ class LabClient(discord.Client):
                 attachments=out.discord_files())
         else:
             # The private "thinking…" message ends here; what everyone sees follows it.
-            await interaction.edit_original_response(content=SHARED)
+            await interaction.edit_original_response(content=_(SHARED))
             await interaction.followup.send(content=out.text, embeds=out.embeds,
                                             files=out.discord_files(), ephemeral=False,
                                             view=out.components)
@@ -330,7 +331,8 @@ class LabClient(discord.Client):
             log.warning("interaction %s expired before it was answered", interaction.id)
             return
         log.warning("could not answer interaction %s: %s", interaction.id, detail(exc))
-        await self._say_privately(interaction, f"I could not show that here. {explain(exc)}")
+        await self._say_privately(interaction, _("I could not show that here. {explain}").format(
+            explain=explain(exc)))
 
     async def _say_privately(self, interaction: discord.Interaction[Any], text: str) -> None:
         try:
@@ -404,8 +406,9 @@ class LabClient(discord.Client):
             message = await channel.fetch_message(event.message_id)
         except (discord.HTTPException, discord.RateLimited) as exc:
             log.warning("could not read a reacted-to message: %s", detail(exc))
-            await self._tell(actor, f"I could not read the message you reacted to with "
-                                    f":{name}:. {explain(exc)}")
+            await self._tell(actor, _("I could not read the message you reacted to with "
+                                    ":{name}:. {explain}").format(
+                name=name, explain=explain(exc)))
             return
         reaction = reaction_from(event, reactor, message)
         if not reaction.text and not self.intents.message_content:
@@ -438,11 +441,13 @@ def _resend(inbound: Inbound) -> str:
     match inbound:
         case Command(name=str(name), options=options):
             given = " ".join(f"{k}:{v}" for k, v in (options or {}).items())
-            return f"send `/lab {name}{' ' + given if given else ''}` again"
+            return _("send `/lab {name}{value}` again").format(
+                name=name, value=' ' + given if given else '')
         case Command(text=text):
-            return f"send `/lab {text}` again" if text else "send `/lab` again"
+            return (_("send `/lab {text}` again").format(text=text) if text
+                    else _("send `/lab` again"))
         case Action():
-            return "press that button again"
+            return _("press that button again")
         case Submission():
-            return "fill in and send that form again"
-    return "send it again"
+            return _("fill in and send that form again")
+    return _("send it again")

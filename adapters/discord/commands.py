@@ -23,6 +23,7 @@ from discord import app_commands
 
 from adapters.discord.translate import CommandMap, actor_of, interaction_place
 from bot.arguments import ArgField, choices_of, completion_of, fields_of, scalar_type
+from bot.i18n import N_, _
 from bot.messages import shorten
 from bot.ports import Routes
 from bot.router import CommandSpec
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ROOT = "lab"
-ROOT_DESCRIPTION = "actionlab: polls, votes, minutes and reminders for your lab."
+ROOT_DESCRIPTION = N_("actionlab: polls, votes, minutes and reminders for your lab.")
 # Discord's limits for application commands.
 NAME = re.compile(r"^[-_\w]{1,32}$")
 DESCRIPTION = 100
@@ -46,7 +47,7 @@ STRING_MAX = 6000
 # Discord cannot have both a subcommand and a group of that name: the bare one moves into
 # the group under the first of these names that is free.
 BARE_NAMES = ("show", "view", "open")
-FORM_HINT = " No options: fill in a form."
+FORM_HINT = N_(" No options: fill in a form.")
 
 CommandHandler = Callable[[discord.Interaction[Any]], Awaitable[None]]
 
@@ -58,7 +59,7 @@ class TreeError(ValueError):
 def discord_name(text: str) -> str:
     name = re.sub(r"[^-_\w]+", "-", text.strip().lower()).strip("-")[:32]
     if not NAME.match(name):
-        raise TreeError(f"{text!r} cannot be a Discord command or option name")
+        raise TreeError(_("{text!r} cannot be a Discord command or option name").format(text=text))
     return name
 
 
@@ -74,7 +75,7 @@ def option_required(spec: CommandSpec, f: ArgField) -> bool:
 def option_description(f: ArgField) -> str:
     text = f.help or f"<{f.metavar}>"
     if f.is_list:
-        text += " (several: separate with spaces, quote those with spaces)"
+        text += _(" (several: separate with spaces, quote those with spaces)")
     return shorten(text, DESCRIPTION)
 
 
@@ -166,7 +167,8 @@ def build_group(
             if path[0] not in groups:
                 topic = path[0]
                 groups[topic] = app_commands.Group(
-                    name=topic, description=shorten(f"The {topic} commands.", DESCRIPTION),
+                    name=topic, description=shorten(_("The {topic} commands.").format(
+                        topic=topic), DESCRIPTION),
                     parent=root,
                 )
             parent = groups[path[0]]
@@ -189,7 +191,7 @@ def command_paths(router: Routes) -> dict[str, tuple[str, ...]]:
             taken = {" ".join(n.split()[1:]) for n in names if n.split()[0] == words[0]}
             bare = next((b for b in BARE_NAMES if b not in taken), None)
             if bare is None:
-                raise TreeError(f"no free subcommand name for `/lab {name}`")
+                raise TreeError(_("no free subcommand name for `/lab {name}`").format(name=name))
             out[name] = (discord_name(words[0]), bare)
         elif len(words) <= 2:
             out[name] = tuple(discord_name(w) for w in words)
@@ -198,7 +200,8 @@ def command_paths(router: Routes) -> dict[str, tuple[str, ...]]:
     seen: dict[tuple[str, ...], str] = {}
     for name, path in out.items():
         if path in seen:
-            raise TreeError(f"`/lab {name}` and `/lab {seen[path]}` would share one name")
+            raise TreeError(_("`/lab {name}` and `/lab {value}` would share one name").format(
+                name=name, value=seen[path]))
         seen[path] = name
     return out
 
@@ -209,7 +212,8 @@ def build_command(
 ) -> tuple[app_commands.Command[Any, ..., None], dict[str, str]]:
     fields = fields_of(spec.args)
     if len(fields) > OPTIONS:
-        raise TreeError(f"`/lab {spec.name}` has {len(fields)} arguments; Discord allows 25")
+        raise TreeError(_("`/lab {name}` has {count} arguments; Discord allows 25").format(
+            name=spec.name, count=len(fields)))
     parameters = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD,
                                     annotation=discord.Interaction)]
     describe: dict[str, str] = {}
@@ -220,7 +224,8 @@ def build_command(
     for f in sorted(fields, key=lambda f: not option_required(spec, f)):
         shown = option_name(f)
         if shown in renames:
-            raise TreeError(f"`/lab {spec.name}` has two options called {shown!r}")
+            raise TreeError(_("`/lab {name}` has two options called {shown!r}").format(
+                name=spec.name, shown=shown))
         renames[shown] = f.name
         parameters.append(inspect.Parameter(
             f.name, inspect.Parameter.KEYWORD_ONLY, annotation=_annotation(f),
@@ -268,7 +273,7 @@ def build_command(
 def _router_completer(router: Routes, ctx: Context, kind: str) -> Any:
     async def complete(interaction: discord.Interaction[Any], current: str
                        ) -> list[app_commands.Choice[str]]:
-        found = await router.complete(ctx, actor_of(interaction.user),
+        found = await router.complete(ctx, actor_of(interaction.user, interaction),
                                       interaction_place(interaction), kind, current)
         return [app_commands.Choice(name=shorten(label, 100), value=value[:100])
                 for label, value in found[:25]]

@@ -9,6 +9,7 @@ import discord
 
 from adapters.discord.render import render_card
 from adapters.discord.translate import message_ref
+from bot.i18n import _
 from bot.messages import Audience, Card, File, MessageRef, Place, Platform, Recipient
 from bot.ports import DeliveryError
 
@@ -29,34 +30,37 @@ def explain(exc: discord.HTTPException | discord.RateLimited) -> str:
     """What went wrong, in our own words, fit for a member to read: Discord's own error text
     (which may quote what was sent) and codes go to the log only, through `detail`."""
     if isinstance(exc, discord.RateLimited):
-        return f"Discord is rate limiting the bot; try again in {exc.retry_after:.0f} seconds."
+        return _("Discord is rate limiting the bot; try again in {retry_after:.0f} "
+                 "seconds.").format(
+            retry_after=exc.retry_after)
     code, status = exc.code, exc.status
     if code == CANNOT_DM:
-        return ("Discord would not deliver a direct message: the person has direct messages "
-                "from server members turned off, or shares no server with the bot.")
+        return (_("Discord would not deliver a direct message: the person has direct messages "
+                "from server members turned off, or shares no server with the bot."))
     if code in (MISSING_PERMISSIONS, MISSING_ACCESS) or status == 403:
-        return ("The bot lacks a permission in that channel (it needs View Channel, Send "
-                "Messages, Embed Links and Attach Files). A server admin can grant them.")
+        return (_("The bot lacks a permission in that channel (it needs View Channel, Send "
+                "Messages, Embed Links and Attach Files). A server admin can grant them."))
     if code == INVALID_FORM_BODY:
-        return "Discord refused the message as too long or malformed."
+        return _("Discord refused the message as too long or malformed.")
     if code == TOO_LARGE or status == 413:
-        return "The file is larger than Discord accepts from this bot."
+        return _("The file is larger than Discord accepts from this bot.")
     if code in (UNKNOWN_CHANNEL, UNKNOWN_MESSAGE) or status == 404:
-        return "That channel or message no longer exists on Discord."
+        return _("That channel or message no longer exists on Discord.")
     if status == 429:
-        return "Discord is rate limiting the bot; try again shortly."
+        return _("Discord is rate limiting the bot; try again shortly.")
     if status >= 500:
-        return "Discord had a server error; try again shortly."
-    return "Discord refused the request."
+        return _("Discord had a server error; try again shortly.")
+    return _("Discord refused the request.")
 
 
 def detail(exc: discord.HTTPException | discord.RateLimited) -> str:
     """Discord's own account of a refusal, for the log: status, code and its error text."""
     if isinstance(exc, discord.RateLimited):
-        return f"rate limited for {exc.retry_after:.1f}s"
+        return _("rate limited for {retry_after:.1f}s").format(retry_after=exc.retry_after)
     text = " ".join(exc.text.split())
     text = text if len(text) <= 300 else text[:299] + "…"
-    return f"HTTP {exc.status}, code {exc.code}: {text or 'no message'}"
+    return _("HTTP {status}, code {code}: {value}").format(
+        status=exc.status, code=exc.code, value=text or 'no message')
 
 
 def retry_after(exc: discord.HTTPException | discord.RateLimited) -> float | None:

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal, cast
 import discord
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from bot.i18n import N_, _
 from bot.messages import Action, Actor, Command, MessageRef, Place, Reaction, Submission
 
 USERS = "discord"
@@ -46,8 +47,11 @@ def raw(interaction: discord.Interaction[Any]) -> Mapping[str, Any]:
     return cast(Mapping[str, Any], interaction.data or {})
 
 
-def actor_of(user: discord.User | discord.Member) -> Actor:
-    return Actor("discord", USERS, str(user.id), user.display_name)
+def actor_of(user: discord.User | discord.Member,
+             interaction: discord.Interaction[Any] | None = None) -> Actor:
+    """The person, with their Discord client's language when an interaction says it."""
+    locale = interaction.locale.value if interaction is not None else None
+    return Actor("discord", USERS, str(user.id), user.display_name, locale=locale)
 
 
 def place_of(guild_id: int | None, channel_id: int | None) -> Place:
@@ -89,7 +93,7 @@ def command_from(interaction: discord.Interaction[Any], commands: CommandMap) ->
     With no options at all it is Command(text="poll new"): the core then opens the
     command's form, if it has one, exactly as for a bare `/lab poll new` typed elsewhere.
     """
-    actor, place = actor_of(interaction.user), interaction_place(interaction)
+    actor, place = actor_of(interaction.user, interaction), interaction_place(interaction)
     path, given = command_path(raw(interaction))
     name = commands.paths.get(path, " ".join(path))
     renames = commands.options.get(name, {})
@@ -101,7 +105,7 @@ def command_from(interaction: discord.Interaction[Any], commands: CommandMap) ->
 
 def focused_option(data: Mapping[str, Any]) -> tuple[str, str] | None:
     """The option being typed in an autocomplete interaction, and what is typed so far."""
-    _, options = command_path(data)
+    _x, options = command_path(data)
     for option in options:
         if option.get("focused"):
             return str(option["name"]), str(option.get("value") or "")
@@ -117,7 +121,7 @@ def action_from(interaction: discord.Interaction[Any]) -> Action:
     values = tuple(str(v) for v in data.get("values") or ())
     message = interaction.message
     ref = message_ref(message, interaction.guild_id) if message is not None else None
-    return Action(actor_of(interaction.user), interaction_place(interaction),
+    return Action(actor_of(interaction.user, interaction), interaction_place(interaction),
                   str(data.get("custom_id", "")), values, ref)
 
 
@@ -139,7 +143,7 @@ def _inputs(components: Sequence[Mapping[str, Any]]) -> dict[str, str]:
 def submission_from(interaction: discord.Interaction[Any]) -> Submission:
     """A submitted modal: its custom id is the form id, each input's custom id a field."""
     data = raw(interaction)
-    return Submission(actor_of(interaction.user), interaction_place(interaction),
+    return Submission(actor_of(interaction.user, interaction), interaction_place(interaction),
                       str(data.get("custom_id", "")), _inputs(data.get("components") or []))
 
 
@@ -188,8 +192,8 @@ def reaction_from(
 # So the interaction is checked here against what discord.py and this module read, before
 # discord.py sees it; one that fails is refused plainly (see `guard_interactions`).
 
-REFUSAL = ("I could not read that request, so nothing was done. Try it again; if it keeps "
-           "happening, tell the operator.")
+REFUSAL = (N_("I could not read that request, so nothing was done. Try it again; if it keeps "
+           "happening, tell the operator."))
 MAX_INT = 2**53  # Discord's own bound on an integer option
 _SNOWFLAKE = r"^[0-9]{1,20}$"
 
@@ -318,7 +322,8 @@ def malformed(payload: Any) -> str | None:
     """What is wrong with an INTERACTION_CREATE payload, in a few safe words (field names,
     never values); None for one Discord could have sent."""
     if not isinstance(payload, Mapping):
-        return f"the interaction is a {type(payload).__name__}, not an object"
+        return _("the interaction is a {name}, not an object").format(
+            name=type(payload).__name__)
     try:
         _Interaction.model_validate(payload)
     except ValidationError as exc:
@@ -326,7 +331,7 @@ def malformed(payload: Any) -> str | None:
         where = ".".join(str(p) for p in err["loc"]) or "interaction"
         return f"{where}: {str(err['msg']).removeprefix('Value error, ')}"[:200]
     except RecursionError:
-        return "nested too deep"
+        return _("nested too deep")
     return None
 
 
@@ -356,7 +361,8 @@ def guard_interactions(parsers: dict[str, Callable[[Any], None]],
                 parse(payload)
                 return
             except Exception as exc:  # discord.py could not build it: refuse, don't crash
-                problem = f"discord.py could not read it ({type(exc).__name__})"
+                problem = _("discord.py could not read it ({name})").format(
+                    name=type(exc).__name__)
         refuse(payload, problem)
 
     parsers["INTERACTION_CREATE"] = guarded

@@ -48,6 +48,7 @@ from bot.config import ConfigError
 from bot.context import Context
 from bot.domain.when import parse_duration
 from bot.errors import UserError, new_reference, something_went_wrong
+from bot.i18n import _
 from bot.inbox import Envelope, Inbox, Recovery, Stored
 from bot.messages import Card, File, Inbound, MessageRef, Place, Platform, Reply, Text
 from bot.ports import DeliveryError, StartupError
@@ -135,21 +136,23 @@ def _friendly(error: DeliveryError, ref: str) -> str:
     """What to tell the person when Slack refused to deliver their answer."""
     match error.reason:
         case "not_in_channel" | "channel_not_found":
-            return ("I can't post in this channel. Invite me with `/invite @actionlab` (or add "
-                    "the app in the channel's settings), then try again.")
+            return (_("I can't post in this channel. Invite me with `/invite @actionlab` (or add "
+                    "the app in the channel's settings), then try again."))
         case "is_archived":
-            return "This channel is archived, so I can't post here. Unarchive it or use another."
+            return _("This channel is archived, so I can't post here. Unarchive it or use another.")
         case "expired_trigger_id" | "exchanged_trigger_id":
-            return ("The form took too long to open. Run the command again and it will open "
-                    "straight away.")
+            return (_("The form took too long to open. Run the command again and it will open "
+                    "straight away."))
         case "ratelimited":
             wait = int(error.retry_after or 30)
-            return f"Slack asked me to slow down. Try again in about {wait} seconds."
+            return _("Slack asked me to slow down. Try again in about {wait} seconds.").format(
+                wait=wait)
         case "expired_url" | "used_url":
-            return "That message is too old to answer. Run the command again for a fresh one."
+            return _("That message is too old to answer. Run the command again for a fresh one.")
         case _:
-            return (f"Slack would not take my answer ({error.reason}). Try again; if it keeps "
-                    f"happening, tell the operator (ref {ref}).")
+            return (_("Slack would not take my answer ({reason}). Try again; if it keeps "
+                    "happening, tell the operator (ref {ref}).").format(
+                reason=error.reason, ref=ref))
 
 
 def _key(*parts: object) -> str:
@@ -234,18 +237,18 @@ class SlackAdapter:
         self.oauth = bool(slack.client_id and client_secret)
         if not self.socket_mode and not secret:
             raise SlackConfigError(
-                "Slack over HTTP needs SLACK_SIGNING_SECRET (Basic Information > App "
-                "Credentials), or set SLACK_SOCKET_MODE=1 with SLACK_APP_TOKEN."
+                _("Slack over HTTP needs SLACK_SIGNING_SECRET (Basic Information > App "
+                "Credentials), or set SLACK_SOCKET_MODE=1 with SLACK_APP_TOKEN.")
             )
         if self.oauth and self.socket_mode:
             raise SlackConfigError(
-                "The multi-workspace install (SLACK_CLIENT_ID + SLACK_CLIENT_SECRET) needs "
-                "HTTP mode for its install pages: unset SLACK_SOCKET_MODE."
+                _("The multi-workspace install (SLACK_CLIENT_ID + SLACK_CLIENT_SECRET) needs "
+                "HTTP mode for its install pages: unset SLACK_SOCKET_MODE.")
             )
         if not self.oauth and not token:
             raise SlackConfigError(
-                "Slack needs SLACK_BOT_TOKEN (an xoxb- token), or SLACK_CLIENT_ID and "
-                "SLACK_CLIENT_SECRET to install into many workspaces."
+                _("Slack needs SLACK_BOT_TOKEN (an xoxb- token), or SLACK_CLIENT_ID and "
+                "SLACK_CLIENT_SECRET to install into many workspaces.")
             )
         self._secret = secret.encode()
         self._session: aiohttp.ClientSession | None = None
@@ -339,7 +342,8 @@ class SlackAdapter:
         workspace = translate.team_of(body)
 
         async def notice(ahead: int) -> None:
-            text = f"Working on it: {ahead} ahead of you." if ahead else "Working on it."
+            text = _("Working on it: {ahead} ahead of you.").format(
+                ahead=ahead) if ahead else _("Working on it.")
             try:
                 await self.messenger.respond(workspace, str(response_url), None, text,
                                              private=True)
@@ -409,12 +413,12 @@ class SlackAdapter:
         body = await request.read()
         if not self.signed(request.headers, body):
             log.info("refused an unsigned or badly signed request from %s", request.remote)
-            return web.json_response({"error": "invalid request"}, status=401)
+            return web.json_response({"error": _("invalid request")}, status=401)
         try:  # signed, yet not a payload Slack sends: refused before Bolt reads a field
             guard.check(body, request.headers.get("Content-Type"))
         except guard.Refused as exc:
             log.warning("refused a signed request with a malformed body (%s)", exc.reason)
-            return web.json_response({"error": "malformed payload"}, status=400)
+            return web.json_response({"error": _("malformed payload")}, status=400)
         retry = request.headers.get("X-Slack-Retry-Num")
         if retry:
             log.info("Slack retry %s (%s)", retry, request.headers.get("X-Slack-Retry-Reason"))
@@ -422,7 +426,7 @@ class SlackAdapter:
             bolt_request = _Request(body=body.decode("utf-8"), query=request.query_string,
                                     headers=dict(request.headers))
         except ValueError:  # signed, yet not a payload Slack sends (UnicodeDecodeError too)
-            return web.json_response({"error": "malformed body"}, status=400)
+            return web.json_response({"error": _("malformed body")}, status=400)
         return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
 
     async def _handle_oauth(self, request: web.Request) -> web.Response:
@@ -467,8 +471,9 @@ class SlackAdapter:
         except OSError as exc:
             if exc.errno != errno.EADDRINUSE:
                 raise
-            raise StartupError(f"port {self.port} is in use on {self.host} (is another "
-                               "actionlab running?); set PORT to a free port") from exc
+            raise StartupError(_("port {port} is in use on {host} (is another "
+                               "actionlab running?); set PORT to a free port").format(
+                port=self.port, host=self.host)) from exc
         await self.inbox.start()
         port = self._runner.addresses[0][1] if self._runner.addresses else self.port
         log.info("slack: listening on http://%s:%s%s", self.host, port, EVENTS_PATH)
@@ -526,7 +531,8 @@ class SlackAdapter:
             return cached.profile
         try:
             client = await self._clients(team)
-            response = await self.messenger.call(lambda: client.users_info(user=user_id))
+            response = await self.messenger.call(lambda: client.users_info(user=user_id,
+                                                                     include_locale=True))
             profile = translate.profile_from_users_info(response["user"])
         except DeliveryError as exc:
             log.warning("users.info failed for a user (%s); using what the payload says",
@@ -612,7 +618,7 @@ class SlackAdapter:
                 return
             command = translate.home(body, await self._who(body))
             reply = await self.ctx.router.dispatch(self.ctx, command)
-            card = reply.card or Card((Text(reply.text or "Nothing here yet."),))
+            card = reply.card or Card((Text(reply.text or _("Nothing here yet.")),))
             try:
                 await self.messenger.publish_home(command.place.workspace,
                                                   command.actor.user_id, card)
@@ -645,8 +651,8 @@ class SlackAdapter:
     async def _open_form(self, reply: Reply, source: Source) -> None:
         assert reply.form is not None
         if not source.trigger_id:
-            await self.tell(source, "That form opens from a command or a button; try again "
-                                    "from there.")
+            await self.tell(source, _("That form opens from a command or a button; try again "
+                                    "from there."))
             return
         origin = render.Origin(source.place.channel, source.response_url, source.place.direct)
         await self.messenger.open_form(source.workspace, source.trigger_id, reply.form, origin)
@@ -711,8 +717,8 @@ class SlackAdapter:
         await self.messenger.share_with(source.workspace, channel, files, comment)
         names = ", ".join(f"`{f.name}`" for f in files)
         noun = "file" if len(files) == 1 else "files"
-        return (f"I sent you the {noun} in our direct messages ({names}): Slack shows no "
-                "files in a message only you can see.")
+        return (_("I sent you the {noun} in our direct messages ({names}): Slack shows no "
+                "files in a message only you can see.").format(noun=noun, names=names))
 
     async def _direct(self, reply: Reply, source: Source) -> MessageRef | None:
         channel = await self.messenger.dm_channel(source.workspace, source.user_id)
@@ -764,17 +770,19 @@ def _resend(kind: str, body: Mapping[str, Any]) -> str:
         case "command":
             text = str(body.get("text") or "").strip()
             line = f"/lab {text}" if text else "/lab"
-            return f"send `{line.replace('`', chr(39))}` again"
+            return _("send `{replace}` again").format(
+                replace=line.replace('`', chr(39)))
         case "action":
             act = (body.get("actions") or [{}])[0]
             label = ((act.get("text") or {}).get("text") or
                      (act.get("selected_option") or {}).get("text", {}).get("text") or "")
-            return f"press “{label}” again" if label else "press that control again"
+            return _("press “{label}” again").format(
+                label=label) if label else _("press that control again")
         case "form":
-            return "fill in and send that form again"
+            return _("fill in and send that form again")
         case "reaction":
-            return "take off your :memo: reaction and add it again"
-    return "send it again"
+            return _("take off your :memo: reaction and add it again")
+    return _("send it again")
 
 
 class SlackSender:
@@ -793,8 +801,8 @@ class SlackSender:
             self._clients = WorkspaceClients(
                 base_url, token=settings.slack_bot_token.get_secret_value())
         else:
-            raise SlackConfigError("Sending to Slack needs SLACK_BOT_TOKEN, or SLACK_CLIENT_ID "
-                                   "and SLACK_CLIENT_SECRET.")
+            raise SlackConfigError(_("Sending to Slack needs SLACK_BOT_TOKEN, or SLACK_CLIENT_ID "
+                                   "and SLACK_CLIENT_SECRET."))
         self.messenger = SlackMessenger(self._clients)
         ctx.messengers.register(self.messenger)
 

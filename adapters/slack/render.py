@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.i18n import _
 from bot.messages import (
     Block,
     Button,
@@ -205,7 +206,8 @@ def _block(block: Block, images: Mapping[str, str]) -> list[dict[str, Any]]:
         case Image(file=file):
             if file.name not in images:  # not uploaded (yet): say so; the file goes along
                 return [{"type": "context", "elements": [
-                    _mrkdwn_obj(shorten(mrkdwn(f"Picture: {file.alt} (sent as a file)"),
+                    _mrkdwn_obj(shorten(mrkdwn(_("Picture: {alt} (sent as a file)").format(
+                        alt=file.alt)),
                                         CONTEXT_TEXT))]}]
             return [{
                 "type": "image", "slack_file": {"id": images[file.name]},
@@ -248,7 +250,7 @@ def blocks(card: Card, images: Mapping[str, str] | None = None,
         out.extend(_block(block, images or {}))
     if len(out) > limit:  # only when long texts had to be split: keep the start, say so
         out = [*out[: limit - 1], {"type": "context", "elements": [
-            _mrkdwn_obj("(Cut short: this message is longer than Slack shows.)")]}]
+            _mrkdwn_obj(_("(Cut short: this message is longer than Slack shows.)"))]}]
     return out
 
 
@@ -347,8 +349,8 @@ def modal(form: Form, origin: Origin | None = None) -> dict[str, Any]:
         "type": "modal",
         "callback_id": form.form_id,
         "title": _plain_obj(form.title, MODAL_TITLE),
-        "submit": _plain_obj(form.submit_label, MODAL_TITLE),
-        "close": _plain_obj("Cancel", MODAL_TITLE),
+        "submit": _plain_obj(_(form.submit_label), MODAL_TITLE),
+        "close": _plain_obj(_("Cancel"), MODAL_TITLE),
         "blocks": inputs,
     }
     if origin is not None:

@@ -38,6 +38,7 @@ class Profile:
     user_id: str
     name: str
     tz: str | None = None
+    locale: str | None = None  # users.info with include_locale: "es-ES"
 
 
 def _dict(value: Any) -> Mapping[str, Any]:
@@ -66,7 +67,7 @@ def user_of(body: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def actor(team: str, profile: Profile) -> Actor:
-    return Actor(PLATFORM, team, profile.user_id, profile.name, profile.tz)
+    return Actor(PLATFORM, team, profile.user_id, profile.name, profile.tz, profile.locale)
 
 
 def place(team: str, channel: str) -> Place:
@@ -222,5 +223,7 @@ def profile_from_users_info(user: Mapping[str, Any]) -> Profile:
     name = (info.get("display_name") or info.get("real_name") or user.get("real_name")
             or user.get("name") or user.get("id") or "someone")
     tz = user.get("tz")
+    locale = user.get("locale")
     return Profile(str(user.get("id") or ""), str(name),
-                   str(tz) if isinstance(tz, str) and tz else None)
+                   str(tz) if isinstance(tz, str) and tz else None,
+                   str(locale) if isinstance(locale, str) and locale else None)

@@ -10,6 +10,7 @@ from typing import TextIO
 from bot.clock import SettableClock
 from bot.config import Settings
 from bot.demo.stage import DEMO_START, Act, Console, Stage, meeting_start
+from bot.i18n import _
 from bot.scheduling import ManualJobs
 
 __all__ = ["DEMO_START", "Act", "Console", "DemoError", "Stage", "acts", "meeting_start",
@@ -33,8 +34,9 @@ def _prepare(out_dir: Path, db_path: str | None) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     if db_path:
         if Path(db_path).exists() and Path(db_path).stat().st_size > 0:
-            raise DemoError(f"{db_path} already exists; the demo needs a new file to keep "
-                            "(or leave out --db for a fresh one in the output folder)")
+            raise DemoError(_("{db_path} already exists; the demo needs a new file to keep "
+                            "(or leave out --db for a fresh one in the output folder)").format(
+                db_path=db_path))
         return Path(db_path)
     db = out_dir / "demo.db"
     for suffix in ("", "-wal", "-shm"):
@@ -58,14 +60,16 @@ async def run_demo(
     jobs = ManualJobs()
     app = await create_app(settings, clock=clock, jobs=jobs, migrate=True)
     try:
-        console = console_adapter(app.ctx, out=out, user="Gemma Rhodes",
+        console = console_adapter(app.ctx, out=out, user=_("Gemma Rhodes"),
                                   files_dir=out_dir / "files")
         await app.start()
         stage = Stage(console, clock, jobs, out, out_dir)
-        out.write(f"actionlab demo · database {db} · files in {out_dir}\n")
+        out.write(_("actionlab demo · database {db} · files in {out_dir}\n").format(
+            db=db, out_dir=out_dir))
         for act in acts():
             await act(stage)
-        stage.say(f"The demo is over. Its database is {db}; its files are in {out_dir}.")
+        stage.say(_("The demo is over. Its database is {db}; its files are in {out_dir}.").format(
+            db=db, out_dir=out_dir))
     finally:
         await app.close()
     return 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.i18n import _
+
 if TYPE_CHECKING:
     from bot.demo.stage import Stage
 
@@ -21,22 +23,22 @@ SECRETARY = "Priya Raman"
 
 async def act(stage: Stage) -> None:
     facilitator, zone = FACILITATOR
-    stage.say("A facilitator sets up Action Lab 1 in the #lab channel.")
+    stage.say(_("A facilitator sets up Action Lab 1 in the #lab channel."))
     await stage.type(facilitator, '/lab setup "Action Lab 1"')
     await stage.type(facilitator, f"/lab tz {zone}")
 
-    stage.say("Six members join: each reads the confidentiality commitment and accepts it.")
-    for name, _ in MEMBERS:
+    stage.say(_("Six members join: each reads the confidentiality commitment and accepts it."))
+    for name, _x in MEMBERS:
         await stage.type(name, "/lab join")
-        await stage.press(name, "I accept and join")
+        await stage.press(name, _("I accept and join"))
 
-    stage.say("Each member tells the bot their time zone (a typo gets a suggestion).")
-    await stage.type("Zoë Núñez", "/lab tz America/Sao_Paolo")
+    stage.say(_("Each member tells the bot their time zone (a typo gets a suggestion)."))
+    await stage.type(_("Zoë Núñez"), "/lab tz America/Sao_Paolo")
     for name, member_zone in MEMBERS:
         await stage.type(name, f"/lab tz {member_zone}")
 
-    stage.say("The facilitator makes Priya the lab's secretary.")
+    stage.say(_("The facilitator makes Priya the lab's secretary."))
     await stage.type(facilitator, f"/lab role {SECRETARY} secretary")
 
-    stage.say("The member list, with everyone's local time now.")
+    stage.say(_("The member list, with everyone's local time now."))
     await stage.type(facilitator, "/lab members")

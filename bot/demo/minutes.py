@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot.demo.lab import FACILITATOR, MEMBERS, SECRETARY
 from bot.demo.stage import meeting_start
+from bot.i18n import _
 
 if TYPE_CHECKING:
     from bot.demo.stage import Stage
@@ -34,46 +35,47 @@ async def act(stage: Stage) -> None:
 
     console = stage.console
     facilitator = FACILITATOR[0]
-    names = [name for name, _ in MEMBERS]
+    names = [name for name, _x in MEMBERS]
     assert {ZOE, KHAI, MOHAMED} <= set(names)
     start = await meeting_start(stage, 1)
 
-    stage.say("Meeting 1 is near: 15 minutes before it, every member gets a last reminder "
-              "(meeting reminders come even in quiet hours).")
+    stage.say(_("Meeting 1 is near: 15 minutes before it, every member gets a last reminder "
+              "(meeting reminders come even in quiet hours)."))
     await stage.advance(start - timedelta(minutes=5) - stage.clock.now())
 
-    stage.say(f"{SECRETARY}, the secretary, opens the minutes. With no argument they are the "
-              "minutes of the meeting under way: Meeting 1.")
+    stage.say(_("{SECRETARY}, the secretary, opens the minutes. With no argument they are the "
+              "minutes of the meeting under way: Meeting 1.").format(SECRETARY=SECRETARY))
     await stage.type(SECRETARY, "/lab minutes start")
 
-    stage.say("Members say they are here: the button on the minutes card, or /lab present. "
-              "Tom cannot come, so Amara records his apologies.")
+    stage.say(_("Members say they are here: the button on the minutes card, or /lab present. "
+              "Tom cannot come, so Amara records his apologies."))
     for name in (ZOE, MOHAMED, KHAI):
-        await stage.press(name, "I'm here")
-    for name in (facilitator, SECRETARY, "Amara Okafor"):
+        await stage.press(name, _("I'm here"))
+    for name in (facilitator, SECRETARY, _("Amara Okafor")):
         await stage.type(name, "/lab present")
-    await stage.type("Amara Okafor", "/lab apologies Tom")
+    await stage.type(_("Amara Okafor"), "/lab apologies Tom")
 
-    stage.say("Anyone can add a note (a member's decision is kept as a proposal, for the "
-              "secretary to record); the secretary sees them land.")
+    stage.say(_("Anyone can add a note (a member's decision is kept as a proposal, for the "
+              "secretary to record); the secretary sees them land."))
     await stage.type(ZOE, "/lab note The survey had 41 answers; most want procurement data "
                           "published weekly.")
     await stage.type(KHAI, "/lab note Ở Manila, dữ liệu mua sắm công được công bố hàng tháng.")
     await stage.type(MOHAMED, "/lab note نحتاج إلى بيانات المشتريات المفتوحة")
 
-    stage.say("A good point made in the conversation goes into the minutes with a :memo: "
-              "reaction.")
-    await stage.type(MOHAMED, "The city portal already publishes contracts over $10,000.")
-    await stage.type(SECRETARY, f":react memo {console.last_message}")
+    stage.say(_("A good point made in the conversation goes into the minutes with a :memo: "
+              "reaction."))
+    await stage.type(MOHAMED, _("The city portal already publishes contracts over $10,000."))
+    await stage.type(SECRETARY, _(":react memo {last_message}").format(
+        last_message=console.last_message))
 
-    stage.say("Half an hour in, the vote closes itself: the count is announced round by round, "
-              "and because minutes are open, its result lands in them as a decision.")
+    stage.say(_("Half an hour in, the vote closes itself: the count is announced round by round, "
+              "and because minutes are open, its result lands in them as a decision."))
     await stage.advance(start + timedelta(minutes=30) - stage.clock.now())
     await stage.type(facilitator, "/lab decision We take forward the winning solution and "
                                   "write its terms of reference by Meeting 2.")
 
-    stage.say("Action items: an owner and an optional due date (a day in the lab's zone). A "
-              "full name needs no quotes.")
+    stage.say(_("Action items: an owner and an optional due date (a day in the lab's zone). A "
+              "full name needs no quotes."))
     await stage.type(SECRETARY, f"/lab action {KHAI} due fri Share the Manila procurement "
                                 "calendar")
     await stage.type(SECRETARY, f'/lab action "{MOHAMED}" due 2w Draft the terms of '
@@ -83,28 +85,28 @@ async def act(stage: Stage) -> None:
     today = stage.clock.now().date()
     await stage.type(SECRETARY, f"/lab action Amara due {today - timedelta(days=3)} Send the "
                                 "intro email")
-    await stage.press(SECRETARY, "Add with this date")
+    await stage.press(SECRETARY, _("Add with this date"))
 
-    stage.say("The secretary tidies up: a note is reworded, an aside is dropped. Both stay in "
-              "the audit log.")
+    stage.say(_("The secretary tidies up: a note is reworded, an aside is dropped. Both stay in "
+              "the audit log."))
     await stage.type(ZOE, "/lab note (aside) coffee machine is broken again")
     aside = await _last_entry(stage)
     await stage.type(SECRETARY, "/lab minutes edit 1 The survey had 41 answers; most want "
                                 "procurement data published every week.")
     await stage.type(SECRETARY, f"/lab minutes drop {aside}")
 
-    stage.say("Amara already sent the intro email: she marks her action item done.")
-    await stage.type("Amara Okafor", "/lab actions")
-    await stage.press("Amara Okafor", "Done 1")
+    stage.say(_("Amara already sent the intro email: she marks her action item done."))
+    await stage.type(_("Amara Okafor"), "/lab actions")
+    await stage.press(_("Amara Okafor"), _("Done 1"))
 
     await stage.advance(start + timedelta(minutes=58) - stage.clock.now())
-    stage.say("The meeting ends: the secretary closes the minutes and a summary is posted.")
+    stage.say(_("The meeting ends: the secretary closes the minutes and a summary is posted."))
     await stage.type(SECRETARY, "/lab minutes end")
 
-    stage.say("The secretary exports the minutes, privately, in every format.")
+    stage.say(_("The secretary exports the minutes, privately, in every format."))
     for fmt in FORMATS:
         await stage.type(SECRETARY, f"/lab minutes export {fmt}")
-    stage.say("A member cannot export them: that is for the secretary and facilitators.")
+    stage.say(_("A member cannot export them: that is for the secretary and facilitators."))
     await stage.type(ZOE, "/lab minutes export pdf")
 
     folder = stage.out_dir / FOLDER
@@ -113,16 +115,17 @@ async def act(stage: Stage) -> None:
         minutes = await find_minutes(uow, lab, "#1")
         written = []
         for fmt in FORMATS:
-            file, _ = await export_file(uow, minutes, fmt, stage.clock.now())
+            file, _x = await export_file(uow, minutes, fmt, stage.clock.now())
             written.append(write_file(file, folder / file.name).name)
-    stage.say(f"The minutes in every format are in {folder}: {', '.join(written)}. "
-              f"(`actionlab minutes export --lab \"{lab.name}\" --meeting \"#1\" "
-              "--format pdf --out <path>` writes them from the command line.)")
+    stage.say(_("The minutes in every format are in {folder}: {names}. "
+              "(`actionlab minutes export --lab \"{name}\" --meeting \"#1\" "
+              "--format pdf --out <path>` writes them from the command line.)").format(
+        folder=folder, names=', '.join(written), name=lab.name))
 
 
 async def follow_up(stage: Stage) -> None:
     """After the meeting: action items' owners are reminded in their own morning."""
-    stage.say("The week after: each owner of an action item is reminded at 09:00 in their own "
-              "zone, the day before it is due and on the day if it is still open.")
+    stage.say(_("The week after: each owner of an action item is reminded at 09:00 in their own "
+              "zone, the day before it is due and on the day if it is still open."))
     await stage.type(KHAI, "/lab actions")
     await stage.advance(timedelta(days=4, hours=12))

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.demo.lab import FACILITATOR
+from bot.i18n import _
 
 if TYPE_CHECKING:
     from bot.demo.stage import Stage
@@ -65,44 +66,44 @@ async def best_pair(stage: Stage) -> tuple[int, int]:
 
 
 async def act(stage: Stage) -> None:
-    facilitator, _ = FACILITATOR
-    stage.say("The facilitator proposes two weeks of slots for the lab's two meetings, in one "
-              "line (a guided form opens when `/lab poll new` has no arguments).")
+    facilitator, _x = FACILITATOR
+    stage.say(_("The facilitator proposes two weeks of slots for the lab's two meetings, in one "
+              "line (a guided form opens when `/lab poll new` has no arguments)."))
     await stage.type(facilitator, POLL_LINE)
 
-    stage.say("Amara answers on the card: each page is one day in her own time zone. Two "
-              "days on the card, then the rest by text.")
-    await stage.press("Amara Okafor", "Answer")
-    await stage.press("Amara Okafor", "All yes")
-    await stage.press("Amara Okafor", "No: choose slots", "9")
-    await stage.press("Amara Okafor", "Next day")
-    await stage.press("Amara Okafor", "All yes")
-    await stage.type("Amara Okafor", f"/lab poll answer 1 {2 * HOURS + 1}-{DAYS * HOURS} yes")
+    stage.say(_("Amara answers on the card: each page is one day in her own time zone. Two "
+              "days on the card, then the rest by text."))
+    await stage.press(_("Amara Okafor"), _("Answer"))
+    await stage.press(_("Amara Okafor"), _("All yes"))
+    await stage.press(_("Amara Okafor"), _("No: choose slots"), "9")
+    await stage.press(_("Amara Okafor"), _("Next day"))
+    await stage.press(_("Amara Okafor"), _("All yes"))
+    await stage.type(_("Amara Okafor"), f"/lab poll answer 1 {2 * HOURS + 1}-{DAYS * HOURS} yes")
 
-    stage.say("Zoë opens her card: in São Paulo the first slots are marked early for her.")
-    await stage.press("Zoë Núñez", "Answer")
+    stage.say(_("Zoë opens her card: in São Paulo the first slots are marked early for her."))
+    await stage.press(_("Zoë Núñez"), _("Answer"))
 
-    stage.say("The others answer by text (slot numbers, ranges, `all`), and change answers.")
-    await stage.type("Zoë Núñez", "/lab poll answer 1 95 yes")
+    stage.say(_("The others answer by text (slot numbers, ranges, `all`), and change answers."))
+    await stage.type(_("Zoë Núñez"), "/lab poll answer 1 95 yes")
     for name, (yes, maybe, away) in AVAILABILITY.items():
         await stage.type(name, "/lab poll answer 1 all no")
         await stage.type(name, f"/lab poll answer 1 {spans(numbers(yes, away))} yes")
         if len(maybe):
             await stage.type(name, f"/lab poll answer 1 {spans(numbers(maybe, away))} maybe")
 
-    stage.say("Anyone can see the results: slots ranked, the names behind each answer, and "
-              "a heat map (saved as a PNG with its alt text).")
-    await stage.type("Priya Raman", "/lab poll results 1")
+    stage.say(_("Anyone can see the results: slots ranked, the names behind each answer, and "
+              "a heat map (saved as a PNG with its alt text)."))
+    await stage.type(_("Priya Raman"), "/lab poll results 1")
 
-    stage.say("The best pairs for the two meetings, at least a week apart.")
+    stage.say(_("The best pairs for the two meetings, at least a week apart."))
     await stage.type(facilitator, "/lab poll pairs 1 gap 7d")
 
-    stage.say("The facilitator closes the poll and picks the best pair; each meeting is "
-              "announced with everyone's local time and a calendar invite (.ics).")
+    stage.say(_("The facilitator closes the poll and picks the best pair; each meeting is "
+              "announced with everyone's local time and a calendar invite (.ics)."))
     await stage.type(facilitator, "/lab poll close 1")
     first, second = await best_pair(stage)
     await stage.type(facilitator, f'/lab poll pick 1 {first} title "Meeting 1"')
     await stage.type(facilitator, f'/lab poll pick 1 {second} title "Meeting 2"')
 
-    stage.say("Upcoming meetings, in the reader's own zone.")
-    await stage.type("Nguyễn Thị Minh Khai", "/lab meetings")
+    stage.say(_("Upcoming meetings, in the reader's own zone."))
+    await stage.type(_("Nguyễn Thị Minh Khai"), "/lab meetings")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 from bot.clock import SettableClock
+from bot.i18n import _
 from bot.scheduling import ManualJobs
 
 if TYPE_CHECKING:
@@ -65,12 +66,13 @@ class Stage:
     async def advance(self, delta: timedelta) -> list[str]:
         """Move the clock and fire the timers that fall due, in order, each at its moment."""
         until = self.clock.now() + delta
-        self.say(f"The clock moves on to {until:%a %d %b %Y %H:%M} UTC.")
+        self.say(_("The clock moves on to {until:%a %d %b %Y %H:%M} UTC.").format(until=until))
         told: list[datetime] = []
 
         def tell(moment: datetime, job_id: str) -> None:
             if not told or told[-1] != moment:
-                self.out.write(f"  ({moment:%a %d %b %H:%M} UTC: {job_id})\n")
+                self.out.write(_("  ({moment:%a %d %b %H:%M} UTC: {job_id})\n").format(
+                    moment=moment, job_id=job_id))
                 told.append(moment)
 
         return await self.jobs.run_until(self.clock, until, tell)

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.when import MAX_AHEAD as MAX_AHEAD  # the one limit, used from here too
 from bot.domain.when import parse_duration
 from bot.domain.zones import Occurs, WallTime, format_span, wall_time, zone_abbreviation
+from bot.i18n import N_, _
 
 MAX_SLOTS = 200
 MAX_RANGE_DAYS = 366
@@ -36,7 +37,7 @@ class Answer(StrEnum):
     NO = "no"
 
 
-ANSWER_LABELS = {Answer.YES: "yes", Answer.MAYBE: "if need be", Answer.NO: "no"}
+ANSWER_LABELS = {Answer.YES: N_("yes"), Answer.MAYBE: N_("if need be"), Answer.NO: N_("no")}
 
 
 class SlotError(ValueError):
@@ -61,7 +62,8 @@ def parse_date(text: str) -> date:
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             pass
-    raise SlotError(f"`{text}` is not a date; write it as YYYY-MM-DD, e.g. 2027-01-11.")
+    raise SlotError(_("`{text}` is not a date; write it as YYYY-MM-DD, e.g. 2027-01-11.").format(
+        text=text))
 
 
 def parse_date_range(text: str) -> tuple[date, date]:
@@ -72,16 +74,18 @@ def parse_date_range(text: str) -> tuple[date, date]:
         return day, day
     if len(parts) != 2 or not parts[0] or not parts[1]:
         raise SlotError(
-            f"`{text}` is not a date range; write from..to, e.g. 2027-01-11..2027-01-22."
+            _("`{text}` is not a date range; write from..to, e.g. 2027-01-11..2027-01-22.").format(
+                text=text)
         )
     first, last = parse_date(parts[0]), parse_date(parts[1])
     if last < first:
         raise SlotError(
-            f"The date range ends ({last:%a %d %b %Y}) before it starts ({first:%a %d %b %Y}). "
-            f"Write the earlier date first: {last.isoformat()}..{first.isoformat()}."
+            _("The date range ends ({last:%a %d %b %Y}) before it starts ({first:%a %d %b %Y}). "
+            "Write the earlier date first: {isoformat}..{isoformat2}.").format(
+                last=last, first=first, isoformat=last.isoformat(), isoformat2=first.isoformat())
         )
     if (last - first).days >= MAX_RANGE_DAYS:
-        raise SlotError("A poll spans at most a year; choose a shorter date range.")
+        raise SlotError(_("A poll spans at most a year; choose a shorter date range."))
     return first, last
 
 
@@ -89,7 +93,8 @@ def _utc(day: date, clock: time, zone: str) -> WallTime:
     try:
         return wall_time(day, clock, zone)
     except OverflowError:  # 31 Dec 9999 in a zone behind UTC: after the last datetime
-        raise SlotError(f"{day.isoformat()}T{clock:%H:%M} is too far ahead; check the year."
+        raise SlotError(_("{isoformat}T{clock:%H:%M} is too far ahead; check the year.").format(
+            isoformat=day.isoformat(), clock=clock)
                         ) from None
 
 
@@ -103,18 +108,23 @@ def parse_moment(text: str, zone: str) -> datetime:
     m = _MOMENT.match(text.strip())
     if not m:
         raise SlotError(
-            f"`{text}` is not a date and time; write YYYY-MM-DDTHH:MM, e.g. 2027-01-11T09:00."
+            _("`{text}` is not a date and time; write YYYY-MM-DDTHH:MM, e.g. "
+              "2027-01-11T09:00.").format(
+                text=text)
         )
     day = parse_date(m.group(1))
     hh, mm = (int(p) for p in m.group(2).split(":"))
     if hh > 23 or mm > 59:
-        raise SlotError(f"`{text}` has no such time of day; use a 24-hour HH:MM.")
+        raise SlotError(_("`{text}` has no such time of day; use a 24-hour HH:MM.").format(
+            text=text))
     wall = _utc(day, time(hh, mm), zone)
     if wall.occurs is Occurs.NEVER:
         raise SlotError(
-            f"{text} does not exist in {zone}: the clocks skip {format_span(wall.shift)} then, "
-            f"so that moment is {wall.local:%H:%M} {zone_abbreviation(wall.moment, zone)}. "
-            f"Write {wall.local:%Y-%m-%dT%H:%M} if you mean it, or choose another time."
+            _("{text} does not exist in {zone}: the clocks skip {format_span} then, "
+            "so that moment is {local:%H:%M} {zone_abbreviation}. "
+            "Write {local:%Y-%m-%dT%H:%M} if you mean it, or choose another time.").format(
+                text=text, zone=zone, format_span=format_span(wall.shift), local=wall.local,
+                zone_abbreviation=zone_abbreviation(wall.moment, zone))
         )
     return wall.moment
 
@@ -135,8 +145,9 @@ def bounded_duration(text: str, *, word: str, low: str, high: str, example: str)
         parse_duration("1" + unit)
         value = None
     if value is None or not parse_duration(low) <= value <= parse_duration(high):
-        raise SlotError(f"`{word} {text}` is out of range; use {low} to {high}, "
-                        f"e.g. `{word} {example}`.")
+        raise SlotError(_("`{word} {text}` is out of range; use {low} to {high}, "
+                        "e.g. `{word} {example}`.").format(
+            word=word, text=text, low=low, high=high, example=example))
     return value
 
 
@@ -152,8 +163,9 @@ def too_far_ahead(day: date, now: datetime, zone: str) -> SlotError | None:
     today = _today(now, zone)
     if day - today <= MAX_AHEAD:
         return None
-    return SlotError(f"{day:%a %d %b %Y} is more than two years ahead (it is "
-                     f"{today:%a %d %b %Y} in {zone}). Check the year.")
+    return SlotError(_("{day:%a %d %b %Y} is more than two years ahead (it is "
+                     "{today:%a %d %b %Y} in {zone}). Check the year.").format(
+        day=day, today=today, zone=zone))
 
 
 def _window_text(window: tuple[time, time], zone: str) -> str:
@@ -163,17 +175,17 @@ def _window_text(window: tuple[time, time], zone: str) -> str:
 def _check_lengths(window: tuple[time, time], length: timedelta, step: timedelta,
                    zone: str) -> None:
     if length <= timedelta(0):
-        raise SlotError("A slot must last at least a minute; e.g. `length 60m`.")
+        raise SlotError(_("A slot must last at least a minute; e.g. `length 60m`."))
     if step <= timedelta(0):
-        raise SlotError("Slots must be at least a minute apart; e.g. `step 30m`.")
+        raise SlotError(_("Slots must be at least a minute apart; e.g. `step 30m`."))
     start, end = window
     span = datetime.combine(date.min, end) - datetime.combine(date.min, start)
     if span < length:
         minutes = int(length.total_seconds() // 60)
         raise SlotError(
-            f"The window {_window_text(window, zone)} is too short for one {minutes}-minute "
+            _("The window {window_text} is too short for one {minutes}-minute "
             "slot, so the poll would be empty. Widen the window (e.g. `window 09:00-18:00`) "
-            "or shorten `length`."
+            "or shorten `length`.").format(window_text=_window_text(window, zone), minutes=minutes)
         )
 
 
@@ -204,14 +216,15 @@ def generate_slots(
     today's date are left out.
     """
     if last < first:
-        raise SlotError(f"The date range ends ({last:%a %d %b %Y}) before it starts "
-                        f"({first:%a %d %b %Y}); write the earlier date first.")
+        raise SlotError(_("The date range ends ({last:%a %d %b %Y}) before it starts "
+                        "({first:%a %d %b %Y}); write the earlier date first.").format(
+            last=last, first=first))
     _check_lengths(window, length, step, zone)
     today = _today(now, zone)
     if first < today:
         raise SlotError(
-            f"{first:%a %d %b %Y} is in the past (it is {today:%a %d %b %Y} in {zone}). "
-            "Start the poll today or later."
+            _("{first:%a %d %b %Y} is in the past (it is {today:%a %d %b %Y} in {zone}). "
+            "Start the poll today or later.").format(first=first, today=today, zone=zone)
         )
     if (far := too_far_ahead(first, now, zone)) is not None:
         raise far
@@ -229,9 +242,11 @@ def generate_slots(
                 out.append(wall.moment)
     if not out:
         raise SlotError(
-            f"No slot fits: none of the days from {first:%a %d %b} to {last:%a %d %b %Y} "
-            f"is a meeting day ({format_day_set(days)}) with a future slot in "
-            f"{_window_text(window, zone)}. Widen the dates or `days`."
+            _("No slot fits: none of the days from {first:%a %d %b} to {last:%a %d %b %Y} "
+            "is a meeting day ({format_day_set}) with a future slot in "
+            "{window_text}. Widen the dates or `days`.").format(
+                first=first, last=last, format_day_set=format_day_set(days),
+                window_text=_window_text(window, zone))
         )
     if len(out) > MAX_SLOTS:
         raise too_many(len(out))
@@ -240,8 +255,9 @@ def generate_slots(
 
 def too_many(count: int) -> SlotError:
     return SlotError(
-        f"That makes {count} slots; a poll holds at most {MAX_SLOTS}. Shorten the date range, "
-        "narrow the window or the days, or space the slots out with a longer `step`."
+        _("That makes {count} slots; a poll holds at most {MAX_SLOTS}. Shorten the date range, "
+        "narrow the window or the days, or space the slots out with a longer `step`.").format(
+            count=count, MAX_SLOTS=MAX_SLOTS)
     )
 
 
@@ -250,7 +266,7 @@ def format_day_set(days: frozenset[int]) -> str:
     if days == frozenset(range(5)):
         return "mon-fri"
     if days == frozenset(range(7)):
-        return "every day"
+        return _("every day")
     return ",".join(names[d] for d in sorted(days))
 
 
@@ -262,7 +278,8 @@ def explicit_slots(
     future and fit inside `window`; UTC starts, earliest first."""
     _check_lengths(window, length, timedelta(minutes=1), zone)
     if not texts:
-        raise SlotError("List at least one slot, e.g. `slots 2027-01-11T09:00,2027-01-12T14:30`.")
+        raise SlotError(_("List at least one slot, e.g. `slots "
+                          "2027-01-11T09:00,2027-01-12T14:30`."))
     if len(texts) > MAX_SLOTS:
         raise too_many(len(texts))
     seen: dict[datetime, str] = {}
@@ -274,8 +291,9 @@ def explicit_slots(
         moment = parse_moment(text, zone)
         if moment <= now:
             raise SlotError(
-                f"The slot {text} is in the past (it is {now.astimezone(tz):%a %d %b %Y %H:%M} "
-                f"in {zone}). List slots from now on."
+                _("The slot {text} is in the past (it is {astimezone:%a %d %b %Y %H:%M} "
+                "in {zone}). List slots from now on.").format(
+                    text=text, astimezone=now.astimezone(tz), zone=zone)
             )
         local = moment.astimezone(tz)
         end = local + length
@@ -284,12 +302,13 @@ def explicit_slots(
         )
         if not inside:
             raise SlotError(
-                f"The slot {text} falls outside the window {_window_text(window, zone)}. "
+                _("The slot {text} falls outside the window {window_text}. "
                 "Choose a time inside the window, or give another one with "
-                "`window HH:MM-HH:MM`."
+                "`window HH:MM-HH:MM`.").format(text=text, window_text=_window_text(window, zone))
             )
         if moment in seen:
-            raise SlotError(f"The slot {text} is listed twice ({seen[moment]}); list it once.")
+            raise SlotError(_("The slot {text} is listed twice ({value}); list it once.").format(
+                text=text, value=seen[moment]))
         seen[moment] = text
     return sorted(seen)
 
@@ -316,12 +335,16 @@ def parse_slot_numbers(text: str, count: int) -> list[int]:
             continue
         if not _NUMBERS.match(part):
             raise SlotError(
-                f"`{part}` is not a slot number; give numbers and ranges like `3,5-7`, or `all`."
+                _("`{part}` is not a slot number; give numbers and ranges like `3,5-7`, "
+                  "or `all`.").format(
+                    part=part)
             )
         if "-" in part:
             a, b = (int(p) for p in part.split("-"))
             if b < a:
-                raise SlotError(f"The range `{part}` runs backwards; write it as `{b}-{a}`.")
+                raise SlotError(_("The range `{part}` runs backwards; write it as "
+                                  "`{b}-{a}`.").format(
+                    part=part, b=b, a=a))
         else:
             a = b = int(part)
         # The first missing number, found from the ends: `1-99999999999999` must not count.
@@ -329,13 +352,13 @@ def parse_slot_numbers(text: str, count: int) -> list[int]:
             raise SlotError(no_such_slot(a if a < 1 else max(a, count + 1), count))
         found.update(range(a, b + 1))
     if not found:
-        raise SlotError("Say which slots, e.g. `3,5-7` or `all`.")
+        raise SlotError(_("Say which slots, e.g. `3,5-7` or `all`."))
     return sorted(found)
 
 
 def no_such_slot(number: int, count: int) -> str:
-    return (f"There is no slot {number}: this poll has slots 1 to {count}. Look at the poll's "
-            "card for the numbers.")
+    return (_("There is no slot {number}: this poll has slots 1 to {count}. Look at the poll's "
+            "card for the numbers.").format(number=number, count=count))
 
 
 def day_pages(
@@ -363,12 +386,14 @@ def comfort_mark(start: datetime, length: timedelta, zone: str, *,
     tz = ZoneInfo(zone)
     local = start.astimezone(tz)
     if local.time() < COMFORT[0]:
-        kind, why = "early", f"starts before {COMFORT[0]:%H:%M}"
+        kind, why = "early", _("starts before {value:%H:%M}").format(value=COMFORT[0])
     elif start + length > wall_time(local.date(), COMFORT[1], zone).moment:
-        kind, why = "late", f"ends after {COMFORT[1]:%H:%M}"
+        kind, why = "late", _("ends after {value:%H:%M}").format(value=COMFORT[1])
     else:
         return None
-    return f"{kind} for you" if reader == "you" else f"{kind} for them: {why} their time"
+    return _("{kind} for you").format(
+        kind=kind) if reader == "you" else _("{kind} for them: {why} their time").format(
+        kind=kind, why=why)
 
 
 # --- ranking -------------------------------------------------------------------------------
@@ -403,7 +428,7 @@ def _columns(grid: Grid, n_slots: int) -> list[tuple[Answer | None, ...]]:
         if len(row) != n_slots:
             raise ValueError("every respondent needs one entry per slot (None: no answer)")
     if not rows:
-        return [() for _ in range(n_slots)]
+        return [() for _x in range(n_slots)]
     return list(zip(*rows, strict=True))
 
 

@@ -31,6 +31,7 @@ from bot.domain.tally.election import (
     paused_gc,
     to_json,
 )
+from bot.i18n import _
 
 Format = Literal["json", "csv", "blt"]
 FORMATS: tuple[Format, ...] = ("json", "csv", "blt")
@@ -103,16 +104,17 @@ def decode(data: bytes) -> str:
     saying which line is not UTF-8 and what to do."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ElectionError(
-            "line 1: the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it "
-            "as UTF-8 and try again")
+            _("line 1: the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it "
+            "as UTF-8 and try again"))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise ElectionError(
-            f"line {line}: byte 0x{data[exc.start]:02x} at column {column} is not UTF-8; "
-            "save the file as UTF-8 and try again") from None
+            _("line {line}: byte 0x{value:02x} at column {column} is not UTF-8; "
+            "save the file as UTF-8 and try again").format(
+                line=line, value=data[exc.start], column=column)) from None
 
 
 def guess_format(name: str, text: str) -> Format:
@@ -136,9 +138,11 @@ def _load_json(text: str) -> object:
     try:  # orjson's message names a character offset; json's names the line
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ElectionError(f"line {exc.lineno}: the file is not JSON ({exc.msg})") from None
+        raise ElectionError(_("line {lineno}: the file is not JSON ({msg})").format(
+            lineno=exc.lineno, msg=exc.msg)) from None
     except ValueError as exc:  # e.g. an integer with too many digits
-        raise ElectionError(f"the file is not JSON that can be read ({exc})") from None
+        raise ElectionError(_("the file is not JSON that can be read ({exc})").format(
+            exc=exc)) from None
 
 
 def read(
@@ -155,7 +159,7 @@ def read(
         with paused_gc():
             data = _load_json(text)
             if not isinstance(data, dict):
-                raise ElectionError("the election must be a JSON object")
+                raise ElectionError(_("the election must be a JSON object"))
             for key, value in (("method", method), ("seats", seats), ("tie_break", tie_break),
                                ("seed", seed), ("strength", strength)):
                 if value is not None:
@@ -184,9 +188,10 @@ def _read_csv(text: str) -> tuple[list[str], list[tuple[list[str], int]]]:
             if any(cell.strip() for cell in row):
                 rows.append((reader.line_num, row))
     except csv.Error as exc:
-        raise ElectionError(f"line {reader.line_num}: the CSV cannot be read ({exc})") from None
+        raise ElectionError(_("line {line_num}: the CSV cannot be read ({exc})").format(
+            line_num=reader.line_num, exc=exc)) from None
     if not rows:
-        raise ElectionError("the CSV file is empty")
+        raise ElectionError(_("the CSV file is empty"))
     header = [h.strip() for h in rows[0][1]]
     first = header[0].casefold() if header else ""
     counted = first == "count"
@@ -194,29 +199,33 @@ def _read_csv(text: str) -> tuple[list[str], list[tuple[list[str], int]]]:
     candidates = header[skip:]
     ballots: list[tuple[list[str], int]] = []
     for number, (line, row) in enumerate(rows[1:], 1):
-        where = f"line {line} (ballot {number})"
+        where = _("line {line} (ballot {number})").format(line=line, number=number)
         count = 1
         if counted:
             cell = row[0].strip()
             if not (cell.isascii() and cell.isdigit()) or int(cell) < 1:
                 raise ElectionError(
-                    f"{where}: count must be a positive whole number, not {row[0]!r}")
+                    _("{where}: count must be a positive whole number, not {value!r}").format(
+                        where=where, value=row[0]))
             count = int(cell)
         cells = [c.strip() for c in row[skip:]]
         if len(cells) > len(candidates):
-            raise ElectionError(f"{where}: more cells than options in the header")
+            raise ElectionError(_("{where}: more cells than options in the header").format(
+                where=where))
         ranks: dict[int, str] = {}
         for name, cell in zip(candidates, cells, strict=False):
             if not cell:
                 continue
             if not (cell.isascii() and cell.isdigit()) or int(cell) < 1:
                 raise ElectionError(
-                    f"{where}: rank {cell!r} for {name!r} is not a rank; write 1, 2, 3... "
-                    "in plain digits, or leave the cell empty")
+                    _("{where}: rank {cell!r} for {name!r} is not a rank; write 1, 2, 3... "
+                    "in plain digits, or leave the cell empty").format(
+                        where=where, cell=cell, name=name))
             rank = int(cell)
             if rank in ranks:
                 raise ElectionError(
-                    f"{where}: rank {rank} is given to both {ranks[rank]!r} and {name!r}")
+                    _("{where}: rank {rank} is given to both {value!r} and {name!r}").format(
+                        where=where, rank=rank, value=ranks[rank], name=name))
             ranks[rank] = name
         ballots.append(([ranks[k] for k in sorted(ranks)], count))  # [] is a blank ballot
     return candidates, ballots
@@ -248,7 +257,8 @@ def _blt_ints(words: list[str], line: int, what: str) -> list[int]:
     out = []
     for word in words:
         if not (word.isascii() and word.lstrip("-").isdigit()):
-            raise ElectionError(f"line {line}: {what} {word!r} is not a whole number")
+            raise ElectionError(_("line {line}: {what} {word!r} is not a whole number").format(
+                line=line, what=what, word=word))
         out.append(int(word))
     return out
 
@@ -259,25 +269,29 @@ def _blt_ballot(text: str, n: int) -> tuple[list[int], int]:
     if words[0].startswith("(") and words[0].endswith(")"):
         words = words[1:]  # a ballot id, as some writers add
     if not words or words[-1] != "0":
-        raise ElectionError("a BLT ballot line ends with 0")
+        raise ElectionError(_("a BLT ballot line ends with 0"))
     weight_word = words[0]
     if not (weight_word.isascii() and weight_word.isdigit()) or int(weight_word) < 1:
         raise ElectionError(
-            f"the ballot count {weight_word!r} is not a positive whole number; "
-            "each line starts with how many ballots it stands for (1, 2, 3...)")
+            _("the ballot count {weight_word!r} is not a positive whole number; "
+            "each line starts with how many ballots it stands for (1, 2, 3...)").format(
+                weight_word=weight_word))
     prefs: list[int] = []
     for word in words[1:-1]:
         if word == "-":
             continue
         if "=" in word:
-            raise ElectionError(f"{word!r} ranks options equal, which cannot be counted here")
+            raise ElectionError(_("{word!r} ranks options equal, which cannot be "
+                                  "counted here").format(
+                word=word))
         if not (word.isascii() and word.isdigit()):
-            raise ElectionError(f"{word!r} is not an option number (1 to {n})")
+            raise ElectionError(_("{word!r} is not an option number (1 to {n})").format(
+                word=word, n=n))
         p = int(word)
         if not 1 <= p <= n:
-            raise ElectionError(f"unknown option {p} (options are 1 to {n})")
+            raise ElectionError(_("unknown option {p} (options are 1 to {n})").format(p=p, n=n))
         if p in prefs:
-            raise ElectionError(f"option {p} is ranked twice")
+            raise ElectionError(_("option {p} is ranked twice").format(p=p))
         prefs.append(p)
     return prefs, int(weight_word)
 
@@ -299,21 +313,25 @@ def _read_blt(text: str) -> tuple[list[str], list[tuple[list[str], int]], int, s
 
     at = next_line(0)
     if at == total:
-        raise ElectionError("the BLT file is empty")
+        raise ElectionError(_("the BLT file is empty"))
     head = raw_lines[at].split("#", 1)[0].split()
     if len(head) != 2 or not all(w.isascii() and w.isdigit() for w in head):
-        raise ElectionError(f"line {at + 1}: the BLT file must start with '<options> <seats>'")
+        raise ElectionError(_("line {value}: the BLT file must start with '<options> "
+                              "<seats>'").format(
+            value=at + 1))
     n, seats = int(head[0]), int(head[1])
     if n < 1:
-        raise ElectionError(f"line {at + 1}: the BLT file must name at least one option")
+        raise ElectionError(_("line {value}: the BLT file must name at least one option").format(
+            value=at + 1))
     at = next_line(at + 1)
     withdrawn: set[int] = set()
     if at < total and raw_lines[at].lstrip().startswith("-"):
         for value in _blt_ints(raw_lines[at].split("#", 1)[0].split(), at + 1,
-                               "withdrawn option"):
+                               _("withdrawn option")):
             if not 1 <= -value <= n:
                 raise ElectionError(
-                    f"line {at + 1}: withdrawn option {value} is not one of -1 to -{n}")
+                    _("line {value}: withdrawn option {value2} is not one of -1 to -{n}").format(
+                        value=at + 1, value2=value, n=n))
             withdrawn.add(-value)
         at = next_line(at + 1)
     # Ballot lines, identical ones read once: a million ballots are a few hundred lines.
@@ -325,7 +343,7 @@ def _read_blt(text: str) -> tuple[list[str], list[tuple[list[str], int]], int, s
            for ln in set(raw_lines[at:end])):  # an end line written with spaces or a note
         end = next(i for i in range(at, end) if raw_lines[i].split("#", 1)[0].strip() == "0")
     if end == total:
-        raise ElectionError("the BLT file has no '0' line after its ballots")
+        raise ElectionError(_("the BLT file has no '0' line after its ballots"))
     seen: Counter[str] = Counter()
     first: dict[str, str] = {}  # each ballot text's first line as written
     for line, times in Counter(raw_lines[at:end]).items():  # in order of first appearance
@@ -339,17 +357,18 @@ def _read_blt(text: str) -> tuple[list[str], list[tuple[list[str], int]], int, s
             prefs, weight = _blt_ballot(stripped, n)
         except ElectionError as exc:  # only now find the line number, to name it
             raise ElectionError(
-                f"line {raw_lines.index(first[stripped], at) + 1}: {exc}") from None
+                _("line {value}: {exc}").format(
+                    value=raw_lines.index(first[stripped], at) + 1, exc=exc)) from None
         raw.append(([p for p in prefs if p not in withdrawn], weight * times))
     rest = [i for i in range(end + 1, total) if raw_lines[i].strip()
             and not raw_lines[i].lstrip().startswith("#")]
     if len(rest) < n:
-        raise ElectionError(f"the BLT file names {len(rest)} options after its ballots, "
-                            f"not {n}")
+        raise ElectionError(_("the BLT file names {count} options after its ballots, "
+                            "not {n}").format(count=len(rest), n=n))
     names = [_blt_text(raw_lines[i]) for i in rest[:n]]
     for i, name in zip(rest[:n], names, strict=True):
         if not name:
-            raise ElectionError(f"line {i + 1}: an option's name is empty")
+            raise ElectionError(_("line {value}: an option's name is empty").format(value=i + 1))
     title = _blt_text(raw_lines[rest[n]]) if len(rest) > n else None
     ballots = [([names[p - 1] for p in prefs], weight) for prefs, weight in raw]
     keep = [c for i, c in enumerate(names, 1) if i not in withdrawn]

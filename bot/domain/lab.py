@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 
+from bot.i18n import _
+
 
 class Role(StrEnum):
     FACILITATOR = "facilitator"
@@ -32,19 +34,19 @@ def role_change_refusal(
 ) -> str | None:
     """Why this role change is not allowed, or None if it is."""
     if actor_role is not Role.FACILITATOR:
-        return "Only a facilitator can give roles. Ask one of the lab's facilitators."
+        return _("Only a facilitator can give roles. Ask one of the lab's facilitators.")
     if new_role is Role.REVIEWER:
-        return ("A reviewer is not a member of the lab. Add reviewers with "
-                "`/lab reviewer add <name>`.")
+        return _("A reviewer is not a member of the lab. Add reviewers with "
+                 "`/lab reviewer add <name>`.")
     if target_role is new_role:
-        return f"They are already a {new_role}."
+        return _("They are already a {new_role}.").format(new_role=new_role)
     if target_role is Role.FACILITATOR and facilitators <= 1:
         if target_is_actor:
             return (
-                "You are the lab's last facilitator, so you cannot step down. Make someone "
-                "else facilitator first (`/lab role <member> facilitator`)."
+                _("You are the lab's last facilitator, so you cannot step down. Make someone "
+                "else facilitator first (`/lab role <member> facilitator`).")
             )
-        return "The lab must keep at least one facilitator."
+        return _("The lab must keep at least one facilitator.")
     return None
 
 
@@ -52,8 +54,8 @@ def leave_refusal(*, role: Role, facilitators: int) -> str | None:
     """Why this member may not leave yet, or None."""
     if role is Role.FACILITATOR and facilitators <= 1:
         return (
-            "You are the lab's last facilitator. Make someone else facilitator first "
-            "(`/lab role <member> facilitator`), then leave."
+            _("You are the lab's last facilitator. Make someone else facilitator first "
+            "(`/lab role <member> facilitator`), then leave.")
         )
     return None
 
@@ -72,8 +74,8 @@ def counted_members(roles: Iterable[Role]) -> int:
 def limit_refusal(*, roles: Iterable[Role], limit: int) -> str | None:
     if counted_members(roles) >= limit:
         return (
-            f"This lab is full: it has its {limit} members. A facilitator can raise the limit, "
-            "or someone can make room by leaving."
+            _("This lab is full: it has its {limit} members. A facilitator can raise the limit, "
+            "or someone can make room by leaving.").format(limit=limit)
         )
     return None
 
@@ -81,7 +83,8 @@ def limit_refusal(*, roles: Iterable[Role], limit: int) -> str | None:
 def limit_change_refusal(*, limit: int, counted: int) -> str | None:
     """Why the member limit may not become `limit` with `counted` members, or None."""
     if limit < counted:
-        return f"The lab already has {counted} members; the limit cannot go below that."
+        return _("The lab already has {counted} members; the limit cannot go below that.").format(
+            counted=counted)
     return None
 
 
@@ -109,7 +112,9 @@ def spent_refusal(*, used_at: datetime | None, expires_at: datetime, now: dateti
                   new_one: str) -> str | None:
     """Why a code found among those made lately no longer works, or None if it does."""
     if used_at is not None:
-        return f"That code has been used already; a code works once. {new_one}"
+        return _("That code has been used already; a code works once. {new_one}").format(
+            new_one=new_one)
     if expires_at <= now:
-        return f"That code has expired (codes last 30 minutes). {new_one}"
+        return _("That code has expired (codes last 30 minutes). {new_one}").format(
+            new_one=new_one)
     return None

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.when import format_days, format_window
 from bot.domain.wording import meeting_name
 from bot.domain.zones import format_local
+from bot.i18n import _
 
 
 class MeetingStatus(StrEnum):
@@ -26,10 +27,12 @@ def why_unchangeable(number: int, title: str, status: MeetingStatus, starts_at: 
     """Why the meeting can no longer be moved or cancelled (cancelled, or already begun);
     None while it can."""
     if status == MeetingStatus.CANCELLED:
-        return f"{meeting_name(number, title, start=True)} is cancelled already."
+        return _("{meeting_name} is cancelled already.").format(
+            meeting_name=meeting_name(number, title, start=True))
     if starts_at <= now:
-        return (f"{meeting_name(number, title, start=True)} has already begun; it can no "
-                "longer be moved or cancelled.")
+        return (_("{meeting_name} has already begun; it can no "
+                "longer be moved or cancelled.").format(
+            meeting_name=meeting_name(number, title, start=True)))
     return None
 
 
@@ -63,11 +66,11 @@ class Concern:
     def mark(self) -> str:
         """What the meeting's card says, in a few words."""
         if self.kind is ConcernKind.HOURS:
-            return "outside the lab's hours"
+            return _("outside the lab's hours")
         if self.kind is ConcernKind.DAY:
-            return "not one of the lab's meeting days"
+            return _("not one of the lab's meeting days")
         assert self.other is not None
-        return f"same time as {self.other.title}"
+        return _("same time as {title}").format(title=self.other.title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,20 +111,26 @@ def explain(concern: Concern, starts_at: datetime, length: timedelta, hours: Lab
         mine = format_local(moment, reader_zone)
         if reader_zone == hours.zone:
             return mine
-        return f"{mine}, which is {format_local(moment, hours.zone)} for the lab"
+        return _("{mine}, which is {format_local} for the lab").format(
+            mine=mine, format_local=format_local(moment, hours.zone))
 
     minutes = int(length.total_seconds() // 60)
     if concern.kind is ConcernKind.HOURS:
-        return (f"{minutes} minutes from {both(starts_at)}, is outside the lab's hours "
-                f"({format_window(*hours.window)} {hours.zone}).")
+        return (_("{minutes} minutes from {both}, is outside the lab's hours "
+                "({format_window} {zone}).").format(
+            minutes=minutes, both=both(starts_at), format_window=format_window(*hours.window),
+            zone=hours.zone))
     if concern.kind is ConcernKind.DAY:
         day = starts_at.astimezone(ZoneInfo(hours.zone))
-        return (f"{day:%A} (in {hours.zone}) is not one of the lab's meeting days "
-                f"({format_days(hours.days)}).")
+        return (_("{day:%A} (in {zone}) is not one of the lab's meeting days "
+                "({format_days}).").format(
+            day=day, zone=hours.zone, format_days=format_days(hours.days)))
     other = concern.other
     assert other is not None
-    return (f"It overlaps {meeting_name(other.number, other.title)} "
-            f"({int(other.length.total_seconds() // 60)} minutes from {both(other.starts_at)}).")
+    return (_("It overlaps {meeting_name} "
+            "({number} minutes from {both}).").format(
+        meeting_name=meeting_name(other.number, other.title),
+        number=int(other.length.total_seconds() // 60), both=both(other.starts_at)))
 
 
 def slots_outside(starts: Sequence[datetime], length: timedelta, hours: LabHours
@@ -136,8 +145,11 @@ def why_not_restorable(number: int, title: str, status: MeetingStatus, starts_at
     """Why a meeting cannot be restored (it is not cancelled, or its time has passed);
     None when it can."""
     if status != MeetingStatus.CANCELLED:
-        return f"{meeting_name(number, title, start=True)} is not cancelled; nothing to restore."
+        return _("{meeting_name} is not cancelled; nothing to restore.").format(
+            meeting_name=meeting_name(number, title, start=True))
     if starts_at <= now:
-        return (f"{meeting_name(number, title, start=True)} was due to start before now, so "
-                "it cannot be restored; schedule a new one from a poll with `/lab poll pick`.")
+        return (_("{meeting_name} was due to start before now, so "
+                "it cannot be restored; schedule a new one from a poll with `/lab poll "
+                "pick`.").format(
+            meeting_name=meeting_name(number, title, start=True)))
     return None

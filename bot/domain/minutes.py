@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from bot.domain.lab import Role, has_role
 from bot.domain.zones import local_time, zone_abbreviation
+from bot.i18n import N_, _
 
 # An entry is kept whole however long it is; this bound only stops a pasted book.
 MAX_ENTRY = 20_000
@@ -135,8 +136,9 @@ class MinutesDocument:
 
     @property
     def heading(self) -> str:
-        meeting = f" (meeting #{self.meeting_number})" if self.meeting_number is not None else ""
-        return f"Minutes: {self.title}{meeting}"
+        meeting = _(" (meeting #{meeting_number})").format(
+            meeting_number=self.meeting_number) if self.meeting_number is not None else ""
+        return _("Minutes: {title}{meeting}").format(title=self.title, meeting=meeting)
 
     def names(self) -> tuple[str, ...]:
         """Every person the document names, once each, in the order they first appear."""
@@ -151,8 +153,8 @@ class MinutesDocument:
 
 def confidentiality_notice(lab: str) -> str:
     """The notice every page of every export carries."""
-    return (f"Confidential: minutes of {lab}. For the lab's members only, under the lab's "
-            "confidentiality commitment; do not forward or publish.")
+    return (_("Confidential: minutes of {lab}. For the lab's members only, under the lab's "
+            "confidentiality commitment; do not forward or publish.").format(lab=lab))
 
 
 def build_document(
@@ -173,7 +175,7 @@ def build_document(
         elif e.kind is EntryKind.ACTION:
             if e.status is ActionStatus.PENDING:
                 continue  # never confirmed, so never part of the minutes
-            actions.append(DocAction(e.number, e.text, e.owner or "(no owner)", e.due,
+            actions.append(DocAction(e.number, e.text, e.owner or _("(no owner)"), e.due,
                                      e.status or ActionStatus.OPEN, e.done_at, e.edited))
         else:
             target = notes if e.kind is EntryKind.NOTE else decisions
@@ -203,7 +205,7 @@ def format_span(start: datetime, end: datetime | None, zone: str, *, name: bool 
     text = f"{a:%a %d %b %Y}, {a:%H:%M}"
     abbr_a = zone_abbreviation(start, zone)
     if end is None:
-        text += f" {abbr_a} (still open)"
+        text += _(" {abbr_a} (still open)").format(abbr_a=abbr_a)
     else:
         b = local_time(end, zone)
         abbr_b = zone_abbreviation(end, zone)
@@ -224,11 +226,11 @@ def format_due(due: date, today: date) -> str:
     elif days == 1:
         when = "tomorrow"
     elif days > 1:
-        when = f"in {days} days"
+        when = _("in {days} days").format(days=days)
     elif days == -1:
-        when = "1 day overdue"
+        when = _("1 day overdue")
     else:
-        when = f"{-days} days overdue"
+        when = _("{value} days overdue").format(value=-days)
     return f"{due:%a %d %b %Y} ({when})"
 
 
@@ -242,8 +244,8 @@ _IN = re.compile(r"^(?:in\s+)?(\d{1,3})\s*(d|days?|w|weeks?)$")
 _DAY_MONTH = re.compile(r"^(\d{1,2})[\s\-]*([a-z]+)\.?(?:[\s\-]+(\d{4}))?$")
 _MONTH_DAY = re.compile(r"^([a-z]+)\.?[\s\-]*(\d{1,2})(?:,?[\s\-]+(\d{4}))?$")
 
-DUE_HELP = ("Give a due date as 2027-01-15, 15-jan, fri, tomorrow or 3d (in three days); "
-            "it is a day in the lab's time zone.")
+DUE_HELP = (N_("Give a due date as 2027-01-15, 15-jan, fri, tomorrow or 3d (in three days); "
+            "it is a day in the lab's time zone."))
 
 
 def parse_due(text: str, today: date) -> date:

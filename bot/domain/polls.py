@@ -9,6 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.domain.availability import SlotScore, no_such_slot, rank_slots
+from bot.i18n import _
 
 
 class PollStatus(StrEnum):
@@ -73,17 +74,19 @@ def pick_slot(text: str, starts: Sequence[datetime], taken: Collection[int | Non
     (a poll asked about several meetings is often called "Meetings": no meeting's name)."""
     text = text.strip().removeprefix("#")
     if not text.isdigit():
-        raise PickRefused(PickProblem.UNCLEAR, "Give the slot's number, e.g. "
-                          f"`/lab poll pick {poll_number} 14`.")
+        raise PickRefused(PickProblem.UNCLEAR, _("Give the slot's number, e.g. "
+                          "`/lab poll pick {poll_number} 14`.").format(poll_number=poll_number))
     number = int(text)
     if not 1 <= number <= len(starts):
         raise PickRefused(PickProblem.NO_SUCH_SLOT, no_such_slot(number, len(starts)))
     starts_at = starts[number - 1]
     if starts_at <= now:
         raise PickRefused(PickProblem.BEGUN,
-                          f"Slot #{number} has already begun; pick a later one.")
+                          _("Slot #{number} has already begun; pick a later one.").format(
+                              number=number))
     if number in taken:
-        raise PickRefused(PickProblem.TAKEN, f"Slot #{number} of poll #{poll_number} is "
-                          "already a meeting; see `/lab meetings`.")
+        raise PickRefused(PickProblem.TAKEN, _("Slot #{number} of poll #{poll_number} is "
+                          "already a meeting; see `/lab meetings`.").format(
+            number=number, poll_number=poll_number))
     name = title or f"Meeting {meeting_number}"
     return Pick(number, starts_at, name)

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from bot.domain.tally import Election, Method, Result, build, count
 from bot.domain.tally.rounds import plural
+from bot.i18n import _
 
 
 class VoteStatus(StrEnum):
@@ -101,14 +102,16 @@ class Turnout:
         """ "2 of 4 members have voted", "4 of 4 members voted", "3 of 4 members so far"."""
         members = plural(self.members, "member")
         if tense == "open":
-            text = f"{self.voted} of {members} {'has' if self.voted == 1 else 'have'} voted"
+            text = _("{voted} of {members} {value} voted").format(
+                voted=self.voted, members=members, value='has' if self.voted == 1 else 'have')
         elif tense == "live":
-            text = f"{self.voted} of {members} so far"
+            text = _("{voted} of {members} so far").format(voted=self.voted, members=members)
         else:
-            text = f"{self.voted} of {members} voted"
+            text = _("{voted} of {members} voted").format(voted=self.voted, members=members)
         if self.former:
-            text += (f" (counting {plural(self.former, 'member')} who left the lab after the "
-                     "live count took in their ballot)")
+            text += (_(" (counting {count} who left the lab after the "
+                     "live count took in their ballot)").format(
+                count=plural(self.former, 'member')))
         return text
 
     def json(self) -> dict[str, int]:

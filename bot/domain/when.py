@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, time, timedelta
 
+from bot.i18n import _
+
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _DURATION = re.compile(r"^\s*(\d+)\s*(d|h|m|s|min|mins|hours?|days?)\s*$", re.IGNORECASE)
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -45,8 +47,8 @@ def too_far_ahead(day: date, today: date) -> str | None:
     """Why `day` is refused (more than two years after `today`), or None when it is fine."""
     if day - today <= MAX_AHEAD:
         return None
-    return (f"{day:%a %d %b %Y} is more than two years ahead (today is {today:%a %d %b %Y}). "
-            "Check the year.")
+    return (_("{day:%a %d %b %Y} is more than two years ahead (today is {today:%a %d %b %Y}). "
+            "Check the year.").format(day=day, today=today))
 
 
 MAX_DURATION = timedelta(days=3660)  # ten years: longer is a typo, not a plan
@@ -103,5 +105,5 @@ def format_days(days: frozenset[int]) -> str:
     if days == frozenset(range(5)):
         return "mon-fri"
     if days == frozenset(range(7)):
-        return "every day"
+        return _("every day")
     return ",".join(DAY_NAMES[d] for d in sorted(days))

@@ -3,14 +3,49 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from fractions import Fraction
+
+from bot.i18n import SOURCE, _, current_locale, format_number, ngettext
+
+# Every noun counted on a card, with its plural forms from the catalogs (Arabic has six), by
+# its English singular. A noun not listed here is counted the English way.
+NOUNS: dict[str, Callable[[int | Fraction], str]] = {
+    "slot": lambda n: ngettext("{n} slot", "{n} slots", n),
+    "minute": lambda n: ngettext("{n} minute", "{n} minutes", n),
+    "hour": lambda n: ngettext("{n} hour", "{n} hours", n),
+    "day": lambda n: ngettext("{n} day", "{n} days", n),
+    "member": lambda n: ngettext("{n} member", "{n} members", n),
+    "meeting": lambda n: ngettext("{n} meeting", "{n} meetings", n),
+    "answer": lambda n: ngettext("{n} answer", "{n} answers", n),
+    "yes answer": lambda n: ngettext("{n} yes answer", "{n} yes answers", n),
+    "round": lambda n: ngettext("{n} round", "{n} rounds", n),
+    "more round": lambda n: ngettext("{n} more round", "{n} more rounds", n),
+    "ballot": lambda n: ngettext("{n} ballot", "{n} ballots", n),
+    "blank ballot": lambda n: ngettext("{n} blank ballot", "{n} blank ballots", n),
+    "continuing ballot": lambda n: ngettext("{n} continuing ballot", "{n} continuing ballots",
+                                            n),
+    "anonymised ballot": lambda n: ngettext("{n} anonymised ballot", "{n} anonymised ballots",
+                                            n),
+    "person": lambda n: ngettext("{n} person", "{n} people", n),
+    "vote": lambda n: ngettext("{n} vote", "{n} votes", n),
+    "seat": lambda n: ngettext("{n} seat", "{n} seats", n),
+    "option": lambda n: ngettext("{n} option", "{n} options", n),
+    "facilitator": lambda n: ngettext("{n} facilitator", "{n} facilitators", n),
+}
 
 
 def plural(n: int | Fraction, word: str, many: str | None = None, *,
            shown: str | None = None) -> str:
-    """"1 slot", "2 slots", "0 answers"; `many` for irregular plurals ("1 person", "2 people"),
-    `shown` for how the number itself reads ("1,204" or "2.50")."""
-    return f"{shown if shown is not None else n} {word if n == 1 else (many or word + 's')}"
+    """"1 slot", "2 slots", "0 answers" in the reader's language; `many` for irregular
+    English plurals ("1 person", "2 people"), `shown` for how the number itself reads
+    ("1,204" or "2.50")."""
+    number = shown if shown is not None else (
+        format_number(n) if isinstance(n, int) and current_locale() != SOURCE else n)
+    counted = NOUNS.get(word)
+    if counted is not None:
+        return counted(n).format(n=number)
+    return f"{number} {word if n == 1 else (many or word + 's')}"
 
 
 def title_says_number(number: int, title: str) -> bool:
@@ -24,4 +59,5 @@ def meeting_name(number: int, title: str, *, start: bool = False) -> str:
     the title ("meeting #3 (Kick-off)"; `start`: "Meeting #3 (Kick-off)")."""
     if title_says_number(number, title):
         return title.strip()
-    return f"{'M' if start else 'm'}eeting #{number} ({title})"
+    return _("{value}eeting #{number} ({title})").format(
+        value='M' if start else 'm', number=number, title=title)

@@ -10,6 +10,8 @@ from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.i18n import _
+
 
 @lru_cache(maxsize=1)
 def _zones() -> tuple[str, ...]:
@@ -75,7 +77,8 @@ def require_zone(name: str) -> str:
     if zone is not None:
         return zone
     hint = suggest_zones(name)
-    did_you_mean = f" Did you mean {' or '.join(f'`{z}`' for z in hint)}?" if hint else ""
+    did_you_mean = _(" Did you mean {names}?").format(
+        names=' or '.join(f'`{z}`' for z in hint)) if hint else ""
     raise ValueError(
         f"`{name}` is not a time zone I know.{did_you_mean} Use an IANA name such as "
         "Europe/London, Africa/Lagos or America/Sao_Paulo."
@@ -143,11 +146,13 @@ class WallTime:
         day, clock = f"{self.day:%a %d %b %Y}", f"{self.clock:%H:%M}"
         abbr = zone_abbreviation(self.moment, self.zone)
         if self.occurs is Occurs.NEVER:
-            return (f"{clock} does not exist on {day} in {self.zone} (the clocks go forward), "
-                    f"so I used {self.local:%H:%M} {abbr}")
+            return (_("{clock} does not exist on {day} in {zone} (the clocks go forward), "
+                    "so I used {local:%H:%M} {abbr}").format(
+                clock=clock, day=day, zone=self.zone, local=self.local, abbr=abbr))
         if self.occurs is Occurs.TWICE:
-            return (f"{clock} happens twice on {day} in {self.zone} (the clocks go back), so "
-                    f"I used the first, {clock} {abbr}")
+            return (_("{clock} happens twice on {day} in {zone} (the clocks go back), so "
+                    "I used the first, {clock} {abbr}").format(
+                clock=clock, day=day, zone=self.zone, abbr=abbr))
         return None
 
 
@@ -155,7 +160,7 @@ def format_span(span: timedelta) -> str:
     """A daylight-saving shift in words: "an hour", "30 minutes", "1 hour 30 minutes"."""
     hours, minutes = divmod(int(span.total_seconds() // 60), 60)
     if hours == 1 and not minutes:
-        return "an hour"
+        return _("an hour")
     parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
     if minutes or not hours:
         parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")

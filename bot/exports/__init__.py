@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Literal, get_args
 
 from bot.domain.minutes import MinutesDocument, export_filename
+from bot.i18n import N_
 
 Format = Literal["md", "html", "pdf", "docx", "json"]
 FORMATS: tuple[Format, ...] = get_args(Format)
@@ -23,7 +24,7 @@ MIME: dict[Format, str] = {
     "json": "application/json",
 }
 LABEL: dict[Format, str] = {
-    "md": "Markdown", "html": "HTML", "pdf": "PDF", "docx": "Word (DOCX)", "json": "JSON",
+    "md": N_("Markdown"), "html": "HTML", "pdf": "PDF", "docx": N_("Word (DOCX)"), "json": "JSON",
 }
 
 

@@ -25,6 +25,7 @@ from bot.exports.text import (
     split_runs,
     status_text,
 )
+from bot.i18n import _
 
 LRM = "\u200e"
 RED = RGBColor(0x9B, 0x1C, 0x1C)
@@ -87,7 +88,8 @@ def _entries(document: DocxDocument, title: str, entries: tuple[DocEntry, ...],
              zone: str) -> None:
     document.add_heading(title, level=2)
     if not entries:
-        para(document, f"No {title.lower()}.", italic=True, color=GREY)
+        para(document, _("No {lower}.").format(
+            lower=title.lower()), italic=True, color=GREY)
     for e in entries:
         p = document.add_paragraph()
         bidi(p, e.text)
@@ -100,9 +102,9 @@ def _entries(document: DocxDocument, title: str, entries: tuple[DocEntry, ...],
 def render(doc: MinutesDocument) -> bytes:
     document = Document()
     props = document.core_properties
-    props.title, props.subject = doc.heading, f"Minutes of {doc.lab}"
+    props.title, props.subject = doc.heading, _("Minutes of {lab}").format(lab=doc.lab)
     props.author = doc.secretary or doc.lab
-    props.keywords, props.comments = "confidential minutes", doc.confidentiality
+    props.keywords, props.comments = _("confidential minutes"), doc.confidentiality
     props.created = doc.generated_at.replace(tzinfo=None)
 
     section = document.sections[0]
@@ -111,7 +113,7 @@ def render(doc: MinutesDocument) -> bytes:
     write(header, doc.confidentiality, bold=True, size=8, color=RED)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    write(footer, f"{doc.heading} · page ", size=8, color=GREY)
+    write(footer, _("{heading} · page ").format(heading=doc.heading), size=8, color=GREY)
     _page_number(footer)
 
     notice = para(document, doc.confidentiality, bold=True, color=RED)
@@ -124,24 +126,25 @@ def render(doc: MinutesDocument) -> bytes:
         write(p, f"{label}: ", bold=True)
         write(p, value)
 
-    document.add_heading("Attendance", level=2)
+    document.add_heading(_("Attendance"), level=2)
     p = document.add_paragraph()
-    write(p, f"Present ({len(doc.present)}): ", bold=True)
-    write(p, ", ".join(doc.present) or "nobody recorded")
+    write(p, _("Present ({count}): ").format(count=len(doc.present)), bold=True)
+    write(p, ", ".join(doc.present) or _("nobody recorded"))
     p = document.add_paragraph()
-    write(p, f"Apologies ({len(doc.apologies)}): ", bold=True)
+    write(p, _("Apologies ({count}): ").format(count=len(doc.apologies)), bold=True)
     write(p, ", ".join(doc.apologies) or "none")
 
-    _entries(document, "Notes", doc.notes, doc.zone)
-    _entries(document, "Decisions", doc.decisions, doc.zone)
+    _entries(document, _("Notes"), doc.notes, doc.zone)
+    _entries(document, _("Decisions"), doc.decisions, doc.zone)
 
-    document.add_heading("Action items", level=2)
+    document.add_heading(_("Action items"), level=2)
     if not doc.actions:
-        para(document, "No action items.", italic=True, color=GREY)
+        para(document, _("No action items."), italic=True, color=GREY)
     else:
         table = document.add_table(rows=1, cols=5)
         table.style = "Table Grid"
-        for cell, label in zip(table.rows[0].cells, ("#", "Action", "Owner", "Due", "Status"),
+        for cell, label in zip(table.rows[0].cells,
+                               ("#", _("Action"), _("Owner"), _("Due"), _("Status")),
                                strict=True):
             cell.paragraphs[0].text = ""
             write(cell.paragraphs[0], label, bold=True)

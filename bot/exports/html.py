@@ -15,6 +15,7 @@ from bot.exports.text import (
     meta_rows,
     status_text,
 )
+from bot.i18n import _
 
 STYLE = """
 :root { color-scheme: light; }
@@ -75,7 +76,7 @@ def _entries(title: str, entries: tuple[DocEntry, ...], zone: str) -> list[str]:
         by = _t(entry_byline(e, zone))
         if e.author:
             by = by.replace(_t(e.author), _name(e.author), 1)
-        link = f' · <a href="{_t(e.link)}">message</a>' if e.link else ""
+        link = _(' · <a href="{t}">message</a>').format(t=_t(e.link)) if e.link else ""
         out.append(
             f'<li id="entry-{e.number}" value="{e.number}">'
             f'<span class="num">{e.number}.</span>'
@@ -116,8 +117,8 @@ def render(doc: MinutesDocument) -> bytes:
         f'<p id="apologies" dir="auto"><strong>Apologies ({len(doc.apologies)}):</strong> '
         f"{_names(doc.apologies, 'none')}</p>",
     ]
-    out += _entries("Notes", doc.notes, doc.zone)
-    out += _entries("Decisions", doc.decisions, doc.zone)
+    out += _entries(_("Notes"), doc.notes, doc.zone)
+    out += _entries(_("Decisions"), doc.decisions, doc.zone)
     out.append("<h2>Action items</h2>")
     if doc.actions:
         out += ['<table id="actions">',

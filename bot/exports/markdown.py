@@ -14,6 +14,7 @@ from bot.exports.text import (
     meta_rows,
     status_text,
 )
+from bot.i18n import _
 
 # Characters that mark up text wherever they stand, and what marks a line up when it starts
 # one (a heading, a quote, a list item, a rule, a numbered item).
@@ -41,7 +42,7 @@ def _entry(entry: DocEntry, zone: str) -> list[str]:
     out += [f"  {_text(line)}" if line else "" for line in lines[1:]]
     byline = isolate(entry_byline(entry, zone))
     if entry.link:
-        byline += f" · [message]({entry.link})"
+        byline += _(" · [message]({link})").format(link=entry.link)
     out.append(f"  _{byline}_")
     return out
 
@@ -50,26 +51,28 @@ def render(doc: MinutesDocument) -> bytes:
     notice = f"> **{isolate(doc.confidentiality)}**"
     out = [notice, "", f"# {isolate(doc.heading)}", ""]
     out += [f"- **{label}:** {isolate(value)}" for label, value in meta_rows(doc)]
-    out += ["", "## Attendance", ""]
-    present = ", ".join(_text(n) for n in doc.present) or "nobody recorded"
+    out += ["", _("## Attendance"), ""]
+    present = ", ".join(_text(n) for n in doc.present) or _("nobody recorded")
     away = ", ".join(_text(n) for n in doc.apologies) or "none"
-    out += [f"- **Present ({len(doc.present)}):** {present}",
-            f"- **Apologies ({len(doc.apologies)}):** {away}", ""]
-    for title, entries in (("Notes", doc.notes), ("Decisions", doc.decisions)):
+    out += [_("- **Present ({count}):** {present}").format(
+        count=len(doc.present), present=present),
+            _("- **Apologies ({count}):** {away}").format(
+                count=len(doc.apologies), away=away), ""]
+    for title, entries in ((_("Notes"), doc.notes), (_("Decisions"), doc.decisions)):
         out += [f"## {title}", ""]
         if not entries:
-            out += [f"_No {title.lower()}._", ""]
+            out += [_("_No {lower}._").format(lower=title.lower()), ""]
         for entry in entries:
             out += [*_entry(entry, doc.zone), ""]
-    out += ["## Action items", ""]
+    out += [_("## Action items"), ""]
     if doc.actions:
-        out += ["| # | Action | Owner | Due | Status |", "|---:|---|---|---|---|"]
+        out += [_("| # | Action | Owner | Due | Status |"), "|---:|---|---|---|---|"]
         for a in doc.actions:
             out.append(f"| {a.number} | {_cell(a.text)} | {_cell(a.owner)} | {due_text(a)} | "
                        f"{status_text(a, doc.zone)} |")
         out.append("")
     else:
-        out += ["_No action items._", ""]
+        out += [_("_No action items._"), ""]
     dropped = dropped_sentence(doc)
     if dropped:
         out += [f"_{dropped}_", ""]

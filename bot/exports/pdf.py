@@ -26,6 +26,7 @@ from bot.exports.text import (
     status_text,
 )
 from bot.fonts import FontChain, chain, dejavu_sans, static_copy
+from bot.i18n import _
 
 FONT = "DejaVu"
 # A table row taller than a page cannot be drawn; longer action texts are cut in the table
@@ -81,10 +82,10 @@ class _MinutesPDF(FPDF):
         self.set_auto_page_break(auto=True, margin=20)
         self.alias_nb_pages()
         self.set_title(doc.heading)
-        self.set_subject(f"Minutes of {doc.lab}")
+        self.set_subject(_("Minutes of {lab}").format(lab=doc.lab))
         self.set_author(doc.secretary or doc.lab)
         self.set_creator("actionlab")
-        self.set_keywords("confidential minutes")
+        self.set_keywords(_("confidential minutes"))
         self.set_creation_date(doc.generated_at)
 
     def shape(self, text: str, *, ltr: bool = False) -> None:
@@ -113,7 +114,8 @@ class _MinutesPDF(FPDF):
         self.set_y(-14)
         self.set_font(FONT, "", 8)
         self.set_text_color(*GREY)
-        text = f"{isolate(self.doc.heading)} · page {self.page_no()} of {{nb}}"
+        text = _("{text} · page {page_no} of {{nb}}").format(
+            text=isolate(self.doc.heading), page_no=self.page_no())
         self.shape(text, ltr=True)
         self.cell(0, 5, text, align="C")
         self.set_text_color(0)
@@ -151,7 +153,7 @@ class _MinutesPDF(FPDF):
     def entries(self, title: str, entries: tuple[DocEntry, ...]) -> None:
         self.heading2(title)
         if not entries:
-            self.para(f"No {title.lower()}.", style="I", color=GREY)
+            self.para(_("No {lower}.").format(lower=title.lower()), style="I", color=GREY)
         for e in entries:
             self.para(f"{e.number}. {e.text}")
             byline = entry_byline(e, self.doc.zone)
@@ -174,16 +176,18 @@ def render(doc: MinutesDocument, fonts: FontChain | None = None) -> bytes:
     if notice:
         pdf.ln(1)
         pdf.para(notice, size=9, style="B", color=RED)
-    pdf.heading2("Attendance")
-    present = ", ".join(doc.present) or "nobody recorded"
-    pdf.para(f"Present ({len(doc.present)}): {present}", ltr=True)
-    pdf.para(f"Apologies ({len(doc.apologies)}): {', '.join(doc.apologies) or 'none'}",
+    pdf.heading2(_("Attendance"))
+    present = ", ".join(doc.present) or _("nobody recorded")
+    pdf.para(_("Present ({count}): {present}").format(
+        count=len(doc.present), present=present), ltr=True)
+    pdf.para(_("Apologies ({count}): {value}").format(
+        count=len(doc.apologies), value=', '.join(doc.apologies) or 'none'),
              ltr=True)
-    pdf.entries("Notes", doc.notes)
-    pdf.entries("Decisions", doc.decisions)
-    pdf.heading2("Action items")
+    pdf.entries(_("Notes"), doc.notes)
+    pdf.entries(_("Decisions"), doc.decisions)
+    pdf.heading2(_("Action items"))
     if not doc.actions:
-        pdf.para("No action items.", style="I", color=GREY)
+        pdf.para(_("No action items."), style="I", color=GREY)
     else:
         pdf.set_font(FONT, "", 9)
         # The table is drawn as a whole when the block ends, with one shaping setting.
@@ -191,13 +195,13 @@ def render(doc: MinutesDocument, fonts: FontChain | None = None) -> bytes:
         with pdf.table(col_widths=(8, 78, 40, 22, 26), text_align="LEFT",
                        line_height=5, padding=1, first_row_as_headings=True) as table:
             head = table.row()
-            for label in ("#", "Action", "Owner", "Due", "Status"):
+            for label in ("#", _("Action"), _("Owner"), _("Due"), _("Status")):
                 head.cell(label)
             for a in doc.actions:
                 row = table.row()
                 row.cell(str(a.number), align="R")
                 text = a.text if len(a.text) <= TABLE_CELL else \
-                    a.text[:TABLE_CELL].rstrip() + "… (in full below)"
+                    a.text[:TABLE_CELL].rstrip() + _("… (in full below)")
                 row.cell(text, align="R" if direction(a.text) == "rtl" else "L")
                 row.cell(a.owner, align="R" if direction(a.owner) == "rtl" else "L")
                 row.cell(due_text(a))
@@ -205,7 +209,7 @@ def render(doc: MinutesDocument, fonts: FontChain | None = None) -> bytes:
         for a in doc.actions:
             if len(a.text) > TABLE_CELL:
                 pdf.ln(2)
-                pdf.para(f"Action {a.number} in full:", style="B")
+                pdf.para(_("Action {number} in full:").format(number=a.number), style="B")
                 pdf.para(a.text)
     dropped = dropped_sentence(doc)
     if dropped:

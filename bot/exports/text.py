@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.domain.minutes import DocAction, DocEntry, EntrySource, MinutesDocument
 from bot.domain.zones import local_time, zone_abbreviation
+from bot.i18n import N_, _
 
 # Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic, Arabic extended and the
 # presentation forms: the scripts written right to left.
@@ -16,10 +17,10 @@ RTL_RUN = re.compile(f"[{_RTL_CHARS}]+(?:[\\s\u200c\u200d]+[{_RTL_CHARS}]+)*")
 
 SOURCE_LABEL = {
     EntrySource.TYPED: "",
-    EntrySource.REACTION: "from the conversation",
-    EntrySource.POLL: "from a closed poll",
-    EntrySource.VOTE: "from a closed vote",
-    EntrySource.AGENDA: "from the agenda",
+    EntrySource.REACTION: N_("from the conversation"),
+    EntrySource.POLL: N_("from a closed poll"),
+    EntrySource.VOTE: N_("from a closed vote"),
+    EntrySource.AGENDA: N_("from the agenda"),
 }
 
 
@@ -69,8 +70,9 @@ def clock(moment: datetime, zone: str) -> str:
 
 def entry_byline(entry: DocEntry, zone: str) -> str:
     """"Zoë Núñez · 10:05 GMT · from the conversation · edited"."""
-    parts = [entry.author or "", clock(entry.at, zone), SOURCE_LABEL[entry.source],
-             "edited" if entry.edited else ""]
+    parts = [entry.author or "", clock(entry.at, zone),
+             _(SOURCE_LABEL[entry.source]) if SOURCE_LABEL[entry.source] else "",
+             _("edited") if entry.edited else ""]
     return " · ".join(p for p in parts if p)
 
 
@@ -89,24 +91,26 @@ def dropped_sentence(doc: MinutesDocument) -> str | None:
         return None
     numbers = [str(n) for n in doc.dropped]
     listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
-    noun = "Entry" if len(numbers) == 1 else "Entries"
+    noun = _("Entry") if len(numbers) == 1 else _("Entries")
     verb = "was" if len(numbers) == 1 else "were"
-    return (f"{noun} {listed} {verb} dropped by the secretary; the audit log keeps what "
-            f"{'it' if len(numbers) == 1 else 'they'} said.")
+    return (_("{noun} {listed} {verb} dropped by the secretary; the audit log keeps what "
+            "{value} said.").format(
+        noun=noun, listed=listed, verb=verb, value='it' if len(numbers) == 1 else 'they'))
 
 
 def generated_line(doc: MinutesDocument) -> str:
-    return f"Generated {doc.generated_at:%Y-%m-%d %H:%M} UTC by actionlab."
+    return _("Generated {generated_at:%Y-%m-%d %H:%M} UTC by actionlab.").format(
+        generated_at=doc.generated_at)
 
 
 def meta_rows(doc: MinutesDocument) -> list[tuple[str, str]]:
     """The facts under the title, as (label, value) pairs, in the order every format shows."""
-    rows = [("Lab", doc.lab), ("Meeting", doc.title)]
+    rows = [(_("Lab"), doc.lab), (_("Meeting"), doc.title)]
     if doc.meeting_number is not None:
-        rows.append(("Meeting number", f"#{doc.meeting_number}"))
-    rows += [("Date and time (UTC)", doc.when_utc),
-             (f"Date and time ({doc.zone})", doc.when_local)]
+        rows.append((_("Meeting number"), f"#{doc.meeting_number}"))
+    rows += [(_("Date and time (UTC)"), doc.when_utc),
+             (_("Date and time ({zone})").format(zone=doc.zone), doc.when_local)]
     if doc.secretary:
-        rows.append(("Minutes taken by", doc.secretary))
-    rows.append(("Status", "open (still being taken)" if doc.ended_at is None else "final"))
+        rows.append((_("Minutes taken by"), doc.secretary))
+    rows.append((_("Status"), _("open (still being taken)") if doc.ended_at is None else "final"))
     return rows

@@ -11,6 +11,7 @@ from bot import action_ids
 from bot.domain.lab import Role
 from bot.errors import NotFound, UserError
 from bot.handlers import Call
+from bot.i18n import _
 from bot.messages import Block, Button, Buttons, Card, Context, Limits, Reply, Text, shorten
 from storage.models import Membership
 
@@ -36,11 +37,12 @@ async def find_member(call: Call[Any], ref: str) -> Membership:
         if found:
             return found[0]
         raise NotFound(
-            f"That person is not a member of {lab.name}. Members: {member_names(members)}."
+            _("That person is not a member of {name}. Members: {member_names}.").format(
+                name=lab.name, member_names=member_names(members))
         )
     text = text.removeprefix("@").strip().casefold()
     if not text:
-        raise UserError("Name a member, for example `Amara` or `@Amara`.")
+        raise UserError(_("Name a member, for example `Amara` or `@Amara`."))
     exact = [m for m in members if m.person.display_name.casefold() == text]
     if exact:
         return exact[0]
@@ -54,10 +56,12 @@ async def find_member(call: Call[Any], ref: str) -> Membership:
         return starts[0]
     if len(starts) > 1:
         raise UserError(
-            f"`{ref}` could be {member_names(starts)}. Type more of the name."
+            _("`{ref}` could be {member_names}. Type more of the name.").format(
+                ref=ref, member_names=member_names(starts))
         )
     raise NotFound(
-        f"No member of {lab.name} is called `{ref}`. Members: {member_names(members)}."
+        _("No member of {name} is called `{ref}`. Members: {member_names}.").format(
+            name=lab.name, ref=ref, member_names=member_names(members))
     )
 
 
@@ -89,7 +93,8 @@ def paginate(
     if text:
         blocks.append(Text(text))
     if pages > 1:
-        blocks.append(Context(f"Page {page} of {pages} · {len(lines)} {noun}"))
+        blocks.append(Context(_("Page {page} of {pages} · {count} {noun}").format(
+            page=page, pages=pages, count=len(lines), noun=noun)))
         blocks.append(page_buttons(route, ref, page, pages))
     return blocks
 
@@ -98,17 +103,17 @@ def page_buttons(route: str, ref: str | int, page: int, pages: int) -> Buttons:
     """Previous/Next buttons whose ids carry the page they lead to (pages > 1)."""
     buttons = []
     if page > 1:
-        buttons.append(Button("◀ Previous", action_ids.encode(route, ref, page - 1)))
+        buttons.append(Button(_("◀ Previous"), action_ids.encode(route, ref, page - 1)))
     if page < pages:
-        buttons.append(Button("Next ▶", action_ids.encode(route, ref, page + 1)))
+        buttons.append(Button(_("Next ▶"), action_ids.encode(route, ref, page + 1)))
     return Buttons(tuple(buttons))
 
 
 def times_in(zone: str, known: bool = True) -> str:
     """How a private card names the zone its times are in."""
     if known:
-        return f"Times in your zone, {zone}"
-    return f"Times in {zone}, the lab's zone (set yours with `/lab tz <zone>`)"
+        return _("Times in your zone, {zone}").format(zone=zone)
+    return _("Times in {zone}, the lab's zone (set yours with `/lab tz <zone>`)").format(zone=zone)
 
 
 def numbered_choices(items: Sequence[tuple[int, str, str]], typed: str
@@ -131,11 +136,12 @@ def confirm_card(question: str, lost: str, *, confirm: Button, keep_id: str,
     return Card((
         Text(shorten(f"*{question}*\n{lost}\n{undo}", Limits.TEXT)),
         Buttons((Button(confirm.label, confirm.action_id, style="danger"),
-                 Button("Keep", keep_id))),
+                 Button(_("Keep"), keep_id))),
     ), fallback=shorten(question, Limits.PLAIN_TEXT))
 
 
 def kept(what: str) -> Reply:
     """What pressing Keep on a confirmation says: nothing changed (it replaces the card)."""
-    return Reply(card=Card((Text(f"Kept: {what} is as it was; nothing changed."),)),
+    return Reply(card=Card((Text(_("Kept: {what} is as it was; nothing changed.").format(
+        what=what)),)),
                  replace=True)

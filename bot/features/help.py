@@ -7,29 +7,30 @@ from typing import Annotated
 
 from bot.arguments import Args, Rest
 from bot.errors import NotFound
+from bot.i18n import N_, _
 from bot.messages import Block, Card, Context, Header, Reply, Text
 from bot.router import Call, CommandSpec, Router
 
 router = Router()
 
 TOPIC_TITLES = {
-    "lab": "The lab",
-    "poll": "Availability polls",
-    "meeting": "Meetings",
-    "vote": "Ranked-choice votes",
-    "minutes": "Minutes",
-    "remind": "Reminders",
-    "applications": "Applications: the call, review, invitations",
-    "privacy": "Your data",
+    "lab": N_("The lab"),
+    "poll": N_("Availability polls"),
+    "meeting": N_("Meetings"),
+    "vote": N_("Ranked-choice votes"),
+    "minutes": N_("Minutes"),
+    "remind": N_("Reminders"),
+    "applications": N_("Applications: the call, review, invitations"),
+    "privacy": N_("Your data"),
 }
 _ACCESS_NOTE = {
-    "facilitator": "facilitators only",
-    "secretary": "secretary and facilitators",
+    "facilitator": N_("facilitators only"),
+    "secretary": N_("secretary and facilitators"),
 }
 
 
 class HelpArgs(Args):
-    topic: Annotated[str | None, Rest("topic or command")] = None
+    topic: Annotated[str | None, Rest(N_("topic or command"))] = None
 
 
 def _topics(commands: Mapping[str, CommandSpec]) -> dict[str, list[CommandSpec]]:
@@ -42,50 +43,51 @@ def _topics(commands: Mapping[str, CommandSpec]) -> dict[str, list[CommandSpec]]
 
 
 def _line(spec: CommandSpec, *, summary: bool) -> str:
-    note = _ACCESS_NOTE.get(spec.access)
+    note = _(n) if (n := _ACCESS_NOTE.get(spec.access)) else None
     text = f"`{spec.usage}`"
     if summary:
-        text += f" — {spec.summary}"
+        text += f" — {_(spec.summary)}"
     if note:
         text += f" _({note})_"
     return text
 
 
 @router.command("help", args=HelpArgs, access="anyone", topic="lab",
-                summary="This list; `/lab help <topic>` or `/lab help <command>` for more.")
+                summary=N_("This list; `/lab help <topic>` or `/lab help <command>` for more."))
 async def help_(call: Call[HelpArgs]) -> Reply:
     commands = call.ctx.router.commands
     topics = _topics(commands)
     wanted = (call.args.topic or "").strip().lower().removeprefix("/lab ").strip()
     blocks: list[Block]
     if not wanted:
-        blocks = [Header("actionlab: what you can type")]
+        blocks = [Header(_("actionlab: what you can type"))]
         for topic, specs in topics.items():
             lines = "\n".join(_line(s, summary=False) for s in specs)
-            blocks.append(Text(f"*{TOPIC_TITLES.get(topic, topic.title())}*\n{lines}"))
-        blocks.append(Context("`/lab help <topic>` explains a topic: "
+            blocks.append(Text(f"*{_(TOPIC_TITLES.get(topic, topic.title()))}*\n{lines}"))
+        blocks.append(Context(_("`/lab help <topic>` explains a topic: ")
                               + ", ".join(topics) + "."))
-        return Reply(card=Card(tuple(blocks), fallback="actionlab commands"))
+        return Reply(card=Card(tuple(blocks), fallback=_("actionlab commands")))
     if wanted in commands:
         spec = commands[wanted]
-        text = f"{spec.summary}\n\nUsage: `{spec.usage}`"
+        text = _("{summary}\n\nUsage: `{usage}`").format(
+            summary=_(spec.summary), usage=spec.usage)
         if spec.examples:
-            text += "\nExamples:\n" + "\n".join(f"`{e}`" for e in spec.examples)
+            text += _("\nExamples:\n") + "\n".join(f"`{e}`" for e in spec.examples)
         blocks = [Header(f"/lab {spec.name}"), Text(text)]
-        note = _ACCESS_NOTE.get(spec.access)
+        note = _(n) if (n := _ACCESS_NOTE.get(spec.access)) else None
         if note:
-            blocks.append(Context(f"For {note}."))
+            blocks.append(Context(_("For {note}.").format(note=note)))
         return Reply(card=Card(tuple(blocks), fallback=f"/lab {spec.name}"))
     if wanted in topics:
         specs = topics[wanted]
         lines = "\n".join(_line(s, summary=True) for s in specs)
         return Reply(card=Card(
-            (Header(TOPIC_TITLES.get(wanted, wanted.title())), Text(lines)),
+            (Header(_(TOPIC_TITLES.get(wanted, wanted.title()))), Text(lines)),
             fallback=f"help: {wanted}",
         ))
     raise NotFound(
-        f"There is no help topic or command `{wanted}`. Topics: {', '.join(topics)}. "
-        "Type `/lab help` for every command."
+        _("There is no help topic or command `{wanted}`. Topics: {names}. "
+        "Type `/lab help` for every command.").format(wanted=wanted, names=', '.join(topics))
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.zones import format_local
+from bot.i18n import N_, _
 from bot.messages import Block, Card, Context, Header, Reply, Text
 from bot.router import Call, Router
 
@@ -17,17 +18,18 @@ router = Router()
 async def home_card(call: Call[Any]) -> Card:
     """Everything that needs this person, section by section, within one card's limits."""
     blocks: list[Block] = [Header(f"Hello, {call.person.display_name}")]
-    for _, section in call.ctx.router.home_sections:
+    for _x, section in call.ctx.router.home_sections:
         part = await section(call)
         if len(blocks) + len(part) > 48:
-            blocks.append(Context("More is waiting: see `/lab help` for the commands."))
+            blocks.append(Context(_("More is waiting: see `/lab help` for the commands.")))
             break
         blocks.extend(part)
-    return Card(tuple(blocks), fallback=f"Home of {call.person.display_name}")
+    return Card(tuple(blocks), fallback=_("Home of {display_name}").format(
+        display_name=call.person.display_name))
 
 
 @router.command("home", access="anyone", topic="lab",
-                summary="What needs you: your labs, things to answer, action items, meetings.")
+                summary=N_("What needs you: your labs, things to answer, action items, meetings."))
 async def home(call: Call[Any]) -> Reply:
     return Reply(card=await home_card(call))
 
@@ -36,14 +38,15 @@ async def home(call: Call[Any]) -> Reply:
 async def labs_section(call: Call[Any]) -> list[Block]:
     memberships = await call.uow.members.labs_of(call.person.id)
     zone = call.person.timezone
-    when = (f"Your time zone is {zone}; it is {format_local(call.now, zone, name=False)} now."
-            if zone else "Set your time zone with `/lab tz <zone>` to see times in yours.")
+    when = (_("Your time zone is {zone}; it is {format_local} now.").format(
+        zone=zone, format_local=format_local(call.now, zone, name=False))
+            if zone else _("Set your time zone with `/lab tz <zone>` to see times in yours."))
     if not memberships:
-        return [Text("You are not in a lab yet. Type `/lab join` in a lab's channel."),
+        return [Text(_("You are not in a lab yet. Type `/lab join` in a lab's channel.")),
                 Context(when)]
     lines = []
     for m in memberships:
         lab = await call.uow.labs.get(m.lab_id)
         if lab is not None:
             lines.append(f"• *{lab.name}* — {m.role.value}")
-    return [Text("*Your labs*\n" + "\n".join(lines)), Context(when)]
+    return [Text(_("*Your labs*\n") + "\n".join(lines)), Context(when)]

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from bot.domain.reminders.quiet_hours import quiet_since, quiet_until
 from bot.domain.when import parse_duration
 from bot.domain.zones import wall_time
+from bot.i18n import _
 
 MEETING_START = timedelta(hours=1)  # meeting reminders this close to the start ignore quiet hours
 ACTION_ITEM_CLOCK = time(9, 0)
@@ -22,7 +23,7 @@ EVENING_MARGIN = timedelta(hours=1)  # a nudge pulled out of the night: this lon
 def action_item_times(due: date, zone: str, now: datetime) -> list[tuple[str, datetime]]:
     """09:00 in the owner's zone the day before `due`, and on the day; only those to come."""
     out = []
-    for label, day in (("day before", due - timedelta(days=1)), ("due day", due)):
+    for label, day in ((_("day before"), due - timedelta(days=1)), (_("due day"), due)):
         at = wall_time(day, ACTION_ITEM_CLOCK, zone).moment
         if at > now:
             out.append((label, at))
@@ -113,7 +114,7 @@ def format_offset(offset: timedelta) -> str:
         parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
     if minutes:
         parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
-    return " ".join(parts) or "0 minutes"
+    return " ".join(parts) or _("0 minutes")
 
 
 def format_offset_short(offset: timedelta) -> str:

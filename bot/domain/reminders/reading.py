@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.reminders.weekly import Weekly
 from bot.domain.when import parse_days
 from bot.domain.zones import format_local, wall_time
+from bot.i18n import _
 
 EXAMPLES = ("in 2 hours", "tomorrow 10:00", "friday 9am", "2027-01-11 14:00",
             "every monday 09:00")
@@ -30,7 +31,7 @@ class WhenError(ValueError):
 
 
 def examples_text() -> str:
-    return "Examples: " + ", ".join(f"`{e}`" for e in EXAMPLES) + "."
+    return _("Examples: ") + ", ".join(f"`{e}`" for e in EXAMPLES) + "."
 
 
 # --- reading what people type -----------------------------------------------------------------
@@ -49,8 +50,10 @@ class Reading:
     def describe(self, zone: str) -> str:
         """What was understood, in `zone`, with the zone named."""
         if self.repeat is not None:
-            return (f"{self.repeat.describe()}, first on "
-                    f"{format_local(self.first, self.repeat.zone)}")
+            return (_("{describe}, first on "
+                    "{format_local}").format(
+                describe=self.repeat.describe(),
+                format_local=format_local(self.first, self.repeat.zone)))
         return format_local(self.first, zone)
 
 
@@ -137,7 +140,8 @@ class _Reader:
     def fail(self, problem: str) -> WhenError:
         got = self.said()
         meaning = f" ({self.understood})" if self.understood else ""
-        understood = f"I read `{got}`{meaning}, but {problem}" if got else problem
+        understood = _("I read `{got}`{meaning}, but {problem}").format(
+            got=got, meaning=meaning, problem=problem) if got else problem
         return WhenError(f"{understood} {examples_text()}")
 
     def coming(self, weekday: int, *, strictly_next: bool) -> str:
@@ -162,8 +166,8 @@ class _Reader:
         if m:
             hour, minute = int(m.group(1)), int(m.group(2))
             if hour > 23 or minute > 59:
-                raise self.fail(f"`{word}` is not a time of day: use 24-hour HH:MM (14:00) "
-                                "or 2pm.")
+                raise self.fail(_("`{word}` is not a time of day: use 24-hour HH:MM (14:00) "
+                                "or 2pm.").format(word=word))
             self.i += 1
             return time(hour, minute)
         suffix = self.peek(1)
@@ -175,13 +179,15 @@ class _Reader:
         if m:
             hour, minute = int(m.group(1)), int(m.group(2) or 0)
             if not 1 <= hour <= 12 or minute > 59:
-                raise self.fail(f"`{word}` is not a time of day: with am or pm the hour is "
-                                "1 to 12 (9am, 2:30pm).")
+                raise self.fail(_("`{word}` is not a time of day: with am or pm the hour is "
+                                "1 to 12 (9am, 2:30pm).").format(word=word))
             hour = hour % 12 + (12 if m.group(3).startswith("p") else 0)
             self.i += consumed
             return time(hour, minute)
         if _LOOKS_LIKE_CLOCK.match(word):
-            raise self.fail(f"`{word}` is not a time of day: use 24-hour HH:MM (14:00) or 2pm.")
+            raise self.fail(_("`{word}` is not a time of day: use 24-hour HH:MM (14:00) "
+                              "or 2pm.").format(
+                word=word))
         return None
 
     def at_clock(self) -> time | None:
@@ -193,11 +199,11 @@ class _Reader:
             if found is None and word is not None and word.isascii() and word.isdigit():
                 hour = int(word) if len(word) <= 3 else 999  # 400 digits: no hour either
                 if hour > 23:
-                    raise self.fail(f"`{word}` is not an hour of the day.")
+                    raise self.fail(_("`{word}` is not an hour of the day.").format(word=word))
                 self.i += 1
                 return time(hour, 0)
             if found is None:
-                raise self.fail("`at` needs a time after it, e.g. `at 14:00` or `at 2pm`.")
+                raise self.fail(_("`at` needs a time after it, e.g. `at 14:00` or `at 2pm`."))
             return found
         return self.clock()
 
@@ -219,8 +225,8 @@ class _Reader:
             self.i += 1
             found = self.day()
             if found == (None, None, False):
-                raise self.fail("`on` needs a day after it, e.g. `on friday` or "
-                                "`on 2027-01-11`.")
+                raise self.fail(_("`on` needs a day after it, e.g. `on friday` or "
+                                "`on 2027-01-11`."))
             return found
         if word in ("today", "tonight"):
             self.i += 1
@@ -232,7 +238,9 @@ class _Reader:
             self.i += 1
             weekday = self.weekday()
             if weekday is None:
-                raise self.fail(f"`{word}` needs a weekday after it, e.g. `{word} friday 9am`.")
+                raise self.fail(_("`{word}` needs a weekday after it, e.g. `{word} "
+                                  "friday 9am`.").format(
+                    word=word))
             self.understood = self.coming(weekday, strictly_next=word == "next")
             return None, weekday, word == "next"
         weekday = self.weekday()
@@ -274,7 +282,8 @@ class _Reader:
         try:
             return date(year, month, day)
         except ValueError:
-            raise self.fail(f"`{typed}` is not a date on the calendar.") from None
+            raise self.fail(_("`{typed}` is not a date on the calendar.").format(
+                typed=typed)) from None
 
     # --- the three shapes ---
 
@@ -294,8 +303,8 @@ class _Reader:
             # in words before it can overflow a date or a timedelta.
             span += value * _UNIT_SECONDS[unit]
             if not span <= MAX_AHEAD.total_seconds():
-                raise self.fail("that is too far ahead: I keep reminders for up to a year, "
-                                "so say e.g. `in 3 weeks` or `in 200 days`.")
+                raise self.fail(_("that is too far ahead: I keep reminders for up to a year, "
+                                "so say e.g. `in 3 weeks` or `in 200 days`."))
             if unit in ("days", "weeks"):
                 days += int(value * (7 if unit == "weeks" else 1))
             else:
@@ -309,8 +318,8 @@ class _Reader:
                 continue
             break
         if parts == 0:
-            raise self.fail("not how long: say e.g. `in 2 hours`, `in 30 minutes` or "
-                            "`in 3 days`.")
+            raise self.fail(_("not how long: say e.g. `in 2 hours`, `in 30 minutes` or "
+                            "`in 3 days`."))
         local = self.now.astimezone(self.tz)
         if days:
             # "in 3 days" keeps the time on the wall clock, whatever daylight saving does.
@@ -344,8 +353,11 @@ class _Reader:
             if probe:
                 return None
             self.i += 1
-            what = f"`{unit}` is not a unit I know" if unit else "no unit follows"
-            raise self.fail(f"{what}: say minutes, hours, days or weeks, e.g. `in 2 hours`.")
+            what = _("`{unit}` is not a unit I know").format(
+                unit=unit) if unit else _("no unit follows")
+            raise self.fail(_("{what}: say minutes, hours, days or weeks, e.g. `in 2 "
+                              "hours`.").format(
+                what=what))
         if not probe:
             self.i += 2
         return number, _UNITS[unit]
@@ -367,8 +379,8 @@ class _Reader:
             try:
                 days = parse_days(word)
             except ValueError:
-                raise self.fail(f"`{word}` does not name days: e.g. `mon,wed,fri` or "
-                                "`mon-fri`.") from None
+                raise self.fail(_("`{word}` does not name days: e.g. `mon,wed,fri` or "
+                                "`mon-fri`.").format(word=word)) from None
             self.i += 1
         else:
             found: set[int] = set()
@@ -379,15 +391,15 @@ class _Reader:
             if found:
                 days = frozenset(found)
             elif word is not None and (word[:1].isdigit() or word in _NUMBERS):
-                raise self.fail("I can repeat on days of the week at a time of day, not "
-                                "every few hours or minutes: e.g. `every day 08:30`.")
+                raise self.fail(_("I can repeat on days of the week at a time of day, not "
+                                "every few hours or minutes: e.g. `every day 08:30`."))
         if days is None:
-            raise self.fail("not which days: say e.g. `every monday 09:00`, `every weekday "
-                            "9am` or `every day 08:30`.")
+            raise self.fail(_("not which days: say e.g. `every monday 09:00`, `every weekday "
+                            "9am` or `every day 08:30`."))
         clock = self.at_clock()
         if clock is None:
             clock = DEFAULT_CLOCK
-            self.notes.append("no time was given, so at 09:00")
+            self.notes.append(_("no time was given, so at 09:00"))
         rule = Weekly(days, clock, self.zone)
         return self.finish(rule.next_after(self.now), rule)
 
@@ -401,15 +413,17 @@ class _Reader:
             hint = ""
             close = _close_word(word)
             if close:
-                hint = f" Did you mean `{close}`?"
+                hint = _(" Did you mean `{close}`?").format(close=close)
             raise WhenError(
-                f"I could not read a time at the start of `{shorten_words(self.text)}`.{hint} "
-                f"Start with when, then what. {examples_text()}"
+                _("I could not read a time at the start of `{shorten_words}`.{hint} "
+                "Start with when, then what. {examples_text}").format(
+                    shorten_words=shorten_words(self.text), hint=hint,
+                    examples_text=examples_text())
             )
         tonight = self.i > 0 and self.words[0].text == "tonight"
         if clock is None:
             clock = TONIGHT if tonight else DEFAULT_CLOCK
-            self.notes.append(f"no time was given, so at {clock:%H:%M}")
+            self.notes.append(_("no time was given, so at {clock:%H:%M}").format(clock=clock))
         if weekday is not None:
             ahead = (weekday - self.today.weekday()) % 7
             if strictly_next and ahead == 0:
@@ -422,7 +436,8 @@ class _Reader:
             wall = wall_time(self.today, clock, self.zone)
             if wall.moment <= self.now:
                 wall = wall_time(self.today + timedelta(days=1), clock, self.zone)
-                self.notes.append(f"{clock:%H:%M} has passed today, so tomorrow")
+                self.notes.append(_("{clock:%H:%M} has passed today, so tomorrow").format(
+                    clock=clock))
         else:
             wall = wall_time(day, clock, self.zone)
         if note := wall.note():
@@ -434,18 +449,24 @@ class _Reader:
         said = self.said()
         if moment < self.now:
             raise WhenError(
-                f"`{said}` is in the past: I read it as {format_local(moment, self.zone)}, and "
-                f"it is now {format_local(self.now, self.zone, name=False)}. Give a time to "
-                f"come. {examples_text()}"
+                _("`{said}` is in the past: I read it as {format_local}, and "
+                "it is now {format_local2}. Give a time to "
+                "come. {examples_text}").format(
+                    said=said, format_local=format_local(moment, self.zone),
+                    format_local2=format_local(self.now, self.zone, name=False),
+                    examples_text=examples_text())
             )
         if moment - self.now < MIN_AHEAD:
-            raise WhenError(f"`{said}` is less than a minute away; give a time at least a "
-                            f"minute ahead. {examples_text()}")
+            raise WhenError(_("`{said}` is less than a minute away; give a time at least a "
+                            "minute ahead. {examples_text}").format(
+                said=said, examples_text=examples_text()))
         if moment - self.now > MAX_AHEAD:
             raise WhenError(
-                f"`{said}` is more than a year ahead (I read it as "
-                f"{format_local(moment, self.zone)}); I keep reminders for up to a year. "
-                f"{examples_text()}"
+                _("`{said}` is more than a year ahead (I read it as "
+                "{format_local}); I keep reminders for up to a year. "
+                "{examples_text}").format(
+                    said=said, format_local=format_local(moment, self.zone),
+                    examples_text=examples_text())
             )
         return Reading(moment, repeat, said, self.rest(), tuple(self.notes))
 
@@ -477,7 +498,7 @@ def read_when(text: str, *, now: datetime, zone: str) -> Reading:
     """
     reader = _Reader(text, now, zone)
     if not reader.words:
-        raise WhenError(f"Say when. {examples_text()}")
+        raise WhenError(_("Say when. {examples_text}").format(examples_text=examples_text()))
     first = reader.peek()
     if first == "in":
         return reader.relative()

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.when import DAY_NAMES, format_days, parse_clock, parse_days
 from bot.domain.zones import wall_time
+from bot.i18n import N_, _
 
 
 def local_date(moment: datetime, zone: str) -> date:
@@ -16,7 +17,8 @@ def local_date(moment: datetime, zone: str) -> date:
 
 
 
-_DAY_TITLES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_DAY_TITLES = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
+               N_("Saturday"), N_("Sunday"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,16 +49,17 @@ class Weekly:
     def describe(self) -> str:
         """"every Monday at 09:00 (Europe/London)", "every weekday at 08:30 (Africa/Lagos)"."""
         if self.days == frozenset(range(7)):
-            which = "every day"
+            which = _("every day")
         elif self.days == frozenset(range(5)):
-            which = "every weekday"
+            which = _("every weekday")
         elif self.days == frozenset({5, 6}):
-            which = "every Saturday and Sunday"
+            which = _("every Saturday and Sunday")
         else:
-            names = [_DAY_TITLES[d] for d in sorted(self.days)]
+            names = [_(_DAY_TITLES[d]) for d in sorted(self.days)]
             which = "every " + (names[0] if len(names) == 1 else
                                 ", ".join(names[:-1]) + " and " + names[-1])
-        return f"{which} at {self.at:%H:%M} ({self.zone})"
+        return _("{which} at {at:%H:%M} ({zone})").format(
+            which=which, at=self.at, zone=self.zone)
 
     def next_after(self, moment: datetime) -> datetime:
         """The first occurrence strictly after `moment`, in UTC."""

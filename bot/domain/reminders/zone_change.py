@@ -13,6 +13,7 @@ from bot.domain.reminders.quiet_hours import hold_reminder
 from bot.domain.reminders.states import Planned, ReminderKind
 from bot.domain.reminders.weekly import Weekly
 from bot.domain.zones import wall_time
+from bot.i18n import _
 
 
 def same_wall_time(moment: datetime, before: str, after: str, *, clock: time | None = None
@@ -91,8 +92,8 @@ def replan_for_zone(r: Planned, person_id: int, before: str, after: str, *, now:
             r.subject_at is not None:
         fitted = fit_nudge(max(r.due_at, now), r.subject_at, after, window, now=now)
         if fitted is None:
-            return Drop(f"after a move to {after}, no time before the close was outside "
-                        "their night")
+            return Drop(_("after a move to {after}, no time before the close was outside "
+                        "their night").format(after=after))
         due = fitted
     elif r.recipient_id != person_id:
         return None  # set by them for someone else, at a moment that stays

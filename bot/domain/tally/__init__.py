@@ -33,6 +33,7 @@ from bot.domain.tally.pairwise import condorcet_index, condorcet_winner, pairwis
 from bot.domain.tally.rounds import Count, Result, Round, Transfer, exact, names, plural
 from bot.domain.tally.stv import count_stv, droop_quota
 from bot.domain.tally.ties import PURPOSE_WORDS, Tiebreaker, TieRecord, draw_index, show
+from bot.i18n import _
 
 __all__ = [
     "MAX_CANDIDATES", "METHODS", "METHOD_NAMES", "STRENGTHS", "TIE_BREAKS", "Election",
@@ -145,15 +146,16 @@ def count(election: Election, *, budget: int = EXPLORE_BUDGET) -> Result:
 
 def _nobody(election: Election) -> Result:
     blank = election.blank
-    why = ("No ballots were cast" if not blank else
-           f"No ballot ranked any option ({plural(blank, 'blank ballot')})")
+    why = (_("No ballots were cast") if not blank else
+           _("No ballot ranked any option ({count})").format(
+               count=plural(blank, 'blank ballot')))
     n = len(election.candidates)
     quota = droop_quota(0, election.seats) if election.method == "stv" else None
     rnd = Round(1, exhausted=blank, quota=quota,
-                sentence=f"{why}, so nobody was elected.")
+                sentence=_("{why}, so nobody was elected.").format(why=why))
     return Result(
         election=election, winners=[], tied=False, rounds=[rnd], condorcet_winner=None,
-        tie_breaks=[], matrix=[[0] * n for _ in range(n)], seed=election.seed,
+        tie_breaks=[], matrix=[[0] * n for _x in range(n)], seed=election.seed,
         quota=quota,
     )
 
@@ -167,22 +169,26 @@ def _tell_ties(
         if rnd is None:
             continue
         level = names(list(tie.tied))
-        purpose = PURPOSE_WORDS[tie.purpose]
+        purpose = _(PURPOSE_WORDS[tie.purpose])
         if tie.how == "earlier rounds":
-            text = f"{level} were level; {tie.chosen} was chosen {purpose}: {tie.detail}."
+            text = _("{level} were level; {chosen} was chosen {purpose}: {detail}.").format(
+                level=level, chosen=tie.chosen, purpose=purpose, detail=tie.detail)
         elif tie.how == "draw":
             effect = ""
             if tie.material is True:
-                effect = (" This draw decided the outcome." if explored else
-                          " Too many ways to break the ties to try them all, so this draw "
-                          "may have decided the outcome.")
+                effect = (_(" This draw decided the outcome.") if explored else
+                          _(" Too many ways to break the ties to try them all, so this draw "
+                          "may have decided the outcome."))
             elif tie.material is False:
-                effect = " The draw did not change who won."
-            text = (f"{level} were level {tie.detail}; draw {tie.draw} (seed {seed!r}) "
-                    f"picked {tie.chosen} {purpose}.{effect}")
+                effect = _(" The draw did not change who won.")
+            text = (_("{level} were level {detail}; draw {draw} (seed {seed!r}) "
+                    "picked {chosen} {purpose}.{effect}").format(
+                level=level, detail=tie.detail, draw=tie.draw, seed=seed, chosen=tie.chosen,
+                purpose=purpose, effect=effect))
         else:
-            text = (f"{level} are tied {purpose}, {tie.detail}. Ties are reported, not drawn, "
-                    "so the count stops here and the lab decides.")
+            text = (_("{level} are tied {purpose}, {detail}. Ties are reported, not drawn, "
+                    "so the count stops here and the lab decides.").format(
+                level=level, purpose=purpose, detail=tie.detail))
             if not rnd.sentence:
-                rnd.sentence = f"Round {rnd.number}:"
+                rnd.sentence = _("Round {number}:").format(number=rnd.number)
         rnd.sentence = f"{rnd.sentence} {text}".strip()

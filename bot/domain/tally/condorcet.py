@@ -13,6 +13,7 @@ from bot.domain.tally.election import Election, Strength
 from bot.domain.tally.pairwise import Matrix
 from bot.domain.tally.rounds import Count, Round, names
 from bot.domain.tally.ties import Tiebreaker, TieReported
+from bot.i18n import _
 
 _Step = Callable[[Election, Tiebreaker, Matrix, list[int], Round], tuple[list[int], str]]
 
@@ -54,12 +55,15 @@ def _by_seat(election: Election, ties: Tiebreaker, matrix: Matrix, step: _Step) 
                 chosen = best[0]
             else:
                 chosen = ties.candidates(seat, "seat", best, [], lowest=False)
-                words += f" {names(rnd.best)} are level, so a tie-break decides."
+                words += _(" {names} are level, so a tie-break decides.").format(
+                    names=names(rnd.best))
             rnd.elected = [labels[chosen]]
             winners.append(labels[chosen])
-            lead = f"Round {seat}: " if election.seats > 1 else ""
-            rnd.sentence = f"{lead}{words} {labels[chosen]} takes "\
-                f"{'the seat' if election.seats == 1 else f'seat {seat}'}."
+            lead = _("Round {seat}: ").format(seat=seat) if election.seats > 1 else ""
+            rnd.sentence = _("{lead}{words} {value} takes "\
+                "{value2}.").format(
+                lead=lead, words=words, value=labels[chosen],
+                value2='the seat' if election.seats == 1 else f'seat {seat}')
             left.remove(chosen)
     except TieReported:
         return Count(rounds, [], stopped=True)
@@ -86,14 +90,17 @@ def _schulze_round(
                     p[(i, j)] = via
     rnd.paths = {f"{labels[i]} > {labels[j]}": v for (i, j), v in p.items()}
     best = [i for i in left if all(p[(i, j)] >= p[(j, i)] for j in left if j != i)]
-    kind = "margin" if election.strength == "margin" else "winning votes"
+    kind = "margin" if election.strength == "margin" else _("winning votes")
     beaten = _beats_all(matrix, best, left)
     if beaten:
-        words = f"{labels[best[0]]} beats every other option head to head."
+        words = _("{value} beats every other option head to head.").format(
+            value=labels[best[0]])
     else:
-        words = (f"No option beats all the others head to head; by strongest paths "
-                 f"({kind}), {names([labels[c] for c in best])} "
-                 f"{'is' if len(best) == 1 else 'are'} beaten by nobody.")
+        words = (_("No option beats all the others head to head; by strongest paths "
+                 "({kind}), {names} "
+                 "{value} beaten by nobody.").format(
+            kind=kind, names=names([labels[c] for c in best]),
+            value='is' if len(best) == 1 else 'are'))
     return best, words
 
 
@@ -140,13 +147,16 @@ def _ranked_pairs_round(
     rnd.locked, rnd.skipped = locked_order, skipped
     best = [c for c in left if not any((o, c) in locked for o in left)]
     if _beats_all(matrix, best, left):
-        words = f"{labels[best[0]]} beats every other option head to head."
+        words = _("{value} beats every other option head to head.").format(
+            value=labels[best[0]])
     else:
-        kind = "margin" if rule == "margin" else "winning votes"
-        words = (f"No option beats all the others head to head; locking the "
-                 f"{len(locked_order)} strongest pairs ({kind}) that make no cycle "
-                 f"(skipping {len(skipped)}) leaves {names([labels[c] for c in best])} "
-                 "with no locked defeat.")
+        kind = "margin" if rule == "margin" else _("winning votes")
+        words = (_("No option beats all the others head to head; locking the "
+                 "{count} strongest pairs ({kind}) that make no cycle "
+                 "(skipping {count2}) leaves {names} "
+                 "with no locked defeat.").format(
+            count=len(locked_order), kind=kind, count2=len(skipped),
+            names=names([labels[c] for c in best])))
     return best, words
 
 

@@ -26,6 +26,8 @@ from typing import Any, Literal, get_args
 import numpy as np
 import orjson
 
+from bot.i18n import N_, _
+
 Method = Literal["irv", "stv", "schulze", "ranked_pairs"]
 TieBreak = Literal["backward-then-random", "report"]
 Strength = Literal["margin", "winning_votes"]
@@ -36,10 +38,10 @@ STRENGTHS: tuple[Strength, ...] = get_args(Strength)
 MAX_CANDIDATES = 20  # what a vote may offer; the counters themselves take any number
 
 METHOD_NAMES: dict[Method, str] = {
-    "irv": "instant-runoff (IRV)",
-    "stv": "single transferable vote (STV)",
-    "schulze": "Schulze",
-    "ranked_pairs": "ranked pairs",
+    "irv": N_("instant-runoff (IRV)"),
+    "stv": N_("single transferable vote (STV)"),
+    "schulze": N_("Schulze"),
+    "ranked_pairs": N_("ranked pairs"),
 }
 
 
@@ -170,26 +172,30 @@ def _build(
 ) -> Election:
     if method not in METHODS:
         raise ElectionError(
-            f"method: {method!r} is not a method; use one of {', '.join(METHODS)}"
+            _("method: {method!r} is not a method; use one of {names}").format(
+                method=method, names=', '.join(METHODS))
         )
     if tie_break not in TIE_BREAKS:
         raise ElectionError(
-            f"tie_break: {tie_break!r} is not a rule; use one of {', '.join(TIE_BREAKS)}"
+            _("tie_break: {tie_break!r} is not a rule; use one of {names}").format(
+                tie_break=tie_break, names=', '.join(TIE_BREAKS))
         )
     if strength not in STRENGTHS:
         raise ElectionError(
-            f"strength: {strength!r} is not a link strength; use one of {', '.join(STRENGTHS)}"
+            _("strength: {strength!r} is not a link strength; use one of {names}").format(
+                strength=strength, names=', '.join(STRENGTHS))
         )
     names = tuple(candidates)
     if len(names) < 2:
-        raise ElectionError("candidates: an election needs at least 2 candidates")
+        raise ElectionError(_("candidates: an election needs at least 2 candidates"))
     for name in names:
         if not isinstance(name, str) or not name.strip():
-            raise ElectionError(f"candidates: {name!r} is not a candidate name")
+            raise ElectionError(_("candidates: {name!r} is not a candidate name").format(
+                name=name))
     seen_names: set[str] = set()
     for name in names:
         if name in seen_names:
-            raise ElectionError(f"candidates: {name!r} is listed twice")
+            raise ElectionError(_("candidates: {name!r} is listed twice").format(name=name))
         seen_names.add(name)
     check_seats(method, seats, len(names))
     index = {name: i for i, name in enumerate(names)}
@@ -226,7 +232,8 @@ def _build(
                 _ranking(number, ranking, count, index)
             twice = next(r for r in counted if len(set(r)) != len(r))
             raise ElectionError(
-                f"a ballot ranks a candidate twice: {[names[i] for i in twice]!r}")
+                _("a ballot ranks a candidate twice: {value!r}").format(
+                    value=[names[i] for i in twice]))
     return election
 
 
@@ -237,8 +244,8 @@ def _grouped_fast(
     (an unknown name, a count that is not a positive int, a ranking that is not a list or
     tuple), for the careful path to name it."""
     try:
-        rankings = [r for r, _ in pairs]
-        counts = [c for _, c in pairs]
+        rankings = [r for r, _x in pairs]
+        counts = [c for _x, c in pairs]
         if not set(map(type, rankings)) <= {list, tuple} or set(map(type, counts)) != {int}:
             return None
         if min(counts) < 1:
@@ -258,13 +265,16 @@ def _grouped_fast(
 def check_seats(method: Method, seats: object, candidates: int) -> None:
     """Seats must be a whole number from 1 to one fewer than the candidates (1 for IRV)."""
     if isinstance(seats, bool) or not isinstance(seats, int):
-        raise ElectionError(f"seats: {seats!r} is not a whole number")
+        raise ElectionError(_("seats: {seats!r} is not a whole number").format(seats=seats))
     if method == "irv" and seats != 1:
-        raise ElectionError(f"seats: IRV fills 1 seat, not {seats}; use method stv for more")
+        raise ElectionError(_("seats: IRV fills 1 seat, not {seats}; use method stv for "
+                              "more").format(
+            seats=seats))
     if not 1 <= seats < candidates:
         raise ElectionError(
-            f"seats: {seats} is out of range; with {candidates} candidates seats must be "
-            f"1 to {candidates - 1}"
+            _("seats: {seats} is out of range; with {candidates} candidates seats must be "
+            "1 to {value}").format(
+                seats=seats, candidates=candidates, value=candidates - 1)
         )
 
 
@@ -273,21 +283,25 @@ def _ranking(
 ) -> tuple[int, ...]:
     where = f"ballot {number}"
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise ElectionError(f"{where}: count must be a positive integer, not {count!r}")
+        raise ElectionError(_("{where}: count must be a positive integer, not {count!r}").format(
+            where=where, count=count))
     if isinstance(ranking, Mapping):
         raise ElectionError(
-            f"{where}: ranking must be a list of candidate names, best first, not an object "
-            'of ranks (write ["B", "A"] for {"A": 2, "B": 1})')
+            _("{where}: ranking must be a list of candidate names, best first, not an object "
+            'of ranks (write ["B", "A"] for {{"A": 2, "B": 1}})').format(where=where))
     if isinstance(ranking, str) or not isinstance(ranking, Sequence):
-        raise ElectionError(f"{where}: ranking must be a list of candidate names")
+        raise ElectionError(_("{where}: ranking must be a list of candidate names").format(
+            where=where))
     out: list[int] = []
     seen: set[int] = set()
     for name in ranking:
         if not isinstance(name, str) or name not in index:
-            raise ElectionError(f"{where}: unknown candidate {name!r}")
+            raise ElectionError(_("{where}: unknown candidate {name!r}").format(
+                where=where, name=name))
         i = index[name]
         if i in seen:
-            raise ElectionError(f"{where}: {name!r} is ranked twice")
+            raise ElectionError(_("{where}: {name!r} is ranked twice").format(
+                where=where, name=name))
         seen.add(i)
         out.append(i)
     return tuple(out)
@@ -368,19 +382,19 @@ def _from_distinct(
 def parse(data: object) -> Election:
     """Read the tally protocol's election object (unknown keys, such as metadata, are ignored)."""
     if not isinstance(data, Mapping):
-        raise ElectionError("the election must be a JSON object")
+        raise ElectionError(_("the election must be a JSON object"))
     for key in ("method", "candidates", "ballots"):
         if key not in data:
-            raise ElectionError(f"{key}: missing")
+            raise ElectionError(_("{key}: missing").format(key=key))
     candidates = data["candidates"]
     if not isinstance(candidates, list):
-        raise ElectionError("candidates: must be a list of names")
+        raise ElectionError(_("candidates: must be a list of names"))
     raw_ballots = data["ballots"]
     if not isinstance(raw_ballots, list):
-        raise ElectionError("ballots: must be a list of {\"ranking\": [...], \"count\": n}")
+        raise ElectionError(_("ballots: must be a list of {\"ranking\": [...], \"count\": n}"))
     seed = data.get("seed")
     if seed is not None and not isinstance(seed, str):
-        raise ElectionError("seed: must be a string")
+        raise ElectionError(_("seed: must be a string"))
 
     def ballots() -> Iterable[tuple[Sequence[str], int]]:
         # Identical ballots are checked once: a million are often a few thousand kinds.
@@ -423,7 +437,8 @@ def parse(data: object) -> Election:
             except (TypeError, KeyError, AttributeError):
                 if not isinstance(ballot, Mapping) or "ranking" not in ballot:
                     raise ElectionError(
-                        f"ballot {number}: must be an object with a ranking") from None
+                        _("ballot {number}: must be an object with a ranking").format(
+                            number=number)) from None
                 ranking, n = ballot["ranking"], ballot.get("count", 1)
                 _ranking(number, ranking, n, index)  # raises, unless e.g. a tuple
                 key = (*ranking, n)

@@ -14,6 +14,7 @@ import numpy as np
 from bot.domain.tally.election import Election
 from bot.domain.tally.rounds import Count, Round, Transfer, names, plural
 from bot.domain.tally.ties import Tiebreaker, TieReported, show
+from bot.i18n import _
 
 
 def count_irv(election: Election, ties: Tiebreaker) -> Count:
@@ -81,7 +82,7 @@ class _ListPiles:
 
     def __init__(self, election: Election) -> None:
         self.groups = election.groups
-        self.piles: list[list[int]] = [[] for _ in election.candidates]
+        self.piles: list[list[int]] = [[] for _x in election.candidates]
         self.at = [0] * len(self.groups)
 
     def first(self) -> list[int]:
@@ -150,39 +151,49 @@ def _biggest(item: tuple[int, int]) -> tuple[int, int]:
 
 def _won(number: int, winner: str, votes: int, total: int, active: int) -> str:
     if active == 1:
-        return f"Round {number}: {winner} was the only option left, and won."
-    return (f"Round {number}: {winner} had {show(votes)} of the "
-            f"{plural(total, 'continuing ballot')}"
-            ", a majority, and won.")
+        return _("Round {number}: {winner} was the only option left, and won.").format(
+            number=number, winner=winner)
+    return (_("Round {number}: {winner} had {show} of the "
+            "{count}"
+            ", a majority, and won.").format(
+        number=number, winner=winner, show=show(votes), count=plural(total, 'continuing ballot')))
 
 
 def _eliminated(rnd: Round, needed: int, total: int, low: int, lowest: list[str]) -> str:
     assert rnd.transfer is not None
     t = rnd.transfer
     loser = t.source
-    fewest = (f"{loser} had the fewest ({show(low)}) and was eliminated" if len(lowest) == 1
-              else f"{names(lowest)} had the fewest ({show(low)} each) and {loser} was "
-              "eliminated")
-    head = (f"Round {rnd.number}: nobody had a majority of the "
-            f"{plural(total, 'continuing ballot')} ({show(needed)} needed); {fewest}")
+    fewest = (_("{loser} had the fewest ({show}) and was eliminated").format(
+        loser=loser, show=show(low)) if len(lowest) == 1
+              else _("{names} had the fewest ({show} each) and {loser} was "
+              "eliminated").format(names=names(lowest), show=show(low), loser=loser))
+    head = (_("Round {number}: nobody had a majority of the "
+            "{count} ({show} needed); {fewest}").format(
+        number=rnd.number, count=plural(total, 'continuing ballot'), show=show(needed),
+        fewest=fewest))
     if t.value == 0:
-        return head + "; it had no ballots to pass on."
+        return head + _("; it had no ballots to pass on.")
     moved = sum(t.to.values())
     parts = []
-    share = ("its only ballot" if t.value == 1 else f"all {show(t.value)} of its ballots"
-             if moved == t.value else f"{show(moved)} of its {plural(t.value, 'ballot')}")
+    share = (_("its only ballot") if t.value == 1 else _("all {show} of its ballots").format(
+        show=show(t.value))
+             if moved == t.value else _("{show} of its {count}").format(
+                 show=show(moved), count=plural(t.value, 'ballot')))
     if len(t.to) == 1:
         (dest, _value), = t.to.items()
-        parts.append(f"{share} moved to {dest}")
+        parts.append(_("{share} moved to {dest}").format(share=share, dest=dest))
     elif t.to:
-        parts.append(f"{share} moved on ("
+        parts.append(_("{share} moved on (").format(share=share)
                      + names([f"{show(v)} to {d}" for d, v in t.to.items()]) + ")")
     if t.exhausted:
         verb = "was" if t.exhausted == 1 else "were"
-        ranked = "ranked no option still in the count"
+        ranked = _("ranked no option still in the count")
         if t.to:
-            parts.append(f"{show(t.exhausted)} {verb} exhausted ({ranked})")
+            parts.append(_("{show} {verb} exhausted ({ranked})").format(
+                show=show(t.exhausted), verb=verb, ranked=ranked))
         else:
-            every = "its only ballot" if t.value == 1 else f"all {show(t.value)} ballots"
-            parts.append(f"{every} {verb} exhausted ({ranked})")
-    return head + "; " + ", and ".join(parts) + "."
+            every = _("its only ballot") if t.value == 1 else _("all {show} ballots").format(
+                show=show(t.value))
+            parts.append(_("{every} {verb} exhausted ({ranked})").format(
+                every=every, verb=verb, ranked=ranked))
+    return head + "; " + _(", and ").join(parts) + "."

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.domain.tally.election import METHOD_NAMES
 from bot.domain.tally.rounds import Result, names
 from bot.domain.tally.ties import show
+from bot.i18n import _
 
 NAME_WIDTH = 24
 CELL = 8
@@ -87,26 +88,30 @@ def matrix_table(result: Result) -> list[str]:
 def method_line(result: Result) -> str:
     e = result.election
     seats = f"{e.seats} seat{'s' if e.seats != 1 else ''}"
-    method = METHOD_NAMES[e.method]
+    method = _(METHOD_NAMES[e.method])
     ballots = f"{e.cast:,} ballot{'s' if e.cast != 1 else ''}"
     if e.blank:
-        ballots += (f" ({e.blank:,} blank, counted as exhausted from the start)"
-                    if e.ballots else f" ({e.blank:,} blank)")
+        ballots += (_(" ({blank:,} blank, counted as exhausted from the start)").format(
+            blank=e.blank)
+                    if e.ballots else _(" ({blank:,} blank)").format(blank=e.blank))
     line = f"{method[:1].upper()}{method[1:]}, {seats}, {ballots}"
     if e.method == "stv" and result.quota is not None:
-        line += f", quota {result.quota:,}"
+        line += _(", quota {quota:,}").format(quota=result.quota)
     if e.method in ("schulze", "ranked_pairs"):
-        line += ", links by " + ("margin" if e.strength == "margin" else "winning votes")
+        line += _(", links by ") + ("margin" if e.strength == "margin" else _("winning votes"))
     return line
 
 
 def condorcet_line(result: Result) -> str:
     cw = result.condorcet_winner
     if cw is None:
-        return "Condorcet check: no option beats every other head to head."
+        return _("Condorcet check: no option beats every other head to head.")
     if cw in result.winners:
-        return f"Condorcet check: {cw} beats every other option head to head, and won."
-    return f"Condorcet check: {cw} beats every other option head to head, but did not win."
+        return _("Condorcet check: {cw} beats every other option head to head, and won.").format(
+            cw=cw)
+    return _("Condorcet check: {cw} beats every other option head to head, but did not "
+             "win.").format(
+        cw=cw)
 
 
 def text_report(result: Result, title: str | None = None) -> str:
@@ -116,23 +121,26 @@ def text_report(result: Result, title: str | None = None) -> str:
         out += [title, "=" * min(len(title), 78)]
     out.append(method_line(result))
     if result.winners:
-        verb = "Tied" if result.tied and result.election.tie_break == "report" else "Winners"
+        verb = _("Tied") if result.tied and result.election.tie_break == "report" else _("Winners")
         out.append(f"{verb}: {names(result.winners)}")
     else:
-        out.append("Winners: none")
+        out.append(_("Winners: none"))
     out.append(result.outcome())
     out.append(condorcet_line(result))
     out.append("")
     if any(r.tallies for r in result.rounds):
-        out += ["Votes per round (* elected, x eliminated):", *round_table(result), ""]
+        out += [_("Votes per round (* elected, x eliminated):"), *round_table(result), ""]
     else:
-        out += ["Pairwise: row beats column on this many ballots:", *matrix_table(result), ""]
+        out += [_("Pairwise: row beats column on this many ballots:"), *matrix_table(result), ""]
     out += [r.sentence for r in result.rounds]
     if result.tie_breaks:
-        out += ["", "Ties:"]
+        out += ["", _("Ties:")]
         for tie in result.tie_breaks:
-            how = tie.how if tie.how != "draw" else f"draw {tie.draw}, seed {result.seed!r}"
+            how = tie.how if tie.how != "draw" else _("draw {draw}, seed {seed!r}").format(
+                draw=tie.draw, seed=result.seed)
             chosen = f" -> {tie.chosen}" if tie.chosen else ""
-            out.append(f"  round {tie.round}: {names(list(tie.tied))} ({tie.purpose}; "
-                       f"{how}){chosen}")
+            out.append(_("  round {round}: {names} ({purpose}; "
+                       "{how}){chosen}").format(
+                round=tie.round, names=names(list(tie.tied)), purpose=tie.purpose, how=how,
+                chosen=chosen))
     return "\n".join(out) + "\n"

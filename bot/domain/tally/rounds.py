@@ -11,6 +11,7 @@ from bot.domain import wording
 from bot.domain.tally.election import Election
 from bot.domain.tally.pairwise import pairwise
 from bot.domain.tally.ties import TieRecord, Value, show
+from bot.i18n import _
 
 TransferKind = Literal["exclusion", "surplus"]
 
@@ -152,18 +153,21 @@ class Result:
                   "ranked_pairs": "ranked pairs"}[self.election.method]
         ballots = plural(self.election.cast, "ballot")
         if self.election.blank:
-            ballots += f" ({show(self.election.blank)} blank)"
+            ballots += _(" ({show} blank)").format(
+                show=show(self.election.blank))
         rounds = plural(len(self.rounds), "round")
         how = f"{method}, {rounds}, {ballots}"
         if not self.winners and not self.election.ballots:
             if self.election.blank:
                 blank = plural(self.election.blank, "blank ballot")
-                return f"No winner: no ballot ranked any option ({method}, {blank})"
-            return f"No winner: no ballots were cast ({method})"
+                return _("No winner: no ballot ranked any option ({method}, {blank})").format(
+                    method=method, blank=blank)
+            return _("No winner: no ballots were cast ({method})").format(method=method)
         if self.tied and self.election.tie_break == "report":
-            return f"Tied: {names(self.winners)} ({how}); the lab decides how to break it"
-        verb = "won" if len(self.winners) == 1 else "won the seats"
-        drawn = " after a tie-break draw" if self.tied else ""
+            return _("Tied: {names} ({how}); the lab decides how to break it").format(
+                names=names(self.winners), how=how)
+        verb = "won" if len(self.winners) == 1 else _("won the seats")
+        drawn = _(" after a tie-break draw") if self.tied else ""
         return f"{names(self.winners)} {verb}{drawn} ({how})"
 
 
@@ -175,7 +179,8 @@ def tie_json(tie: TieRecord, seed: str) -> dict[str, Any]:
     if tie.how == "draw":
         out["seed"] = seed
         out["draw"] = tie.draw
-        out["detail"] = f"{tie.detail}; draw {tie.draw} with seed {seed!r} picked {tie.chosen}"
+        out["detail"] = _("{detail}; draw {draw} with seed {seed!r} picked {chosen}").format(
+            detail=tie.detail, draw=tie.draw, seed=seed, chosen=tie.chosen)
     if tie.material is not None:
         out["material"] = tie.material
     return out

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.tally.election import MAX_CANDIDATES
 from bot.domain.when import too_far_ahead
 from bot.domain.zones import Occurs, format_local, format_span, wall_time, zone_abbreviation
+from bot.i18n import _
 
 MIN_OPTIONS = 2
 OPTION_LENGTH = 150
@@ -36,33 +37,36 @@ def check_options(options: Sequence[str]) -> list[str]:
     """The options cleaned of spare spaces; 2 to 20 of them, all different."""
     cleaned = [" ".join(o.split()) for o in options]
     if any(not o for o in cleaned):
-        raise RankingProblem("An option is empty. Give each option some words.")
+        raise RankingProblem(_("An option is empty. Give each option some words."))
     if len(cleaned) < MIN_OPTIONS:
         raise RankingProblem(
-            f"A vote needs at least {MIN_OPTIONS} options; you gave {len(cleaned)}. List "
-            'them after `options`, each in quotes: `options "First" "Second"`.'
+            _("A vote needs at least {MIN_OPTIONS} options; you gave {count}. List "
+            'them after `options`, each in quotes: `options "First" "Second"`.').format(
+                MIN_OPTIONS=MIN_OPTIONS, count=len(cleaned))
         )
     if len(cleaned) > MAX_CANDIDATES:
         raise RankingProblem(
-            f"A vote can offer at most {MAX_CANDIDATES} options; you gave {len(cleaned)}. "
-            "Merge or drop some, or hold two votes."
+            _("A vote can offer at most {MAX_CANDIDATES} options; you gave {count}. "
+            "Merge or drop some, or hold two votes.").format(
+                MAX_CANDIDATES=MAX_CANDIDATES, count=len(cleaned))
         )
     for option in cleaned:
         if len(option) > OPTION_LENGTH:
             raise RankingProblem(
-                f"The option `{option[:40]}…` is longer than {OPTION_LENGTH} characters; "
-                "name it more briefly."
+                _("The option `{value}…` is longer than {OPTION_LENGTH} characters; "
+                "name it more briefly.").format(value=option[:40], OPTION_LENGTH=OPTION_LENGTH)
             )
     seen: dict[str, str] = {}
     for option in cleaned:
         key = option.casefold()
         if key in seen:
-            raise RankingProblem(f"The option `{option}` is listed twice. List each once.")
+            raise RankingProblem(_("The option `{option}` is listed twice. List each once.").format(
+                option=option))
         seen[key] = option
     if any(o.isdigit() for o in cleaned):
         raise RankingProblem(
-            "An option cannot be just a number: people rank by option numbers. "
-            "Give it a name."
+            _("An option cannot be just a number: people rank by option numbers. "
+            "Give it a name.")
         )
     return cleaned
 
@@ -70,16 +74,17 @@ def check_options(options: Sequence[str]) -> list[str]:
 def check_seats_for(seats: int, options: int, method: str) -> None:
     """Seats must leave at least one option out; IRV fills exactly one."""
     if seats < 1:
-        raise RankingProblem("A vote fills at least 1 seat.")
+        raise RankingProblem(_("A vote fills at least 1 seat."))
     if seats >= options:
         raise RankingProblem(
-            f"With {options} options, seats must be at most {options - 1} (you asked for "
-            f"{seats}): a vote has to leave at least one option out."
+            _("With {options} options, seats must be at most {value} (you asked for "
+            "{seats}): a vote has to leave at least one option out.").format(
+                options=options, value=options - 1, seats=seats)
         )
     if method == "irv" and seats != 1:
         raise RankingProblem(
-            f"IRV fills one seat. For {seats} seats use `method stv` (proportional), or "
-            "`method schulze` (the top options by Schulze)."
+            _("IRV fills one seat. For {seats} seats use `method stv` (proportional), or "
+            "`method schulze` (the top options by Schulze).").format(seats=seats)
         )
 
 
@@ -123,8 +128,9 @@ def resolve_ranking(words: Sequence[str], options: Sequence[str]) -> list[int]:
                 number = int(word)
                 if not 1 <= number <= len(options):
                     raise RankingProblem(
-                        f"There is no option {number}: the options are numbered 1 to "
-                        f"{len(options)} ({numbered(options)})."
+                        _("There is no option {number}: the options are numbered 1 to "
+                        "{count} ({numbered}).").format(
+                            number=number, count=len(options), numbered=numbered(options))
                     )
                 chosen.append(number - 1)
                 i += 1
@@ -143,13 +149,14 @@ def resolve_ranking(words: Sequence[str], options: Sequence[str]) -> list[int]:
                 length = 1
             if not found:
                 raise RankingProblem(
-                    f"No option is called `{word}`. The options: {numbered(options)}. Use "
-                    "their numbers or names."
+                    _("No option is called `{word}`. The options: {numbered}. Use "
+                    "their numbers or names.").format(word=word, numbered=numbered(options))
                 )
             if len(found) > 1:
                 which = " or ".join(f"{k + 1} {options[k]}" for k in found)
                 raise RankingProblem(
-                    f"`{word}` could be {which}. Type more of the name, or its number."
+                    _("`{word}` could be {which}. Type more of the name, or its number.").format(
+                        word=word, which=which)
                 )
             chosen.append(found[0])
             i += length
@@ -157,14 +164,15 @@ def resolve_ranking(words: Sequence[str], options: Sequence[str]) -> list[int]:
     for place, index in enumerate(chosen, 1):
         if index in seen:
             raise RankingProblem(
-                f"You ranked {options[index]} twice ({ordinal(seen[index])} and "
-                f"{ordinal(place)} choice). Rank each option at most once."
+                _("You ranked {value} twice ({ordinal} and "
+                "{ordinal2} choice). Rank each option at most once.").format(
+                    value=options[index], ordinal=ordinal(seen[index]), ordinal2=ordinal(place))
             )
         seen[index] = place
     if not chosen:
         raise RankingProblem(
-            f"Rank at least one option, best first, e.g. `2 4 1`. The options: "
-            f"{numbered(options)}."
+            _("Rank at least one option, best first, e.g. `2 4 1`. The options: "
+            "{numbered}.").format(numbered=numbered(options))
         )
     return chosen
 
@@ -178,29 +186,33 @@ def parse_close(text: str, zone: str, now: datetime) -> datetime:
     m = _CLOSE.match(text)
     if not m:
         raise RankingProblem(
-            f"`{text}` is not a close time. Use `closes YYYY-MM-DD HH:MM` in your time zone "
-            f"({zone}), e.g. `closes 2027-01-11 17:00`."
+            _("`{text}` is not a close time. Use `closes YYYY-MM-DD HH:MM` in your time zone "
+            "({zone}), e.g. `closes 2027-01-11 17:00`.").format(text=text, zone=zone)
         )
     year, month, day, hour, minute = (int(g) for g in m.groups())
     try:
         naive = datetime(year, month, day, hour, minute)
     except ValueError:
-        raise RankingProblem(f"`{text.strip()}` is not a date and time that exists.") from None
+        raise RankingProblem(_("`{strip}` is not a date and time that exists.").format(
+            strip=text.strip())) from None
     far = too_far_ahead(naive.date(), now.astimezone(ZoneInfo(zone)).date())
     if far is not None:
         raise RankingProblem(far)
     wall = wall_time(naive.date(), naive.time(), zone)
     if wall.occurs is Occurs.NEVER:
         raise RankingProblem(
-            f"{text.strip()} does not happen in {zone}: the clocks go forward "
-            f"{format_span(wall.shift)} then, so that moment is {wall.local:%H:%M} "
-            f"{zone_abbreviation(wall.moment, zone)}. Write `closes "
-            f"{wall.local:%Y-%m-%d %H:%M}` if you mean it, or pick another time."
+            _("{strip} does not happen in {zone}: the clocks go forward "
+            "{format_span} then, so that moment is {local:%H:%M} "
+            "{zone_abbreviation}. Write `closes "
+            "{local:%Y-%m-%d %H:%M}` if you mean it, or pick another time.").format(
+                strip=text.strip(), zone=zone, format_span=format_span(wall.shift),
+                local=wall.local, zone_abbreviation=zone_abbreviation(wall.moment, zone))
         )
     moment = wall.moment
     if moment <= now:
         raise RankingProblem(
-            f"{format_local(moment, zone)} is in the past. Give a close time ahead."
+            _("{format_local} is in the past. Give a close time ahead.").format(
+                format_local=format_local(moment, zone))
         )
     return moment
 

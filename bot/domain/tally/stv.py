@@ -27,6 +27,7 @@ import numpy as np
 from bot.domain.tally.election import Election
 from bot.domain.tally.rounds import Count, Round, Transfer, names, plural
 from bot.domain.tally.ties import Tiebreaker, TieReported, Value, show
+from bot.i18n import _
 
 Members = Sequence[int] | np.ndarray  # group numbers: a list, or an array of them
 Parcel = tuple[Fraction, Members]  # a weight, and the groups that carry it
@@ -54,7 +55,7 @@ class _Stv:
         self.elected: list[int] = []
         self.excluded: list[int] = []
         self.pending: list[int] = []  # elected, surplus not yet moved
-        self.piles: list[list[Parcel]] = [[] for _ in range(n)]
+        self.piles: list[list[Parcel]] = [[] for _x in range(n)]
         self.at = [0] * len(election.groups)
         self.tally: list[Value] = [Fraction(0)] * n
         self.exhausted: Value = Fraction(election.blank)  # blank: from the start
@@ -112,10 +113,11 @@ class _Stv:
                 self._elect(c)
             rnd.elected = [self.labels[c] for c in newly]
             verb = "was" if len(newly) == 1 else "were"
-            words.append(f"{names(rnd.elected)} reached the quota of {show(self.quota)} "
-                         f"and {verb} elected")
+            words.append(_("{names} reached the quota of {show} "
+                         "and {verb} elected").format(
+                names=names(rnd.elected), show=show(self.quota), verb=verb))
         if self.open_seats == 0:
-            rnd.sentence = _sentence(rnd.number, [*words, "every seat is filled"])
+            rnd.sentence = _sentence(rnd.number, [*words, _("every seat is filled")])
             return True
         rest = self._active()
         if len(rest) <= self.open_seats:
@@ -123,9 +125,12 @@ class _Stv:
                 self._elect(c, surplus=False)
             rnd.elected += [self.labels[c] for c in rest]
             verb = "is" if len(rest) == 1 else "are"
-            words.append(f"{names([self.labels[c] for c in rest])} {verb} elected as the only "
-                         f"{'option' if len(rest) == 1 else 'options'} left for the open "
-                         f"{'seat' if self.open_seats + len(rest) == 1 else 'seats'}")
+            words.append(_("{names} {verb} elected as the only "
+                         "{value} left for the open "
+                         "{value2}").format(
+                names=names([self.labels[c] for c in rest]), verb=verb,
+                value='option' if len(rest) == 1 else 'options',
+                value2='seat' if self.open_seats + len(rest) == 1 else 'seats'))
             rnd.sentence = _sentence(rnd.number, words)
             return True
         self.history.append(self.tally[:])
@@ -173,9 +178,11 @@ class _Stv:
         self.tally[source] = Fraction(self.quota)
         rnd.transfer = transfer
         who = self.labels[source]
-        text = (f"{who}'s surplus of {show(surplus)} moved on: each of the "
-                f"{plural(transfer.ballots, 'ballot')} they held now counts "
-                f"{show(weight)} of its weight ({weight.numerator}/{weight.denominator})")
+        text = (_("{who}'s surplus of {show} moved on: each of the "
+                "{count} they held now counts "
+                "{show2} of its weight ({numerator}/{denominator})").format(
+            who=who, show=show(surplus), count=plural(transfer.ballots, 'ballot'),
+            show2=show(weight), numerator=weight.numerator, denominator=weight.denominator))
         return text + _where(transfer)
 
     def _exclude(self, rnd: Round) -> str:
@@ -197,11 +204,12 @@ class _Stv:
         self.tally[loser] = Fraction(0)
         rnd.eliminated = [self.labels[loser]]
         rnd.transfer = transfer
-        nobody = "nobody else" if self.elected else "nobody"
-        text = f"{nobody} reached the quota; {self.labels[loser]} had the fewest " \
-               f"({show(low)}) and was excluded"
+        nobody = _("nobody else") if self.elected else "nobody"
+        text = _("{nobody} reached the quota; {value} had the fewest " \
+               "({show}) and was excluded").format(
+            nobody=nobody, value=self.labels[loser], show=show(low))
         if transfer.value == 0:
-            return text + ", with no votes to pass on"
+            return text + _(", with no votes to pass on")
         return text + _where(transfer)
 
     def _move(self, source: int, factor: Fraction, kind: str, value: Value) -> Transfer:
@@ -304,10 +312,12 @@ def _biggest(item: tuple[int, Value]) -> tuple[Value, int]:
 def _where(t: Transfer) -> str:
     parts = [f"{show(v)} to {d}" for d, v in t.to.items()]
     if t.exhausted:
-        parts.append(f"{show(t.exhausted)} exhausted (no further choice still in the count)")
+        parts.append(_("{show} exhausted (no further choice still in the count)").format(
+            show=show(t.exhausted)))
     return ": " + names(parts) if parts else ""
 
 
 def _sentence(number: int, words: list[str]) -> str:
     text = "; ".join(w for w in words if w)
-    return f"Round {number}: {text[:1].upper()}{text[1:]}."
+    return _("Round {number}: {upper}{value}.").format(
+        number=number, upper=text[:1].upper(), value=text[1:])

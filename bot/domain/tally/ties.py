@@ -19,16 +19,17 @@ from fractions import Fraction
 from typing import Literal
 
 from bot.domain.tally.election import Election
+from bot.i18n import N_, _
 
 Purpose = Literal["exclude", "elect", "surplus", "seat", "lock"]
 How = Literal["earlier rounds", "draw", "reported"]
 Value = int | Fraction
 PURPOSE_WORDS: dict[Purpose, str] = {
-    "exclude": "to be eliminated",
-    "elect": "to take the last seat",
-    "surplus": "to have their surplus moved first",
-    "seat": "to win the seat",
-    "lock": "to be locked first",
+    "exclude": N_("to be eliminated"),
+    "elect": N_("to take the last seat"),
+    "surplus": N_("to have their surplus moved first"),
+    "seat": N_("to win the seat"),
+    "lock": N_("to be locked first"),
 }
 
 
@@ -102,7 +103,7 @@ class Tiebreaker:
             if len(set(values.values())) == 1:
                 continue
             extreme = min(values.values()) if lowest else max(values.values())
-            steps.append(f"round {back + 1}: " + ", ".join(
+            steps.append(_("round {value}: ").format(value=back + 1) + ", ".join(
                 f"{self.names[c]} {show(values[c])}" for c in pool))
             pool = [c for c in pool if values[c] == extreme]
             if len(pool) == 1:
@@ -112,8 +113,9 @@ class Tiebreaker:
             chosen = self.names[pool[0]]
             self.records.append(TieRecord(
                 round_, purpose, names, chosen, "earlier rounds",
-                f"{'fewest' if lowest else 'most'} votes in the latest round where they "
-                f"differed ({'; '.join(steps)})",
+                _("{value} votes in the latest round where they "
+                "differed ({names})").format(
+                    value='fewest' if lowest else 'most', names='; '.join(steps)),
             ))
             return pool[0]
         level = tuple(sorted(self.names[c] for c in pool))
@@ -133,13 +135,13 @@ class Tiebreaker:
         self.draws += 1
         number = self.draws
         if purpose in ("seat", "lock"):
-            earlier = "and no earlier round can separate them"
+            earlier = _("and no earlier round can separate them")
         elif round_ == 1:
-            earlier = "with no earlier round to compare"
+            earlier = _("with no earlier round to compare")
         elif not steps:
-            earlier = "also in every earlier round"
+            earlier = _("also in every earlier round")
         else:
-            earlier = f"even looking back ({'; '.join(steps)})"
+            earlier = _("even looking back ({names})").format(names='; '.join(steps))
         if not immaterial and self.stop_at is not None and len(self.open) == self.stop_at:
             self.records.append(TieRecord(
                 round_, purpose, level, "", "reported", earlier,

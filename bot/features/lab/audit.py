@@ -11,6 +11,7 @@ from bot.arguments import Args, Pos
 from bot.domain.zones import format_local
 from bot.features.common import page_buttons, paginate
 from bot.features.lab.audit_words import Known, sentence
+from bot.i18n import N_, _
 from bot.messages import Block, Card, Context, Header, Reply
 from bot.router import Call, Router
 from storage.models import AuditEntry
@@ -39,10 +40,12 @@ async def _known(call: Call[Any], entries: Sequence[AuditEntry]) -> Known:
     meetings, polls, minutes = {}, {}, {}
     for ref in _ids(entries, "meeting"):
         if (meeting := await call.uow.meetings.get(ref)) is not None:
-            meetings[ref] = f"meeting #{meeting.number} ({meeting.title})"
+            meetings[ref] = _("meeting #{number} ({title})").format(
+                number=meeting.number, title=meeting.title)
     for ref in _ids(entries, "poll"):
         if (poll := await call.uow.polls.get(ref)) is not None:
-            polls[ref] = f"poll #{poll.number} ({poll.title})"
+            polls[ref] = _("poll #{number} ({title})").format(
+                number=poll.number, title=poll.title)
     for ref in _ids(entries, "minutes"):
         if (found := await call.uow.minutes.get(ref)) is not None:
             minutes[ref] = f"“{found.title}”"
@@ -66,24 +69,24 @@ async def _audit_card(call: Call[Any], page: int) -> Card:
     known = await _known(call, entries)
     lines = []
     for entry in entries:
-        who = known.people.get(entry.actor_id, "a former member") if entry.actor_id else None
+        who = known.people.get(entry.actor_id, _("a former member")) if entry.actor_id else None
         when = format_local(entry.at, call.zone, name=False)
         lines.append(f"• {when} · {sentence(entry.action, who, entry.detail, known)}")
-    blocks: list[Block] = [Header(f"Audit log of {lab.name}")]
+    blocks: list[Block] = [Header(_("Audit log of {name}").format(name=lab.name))]
     if past_end:
-        blocks.append(Context(f"There are {pages} pages; this is the last."))
-    blocks += paginate(lines or ["Nothing recorded yet."], page=1, per_page=AUDIT_PER_PAGE,
+        blocks.append(Context(_("There are {pages} pages; this is the last.").format(pages=pages)))
+    blocks += paginate(lines or [_("Nothing recorded yet.")], page=1, per_page=AUDIT_PER_PAGE,
                        route="lab.audit", ref=lab.id)
-    blocks.append(Context(f"Newest first · page {page} of {pages} · {total} "
-                          f"entries · times in {call.zone}. Entries are never changed or "
-                          "deleted."))
+    blocks.append(Context(_("Newest first · page {page} of {pages} · {total} "
+                          "entries · times in {zone}. Entries are never changed or "
+                          "deleted.").format(page=page, pages=pages, total=total, zone=call.zone)))
     if pages > 1:
         blocks.append(page_buttons("lab.audit", lab.id, page, pages))
-    return Card(tuple(blocks), fallback=f"Audit log of {lab.name}")
+    return Card(tuple(blocks), fallback=_("Audit log of {name}").format(name=lab.name))
 
 
 @router.command("audit", args=AuditArgs, access="facilitator", topic="lab",
-                summary="The lab's audit log: who did what, when, newest first.")
+                summary=N_("The lab's audit log: who did what, when, newest first."))
 async def audit(call: Call[AuditArgs]) -> Reply:
     return Reply(card=await _audit_card(call, call.args.page))
 

@@ -13,6 +13,7 @@ from bot.arguments import Args, Pos
 from bot.domain.lab import LinkPurpose, Role, code_hash, spent_refusal
 from bot.errors import Conflict, NotFound, PermissionDenied, UserError
 from bot.features.lab.audience import exposure_notice
+from bot.i18n import N_, _
 from bot.messages import Card, Reply, Text
 from bot.router import Call, Router, require_role
 from storage.models import ChannelLink
@@ -44,7 +45,7 @@ _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L to misread
 
 async def _new_code(call: Call[Any], purpose: LinkPurpose, lab_id: int | None) -> str:
     await call.uow.labs.prune_links(call.now - LINK_MEMORY)
-    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    code = "".join(secrets.choice(_CODE_ALPHABET) for _x in range(CODE_LENGTH))
     await call.uow.labs.add_link(ChannelLink(
         code_hash=code_hash(code), purpose=purpose, lab_id=lab_id, person_id=call.person.id,
         created_at=call.now, expires_at=call.now + LINK_LIFETIME,
@@ -70,8 +71,8 @@ def _refuse_spent(found: ChannelLink, call: Call[Any], new_one: str) -> None:
         raise Conflict(refusal)
 
 
-NEW_CHANNEL_CODE = "Type `/lab link` in the lab's channel for a new one."
-NEW_PERSONAL_CODE = "Type `/lab link me` on your other account for a new one."
+NEW_CHANNEL_CODE = N_("Type `/lab link` in the lab's channel for a new one.")
+NEW_PERSONAL_CODE = N_("Type `/lab link me` on your other account for a new one.")
 
 
 class LinkArgs(Args):
@@ -80,8 +81,8 @@ class LinkArgs(Args):
 
 @router.command(
     "link", args=LinkArgs, access="anyone", topic="lab", in_direct=False,
-    summary="Bind another channel, on Slack, Discord or here, to this lab (facilitators): "
-            "`/lab link` in the lab's channel, then `/lab link <code>` in the other.",
+    summary=N_("Bind another channel, on Slack, Discord or here, to this lab (facilitators): "
+            "`/lab link` in the lab's channel, then `/lab link <code>` in the other."),
     examples=("/lab link", "/lab link K7Q2XM4P"),
 )
 async def link(call: Call[LinkArgs]) -> Reply:
@@ -92,46 +93,47 @@ async def link(call: Call[LinkArgs]) -> Reply:
 
 async def _issue_link(call: Call[LinkArgs]) -> Reply:
     lab = call.the_lab
-    await require_role(call, Role.FACILITATOR, what="bind channels to the lab")
+    await require_role(call, Role.FACILITATOR, what=_("bind channels to the lab"))
     code = await _new_code(call, LinkPurpose.CHANNEL, lab.id)
     await call.audit("lab.link.issued")  # the code itself stays out of the log
     return Reply.say(
-        f"In the other channel (on Slack, Discord or the console), type `/lab link {code}` "
-        f"within 30 minutes. It binds that channel to {lab.name}. Only you can use it: "
+        _("In the other channel (on Slack, Discord or the console), type `/lab link {code}` "
+        "within 30 minutes. It binds that channel to {name}. Only you can use it: "
         "from this account, or from one you have linked to it with `/lab link me`. "
-        "Keep the code to yourself."
+        "Keep the code to yourself.").format(code=code, name=lab.name)
     )
 
 
 async def _use_link(call: Call[LinkArgs], code: str) -> Reply:
     if call.place.direct:
-        raise UserError("Link a channel the members share, not a direct message.")
+        raise UserError(_("Link a channel the members share, not a direct message."))
     if call.lab is not None:
-        raise Conflict(f"This channel already belongs to {call.lab.name}.")
+        raise Conflict(_("This channel already belongs to {name}.").format(
+            name=call.lab.name))
     found = await _find_code(call, code)
     if found is None:
         raise NotFound(
-            "That is not a link code I gave out. Codes look like `K7Q2XM4P`: a facilitator "
-            "gets one by typing `/lab link` in the lab's channel."
+            _("That is not a link code I gave out. Codes look like `K7Q2XM4P`: a facilitator "
+            "gets one by typing `/lab link` in the lab's channel.")
         )
     if found.purpose != LinkPurpose.CHANNEL:
-        raise UserError("That is a personal code, for linking your own accounts: type "
-                        "`/lab link me <code>` with it instead.")
-    _refuse_spent(found, call, NEW_CHANNEL_CODE)
+        raise UserError(_("That is a personal code, for linking your own accounts: type "
+                        "`/lab link me <code>` with it instead."))
+    _refuse_spent(found, call, _(NEW_CHANNEL_CODE))
     # Bound to the person who made it: anyone else holding it binds nothing, learns nothing.
     if call.person.id != found.person_id:
         raise PermissionDenied(
-            "Only the facilitator who made that code can use it, from their own account or "
+            _("Only the facilitator who made that code can use it, from their own account or "
             "one linked to it. If the code is yours, link this account first: `/lab link me` "
-            "on the account you made it with, then `/lab link me <code>` here."
+            "on the account you made it with, then `/lab link me <code>` here.")
         )
     lab = await call.uow.labs.get(found.lab_id) if found.lab_id is not None else None
     if lab is None:
-        raise NotFound("The lab that code belongs to no longer exists.")
+        raise NotFound(_("The lab that code belongs to no longer exists."))
     member = await call.uow.members.get(lab.id, call.person.id)
     if member is None or not member.active or member.role is not Role.FACILITATOR:
-        raise PermissionDenied("Only a facilitator of the lab can bind a channel to it, and "
-                               "you no longer are one.")
+        raise PermissionDenied(_("Only a facilitator of the lab can bind a channel to it, and "
+                               "you no longer are one."))
     notice = await exposure_notice(call)  # asked before anything is written
     await call.uow.labs.bind(lab.id, call.place.platform, call.place.workspace,
                              call.place.channel, call.now)
@@ -139,8 +141,9 @@ async def _use_link(call: Call[LinkArgs], code: str) -> Reply:
     call.lab, call.member = lab, member
     await call.audit("lab.channel.linked", platform=call.place.platform,
                      channel=call.place.channel)
-    text = (f"This {call.place.platform} channel is now part of *{lab.name}*: its members, "
-            "polls, votes and minutes are shared with the lab's other channels.")
+    text = (_("This {platform} channel is now part of *{name}*: its members, "
+            "polls, votes and minutes are shared with the lab's other channels.").format(
+        platform=call.place.platform, name=lab.name))
     reply = call.publish(Card((Text(text),), fallback=text))
     return reply.then(notice) if notice else reply
 
@@ -151,8 +154,8 @@ class LinkMeArgs(Args):
 
 @router.command(
     "link me", args=LinkMeArgs, access="anyone", topic="lab",
-    summary="Be one person on several accounts (Slack and Discord): `/lab link me` on one, "
-            "then `/lab link me <code>` on the other.",
+    summary=N_("Be one person on several accounts (Slack and Discord): `/lab link me` on one, "
+            "then `/lab link me <code>` on the other."),
     examples=("/lab link me", "/lab link me K7Q2XM4P"),
 )
 async def link_me(call: Call[LinkMeArgs]) -> Reply:
@@ -160,10 +163,11 @@ async def link_me(call: Call[LinkMeArgs]) -> Reply:
         code = await _new_code(call, LinkPurpose.PERSON, None)
         await call.audit("identity.link.issued")  # the code itself stays out of the log
         return Reply.say(
-            f"On your other account (Slack, Discord or the console), type `/lab link me {code}`"
+            _("On your other account (Slack, Discord or the console), type `/lab link me {code}`"
             " within 30 minutes, anywhere the bot is. That account then acts as you, "
-            f"{call.person.display_name}, everywhere: your labs, roles, ballots and reminders. "
-            "Only ever use it yourself: whoever types it becomes you."
+            "{display_name}, everywhere: your labs, roles, ballots and reminders. "
+            "Only ever use it yourself: whoever types it becomes you.").format(
+                code=code, display_name=call.person.display_name)
         )
     return await _use_personal_code(call, call.args.code)
 
@@ -171,30 +175,31 @@ async def link_me(call: Call[LinkMeArgs]) -> Reply:
 async def _use_personal_code(call: Call[LinkMeArgs], code: str) -> Reply:
     found = await _find_code(call, code)
     if found is None:
-        raise NotFound("That is not a link code I gave out. Type `/lab link me` on your "
-                       "other account to get one.")
+        raise NotFound(_("That is not a link code I gave out. Type `/lab link me` on your "
+                       "other account to get one."))
     if found.purpose != LinkPurpose.PERSON:
-        raise UserError("That code binds a channel to a lab, not an account to a person: type "
-                        "`/lab link <code>` in the channel to bind.")
-    _refuse_spent(found, call, NEW_PERSONAL_CODE)
+        raise UserError(_("That code binds a channel to a lab, not an account to a person: type "
+                        "`/lab link <code>` in the channel to bind."))
+    _refuse_spent(found, call, _(NEW_PERSONAL_CODE))
     if found.person_id == call.person.id:
-        raise Conflict("This account already acts as the person who made that code: there is "
-                       "nothing to link.")
+        raise Conflict(_("This account already acts as the person who made that code: there is "
+                       "nothing to link."))
     if await call.uow.members.labs_of(call.person.id):
         raise Conflict(
-            "This account is a member of a lab as a person of its own, so it cannot become "
+            _("This account is a member of a lab as a person of its own, so it cannot become "
             "another one. Leave its labs first (`/lab leave`), or link the other way round: "
-            "`/lab link me` here, and the code on your other account."
+            "`/lab link me` here, and the code on your other account.")
         )
     identity = await call.uow.people.identity(
         call.actor.platform, call.actor.workspace, call.actor.user_id
     )
     maker = await call.uow.people.get(found.person_id)
     if identity is None or maker is None:
-        raise NotFound("The person who made that code no longer exists.")
+        raise NotFound(_("The person who made that code no longer exists."))
     identity.person_id = maker.id
     found.used_at = call.now
     call.person = maker
     await call.uow.flush()
     await call.audit("identity.linked", platform=call.actor.platform)
-    return Reply.say(f"This account now acts as {maker.display_name}, everywhere.")
+    return Reply.say(_("This account now acts as {display_name}, everywhere.").format(
+        display_name=maker.display_name))

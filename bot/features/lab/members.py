@@ -10,6 +10,7 @@ from bot.domain.wording import plural
 from bot.domain.zones import format_local
 from bot.errors import PermissionDenied
 from bot.features.common import find_member, paginate
+from bot.i18n import N_, _, ngettext
 from bot.messages import Block, Card, Context, Header, Reply, Text
 from bot.router import Call, Router
 
@@ -30,28 +31,32 @@ async def _members_card(call: Call[Any], page: int) -> Card:
         zone = m.person.timezone
         if zone:
             when = format_local(call.now, zone, name=False)
-            local = f"{zone} · now {when}"
+            local = _("{zone} · now {when}").format(zone=zone, when=when)
         else:
-            local = "time zone not set"
+            local = _("time zone not set")
         lines.append(f"• *{m.person.display_name}* — {m.role.value} · {local}")
-    blocks: list[Block] = [Header(f"Members of {lab.name}")]
+    blocks: list[Block] = [Header(_("Members of {name}").format(name=lab.name))]
     blocks += paginate(lines, page=page, per_page=MEMBERS_PER_PAGE, route="lab.members",
                        ref=lab.id, noun="members")
     facilitators = len(members) - counted
     # The same people a vote's turnout counts: facilitators vote too, but do not take one
     # of the lab's member places.
     blocks.append(Context(
-        f"{plural(len(members), 'person', 'people')} in the lab: {counted} of "
-        f"{lab.member_limit} members (the lab's limit) and "
-        f"{plural(facilitators, 'facilitator')}, who "
-        f"{'votes' if facilitators == 1 else 'vote'} too. Times are each member's own local "
-        "time now."
+        ngettext("{people} in the lab: {counted} of {member_limit} members (the lab's limit) "
+                 "and {facilitators}, who votes too. Times are each member's own local time "
+                 "now.",
+                 "{people} in the lab: {counted} of {member_limit} members (the lab's limit) "
+                 "and {facilitators}, who vote too. Times are each member's own local time "
+                 "now.", facilitators).format(
+            people=plural(len(members), 'person', 'people'), counted=counted,
+            member_limit=lab.member_limit, facilitators=plural(facilitators, 'facilitator'))
     ))
-    return Card(tuple(blocks), fallback=f"{len(members)} people in {lab.name}")
+    return Card(tuple(blocks), fallback=_("{count} people in {name}").format(
+        count=len(members), name=lab.name))
 
 
 @router.command("members", topic="lab",
-                summary="Who is in the lab: roles, time zones and local time now.")
+                summary=N_("Who is in the lab: roles, time zones and local time now."))
 async def members(call: Call[Any]) -> Reply:
     return Reply(card=await _members_card(call, 1))
 
@@ -72,7 +77,7 @@ class RoleArgs(Args):
 
 @router.command(
     "role", args=RoleArgs, access="facilitator", topic="lab",
-    summary="Give a member a role: facilitator, secretary or member.",
+    summary=N_("Give a member a role: facilitator, secretary or member."),
     examples=("/lab role Priya secretary",),
 )
 async def role(call: Call[RoleArgs]) -> Reply:
@@ -93,5 +98,6 @@ async def role(call: Call[RoleArgs]) -> Reply:
     await call.audit("member.role", member=target.person_id, before=before.value,
                      after=new_role.value)
     who = target.person.display_name
-    text = f"{call.person.display_name} made *{who}* {new_role.value} of {lab.name}."
+    text = _("{display_name} made *{who}* {value} of {name}.").format(
+        display_name=call.person.display_name, who=who, value=new_role.value, name=lab.name)
     return call.publish(Card((Text(text),), fallback=text))

@@ -16,6 +16,7 @@ from bot.errors import Conflict, UserError
 from bot.events import MemberJoined, MemberLeft
 from bot.features.lab.audience import exposure_notice
 from bot.features.lab.commitment import commitment_card, stale_acceptance
+from bot.i18n import N_, _
 from bot.messages import Button, Buttons, Card, Context, Fields, Header, Reply, Text
 from bot.router import Call, Router
 from storage.models import Lab, Membership
@@ -32,16 +33,16 @@ class SetupArgs(Args):
 
 @router.command(
     "setup", args=SetupArgs, access="anyone", topic="lab", in_direct=False,
-    summary="Start a lab in this channel; you become its facilitator.",
+    summary=N_("Start a lab in this channel; you become its facilitator."),
     examples=('/lab setup "Action Lab 1"',),
 )
 async def setup(call: Call[SetupArgs]) -> Reply:
     if call.place.direct:
-        raise UserError("Set up a lab in a channel the members share, not in a direct message.")
+        raise UserError(_("Set up a lab in a channel the members share, not in a direct message."))
     if call.lab is not None:
         raise Conflict(
-            f"This channel already has a lab: {call.lab.name}. Type `/lab members` to see who "
-            "is in it, or set up a new lab in another channel."
+            _("This channel already has a lab: {name}. Type `/lab members` to see who "
+            "is in it, or set up a new lab in another channel.").format(name=call.lab.name)
         )
     defaults = call.ctx.settings.lab
     start, end = defaults.window_times
@@ -65,19 +66,20 @@ async def setup(call: Call[SetupArgs]) -> Reply:
     await call.audit("lab.setup", name=name, channel=call.place.channel)
     card = Card(
         (
-            Header(f"{name} is set up"),
+            Header(_("{name} is set up").format(name=name)),
             Text(
-                f"{call.person.display_name} is facilitating. Members: type `/lab join` to "
-                "read the confidentiality commitment and join."
+                _("{display_name} is facilitating. Members: type `/lab join` to "
+                "read the confidentiality commitment and join.").format(
+                    display_name=call.person.display_name)
             ),
             Fields((
-                ("Members", f"up to {lab.member_limit}"),
-                ("Meeting window",
+                (_("Members"), _("up to {member_limit}").format(member_limit=lab.member_limit)),
+                (_("Meeting window"),
                  f"{format_window(start, end)} {lab.timezone}, {lab.days}"),
             )),
-            Context("Facilitators can change this with `/lab settings`."),
+            Context(_("Facilitators can change this with `/lab settings`.")),
         ),
-        fallback=f"{name} is set up in this channel.",
+        fallback=_("{name} is set up in this channel.").format(name=name),
     )
     reply = Reply(card=card, private=False)
     return reply.then(notice) if notice else reply
@@ -91,32 +93,34 @@ def _commitment_digest(text: str) -> str:
 
 
 @router.command("join", access="lab", topic="lab",
-                summary="Read the confidentiality commitment and join the lab.")
+                summary=N_("Read the confidentiality commitment and join the lab."))
 async def join(call: Call[Any]) -> Reply:
     lab = call.the_lab
     if stale_acceptance(call.member, lab):
         return Reply(card=commitment_card(lab, call.zone))
     if call.member is not None:
-        raise Conflict(f"You are already a member of {lab.name}.")
+        raise Conflict(_("You are already a member of {name}.").format(name=lab.name))
     if not await call.uow.applications.join_open(lab.id):
-        raise Conflict(f"{lab.name} takes members through its call for applications. Type "
-                       "`/lab call` to see it, and `/lab apply` to apply.")
+        raise Conflict(_("{name} takes members through its call for applications. Type "
+                         "`/lab call` to see it, and `/lab apply` to apply.").format(
+            name=lab.name))
     roles = [m.role for m in await call.uow.members.active(lab.id)]
     refusal = limit_refusal(roles=roles, limit=lab.member_limit)
     if refusal:
         raise Conflict(refusal)
     card = Card(
         (
-            Header(f"Join {lab.name}"),
+            Header(_("Join {name}").format(name=lab.name)),
             Text(lab.commitment),
-            Context("Membership counts once you accept. You can leave at any time with "
-                    "`/lab leave`."),
+            Context(_("Membership counts once you accept. You can leave at any time with "
+                    "`/lab leave`.")),
             Buttons((
-                Button("I accept and join", action_ids.encode("lab.accept", lab.id),
+                Button(_("I accept and join"), action_ids.encode("lab.accept", lab.id),
                        style="primary"),
             )),
         ),
-        fallback=f"Join {lab.name}: accept the confidentiality commitment.",
+        fallback=_("Join {name}: accept the confidentiality commitment.").format(
+            name=lab.name),
     )
     return Reply(card=card)
 
@@ -128,10 +132,11 @@ async def accept(call: Call[Any]) -> Reply:
     lab = call.the_lab
     existing = await call.uow.members.get(lab.id, call.person.id)
     if existing is not None and existing.active:
-        raise Conflict(f"You are already a member of {lab.name}.")
+        raise Conflict(_("You are already a member of {name}.").format(name=lab.name))
     if not await call.uow.applications.join_open(lab.id):
-        raise Conflict(f"{lab.name} takes members through its call for applications. Type "
-                       "`/lab call` to see it, and `/lab apply` to apply.")
+        raise Conflict(_("{name} takes members through its call for applications. Type "
+                         "`/lab call` to see it, and `/lab apply` to apply.").format(
+            name=lab.name))
     members = await call.uow.members.active(lab.id)
     refusal = limit_refusal(roles=[m.role for m in members], limit=lab.member_limit)
     if refusal:
@@ -149,20 +154,24 @@ async def accept(call: Call[Any]) -> Reply:
     await call.emit(MemberJoined(lab_id=lab.id, person_id=call.person.id))
     counted = counted_members(m.role for m in members) + 1
     call.announce(Card(
-        (Text(f"*{call.person.display_name}* joined {lab.name} "
-              f"({counted} of {lab.member_limit} members)."),),
-        fallback=f"{call.person.display_name} joined {lab.name}.",
+        (Text(_("*{display_name}* joined {name} "
+              "({counted} of {member_limit} members).").format(
+            display_name=call.person.display_name, name=lab.name, counted=counted,
+            member_limit=lab.member_limit)),),
+        fallback=_("{display_name} joined {name}.").format(
+            display_name=call.person.display_name, name=lab.name),
     ))
     zone_hint = (
-        f"Times are shown in your zone, {call.person.timezone}."
+        _("Times are shown in your zone, {timezone}.").format(
+            timezone=call.person.timezone)
         if call.person.timezone else
-        f"Times are shown in the lab's zone, {lab.timezone}, until you choose yours with "
-        "`/lab tz <zone>` (e.g. `/lab tz Africa/Lagos`)."
+        _("Times are shown in the lab's zone, {timezone}, until you choose yours with "
+        "`/lab tz <zone>` (e.g. `/lab tz Africa/Lagos`).").format(timezone=lab.timezone)
     )
     return Reply(
-        card=Card((Header(f"Welcome to {lab.name}"), Text(zone_hint),
-                   Context("Type `/lab help` to see what you can do.")),
-                  fallback=f"Welcome to {lab.name}"),
+        card=Card((Header(_("Welcome to {name}").format(name=lab.name)), Text(zone_hint),
+                   Context(_("Type `/lab help` to see what you can do."))),
+                  fallback=_("Welcome to {name}").format(name=lab.name)),
         replace=True,
     )
 
@@ -172,7 +181,7 @@ async def accept(call: Call[Any]) -> Reply:
 
 # Access "lab" (a member is checked below): open to a member yet to accept a changed
 # commitment, who may rather leave.
-@router.command("leave", access="lab", topic="lab", summary="Leave the lab.")
+@router.command("leave", access="lab", topic="lab", summary=N_("Leave the lab."))
 async def leave(call: Call[Any]) -> Reply:
     lab, member = call.the_lab, call.the_member
     facilitators = sum(
@@ -184,5 +193,7 @@ async def leave(call: Call[Any]) -> Reply:
     member.active, member.left_at = False, call.now
     await call.audit("member.left")
     await call.emit(MemberLeft(lab_id=lab.id, person_id=call.person.id))
-    return call.publish(Card((Text(f"*{call.person.display_name}* left {lab.name}."),),
-                              fallback=f"{call.person.display_name} left {lab.name}."))
+    return call.publish(Card((Text(_("*{display_name}* left {name}.").format(
+        display_name=call.person.display_name, name=lab.name)),),
+                              fallback=_("{display_name} left {name}.").format(
+                                  display_name=call.person.display_name, name=lab.name)))

@@ -9,6 +9,7 @@ from pydantic import AfterValidator
 from bot.arguments import Args, Complete, Pos
 from bot.domain.zones import ZoneSource, format_local, require_zone, zone_abbreviation
 from bot.errors import UserError
+from bot.i18n import N_, _
 from bot.identity import set_zone
 from bot.messages import Card, Reply, Text
 from bot.router import Call, Router
@@ -37,7 +38,7 @@ class TzArgs(Args):
 
 @router.command(
     "tz", args=TzArgs, access="anyone", topic="lab",
-    summary="See or set your time zone (an IANA name such as Africa/Lagos).",
+    summary=N_("See or set your time zone (an IANA name such as Africa/Lagos)."),
     examples=("/lab tz America/Sao_Paulo", "/lab tz"),
 )
 async def tz(call: Call[TzArgs]) -> Reply:
@@ -45,36 +46,41 @@ async def tz(call: Call[TzArgs]) -> Reply:
     if call.args.zone is None:
         if person.timezone is None:
             return Reply.say(
-                "You have not set a time zone. Set one with `/lab tz <zone>`, e.g. "
-                "`/lab tz Asia/Kolkata`."
+                _("You have not set a time zone. Set one with `/lab tz <zone>`, e.g. "
+                "`/lab tz Asia/Kolkata`.")
             )
-        how = ("you chose it" if person.timezone_source == ZoneSource.USER
-               else "from your platform profile")
+        how = (_("you chose it") if person.timezone_source == ZoneSource.USER
+               else _("from your platform profile"))
         return Reply.say(
-            f"Your time zone is {person.timezone} ({how}); it is "
-            f"{format_local(call.now, person.timezone)} for you now."
+            _("Your time zone is {timezone} ({how}); it is "
+            "{format_local} for you now.").format(
+                timezone=person.timezone, how=how,
+                format_local=format_local(call.now, person.timezone))
         )
     before = person.timezone
     await set_zone(call.ctx, call.uow, person, call.args.zone, source=ZoneSource.USER, now=call.now)
     await call.audit("person.timezone", before=before, after=call.args.zone)
     abbr = zone_abbreviation(call.now, call.args.zone)
-    moved = (" Reminders that follow your clock (action items at 09:00, repeating reminders, "
-             "quiet hours) now follow this one." if before not in (None, call.args.zone) else "")
+    moved = (_(" Reminders that follow your clock (action items at 09:00, repeating reminders, "
+             "quiet hours) now follow this one.") if before not in (None, call.args.zone) else "")
     return Reply.say(
-        f"Your time zone is now {call.args.zone} ({abbr}). It is "
-        f"{format_local(call.now, call.args.zone, name=False)} there now; every time I show "
-        f"you will be in this zone.{moved}"
+        _("Your time zone is now {zone} ({abbr}). It is "
+        "{format_local} there now; every time I show "
+        "you will be in this zone.{moved}").format(
+            zone=call.args.zone, abbr=abbr,
+            format_local=format_local(call.now, call.args.zone, name=False), moved=moved)
     )
 
 
 @router.action(ZONE_PICKED, scope="none")
 async def tz_picked(call: Call[Any]) -> Reply:
     if not call.values:
-        raise UserError("Choose a zone from the menu, or type `/lab tz <zone>`.")
+        raise UserError(_("Choose a zone from the menu, or type `/lab tz <zone>`."))
     zone = require_zone(call.values[0])
     before = call.person.timezone
     await set_zone(call.ctx, call.uow, call.person, zone, source=ZoneSource.USER, now=call.now)
     await call.audit("person.timezone", before=before, after=zone)
     return Reply(card=Card((Text(
-        f"Your time zone is now {zone}. It is {format_local(call.now, zone, name=False)} "
-        "there now; every time I show you will be in this zone."),)), replace=True)
+        _("Your time zone is now {zone}. It is {format_local} "
+        "there now; every time I show you will be in this zone.").format(
+            zone=zone, format_local=format_local(call.now, zone, name=False))),)), replace=True)

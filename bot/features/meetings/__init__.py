@@ -12,6 +12,7 @@ from bot.domain.meetings import MeetingStatus
 from bot.features.meetings import agenda, commands, completers, home, subjects
 from bot.features.meetings.invites import agenda_lines, invite_file, meeting_name
 from bot.features.meetings.service import find_meeting, schedule_meeting
+from bot.i18n import _
 from bot.router import Router
 from bot.subjects import SubjectInfo
 from storage.uow import UnitOfWork
@@ -32,10 +33,11 @@ async def reminder_info(uow: UnitOfWork, meeting_id: int) -> SubjectInfo | None:
     meeting = await uow.meetings.get(meeting_id)
     if meeting is None or meeting.status == MeetingStatus.CANCELLED:
         return None
-    lines = [f"{meeting.duration_minutes} minutes. The calendar invite (.ics) is attached; "
-             "`/lab meetings` lists the lab's meetings."]
+    lines = [_("{duration_minutes} minutes. The calendar invite (.ics) is attached; "
+               "`/lab meetings` lists the lab's meetings.").format(
+        duration_minutes=meeting.duration_minutes)]
     if meeting.place:
-        lines.append(f"Where: {meeting.place}")
+        lines.append(_("Where: {place}").format(place=meeting.place))
     agenda = agenda_text(agenda_lines(meeting))
     if agenda:
         lines.append(agenda)

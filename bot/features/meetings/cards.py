@@ -15,6 +15,7 @@ from bot.domain.zones import format_local
 from bot.features.common import paginate, times_in
 from bot.features.meetings.invites import agenda_lines
 from bot.features.meetings.rules import meeting_concerns
+from bot.i18n import _
 from bot.messages import Block, Card, Context, Header, Text, at, shorten
 from bot.router import Call
 from storage.models import Lab, Meeting
@@ -31,7 +32,8 @@ async def local_times(uow: UnitOfWork, lab: Lab, meeting: Meeting) -> str:
     for m in await uow.members.active(lab.id):
         zone = m.person.timezone
         if zone is None:
-            lines.append(f"{m.person.display_name}: zone not set (`/lab tz <zone>`)")
+            lines.append(_("{display_name}: zone not set (`/lab tz <zone>`)").format(
+                display_name=m.person.display_name))
             continue
         mark = av.comfort_mark(meeting.starts_at, length, zone, reader="them")
         lines.append(f"{m.person.display_name}: {format_local(meeting.starts_at, zone)}"
@@ -42,13 +44,16 @@ async def local_times(uow: UnitOfWork, lab: Lab, meeting: Meeting) -> str:
 async def meeting_card(uow: UnitOfWork, lab: Lab, meeting: Meeting, headline: str,
                        note: str = "") -> Card:
     start = meeting.starts_at
-    when = (f"*{meeting.title}* of {lab.name}: {at(start)} ({at(start, 'R')}), "
-            f"{plural(meeting.duration_minutes, 'minute')}.")
+    when = (_("*{title}* of {name}: {when} ({when2}), "
+            "{count}.").format(
+        title=meeting.title, name=lab.name, when=at(start), when2=at(start, 'R'),
+        count=plural(meeting.duration_minutes, 'minute')))
     if meeting.status == MeetingStatus.CANCELLED:
-        when = f"*{meeting.title}* of {lab.name}, planned for {at(start)}, is cancelled."
+        when = _("*{title}* of {name}, planned for {when}, is cancelled.").format(
+            title=meeting.title, name=lab.name, when=at(start))
     blocks: list[Block] = [Header(shorten(headline, 150)), Text(when)]
     if meeting.status != MeetingStatus.CANCELLED and meeting.place:
-        blocks.append(Text(shorten(f"*Where:* {meeting.place}", 3000)))
+        blocks.append(Text(shorten(_("*Where:* {place}").format(place=meeting.place), 3000)))
     agenda = agenda_text(agenda_lines(meeting))
     if meeting.status != MeetingStatus.CANCELLED and agenda:
         blocks.append(Text(shorten(agenda, 3000)))
@@ -61,36 +66,39 @@ async def meeting_card(uow: UnitOfWork, lab: Lab, meeting: Meeting, headline: st
     if note:
         blocks.append(Text(note))
     if meeting.status != MeetingStatus.CANCELLED:
-        blocks.append(Text(shorten("*Local times*\n" + await local_times(uow, lab, meeting),
+        blocks.append(Text(shorten(_("*Local times*\n") + await local_times(uow, lab, meeting),
                                    3000)))
-    action = ("remove the meeting from" if meeting.status == MeetingStatus.CANCELLED else
-              "add or update the meeting in")
+    action = (_("remove the meeting from") if meeting.status == MeetingStatus.CANCELLED else
+              _("add or update the meeting in"))
     number = "" if wording.title_says_number(meeting.number, meeting.title) \
-        else f" (this one is #{meeting.number})"
+        else _(" (this one is #{number})").format(number=meeting.number)
     blocks.append(Context(
-        f"The calendar invite (.ics) is attached: open it to {action} your calendar. "
-        f"`/lab meetings` lists the lab's meetings{number}."
+        _("The calendar invite (.ics) is attached: open it to {action} your calendar. "
+        "`/lab meetings` lists the lab's meetings{number}.").format(action=action, number=number)
     ))
     return Card(tuple(blocks), fallback=headline)
 
 def meeting_line(meeting: Meeting, zone: str, now: datetime, lab_name: str | None = None
                  ) -> str:
     where = f" ({lab_name})" if lab_name else ""
-    return (f"• `#{meeting.number}` *{meeting.title}*{where} — "
-            f"{format_local(meeting.starts_at, zone)}, {meeting.duration_minutes} min · "
-            f"{at(meeting.starts_at, 'R')}")
+    return (_("• `#{number}` *{title}*{where} — "
+            "{format_local}, {duration_minutes} min · "
+            "{when}").format(
+        number=meeting.number, title=meeting.title, where=where,
+        format_local=format_local(meeting.starts_at, zone),
+        duration_minutes=meeting.duration_minutes, when=at(meeting.starts_at, 'R')))
 
 
 async def meetings_card(call: Call[Any], page: int) -> Card:
     lab = call.the_lab
     upcoming = await call.uow.meetings.upcoming([lab.id], call.now, limit=500)
-    blocks: list[Block] = [Header(f"Upcoming meetings of {lab.name}")]
+    blocks: list[Block] = [Header(_("Upcoming meetings of {name}").format(name=lab.name))]
     if upcoming:
         lines = [meeting_line(m, call.zone, call.now) for m in upcoming]
         blocks += paginate(lines, page=page, per_page=MEETINGS_PER_PAGE, route="meeting.list",
                            ref=lab.id, noun="meetings")
     else:
-        blocks.append(Text("No meetings are scheduled. A facilitator schedules one from a poll "
-                           "with `/lab poll pick <poll> <slot>`."))
+        blocks.append(Text(_("No meetings are scheduled. A facilitator schedules one from a poll "
+                           "with `/lab poll pick <poll> <slot>`.")))
     blocks.append(Context(f"{times_in(call.zone, call.person.timezone is not None)}."))
-    return Card(tuple(blocks), fallback=f"Upcoming meetings of {lab.name}")
+    return Card(tuple(blocks), fallback=_("Upcoming meetings of {name}").format(name=lab.name))

@@ -18,6 +18,7 @@ from bot.features.meetings.cards import meeting_card, meetings_card
 from bot.features.meetings.invites import invite_file, meeting_name
 from bot.features.meetings.rules import lab_hours, meeting_concerns
 from bot.features.meetings.service import find_meeting, refuse_if_over
+from bot.i18n import N_, _
 from bot.messages import Button, Buttons, Card, Context, Reply, Text, at
 from bot.router import Call, Router
 from storage.models import Meeting
@@ -36,7 +37,7 @@ class MoveArgs(Args):
 
 @router.command(
     "meeting move", args=MoveArgs, access="facilitator", topic="meeting",
-    summary="Move a meeting to another slot of its poll or to a time (in your zone, or `tz`).",
+    summary=N_("Move a meeting to another slot of its poll or to a time (in your zone, or `tz`)."),
     examples=("/lab meeting move 1 15", "/lab meeting move 1 2027-01-20 14:00 tz Europe/London"),
 )
 async def meeting_move(call: Call[MoveArgs]) -> Reply:
@@ -47,8 +48,9 @@ async def meeting_move(call: Call[MoveArgs]) -> Reply:
     slot_number = None
     if text.isdigit():
         if meeting.poll_id is None:
-            raise UserError(f"Meeting #{meeting.number} did not come from a poll, so give a "
-                            "date and time, e.g. `2027-01-20 14:00`.")
+            raise UserError(_("Meeting #{number} did not come from a poll, so give a "
+                            "date and time, e.g. `2027-01-20 14:00`.").format(
+                number=meeting.number))
         slots = await call.uow.polls.slots(meeting.poll_id)
         if not 1 <= int(text) <= len(slots):
             raise NotFound(av.no_such_slot(int(text), len(slots)))
@@ -62,13 +64,14 @@ async def meeting_move(call: Call[MoveArgs]) -> Reply:
         except ValueError as exc:
             raise UserError(str(exc)) from None
     if starts_at <= call.now:
-        raise UserError(f"{format_local(starts_at, call.zone)} is in the past; choose a later "
-                        "time.")
+        raise UserError(_("{format_local} is in the past; choose a later "
+                        "time.").format(format_local=format_local(starts_at, call.zone)))
     if starts_at - call.now > av.MAX_AHEAD:
-        raise UserError(f"{format_local(starts_at, call.zone)} is more than two years ahead; "
-                        "check the year.")
+        raise UserError(_("{format_local} is more than two years ahead; "
+                        "check the year.").format(format_local=format_local(starts_at, call.zone)))
     if starts_at == meeting.starts_at:
-        raise Conflict(f"Meeting #{meeting.number} is already at that time.")
+        raise Conflict(_("Meeting #{number} is already at that time.").format(
+            number=meeting.number))
     length = timedelta(minutes=meeting.duration_minutes)
     found = await meeting_concerns(call.uow, lab, starts_at, length, now=call.now,
                                    besides=meeting.id)
@@ -91,17 +94,20 @@ def _ask_to_move(call: Call[Any], meeting: Meeting, starts_at: datetime,
     arg = (f"{meeting.id}:{int(starts_at.timestamp()) // 60}:{slot_number or 0}:"
            f"{meeting.sequence}")
     return Card((
-        Text(f"Move {meeting_name(meeting)} to {target}? That time is outside the lab's "
-             f"rules:\n{lines}"),
+        Text(_("Move {meeting_name} to {target}? That time is outside the lab's "
+             "rules:\n{lines}").format(
+            meeting_name=meeting_name(meeting), target=target, lines=lines)),
         Buttons((
-            Button("Confirm the move", action_ids.encode("meeting.move", lab.id, arg),
+            Button(_("Confirm the move"), action_ids.encode("meeting.move", lab.id, arg),
                    style="primary"),
-            Button(f"Keep it at {format_local(meeting.starts_at, reader)}",
+            Button(_("Keep it at {format_local}").format(
+                format_local=format_local(meeting.starts_at, reader)),
                    action_ids.encode("meeting.keep", lab.id, meeting.id)),
         )),
-        Context("You may have a reason: if you confirm, the meeting's card says what is "
-                "unusual about its time."),
-    ), fallback=f"Move {meeting_name(meeting)} outside the lab's rules?")
+        Context(_("You may have a reason: if you confirm, the meeting's card says what is "
+                "unusual about its time.")),
+    ), fallback=_("Move {meeting_name} outside the lab's rules?").format(
+        meeting_name=meeting_name(meeting)))
 
 
 async def _move(call: Call[Any], meeting: Meeting, starts_at: datetime,
@@ -116,22 +122,25 @@ async def _move(call: Call[Any], meeting: Meeting, starts_at: datetime,
                      **({"confirmed": ", ".join(c.mark for c in found)} if found else {}))
     await call.emit(MeetingMoved(lab_id=lab.id, meeting_id=meeting.id, starts_at=starts_at,
                                  title=meeting.title, duration_minutes=meeting.duration_minutes))
-    note = f"It was planned for {at(before)}."
+    note = _("It was planned for {when}.").format(when=at(before))
     if found:
-        note += (f" {call.person.display_name} moved it knowing it is "
-                 f"{' and '.join(c.mark for c in found)}.")
-    card = await meeting_card(call.uow, lab, meeting, f"Meeting moved: {meeting.title}", note)
+        note += (_(" {display_name} moved it knowing it is "
+                 "{names}.").format(
+            display_name=call.person.display_name, names=' and '.join(c.mark for c in found)))
+    card = await meeting_card(call.uow, lab, meeting, _("Meeting moved: {title}").format(
+        title=meeting.title), note)
     call.ctx.announce(call.uow, lab.id, card,
                    (invite_file(meeting, lab.name, "REQUEST", call.now),))
-    return Reply.say(f"Moved meeting #{meeting.number} to "
-                     f"{format_local(starts_at, call.zone)}; the lab has the updated invite.")
+    return Reply.say(_("Moved meeting #{number} to "
+                     "{format_local}; the lab has the updated invite.").format(
+        number=meeting.number, format_local=format_local(starts_at, call.zone)))
 
 
 async def _meeting_of_control(call: Call[Any], meeting_id: str) -> Meeting:
     meeting = await call.uow.meetings.get(int(meeting_id)) if meeting_id.isdigit() else None
     if meeting is None or meeting.lab_id != call.the_lab.id:
-        raise NotFound("That meeting is no longer there; `/lab meetings` lists the lab's "
-                       "meetings.")
+        raise NotFound(_("That meeting is no longer there; `/lab meetings` lists the lab's "
+                       "meetings."))
     return meeting
 
 
@@ -143,12 +152,14 @@ async def meeting_move_confirmed(call: Call[Any]) -> Reply:
     meeting = await _meeting_of_control(call, meeting_id)
     refuse_if_over(meeting, call.now)
     if str(meeting.sequence) != sequence:
-        raise Conflict(f"{meeting_name(meeting, start=True)} changed since you were asked, so "
-                       "it was not moved; `/lab meeting move` asks again.")
+        raise Conflict(_("{meeting_name} changed since you were asked, so "
+                       "it was not moved; `/lab meeting move` asks again.").format(
+            meeting_name=meeting_name(meeting, start=True)))
     starts_at = datetime.fromtimestamp(int(minute) * 60, UTC)
     if starts_at <= call.now:
-        raise UserError(f"{format_local(starts_at, call.zone)} is in the past now; choose a "
-                        "later time with `/lab meeting move`.")
+        raise UserError(_("{format_local} is in the past now; choose a "
+                        "later time with `/lab meeting move`.").format(
+            format_local=format_local(starts_at, call.zone)))
     found = await meeting_concerns(call.uow, call.the_lab, starts_at,
                                    timedelta(minutes=meeting.duration_minutes), now=call.now,
                                    besides=meeting.id)
@@ -162,8 +173,10 @@ async def meeting_move_kept(call: Call[Any]) -> Reply:
     """Keep, on the question about a move or a cancellation: nothing changes."""
     assert call.action is not None
     meeting = await _meeting_of_control(call, call.action.arg or "")
-    text = (f"Kept: {meeting_name(meeting)} stays at "
-            f"{format_local(meeting.starts_at, call.zone)}; nothing was changed.")
+    text = (_("Kept: {meeting_name} stays at "
+            "{format_local}; nothing was changed.").format(
+        meeting_name=meeting_name(meeting),
+        format_local=format_local(meeting.starts_at, call.zone)))
     return Reply(card=Card((Text(text),), fallback=text), replace=True)
 
 
@@ -175,21 +188,24 @@ class MeetingRefArgs(Args):
 
 
 @router.command("meeting cancel", args=MeetingRefArgs, access="facilitator", topic="meeting",
-                summary="Cancel a meeting (after you confirm); everyone gets the cancellation "
-                        "for their calendar. `/lab meeting restore` brings it back.")
+                summary=N_("Cancel a meeting (after you confirm); everyone gets the cancellation "
+                        "for their calendar. `/lab meeting restore` brings it back."))
 async def meeting_cancel(call: Call[MeetingRefArgs]) -> Reply:
     lab = call.the_lab
     meeting = await find_meeting(call, call.args.meeting)
     refuse_if_over(meeting, call.now)
     return Reply(card=confirm_card(
-        f"Cancel {meeting_name(meeting)}, {format_local(meeting.starts_at, call.zone)}?",
-        "Everyone in the lab gets the cancellation for their calendar, and its reminders "
-        "are called off.",
-        confirm=Button(f"Cancel meeting #{meeting.number}",
+        _("Cancel {meeting_name}, {format_local}?").format(
+            meeting_name=meeting_name(meeting),
+            format_local=format_local(meeting.starts_at, call.zone)),
+        _("Everyone in the lab gets the cancellation for their calendar, and its reminders "
+        "are called off."),
+        confirm=Button(_("Cancel meeting #{number}").format(number=meeting.number),
                        action_ids.encode("meeting.cancel", lab.id, meeting.id)),
         keep_id=action_ids.encode("meeting.keep", lab.id, meeting.id),
-        undo="Until its time, a facilitator can restore it with "
-             f"`/lab meeting restore {meeting.number}`, which sends the invite again."))
+        undo=_("Until its time, a facilitator can restore it with "
+             "`/lab meeting restore {number}`, which sends the invite again.").format(
+            number=meeting.number)))
 
 
 @router.action("meeting.cancel", scope="lab", access="facilitator")
@@ -203,19 +219,22 @@ async def meeting_cancel_confirmed(call: Call[Any]) -> Reply:
     meeting.cancelled_at = call.now
     await call.audit("meeting.cancelled", meeting=meeting.id, sequence=meeting.sequence)
     await call.emit(MeetingCancelled(lab_id=lab.id, meeting_id=meeting.id))
-    card = await meeting_card(call.uow, lab, meeting, f"Meeting cancelled: {meeting.title}",
-                              f"A facilitator can restore it with "
-                              f"`/lab meeting restore {meeting.number}`.")
+    card = await meeting_card(call.uow, lab, meeting, _("Meeting cancelled: {title}").format(
+        title=meeting.title),
+                              _("A facilitator can restore it with "
+                              "`/lab meeting restore {number}`.").format(
+                                  number=meeting.number))
     call.ctx.announce(call.uow, lab.id, card,
                    (invite_file(meeting, lab.name, "CANCEL", call.now),))
     return Reply(card=Card((Text(
-        f"Cancelled meeting #{meeting.number}; the lab has the cancellation. Restore it with "
-        f"`/lab meeting restore {meeting.number}`."),)), replace=True)
+        _("Cancelled meeting #{number}; the lab has the cancellation. Restore it with "
+        "`/lab meeting restore {number}`.").format(
+            number=meeting.number)),)), replace=True)
 
 
 @router.command("meeting restore", args=MeetingRefArgs, access="facilitator", topic="meeting",
-                summary="Bring back a cancelled meeting before its time; everyone gets the "
-                        "invite again.", examples=("/lab meeting restore 2",))
+                summary=N_("Bring back a cancelled meeting before its time; everyone gets the "
+                        "invite again."), examples=("/lab meeting restore 2",))
 async def meeting_restore(call: Call[MeetingRefArgs]) -> Reply:
     lab = call.the_lab
     meeting = await find_meeting(call, call.args.meeting)
@@ -230,18 +249,21 @@ async def meeting_restore(call: Call[MeetingRefArgs]) -> Reply:
     await call.emit(MeetingScheduled(lab_id=lab.id, meeting_id=meeting.id,
                                      starts_at=meeting.starts_at, title=meeting.title,
                                      duration_minutes=meeting.duration_minutes))
-    card = await meeting_card(call.uow, lab, meeting, f"Meeting restored: {meeting.title}",
-                              "It was cancelled; it is on again.")
+    card = await meeting_card(call.uow, lab, meeting, _("Meeting restored: {title}").format(
+        title=meeting.title),
+                              _("It was cancelled; it is on again."))
     call.ctx.announce(call.uow, lab.id, card,
                    (invite_file(meeting, lab.name, "REQUEST", call.now),))
-    return Reply.say(f"Restored {meeting_name(meeting)} at "
-                     f"{format_local(meeting.starts_at, call.zone)}; the lab has the invite "
-                     "again.")
+    return Reply.say(_("Restored {meeting_name} at "
+                     "{format_local}; the lab has the invite "
+                     "again.").format(
+        meeting_name=meeting_name(meeting),
+        format_local=format_local(meeting.starts_at, call.zone)))
 
 
 # `/lab meetings` as typed; on Discord `/lab meeting list` (25 entries under /lab at most).
 @router.command("meeting list", topic="meeting", aliases=("meetings",),
-                summary="Upcoming meetings, in your own time zone.")
+                summary=N_("Upcoming meetings, in your own time zone."))
 async def meetings(call: Call[Any]) -> Reply:
     return Reply(card=await meetings_card(call, 1))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.features.common import numbered_choices
+from bot.i18n import _
 from bot.router import Call, Router
 
 router = Router()
@@ -16,5 +17,7 @@ async def complete_meeting(call: Call[Any], typed: str) -> list[tuple[str, str]]
         return []
     meetings = reversed(await call.uow.meetings.of_lab(call.lab.id))  # the newest first
     return numbered_choices(
-        [(m.number, m.title, f"#{m.number} {m.title} ({m.status}, "
-                             f"{m.starts_at:%d %b %Y %H:%M} UTC)") for m in meetings], typed)
+        [(m.number, m.title, _("#{number} {title} ({status}, "
+                             "{starts_at:%d %b %Y %H:%M} UTC)").format(
+            number=m.number, title=m.title, status=m.status,
+            starts_at=m.starts_at)) for m in meetings], typed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.features.meetings.cards import meeting_line
+from bot.i18n import _
 from bot.messages import Block, Text, shorten
 from bot.router import Call, Router
 
@@ -21,6 +22,6 @@ async def next_meetings(call: Call[Any]) -> list[Block]:
     names = {}
     for m in memberships:
         lab = await call.uow.labs.get(m.lab_id)
-        names[m.lab_id] = lab.name if lab else "a lab"
+        names[m.lab_id] = lab.name if lab else _("a lab")
     lines = [meeting_line(m, call.zone, call.now, names.get(m.lab_id)) for m in upcoming]
-    return [Text(shorten("*Your next meetings*\n" + "\n".join(lines), 3000))]
+    return [Text(shorten(_("*Your next meetings*\n") + "\n".join(lines), 3000))]

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from bot.domain import wording
 from bot.domain.agenda import AgendaLine, agenda_text, check_place
 from bot.domain.calendar import Method, Party, invite
+from bot.i18n import _
 from bot.messages import File
 from storage.models import Meeting
 
@@ -31,8 +32,9 @@ def invite_file(meeting: Meeting, lab_name: str, method: Method, now: datetime) 
     """
     verb = "cancelled" if method == "CANCEL" else "scheduled"
     description = (
-        f"{lab_name}: {meeting_name(meeting)}, {verb} with actionlab. "
-        "The time in this file is UTC; your calendar shows it in your own zone."
+        _("{lab_name}: {meeting_name}, {verb} with actionlab. "
+        "The time in this file is UTC; your calendar shows it in your own zone.").format(
+            lab_name=lab_name, meeting_name=meeting_name(meeting), verb=verb)
     )
     agenda = agenda_text(agenda_lines(meeting))
     if agenda:

@@ -13,6 +13,7 @@ from bot.events import MeetingScheduled
 from bot.features.live import post_live
 from bot.features.meetings.cards import meeting_card
 from bot.features.meetings.invites import invite_file
+from bot.i18n import _
 from bot.router import Call
 from storage.models import Meeting, Poll
 
@@ -36,8 +37,10 @@ async def schedule_meeting(
                      slot=slot_number)
     await call.emit(MeetingScheduled(lab_id=lab.id, meeting_id=meeting.id, starts_at=starts_at,
                                      title=title, duration_minutes=duration_minutes))
-    source = f"From poll #{poll.number}, slot #{slot_number}." if poll else ""
-    card = await meeting_card(call.uow, lab, meeting, f"Meeting scheduled: {title}", source)
+    source = _("From poll #{number}, slot #{slot_number}.").format(
+        number=poll.number, slot_number=slot_number) if poll else ""
+    card = await meeting_card(call.uow, lab, meeting, _("Meeting scheduled: {title}").format(
+        title=title), source)
     post_live(call.ctx, call.uow, lab.id, "meeting", meeting.id, card,
               (invite_file(meeting, lab.name, "REQUEST", call.now),))
     return meeting
@@ -54,13 +57,16 @@ async def find_meeting(call: Call[Any], ref: str) -> Meeting:
         found = [m for m in meetings if m.title.casefold() == text.casefold()]
         if len(found) > 1:
             numbers = ", ".join(f"#{m.number}" for m in found)
-            raise UserError(f"Several meetings are called `{text}` ({numbers}); give the number.")
+            raise UserError(_("Several meetings are called `{text}` ({numbers}); give "
+                              "the number.").format(
+                text=text, numbers=numbers))
     if found:
         return found[0]
     listing = ", ".join(f"#{m.number} {m.title}" for m in meetings[-10:])
-    hint = f"Its meetings: {listing}." if meetings else (
-        "It has no meetings yet; a facilitator schedules one with `/lab poll pick`.")
-    raise NotFound(f"{lab.name} has no meeting `{ref}`. {hint}")
+    hint = _("Its meetings: {listing}.").format(listing=listing) if meetings else (
+        _("It has no meetings yet; a facilitator schedules one with `/lab poll pick`."))
+    raise NotFound(_("{name} has no meeting `{ref}`. {hint}").format(
+        name=lab.name, ref=ref, hint=hint))
 
 
 def refuse_if_over(meeting: Meeting, now: datetime) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.domain.meetings import MeetingStatus
 from bot.features.meetings.cards import meeting_card
 from bot.features.meetings.invites import invite_file
+from bot.i18n import _
 from bot.messages import Card, File
 from bot.subjects import Upcoming
 from storage.uow import UnitOfWork
@@ -36,7 +37,7 @@ async def live_card(uow: UnitOfWork, meeting_id: int, now: datetime) -> Card | N
     lab = await uow.labs.get(meeting.lab_id) if meeting is not None else None
     if meeting is None or lab is None:
         return None
-    headline = (f"Meeting cancelled: {meeting.title}"
+    headline = (_("Meeting cancelled: {title}").format(title=meeting.title)
                 if meeting.status == MeetingStatus.CANCELLED
-                else f"Meeting scheduled: {meeting.title}")
+                else _("Meeting scheduled: {title}").format(title=meeting.title))
     return await meeting_card(uow, lab, meeting, headline)

@@ -10,6 +10,7 @@ from bot.errors import Conflict, NotFound, PermissionDenied
 from bot.events import ActionItemClosed
 from bot.features.common import page_buttons
 from bot.features.minutes.cards import within
+from bot.i18n import N_, _
 from bot.messages import Block, Button, Buttons, Card, Context, Header, Limits, Reply, Text, shorten
 from bot.router import Call, Router
 from storage.models import ActionItem, Lab
@@ -32,9 +33,9 @@ async def _actions_card(call: Call[Any], page: int) -> Card:
     items.sort(key=lambda i: i.owner_id != call.person.id)
     today = local_today(call.now, lab.timezone)
     if not items:
-        return Card((Header(f"Open action items in {lab.name}"),
-                     Text("None: every action item is done.")),
-                    fallback="No open action items")
+        return Card((Header(_("Open action items in {name}").format(name=lab.name)),
+                     Text(_("None: every action item is done."))),
+                    fallback=_("No open action items"))
     pages = max(1, -(-len(items) // ACTIONS_PER_PAGE))
     page = min(max(page, 1), pages)
     first = (page - 1) * ACTIONS_PER_PAGE
@@ -47,29 +48,32 @@ async def _actions_card(call: Call[Any], page: int) -> Card:
         if entry.minutes_id not in titles:
             m = await call.uow.minutes.get(entry.minutes_id)
             titles[entry.minutes_id] = m.title if m else "?"
-        due = format_due(item.due, today) if item.due else "no due date"
+        due = format_due(item.due, today) if item.due else _("no due date")
         mine = " (yours)" if item.owner_id == call.person.id else ""
         lines.append(f"{n}. *{item.owner.display_name}*{mine} · {due}\n"
                      f"    {shorten(entry.text, CARD_ENTRY)} _({titles[entry.minutes_id]}, "
                      f"#{entry.number})_")
         if _may_close(call, item):
-            buttons.append(Button(f"Done {n}", action_ids.encode("minutes.done", item.id,
+            buttons.append(Button(_("Done {n}").format(
+                n=n), action_ids.encode("minutes.done", item.id,
                                                                  page)))
-    blocks: list[Block] = [Header(f"Open action items in {lab.name}"),
+    blocks: list[Block] = [Header(_("Open action items in {name}").format(name=lab.name)),
                            Text(within(lines, Limits.TEXT, "items"))]
     for i in range(0, len(buttons), 5):
         blocks.append(Buttons(tuple(buttons[i:i + 5])))
     if pages > 1:
-        blocks.append(Context(f"Page {page} of {pages} · {len(items)} open items"))
+        blocks.append(Context(_("Page {page} of {pages} · {count} open items").format(
+            page=page, pages=pages, count=len(items))))
         blocks.append(page_buttons("minutes.actions", lab.id, page, pages))
-    blocks.append(Context("The owner, the secretary or a facilitator can mark an item done. "
-                          f"Due dates are days in {lab.timezone}."))
-    return Card(tuple(blocks), fallback=f"{len(items)} open action items")
+    blocks.append(Context(_("The owner, the secretary or a facilitator can mark an item done. "
+                          "Due dates are days in {timezone}.").format(timezone=lab.timezone)))
+    return Card(tuple(blocks), fallback=_("{count} open action items").format(
+        count=len(items)))
 
 
 # `/lab actions` as typed; on Discord `/lab minutes actions` (25 entries under /lab at most).
 @router.command("minutes actions", topic="minutes", aliases=("actions",),
-                summary="Open action items, yours first, each with a Done button.")
+                summary=N_("Open action items, yours first, each with a Done button."))
 async def actions(call: Call[Any]) -> Reply:
     return Reply(card=await _actions_card(call, 1))
 
@@ -83,12 +87,14 @@ async def actions_page(call: Call[Any]) -> Reply:
 async def done(call: Call[Any]) -> Reply:
     item = await call.uow.action_items.get(call.ref)
     if item is None:
-        raise NotFound("That action item no longer exists.")
+        raise NotFound(_("That action item no longer exists."))
     if item.status is not ActionStatus.OPEN:
-        raise Conflict(f"That action item is already {item.status.value}.")
+        raise Conflict(_("That action item is already {value}.").format(
+            value=item.status.value))
     if not _may_close(call, item):
-        raise PermissionDenied(f"Only {item.owner.display_name} (its owner), the secretary or "
-                               "a facilitator can mark that action item done.")
+        raise PermissionDenied(_("Only {display_name} (its owner), the secretary or "
+                               "a facilitator can mark that action item done.").format(
+            display_name=item.owner.display_name))
     item.status, item.done_at, item.done_by_id = ActionStatus.DONE, call.now, call.person.id
     await call.uow.flush()
     await call.emit(ActionItemClosed(lab_id=item.lab_id, item_id=item.id))
@@ -111,8 +117,10 @@ async def my_actions(call: Call[Any]) -> list[Block]:
             labs[item.lab_id] = lab
         lab = labs[item.lab_id]
         due = format_due(item.due, local_today(call.now, lab.timezone)) if item.due else \
-            "no due date"
+            _("no due date")
         lines.append(f"• {shorten(item.entry.text, 200)} — {lab.name} · {due}")
-    more = f"\n…and {len(items) - 5} more." if len(items) > 5 else ""
-    return [Text(f"*Your action items* ({len(items)} open)\n" + "\n".join(lines) + more),
-            Context("Mark them done with `/lab actions` in the lab's channel.")]
+    more = _("\n…and {value} more.").format(
+        value=len(items) - 5) if len(items) > 5 else ""
+    return [Text(_("*Your action items* ({count} open)\n").format(
+        count=len(items)) + "\n".join(lines) + more),
+            Context(_("Mark them done with `/lab actions` in the lab's channel."))]

@@ -11,6 +11,7 @@ from bot.errors import Conflict, NotFound
 from bot.features.common import find_member
 from bot.features.minutes.cards import minutes_card
 from bot.features.minutes.service import label, open_minutes
+from bot.i18n import N_, _
 from bot.messages import Reply
 from bot.router import Call, Router, require_role
 from storage.models import Attendance, Minutes
@@ -48,7 +49,8 @@ class PresentArgs(Args):
 
 
 @router.command("present", args=PresentArgs, topic="minutes",
-                summary="Say you are at the meeting; the secretary can mark a member present.",
+                summary=N_("Say you are at the meeting; the secretary can mark a member "
+                           "present."),
                 examples=("/lab present", "/lab present Priya"))
 async def present(call: Call[PresentArgs]) -> Reply:
     minutes = await open_minutes(call)
@@ -56,25 +58,30 @@ async def present(call: Call[PresentArgs]) -> Reply:
     if typed and typed.casefold() not in _MYSELF:
         target = await find_member(call, typed)
         if target.person_id != call.person.id:
-            await require_role(call, Role.SECRETARY, what="mark someone else present")
+            await require_role(call, Role.SECRETARY, what=_("mark someone else present"))
             name = target.person.display_name
             if await mark_present(call, minutes, target.person_id) is None:
-                return Reply.say(f"{name} is already marked present at {label(minutes)}.")
-            return Reply.say(f"{name} is marked present at {label(minutes)}.")
+                return Reply.say(_("{name} is already marked present at {label}.").format(
+                    name=name, label=label(minutes)))
+            return Reply.say(_("{name} is marked present at {label}.").format(
+                name=name, label=label(minutes)))
     if await mark_present(call, minutes) is None:
-        return Reply.say(f"You are already marked present at {label(minutes)}.")
-    return Reply.say(f"You are marked present at {label(minutes)}.")
+        return Reply.say(_("You are already marked present at {label}.").format(
+            label=label(minutes)))
+    return Reply.say(_("You are marked present at {label}.").format(label=label(minutes)))
 
 
 @router.action("minutes.here", scope="minutes")
 async def here(call: Call[Any]) -> Reply:
     minutes = await call.uow.minutes.get(call.ref)
     if minutes is None:
-        raise NotFound("Those minutes no longer exist.")
+        raise NotFound(_("Those minutes no longer exist."))
     if minutes.status is not MinutesStatus.OPEN:
-        raise Conflict(f"The minutes of {label(minutes)} have ended.")
+        raise Conflict(_("The minutes of {label} have ended.").format(
+            label=label(minutes)))
     if await mark_present(call, minutes) is None:
-        return Reply.say(f"You are already marked present at {label(minutes)}.")
+        return Reply.say(_("You are already marked present at {label}.").format(
+            label=label(minutes)))
     await call.uow.flush()
     return Reply(card=await minutes_card(call.uow, minutes, button=True), private=False,
                  replace=True)
@@ -85,7 +92,7 @@ class ApologiesArgs(Args):
 
 
 @router.command("apologies", args=ApologiesArgs, topic="minutes",
-                summary="Record apologies from a member who cannot come (`me` for yourself).",
+                summary=N_("Record apologies from a member who cannot come (`me` for yourself)."),
                 examples=("/lab apologies Priya", "/lab apologies me"))
 async def apologies(call: Call[ApologiesArgs]) -> Reply:
     minutes = await open_minutes(call)
@@ -96,12 +103,13 @@ async def apologies(call: Call[ApologiesArgs]) -> Reply:
     name = target.person.display_name
     found = await call.uow.minutes.attendance_of(minutes.id, target.person_id)
     if found is not None and found.status is Presence.PRESENT:
-        raise Conflict(f"{name} is marked present at {label(minutes)}; apologies are for "
-                       "members who could not come.")
+        raise Conflict(_("{name} is marked present at {label}; apologies are for "
+                       "members who could not come.").format(name=name, label=label(minutes)))
     if found is not None:
-        return Reply.say(f"Apologies from {name} are already recorded.")
+        return Reply.say(_("Apologies from {name} are already recorded.").format(name=name))
     await call.uow.minutes.add_attendance(Attendance(
         minutes_id=minutes.id, person_id=target.person_id, status=Presence.APOLOGIES,
         recorded_at=call.now, recorded_by_id=call.person.id))
     await call.audit("minutes.apologies", minutes=minutes.id, member=target.person_id)
-    return Reply.say(f"Recorded apologies from {name} for {label(minutes)}.")
+    return Reply.say(_("Recorded apologies from {name} for {label}.").format(
+        name=name, label=label(minutes)))

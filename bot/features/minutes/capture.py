@@ -34,6 +34,7 @@ from bot.features.minutes.service import (
     label,
     open_minutes,
 )
+from bot.i18n import N_, _
 from bot.messages import Button, Buttons, Card, Context, Reply, Text, shorten
 from bot.router import Call, Router
 from storage.models import ActionItem, MinuteEntry, Minutes
@@ -56,26 +57,29 @@ async def _typed(call: Call[EntryArgs], kind: EntryKind) -> tuple[Minutes, Minut
 
 
 @router.command("note", args=EntryArgs, topic="minutes",
-                summary="Add a note to the open minutes.",
+                summary=N_("Add a note to the open minutes."),
                 examples=("/lab note Zoë summarised the survey results",))
 async def note(call: Call[EntryArgs]) -> Reply:
     minutes, entry = await _typed(call, EntryKind.NOTE)
-    return Reply.say(f"Added note {entry.number} to the minutes of {label(minutes)}: "
-                     f"{shorten(entry.text, CARD_ENTRY)}")
+    return Reply.say(_("Added note {number} to the minutes of {label}: "
+                     "{text}").format(
+        number=entry.number, label=label(minutes), text=shorten(entry.text, CARD_ENTRY)))
 
 
 @router.command("decision", args=EntryArgs, topic="minutes",
-                summary="Record a decision in the open minutes.",
+                summary=N_("Record a decision in the open minutes."),
                 examples=("/lab decision We take forward research and case studies",))
 async def decision(call: Call[EntryArgs]) -> Reply:
     if not has_role(call.the_member.role, Role.SECRETARY):
         return await _proposal(call)
     minutes, entry = await _typed(call, EntryKind.DECISION)
-    text = f"*Decision {entry.number}* ({minutes.title}): {shorten(entry.text, CARD_ENTRY)}"
-    return call.publish(Card((Text(text),), fallback=f"Decision {entry.number} recorded"))
+    text = _("*Decision {number}* ({title}): {text}").format(
+        number=entry.number, title=minutes.title, text=shorten(entry.text, CARD_ENTRY))
+    return call.publish(Card((Text(text),), fallback=_("Decision {number} recorded").format(
+        number=entry.number)))
 
 
-PROPOSED = "Proposed decision: "
+PROPOSED = N_("Proposed decision: ")
 
 
 async def _proposal(call: Call[EntryArgs]) -> Reply:
@@ -83,14 +87,15 @@ async def _proposal(call: Call[EntryArgs]) -> Reply:
     note marked as a proposal (so nothing typed is lost), and not posted to the channel."""
     minutes = await open_minutes(call)
     entry = await add_entry(call.uow, minutes, kind=EntryKind.NOTE,
-                            text=PROPOSED + call.args.text, now=call.now, author=call.person,
+                            text=_(PROPOSED) + call.args.text, now=call.now, author=call.person,
                             created_by=call.person.id)
     await call.audit("minutes.proposal", minutes=minutes.id, number=entry.number)
     return Reply.say(
-        f"Decisions are recorded by the secretary and facilitators, so your proposal is note "
-        f"{entry.number} in the minutes of {label(minutes)}: "
-        f"{shorten(call.args.text, CARD_ENTRY)}\nIf the meeting agrees, the secretary records "
-        "it with `/lab decision <text>`."
+        _("Decisions are recorded by the secretary and facilitators, so your proposal is note "
+          "{number} in the minutes of {label}: "
+          "{text}\nIf the meeting agrees, the secretary records "
+          "it with `/lab decision <text>`.").format(
+            number=entry.number, label=label(minutes), text=shorten(call.args.text, CARD_ENTRY))
     )
 
 
@@ -107,16 +112,19 @@ async def _confirmed_action(call: Call[Any], item: ActionItem, entry: MinuteEntr
                                       owner_id=item.owner_id, due=item.due, text=entry.text))
     await call.audit("minutes.action", minutes=minutes.id, number=entry.number, item=item.id,
                      owner=item.owner_id, due=item.due.isoformat() if item.due else None)
-    due = f", due {item.due:%a %d %b %Y}" if item.due else ""
-    text = (f"*Action {entry.number}* for *{item.owner.display_name}*{due} "
-            f"({minutes.title}): {shorten(entry.text, CARD_ENTRY)}")
-    return call.publish(Card((Text(text), Context("See every open action with `/lab actions`.")),
-                             fallback=f"Action {entry.number} for {item.owner.display_name}"))
+    due = _(", due {due:%a %d %b %Y}").format(due=item.due) if item.due else ""
+    text = (_("*Action {number}* for *{display_name}*{due} "
+            "({title}): {text}").format(
+        number=entry.number, display_name=item.owner.display_name, due=due, title=minutes.title,
+        text=shorten(entry.text, CARD_ENTRY)))
+    return call.publish(Card((Text(text), Context(_("See every open action with `/lab actions`."))),
+                             fallback=_("Action {number} for {display_name}").format(
+                                 number=entry.number, display_name=item.owner.display_name)))
 
 
 @router.command(
     "action", args=ActionArgs, topic="minutes",
-    summary="Add an action item for a member, with an optional due date, to the open minutes.",
+    summary=N_("Add an action item for a member, with an optional due date, to the open minutes."),
     examples=("/lab action Amara due fri Draft the problem statement",
               '/lab action "Zoë Núñez" due 2027-01-15 Share the survey'),
 )
@@ -139,7 +147,8 @@ async def action(call: Call[ActionArgs]) -> Reply:
             if far is not None:
                 raise ValueError(far)
         except ValueError as exc:
-            raise BadArguments(f"{exc}\nUsage: `/lab action <member> [due <date>] <text>`"
+            raise BadArguments(_("{exc}\nUsage: `/lab action <member> [due <date>] <text>`").format(
+                exc=exc)
                                ) from None
     past = due is not None and due < today
     entry = await add_entry(call.uow, minutes, kind=EntryKind.ACTION, text=text, now=call.now,
@@ -155,17 +164,19 @@ async def action(call: Call[ActionArgs]) -> Reply:
     await call.audit("minutes.action_pending", minutes=minutes.id, item=item.id,
                      due=due.isoformat())
     return Reply(card=Card((
-        Text(f"The due date {format_due(due, today)} is in the past (today is "
-             f"{today:%a %d %b %Y} in {lab.timezone}). Add the action for "
-             f"*{owner.person.display_name}* with this date anyway?\n>"
-             f" {shorten(text, CARD_ENTRY)}"),
+        Text(_("The due date {format_due} is in the past (today is "
+             "{today:%a %d %b %Y} in {timezone}). Add the action for "
+             "*{display_name}* with this date anyway?\n>"
+             " {text}").format(
+            format_due=format_due(due, today), today=today, timezone=lab.timezone,
+            display_name=owner.person.display_name, text=shorten(text, CARD_ENTRY))),
         Buttons((
-            Button("Add with this date", action_ids.encode("minutes.confirm", item.id),
+            Button(_("Add with this date"), action_ids.encode("minutes.confirm", item.id),
                    style="primary"),
-            Button("Cancel", action_ids.encode("minutes.cancel", item.id)),
+            Button(_("Cancel"), action_ids.encode("minutes.cancel", item.id)),
         )),
-        Context("Or cancel and type it again with another date, e.g. `due fri`."),
-    ), fallback="That due date is in the past: add the action anyway?"))
+        Context(_("Or cancel and type it again with another date, e.g. `due fri`.")),
+    ), fallback=_("That due date is in the past: add the action anyway?")))
 
 
 def _leading_due(text: str, today: date) -> tuple[str | None, str]:
@@ -188,12 +199,12 @@ def _leading_due(text: str, today: date) -> tuple[str | None, str]:
 async def _pending(call: Call[Any]) -> tuple[ActionItem, MinuteEntry, Minutes]:
     item = await call.uow.action_items.get(call.ref)
     if item is None or item.status is not ActionStatus.PENDING:
-        raise Conflict("That action was already added or cancelled. `/lab actions` lists the "
-                       "open ones.")
+        raise Conflict(_("That action was already added or cancelled. `/lab actions` lists the "
+                       "open ones."))
     entry = item.entry
     if entry.created_by_id != call.person.id:
-        raise PermissionDenied("Only the person who typed that action can confirm or cancel "
-                               "it.")
+        raise PermissionDenied(_("Only the person who typed that action can confirm or cancel "
+                               "it."))
     minutes = await call.uow.minutes.get(entry.minutes_id)
     assert minutes is not None
     return item, entry, minutes
@@ -203,8 +214,9 @@ async def _pending(call: Call[Any]) -> tuple[ActionItem, MinuteEntry, Minutes]:
 async def confirm(call: Call[Any]) -> Reply:
     item, entry, minutes = await _pending(call)
     if minutes.status is not MinutesStatus.OPEN:
-        raise Conflict(f"The minutes of {label(minutes)} have ended, so the action was not "
-                       "added. The secretary can add it to the next meeting's minutes.")
+        raise Conflict(_("The minutes of {label} have ended, so the action was not "
+                       "added. The secretary can add it to the next meeting's minutes.").format(
+            label=label(minutes)))
     entry.number = await call.uow.minutes.take_number(minutes.id)
     item.status = ActionStatus.OPEN
     await call.uow.flush()
@@ -219,7 +231,7 @@ async def cancel(call: Call[Any]) -> Reply:
                      text=shorten(entry.text, AUDIT_TEXT))
     await call.uow.session.delete(item)
     await call.uow.minutes.remove_unnumbered(entry)
-    return Reply(card=Card((Text("Cancelled: the action was not added."),)), replace=True)
+    return Reply(card=Card((Text(_("Cancelled: the action was not added.")),)), replace=True)
 
 
 # --- reaction capture --------------------------------------------------------------------------
@@ -232,17 +244,18 @@ async def memo(call: Call[Any]) -> Reply:
     lab = call.the_lab
     minutes = await call.uow.minutes.open_in(lab.id)
     if minutes is None:
-        raise Conflict(f"No minutes are open in {lab.name}, so the message was not added. "
-                       f"{START_HINT}")
+        raise Conflict(_("No minutes are open in {name}, so the message was not added. "
+                       "{START_HINT}").format(name=lab.name, START_HINT=_(START_HINT)))
     text = reaction.text.strip()
     if not text:
-        raise UserError("That message has no text to add to the minutes. Describe it with "
-                        "`/lab note <text>` instead.")
+        raise UserError(_("That message has no text to add to the minutes. Describe it with "
+                        "`/lab note <text>` instead."))
     ref = reaction.message
     source_ref = f"{ref.platform}:{ref.workspace}:{ref.channel}:{ref.message_id}"[:200]
     already = await call.uow.minutes.entry_from(minutes.id, source_ref)
     if already is not None:
-        return Reply.say(f"That message is already in the minutes as note {already.number}.")
+        return Reply.say(_("That message is already in the minutes as note {number}.").format(
+            number=already.number))
     author = reaction.author
     person = None
     if author is not None:
@@ -258,5 +271,7 @@ async def memo(call: Call[Any]) -> Reply:
         entry.author_name = author.display_name  # as the conversation showed it
     await call.audit("minutes.reaction", minutes=minutes.id, number=entry.number,
                      message=ref.message_id)
-    whose = f"{author.display_name}'s message" if author else "That message"
-    return Reply.say(f"{whose} is in the minutes of {label(minutes)} as note {entry.number}.")
+    whose = _("{display_name}'s message").format(
+        display_name=author.display_name) if author else _("That message")
+    return Reply.say(_("{whose} is in the minutes of {label} as note {number}.").format(
+        whose=whose, label=label(minutes), number=entry.number))

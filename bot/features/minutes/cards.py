@@ -8,6 +8,7 @@ from datetime import date, datetime
 from bot import action_ids
 from bot.domain.minutes import CARD_ENTRY, ActionStatus, Presence
 from bot.features.minutes.service import load_document
+from bot.i18n import N_, _
 from bot.messages import (
     Block,
     Button,
@@ -24,15 +25,16 @@ from bot.messages import (
 from storage.models import MinuteEntry, Minutes
 from storage.uow import UnitOfWork
 
-CAPTURE_HINT = ("Add to them with `/lab note <text>`, `/lab decision <text>`, "
-                "`/lab action <member> [due <date>] <text>`, or react with :memo: to a message.")
+CAPTURE_HINT = (N_("Add to them with `/lab note <text>`, `/lab decision <text>`, "
+                "`/lab action <member> [due <date>] <text>`, or react with :memo: to a message."))
 LATEST_ON_CARD = 5
 
 
 def entry_line(e: MinuteEntry, owner: str | None = None, due: date | None = None) -> str:
     kind = e.kind.value
-    who = f" for *{owner}*" if owner else (f" — {e.author_name}" if e.author_name else "")
-    when = f", due {due:%a %d %b}" if due else ""
+    who = _(" for *{owner}*").format(
+        owner=owner) if owner else (f" — {e.author_name}" if e.author_name else "")
+    when = _(", due {due:%a %d %b}").format(due=due) if due else ""
     return f"{e.number}. _{kind}_{who}{when}: {shorten(e.text, CARD_ENTRY)}"
 
 
@@ -51,7 +53,8 @@ def within(lines: Sequence[str], budget: int, more: str) -> str:
     for i, line in enumerate(lines):
         tail = len(more) + 12
         if used + len(line) + 1 > budget - (tail if i < len(lines) - 1 else 0):
-            out.append(f"…and {len(lines) - i} more {more}")
+            out.append(_("…and {value} more {more}").format(
+                value=len(lines) - i, more=more))
             break
         out.append(line)
         used += len(line) + 1
@@ -68,10 +71,12 @@ async def minutes_card(uow: UnitOfWork, minutes: Minutes, *, button: bool) -> Ca
     live = [e for e in await uow.minutes.entries(minutes.id) if e.dropped_at is None]
     items = {i.entry_id: i for i in await uow.action_items.of_minutes(minutes.id)}
     blocks: list[Block] = [
-        Header(shorten(f"Minutes: {minutes.title}", Limits.HEADER)),
-        Text(f"Open since {at(minutes.started_at, 'f')} in {lab.name}. {CAPTURE_HINT}"),
-        Fields(((f"Present ({len(present)})", names(present, "nobody yet")),
-                (f"Apologies ({len(away)})", names(away, "none")))),
+        Header(shorten(_("Minutes: {title}").format(title=minutes.title), Limits.HEADER)),
+        Text(_("Open since {when} in {name}. {CAPTURE_HINT}").format(
+            when=at(minutes.started_at, 'f'), name=lab.name, CAPTURE_HINT=_(CAPTURE_HINT))),
+        Fields(((_("Present ({count})").format(
+            count=len(present)), names(present, _("nobody yet"))),
+                (_("Apologies ({count})").format(count=len(away)), names(away, "none")))),
     ]
     if live:
         latest = live[-LATEST_ON_CARD:]
@@ -80,14 +85,15 @@ async def minutes_card(uow: UnitOfWork, minutes: Minutes, *, button: bool) -> Ca
             item = items.get(e.id)
             lines.append(entry_line(e, item.owner.display_name if item else None,
                                      item.due if item else None))
-        heading = f"*Latest entries* ({len(live)} in all)\n"
+        heading = _("*Latest entries* ({count} in all)\n").format(count=len(live))
         blocks.append(Text(heading + within(lines, Limits.TEXT - len(heading), "entries")))
     if button:
-        blocks.append(Buttons((Button("I'm here", action_ids.encode("minutes.here", minutes.id),
+        blocks.append(Buttons((Button(_("I'm here"), action_ids.encode("minutes.here", minutes.id),
                                       style="primary"),)))
     else:
-        blocks.append(Context("Type `/lab present` to say you are here."))
-    return Card(tuple(blocks), fallback=f"Minutes of {minutes.title} are open in {lab.name}.")
+        blocks.append(Context(_("Type `/lab present` to say you are here.")))
+    return Card(tuple(blocks), fallback=_("Minutes of {title} are open in {name}.").format(
+        title=minutes.title, name=lab.name))
 
 
 async def summary_card(uow: UnitOfWork, minutes: Minutes, now: datetime) -> Card:
@@ -96,25 +102,32 @@ async def summary_card(uow: UnitOfWork, minutes: Minutes, now: datetime) -> Card
     doc = await load_document(uow, minutes, now)
     end = f"–{at(minutes.ended_at, 't')}" if minutes.ended_at else ""
     blocks: list[Block] = [
-        Header(shorten(f"Minutes of {minutes.title}: summary", Limits.HEADER)),
-        Text(f"{doc.lab} met on {at(minutes.started_at, 'f')}{end}."),
-        Fields(((f"Present ({len(doc.present)})", names(doc.present, "nobody recorded")),
-                (f"Apologies ({len(doc.apologies)})", names(doc.apologies, "none")))),
+        Header(shorten(_("Minutes of {title}: summary").format(
+            title=minutes.title), Limits.HEADER)),
+        Text(_("{lab} met on {when}{end}.").format(
+            lab=doc.lab, when=at(minutes.started_at, 'f'), end=end)),
+        Fields(((_("Present ({count})").format(
+            count=len(doc.present)), names(doc.present, _("nobody recorded"))),
+                (_("Apologies ({count})").format(
+                    count=len(doc.apologies)), names(doc.apologies, "none")))),
     ]
     decisions = [f"{d.number}. {shorten(d.text, CARD_ENTRY)}" for d in doc.decisions]
     blocks.append(Text("*Decisions*\n" + (
-        within(decisions, 1400, "decisions (in the export)") if decisions else "None.")))
+        within(decisions, 1400, _("decisions (in the export)")) if decisions else _("None."))))
     actions = []
     for a in doc.actions:
-        due = f", due {a.due:%a %d %b %Y}" if a.due else ", no due date"
+        due = _(", due {due:%a %d %b %Y}").format(due=a.due) if a.due else _(", no due date")
         done = " (done)" if a.status is ActionStatus.DONE else ""
         actions.append(f"{a.number}. *{a.owner}*{due}{done}: {shorten(a.text, CARD_ENTRY)}")
-    blocks.append(Text("*Action items*\n" + (
-        within(actions, 1400, "action items (in the export)") if actions else "None.")))
+    blocks.append(Text(_("*Action items*\n") + (
+        within(actions, 1400, _("action items (in the export)")) if actions else _("None."))))
     blocks.append(Context(
-        f"{count(len(doc.notes), 'note')}, {count(len(doc.decisions), 'decision')}, "
-        f"{count(len(doc.actions), 'action item')}. The secretary or a facilitator can "
+        _("{count}, {count2}, "
+        "{count3}. The secretary or a facilitator can "
         "export the minutes with "
-        "`/lab minutes export md|html|pdf|docx|json`. Confidential: keep them in the lab."
+        "`/lab minutes export md|html|pdf|docx|json`. Confidential: keep them in the lab.").format(
+            count=count(len(doc.notes), 'note'), count2=count(len(doc.decisions), 'decision'),
+            count3=count(len(doc.actions), 'action item'))
     ))
-    return Card(tuple(blocks), fallback=f"Summary of the minutes of {minutes.title}")
+    return Card(tuple(blocks), fallback=_("Summary of the minutes of {title}").format(
+        title=minutes.title))

@@ -13,6 +13,7 @@ from bot.errors import Conflict, NotFound
 from bot.events import ActionItemClosed, ActionItemUpdated
 from bot.features.minutes.capture import EntryText
 from bot.features.minutes.service import AUDIT_TEXT, START_HINT, label
+from bot.i18n import N_, _
 from bot.messages import Reply, shorten
 from bot.router import Call, Router
 from storage.models import MinuteEntry, Minutes
@@ -34,26 +35,32 @@ async def _entry(call: Call[Any], number: int) -> tuple[Minutes, MinuteEntry]:
     lab = call.the_lab
     minutes = await call.uow.minutes.latest(lab.id)
     if minutes is None:
-        raise NotFound(f"No minutes have been taken in {lab.name} yet. {START_HINT}")
+        raise NotFound(_("No minutes have been taken in {name} yet. {START_HINT}").format(
+            name=lab.name, START_HINT=_(START_HINT)))
     entry = await call.uow.minutes.entry(minutes.id, number)
     if entry is None:
         count = len(await call.uow.minutes.entries(minutes.id))
-        span = f"Its entries run from 1 to {count}." if count else "It has no entries yet."
-        raise NotFound(f"The minutes of {label(minutes)} have no entry {number}. {span}")
+        span = _("Its entries run from 1 to {count}.").format(
+            count=count) if count else _("It has no entries yet.")
+        raise NotFound(_("The minutes of {label} have no entry {number}. {span}").format(
+            label=label(minutes), number=number, span=span))
     if entry.dropped_at is not None:
-        raise Conflict(f"Entry {number} of {label(minutes)} was dropped "
-                       f"({format_local(entry.dropped_at, call.zone)}); it cannot change.")
+        raise Conflict(_("Entry {number} of {label} was dropped "
+                       "({format_local}); it cannot change.").format(
+            number=number, label=label(minutes),
+            format_local=format_local(entry.dropped_at, call.zone)))
     return minutes, entry
 
 
 @router.command("minutes edit", args=EditArgs, access="secretary", topic="minutes",
-                summary="Reword entry <n>; the earlier wording stays in the audit log.",
+                summary=N_("Reword entry <n>; the earlier wording stays in the audit log."),
                 examples=("/lab minutes edit 3 We take forward research",))
 async def edit(call: Call[EditArgs]) -> Reply:
     minutes, entry = await _entry(call, call.args.number)
     new = call.args.text
     if new == entry.text:
-        raise Conflict(f"Entry {entry.number} already says exactly that.")
+        raise Conflict(_("Entry {number} already says exactly that.").format(
+            number=entry.number))
     before = entry.text
     entry.history = [*entry.history, {"text": before, "at": call.now.isoformat(),
                                       "by": call.person.id}]
@@ -64,13 +71,14 @@ async def edit(call: Call[EditArgs]) -> Reply:
     if item is not None and item.status is ActionStatus.OPEN:
         await call.emit(ActionItemUpdated(lab_id=item.lab_id, item_id=item.id,
                                           owner_id=item.owner_id, due=item.due, text=new))
-    return Reply.say(f"Entry {entry.number} of {label(minutes)} now reads: "
-                     f"{shorten(new, CARD_ENTRY)}\n(The earlier wording is kept in the audit "
-                     "log.)")
+    return Reply.say(_("Entry {number} of {label} now reads: "
+                     "{text}\n(The earlier wording is kept in the audit "
+                     "log.)").format(
+        number=entry.number, label=label(minutes), text=shorten(new, CARD_ENTRY)))
 
 
 @router.command("minutes drop", args=DropArgs, access="secretary", topic="minutes",
-                summary="Drop entry <n> from the minutes; it stays in the audit log, marked.",
+                summary=N_("Drop entry <n> from the minutes; it stays in the audit log, marked."),
                 examples=("/lab minutes drop 4",))
 async def drop(call: Call[DropArgs]) -> Reply:
     minutes, entry = await _entry(call, call.args.number)
@@ -81,6 +89,7 @@ async def drop(call: Call[DropArgs]) -> Reply:
     if item is not None and item.status is ActionStatus.OPEN:
         item.status = ActionStatus.DROPPED
         await call.emit(ActionItemClosed(lab_id=item.lab_id, item_id=item.id))
-    return Reply.say(f"Dropped {entry.kind.value} {entry.number} from the minutes of "
-                     f"{label(minutes)}. It is marked dropped, not deleted: the exports say "
-                     "so and the audit log keeps its words.")
+    return Reply.say(_("Dropped {value} {number} from the minutes of "
+                     "{label}. It is marked dropped, not deleted: the exports say "
+                     "so and the audit log keeps its words.").format(
+        value=entry.kind.value, number=entry.number, label=label(minutes)))

@@ -12,6 +12,7 @@ from bot.arguments import Args, Complete, Pos
 from bot.domain.minutes import MinutesDocument
 from bot.exports import FORMATS, LABEL, MIME, Format, filename, gaps, render
 from bot.features.minutes.service import find_minutes, label, load_document
+from bot.i18n import N_, _
 from bot.messages import File, Reply, shorten
 from bot.router import Call, Router
 from storage.models import Minutes
@@ -63,7 +64,7 @@ async def export_file(uow: UnitOfWork, minutes: Minutes, fmt: Format, now: datet
 
 @router.command(
     "minutes export", args=ExportArgs, access="secretary", topic="minutes",
-    summary="Get the minutes as a file, privately: md, html, pdf, docx or json.",
+    summary=N_("Get the minutes as a file, privately: md, html, pdf, docx or json."),
     examples=("/lab minutes export pdf", '/lab minutes export "Kick-off call" docx'),
 )
 async def export(call: Call[ExportArgs]) -> Reply:
@@ -76,12 +77,13 @@ async def export(call: Call[ExportArgs]) -> Reply:
     await call.uow.commit()
     file = await render_file(doc, call.args.format)
     await call.audit("minutes.export", minutes=minutes.id, format=call.args.format)
-    state = " They are still open; export again after `/lab minutes end` for the final " \
-        "version." if doc.ended_at is None else ""
+    state = _(" They are still open; export again after `/lab minutes end` for the final " \
+        "version.") if doc.ended_at is None else ""
     missing = gaps(doc, call.args.format)
     state += f" {missing}" if missing else ""
-    return Reply(text=f"The minutes of {label(minutes)} as {LABEL[call.args.format]}, for you "
-                      f"only. They are confidential: keep them within {lab.name}.{state}",
+    return Reply(text=_("The minutes of {label} as {value}, for you "
+                      "only. They are confidential: keep them within {name}.{state}").format(
+        label=label(minutes), value=LABEL[call.args.format], name=lab.name, state=state),
                  files=(file,), private=True)
 
 

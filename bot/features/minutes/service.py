@@ -23,11 +23,12 @@ from bot.domain.minutes import (
 from bot.domain.wording import meeting_name
 from bot.domain.zones import local_time
 from bot.errors import Conflict, NotFound
+from bot.i18n import N_, _
 from bot.router import Call
 from storage.models import Lab, MinuteEntry, Minutes, Person
 from storage.uow import UnitOfWork
 
-START_HINT = "The secretary or a facilitator starts them with `/lab minutes start [meeting]`."
+START_HINT = N_("The secretary or a facilitator starts them with `/lab minutes start [meeting]`.")
 # Wording in an audit entry is cut here so `/lab audit` can show it; the full wording stays
 # in the entry itself (its text, and its history of edits), which is never deleted.
 AUDIT_TEXT = 1000
@@ -67,7 +68,8 @@ async def open_minutes(call: Call[Any]) -> Minutes:
     lab = call.the_lab
     minutes = await call.uow.minutes.open_in(lab.id)
     if minutes is None:
-        raise Conflict(f"No minutes are open in {lab.name}. {START_HINT}")
+        raise Conflict(_("No minutes are open in {name}. {START_HINT}").format(
+            name=lab.name, START_HINT=_(START_HINT)))
     return minutes
 
 
@@ -135,7 +137,8 @@ async def find_minutes(uow: UnitOfWork, lab: Lab, ref: str | None) -> Minutes:
     """
     every = await uow.minutes.of_lab(lab.id)
     if not every:
-        raise NotFound(f"No minutes have been taken in {lab.name} yet. {START_HINT}")
+        raise NotFound(_("No minutes have been taken in {name} yet. {START_HINT}").format(
+            name=lab.name, START_HINT=_(START_HINT)))
     if ref is None or not ref.strip():
         latest = await uow.minutes.latest(lab.id)
         assert latest is not None
@@ -143,9 +146,10 @@ async def find_minutes(uow: UnitOfWork, lab: Lab, ref: str | None) -> Minutes:
     chosen = choose_minutes([(m.id, m.title, m.meeting_number) for m in every], ref)
     if chosen is None:
         raise NotFound(
-            f"No minutes match `{clean_title(ref)}` in {lab.name}. Minutes exist for: "
-            f"{_listing(every, lab.timezone)}. Name one by its title in quotes, or by "
-            "`#<meeting number>`."
+            _("No minutes match `{clean_title}` in {name}. Minutes exist for: "
+            "{listing}. Name one by its title in quotes, or by "
+            "`#<meeting number>`.").format(
+                clean_title=clean_title(ref), name=lab.name, listing=_listing(every, lab.timezone))
         )
     return next(m for m in every if m.id == chosen)
 

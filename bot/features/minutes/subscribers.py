@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.domain.minutes import EntryKind, EntrySource
 from bot.events import Happening, PollClosed, VoteClosed, VoteResultWithdrawn
 from bot.features.minutes.service import add_entry
+from bot.i18n import _
 from bot.router import Router
 
 router = Router()
@@ -26,16 +27,19 @@ async def _auto_decision(happening: Happening, lab_id: int, source: EntrySource,
 
 async def poll_closed(event: PollClosed, happening: Happening) -> None:
     await _auto_decision(happening, event.lab_id, EntrySource.POLL, f"poll:{event.poll_id}",
-                         f"Poll “{event.title}” closed. {event.outcome}")
+                         _("Poll “{title}” closed. {outcome}").format(
+                             title=event.title, outcome=event.outcome))
 
 
 async def vote_closed(event: VoteClosed, happening: Happening) -> None:
     await _auto_decision(happening, event.lab_id, EntrySource.VOTE, f"vote:{event.vote_id}",
-                         f"Vote “{event.question}” closed. {event.outcome}"
+                         _("Vote “{question}” closed. {outcome}").format(
+                             question=event.question, outcome=event.outcome)
                          + (f"\n\n{event.case}" if event.case else ""))
 
 
 async def vote_result_withdrawn(event: VoteResultWithdrawn, happening: Happening) -> None:
     await _auto_decision(happening, event.lab_id, EntrySource.VOTE,
                          f"vote:{event.vote_id}:withdrawn",
-                         f"Result of vote {event.number} withdrawn: {event.reason}")
+                         _("Result of vote {number} withdrawn: {reason}").format(
+                             number=event.number, reason=event.reason))

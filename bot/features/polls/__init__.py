@@ -20,6 +20,7 @@ from bot.features.polls.cards import (
 )
 from bot.features.polls.loaded import Loaded, load
 from bot.features.polls.service import close_at_deadline, close_poll, find_poll, unanswered
+from bot.i18n import _
 from bot.messages import Button, Card
 from bot.router import Router
 from bot.subjects import SubjectInfo
@@ -64,7 +65,8 @@ async def reminder_info(uow: UnitOfWork, poll_id: int) -> SubjectInfo | None:
         return None
     button = None
     if poll.status == PollStatus.OPEN:
-        button = Button("Answer the poll", action_ids.encode("poll.open", poll.id),
+        button = Button(_("Answer the poll"), action_ids.encode("poll.open", poll.id),
                         style="primary")
-    return SubjectInfo(f"Poll #{poll.number}: {poll.title}", button=button,
+    return SubjectInfo(_("Poll #{number}: {title}").format(
+        number=poll.number, title=poll.title), button=button,
                        moment=poll.closes_at)

@@ -15,6 +15,7 @@ from bot.features.polls.cards import PER_PAGE, first_open_page, my_answer_card, 
 from bot.features.polls.charts import heat_map_after_commit
 from bot.features.polls.loaded import load
 from bot.features.polls.service import poll_of_action, record, refuse_if_closed
+from bot.i18n import _
 from bot.messages import Card, Reply, Text
 from bot.router import Call, Router
 
@@ -23,7 +24,7 @@ router = Router()
 
 def page_arg(call: Call[Any]) -> tuple[int, str | None]:
     assert call.action is not None
-    page, _, rest = (call.action.arg or "1").partition(":")
+    page, _x, rest = (call.action.arg or "1").partition(":")
     return (int(page) if page.isdigit() else 1), (rest or None)
 
 
@@ -39,7 +40,7 @@ async def open_answers(call: Call[Any]) -> Reply:
 @router.action("poll.page", scope="poll")
 async def answer_page(call: Call[Any]) -> Reply:
     poll = await poll_of_action(call)
-    page, _ = page_arg(call)
+    page, _x = page_arg(call)
     loaded = await load(call.uow, poll)
     return Reply(card=my_answer_card(call, loaded, page),
                  replace=True)
@@ -50,7 +51,7 @@ async def mark(call: Call[Any]) -> Reply:
     poll = await poll_of_action(call)
     page, answer = page_arg(call)
     if not call.values:
-        raise UserError("Choose one or more slots from the menu.")
+        raise UserError(_("Choose one or more slots from the menu."))
     numbers = [int(v) for v in call.values if v.isdigit()]
     await record(call, poll, numbers, Answer(answer or "yes"))
     loaded = await load(call.uow, poll)
@@ -84,7 +85,7 @@ async def results_opened(call: Call[Any]) -> Reply:
 @router.action("poll.results_page", scope="poll")
 async def results_page(call: Call[Any]) -> Reply:
     poll = await poll_of_action(call)
-    page, _ = page_arg(call)
+    page, _x = page_arg(call)
     loaded = await load(call.uow, poll)
     return Reply(card=my_results_card(call, loaded, page), replace=True)
 
@@ -96,15 +97,18 @@ async def poll_delete_confirmed(call: Call[Any]) -> Reply:
     poll.status, poll.deleted_at = PollStatus.DELETED, call.now
     await call.audit("poll.deleted", poll=poll.id, number=poll.number, title=poll.title)
     await call.emit(PollDeleted(lab_id=poll.lab_id, poll_id=poll.id))
-    text = f"{call.person.display_name} deleted poll #{poll.number} ({poll.title})."
+    text = _("{display_name} deleted poll #{number} ({title}).").format(
+        display_name=call.person.display_name, number=poll.number, title=poll.title)
     call.announce(Card((Text(text),), fallback=text))
     within = call.ctx.settings.lab.restore_within
     return Reply(card=Card((Text(
-        f"Poll #{poll.number} is deleted. A facilitator can restore it within {within} with "
-        f"`/lab poll restore {poll.number}`."),)), replace=True)
+        _("Poll #{number} is deleted. A facilitator can restore it within {within} with "
+        "`/lab poll restore {number}`.").format(
+            number=poll.number, within=within)),)), replace=True)
 
 
 @router.action("poll.keep", scope="poll", access="facilitator")
 async def poll_kept(call: Call[Any]) -> Reply:
     poll = await poll_of_action(call)
-    return kept(f"poll #{poll.number} ({poll.title})")
+    return kept(_("poll #{number} ({title})").format(
+        number=poll.number, title=poll.title))

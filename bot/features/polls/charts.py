@@ -9,6 +9,7 @@ from bot.domain.polls import best_slot
 from bot.domain.wording import plural
 from bot.domain.zones import format_local, local_time
 from bot.features.polls.loaded import Loaded
+from bot.i18n import _
 from bot.messages import File, shorten
 from storage.uow import UnitOfWork
 
@@ -45,9 +46,11 @@ def heat_map(loaded: Loaded) -> File:
     width = min(18.0, 3.0 + 0.12 * n_slots)
     height = min(12.0, 1.6 + 0.35 * max(1, len(people)))
     names = [loaded.name(p) for p in people]
-    title = f"Poll #{loaded.poll.number}: {loaded.poll.title}"
-    xlabel = f"slot number (white lines separate days in {loaded.poll.timezone})"
-    labels = [ANSWER_LABELS[a] if a else "not answered" for a in reversed(order)]
+    title = _("Poll #{number}: {title}").format(
+        number=loaded.poll.number, title=loaded.poll.title)
+    xlabel = _("slot number (white lines separate days in {timezone})").format(
+        timezone=loaded.poll.timezone)
+    labels = [_(ANSWER_LABELS[a]) if a else _("not answered") for a in reversed(order)]
     letters = lettering([*names, title, xlabel, *labels])
     fig = new_figure(width, height)
     ax = fig.add_subplot()
@@ -76,16 +79,21 @@ def heat_map_alt(loaded: Loaded, gaps: str = "") -> str:
     whole when the rest is shortened)."""
     poll = loaded.poll
     best = best_slot(loaded.scores())
-    text = (f"Heat map of poll #{poll.number} ({poll.title}): "
-            f"{plural(len(loaded.grid), 'member')} (rows) by {plural(len(loaded.slots), 'slot')}"
-            " (columns); green yes, amber if need be, red no, grey not answered.")
+    text = (_("Heat map of poll #{number} ({title}): "
+            "{count} (rows) by {count2}"
+            " (columns); green yes, amber if need be, red no, grey not answered.").format(
+        number=poll.number, title=poll.title, count=plural(len(loaded.grid), 'member'),
+        count2=plural(len(loaded.slots), 'slot')))
     if best is not None:
-        text += (f" Best slot: #{loaded.slots[best.index].number}, "
-                 f"{format_local(loaded.slots[best.index].starts_at, poll.timezone)}, with "
-                 f"{best.yes} yes and {best.maybe} if need be.")
+        text += (_(" Best slot: #{number}, "
+                 "{format_local}, with "
+                 "{yes} yes and {maybe} if need be.").format(
+            number=loaded.slots[best.index].number,
+            format_local=format_local(loaded.slots[best.index].starts_at, poll.timezone),
+            yes=best.yes, maybe=best.maybe))
     none = [loaded.name(m.person_id) for m in loaded.members
             if loaded.answered(m.person_id) == 0]
     if none:
-        text += f" Not answered: {', '.join(none)}."
+        text += _(" Not answered: {names}.").format(names=', '.join(none))
     tail = " " + shorten(gaps.strip(), 400) if gaps else ""
     return shorten(text, 1000 - len(tail)) + tail

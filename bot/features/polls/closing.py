@@ -22,6 +22,7 @@ from bot.features.polls.cards import (
 from bot.features.polls.commands import DEFAULT_GAP, PollRefArgs, checked
 from bot.features.polls.loaded import load
 from bot.features.polls.service import close_poll, find_poll
+from bot.i18n import N_, _
 from bot.messages import (
     Card,
     Context,
@@ -45,8 +46,8 @@ class PollPairsArgs(Args):
 
 @router.command(
     "poll pairs", args=PollPairsArgs, topic="poll",
-    summary="The best pairs of slots for the lab's two meetings, at least `gap` apart start "
-            "to start: 1 day unless you say, e.g. `gap 14d`.",
+    summary=N_("The best pairs of slots for the lab's two meetings, at least `gap` apart start "
+            "to start: 1 day unless you say, e.g. `gap 14d`."),
     usage_line="/lab poll pairs <poll> [gap 1d]",
     examples=("/lab poll pairs 1", "/lab poll pairs 1 gap 14d"),
 )
@@ -63,42 +64,49 @@ async def poll_pairs(call: Call[PollPairsArgs]) -> Reply:
                           loaded.starts, gap=gap, limit=5)
     if not pairs:
         usable = [loaded.starts[s.index] for s in scores if not s.excluded]
-        why = f"No two usable slots of poll #{poll.number} are {gap_text(gap)} apart: "
+        why = _("No two usable slots of poll #{number} are {gap_text} apart: ").format(
+            number=poll.number, gap_text=gap_text(gap))
         if len(usable) < 2:  # no gap would help
             dropped = len(scores) - len(usable)
-            why += "only 1 slot is usable" if usable else "no slot is usable"
+            why += _("only 1 slot is usable") if usable else _("no slot is usable")
             if dropped:
-                why += f" ({plural(dropped, 'slot')} dropped: a required attendee said no)"
+                why += _(" ({count} dropped: a required attendee said no)").format(
+                    count=plural(dropped, 'slot'))
             raise UserError(why + ".")
-        raise UserError(why + f"{len(usable)} slots are usable and they span "
-                        f"{gap_text(max(usable) - min(usable))}. Try a smaller gap, "
-                        "e.g. `gap 1d`.")
+        raise UserError(why + _("{count} slots are usable and they span "
+                        "{gap_text}. Try a smaller gap, "
+                        "e.g. `gap 1d`.").format(
+            count=len(usable), gap_text=gap_text(max(usable) - min(usable))))
     zone = call.zone
     lines = [pair_line(loaded, p, zone, n) for n, p in enumerate(pairs, 1)]
     card = Card((
-        Header(shorten(f"Best pairs for poll #{poll.number}: {poll.title}", 150)),
+        Header(shorten(_("Best pairs for poll #{number}: {title}").format(
+            number=poll.number, title=poll.title), 150)),
         Text("\n".join(lines)),
-        Context(f"{times_in(zone, call.person.timezone is not None)}. Pairs at least "
-                f"{gap_text(gap)} apart (start to "
+        Context(_("{times_in}. Pairs at least "
+                "{gap_text} apart (start to "
                 "start; `gap 14d` to change), ranked by who can attend at least one, then "
                 "both, then yes answers. A facilitator picks each with "
-                f"`/lab poll pick {poll.number} <slot>`."),
-    ), fallback=f"Best pairs for poll #{poll.number}")
+                "`/lab poll pick {number} <slot>`.").format(
+            times_in=times_in(zone, call.person.timezone is not None), gap_text=gap_text(gap),
+            number=poll.number)),
+    ), fallback=_("Best pairs for poll #{number}").format(number=poll.number))
     return Reply(card=card)
 
 
 @router.command("poll close", args=PollRefArgs, access="facilitator", topic="poll",
-                summary="Close a poll now: answers stop, the lab sees the best slots.")
+                summary=N_("Close a poll now: answers stop, the lab sees the best slots."))
 async def poll_close(call: Call[PollRefArgs]) -> Reply:
     poll = await find_poll(call, call.args.poll)
     # The status read here may be stale by the time we close (the deadline timer, another
     # process): close_poll's claim has the last word.
     if not can_close(poll.status) or not await close_poll(call.ctx, call.uow, poll.id, call.now,
                                                      closed_by=call.person.id):
-        raise Conflict(f"Poll #{poll.number} is already closed. See "
-                       f"`/lab poll results {poll.number}`.")
-    return Reply.say(f"Poll #{poll.number} is closed; I told the lab. "
-                     f"{(poll.outcome or '').rstrip('.')}.")
+        raise Conflict(_("Poll #{number} is already closed. See "
+                       "`/lab poll results {number}`.").format(number=poll.number))
+    return Reply.say(_("Poll #{number} is closed; I told the lab. "
+                     "{rstrip}.").format(
+        number=poll.number, rstrip=(poll.outcome or '').rstrip('.')))
 
 
 # --- pick -----------------------------------------------------------------------------------
@@ -118,7 +126,7 @@ class PollPickArgs(Args):
 
 @router.command(
     "poll pick", args=PollPickArgs, access="facilitator", topic="poll",
-    summary="Schedule a meeting at a slot: it is announced with a calendar invite.",
+    summary=N_("Schedule a meeting at a slot: it is announced with a calendar invite."),
     examples=("/lab poll pick 1 14", '/lab poll pick 1 52 title "Meeting 2"'),
 )
 async def poll_pick(call: Call[PollPickArgs]) -> Reply:
@@ -135,6 +143,8 @@ async def poll_pick(call: Call[PollPickArgs]) -> Reply:
     meeting = await schedule_meeting(call, title=pick.title, starts_at=pick.starts_at,
                                      duration_minutes=poll.length_minutes, poll=poll,
                                      slot_number=pick.number)
-    return Reply.say(f"Scheduled {meeting_name(meeting)} at "
-                     f"{format_local(meeting.starts_at, call.zone)}; I announced it with the "
-                     "invite in the lab's channels.")
+    return Reply.say(_("Scheduled {meeting_name} at "
+                     "{format_local}; I announced it with the "
+                     "invite in the lab's channels.").format(
+        meeting_name=meeting_name(meeting),
+        format_local=format_local(meeting.starts_at, call.zone)))

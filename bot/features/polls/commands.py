@@ -31,6 +31,7 @@ from bot.features.polls.cards import (
 from bot.features.polls.charts import heat_map_after_commit
 from bot.features.polls.loaded import load
 from bot.features.polls.service import find_poll, record, refuse_if_closed
+from bot.i18n import N_, _
 from bot.messages import (
     Button,
     Buttons,
@@ -70,17 +71,17 @@ class PollNewArgs(Args):
 async def poll_form(call: Call[Any]) -> Form:
     lab = call.the_lab
     return Form(
-        action_ids.encode(FORM_ROUTE, "poll.new"), "New availability poll",
+        action_ids.encode(FORM_ROUTE, "poll.new"), _("New availability poll"),
         (
-            Input("title", "Title", placeholder="Meeting 1", max_length=200),
-            Input("dates", "Dates, from..to", placeholder="2027-01-11..2027-01-22",
+            Input("title", _("Title"), placeholder=_("Meeting 1"), max_length=200),
+            Input("dates", _("Dates, from..to"), placeholder="2027-01-11..2027-01-22",
                   max_length=30),
-            Input("days", "Days", default=lab.days, max_length=32),
-            Input("window", "Window (HH:MM-HH:MM)",
+            Input("days", _("Days"), default=lab.days, max_length=32),
+            Input("window", _("Window (HH:MM-HH:MM)"),
                   default=format_window(lab.window_start, lab.window_end), max_length=11),
-            Input("tz", "Time zone of the window", default=lab.timezone, max_length=64),
+            Input("tz", _("Time zone of the window"), default=lab.timezone, max_length=64),
         ),
-        submit_label="Open poll",
+        submit_label=_("Open poll"),
     )
 
 
@@ -118,7 +119,7 @@ async def _required(call: Call[Any], spec: str | None) -> list[int]:
 
 @router.command(
     "poll new", args=PollNewArgs, access="facilitator", topic="poll", form=poll_form,
-    summary="Open an availability poll: a date range (or a list of slots) within the window.",
+    summary=N_("Open an availability poll: a date range (or a list of slots) within the window."),
     usage_line=('/lab poll new <title> <from..to> [days mon-fri] [window 09:00-18:00] '
                 '[tz <zone>] [length 60m] [step 60m] [closes YYYY-MM-DD HH:MM] '
                 '[required <member>,...]  or  /lab poll new <title> slots <when>,... '
@@ -145,7 +146,7 @@ async def _open_poll(call: Call[Any], a: PollNewArgs, *, asked: int | None) -> R
     length = _duration(a.length, DEFAULT_LENGTH, "length")
     step = _duration(a.step, DEFAULT_STEP, "step")
     if a.slots is not None and a.dates is not None:
-        raise UserError("Give either a date range or `slots`, not both.")
+        raise UserError(_("Give either a date range or `slots`, not both."))
     if a.slots is not None:
         texts = [t.strip() for t in a.slots.split(",") if t.strip()]
         starts: list[datetime] = checked(
@@ -157,22 +158,25 @@ async def _open_poll(call: Call[Any], a: PollNewArgs, *, asked: int | None) -> R
             now=now))
     else:
         raise UserError(
-            "Say when: a date range such as `2027-01-11..2027-01-22`, or a list such as "
+            _("Say when: a date range such as `2027-01-11..2027-01-22`, or a list such as "
             "`slots 2027-01-11T09:00,2027-01-12T14:30`.\n"
-            'Example: `/lab poll new "Meeting 1" 2027-01-11..2027-01-22`'
+            'Example: `/lab poll new "Meeting 1" 2027-01-11..2027-01-22`')
         )
     if a.closes is not None:
         closes: datetime = checked(av.parse_moment, a.closes.replace(" ", "T", 1), zone)
         if closes <= now:
             raise UserError(
-                f"The closing time {a.closes} ({zone}) is in the past; it is "
-                f"{format_local(now, zone)} now. Choose a later one, or leave `closes` out "
-                "to close 24 hours before the first slot."
+                _("The closing time {closes} ({zone}) is in the past; it is "
+                "{format_local} now. Choose a later one, or leave `closes` out "
+                "to close 24 hours before the first slot.").format(
+                    closes=a.closes, zone=zone, format_local=format_local(now, zone))
             )
         if closes > starts[0]:
             raise UserError(
-                f"The poll would close ({format_local(closes, zone)}) after its first slot "
-                f"({format_local(starts[0], zone)}). Close it before the first slot."
+                _("The poll would close ({format_local}) after its first slot "
+                "({format_local2}). Close it before the first slot.").format(
+                    format_local=format_local(closes, zone),
+                    format_local2=format_local(starts[0], zone))
             )
     else:
         closes = av.default_close(starts[0], now)
@@ -199,8 +203,8 @@ async def _open_poll(call: Call[Any], a: PollNewArgs, *, asked: int | None) -> R
     # Confirmed from the private question: the poll goes to every channel of the lab, and
     # the question says what became of it.
     post_live(call.ctx, call.uow, lab.id, "poll", poll.id, poll_card(loaded, now))
-    text = (f"Opened poll #{number} ({poll.title}) with the slots you confirmed; it is in "
-            "the lab's channels.")
+    text = (_("Opened poll #{number} ({title}) with the slots you confirmed; it is in "
+            "the lab's channels.").format(number=number, title=poll.title))
     return Reply(card=Card((Text(text),), fallback=text), replace=True)
 
 
@@ -215,27 +219,32 @@ async def _ask_to_open(call: Call[Any], a: PollNewArgs, starts: list[datetime],
                      outside=len(outside))
     asked = (await call.uow.audit.for_lab(lab.id, action="poll.asked"))[-1].id
     zone = call.zone
-    marks = sorted({c.mark for _, found in outside for c in found})
+    marks = sorted({c.mark for _x, found in outside for c in found})
     shown = [f"• {format_local(s, zone)}"
              + ("" if zone == lab.timezone else f" ({format_local(s, lab.timezone)})")
              + f": {', '.join(c.mark for c in found)}" for s, found in outside[:8]]
-    more = f"\n…and {len(outside) - 8} more." if len(outside) > 8 else ""
-    text = (f"Open poll *{a.title.strip().strip(chr(34) + '“”')}*? "
-            f"{len(outside)} of its {plural(len(starts), 'slot')} "
-            f"{'is' if len(outside) == 1 else 'are'} {' or '.join(marks)} "
-            f"(the lab meets {format_window(lab.window_start, lab.window_end)} "
-            f"{lab.timezone}, {lab.days}):\n" + "\n".join(shown) + more)
+    more = _("\n…and {value} more.").format(
+        value=len(outside) - 8) if len(outside) > 8 else ""
+    text = (_("Open poll *{strip}*? "
+            "{count} of its {count2} "
+            "{value} {names} "
+            "(the lab meets {format_window} "
+            "{timezone}, {days}):\n").format(
+        strip=a.title.strip().strip(chr(34) + '“”'), count=len(outside),
+        count2=plural(len(starts), 'slot'), value='is' if len(outside) == 1 else 'are',
+        names=' or '.join(marks), format_window=format_window(lab.window_start, lab.window_end),
+        timezone=lab.timezone, days=lab.days) + "\n".join(shown) + more)
     return Reply(card=Card((
         Text(shorten(text, 2900)),
         Buttons((
-            Button("Confirm: open the poll", action_ids.encode("poll.new_confirm", lab.id,
+            Button(_("Confirm: open the poll"), action_ids.encode("poll.new_confirm", lab.id,
                                                                asked), style="primary"),
-            Button("Keep to the lab's hours", action_ids.encode("poll.new_keep", lab.id,
+            Button(_("Keep to the lab's hours"), action_ids.encode("poll.new_keep", lab.id,
                                                                 asked)),
         )),
-        Context("You may have a reason. Or keep to the lab's hours and type the poll again "
-                "with other slots, `days` or `window`."),
-    ), fallback="Open a poll with slots outside the lab's hours?"))
+        Context(_("You may have a reason. Or keep to the lab's hours and type the poll again "
+                "with other slots, `days` or `window`.")),
+    ), fallback=_("Open a poll with slots outside the lab's hours?")))
 
 
 async def _question(call: Call[Any]) -> tuple[int, PollNewArgs]:
@@ -247,11 +256,11 @@ async def _question(call: Call[Any]) -> tuple[int, PollNewArgs]:
     question = entries.get(int(ref)) if ref.isdigit() else None
     if question is None or question.action != "poll.asked" \
             or question.actor_id != call.person.id:
-        raise NotFound("That question is not yours or no longer there; `/lab poll new` "
-                       "asks again.")
+        raise NotFound(_("That question is not yours or no longer there; `/lab poll new` "
+                       "asks again."))
     if any(e.detail.get("asked") == question.id for e in entries.values()):
-        raise Conflict("That question was answered already; `/lab polls` lists the lab's "
-                       "polls.")
+        raise Conflict(_("That question was answered already; `/lab polls` lists the lab's "
+                       "polls."))
     return question.id, PollNewArgs(**question.detail["args"])
 
 
@@ -265,7 +274,8 @@ async def poll_new_confirmed(call: Call[Any]) -> Reply:
 async def poll_new_kept(call: Call[Any]) -> Reply:
     asked, a = await _question(call)
     await call.audit("poll.ask_kept", asked=asked)
-    text = f"Kept to the lab's hours: poll *{a.title.strip()}* was not opened."
+    text = _("Kept to the lab's hours: poll *{strip}* was not opened.").format(
+        strip=a.title.strip())
     return Reply(card=Card((Text(text),), fallback=text), replace=True)
 
 
@@ -303,7 +313,7 @@ class PollAnswerArgs(Args):
 
 @router.command(
     "poll answer", args=PollAnswerArgs, topic="poll",
-    summary="Answer slots yes, maybe (if need be) or no; without slots, open your answer card.",
+    summary=N_("Answer slots yes, maybe (if need be) or no; without slots, open your answer card."),
     examples=("/lab poll answer 1 3,5-7 yes", "/lab poll answer 1 all no", "/lab poll answer 1"),
 )
 async def poll_answer(call: Call[PollAnswerArgs]) -> Reply:
@@ -317,14 +327,16 @@ async def poll_answer(call: Call[PollAnswerArgs]) -> Reply:
         word = _answer_word(call.args.slots)
         if word is not None:  # `/lab poll answer 1 yes`: an answer, but to which slots?
             raise UserError(
-                "Which slots? Put their numbers before the answer, e.g. "
-                f"`/lab poll answer {poll.number} 3,5-7 {word}`, or `all` for every slot: "
-                f"`/lab poll answer {poll.number} all {word}`. "
-                f"`/lab poll answer {poll.number}` opens your answer card."
+                _("Which slots? Put their numbers before the answer, e.g. "
+                "`/lab poll answer {number} 3,5-7 {word}`, or `all` for every slot: "
+                "`/lab poll answer {number} all {word}`. "
+                "`/lab poll answer {number}` opens your answer card.").format(
+                    number=poll.number, word=word)
             )
         raise UserError(
-            f"Say yes, maybe or no after the slots, e.g. "
-            f"`/lab poll answer {poll.number} {call.args.slots} yes`."
+            _("Say yes, maybe or no after the slots, e.g. "
+            "`/lab poll answer {number} {slots} yes`.").format(
+                number=poll.number, slots=call.args.slots)
         )
     count = len(await call.uow.polls.slots(poll.id))
     numbers = checked(av.parse_slot_numbers, call.args.slots, count)
@@ -334,12 +346,16 @@ async def poll_answer(call: Call[PollAnswerArgs]) -> Reply:
     zone = call.zone
     shown = [f"`#{n}` {slot_line_time(loaded.slots[n - 1].starts_at, zone)}"
              for n in numbers[:10]]
-    more = f" and {len(numbers) - 10} more" if len(numbers) > 10 else ""
+    more = _(" and {value} more").format(
+        value=len(numbers) - 10) if len(numbers) > 10 else ""
     return Reply.say(
-        f"*{ANSWER_LABELS[answer].capitalize()}* to {plural(len(numbers), 'slot')} of poll "
-        f"#{poll.number}: " + ", ".join(shown) +
-        f"{more} (times in {zone}). You have answered {loaded.answered(call.person.id)} of "
-        f"{len(loaded.slots)}; change any answer until the poll closes."
+        _("*{capitalize}* to {count} of poll "
+        "#{number}: ").format(
+            capitalize=_(ANSWER_LABELS[answer]).capitalize(), count=plural(len(numbers), 'slot'),
+            number=poll.number) + ", ".join(shown) +
+        _("{more} (times in {zone}). You have answered {answered} of "
+        "{count}; change any answer until the poll closes.").format(
+            more=more, zone=zone, answered=loaded.answered(call.person.id), count=len(loaded.slots))
     )
 
 
@@ -349,7 +365,7 @@ class PollRefArgs(Args):
 
 @router.command(
     "poll results", args=PollRefArgs, topic="poll",
-    summary="Slots ranked, the names behind each answer, who has not answered, a heat map.",
+    summary=N_("Slots ranked, the names behind each answer, who has not answered, a heat map."),
     examples=("/lab poll results 1",),
 )
 async def poll_results(call: Call[PollRefArgs]) -> Reply:

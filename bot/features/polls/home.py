@@ -8,6 +8,7 @@ from bot import action_ids
 from bot.domain.lab import Role, has_role
 from bot.domain.polls import PollStatus
 from bot.features.polls.loaded import is_open, load
+from bot.i18n import _
 from bot.messages import Block, Button, Buttons, Text, at, shorten
 from bot.router import Call, Router
 
@@ -30,13 +31,16 @@ async def polls_to_answer(call: Call[Any]) -> list[Block]:
         if done.get(p.id, 0) >= total.get(p.id, 0):
             continue
         lab = labs.get(p.lab_id)
-        closes = f", closes {at(p.closes_at, 'R')}" if p.closes_at else ""
-        lines.append(f"• *Poll #{p.number}: {p.title}* ({lab.name if lab else 'a lab'}) — "
-                     f"{done.get(p.id, 0)} of {total.get(p.id, 0)} answered{closes}. "
-                     f"`/lab poll answer {p.number}`")
+        closes = _(", closes {when}").format(
+            when=at(p.closes_at, 'R')) if p.closes_at else ""
+        lines.append(_("• *Poll #{number}: {title}* ({value}) — "
+                     "{get} of {get2} answered{closes}. "
+                     "`/lab poll answer {number}`").format(
+            number=p.number, title=p.title, value=lab.name if lab else 'a lab',
+            get=done.get(p.id, 0), get2=total.get(p.id, 0), closes=closes))
     if not lines:
         return []
-    return [Text(shorten("*Polls waiting for your answers*\n" + "\n".join(lines[:10]), 3000))]
+    return [Text(shorten(_("*Polls waiting for your answers*\n") + "\n".join(lines[:10]), 3000))]
 
 
 DESK_ITEMS = 5  # polls shown on a facilitator's desk, each with its buttons
@@ -57,23 +61,26 @@ async def desk_polls(call: Call[Any]) -> list[Block]:
         waiting = [loaded.name(m.person_id) for m in loaded.members
                    if loaded.answered(m.person_id) < total]
         done = len(loaded.members) - len(waiting)
-        closes = f", closes {at(p.closes_at, 'R')}" if p.closes_at else ""
-        text = (f"🗂 *Poll #{p.number}: {p.title}* — {done} of {len(loaded.members)} answered"
-                f"{closes}." + (f" Not yet: {', '.join(waiting)}." if waiting else ""))
-        buttons = [Button("Close the poll", action_ids.encode("poll.close_now", p.id))]
+        closes = _(", closes {when}").format(when=at(p.closes_at, 'R')) if p.closes_at else ""
+        text = (_("🗂 *Poll #{number}: {title}* — {done} of {count} answered{closes}.").format(
+            number=p.number, title=p.title, done=done, count=len(loaded.members),
+            closes=closes)
+                + (_(" Not yet: {names}.").format(names=', '.join(waiting)) if waiting else ""))
+        buttons = [Button(_("Close the poll"), action_ids.encode("poll.close_now", p.id))]
         if waiting:
-            buttons.append(Button("Remind now", action_ids.encode("poll.remind", p.id)))
+            buttons.append(Button(_("Remind now"), action_ids.encode("poll.remind", p.id)))
         blocks += [Text(shorten(text, 2900)), Buttons(tuple(buttons))]
     for lab_id in labs:
         for p in await call.uow.polls.of_lab(lab_id):
             if p.status != PollStatus.CLOSED or await call.uow.meetings.of_poll(p.id):
                 continue
             blocks.append(Text(shorten(
-                f"🗂 *Poll #{p.number}: {p.title}* is closed and no meeting is picked yet: "
-                f"`/lab poll pairs {p.number}` shows the best pairs, "
-                f"`/lab poll pick {p.number} <slot>` schedules one.", 2900)))
+                _("🗂 *Poll #{number}: {title}* is closed and no meeting is picked yet: "
+                  "`/lab poll pairs {number}` shows the best pairs, "
+                  "`/lab poll pick {number} <slot>` schedules one.").format(
+                    number=p.number, title=p.title), 2900)))
             if len(blocks) >= DESK_ITEMS * 2:
                 break
     if blocks:
-        blocks.insert(0, Text("*Your desk* (facilitator)"))
+        blocks.insert(0, Text(_("*Your desk* (facilitator)")))
     return blocks

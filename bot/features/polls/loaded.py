@@ -10,6 +10,7 @@ from bot.domain import availability as av
 from bot.domain.availability import Answer, SlotScore
 from bot.domain.polls import takes_answers
 from bot.errors import NotFound
+from bot.i18n import _
 from storage.models import Lab, Membership, Poll, PollSlot
 from storage.uow import UnitOfWork
 
@@ -50,7 +51,7 @@ class Loaded:
 async def load(uow: UnitOfWork, poll: Poll) -> Loaded:
     lab = await uow.labs.get(poll.lab_id)
     if lab is None:
-        raise NotFound("That lab no longer exists.")
+        raise NotFound(_("That lab no longer exists."))
     slots = list(await uow.polls.slots(poll.id))
     members = list(await uow.members.active(lab.id))
     index = {s.id: i for i, s in enumerate(slots)}

@@ -16,6 +16,7 @@ from bot.errors import Conflict, NotFound, UserError
 from bot.events import PollAnswered, PollClosed, publish
 from bot.features.polls.cards import closed_card
 from bot.features.polls.loaded import Loaded, is_open, load
+from bot.i18n import _
 from bot.messages import at
 from bot.router import Call
 from storage.models import Poll
@@ -25,7 +26,7 @@ MAX_NUMBER = 2**31 - 1  # the largest poll number an Integer column holds everyw
 
 
 def poll_name(poll: Poll) -> str:
-    return f"poll #{poll.number} ({poll.title})"
+    return _("poll #{number} ({title})").format(number=poll.number, title=poll.title)
 
 
 async def find_poll(call: Call[Any], ref: str) -> Poll:
@@ -38,30 +39,33 @@ async def find_poll(call: Call[Any], ref: str) -> Poll:
                 if int(text) <= MAX_NUMBER else None)
         if poll is not None:
             return poll
-        raise NotFound(f"{lab.name} has no poll #{text}. {await _poll_listing(call)}")
+        raise NotFound(_("{name} has no poll #{text}. {value}").format(
+            name=lab.name, text=text, value=await _poll_listing(call)))
     polls = await call.uow.polls.of_lab(lab.id)
     found = [p for p in polls if p.title.casefold() == text.casefold()]
     if len(found) == 1:
         return found[0]
     if found:
         numbers = ", ".join(f"#{p.number}" for p in found)
-        raise UserError(f"Several polls are called `{text}` ({numbers}); give the number.")
-    raise NotFound(f"{lab.name} has no poll `{ref}`. {await _poll_listing(call)}")
+        raise UserError(_("Several polls are called `{text}` ({numbers}); give the number.").format(
+            text=text, numbers=numbers))
+    raise NotFound(_("{name} has no poll `{ref}`. {value}").format(
+        name=lab.name, ref=ref, value=await _poll_listing(call)))
 
 
 async def _poll_listing(call: Call[Any]) -> str:
     polls = await call.uow.polls.of_lab(call.the_lab.id)
     if not polls:
-        return "It has no polls yet; a facilitator can open one with `/lab poll new`."
+        return _("It has no polls yet; a facilitator can open one with `/lab poll new`.")
     listed = ", ".join(f"#{p.number} {p.title} ({p.status})" for p in polls[:10])
-    return f"Its polls: {listed}."
+    return _("Its polls: {listed}.").format(listed=listed)
 
 
 async def poll_of_action(call: Call[Any]) -> Poll:
     """The poll a control names (the router has checked its lab, place and the role)."""
     poll = await call.uow.polls.get(call.ref)
     if poll is None or poll.status == PollStatus.DELETED:
-        raise NotFound("That poll has been deleted.")
+        raise NotFound(_("That poll has been deleted."))
     return poll
 
 
@@ -71,9 +75,9 @@ def refuse_if_closed(poll: Poll, now: datetime) -> None:
     when = poll.closed_at or poll.closes_at
     since = f" on {at(when, 'f')}" if when else ""
     raise Conflict(
-        f"Poll #{poll.number} ({poll.title}) closed{since}; answers can no longer change. "
-        f"See the outcome with `/lab poll results {poll.number}`, or ask a facilitator to "
-        "open a new poll."
+        _("Poll #{number} ({title}) closed{since}; answers can no longer change. "
+        "See the outcome with `/lab poll results {number}`, or ask a facilitator to "
+        "open a new poll.").format(number=poll.number, title=poll.title, since=since)
     )
 
 
@@ -95,10 +99,12 @@ def outcome_of(loaded: Loaded) -> str:
     """One line for the record: the best slot in the poll's own zone, with its counts."""
     best = best_slot(loaded.scores())
     if best is None:
-        return "No slot suits anyone yet: nobody answered yes or if need be."
+        return _("No slot suits anyone yet: nobody answered yes or if need be.")
     slot = loaded.slots[best.index]
-    return (f"Best slot: #{slot.number}, {format_local(slot.starts_at, loaded.poll.timezone)} "
-            f"({best.yes} yes, {best.maybe} if need be, {best.no} no)")
+    return (_("Best slot: #{number}, {format_local} "
+            "({yes} yes, {maybe} if need be, {no} no)").format(
+        number=slot.number, format_local=format_local(slot.starts_at, loaded.poll.timezone),
+        yes=best.yes, maybe=best.maybe, no=best.no))
 
 
 async def close_poll(ctx: AppContext, uow: UnitOfWork, poll_id: int, now: datetime,

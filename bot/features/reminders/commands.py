@@ -35,6 +35,7 @@ from bot.features.reminders.delivery import _first_timer
 from bot.features.reminders.routes import router
 from bot.features.reminders.subscribers import _schedule_meeting, meeting_offsets
 from bot.features.reminders.timers import arm_after_commit, disarm_after_commit
+from bot.i18n import N_, _
 from bot.messages import (
     Block,
     Button,
@@ -61,8 +62,8 @@ PROBLEMS_SINCE = timedelta(days=14)
 class RemindArgs(Args):
     who: Annotated[str, Pos("me|lab|member", help="me, lab, or a member"),
                    Complete("remind_target")]
-    request: Annotated[str, Rest("when> <text", help="when, then what: tomorrow 10:00 Send "
-                                                     "the agenda"), Field(max_length=2000)]
+    request: Annotated[str, Rest(N_("when> <text"), help=N_("when, then what: tomorrow 10:00 Send "
+                                                     "the agenda")), Field(max_length=2000)]
 
 
 _SELF = ("me", "myself")
@@ -91,13 +92,13 @@ async def _resolve_who(call: Call[RemindArgs]) -> tuple[Membership | None, str]:
         return None, request
     if _looks_like_when(who):
         raise UserError(
-            f"Say who to remind first: `me`, `lab` or a member's name. Usage: `{_USAGE}`, "
-            f"e.g. `{_REMIND_EXAMPLES[0]}`."
+            _("Say who to remind first: `me`, `lab` or a member's name. Usage: `{USAGE}`, "
+            "e.g. `{value}`.").format(USAGE=_USAGE, value=_REMIND_EXAMPLES[0])
         )
     member = await find_member(call, who)  # refuses anyone who is not a member
     # "/lab remind Priya Raman tomorrow ...": the first word named her; drop the rest of it.
     for word in member.person.display_name.split()[len(who.split()):]:
-        head, _, tail = request.partition(" ")
+        head, _x, tail = request.partition(" ")
         if head.casefold() != word.casefold():
             break
         request = tail.lstrip()
@@ -108,7 +109,7 @@ async def _resolve_who(call: Call[RemindArgs]) -> tuple[Membership | None, str]:
     # Typed as `/lab remind ...`; under one name with the other reminder commands so that
     # Discord's /lab (25 entries at most) gives reminders one entry, `/lab reminders`.
     "reminders add", aliases=("remind",), args=RemindArgs, topic="remind", usage_line=_USAGE,
-    summary="Remind yourself, a member or the lab: when (in your time zone), then what.",
+    summary=N_("Remind yourself, a member or the lab: when (in your time zone), then what."),
     examples=_REMIND_EXAMPLES,
 )
 async def remind(call: Call[RemindArgs]) -> Reply:
@@ -121,17 +122,18 @@ async def remind(call: Call[RemindArgs]) -> Reply:
     text = reading.rest.strip().strip('"“”').strip()
     if not text:
         raise UserError(
-            f"I read the time (`{reading.said}`: {reading.describe(call.zone)}), but not what "
-            f"to remind of. Put it after the time, e.g. `/lab remind me {reading.said} Send "
-            "the agenda`."
+            _("I read the time (`{said}`: {describe}), but not what "
+            "to remind of. Put it after the time, e.g. `/lab remind me {said} Send "
+            "the agenda`.").format(said=reading.said, describe=reading.describe(call.zone))
         )
     if len(text) > MAX_TEXT:
-        raise UserError(f"That reminder is {len(text)} characters long; keep it under "
-                        f"{MAX_TEXT}, and link to anything longer.")
+        raise UserError(_("That reminder is {count} characters long; keep it under "
+                        "{MAX_TEXT}, and link to anything longer.").format(
+            count=len(text), MAX_TEXT=MAX_TEXT))
     if await call.uow.reminders.count_authored(call.person.id) >= MAX_PENDING_PER_AUTHOR:
         raise UserError(
-            f"You already have {MAX_PENDING_PER_AUTHOR} reminders waiting. Cancel some with "
-            "`/lab reminders` first."
+            _("You already have {MAX_PENDING_PER_AUTHOR} reminders waiting. Cancel some with "
+            "`/lab reminders` first.").format(MAX_PENDING_PER_AUTHOR=MAX_PENDING_PER_AUTHOR)
         )
     repeat = reading.repeat
     zone = (target.person.timezone or lab.timezone) if target is not None else lab.timezone
@@ -152,17 +154,20 @@ async def remind(call: Call[RemindArgs]) -> Reply:
 def _confirmation(call: Call[Any], r: Reminder, notes: Sequence[str],
                   target: Membership | None) -> Card:
     if target is None:
-        whom = "post in the lab's channel"
+        whom = _("post in the lab's channel")
     elif target.person_id == call.person.id:
-        whom = "remind you"
+        whom = _("remind you")
     else:
-        whom = f"remind *{target.person.display_name}*"
+        whom = _("remind *{display_name}*").format(
+            display_name=target.person.display_name)
     if r.repeat and r.repeat_zone:
         rule = Weekly.from_spec(r.repeat, r.repeat_zone)
-        when = f"{rule.describe()}; the first is {at(r.due_at, 'F')}"
+        when = _("{describe}; the first is {when}").format(
+            describe=rule.describe(), when=at(r.due_at, 'F'))
     else:
         when = f"{at(r.due_at, 'F')} ({at(r.due_at, 'R')})"
-    blocks: list[Block] = [Text(f"I will {whom} {when}:\n“{r.text}”")]
+    blocks: list[Block] = [Text(_("I will {whom} {when}:\n“{text}”").format(
+        whom=whom, when=when, text=r.text))]
     small = list(notes)
     if target is not None:
         zone = target.person.timezone or call.the_lab.timezone
@@ -171,22 +176,25 @@ def _confirmation(call: Call[Any], r: Reminder, notes: Sequence[str],
         if until is not None:
             who = "your" if target.person_id == call.person.id else \
                 f"{target.person.display_name}'s"
-            small.append(f"That falls in {who} quiet hours ({quiet} in {zone}), so it will "
-                         f"wait until {format_local(until, zone)}")
+            small.append(_("That falls in {who} quiet hours ({quiet} in {zone}), so it will "
+                         "wait until {format_local}").format(
+                who=who, quiet=quiet, zone=zone, format_local=format_local(until, zone)))
         elif target.person_id != call.person.id:
-            small.append(f"That is {format_local(r.due_at, zone)} for "
-                         f"{target.person.display_name}")
+            small.append(_("That is {format_local} for "
+                         "{display_name}").format(
+                format_local=format_local(r.due_at, zone), display_name=target.person.display_name))
     if small:
         blocks.append(Small(". ".join(small) + "."))  # each note is a sentence
-    blocks.append(Buttons((Button("Cancel it", action_ids.encode("reminder.cancel", r.id, "c"),
+    blocks.append(Buttons((Button(_("Cancel it"), action_ids.encode("reminder.cancel", r.id, "c"),
                                   style="danger"),)))
-    return Card(tuple(blocks), fallback=f"Reminder set: {shorten(r.text, 100)}")
+    return Card(tuple(blocks), fallback=_("Reminder set: {text}").format(
+        text=shorten(r.text, 100)))
 
 
 @router.completer("remind_target")
 async def complete_target(call: Call[Any], typed: str) -> list[tuple[str, str]]:
     text = typed.strip().casefold()
-    out = [(label, value) for label, value in (("me", "me"), ("the lab's channel", "lab"))
+    out = [(label, value) for label, value in (("me", "me"), (_("the lab's channel"), "lab"))
            if not text or value.startswith(text)]
     if call.lab is not None:
         for m in await call.uow.members.active(call.lab.id):
@@ -208,13 +216,15 @@ def _line(r: Reminder, me: int, names: dict[int, str]) -> str:
     else:
         when = at(r.next_at, "f")
     if r.next_at != r.due_at and not r.repeat:
-        why = " for quiet hours" if r.attempts == 0 else ", to retry"
-        when += f" (held back from {at(r.due_at, 't')}{why})"
-    who = ("the lab's channel" if r.recipient_id is None else
+        why = _(" for quiet hours") if r.attempts == 0 else _(", to retry")
+        when += _(" (held back from {when}{why})").format(
+            when=at(r.due_at, 't'), why=why)
+    who = (_("the lab's channel") if r.recipient_id is None else
            "you" if r.recipient_id == me else names.get(r.recipient_id, "a member"))
     parts = [f"to {who}"] if r.kind is not ReminderKind.CLOSE else []
     if r.kind is ReminderKind.CUSTOM and r.author_id not in (None, me, r.recipient_id):
-        parts.append(f"set by {names.get(r.author_id, 'a former member')}")
+        parts.append(_("set by {get}").format(
+            get=names.get(r.author_id, 'a former member')))
     extra = f"\n_{' · '.join(parts)}_" if parts else ""
     return f"{when} — {_what(r)}{extra}"
 
@@ -234,10 +244,10 @@ async def _list_card(call: Call[Any], scope: Scope, page: int, note: str | None 
     lab = call.the_lab
     if scope == "l":
         rows = await call.uow.reminders.of_lab(lab.id)
-        title = f"Reminders of {lab.name}"
+        title = _("Reminders of {name}").format(name=lab.name)
     else:
         rows = await call.uow.reminders.mine(lab.id, call.person.id)
-        title = f"Your reminders in {lab.name}"
+        title = _("Your reminders in {name}").format(name=lab.name)
     pages = max(1, -(-len(rows) // PER_PAGE))
     page = min(max(page, 1), pages)
     chunk = rows[(page - 1) * PER_PAGE: page * PER_PAGE]
@@ -247,37 +257,40 @@ async def _list_card(call: Call[Any], scope: Scope, page: int, note: str | None 
         blocks.append(Small(note))
     if not rows:
         blocks.append(Text(
-            "Nothing is waiting. Set a reminder with `/lab remind me tomorrow 10:00 Send the "
-            "notes`." if scope == "m" else "The lab has no reminders waiting."
+            _("Nothing is waiting. Set a reminder with `/lab remind me tomorrow 10:00 Send the "
+            "notes`.") if scope == "m" else _("The lab has no reminders waiting.")
         ))
     for n, r in enumerate(chunk, start=(page - 1) * PER_PAGE + 1):
         blocks.append(Text(f"*{n}.* {_line(r, call.person.id, names)}"))
-        blocks.append(Buttons((Button(f"Cancel {n}", action_ids.encode(
+        blocks.append(Buttons((Button(_("Cancel {n}").format(n=n), action_ids.encode(
             "reminder.cancel", r.id, f"{scope}{page}"), style="danger"),)))
     if scope == "l":
         problems = await call.uow.reminders.problems(lab.id, call.now - PROBLEMS_SINCE)
         if problems:
             pnames = await _names(call.uow, problems[:5])
             lines = [
-                f"• {r.status.value}: {at(r.due_at, 'f')} to "
-                + ("the lab" if r.recipient_id is None else
+                _("• {value}: {when} to ").format(
+                    value=r.status.value, when=at(r.due_at, 'f'))
+                + (_("the lab") if r.recipient_id is None else
                    pnames.get(r.recipient_id, "a member"))
                 + f" — {_what(r)}"
                 for r in problems[:5]
             ]
-            blocks.append(Text(shorten("*Recent problems*\n" + "\n".join(lines), Limits.TEXT)))
+            blocks.append(Text(shorten(_("*Recent problems*\n") + "\n".join(lines), Limits.TEXT)))
     if pages > 1:
-        blocks.append(Small(f"Page {page} of {pages} · {len(rows)} reminders"))
+        blocks.append(Small(_("Page {page} of {pages} · {count} reminders").format(
+            page=page, pages=pages, count=len(rows))))
         nav = []
         if page > 1:
-            nav.append(Button("◀ Previous", action_ids.encode("reminder.page", lab.id,
+            nav.append(Button(_("◀ Previous"), action_ids.encode("reminder.page", lab.id,
                                                               f"{scope}{page - 1}")))
         if page < pages:
-            nav.append(Button("Next ▶", action_ids.encode("reminder.page", lab.id,
+            nav.append(Button(_("Next ▶"), action_ids.encode("reminder.page", lab.id,
                                                           f"{scope}{page + 1}")))
         blocks.append(Buttons(tuple(nav)))
     elif rows:
-        blocks.append(Small(f"{len(rows)} waiting · times are in your time zone"))
+        blocks.append(Small(_("{count} waiting · times are in your time zone").format(
+            count=len(rows))))
     return Card(tuple(blocks), fallback=title)
 
 
@@ -287,15 +300,15 @@ class RemindersArgs(Args):
 
 @router.command(
     "reminders", args=RemindersArgs, topic="remind",
-    summary="Your reminders, each with a Cancel button; `lab` for all of the lab's "
-            "(facilitators).",
+    summary=N_("Your reminders, each with a Cancel button; `lab` for all of the lab's "
+            "(facilitators)."),
     examples=("/lab reminders", "/lab reminders lab"),
 )
 async def reminders(call: Call[RemindersArgs]) -> Reply:
     scope: Scope = "l" if call.args.scope == "lab" else "m"
     if scope == "l" and call.the_member.role is not Role.FACILITATOR:
-        raise PermissionDenied("Only facilitators can see all of the lab's reminders. "
-                               "`/lab reminders` shows yours.")
+        raise PermissionDenied(_("Only facilitators can see all of the lab's reminders. "
+                               "`/lab reminders` shows yours."))
     return Reply(card=await _list_card(call, scope, 1))
 
 
@@ -321,22 +334,23 @@ async def cancel(call: Call[Any]) -> Reply:
     assert call.action is not None
     r = await call.uow.reminders.get(call.ref)
     if r is None:
-        raise NotFound("That reminder no longer exists.")
+        raise NotFound(_("That reminder no longer exists."))
     member = call.the_member
     if call.person.id not in (r.author_id, r.recipient_id) and member.role is not \
             Role.FACILITATOR:
-        raise PermissionDenied("Only whoever set a reminder, the person it is for, or a "
-                               "facilitator can cancel it.")
+        raise PermissionDenied(_("Only whoever set a reminder, the person it is for, or a "
+                               "facilitator can cancel it."))
     if r.status is not ReminderStatus.PENDING:
-        raise UserError(f"That reminder is already {r.status.value}; there is nothing to "
-                        "cancel.")
+        raise UserError(_("That reminder is already {value}; there is nothing to "
+                        "cancel.").format(value=r.status.value))
     cancelled = await call.uow.reminders.cancel(
-        [r.id], f"cancelled by {call.person.display_name}")
+        [r.id], _("cancelled by {display_name}").format(
+            display_name=call.person.display_name))
     disarm_after_commit(call.ctx, call.uow, cancelled)
     await call.audit("reminder.cancel", reminder=r.id)
-    note = f"Cancelled: {_what(r)}. It will not be sent."
+    note = _("Cancelled: {what}. It will not be sent.").format(what=_what(r))
     if call.action.arg == "c":
-        return Reply(card=Card((Text(note),), fallback="Reminder cancelled"), replace=True)
+        return Reply(card=Card((Text(note),), fallback=_("Reminder cancelled")), replace=True)
     scope, page = _scope_page(call.action.arg)
     return Reply(card=await _list_card(call, scope, page, note), replace=True)
 
@@ -350,7 +364,7 @@ class MeetingOffsetsArgs(Args):
 
 @router.command(
     "reminders meetings", args=MeetingOffsetsArgs, access="facilitator", topic="remind",
-    summary="See or set how long before each meeting members get a reminder.",
+    summary=N_("See or set how long before each meeting members get a reminder."),
     examples=("/lab reminders meetings 24h 1h 15m", "/lab reminders meetings off"),
 )
 async def set_meeting_offsets(call: Call[MeetingOffsetsArgs]) -> Reply:
@@ -365,25 +379,28 @@ async def set_meeting_offsets(call: Call[MeetingOffsetsArgs]) -> Reply:
             try:
                 chosen = parse_offsets(words)
             except ValueError as exc:
-                raise UserError(f"{exc} e.g. `/lab reminders meetings 24h 15m`.") from None
+                raise UserError(_("{exc} e.g. `/lab reminders meetings 24h 15m`.").format(
+                    exc=exc)) from None
         spec = " ".join(format_offset_short(o) for o in chosen)
         await call.uow.reminders.save_lab_settings(lab.id, spec, call.now)
         moved = await _reschedule_meetings(call, chosen)
         await call.audit("reminders.meeting_offsets", offsets=spec)
-        note = (f"Changed. {plural(moved, 'meeting')} already scheduled "
-                f"{'follows' if moved == 1 else 'follow'} the new times.")
+        note = (_("Changed. {count} already scheduled "
+                "{value} the new times.").format(
+            count=plural(moved, 'meeting'), value='follows' if moved == 1 else 'follow'))
     offsets = await meeting_offsets(call.uow, lab.id, defaults)
     shown = ", ".join(f"{format_offset(o)} before" for o in offsets) or "none"
     blocks: list[Block] = [
-        Header("Meeting reminders"),
-        Fields((("Every member gets a direct message", shown),)),
-        Small("Reminders an hour or less before the start reach members even in their quiet "
-              f"hours ({call.ctx.settings.reminders.quiet_hours}); earlier ones wait for "
-              "the morning."),
+        Header(_("Meeting reminders")),
+        Fields(((_("Every member gets a direct message"), shown),)),
+        Small(_("Reminders an hour or less before the start reach members even in their quiet "
+              "hours ({quiet_hours}); earlier ones wait for "
+              "the morning.").format(quiet_hours=call.ctx.settings.reminders.quiet_hours)),
     ]
     if note:
         blocks.insert(1, Text(note))
-    return Reply(card=Card(tuple(blocks), fallback=f"Meeting reminders: {shown}"))
+    return Reply(card=Card(tuple(blocks), fallback=_("Meeting reminders: {shown}").format(
+        shown=shown)))
 
 
 async def _reschedule_meetings(call: Call[Any], offsets: Sequence[timedelta]) -> int:

@@ -26,6 +26,7 @@ from bot.domain.when import parse_duration
 from bot.features.reminders.cards import _noun, delivery_card
 from bot.features.reminders.deadlines import close_at_deadline
 from bot.features.reminders.reports import _recipient, _report_failure, _schedule_missed_summary
+from bot.i18n import _
 from bot.identity import channel_place
 from bot.messages import (
     File,
@@ -84,7 +85,8 @@ async def _target(ctx: Context, uow: UnitOfWork, r: Reminder, lab: Lab) -> _Targ
     person = await uow.people.get(r.recipient_id)
     member = await uow.members.get(lab.id, r.recipient_id)
     if person is None or member is None or not member.active:
-        return _Target(refusal=f"the recipient is no longer a member of {lab.name}")
+        return _Target(refusal=_("the recipient is no longer a member of {name}").format(
+            name=lab.name))
     return _Target(person=person, recipient=await _recipient(ctx, uow, person.id),
                    zone=person.timezone or lab.timezone)
 
@@ -120,7 +122,8 @@ async def deliver(ctx: Context, reminder_id: int, alarm: Alarm) -> Outcome:
                     alarm.disarm(r.id)
                 return "cancelled"
             case Step.MISS:
-                note = f"due more than {format_offset(grace)} before the bot could send it"
+                note = _("due more than {format_offset} before the bot could send it").format(
+                    format_offset=format_offset(grace))
                 if r.repeat:
                     done = await _close_occurrence(uow, r, ReminderStatus.MISSED, now,
                                                    note=note, expect=ReminderStatus.PENDING
@@ -205,7 +208,7 @@ async def _send_claimed(ctx: Context, reminder_id: int, target: _Target, now: da
                                       base=parse_duration(settings.retry_backoff), alarm=alarm)
     except Exception:
         log.exception("reminder %s could not be delivered", reminder_id)
-        return await _delivery_failed(ctx, reminder_id, "an unexpected error (see the log)",
+        return await _delivery_failed(ctx, reminder_id, _("an unexpected error (see the log)"),
                                       None, now, retries=0, base=timedelta(), alarm=alarm)
 
 
@@ -223,7 +226,8 @@ async def _delivery_failed(ctx: Context, reminder_id: int, reason: str,
                 alarm.later(r, when)
                 log.warning("reminder %s: %s; retry %d at %s", r.id, reason, r.attempts, when)
             return "retrying"
-        error = f"{reason} (tried {r.attempts} time{'s' if r.attempts != 1 else ''})"
+        error = _("{reason} (tried {attempts} time{value})").format(
+            reason=reason, attempts=r.attempts, value='s' if r.attempts != 1 else '')
         failed_id: int | None = reminder_id
         if r.repeat:  # this occurrence failed; the reminder goes on to the next one
             failed_id = await _close_occurrence(uow, r, ReminderStatus.FAILED, now,
@@ -285,7 +289,8 @@ async def _send(ctx: Context, uow: UnitOfWork, r: Reminder, target: _Target, now
     if kind is not None and r.subject_id is not None:
         info = await kind.describe(uow, r.subject_id)
         if info is None:
-            return f"the {_noun(r.subject_kind)} is closed or no longer exists"
+            return _("the {noun} is closed or no longer exists").format(
+                noun=_noun(r.subject_kind))
     lab = await uow.labs.get(r.lab_id)
     assert lab is not None
     match r.kind:
@@ -296,9 +301,9 @@ async def _send(ctx: Context, uow: UnitOfWork, r: Reminder, target: _Target, now
             return None
         case ReminderKind.NUDGE:
             if kind is None or kind.pending is None or r.subject_id is None:
-                raise Unplugged(r.subject_kind, "tell who has not answered")
+                raise Unplugged(r.subject_kind, _("tell who has not answered"))
             if r.recipient_id not in set(await kind.pending(uow, r.subject_id)):
-                return "answered before the nudge"
+                return _("answered before the nudge")
     files: tuple[File, ...] = ()
     if (kind is not None and kind.attachments is not None and r.subject_id is not None
             and r.recipient_id is not None):
@@ -327,6 +332,6 @@ class Unplugged(Exception):
     """No feature has registered what this reminder needs: not worth retrying."""
 
     def __init__(self, kind: str | None, what: str, *, tell: bool = False) -> None:
-        super().__init__(f"nothing is registered to {what} for a {_noun(kind)} (subject "
-                         f"kind {kind!r})")
+        super().__init__(_("nothing is registered to {what} for a {noun} (subject "
+                         "kind {kind!r})").format(what=what, noun=_noun(kind), kind=kind))
         self.tell = tell

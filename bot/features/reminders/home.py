@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.features.reminders.cards import _what
 from bot.features.reminders.routes import router
+from bot.i18n import _
 from bot.messages import (
     Block,
     Text,
@@ -22,5 +23,5 @@ async def next_reminders(call: Call[Any]) -> list[Block]:
     if not rows:
         return []
     lines = [f"• {at(r.next_at, 'f')} — {_what(r)}" for r in rows]
-    return [Text("*Your next reminders*\n" + "\n".join(lines)),
-            Small("`/lab reminders` lists them all, with Cancel buttons.")]
+    return [Text(_("*Your next reminders*\n") + "\n".join(lines)),
+            Small(_("`/lab reminders` lists them all, with Cancel buttons."))]

@@ -14,6 +14,7 @@ from bot.domain.reminders import (
 )
 from bot.domain.when import parse_duration
 from bot.features.reminders.cards import _what, _who
+from bot.i18n import _
 from bot.identity import recipient_of
 from bot.messages import (
     Card,
@@ -69,11 +70,13 @@ async def _report_failure(ctx: Context, reminder_id: int) -> None:
             return
         who = await _who(uow, r)
     card = Card((
-        Header("A reminder could not be delivered"),
-        Text(f"To *{who}*, due {at(r.due_at, 'F')}: {_what(r)}"),
-        Small(f"Why: {r.last_error or 'unknown'} · Reminder #{r.id}. "
-              "`/lab reminders lab` lists the lab's reminders and recent problems."),
-    ), fallback=f"A reminder to {who} could not be delivered")
+        Header(_("A reminder could not be delivered")),
+        Text(_("To *{who}*, due {when}: {what}").format(
+            who=who, when=at(r.due_at, 'F'), what=_what(r))),
+        Small(_("Why: {value} · Reminder #{id}. "
+              "`/lab reminders lab` lists the lab's reminders and recent problems.").format(
+            value=r.last_error or 'unknown', id=r.id)),
+    ), fallback=_("A reminder to {who} could not be delivered").format(who=who))
     await _tell_facilitators(ctx, r.lab_id, card)
 
 
@@ -93,21 +96,24 @@ async def summarise_missed(ctx: Context, lab_id: int) -> int:
     async with ctx.uow() as uow:
         rows = await uow.reminders.report_missed(lab_id, now)
         await uow.commit()
-        lines = [f"• {at(r.due_at, 'f')} to {await _who(uow, r)}: {_what(r)}"
+        lines = [_("• {when} to {value}: {what}").format(
+            when=at(r.due_at, 'f'), value=await _who(uow, r), what=_what(r))
                  for r in rows[:MAX_SUMMARY_LINES]]
     if not rows:
         return 0
     grace = format_offset(parse_duration(ctx.settings.reminders.misfire_grace))
     if len(rows) > MAX_SUMMARY_LINES:
-        lines.append(f"… and {len(rows) - MAX_SUMMARY_LINES} more.")
+        lines.append(_("… and {value} more.").format(
+            value=len(rows) - MAX_SUMMARY_LINES))
     n = len(rows)
     card = Card((
-        Header(f"{n} reminder{'s' if n != 1 else ''} missed"),
-        Text(f"These fell due more than {grace} before the bot could send them (it was "
-             "offline), so they were not sent:\n" + "\n".join(lines)),
-        Small("Reminders due less than that before the bot came back were sent late, and "
-              "marked so. `/lab reminders lab` lists the lab's reminders."),
-    ), fallback=f"{n} reminders were missed while the bot was offline")
+        Header(_("{n} reminder{value} missed").format(
+            n=n, value='s' if n != 1 else '')),
+        Text(_("These fell due more than {grace} before the bot could send them (it was "
+             "offline), so they were not sent:\n").format(grace=grace) + "\n".join(lines)),
+        Small(_("Reminders due less than that before the bot came back were sent late, and "
+              "marked so. `/lab reminders lab` lists the lab's reminders.")),
+    ), fallback=_("{n} reminders were missed while the bot was offline").format(n=n))
     await _tell_facilitators(ctx, lab_id, card)
     return n
 

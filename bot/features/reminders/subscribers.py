@@ -48,6 +48,7 @@ from bot.events import (
 from bot.features.reminders.cards import _noun
 from bot.features.reminders.delivery import _first_timer
 from bot.features.reminders.timers import arm, arm_after_commit, disarm, disarm_after_commit
+from bot.i18n import N_, _
 from storage.models import Lab, Membership, Reminder
 from storage.uow import UnitOfWork
 
@@ -78,7 +79,7 @@ async def _add_all(h: Happening, rows: list[Reminder]) -> list[Reminder]:
 
 async def _schedule_action_item(h: Happening, lab_id: int, item_id: int, owner_id: int,
                                 due: Any, text: str) -> None:
-    await _cancel_subject(h, "action_item", item_id, "the action item changed")
+    await _cancel_subject(h, "action_item", item_id, _("the action item changed"))
     if due is None:
         return
     lab = await h.uow.labs.get(lab_id)
@@ -94,10 +95,10 @@ async def _schedule_action_item(h: Happening, lab_id: int, item_id: int, owner_i
         _first_timer(h.ctx, Reminder(
             lab_id=lab_id, kind=ReminderKind.ACTION_ITEM, recipient_id=owner_id,
             subject_kind="action_item", subject_id=item_id, subject_at=due_start,
-            text=text or "an action item", due_at=moment, next_at=moment,
+            text=text or _("an action item"), due_at=moment, next_at=moment,
             status=ReminderStatus.PENDING, created_at=h.now,
         ), zone)
-        for _, moment in action_item_times(due, zone, h.now)
+        for _x, moment in action_item_times(due, zone, h.now)
     ]
     await _add_all(h, rows)
 
@@ -113,12 +114,12 @@ async def action_item_updated(event: ActionItemUpdated, h: Happening) -> None:
 
 
 async def action_item_closed(event: ActionItemClosed, h: Happening) -> None:
-    await _cancel_subject(h, "action_item", event.item_id, "the action item was closed")
+    await _cancel_subject(h, "action_item", event.item_id, _("the action item was closed"))
 
 
 async def _schedule_meeting(h: Happening, lab_id: int, meeting_id: int, starts_at: datetime,
                             offsets: Sequence[timedelta] | None = None, title: str = "",
-                            only: int | None = None, note: str = "the meeting moved") -> None:
+                            only: int | None = None, note: str = N_("the meeting moved")) -> None:
     """(Re)make the reminders before a meeting for every active member, or `only` for this
     person (who just joined)."""
     await _cancel_subject(h, "meeting", meeting_id, note, recipient_id=only)
@@ -160,12 +161,13 @@ async def meeting_moved(event: MeetingMoved, h: Happening) -> None:
 
 
 async def meeting_cancelled(event: MeetingCancelled, h: Happening) -> None:
-    await _cancel_subject(h, "meeting", event.meeting_id, "the meeting was cancelled")
+    await _cancel_subject(h, "meeting", event.meeting_id, _("the meeting was cancelled"))
 
 
 async def _schedule_deadline(h: Happening, kind: str, lab_id: int, subject_id: int,
                              closes_at: datetime | None) -> None:
-    await _cancel_subject(h, kind, subject_id, f"the {_noun(kind)} was opened again")
+    await _cancel_subject(h, kind, subject_id, _("the {noun} was opened again").format(
+        noun=_noun(kind)))
     if closes_at is None:
         return
     close = Reminder(
@@ -210,19 +212,19 @@ async def vote_opened(event: VoteOpened, h: Happening) -> None:
 
 
 async def poll_closed(event: PollClosed, h: Happening) -> None:
-    await _cancel_subject(h, "poll", event.poll_id, "the poll closed")
+    await _cancel_subject(h, "poll", event.poll_id, _("the poll closed"))
 
 
 async def vote_closed(event: VoteClosed, h: Happening) -> None:
-    await _cancel_subject(h, "vote", event.vote_id, "the vote closed")
+    await _cancel_subject(h, "vote", event.vote_id, _("the vote closed"))
 
 
 async def poll_deleted(event: PollDeleted, h: Happening) -> None:
-    await _cancel_subject(h, "poll", event.poll_id, "the poll was deleted")
+    await _cancel_subject(h, "poll", event.poll_id, _("the poll was deleted"))
 
 
 async def vote_deleted(event: VoteDeleted, h: Happening) -> None:
-    await _cancel_subject(h, "vote", event.vote_id, "the vote was deleted")
+    await _cancel_subject(h, "vote", event.vote_id, _("the vote was deleted"))
 
 
 async def member_left(event: MemberLeft, h: Happening) -> None:
@@ -231,13 +233,13 @@ async def member_left(event: MemberLeft, h: Happening) -> None:
     or the lab's channel stop too: they can no longer see or cancel them, and the lab
     should not hear from someone who has left."""
     ids = await h.uow.reminders.cancel_recipient(event.lab_id, event.person_id,
-                                                 "the member left the lab")
+                                                 _("the member left the lab"))
     ids += await h.uow.reminders.cancel_authored(event.lab_id, event.person_id,
-                                                 "whoever set it left the lab")
+                                                 _("whoever set it left the lab"))
     disarm_after_commit(h.ctx, h.uow, ids)
 
 
-REJOINED = "made again when the member joined"
+REJOINED = N_("made again when the member joined")
 
 
 async def member_joined(event: MemberJoined, h: Happening) -> None:
@@ -327,4 +329,4 @@ async def consent_opened(event: ConsentOpened, h: Happening) -> None:
 
 
 async def consent_closed(event: ConsentClosed, h: Happening) -> None:
-    await _cancel_subject(h, "terms", event.terms_id, "the consent round closed")
+    await _cancel_subject(h, "terms", event.terms_id, _("the consent round closed"))

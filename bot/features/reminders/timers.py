@@ -20,6 +20,7 @@ from bot.domain.when import parse_duration
 from bot.features.reminders.delivery import Outcome, _close_occurrence
 from bot.features.reminders.delivery import deliver as deliver_one
 from bot.features.reminders.reports import _schedule_failure_report, _schedule_missed_summary
+from bot.i18n import _
 from bot.ports import JobFunc
 from storage.models import Reminder
 from storage.uow import UnitOfWork
@@ -130,7 +131,7 @@ async def _settle(ctx: Context, now: datetime) -> tuple[set[int], list[int]]:
     failed: list[int] = []
     async with ctx.uow() as uow:
         for r in await uow.reminders.interrupted(now - LEASE):
-            error = "the bot stopped during delivery; not resent, so nobody gets it twice"
+            error = _("the bot stopped during delivery; not resent, so nobody gets it twice")
             if r.repeat:
                 record = await _close_occurrence(uow, r, ReminderStatus.FAILED, now,
                                                  error=error, exact=True)
@@ -138,8 +139,9 @@ async def _settle(ctx: Context, now: datetime) -> tuple[set[int], list[int]]:
                 record = r.id if await uow.reminders.fail(r.id, error, seen=r) else None
             if record is not None:
                 failed.append(record)
-        note = f"due more than {format_offset(grace)} before the bot came back"
-        for _, lab_id in await uow.reminders.miss_overdue(now - grace, note):
+        note = _("due more than {format_offset} before the bot came back").format(
+            format_offset=format_offset(grace))
+        for _x, lab_id in await uow.reminders.miss_overdue(now - grace, note):
             missed_labs.add(lab_id)
         for r in await uow.reminders.overdue(now - grace):  # repeating ones are left
             if r.repeat and await _close_occurrence(uow, r, ReminderStatus.MISSED, now,

@@ -43,6 +43,7 @@ from bot.features.votes import (  # noqa: F401
 from bot.features.votes.cards import name
 from bot.features.votes.routes import router
 from bot.features.votes.service import close_vote, find_vote, not_voted, public_card
+from bot.i18n import _
 from bot.messages import Button
 from bot.subjects import SubjectInfo
 from storage.uow import UnitOfWork
@@ -66,7 +67,8 @@ async def reminder_info(uow: UnitOfWork, vote_id: int) -> SubjectInfo | None:
         return None
     button = None
     if vote.status == VoteStatus.OPEN:
-        button = Button("Rank the options", action_ids.encode("vote.menu", vote.id),
+        button = Button(_("Rank the options"), action_ids.encode("vote.menu", vote.id),
                         style="primary")
-    return SubjectInfo(f"Vote #{vote.number}: {vote.question}", button=button,
+    return SubjectInfo(_("Vote #{number}: {question}").format(
+        number=vote.number, question=vote.question), button=button,
                        moment=vote.closes_at)

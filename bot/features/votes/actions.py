@@ -19,6 +19,7 @@ from bot.features.votes.cards import (
 )
 from bot.features.votes.routes import router
 from bot.features.votes.service import _accepting, _cast, _vote_of_control
+from bot.i18n import _
 from bot.messages import Card, Limits, Reply, Text, shorten
 from bot.router import Call
 from storage.models import Vote
@@ -51,7 +52,7 @@ async def about(call: Call[Any]) -> Reply:
 
 @router.action("vote.menu", scope="vote")
 async def menu(call: Call[Any]) -> Reply:
-    vote, _ = await _draft(call)
+    vote, _x = await _draft(call)
     return await _ranking_reply(call, vote, [], replace=False)
 
 
@@ -59,7 +60,7 @@ async def menu(call: Call[Any]) -> Reply:
 async def pick(call: Call[Any]) -> Reply:
     vote, draft = await _draft(call)
     if not call.values or not call.values[0].isdigit():
-        raise UserError("Choose an option from the menu.")
+        raise UserError(_("Choose an option from the menu."))
     choice = int(call.values[0])
     if 1 <= choice <= len(vote.options) and choice not in draft:
         draft.append(choice)
@@ -76,7 +77,7 @@ async def redraft(call: Call[Any]) -> Reply:
 async def save(call: Call[Any]) -> Reply:
     vote, draft = await _draft(call)
     if not draft:
-        raise UserError("Choose at least your 1st choice before saving.")
+        raise UserError(_("Choose at least your 1st choice before saving."))
     reply = await _cast(call, vote, draft)
     return Reply(card=reply.card, replace=True)
 
@@ -94,10 +95,12 @@ async def mine(call: Call[Any]) -> Reply:
     ballot = await call.uow.ballots.of(vote.id, call.person.id)
     if ballot is None:
         if vote.status != VoteStatus.OPEN:
-            raise UserError(f"{name(vote, start=True)} is closed; ballots are no longer "
-                            "linked to anyone, so there is nothing to show you.")
-        raise UserError(f"You have not ranked {name(vote)} yet. Press *Rank with "
-                        f"menus*, or type `/lab rank {vote.number} <options, best first>`.")
+            raise UserError(_("{name} is closed; ballots are no longer "
+                            "linked to anyone, so there is nothing to show you.").format(
+                name=name(vote, start=True)))
+        raise UserError(_("You have not ranked {name} yet. Press *Rank with "
+                        "menus*, or type `/lab rank {number} <options, best first>`.").format(
+            name=name(vote), number=vote.number))
     return Reply(card=readback_card(vote, list(ballot.ranking), changed=None))
 
 
@@ -110,22 +113,27 @@ async def mine(call: Call[Any]) -> Reply:
 async def delete_confirmed(call: Call[Any]) -> Reply:
     vote = await _vote_of_control(call)
     if vote.status == VoteStatus.CLOSED:
-        raise Conflict(f"{name(vote, start=True)} closed meanwhile: its result is a record of "
+        raise Conflict(_("{name} closed meanwhile: its result is a record of "
                        "the lab and is never deleted; withdraw it with "
-                       f"`/lab vote withdraw {vote.number} <reason>` if you must.")
+                       "`/lab vote withdraw {number} <reason>` if you must.").format(
+            name=name(vote, start=True), number=vote.number))
     # Conditional on it still being open: a close and a delete never both happen.
     if not await call.uow.votes.mark_deleted(vote.id, call.now):
-        raise Conflict(f"{name(vote, start=True)} closed a moment ago; it was not deleted.")
+        raise Conflict(_("{name} closed a moment ago; it was not deleted.").format(
+            name=name(vote, start=True)))
     ballots = await call.uow.ballots.count(vote.id)
     await call.audit("vote.deleted", vote=vote.number, question=vote.question, ballots=ballots)
     await call.emit(VoteDeleted(lab_id=vote.lab_id, vote_id=vote.id))
-    text = f"{call.person.display_name} deleted {name(vote)} ({vote.question})."
+    text = _("{display_name} deleted {name} ({question}).").format(
+        display_name=call.person.display_name, name=name(vote), question=vote.question)
     call.announce(Card((Text(shorten(text, Limits.TEXT)),),
                        fallback=shorten(text, Limits.PLAIN_TEXT)))
     within = call.ctx.settings.lab.restore_within
     return Reply(card=Card((Text(
-        f"{name(vote, start=True)} is deleted; its {plural(ballots, 'ballot')} are kept. A "
-        f"facilitator can restore it within {within} with `/lab vote restore {vote.number}`."
+        _("{name} is deleted; its {count} are kept. A "
+        "facilitator can restore it within {within} with `/lab vote restore {number}`.").format(
+            name=name(vote, start=True), count=plural(ballots, 'ballot'), within=within,
+            number=vote.number)
     ),)), replace=True)
 
 
@@ -135,21 +143,26 @@ async def withdraw_confirmed(call: Call[Any]) -> Reply:
     assert call.action is not None
     reason = (call.action.arg or "").strip()
     if vote.status != VoteStatus.CLOSED or not reason:
-        raise Conflict(f"{name(vote, start=True)} has no result to withdraw.")
+        raise Conflict(_("{name} has no result to withdraw.").format(
+            name=name(vote, start=True)))
     if vote.withdrawn_at is not None:
-        raise Conflict(f"The result of {name(vote)} was withdrawn already: "
-                       f"{vote.withdrawn_reason}")
+        raise Conflict(_("The result of {name} was withdrawn already: "
+                       "{withdrawn_reason}").format(
+            name=name(vote), withdrawn_reason=vote.withdrawn_reason))
     vote.withdrawn_at, vote.withdrawn_reason = call.now, reason
     outcome = (vote.result or {}).get("outcome", "")
     await call.audit("vote.result_withdrawn", vote=vote.number, reason=reason,
                      outcome=outcome)
     await call.emit(VoteResultWithdrawn(lab_id=vote.lab_id, vote_id=vote.id,
                                         number=vote.number, reason=reason))
-    text = (f"{call.person.display_name} withdrew the result of {name(vote)} "
-            f"({vote.question}): {reason}")
+    text = (_("{display_name} withdrew the result of {name} "
+            "({question}): {reason}").format(
+        display_name=call.person.display_name, name=name(vote), question=vote.question,
+        reason=reason))
     call.announce(Card((Text(shorten(text, Limits.TEXT)),),
                        fallback=shorten(text, Limits.PLAIN_TEXT)))
-    return Reply(card=Card((Text(f"The result of {name(vote)} is withdrawn: {reason}"),)),
+    return Reply(card=Card((Text(_("The result of {name} is withdrawn: {reason}").format(
+        name=name(vote), reason=reason)),)),
                  replace=True)
 
 

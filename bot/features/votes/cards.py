@@ -12,6 +12,7 @@ from bot.domain.tally.report import condorcet_line, matrix_table, method_line, r
 from bot.domain.tally.rounds import plural
 from bot.domain.tally.rules import numbered, ordinal
 from bot.domain.votes import LIVE_BATCH, ResultsMode, Strength, TieRule, Turnout, VoteStatus
+from bot.i18n import N_, _
 from bot.messages import (
     Block,
     Button,
@@ -34,8 +35,8 @@ from storage.models import Vote
 
 SUBCOMMANDS = ("new", "show", "close", "ballots", "delete", "describe")
 TIE_WORDS = {
-    TieRule.BACKWARD_THEN_RANDOM: "earlier rounds, then a seeded draw",
-    TieRule.REPORT: "reported to the lab, never drawn",
+    TieRule.BACKWARD_THEN_RANDOM: N_("earlier rounds, then a seeded draw"),
+    TieRule.REPORT: N_("reported to the lab, never drawn"),
 }
 NO_DRAFT = "-"
 LIVE_RULE = (
@@ -53,7 +54,8 @@ def _labels(vote: Vote) -> list[str]:
 def name(vote: Vote | int, *, start: bool = False) -> str:
     """How a vote is named everywhere, as polls are: "vote #2" ("Vote #2" at the `start` of
     a sentence or a title)."""
-    return f"{'V' if start else 'v'}ote #{vote if isinstance(vote, int) else vote.number}"
+    return _("{value}ote #{value2}").format(
+        value='V' if start else 'v', value2=vote if isinstance(vote, int) else vote.number)
 
 
 def _title(vote: Vote) -> str:
@@ -76,7 +78,7 @@ def _option_lines(vote: Vote) -> str:
 def _about_button(vote: Vote) -> list[Button]:
     if not any(o.description for o in vote.options):
         return []
-    return [Button("Read the options", action_ids.encode("vote.about", vote.id, "1"))]
+    return [Button(_("Read the options"), action_ids.encode("vote.about", vote.id, "1"))]
 
 
 def winners_case(vote: Vote, winners: Sequence[str]) -> str:
@@ -93,12 +95,12 @@ ABOUT_BUDGET = 5400  # of a card's 6000 characters, the rest for the header and 
 
 def about_card(vote: Vote, first: int = 1) -> Card:
     """Each option's full case, from option `first` on, as many as fit; "More" for the rest."""
-    blocks: list[Block] = [Header(shorten(f"The options of {name(vote)}: {vote.question}",
-                                          Limits.HEADER))]
+    blocks: list[Block] = [Header(shorten(_("The options of {name}: {question}").format(
+        name=name(vote), question=vote.question), Limits.HEADER))]
     used, last = 0, first - 1
     for position in range(max(1, first), len(vote.options) + 1):
         o = vote.options[position - 1]
-        text = shorten(f"*{position}. {o.label}*\n{o.description or '(no description)'}",
+        text = shorten(f"*{position}. {o.label}*\n{o.description or _('(no description)')}",
                        Limits.TEXT)
         if used + len(text) > ABOUT_BUDGET and last >= first:
             break
@@ -106,27 +108,28 @@ def about_card(vote: Vote, first: int = 1) -> Card:
         used, last = used + len(text), position
     controls: list[Button] = []
     if last < len(vote.options):
-        controls.append(Button(f"Options {last + 1} to {len(vote.options)}",
+        controls.append(Button(_("Options {first} to {last}").format(
+                                   first=last + 1, last=len(vote.options)),
                                action_ids.encode("vote.about", vote.id, str(last + 1))))
     if vote.status == VoteStatus.OPEN:
-        controls.append(Button("Rank with menus", action_ids.encode("vote.menu", vote.id),
+        controls.append(Button(_("Rank with menus"), action_ids.encode("vote.menu", vote.id),
                                style="primary"))
     if controls:
         blocks.append(Buttons(tuple(controls)))
-    return Card(tuple(blocks), fallback=shorten(f"The options of {name(vote)}",
-                                                Limits.PLAIN_TEXT))
+    return Card(tuple(blocks), fallback=shorten(_("The options of {name}").format(
+        name=name(vote)), Limits.PLAIN_TEXT))
 
 
 # --- cards -----------------------------------------------------------------------------------
 
 
 def _method_words(vote: Vote) -> str:
-    method = METHOD_NAMES[vote.method.tally]
+    method = _(METHOD_NAMES[vote.method.tally])
     seats = f"{vote.seats} seat{'s' if vote.seats != 1 else ''}"
     text = f"{method[:1].upper()}{method[1:]}, {seats}"
     if vote.method.condorcet:
-        text += ", links by " + ("margin" if vote.strength == Strength.MARGIN
-                                 else "winning votes")
+        text += _(", links by ") + ("margin" if vote.strength == Strength.MARGIN
+                                 else _("winning votes"))
     return text
 
 
@@ -137,33 +140,38 @@ def vote_card(vote: Vote, turnout: Turnout | None, *, waiting: Sequence[str] = (
     `waiting` (who has not voted) is for facilitators, and never given for a live vote."""
     blocks: list[Block] = [Header(shorten(_title(vote), Limits.HEADER))]
     blocks.append(Text(shorten(_option_lines(vote), Limits.TEXT)))
-    closes = at(vote.closes_at) if vote.closes_at else "when a facilitator closes it"
+    closes = at(vote.closes_at) if vote.closes_at else _("when a facilitator closes it")
     blocks.append(Fields((
-        ("Method", _method_words(vote)),
-        ("Closes", closes),
-        ("Results", f"a live count, refreshed after every {LIVE_BATCH} ballots cast or "
-         "changed" if vote.results == ResultsMode.LIVE else "hidden until the close"),
-        ("Ties", TIE_WORDS.get(vote.tie_break, vote.tie_break)),
-        ("Turnout", turnout.words("open" if vote.status == VoteStatus.OPEN else "final")
-         if turnout is not None else f"`/lab vote show {vote.number}` shows it as it stands"),
+        (_("Method"), _method_words(vote)),
+        (_("Closes"), closes),
+        (_("Results"), _("a live count, refreshed after every {LIVE_BATCH} ballots cast or "
+         "changed").format(
+            LIVE_BATCH=LIVE_BATCH) if vote.results == ResultsMode.LIVE
+         else _("hidden until the close")),
+        (_("Ties"), _(TIE_WORDS.get(vote.tie_break, vote.tie_break))),
+        (_("Turnout"), turnout.words("open" if vote.status == VoteStatus.OPEN else "final")
+         if turnout is not None else _("`/lab vote show {number}` shows it as it stands").format(
+             number=vote.number)),
     )))
     if vote.results == ResultsMode.LIVE and vote.status == VoteStatus.OPEN:
         blocks.append(Context(LIVE_RULE))
     elif waiting:
-        blocks.append(Context(shorten("Not voted yet (only facilitators see this): "
+        blocks.append(Context(shorten(_("Not voted yet (only facilitators see this): ")
                                       + ", ".join(waiting), Limits.CONTEXT)))
     if vote.status == VoteStatus.OPEN:
         blocks.append(Context(
-            f"Rank with the menus, or type `/lab rank {vote.number} <option numbers or names, "
-            f"best first>`, e.g. `/lab rank {vote.number} "
-            f"{' '.join(str(i) for i in range(min(3, len(vote.options)), 0, -1))}`. Rank as "
-            "many as you like; a ballot is secret, and you can change it until the close."
+            _("Rank with the menus, or type `/lab rank {number} <option numbers or names, "
+            "best first>`, e.g. `/lab rank {number} "
+            "{names}`. Rank as "
+            "many as you like; a ballot is secret, and you can change it until the close.").format(
+                number=vote.number,
+                names=' '.join(str(i) for i in range(min(3, len(vote.options)), 0, -1)))
         ))
         blocks.append(Buttons((
-            Button("Rank with menus", action_ids.encode("vote.menu", vote.id),
+            Button(_("Rank with menus"), action_ids.encode("vote.menu", vote.id),
                    style="primary"),
-            Button("Type my ranking", action_ids.encode("vote.type", vote.id)),
-            Button("My ballot", action_ids.encode("vote.mine", vote.id)),
+            Button(_("Type my ranking"), action_ids.encode("vote.type", vote.id)),
+            Button(_("My ballot"), action_ids.encode("vote.mine", vote.id)),
             *_about_button(vote),
         )))
     return Card(tuple(blocks), fallback=shorten(f"{_title(vote)} ({vote.status})",
@@ -193,12 +201,13 @@ def _ranking_lines(labels: Sequence[str], ranking: Sequence[int]) -> str:
 def ranking_card(vote: Vote, draft: Sequence[int], current: Sequence[int] | None) -> Card:
     """A private card that builds a ranking one menu at a time; the draft rides in the ids."""
     labels = _labels(vote)
-    blocks: list[Block] = [Header(shorten(f"Rank: {vote.question}", Limits.HEADER))]
+    blocks: list[Block] = [Header(shorten(_("Rank: {question}").format(
+        question=vote.question), Limits.HEADER))]
     if draft:
-        blocks.append(Text("*Your ranking so far*\n" + _ranking_lines(labels, draft)))
+        blocks.append(Text(_("*Your ranking so far*\n") + _ranking_lines(labels, draft)))
     else:
-        blocks.append(Text("Choose your 1st choice, then your 2nd, and so on. Stop whenever "
-                           "you like: options you leave out count below the ones you rank."))
+        blocks.append(Text(_("Choose your 1st choice, then your 2nd, and so on. Stop whenever "
+                           "you like: options you leave out count below the ones you rank.")))
     left = [p for p in range(1, len(labels) + 1) if p not in draft]
     if left:
         blocks.append(Select(
@@ -210,45 +219,48 @@ def ranking_card(vote: Vote, draft: Sequence[int], current: Sequence[int] | None
         ))
     buttons = []
     if draft:
-        buttons.append(Button("Save my ranking",
+        buttons.append(Button(_("Save my ranking"),
                               action_ids.encode("vote.save", vote.id, _draft_text(draft)),
                               style="primary"))
         if len(draft) > 1:
-            buttons.append(Button("Undo last", action_ids.encode(
+            buttons.append(Button(_("Undo last"), action_ids.encode(
                 "vote.draft", vote.id, _draft_text(draft[:-1]))))
-        buttons.append(Button("Start over", action_ids.encode("vote.draft", vote.id, NO_DRAFT)))
-    buttons.append(Button("Type it instead", action_ids.encode("vote.type", vote.id)))
+        buttons.append(Button(_("Start over"), action_ids.encode("vote.draft", vote.id, NO_DRAFT)))
+    buttons.append(Button(_("Type it instead"), action_ids.encode("vote.type", vote.id)))
     if len(buttons) < Limits.BUTTONS_PER_ROW:
         buttons.extend(_about_button(vote))
     blocks.append(Buttons(tuple(buttons)))
     if current:
-        blocks.append(Context(shorten("Your saved ballot: " + ", ".join(
-            labels[p - 1] for p in current) + ". Saving replaces it.", Limits.CONTEXT)))
-    return Card(tuple(blocks), fallback=f"Rank the options of {name(vote)}")
+        blocks.append(Context(shorten(_("Your saved ballot: ") + ", ".join(
+            labels[p - 1] for p in current) + _(". Saving replaces it."), Limits.CONTEXT)))
+    return Card(tuple(blocks), fallback=_("Rank the options of {name}").format(
+        name=name(vote)))
 
 
 def rank_form(vote: Vote) -> Form:
-    hint = shorten("e.g. 2 4 1, or names: " + numbered(_labels(vote)), Limits.PLACEHOLDER)
+    hint = shorten(_("e.g. 2 4 1, or names: ") + numbered(_labels(vote)), Limits.PLACEHOLDER)
     return Form(
-        action_ids.encode(FORM_ROUTE, "rank"), shorten(f"Rank: {name(vote)}",
+        action_ids.encode(FORM_ROUTE, "rank"), shorten(_("Rank: {name}").format(
+            name=name(vote)),
                                                        Limits.FORM_TITLE),
         (
-            Input("vote", "Vote number", default=str(vote.number), max_length=6),
-            Input("options", "Your ranking, best first", placeholder=hint, max_length=1000),
+            Input("vote", _("Vote number"), default=str(vote.number), max_length=6),
+            Input("options", _("Your ranking, best first"), placeholder=hint, max_length=1000),
         ),
-        submit_label="Save my ranking",
+        submit_label=_("Save my ranking"),
     )
 
 
 def _closing_words(vote: Vote) -> str:
     if vote.closes_at is not None:
-        text = f"You can change it until the vote closes, {at(vote.closes_at)}."
+        text = _("You can change it until the vote closes, {when}.").format(
+            when=at(vote.closes_at))
     else:
-        text = "You can change it until a facilitator closes the vote."
-    text += " If you leave the lab before the close, your ballot is withdrawn"
+        text = _("You can change it until a facilitator closes the vote.")
+    text += _(" If you leave the lab before the close, your ballot is withdrawn")
     if vote.results == ResultsMode.LIVE:
-        return text + (" unless the live count already includes it (withdrawing it then "
-                       "would show how you ranked).")
+        return text + (_(" unless the live count already includes it (withdrawing it then "
+                       "would show how you ranked)."))
     return text + "."
 
 
@@ -256,18 +268,22 @@ def readback_card(vote: Vote, ranking: Sequence[int], *, changed: bool | None) -
     """What a member sees, and only they: their own ballot."""
     labels = _labels(vote)
     if changed is None:
-        head = f"Your ballot in {name(vote)}"
+        head = _("Your ballot in {name}").format(name=name(vote))
     else:
-        head = f"Ballot {'changed' if changed else 'saved'}: {name(vote)}"
+        head = _("Ballot {value}: {name}").format(
+            value='changed' if changed else 'saved', name=name(vote))
     unranked = len(labels) - len(ranking)
-    note = (f"You ranked all {len(labels)} options." if not unranked else
-            f"You ranked {len(ranking)} of {len(labels)}; the {unranked} you left out count "
-            "below all you ranked.")
+    note = (_("You ranked all {count} options.").format(
+        count=len(labels)) if not unranked else
+            _("You ranked {count} of {count2}; the {unranked} you left out count "
+            "below all you ranked.").format(
+                count=len(ranking), count2=len(labels), unranked=unranked))
     return Card((
         Header(head),
         Text(f"*{vote.question}*\n" + _ranking_lines(labels, ranking)),
-        Context(f"{note} Only you can see this. {_closing_words(vote)}"),
-    ), fallback=f"Your ballot in {name(vote)} is recorded.")
+        Context(_("{note} Only you can see this. {closing_words}").format(
+            note=note, closing_words=_closing_words(vote))),
+    ), fallback=_("Your ballot in {name} is recorded.").format(name=name(vote)))
 
 
 def _table_block(lines: list[str], budget: int) -> Text | None:
@@ -282,21 +298,22 @@ def results_card(vote: Vote, result: Result, turnout: Turnout, *,
     e = result.election
     final = live_at is None
     if not result.winners:
-        headline = "no ballots were cast"
+        headline = _("no ballots were cast")
     elif result.tied and e.tie_break == "report":
-        headline = f"a tie between {names(result.winners)}"
+        headline = _("a tie between {names}").format(names=names(result.winners))
     else:
         headline = f"{names(result.winners)} {'won' if final else 'ahead'}"
-    prefix = "result" if final else "live count"
+    prefix = "result" if final else _("live count")
     blocks: list[Block] = [Header(shorten(f"{name(vote, start=True)} {prefix}: {headline}",
                                           Limits.HEADER))]
-    outcome = result.outcome() if final else f"If it closed now: {result.outcome()}"
+    outcome = result.outcome() if final else _("If it closed now: {outcome}").format(
+        outcome=result.outcome())
     blocks.append(Text(shorten(f"*{vote.question}*\n{outcome}.", Limits.TEXT)))
-    fields = [("Method", method_line(result)),
-              ("Turnout", turnout.words("final" if final else "live"))]
+    fields = [(_("Method"), method_line(result)),
+              (_("Turnout"), turnout.words("final" if final else "live"))]
     if result.winners:
-        label = "Tied for the seat" if result.tied and e.tie_break == "report" else (
-            "Winner" if len(result.winners) == 1 else "Winners")
+        label = _("Tied for the seat") if result.tied and e.tie_break == "report" else (
+            _("Winner") if len(result.winners) == 1 else _("Winners"))
         fields.append((label, shorten(names(result.winners), Limits.FIELD_VALUE)))
     blocks.append(Fields(tuple(fields)))
     if final and result.winners:
@@ -311,13 +328,13 @@ def results_card(vote: Vote, result: Result, turnout: Turnout, *,
         shown = result.rounds
         while shown and table is None:
             lines = round_table(result, first=shown[0].number)
-            caption = "Votes per round (* elected, x eliminated)"
+            caption = _("Votes per round (* elected, x eliminated)")
             if shown is not result.rounds:
-                caption += f", from round {shown[0].number}"
+                caption += _(", from round {number}").format(number=shown[0].number)
             table = _table_block([caption, *lines], budget // 2)
             shown = shown[1:]
     elif result.winners:
-        table = _table_block(["Pairwise: ballots ranking row above column",
+        table = _table_block([_("Pairwise: ballots ranking row above column"),
                               *matrix_table(result)], budget // 2)
     if table is not None:
         blocks.append(table)
@@ -326,21 +343,23 @@ def results_card(vote: Vote, result: Result, turnout: Turnout, *,
     text = ""
     for k, sentence in enumerate(sentences):
         if len(text) + len(sentence) + 1 > min(budget - 200, Limits.TEXT):
-            text += (f"\n…and {plural(len(sentences) - k, 'more round')}: see "
-                     "`actionlab tally`.")
+            text += (_("\n…and {count}: see "
+                     "`actionlab tally`.").format(count=plural(len(sentences) - k, 'more round')))
             break
         text = f"{text}\n{sentence}" if text else sentence
     if text:
         blocks.append(Text(text))
     small = [condorcet_line(result)]
     if result.seed and any(t.how == "draw" for t in result.tie_breaks):
-        small.append(f"Tie-break draws used the seed `{result.seed}`.")
+        small.append(_("Tie-break draws used the seed `{seed}`.").format(seed=result.seed))
     if live_at is None:
-        small.append(f"Anyone can re-count: `/lab vote ballots {vote.number}` gives the "
-                     "anonymised ballots, `actionlab tally <file>` counts them.")
+        small.append(_("Anyone can re-count: `/lab vote ballots {number}` gives the "
+                     "anonymised ballots, `actionlab tally <file>` counts them.").format(
+            number=vote.number))
     else:
-        small.insert(0, f"Live count of the {plural(e.ballots, 'ballot')} in at "
-                        f"{at(live_at)}. {LIVE_RULE}")
+        small.insert(0, _("Live count of the {count} in at "
+                        "{when}. {LIVE_RULE}").format(
+            count=plural(e.ballots, 'ballot'), when=at(live_at), LIVE_RULE=LIVE_RULE))
     blocks.append(Context(shorten(" ".join(small), Limits.CONTEXT)))
     about = _about_button(vote) if final else []
     if about:

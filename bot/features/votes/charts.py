@@ -9,6 +9,7 @@ from bot.charts import lettering, new_figure, png
 from bot.domain.tally import METHOD_NAMES, Result, show
 from bot.domain.tally.rounds import plural
 from bot.features.votes.cards import name
+from bot.i18n import _
 from bot.messages import File, Limits, shorten
 from storage.models import Vote
 
@@ -53,8 +54,8 @@ def results_chart(number: int, question: str, result: Result) -> File | None:
                     label=shorten(option, 30), linewidth=2.4 if won else 1.2)
         if result.quota is not None:
             ax.axhline(result.quota, color="grey", linestyle=":", label=f"quota {result.quota}")
-        ax.set_xlabel("Round")
-        ax.set_ylabel("Votes")
+        ax.set_xlabel(_("Round"))
+        ax.set_ylabel(_("Votes"))
         if e.method == "irv":
             from matplotlib.ticker import MaxNLocator
 
@@ -64,11 +65,13 @@ def results_chart(number: int, question: str, result: Result) -> File | None:
         ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5),
                   prop={"family": letters.family, "size": 7})
         first, last = rounds[0], rounds[-1]
-        alt = (f"Line chart of votes per round in {name(number)} ({METHOD_NAMES[e.method]}"
-               f", {plural(len(rounds), 'round')}). Round 1: " + ", ".join(
+        alt = (_("Line chart of votes per round in {name} ({value}"
+               ", {count}). Round 1: ").format(
+            name=name(number), value=METHOD_NAMES[e.method],
+            count=plural(len(rounds), 'round')) + ", ".join(
                    f"{k} {show(v)}" for k, v in first.tallies.items()))
         if last is not first:
-            alt += f". Round {last.number}: " + ", ".join(
+            alt += _(". Round {number}: ").format(number=last.number) + ", ".join(
                 f"{k} {show(v)}" for k, v in last.tallies.items())
         alt += f". {result.outcome()}."
     else:
@@ -83,10 +86,11 @@ def results_chart(number: int, question: str, result: Result) -> File | None:
                 color=["#2a7" if labels[i] in result.winners else "#89a" for i in ranked])
         for tick in ax.get_yticklabels():
             tick.set_fontfamily(letters.family)
-        ax.set_xlabel(f"Head-to-head wins (of {n - 1})")
+        ax.set_xlabel(_("Head-to-head wins (of {value})").format(value=n - 1))
         ax.set_title(title, fontsize=10, fontfamily=letters.family)
-        alt = (f"Bar chart of head-to-head wins in {name(number)} "
-               f"({METHOD_NAMES[e.method]}): " + ", ".join(
+        alt = (_("Bar chart of head-to-head wins in {name} "
+               "({value}): ").format(
+            name=name(number), value=METHOD_NAMES[e.method]) + ", ".join(
                    f"{labels[i]} {wins[i]}" for i in reversed(ranked))
                + f". {result.outcome()}.")
     gaps = " " + shorten(letters.alt().strip(), 400) if letters.missing else ""

@@ -54,6 +54,7 @@ from bot.features.votes.service import (
     turnout_of,
 )
 from bot.features.votes.templates import find_template, templates
+from bot.i18n import N_, _
 from bot.messages import (
     Block,
     Buttons,
@@ -92,23 +93,23 @@ class NewVoteArgs(Args):
 
 def _new_vote_form(call: Call[Any]) -> Form:
     # A long zone name (Australia/Melbourne) is cut to fit Discord's 45-character label.
-    closes = "Closes (YYYY-MM-DD HH:MM, "
+    closes = _("Closes (YYYY-MM-DD HH:MM, ")
     zone = shorten(call.zone, Limits.INPUT_LABEL - len(closes) - 1)
     return Form(
-        action_ids.encode(FORM_ROUTE, "vote.new"), "New ranked-choice vote",
+        action_ids.encode(FORM_ROUTE, "vote.new"), _("New ranked-choice vote"),
         (
-            Input("question", "Question", placeholder="Which solution should we take on?",
+            Input("question", _("Question"), placeholder=_("Which solution should we take on?"),
                   max_length=200),
-            Input("options", "Options, one a line (2 to 20)", multiline=True,
+            Input("options", _("Options, one a line (2 to 20)"), multiline=True,
                   max_length=3000),
-            Input("method", "Method: irv, stv, schulze, ranked-pairs", default="irv",
+            Input("method", _("Method: irv, stv, schulze, ranked-pairs"), default="irv",
                   max_length=16),
-            Input("seats", "Seats", default="1", max_length=2),
+            Input("seats", _("Seats"), default="1", max_length=2),
             Input("closes", f"{closes}{zone})",
-                  required=False, placeholder="empty: a facilitator closes it",
+                  required=False, placeholder=_("empty: a facilitator closes it"),
                   max_length=16),
         ),
-        submit_label="Open the vote",
+        submit_label=_("Open the vote"),
     )
 
 
@@ -120,8 +121,9 @@ def _template(call: Call[NewVoteArgs]
     found = find_template(call.ctx.settings, name)
     if found is None:
         known = ", ".join(f"`{k}`" for k in templates(call.ctx.settings)) or \
-            "none are configured"
-        raise NotFound(f"There is no vote template `{name}`. Templates: {known}.")
+            _("none are configured")
+        raise NotFound(_("There is no vote template `{name}`. Templates: {known}.").format(
+            name=name, known=known))
     return found.question, list(found.options)
 
 
@@ -157,12 +159,12 @@ async def new_vote(call: Call[NewVoteArgs]) -> Reply:
     question, options = _template(call)
     question = " ".join((a.question or question or "").split()).strip('"“”')
     if not question:
-        raise UserError('Give the question in quotes: `/lab vote new "Which solution?" '
-                        'options "A" "B"`, or use `template <name>`.')
+        raise UserError(_('Give the question in quotes: `/lab vote new "Which solution?" '
+                        'options "A" "B"`, or use `template <name>`.'))
     raw = [split_option(o) for o in a.options] if a.options is not None else options
     if raw is None:
-        raise UserError('List the options after `options`, each in quotes: '
-                        '`options "Research" "Case studies"`, or use `template <name>`.')
+        raise UserError(_('List the options after `options`, each in quotes: '
+                        '`options "Research" "Case studies"`, or use `template <name>`.'))
     # The words typed ("ranked-pairs", "winning-votes") become the typed values stored.
     method = VoteMethod((a.method or VoteMethod.IRV).replace("-", "_"))
     seats = a.seats if a.seats is not None else 1
@@ -203,16 +205,17 @@ def _describe_form(vote: Vote, position: int) -> Form:
     option = vote.options[position - 1]
     return Form(
         action_ids.encode(FORM_ROUTE, "vote.describe"),
-        shorten(f"Describe option {position}", Limits.FORM_TITLE),
+        shorten(_("Describe option {position}").format(position=position), Limits.FORM_TITLE),
         (
-            Input("vote", "Vote number", default=str(vote.number), max_length=6),
-            Input("option", "Option number", default=str(position), max_length=2),
-            Input("text", shorten(f"The case for {option.label}", Limits.INPUT_LABEL),
+            Input("vote", _("Vote number"), default=str(vote.number), max_length=6),
+            Input("option", _("Option number"), default=str(position), max_length=2),
+            Input("text", shorten(_("The case for {label}").format(label=option.label),
+                                  Limits.INPUT_LABEL),
                   default=option.description or "", multiline=True,
                   max_length=DESCRIPTION_LENGTH,
-                  placeholder="What it is, why it helps, examples"),
+                  placeholder=_("What it is, why it helps, examples")),
         ),
-        submit_label="Save the description",
+        submit_label=_("Save the description"),
     )
 
 
@@ -233,13 +236,14 @@ async def describe(call: Call[DescribeArgs]) -> Reply:
     except RankingProblem as exc:
         raise UserError(str(exc)) from None
     if vote.status != VoteStatus.OPEN:
-        raise Conflict(f"{name(vote, start=True)} is closed: its options' descriptions are "
-                       "part of its record and no longer change.")
+        raise Conflict(_("{name} is closed: its options' descriptions are "
+                         "part of its record and no longer change.").format(
+            name=name(vote, start=True)))
     if await call.uow.ballots.rankings(vote.id):
         raise Conflict(
-            f"Members have started ranking in {name(vote)}, so its options' descriptions no "
-            "longer change: a ballot was cast on the text as it stands. Open a new vote "
-            "(`/lab vote new`) if the case has changed."
+            _("Members have started ranking in {name}, so its options' descriptions no "
+              "longer change: a ballot was cast on the text as it stands. Open a new vote "
+              "(`/lab vote new`) if the case has changed.").format(name=name(vote))
         )
     if call.args.text is None:
         return Reply(form=_describe_form(vote, position))
@@ -247,13 +251,15 @@ async def describe(call: Call[DescribeArgs]) -> Reply:
     try:
         option.description = check_description(option.label, call.args.text)
     except DescriptionProblem as exc:
-        raise UserError(f"{exc} The description was not changed.") from None
+        raise UserError(_("{problem} The description was not changed.").format(
+            problem=exc)) from None
     await call.audit("vote.described", vote=vote.number, option=position,
                      chars=len(option.description or ""))
-    shown = summary(option.description) or "(no description)"
-    return Reply.say(f"Option {position}, {option.label}, of {name(vote)} now reads, in "
-                     f"brief: {shown}. Members see it beside the name on their ballot, "
-                     "and the whole text with “Read the options”.")
+    shown = summary(option.description) or _("(no description)")
+    return Reply.say(_("Option {position}, {label}, of {name} now reads, in "
+                       "brief: {shown}. Members see it beside the name on their ballot, "
+                       "and the whole text with “Read the options”.").format(
+        position=position, label=option.label, name=name(vote), shown=shown))
 
 
 # --- /lab vote [<vote>] ---------------------------------------------------------------------
@@ -274,8 +280,9 @@ async def _show(call: Call[Any], vote: Vote) -> Reply:
         chart = await drawn_chart(vote, result)
         card = results_card(vote, result, turnout)
         if vote.withdrawn_at is not None:
-            note = (f"*Result withdrawn* on {at(vote.withdrawn_at, 'f')}: "
-                    f"{vote.withdrawn_reason}")
+            note = (_("*Result withdrawn* on {when}: "
+                    "{withdrawn_reason}").format(
+                when=at(vote.withdrawn_at, 'f'), withdrawn_reason=vote.withdrawn_reason))
             card = Card((Text(shorten(note, Limits.TEXT)), *card.blocks),
                         fallback=card.fallback)
         return Reply(card=card, files=(chart,) if chart else ())
@@ -297,36 +304,40 @@ async def _show(call: Call[Any], vote: Vote) -> Reply:
 
 
 @router.command("vote show", args=VoteRef, topic="vote",
-                summary="See a vote: its options, turnout, and the result once closed.",
+                summary=N_("See a vote: its options, turnout, and the result once closed."),
                 examples=("/lab vote show 2",))
 async def show_vote(call: Call[VoteRef]) -> Reply:
     return await _show(call, await find_vote(call, call.args.vote))
 
 
-@router.command("vote list", topic="vote", summary="The lab's votes, open and closed.")
+@router.command("vote list", topic="vote", summary=N_("The lab's votes, open and closed."))
 async def list_votes(call: Call[Any]) -> Reply:
     lab = call.the_lab
     votes = await call.uow.votes.for_lab(lab.id)
     if not votes:
-        return Reply.say(f"{lab.name} has no votes yet. A facilitator opens one with "
-                         '`/lab vote new "<question>" options "<a>" "<b>"`.')
+        return Reply.say(_("{name} has no votes yet. A facilitator opens one with "
+                         '`/lab vote new "<question>" options "<a>" "<b>"`.').format(name=lab.name))
     mine = await call.uow.ballots.cast_by(call.person.id, [v.id for v in votes])
     lines = []
     for v in votes:
         if v.status == VoteStatus.OPEN:
             turnout = await turnout_of(call.uow, v)
-            closes = f", closes {at(v.closes_at)}" if v.closes_at else ""
-            you = "you have voted" if v.id in mine else "you have not voted"
-            state = f"open{closes}; {turnout.voted} of {turnout.members} voted, {you}"
+            closes = _(", closes {when}").format(
+                when=at(v.closes_at)) if v.closes_at else ""
+            you = _("you have voted") if v.id in mine else _("you have not voted")
+            state = _("open{closes}; {voted} of {members} voted, {you}").format(
+                closes=closes, voted=turnout.voted, members=turnout.members, you=you)
         else:
             outcome = (v.result or {}).get("outcome", "closed")
             state = f"closed: {outcome}"
             if v.withdrawn_at is not None:
-                state += f" (result withdrawn: {v.withdrawn_reason})"
+                state += _(" (result withdrawn: {withdrawn_reason})").format(
+                    withdrawn_reason=v.withdrawn_reason)
         lines.append(f"*{name(v, start=True)}:* {v.question} — {state}")
-    return Reply(card=Card((Header(f"Votes in {lab.name}"), Text("\n".join(lines)[:3000]),
-                            Context("`/lab vote show <number>` shows one vote.")),
-                           fallback=f"Votes in {lab.name}"))
+    return Reply(card=Card((Header(_("Votes in {name}").format(
+        name=lab.name)), Text("\n".join(lines)[:3000]),
+                            Context(_("`/lab vote show <number>` shows one vote."))),
+                           fallback=_("Votes in {name}").format(name=lab.name)))
 
 
 # --- ranking -------------------------------------------------------------------------------
@@ -339,7 +350,7 @@ class RankArgs(Args):
 
 @router.command(
     "rank", args=RankArgs, topic="vote",
-    summary="Rank a vote's options, best first, by number or name; alone, see your ballot.",
+    summary=N_("Rank a vote's options, best first, by number or name; alone, see your ballot."),
     usage_line="/lab rank <vote> <option numbers or names, best first>",
     examples=("/lab rank 2 4 1 5", '/lab rank 2 research "case studies"', "/lab rank 2"),
 )
@@ -353,7 +364,7 @@ async def rank(call: Call[RankArgs]) -> Reply:
     try:
         ranking = [i + 1 for i in resolve_ranking(call.args.options, _labels(vote))]
     except RankingProblem as exc:
-        raise UserError(f"{exc} Your ballot was not changed.") from None
+        raise UserError(_("{exc} Your ballot was not changed.").format(exc=exc)) from None
     return await _cast(call, vote, ranking)
 
 
@@ -361,29 +372,33 @@ async def rank(call: Call[RankArgs]) -> Reply:
 
 
 @router.command("vote close", args=RequiredVoteRef, access="facilitator", topic="vote",
-                summary="Close a vote now; the result is posted in every channel of the lab.",
+                summary=N_("Close a vote now; the result is posted in every channel of the lab."),
                 examples=("/lab vote close 2",))
 async def close(call: Call[RequiredVoteRef]) -> Reply:
     vote = await find_vote(call, call.args.vote)
     if vote.status != VoteStatus.OPEN:
-        raise Conflict(f"{name(vote, start=True)} is already closed. See the result with "
-                       f"`/lab vote show {vote.number}`.")
+        raise Conflict(_("{name} is already closed. See the result with "
+                       "`/lab vote show {number}`.").format(
+            name=name(vote, start=True), number=vote.number))
     result = await close_vote(call.ctx, call.uow, vote.id, call.now, closed_by=call.person.id)
     if result is None:
-        raise Conflict(f"{name(vote, start=True)} was closed a moment ago by someone else.")
-    return Reply.say(f"{name(vote, start=True)} is closed: {result.outcome()}. The result is "
-                     "posted in the lab's channels.")
+        raise Conflict(_("{name} was closed a moment ago by someone else.").format(
+            name=name(vote, start=True)))
+    return Reply.say(_("{name} is closed: {outcome}. The result is "
+                     "posted in the lab's channels.").format(
+        name=name(vote, start=True), outcome=result.outcome()))
 
 
 @router.command("vote ballots", args=RequiredVoteRef, topic="vote",
-                summary="After the close: the anonymised ballots as JSON, CSV and BLT.",
+                summary=N_("After the close: the anonymised ballots as JSON, CSV and BLT."),
                 examples=("/lab vote ballots 2",))
 async def export_ballots(call: Call[RequiredVoteRef]) -> Reply:
     vote = await find_vote(call, call.args.vote)
     if vote.status != VoteStatus.CLOSED:
         raise Conflict(
-            f"{name(vote, start=True)} is still open. Ballots are published only after the "
-            "close, so that nobody can see them while voting goes on."
+            _("{name} is still open. Ballots are published only after the "
+            "close, so that nobody can see them while voting goes on.").format(
+                name=name(vote, start=True))
         )
     rankings = await call.uow.ballots.rankings(vote.id)
     # A fresh random order from the operating system: nothing of the order people voted in
@@ -400,19 +415,21 @@ async def export_ballots(call: Call[RequiredVoteRef]) -> Reply:
         File(f"{stem}.blt", write_blt(file).encode(), "text/plain"),
     )
     await call.audit("vote.ballots", vote=vote.number, ballots=len(rankings))
-    flags = f"--method {vote.method} --seats {vote.seats} --tie-break {vote.tie_break} " \
-            f"--seed {vote.seed}"
+    flags = _("--method {method} --seats {seats} --tie-break {tie_break} " \
+            "--seed {seed}").format(
+        method=vote.method, seats=vote.seats, tie_break=vote.tie_break, seed=vote.seed)
     if vote.strength != Strength.MARGIN:
         flags += f" --strength {vote.strength}"
     return Reply(card=Card((
-        Header(f"Ballots of {name(vote)}"),
-        Text(f"{plural(len(rankings), 'anonymised ballot')} in a random order: no names, "
+        Header(_("Ballots of {name}").format(name=name(vote))),
+        Text(_("{count} in a random order: no names, "
              "no times.\n"
-             f"Re-count: `actionlab tally {stem}.json`\n"
-             f"or `actionlab tally {stem}.csv {flags}` (the same for the .blt file)."),
-        Context("CSV: one row per ballot, one column per option, holding its rank. BLT: the "
-                "ballot format of OpenSTV and OpaVote."),
-    ), fallback=f"Ballots of {name(vote)}"), files=files)
+             "Re-count: `actionlab tally {stem}.json`\n"
+             "or `actionlab tally {stem}.csv {flags}` (the same for the .blt file).").format(
+            count=plural(len(rankings), 'anonymised ballot'), stem=stem, flags=flags)),
+        Context(_("CSV: one row per ballot, one column per option, holding its rank. BLT: the "
+                "ballot format of OpenSTV and OpaVote.")),
+    ), fallback=_("Ballots of {name}").format(name=name(vote))), files=files)
 
 
 
@@ -443,11 +460,13 @@ async def votes_to_rank(call: Call[Any]) -> list[Block]:
         for v in open_votes:
             if v.id in done:
                 continue
-            closes = f", closes {at(v.closes_at)}" if v.closes_at else ""
-            lines.append(f"• *{_title(v)}* ({lab.name}){closes} — "
-                         f"`/lab rank {v.number} ...`")
+            closes = _(", closes {when}").format(
+                when=at(v.closes_at)) if v.closes_at else ""
+            lines.append(_("• *{title}* ({name}){closes} — "
+                         "`/lab rank {number} ...`").format(
+                title=_title(v), name=lab.name, closes=closes, number=v.number))
     if not lines:
         return []
-    return [Text(shorten("*Votes to rank*\n" + "\n".join(lines), Limits.TEXT))]
+    return [Text(shorten(_("*Votes to rank*\n") + "\n".join(lines), Limits.TEXT))]
 
 

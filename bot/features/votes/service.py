@@ -33,6 +33,7 @@ from bot.features.votes.cards import (
     winners_case,
 )
 from bot.features.votes.charts import chart_later
+from bot.i18n import _
 from bot.messages import Buttons, Card, Limits, Reply, Text, at, shorten
 from bot.router import Call
 from storage.models import Lab, Vote
@@ -44,8 +45,8 @@ log = logging.getLogger(__name__)
 async def _vote_list(call: Call[Any], lab: Lab) -> str:
     votes = await call.uow.votes.for_lab(lab.id)
     if not votes:
-        return f"{lab.name} has no votes yet."
-    return "Votes: " + "; ".join(
+        return _("{name} has no votes yet.").format(name=lab.name)
+    return _("Votes: ") + "; ".join(
         f"#{v.number} ({shorten(v.question, 40)}, {v.status})" for v in votes) + "."
 
 
@@ -58,21 +59,23 @@ async def find_vote(call: Call[Any], ref: str | None) -> Vote:
         if len(open_votes) == 1:
             return open_votes[0]
         raise UserError(
-            f"Which vote? Give its number. {await _vote_list(call, lab)}"
+            _("Which vote? Give its number. {value}").format(
+                value=await _vote_list(call, lab))
         )
     if not text.isdigit():
         close = difflib.get_close_matches(text.lower(), SUBCOMMANDS, n=1, cutoff=0.6)
         if close:
-            raise UserError(f"`{text}` is not a vote number. Did you mean "
-                            f"`/lab vote {close[0]}`?")
+            raise UserError(_("`{text}` is not a vote number. Did you mean "
+                            "`/lab vote {value}`?").format(text=text, value=close[0]))
         raise UserError(
-            f"`{text}` is not a vote number; votes are numbered 1, 2, 3... "
-            f"{await _vote_list(call, lab)}"
+            _("`{text}` is not a vote number; votes are numbered 1, 2, 3... "
+            "{value}").format(text=text, value=await _vote_list(call, lab))
         )
     vote = await call.uow.votes.by_number(lab.id, int(text))
     if vote is None:
-        raise NotFound(f"There is no {name(int(text))} in {lab.name}. "
-                       f"{await _vote_list(call, lab)}")
+        raise NotFound(_("There is no {name} in {name2}. "
+                       "{value}").format(
+            name=name(int(text)), name2=lab.name, value=await _vote_list(call, lab)))
     return vote
 
 
@@ -81,7 +84,7 @@ async def _vote_of_control(call: Call[Any]) -> Vote:
     place and that the caller is a member)."""
     vote = await call.uow.votes.get(call.ref)
     if vote is None or vote.status == VoteStatus.DELETED:
-        raise NotFound("That vote has been deleted.")
+        raise NotFound(_("That vote has been deleted."))
     return vote
 
 
@@ -90,13 +93,15 @@ def _accepting(vote: Vote, now: datetime, zone: str) -> None:
     why = refusal(vote.status, vote.closes_at, now)
     if why == Refusal.CLOSED:
         raise Conflict(
-            f"{name(vote, start=True)} is closed: it no longer takes ballots. See the result with "
-            f"`/lab vote show {vote.number}`."
+            _("{name} is closed: it no longer takes ballots. See the result with "
+            "`/lab vote show {number}`.").format(
+                name=name(vote, start=True), number=vote.number)
         )
     if why == Refusal.PAST_CLOSE and vote.closes_at is not None:
         raise Conflict(
-            f"{name(vote, start=True)} stopped taking ballots at "
-            f"{format_local(vote.closes_at, zone)}; the result follows when it is closed."
+            _("{name} stopped taking ballots at "
+            "{format_local}; the result follows when it is closed.").format(
+                name=name(vote, start=True), format_local=format_local(vote.closes_at, zone))
         )
 
 
@@ -159,9 +164,10 @@ async def _hold_open(uow: UnitOfWork, vote: Vote, now: datetime, zone: str) -> N
     if await uow.votes.hold_open(vote.id, now):
         return
     if not await uow.votes.reload(vote):
-        raise NotFound("That vote has been deleted.")
+        raise NotFound(_("That vote has been deleted."))
     _accepting(vote, now, zone)
-    raise Conflict(f"{name(vote, start=True)} no longer takes ballots.")
+    raise Conflict(_("{name} no longer takes ballots.").format(
+        name=name(vote, start=True)))
 
 
 async def _refresh_live(uow: UnitOfWork, vote: Vote, now: datetime) -> bool:
@@ -180,7 +186,7 @@ async def _refresh_live(uow: UnitOfWork, vote: Vote, now: datetime) -> bool:
 
 async def _cast(call: Call[Any], vote: Vote, ranking: list[int]) -> Reply:
     await _hold_open(call.uow, vote, call.now, call.zone)
-    _, changed = await call.uow.ballots.cast(vote.id, call.person.id, ranking, call.now)
+    _x, changed = await call.uow.ballots.cast(vote.id, call.person.id, ranking, call.now)
     if vote.results == ResultsMode.LIVE:
         # No entry per ballot while a live vote is open: its time would tell whose ballot
         # moved the count. Who voted is recorded at the close. Its public card changes
@@ -251,14 +257,15 @@ async def public_card(uow: UnitOfWork, vote_id: int, now: datetime) -> Card | No
     if vote is None:
         return None
     if vote.status == VoteStatus.DELETED:
-        text = f"{name(vote, start=True)} ({vote.question}) was deleted."
+        text = _("{name} ({question}) was deleted.").format(
+            name=name(vote, start=True), question=vote.question)
         return Card((Text(shorten(text, Limits.TEXT)),), fallback=shorten(text, 2000))
     turnout = await turnout_of(uow, vote)
     if vote.status == VoteStatus.CLOSED:
         card = results_card(vote, await count_vote(uow, vote), turnout)
         if vote.withdrawn_at is not None:
-            note = (f"*Result withdrawn* on {at(vote.withdrawn_at, 'f')}: "
-                    f"{vote.withdrawn_reason}")
+            note = _("*Result withdrawn* on {when}: {withdrawn_reason}").format(
+                when=at(vote.withdrawn_at, 'f'), withdrawn_reason=vote.withdrawn_reason)
             card = Card((Text(shorten(note, Limits.TEXT)), *card.blocks),
                         fallback=card.fallback)
         return card

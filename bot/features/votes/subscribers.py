@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain.votes import ResultsMode, VoteStatus
 from bot.events import Happening, MemberLeft
+from bot.i18n import _
 
 # --- members who leave ---------------------------------------------------------------------------
 
@@ -25,6 +26,6 @@ async def withdraw_ballots(event: MemberLeft, h: Happening) -> None:
         if done == "withdrawn" and not live:
             await h.uow.audit.record(lab_id=vote.lab_id, actor_id=event.person_id,
                                      action="vote.ballot_withdrawn", at=h.now,
-                                     vote=vote.number, why="left the lab")
+                                     vote=vote.number, why=_("left the lab"))
 
 

@@ -42,7 +42,8 @@ def interaction(state: Any, payload: dict[str, Any]) -> discord.Interaction[Any]
     return discord.Interaction(data=payload, state=state)  # type: ignore[arg-type]
 
 
-AMARA = Actor("discord", "discord", str(p.AMARA[0]), "Amara Okafor")
+AMARA = Actor("discord", "discord", str(p.AMARA[0]), "Amara Okafor", locale="en-GB")
+AMARA_REACTING = Actor("discord", "discord", str(p.AMARA[0]), "Amara Okafor")  # no interaction
 HERE = Place("discord", str(GUILD_ID), str(CHANNEL_ID))
 
 
@@ -134,5 +135,5 @@ def test_a_reaction_carries_the_message_text_and_author(state: Any) -> None:
     gemma = discord.User(state=state, data=p.user(p.GEMMA))  # type: ignore[arg-type]
     reaction = reaction_from(event, gemma, message)
     assert reaction.emoji == "memo" and reaction.text == "We agree."
-    assert reaction.author == AMARA and reaction.actor.display_name == "Gemma Rhodes"
+    assert reaction.author == AMARA_REACTING and reaction.actor.display_name == "Gemma Rhodes"
     assert reaction.place == HERE and reaction.message.message_id == "42"

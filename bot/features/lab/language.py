@@ -1,0 +1,72 @@
+"""A person's language (`/lab lang fr`) and the words that say which languages there are."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+from bot.arguments import Args, Pos
+from bot.errors import UserError
+from bot.i18n import LOCALES, N_, NATIVE_NAMES, _, normalize, set_locale, use_locale
+from bot.messages import Reply
+from bot.router import Call, Router
+
+router = Router()
+
+DEFAULT_WORDS = ("default", "auto", "none")
+
+
+def language_code(value: str | None) -> str | None:
+    """A supported locale from what someone typed ("fr", "pt-BR", "es-ES"), "" to go back
+    to the default, or a clear refusal listing the choices."""
+    if value is None:
+        return None
+    if value.strip().lower() in DEFAULT_WORDS:
+        return ""
+    found = normalize(value)
+    if found is None:
+        raise UserError(_("`{value}` is not a language I speak. Choose one of {choices}, or "
+                          "`default`.").format(value=value, choices=choices()))
+    return found
+
+
+def choices() -> str:
+    return ", ".join(f"`{code}` ({NATIVE_NAMES[code]})" for code in LOCALES)
+
+
+def language_name(code: str | None) -> str:
+    return NATIVE_NAMES.get(code or "", code or "")
+
+
+LanguageCheck = AfterValidator(language_code)
+
+
+class LangArgs(Args):
+    language: Annotated[str | None, Pos("language"), LanguageCheck] = None
+
+
+@router.command(
+    "lang", args=LangArgs, access="anyone", topic="lab",
+    summary=N_("See or choose the language I use with you (en, es, fr, pt_BR, ar)."),
+    examples=("/lab lang fr", "/lab lang default"),
+)
+async def lang(call: Call[LangArgs]) -> Reply:
+    person, chosen = call.person, call.args.language
+    if chosen is None:
+        current = person.language
+        if current:
+            return Reply.say(_("I speak {name} with you, as you chose. Change it with "
+                               "`/lab lang <code>`: {choices}.").format(
+                name=language_name(current), choices=choices()))
+        return Reply.say(_("You have not chosen a language, so I follow your app's language, "
+                           "then the lab's. Choose one with `/lab lang <code>`: {choices}."
+                           ).format(choices=choices()))
+    person.language = chosen or None
+    if not chosen:
+        set_locale(None)
+        return Reply.say(_("I will follow your app's language again, then the lab's."))
+    set_locale(chosen)  # the answer is already in the language chosen
+    with use_locale(chosen):
+        return Reply.say(_("From now on I speak {name} with you.").format(
+            name=language_name(chosen)))

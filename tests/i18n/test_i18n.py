@@ -1,0 +1,99 @@
+"""The language machinery: locale tags, the reader's language in order, formatting per
+locale, the pseudo-locale, and `/lab lang` / `/lab settings lang` through the console."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from adapters.console.app import WORKSPACE, slug
+from bot import i18n
+from bot.bootstrap import App
+from bot.domain.wording import plural
+from bot.i18n import _, format_list, format_moment, normalize, ordinal, resolve, use_locale
+from tests.conftest import Console
+
+
+def test_platform_tags_map_to_supported_locales() -> None:
+    assert normalize("es-ES") == "es"
+    assert normalize("pt-BR") == "pt_BR"
+    assert normalize("pt") == "pt_BR"
+    assert normalize("fr-CA") == "fr"
+    assert normalize("ar-SA") == "ar"
+    assert normalize("en-XA") == "en_XA"
+    assert normalize("de-DE") is None
+    assert normalize("") is None
+
+
+def test_chosen_then_platform_then_lab_then_english() -> None:
+    assert resolve("fr", "es-ES", "ar") == "fr"
+    assert resolve(None, "es-ES", "ar") == "es"
+    assert resolve(None, "de-DE", "ar") == "ar"
+    assert resolve(None, None, None) == "en"
+
+
+def test_a_moment_in_french_names_the_zone() -> None:
+    moment = datetime(2027, 3, 29, 13, 0, tzinfo=UTC)
+    with use_locale("fr"):
+        text = format_moment(moment, "Asia/Kolkata")
+    assert text.startswith("lun. 29 mars 2027")
+    assert "18:30" in text and "Inde" in text
+    with use_locale("en"):
+        assert "India" in format_moment(moment, "Asia/Kolkata")
+
+
+def test_lists_and_ordinals_follow_the_locale() -> None:
+    with use_locale("fr"):
+        assert format_list(["a", "b", "c"]) == "a, b et c"
+    with use_locale("en"):
+        assert [ordinal(n) for n in (1, 2, 3, 4, 11)] == ["1st", "2nd", "3rd", "4th", "11th"]
+
+
+def test_the_locale_is_scoped() -> None:
+    with use_locale("en_XA"):
+        assert i18n.current_locale() == "en_XA"
+        with use_locale("fr"):
+            assert i18n.current_locale() == "fr"
+        assert i18n.current_locale() == "en_XA"
+    assert i18n.current_locale() == "en"
+
+
+def test_the_pseudo_locale_brackets_and_lengthens_but_keeps_placeholders() -> None:
+    with use_locale("en_XA"):
+        text = _("Poll #{number}: {title}")
+        counted = plural(3, "slot")
+    assert text.startswith(i18n.PSEUDO_OPEN) and text.endswith(i18n.PSEUDO_CLOSE)
+    assert "{number}" in text and "{title}" in text
+    assert len(text) >= len("Poll #{number}: {title}") * 1.3
+    assert "3" in counted and counted.startswith(i18n.PSEUDO_OPEN)
+
+
+def test_every_catalog_compiles() -> None:
+    counts = i18n.load_catalogs()
+    assert set(counts) == set(i18n.LANGUAGES)
+
+
+async def _choose(app: App, name: str, language: str | None) -> None:
+    """What `/lab lang` records (the command waits for a place in Discord's /lab tree)."""
+    async with app.ctx.uow() as uow:
+        person = await uow.people.by_identity("console", WORKSPACE, slug(name))
+        assert person is not None
+        person.language = language
+        await uow.commit()
+
+
+async def test_the_labs_language_then_the_members_own_choice(lab: Console, app: App) -> None:
+    out = await lab("Gemma Rhodes", "/lab settings lang en_XA")
+    assert i18n.PSEUDO_OPEN in out  # the answer is in the lab's new language
+    out = await lab("Amara Okafor", "/lab help")
+    assert i18n.PSEUDO_OPEN in out
+    await _choose(app, "Amara Okafor", "en")
+    out = await lab("Amara Okafor", "/lab help")
+    assert i18n.PSEUDO_OPEN not in out  # their own choice wins over the lab's
+    out = await lab("Gemma Rhodes", "/lab settings lang default")
+    out = await lab("Priya Raman", "/lab help")
+    assert i18n.PSEUDO_OPEN not in out
+
+
+async def test_an_unknown_lab_language_is_refused_with_the_choices(lab: Console) -> None:
+    out = await lab("Gemma Rhodes", "/lab settings lang klingon")
+    assert "`klingon` is not a language" in out and "`pt_BR`" in out
