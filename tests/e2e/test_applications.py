@@ -4,7 +4,8 @@ each bad input the issue names, each refused privately with nothing changed."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 from bot.bootstrap import App
 from bot.clock import SettableClock
 from bot.domain.applications import ApplicationStatus
+from bot.scheduling import ManualJobs
 from storage.models import Application, ApplicationReview, Membership
 from tests.conftest import T0, Console
 
@@ -186,3 +188,34 @@ async def test_join_can_be_switched_off_for_a_lab_that_uses_a_call(console: Cons
     await console("Gemma Rhodes", "/lab settings join on")
     out = await console("Amara Okafor", "/lab join")
     assert "I accept and join" in out
+
+
+async def test_facilitators_are_reminded_before_the_promised_date_only_while_undecided(
+    console: Console, app: App, clock: SettableClock, jobs: ManualJobs
+) -> None:
+    await open_call(console)  # closes Wed 20 Jan, applicants hear by Mon 01 Feb 2027
+    await apply(console, "Amara Okafor", "Africa/Lagos")
+    await apply(console, "Zoë Núñez", "America/Sao_Paulo")
+    await console("Gemma Rhodes", "/lab accept 1")
+    start = console.buffer.tell()
+    # Two days before the promised date, 09:00 in the lab's zone (London, GMT in January).
+    await jobs.run_until(clock, datetime(2027, 1, 30, 8, 59, tzinfo=UTC))
+    assert "Applications to Action Lab 1" not in console.buffer.getvalue()[start:]
+    await jobs.run_until(clock, datetime(2027, 1, 30, 9, 1, tzinfo=UTC))
+    told = re.sub(r"\s*\n\s*(· )?", " ", console.buffer.getvalue()[start:])
+    assert "actionlab → Gemma Rhodes (direct message)" in told
+    assert ("Applications to Action Lab 1: 1 still undecided; applicants were promised an "
+            "answer by Monday 01 February 2027") in told
+    assert "See the shortlist" in told
+    assert "→ Amara Okafor" not in told and "→ Zoë Núñez" not in told  # facilitators only
+
+
+async def test_no_reminder_once_every_applicant_has_an_answer(
+    console: Console, app: App, clock: SettableClock, jobs: ManualJobs
+) -> None:
+    await open_call(console)
+    await apply(console, "Amara Okafor", "Africa/Lagos")
+    await console("Gemma Rhodes", "/lab decline 1")
+    start = console.buffer.tell()
+    await jobs.run_until(clock, datetime(2027, 2, 2, 12, 0, tzinfo=UTC))
+    assert "still undecided" not in console.buffer.getvalue()[start:]
