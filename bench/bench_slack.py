@@ -298,7 +298,8 @@ async def main(rate: float, seconds: float, warmup: float, chart_rate: float,
                     target_port, label, users = targets[name]
                     results[name].append(await run(name, target_port, f"{label}{n}", rate,
                                                    "members", users))
-            charts = await run(CHARTS, port, "p", chart_rate, "poll results 1", PEOPLE)
+            charts = (await run(CHARTS, port, "p", chart_rate, "poll results 1", PEOPLE)
+                      if chart_rate > 0 else Result(CHARTS, [], 0, 0, 0.0, 0, []))
         finally:
             here.send(None)
             await adapter.stop()
@@ -388,6 +389,10 @@ def report(results: dict[str, list[Result]], charts: Result, rate: float, second
         "Bolt runs the listener as a task and polls for its ack every 10 ms; actionlab (and "
         "the lazy bare app) ack inline and start the work afterwards.",
         "",
+    ]
+    if not charts.latencies:  # --chart-rate 0: that part was not run
+        return "\n".join(lines)
+    lines += [
         "## With a feature's heaviest answer behind each ack",
         "",
         f"The same lab (six members, a 90-slot poll they have answered) got {chart_rate:g} "
