@@ -232,3 +232,20 @@ async def test_archive_with_nothing_open_and_a_card_gone_stale(lab: Console, app
     assert {a.get("href") for a in page.iter("a")} == set(archive.namelist()) - {"index.html"}
     text = " ".join(page.text_content().split())
     assert "Minutes None." in text  # a section with nothing says so
+
+
+async def test_two_facilitators_archive_once(lab: Console, app: App) -> None:
+    await lab("Gemma Rhodes", "/lab role Amara facilitator")
+    await lab("Gemma Rhodes", "/lab archive")
+    await lab("Amara Okafor", "/lab archive")
+    out = flat(await lab.press("Gemma Rhodes", "Archive the lab"))
+    assert "Archived: Action Lab 1 is read-only now." in out
+    # Amara's confirmation, pressed after: refused, and nothing is archived twice.
+    out = flat(await lab.press("Amara Okafor", "Archive the lab"))
+    assert "only Amara Okafor sees this" in out
+    # In her own zone, named.
+    assert "Gemma Rhodes archived it on Mon 04 Jan 2027, 11:00 WAT (Africa/Lagos)" in out
+    assert "Archived:" not in out
+    async with app.ctx.uow() as uow:
+        archived = [e for e in await uow.audit.for_lab(1) if e.action == "lab.archived"]
+        assert len(archived) == 1

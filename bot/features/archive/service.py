@@ -72,9 +72,11 @@ async def archive(ctx: Context, uow: UnitOfWork, lab: Lab, by: int, now: datetim
                   ) -> tuple[list[int], list[int]] | None:
     """Archive `lab` in the caller's unit of work (commit it after); the numbers of the polls
     and votes it closed, or None if the lab was archived meanwhile (by someone else)."""
-    found = await still_open(uow, lab)
     if not await uow.labs.archive(lab.id, now, by):
         return None
+    # Read after the claim: whatever opened before it is closed here, and anything that
+    # starts later finds the lab archived.
+    found = await still_open(uow, lab)
     closed_polls, closed_votes = [], []
     for poll in found.polls:  # closed as a facilitator's close would: counted, announced
         if await close_poll(ctx, uow, poll.id, now, closed_by=by):
