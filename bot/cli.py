@@ -1,4 +1,5 @@
-"""The `actionlab` command: run, demo, migrate, minutes export, tally.
+"""The `actionlab` command: run, demo, migrate, minutes export, export (a lab's record),
+forget, tally.
 
 Imports are made per command, once it is known: `actionlab tally` (offline, no settings,
 no database) never loads SQLAlchemy, the settings or the calendar code, so it starts at once.
@@ -83,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="their user id on that platform (Slack U123..., a Discord id)")
     forget.add_argument("--workspace", metavar="ID",
                         help="the Slack team or Discord server id, if the id is in several")
+
+    export_lab = sub.add_parser("export", help="write a lab's whole record (as `/lab record` "
+                                               "sends it) to a zip, archived or not")
+    export_lab.add_argument("--lab", required=True, help="the lab's name or number")
+    export_lab.add_argument("--out", required=True, metavar="PATH",
+                            help="the zip to write, or a folder to write it into")
 
     from bot.tally_cli import add_parser as add_tally
 
@@ -260,6 +267,8 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_demo(settings, args))
         if args.command == "forget":
             return asyncio.run(_forget(settings, args))
+        if args.command == "export":
+            return asyncio.run(_export(settings, args))
         if args.command == "minutes":
             from bot.minutes_cli import run_export
 
@@ -324,6 +333,35 @@ async def _forget(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         await app.close()
+
+
+async def _export(settings: Settings, args: argparse.Namespace) -> int:
+    """`actionlab export --lab "Action Lab 1" --out lab.zip`: the lab's record, the same zip
+    `/lab archive` and `/lab record` send, written readable by its owner only."""
+    from bot.bootstrap import create_app
+    from bot.errors import UserError
+    from bot.features.archive import make_bundle
+    from bot.minutes_cli import find_lab, write_file
+
+    app = await create_app(settings)
+    try:
+        await app.require_current_schema()
+        async with app.ctx.uow() as uow:
+            try:
+                lab_id = (await find_lab(uow, args.lab)).id
+            except UserError as exc:
+                print(f"actionlab: {exc.message}", file=sys.stderr)
+                return EXIT_FAILURE
+        file = await make_bundle(app.ctx, lab_id)
+        async with app.ctx.uow() as uow:
+            await uow.audit.record(lab_id=lab_id, actor_id=None, action="lab.record",
+                                   at=app.ctx.clock.now(), via="cli")
+            await uow.commit()
+    finally:
+        await app.close()
+    path = write_file(file, Path(args.out))
+    print(_("wrote {path}").format(path=path))
+    return EXIT_OK
 
 
 def describe_failure(exc: BaseException) -> str:

@@ -35,6 +35,7 @@ from bot.domain.zones import format_local
 from bot.errors import (
     BadArguments,
     CommitmentChanged,
+    LabArchived,
     NoLabHere,
     PermissionDenied,
     ReviewerOnly,
@@ -189,7 +190,8 @@ class Dispatcher:
                 return Reply(form=await build_form(call))
 
             return await self._run(
-                ctx, cmd.actor, cmd.place, spec.access, spec.name, open_form, NoArgs()
+                ctx, cmd.actor, cmd.place, spec.access, spec.name, open_form, NoArgs(),
+                open_when_archived=spec.open_when_archived,
             )
         try:
             raw = parse_text(spec.args, rest) if rest else {}
@@ -205,7 +207,8 @@ class Dispatcher:
         raw: dict[str, Any],
     ) -> Reply:
         args = build(spec.args, raw, spec.usage)
-        return await self._run(ctx, actor, place, spec.access, spec.name, spec.handler, args)
+        return await self._run(ctx, actor, place, spec.access, spec.name, spec.handler, args,
+                               open_when_archived=spec.open_when_archived)
 
     def _control(self, raw: str) -> tuple[ActionSpec, ActionId]:
         """The registered control an id names, with its ref checked; else StaleControl."""
@@ -225,6 +228,7 @@ class Dispatcher:
         return await self._run(
             ctx, event.actor, event.place, spec.access, spec.route, spec.handler, NoArgs(),
             scope=spec.scope, action=aid, values=event.values, message=event.message,
+            open_when_archived=spec.open_when_archived,
         )
 
     async def _submission(self, ctx: Context, event: Submission) -> Reply:
@@ -277,11 +281,13 @@ class Dispatcher:
     async def _run(
         self, ctx: Context, actor: Actor, place: Place, access: Access, name: str,
         handler: Handler, args: Args, *, scope: Scope | None = None, completing: bool = False,
-        **extra: Any,
+        open_when_archived: bool = False, **extra: Any,
     ) -> Reply:
         """Run `handler` in one unit of work, after the one access check every route passes:
         the lab is the channel's (a command, a reaction, autocomplete) or the one the
-        control's id names (`scope`), and the place must be one that lab acts through.
+        control's id names (`scope`), and the place must be one that lab acts through. An
+        archived lab answers every command and control but those open when archived with
+        how to get its record (`LabArchived`).
         Anything refused here rolls back, the person row made on first contact included."""
         now = ctx.clock.now()
         async with ctx.uow() as uow:
@@ -306,6 +312,9 @@ class Dispatcher:
                 lab=lab, member=member, **extra,
             )
             set_locale(reader_locale(person, lab, actor.locale))
+            if lab is not None and lab.archived_at is not None and not open_when_archived \
+                    and not completing:
+                raise await _archived(uow, lab, member, call.zone)
             if access != "anyone":
                 if lab is None and place.direct:
                     raise UserError(self._direct_message_hint(name))
@@ -338,6 +347,19 @@ class Dispatcher:
         listing = ", ".join(f"`/lab {n}`" for n in here)
         return (_("`/lab {name}` works in the lab's channel, where the lab's members are. In a "
                 "direct message you can use {listing}.").format(name=name, listing=listing))
+
+
+async def _archived(uow: UnitOfWork, lab: Lab, member: Membership | None, zone: str
+                    ) -> LabArchived:
+    """What a command or control in an archived lab is told: by whom and when (in the
+    reader's zone), and how to get the lab's record."""
+    assert lab.archived_at is not None
+    who = None
+    if lab.archived_by_id is not None:
+        person = await uow.people.get(lab.archived_by_id)
+        who = person.display_name if person is not None else None
+    return LabArchived(lab.name, format_local(lab.archived_at, zone), who,
+                       member=member is not None)
 
 
 def reader_locale(person: Person | None, lab: Lab | None, platform: str | None = None) -> str:

@@ -61,6 +61,25 @@ class PermissionDenied(UserError):
     pass
 
 
+class LabArchived(UserError):
+    """A command or control in a lab that is archived (`/lab archive`): read-only. Its
+    members learn who archived it, when, and how to get its record; anyone else only that
+    the lab here is archived (its name is not theirs to learn, as with NotAMember)."""
+
+    def __init__(self, lab: str, when: str, who: str | None, *, member: bool) -> None:
+        if not member:
+            super().__init__(_("The lab here was archived on {when}: it is read-only now.").format(
+                when=when))
+            return
+        super().__init__(
+            _("{lab} is archived: {who} archived it on {when}, and it is read-only now. Its "
+              "record (every set of minutes, each poll's and vote's results, the terms of "
+              "reference and the audit log, in one zip) is yours with `/lab record`; an "
+              "operator can write it with `actionlab export --lab \"{lab}\" --out lab.zip`. "
+              "`/lab help` and `/lab members` still work.").format(
+                lab=lab, who=who or _("a former member"), when=when))
+
+
 class ReviewerOnly(PermissionDenied):
     """A reviewer of a lab (not a member) tried something other than reviewing."""
 

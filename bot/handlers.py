@@ -139,6 +139,9 @@ class CommandSpec:
     form: FormBuilder | None = None
     examples: tuple[str, ...] = ()
     in_direct: bool = True  # whether it makes sense in a direct message (when access allows)
+    # Whether it still works in an archived lab (`/lab help`, `/lab members`, `/lab record`,
+    # and each person's own data); every other command is refused there (bot/dispatch.py).
+    open_when_archived: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,7 @@ class ActionSpec:
     handler: Handler
     access: Access
     scope: Scope
+    open_when_archived: bool = False  # as CommandSpec's: still works in an archived lab
 
 
 ReactionHandler = Handler

@@ -91,6 +91,7 @@ class Router:
         examples: tuple[str, ...] = (),
         in_direct: bool = True,
         aliases: tuple[str, ...] = (),
+        open_when_archived: bool = False,
     ) -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
             key = name.lower()
@@ -102,7 +103,7 @@ class Router:
                 self.aliases[alias.lower()] = key
             self.commands[key] = CommandSpec(
                 key, fn, args, summary, access, usage_line or usage(key, args),
-                topic or key.split()[0], form, examples, in_direct,
+                topic or key.split()[0], form, examples, in_direct, open_when_archived,
             )
             return fn
 
@@ -110,6 +111,7 @@ class Router:
 
     def action(
         self, route: str, *, scope: Scope, access: Access | None = None,
+        open_when_archived: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Register a control's handler. `scope` says what the id's ref names (see `Scope`);
         the router resolves it to its lab, checks the place and the caller's role (`access`:
@@ -127,7 +129,7 @@ class Router:
             if route in self.actions:
                 raise ValueError(f"action {route!r} registered twice")
             action_ids.encode(route, "0")  # fail at import on a malformed route
-            self.actions[route] = ActionSpec(route, fn, needs, scope)
+            self.actions[route] = ActionSpec(route, fn, needs, scope, open_when_archived)
             return fn
 
         return register

@@ -143,6 +143,11 @@ class Lab(Base):
         ForeignKey("people.id", ondelete="SET NULL")
     )
     language: Mapped[str | None] = mapped_column(String(16))  # `/lab settings lang es`
+    # `/lab archive`: from then on the lab is read-only (bot/features/archive/).
+    archived_at: Mapped[datetime | None]
+    archived_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
 
 
 class LabChannel(Base):

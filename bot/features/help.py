@@ -52,7 +52,7 @@ def _line(spec: CommandSpec, *, summary: bool) -> str:
     return text
 
 
-@router.command("help", args=HelpArgs, access="anyone", topic="lab",
+@router.command("help", args=HelpArgs, access="anyone", topic="lab", open_when_archived=True,
                 summary=N_("This list; `/lab help <topic>` or `/lab help <command>` for more."))
 async def help_(call: Call[HelpArgs]) -> Reply:
     commands = call.ctx.router.commands

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ChannelLink, Lab, LabChannel
@@ -74,3 +74,21 @@ class LabRepository:
     async def prune_links(self, before: datetime) -> None:
         """Forget link codes made before `before`: long expired, they only cost lookups."""
         await self.session.execute(delete(ChannelLink).where(ChannelLink.created_at < before))
+
+    async def archive(self, lab_id: int, now: datetime, by: int | None) -> bool:
+        """Mark the lab archived if it is not yet, in one conditional UPDATE; whether this
+        session was the one that archived it (two facilitators pressing at once archive it
+        once). A copy of the row read earlier is refreshed."""
+        stmt = (
+            update(Lab)
+            .where(Lab.id == lab_id, Lab.archived_at.is_(None))
+            .values(archived_at=now, archived_by_id=by)
+            .execution_options(synchronize_session=False)
+        )
+        done = await self.session.execute(stmt)
+        claimed = bool(getattr(done, "rowcount", 0))
+        if claimed:
+            row = await self.session.get(Lab, lab_id)
+            if row is not None:
+                await self.session.refresh(row)
+        return claimed

@@ -143,6 +143,10 @@ class ReminderRepository:
              Reminder.kind == ReminderKind.CUSTOM], note
         )
 
+    async def cancel_lab(self, lab_id: int, note: str) -> list[int]:
+        """Cancel every reminder still pending in the lab (it is archived)."""
+        return await self._cancel_where([Reminder.lab_id == lab_id], note)
+
     async def _cancel_where(self, where: Sequence[Any], note: str) -> list[int]:
         stmt = (
             update(Reminder)

@@ -1,13 +1,21 @@
-"""The `actionlab` command as a newcomer runs it: piped console input and the demo."""
+"""The `actionlab` command as a newcomer runs it: piped console input and the demo; and as an
+operator runs it: `actionlab export`, a lab's whole record."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import re
+import stat
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
+from bot.config import Settings
 from bot.demo.lab import MEMBERS
+from tests.conftest import Console
+from tests.e2e.test_archive import a_lab_with_a_record
 
 
 def actionlab(*args: str, stdin: str = "", cwd: Path, env: dict[str, str] | None = None
@@ -80,4 +88,42 @@ def test_the_demo_refuses_to_replay_onto_an_existing_database(tmp_path: Path) ->
     old.write_bytes(b"SQLite format 3\x00")
     proc = actionlab("demo", "--db", str(old), "--out", str(tmp_path / "o"), cwd=tmp_path)
     assert proc.returncode == 2 and "already exists" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+async def test_export_writes_the_record_the_archive_sends(lab: Console, settings: Settings,
+                                                          tmp_path: Path) -> None:
+    """`actionlab export` writes the lab's record, archived or not: the same files as the
+    zip `/lab archive` sends, readable by its owner only."""
+    await a_lab_with_a_record(lab)
+    env = {"DATABASE_URL": settings.database_url.get_secret_value()}
+
+    def export(*args: str) -> subprocess.CompletedProcess[str]:
+        return actionlab("export", *args, cwd=tmp_path, env=env)
+
+    before = tmp_path / "before.zip"
+    proc = await asyncio.to_thread(export, "--lab", "Action Lab 1", "--out", str(before))
+    assert proc.returncode == 0, proc.stderr
+    assert f"wrote {before}" in proc.stdout
+    assert stat.S_IMODE(before.stat().st_mode) == 0o600
+    page = zipfile.ZipFile(before).read("index.html").decode()
+    assert "Not archived: this is the record as it stood." in page
+
+    await lab("Gemma Rhodes", "/lab archive")
+    out = await lab.press("Gemma Rhodes", "Archive anyway")  # poll #1 is still open
+    (sent,) = re.findall(r"\[file\] (\S+\.zip)", out)
+    folder = tmp_path / "records"
+    folder.mkdir()
+    proc = await asyncio.to_thread(export, "--lab", "1", "--out", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    (written,) = folder.iterdir()
+    assert re.fullmatch(r"action-lab-1-record-\d{4}-\d\d-\d\d\.zip", written.name)
+    names = zipfile.ZipFile(written).namelist()
+    assert names == zipfile.ZipFile(sent).namelist()
+    assert names == zipfile.ZipFile(before).namelist()
+    assert "Archived on Mon 04 Jan 2027" in zipfile.ZipFile(written).read("index.html").decode()
+
+    proc = await asyncio.to_thread(export, "--lab", "Nope", "--out", str(folder))
+    assert proc.returncode == 1
+    assert "There is no lab `Nope`. Labs: 1 (Action Lab 1)." in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -15,10 +15,12 @@ from bot.features.lab import (
     settings,
     zones,
 )
+from bot.features.lab.audit import known_for
+from bot.features.lab.audit_words import sentence
 from bot.features.lab.zones import tz_picker
 from bot.router import Router
 
-__all__ = ["code_hash", "router", "tz_picker"]
+__all__ = ["code_hash", "known_for", "router", "sentence", "tz_picker"]
 
 router = Router()
 # In this order, so that `/lab help` lists the lab's commands as it always has.

@@ -15,6 +15,7 @@ from bot.i18n import N_, _
 from bot.messages import Block, Card, Context, Header, Reply
 from bot.router import Call, Router
 from storage.models import AuditEntry
+from storage.uow import UnitOfWork
 
 router = Router()
 
@@ -32,24 +33,25 @@ def _ids(entries: Sequence[AuditEntry], key: str) -> set[int]:
     return {v for e in entries if isinstance(v := e.detail.get(key), int)}
 
 
-async def _known(call: Call[Any], entries: Sequence[AuditEntry]) -> Known:
-    """Names for the ids on one page of the log (at most a page's worth of lookups)."""
+async def known_for(uow: UnitOfWork, zone: str, entries: Sequence[AuditEntry]) -> Known:
+    """Names for the ids in `entries` (one page of the log here; the whole log in the lab's
+    record), and `zone` to show their moments in."""
     people: set[int] = {e.actor_id for e in entries if e.actor_id}
     for key in ("member", "owner", "to"):
         people |= _ids(entries, key)
     meetings, polls, minutes = {}, {}, {}
     for ref in _ids(entries, "meeting"):
-        if (meeting := await call.uow.meetings.get(ref)) is not None:
+        if (meeting := await uow.meetings.get(ref)) is not None:
             meetings[ref] = _("meeting #{number} ({title})").format(
                 number=meeting.number, title=meeting.title)
     for ref in _ids(entries, "poll"):
-        if (poll := await call.uow.polls.get(ref)) is not None:
+        if (poll := await uow.polls.get(ref)) is not None:
             polls[ref] = _("poll #{number} ({title})").format(
                 number=poll.number, title=poll.title)
     for ref in _ids(entries, "minutes"):
-        if (found := await call.uow.minutes.get(ref)) is not None:
+        if (found := await uow.minutes.get(ref)) is not None:
             minutes[ref] = f"“{found.title}”"
-    return Known(zone=call.zone, people=await call.uow.people.names(sorted(people)),
+    return Known(zone=zone, people=await uow.people.names(sorted(people)),
                  meetings=meetings, polls=polls, minutes=minutes)
 
 
@@ -66,7 +68,7 @@ async def _audit_card(call: Call[Any], page: int) -> Card:
         entries, total = await call.uow.audit.page(
             lab.id, offset=(page - 1) * AUDIT_PER_PAGE, limit=AUDIT_PER_PAGE
         )
-    known = await _known(call, entries)
+    known = await known_for(call.uow, call.zone, entries)
     lines = []
     for entry in entries:
         who = known.people.get(entry.actor_id, _("a former member")) if entry.actor_id else None

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.domain.wording import plural
 from bot.domain.zones import format_local
+from bot.i18n import _
 
 # What each lab setting is called where people read it (as `/lab settings` shows them).
 SETTING_WORDS = {"name": "name", "timezone": "home time zone", "window_start": "meeting window "
@@ -202,7 +203,18 @@ PHRASES: dict[str, Phrase] = {
     "reminder.cancel": lambda d, k: "cancelled a reminder",
     "reminders.meeting_offsets": lambda d, k: (f"set the meeting reminders to "
                                                f"{d.get('offsets') or 'none'} before"),
+    "lab.archived": lambda d, k: _archived(d),
+    "lab.record": lambda d, k: (_("took the lab's record from the command line")
+                                if d.get("via") == "cli" else _("took the lab's record")),
 }
+
+
+def _archived(d: Mapping[str, Any]) -> str:
+    closed = [_("poll #{number}").format(number=n) for n in d.get("polls_closed") or ()]
+    closed += [_("vote #{number}").format(number=n) for n in d.get("votes_closed") or ()]
+    if not closed:
+        return _("archived the lab")
+    return _("archived the lab, closing {names}").format(names=", ".join(closed))
 
 
 def _generic(action: str, detail: Mapping[str, Any], known: Known) -> str:

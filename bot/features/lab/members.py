@@ -55,13 +55,13 @@ async def _members_card(call: Call[Any], page: int) -> Card:
         count=len(members), name=lab.name))
 
 
-@router.command("members", topic="lab",
+@router.command("members", topic="lab", open_when_archived=True,
                 summary=N_("Who is in the lab: roles, time zones and local time now."))
 async def members(call: Call[Any]) -> Reply:
     return Reply(card=await _members_card(call, 1))
 
 
-@router.action("lab.members", scope="lab")
+@router.action("lab.members", scope="lab", open_when_archived=True)
 async def members_page(call: Call[Any]) -> Reply:
     return Reply(card=await _members_card(call, call.page), replace=True)
 

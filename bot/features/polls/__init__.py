@@ -18,6 +18,7 @@ from bot.features.polls.cards import (
     live_poll_card,
     results_card,
 )
+from bot.features.polls.charts import heat_map
 from bot.features.polls.loaded import Loaded, load
 from bot.features.polls.service import close_at_deadline, close_poll, find_poll, unanswered
 from bot.i18n import _
@@ -31,6 +32,7 @@ __all__ = [
     "answer_card",
     "close_poll",
     "find_poll",
+    "heat_map",
     "load",
     "numbered_choices",
     "results_card",

@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 
 @router.command("membership mydata", aliases=("mydata",), access="anyone", topic="privacy",
+                open_when_archived=True,
                 summary="Get everything the bot holds about you, as a JSON file, privately.")
 async def mydata(call: Call[Any]) -> Reply:
     data = await collect(call.uow, call.person.id, call.now)
@@ -49,7 +50,7 @@ class ForgetArgs(Args):
 
 
 @router.command("membership forget", aliases=("forget",), args=ForgetArgs,
-                access="anyone", topic="privacy",
+                access="anyone", topic="privacy", open_when_archived=True,
                 usage_line="forget me",
                 summary="Erase your personal data from the bot (after a confirmation).")
 async def forget(call: Call[ForgetArgs]) -> Reply:

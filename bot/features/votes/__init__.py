@@ -41,14 +41,23 @@ from bot.features.votes import (  # noqa: F401
     subscribers,
 )
 from bot.features.votes.cards import name
+from bot.features.votes.charts import results_chart
 from bot.features.votes.routes import router
-from bot.features.votes.service import close_vote, find_vote, not_voted, public_card
+from bot.features.votes.service import (
+    ballot_files,
+    close_vote,
+    election_of,
+    find_vote,
+    not_voted,
+    public_card,
+)
 from bot.i18n import _
 from bot.messages import Button
 from bot.subjects import SubjectInfo
 from storage.uow import UnitOfWork
 
-__all__ = ["close_vote", "find_vote", "name", "not_voted", "reminder_info", "router"]
+__all__ = ["ballot_files", "close_vote", "election_of", "find_vote", "name", "not_voted",
+           "reminder_info", "results_chart", "router"]
 
 # --- what reminders need of a vote ------------------------------------------------------------
 

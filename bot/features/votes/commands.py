@@ -3,14 +3,12 @@ restore and withdraw are in `removal`)."""
 
 from __future__ import annotations
 
-import random
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from bot import action_ids
 from bot.arguments import Args, Complete, Kw, Pos
-from bot.domain.ballots import BallotFile, write_blt, write_csv, write_json
 from bot.domain.lab import Role, has_role
 from bot.domain.options import (
     DESCRIPTION_LENGTH,
@@ -46,6 +44,8 @@ from bot.features.votes.routes import router
 from bot.features.votes.service import (
     _accepting,
     _cast,
+    ballot_files,
+    ballots_stem,
     close_vote,
     count_vote,
     election_of,
@@ -60,7 +60,6 @@ from bot.messages import (
     Buttons,
     Card,
     Context,
-    File,
     Form,
     Header,
     Input,
@@ -400,21 +399,9 @@ async def export_ballots(call: Call[RequiredVoteRef]) -> Reply:
             "close, so that nobody can see them while voting goes on.").format(
                 name=name(vote, start=True))
         )
-    rankings = await call.uow.ballots.rankings(vote.id)
-    # A fresh random order from the operating system: nothing of the order people voted in
-    # (or of the database's row order) survives into the file.
-    random.SystemRandom().shuffle(rankings)
-    labels = _labels(vote)
-    file = BallotFile(vote.question, vote.method, vote.seats, tuple(labels),
-                      tuple(tuple(labels[p - 1] for p in r) for r in rankings),
-                      vote.tie_break, vote.seed, vote.strength)
-    stem = f"vote-{vote.number}-ballots"
-    files = (
-        File(f"{stem}.json", write_json(file).encode(), "application/json"),
-        File(f"{stem}.csv", write_csv(file).encode(), "text/csv"),
-        File(f"{stem}.blt", write_blt(file).encode(), "text/plain"),
-    )
-    await call.audit("vote.ballots", vote=vote.number, ballots=len(rankings))
+    files, ballots = await ballot_files(call.uow, vote)
+    stem = ballots_stem(vote)
+    await call.audit("vote.ballots", vote=vote.number, ballots=ballots)
     flags = _("--method {method} --seats {seats} --tie-break {tie_break} " \
             "--seed {seed}").format(
         method=vote.method, seats=vote.seats, tie_break=vote.tie_break, seed=vote.seed)
@@ -426,7 +413,7 @@ async def export_ballots(call: Call[RequiredVoteRef]) -> Reply:
              "no times.\n"
              "Re-count: `actionlab tally {stem}.json`\n"
              "or `actionlab tally {stem}.csv {flags}` (the same for the .blt file).").format(
-            count=plural(len(rankings), 'anonymised ballot'), stem=stem, flags=flags)),
+            count=plural(ballots, 'anonymised ballot'), stem=stem, flags=flags)),
         Context(_("CSV: one row per ballot, one column per option, holding its rank. BLT: the "
                 "ballot format of OpenSTV and OpaVote.")),
     ), fallback=_("Ballots of {name}").format(name=name(vote))), files=files)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import difflib
 import logging
+import random
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from bot.context import Context as AppContext
+from bot.domain.ballots import BallotFile, write_blt, write_csv, write_json
 from bot.domain.tally import Election, Result, count
 from bot.domain.votes import (
     Refusal,
@@ -34,7 +36,7 @@ from bot.features.votes.cards import (
 )
 from bot.features.votes.charts import chart_later
 from bot.i18n import _
-from bot.messages import Buttons, Card, Limits, Reply, Text, at, shorten
+from bot.messages import Buttons, Card, File, Limits, Reply, Text, at, shorten
 from bot.router import Call
 from storage.models import Lab, Vote
 from storage.uow import UnitOfWork
@@ -148,6 +150,29 @@ async def _ballots_in(uow: UnitOfWork, vote: Vote) -> Turnout:
     ballots = await uow.ballots.count(vote.id)
     former = ballots - len(await uow.ballots.voters(vote.id) & active)
     return Turnout(ballots, len(active) + former, former)
+
+
+async def ballot_files(uow: UnitOfWork, vote: Vote) -> tuple[tuple[File, ...], int]:
+    """A closed vote's anonymised ballots as JSON, CSV and BLT (`/lab vote ballots`, the
+    lab's record), and how many there are. The ballots are put in a fresh random order from
+    the operating system: nothing of the order people voted in (or of the database's row
+    order) survives into the files."""
+    rankings = await uow.ballots.rankings(vote.id)
+    random.SystemRandom().shuffle(rankings)
+    labels = _labels(vote)
+    file = BallotFile(vote.question, vote.method, vote.seats, tuple(labels),
+                      tuple(tuple(labels[p - 1] for p in r) for r in rankings),
+                      vote.tie_break, vote.seed, vote.strength)
+    stem = ballots_stem(vote)
+    return (
+        File(f"{stem}.json", write_json(file).encode(), "application/json"),
+        File(f"{stem}.csv", write_csv(file).encode(), "text/csv"),
+        File(f"{stem}.blt", write_blt(file).encode(), "text/plain"),
+    ), len(rankings)
+
+
+def ballots_stem(vote: Vote) -> str:
+    return f"vote-{vote.number}-ballots"
 
 
 # --- casting -------------------------------------------------------------------------------
