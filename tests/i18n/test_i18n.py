@@ -3,7 +3,7 @@ locale, the pseudo-locale, and `/lab lang` / `/lab settings lang` through the co
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from babel.messages.catalog import Catalog
 
@@ -148,3 +148,28 @@ def test_every_message_is_translated_in_every_catalog_with_the_same_placeholders
                 if set(code.findall(form)) - commands:
                     problems.append(f"{locale}: a command changed in {form!r}")
     assert problems == [], "\n".join(problems[:40])
+
+
+def test_no_english_word_is_slotted_into_a_translated_sentence() -> None:
+    """The sentences translators reported: names of meetings and votes, roles, the audit
+    log's verbs, counted verbs and early/late are whole sentences in each language."""
+    from bot.domain.availability import comfort_mark
+    from bot.domain.wording import meeting_name, role_word
+    from bot.features.lab.audit_words import Known, sentence
+
+    known = Known(zone="UTC", people={2: "Amara Okafor"}, meetings={}, polls={}, minutes={})
+    with use_locale("es"):
+        assert meeting_name(3, "Kick-off", start=True) == "Reunión n.º 3 (Kick-off)"
+        assert role_word("secretary") == "secretario/a"
+        said = sentence("member.role", "Gemma", {"member": 2, "before": "member",
+                                                  "after": "facilitator"}, known)
+        assert said == "Gemma hizo a Amara Okafor facilitador/a (antes: miembro)."
+    with use_locale("fr"):
+        said = sentence("member.left", None, {}, known)
+        assert said == "Le bot a quitté le lab."
+        early = comfort_mark(datetime(2027, 1, 11, 6, 0, tzinfo=UTC), timedelta(hours=1),
+                             "UTC")
+        assert early == "tôt pour vous"
+    with use_locale("en"):
+        assert meeting_name(3, "Kick-off") == "meeting #3 (Kick-off)"
+        assert sentence("member.left", None, {}, known) == "The bot left the lab."
