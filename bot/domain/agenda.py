@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from bot.i18n import _
+
 TITLE_LENGTH = 200
 PLACE_LENGTH = 500
 MAX_ITEMS = 20
@@ -25,24 +27,26 @@ class AgendaLine:
     minutes: int | None = None
 
     def words(self, number: int) -> str:
-        extra = [x for x in (self.owner, f"{self.minutes} min" if self.minutes else None) if x]
+        allotted = _("{minutes} min").format(minutes=self.minutes) if self.minutes else None
+        extra = [x for x in (self.owner, allotted) if x]
         return f"{number}. {self.title}" + (f" ({', '.join(extra)})" if extra else "")
 
 
 def check_title(title: str) -> str:
     cleaned = " ".join(title.split()).strip('"“”')
     if not cleaned:
-        raise AgendaProblem('Give the item a title: `/lab agenda add 1 "Welcome" minutes 5`.')
+        raise AgendaProblem(_('Give the item a title: `/lab agenda add 1 "Welcome" minutes 5`.'))
     if len(cleaned) > TITLE_LENGTH:
-        raise AgendaProblem(f"An agenda item's title is at most {TITLE_LENGTH} characters; "
-                            f"this one is {len(cleaned)}. Put the detail in the minutes.")
+        raise AgendaProblem(_("An agenda item's title is at most {TITLE_LENGTH} characters; "
+                            "this one is {count}. Put the detail in the minutes.").format(
+            TITLE_LENGTH=TITLE_LENGTH, count=len(cleaned)))
     return cleaned
 
 
 def check_minutes(minutes: int | None) -> int | None:
     if minutes is not None and not 1 <= minutes <= MAX_MINUTES:
-        raise AgendaProblem(f"Minutes allotted must be between 1 and {MAX_MINUTES} (you gave "
-                            f"{minutes}).")
+        raise AgendaProblem(_("Minutes allotted must be between 1 and {MAX_MINUTES} (you gave "
+                            "{minutes}).").format(MAX_MINUTES=MAX_MINUTES, minutes=minutes))
     return minutes
 
 
@@ -50,15 +54,16 @@ def check_place(text: str) -> tuple[str, str | None]:
     """The place as typed (spaces tidied) and, when it is a web link, the link (for URL)."""
     place = " ".join(text.split()).strip('"“”<>')
     if not place:
-        raise AgendaProblem("Give a call link or a place, e.g. `https://meet.example.org/lab` "
-                            "or `Room 2, Impact Hub`.")
+        raise AgendaProblem(_("Give a call link or a place, e.g. `https://meet.example.org/lab` "
+                            "or `Room 2, Impact Hub`."))
     if len(place) > PLACE_LENGTH:
-        raise AgendaProblem(f"A place or call link is at most {PLACE_LENGTH} characters.")
+        raise AgendaProblem(_("A place or call link is at most {PLACE_LENGTH} characters.").format(
+            PLACE_LENGTH=PLACE_LENGTH))
     if place.lower().startswith(("http://", "https://")):
         parts = urlsplit(place)
         if not parts.netloc or " " in place:
-            raise AgendaProblem(f"`{place[:80]}` is not a whole web address; copy the call "
-                                "link again, starting with https://.")
+            raise AgendaProblem(_("`{value}` is not a whole web address; copy the call "
+                                "link again, starting with https://.").format(value=place[:80]))
         return place, place
     return place, None
 
@@ -67,13 +72,14 @@ def reorder(count: int, typed: Sequence[int]) -> list[int]:
     """The new order of items 1..count: the ones `typed` first, in that order, then the
     others as they were. Raises AgendaProblem for a number out of range or given twice."""
     if not typed:
-        raise AgendaProblem("Give the item numbers in the new order, e.g. `3 1 2`.")
+        raise AgendaProblem(_("Give the item numbers in the new order, e.g. `3 1 2`."))
     seen: set[int] = set()
     for n in typed:
         if not 1 <= n <= count:
-            raise AgendaProblem(f"There is no item {n}: the agenda has items 1 to {count}.")
+            raise AgendaProblem(_("There is no item {n}: the agenda has items 1 to "
+                                  "{count}.").format(n=n, count=count))
         if n in seen:
-            raise AgendaProblem(f"Item {n} is listed twice. List each once.")
+            raise AgendaProblem(_("Item {n} is listed twice. List each once.").format(n=n))
         seen.add(n)
     return [*typed, *(n for n in range(1, count + 1) if n not in seen)]
 
@@ -84,4 +90,6 @@ def agenda_text(lines: Sequence[AgendaLine]) -> str:
         return ""
     body = "\n".join(line.words(n) for n, line in enumerate(lines, 1))
     total = sum(line.minutes or 0 for line in lines)
-    return f"Agenda:\n{body}" + (f"\n({total} minutes allotted)" if total else "")
+    return _("Agenda:\n{body}").format(
+        body=body) + (_("\n({total} minutes allotted)").format(
+        total=total) if total else "")

@@ -17,6 +17,7 @@ from statistics import mean
 from zoneinfo import ZoneInfo
 
 from bot.domain.zones import zone_abbreviation
+from bot.i18n import N_, NP_, _, pgettext
 
 
 class CallStatus(StrEnum):
@@ -29,6 +30,19 @@ class ApplicationStatus(StrEnum):
     ACCEPTED = "accepted"  # invited; not a member until they accept the invitation
     DECLINED = "declined"
     JOINED = "joined"  # accepted the invitation: a member now
+
+
+STATUS_WORDS = {
+    ApplicationStatus.SUBMITTED: NP_("application status", "submitted"),
+    ApplicationStatus.ACCEPTED: NP_("application status", "accepted"),
+    ApplicationStatus.DECLINED: NP_("application status", "declined"),
+    ApplicationStatus.JOINED: NP_("application status", "joined"),
+}
+
+
+def status_word(status: ApplicationStatus) -> str:
+    """An application's status as the reader's word for it (a field's value, a label)."""
+    return pgettext("application status", STATUS_WORDS[status])
 
 
 UNDECIDED = frozenset({ApplicationStatus.SUBMITTED})
@@ -48,19 +62,21 @@ class Question:
 
 # The seed's criteria ("We are looking for applicants who: ...").
 DEFAULT_QUESTIONS: tuple[Question, ...] = (
-    Question("interest", "Interest and experience in the topic",
-             "What is your interest in, and experience with, the topic of this lab?"),
-    Question("collaboration", "How you collaborate and communicate",
-             "How do you work with others to reach decisions, communicate and get things "
-             "done?"),
-    Question("confidentiality", "Commitment to confidentiality",
-             "Can you commit to keeping the lab's discussions confidential?"),
-    Question("perspectives", "Perspectives you bring",
-             "Which perspectives would you represent and bring into the group?"),
-    Question("availability", "Two one-hour meetings 09:00-18:00 GMT?",
-             "Can you attend at least two one-hour meetings held between 09:00 and 18:00 GMT?",
+    Question("interest", N_("Interest and experience in the topic"),
+             N_("What is your interest in, and experience with, the topic of this lab?")),
+    Question("collaboration", N_("How you collaborate and communicate"),
+             N_("How do you work with others to reach decisions, communicate and get things "
+             "done?")),
+    Question("confidentiality", N_("Commitment to confidentiality"),
+             N_("Can you commit to keeping the lab's discussions confidential?")),
+    Question("perspectives", N_("Perspectives you bring"),
+             N_("Which perspectives would you represent and bring into the group?")),
+    Question("availability", N_("Two one-hour meetings 09:00-18:00 GMT?"),
+             N_("Can you attend at least two one-hour meetings held between 09:00 and 18:00 "
+                "GMT?"),
              availability=True),
 )
+_DEFAULT_WORDS = frozenset(w for q in DEFAULT_QUESTIONS for w in (q.label, q.text))
 LABEL_MAX = 45
 QUESTION_MAX = 300
 MAX_QUESTIONS = 10
@@ -87,9 +103,14 @@ class ApplicationRefused(ValueError):
 def questions_from_json(raw: Sequence[Mapping[str, object]] | None) -> tuple[Question, ...]:
     """The questions stored on a call (a list of {key, label, text, availability})."""
     if not raw:
-        return DEFAULT_QUESTIONS
-    return tuple(Question(str(q["key"]), str(q["label"]), str(q["text"]),
+        raw = questions_to_json(DEFAULT_QUESTIONS)
+    return tuple(Question(str(q["key"]), _shown(str(q["label"])), _shown(str(q["text"])),
                           bool(q.get("availability", False))) for q in raw)
+
+
+def _shown(words: str) -> str:
+    """A default question's words in the reader's language; a facilitator's own as typed."""
+    return _(words) if words in _DEFAULT_WORDS else words
 
 
 def questions_to_json(questions: Sequence[Question]) -> list[dict[str, object]]:
@@ -103,11 +124,12 @@ def parse_questions(text: str) -> tuple[Question, ...]:
     "meeting" or "availab" gets the reader's meeting window beside it."""
     parts = [p.strip() for p in text.split("|") if p.strip()]
     if not parts:
-        raise ApplicationRefused("Give at least one question, as `label: question`, several "
-                                 "separated by `|`.")
+        raise ApplicationRefused(_("Give at least one question, as `label: question`, several "
+                                 "separated by `|`."))
     if len(parts) > MAX_QUESTIONS:
-        raise ApplicationRefused(f"A call can ask at most {MAX_QUESTIONS} questions; you gave "
-                                 f"{len(parts)}.")
+        raise ApplicationRefused(_("A call can ask at most {MAX_QUESTIONS} questions; you gave "
+                                 "{count}.").format(
+            MAX_QUESTIONS=MAX_QUESTIONS, count=len(parts)))
     out: list[Question] = []
     seen: set[str] = set()
     for n, part in enumerate(parts, start=1):
@@ -115,14 +137,17 @@ def parse_questions(text: str) -> tuple[Question, ...]:
         label, question = label.strip(), question.strip()
         if not sep or not label or not question:
             raise ApplicationRefused(
-                f"Question {n} (`{part[:60]}`) needs a short label, a colon and the question, "
-                "e.g. `Experience: What is your experience of the topic?`.")
+                _("Question {n} (`{value}`) needs a short label, a colon and the question, "
+                "e.g. `Experience: What is your experience of the topic?`.").format(
+                    n=n, value=part[:60]))
         if len(label) > LABEL_MAX:
-            raise ApplicationRefused(f"The label of question {n} is {len(label)} characters; "
-                                     f"keep labels to {LABEL_MAX}.")
+            raise ApplicationRefused(_("The label of question {n} is {count} characters; "
+                                     "keep labels to {LABEL_MAX}.").format(
+                n=n, count=len(label), LABEL_MAX=LABEL_MAX))
         if len(question) > QUESTION_MAX:
-            raise ApplicationRefused(f"Question {n} is {len(question)} characters; keep each "
-                                     f"question to {QUESTION_MAX}.")
+            raise ApplicationRefused(_("Question {n} is {count} characters; keep each "
+                                     "question to {QUESTION_MAX}.").format(
+                n=n, count=len(question), QUESTION_MAX=QUESTION_MAX))
         key = "".join(c if c.isalnum() else "_" for c in label.casefold()).strip("_")[:30] \
             or f"q{n}"
         while key in seen:
@@ -146,8 +171,8 @@ def meeting_window_in(zone: str, on: date) -> str:
     end = datetime.combine(on, WINDOW_END, tzinfo=ZoneInfo(WINDOW_ZONE))
     tz = ZoneInfo(zone)
     a, b = start.astimezone(tz), end.astimezone(tz)
-    later = " next day" if b.date() > a.date() else ""
-    earlier = " (the day before)" if a.date() < on else ""
+    later = _(" next day") if b.date() > a.date() else ""
+    earlier = _(" (the day before)") if a.date() < on else ""
     return (f"{a:%H:%M}-{b:%H:%M}{later}{earlier} {zone_abbreviation(start, zone)} "
             f"({zone})")
 
@@ -159,11 +184,11 @@ def apply_refusal(*, now: datetime, closes_at: datetime, status: CallStatus,
                   already: bool, changing: bool) -> str | None:
     """Why this application (or change to one) may not be made now, or None."""
     if status is not CallStatus.OPEN or now >= closes_at:
-        return ("Applications to this lab closed; nothing was sent. Your application, if you "
-                "made one, is as it was at the close.")
+        return (_("Applications to this lab closed; nothing was sent. Your application, if you "
+                "made one, is as it was at the close."))
     if already and not changing:
-        return ("You have already applied to this lab. Type `/lab apply` again to see and "
-                "change your application until the close.")
+        return (_("You have already applied to this lab. Type `/lab apply` again to see and "
+                "change your application until the close."))
     return None
 
 
@@ -173,14 +198,15 @@ def answer_refusal(questions: Sequence[Question], answers: Mapping[str, str],
     known = {q.key: q for q in questions}
     for key, text in answers.items():
         if key not in known:
-            return "That form no longer matches this call's questions. Type `/lab apply` again."
+            return _("That form no longer matches this call's questions. Type `/lab apply` again.")
         if len(text) > ANSWER_MAX:
-            return (f"Your answer to \"{known[key].label}\" is {len(text)} characters; keep it "
-                    f"to {ANSWER_MAX}.")
+            return (_("Your answer to \"{label}\" is {count} characters; keep it "
+                    "to {ANSWER_MAX}.").format(
+                label=known[key].label, count=len(text), ANSWER_MAX=ANSWER_MAX))
     if complete:
         missing = [q.label for q in questions if not answers.get(q.key, "").strip()]
         if missing:
-            return "Please answer every question; missing: " + "; ".join(missing) + "."
+            return _("Please answer every question; missing: ") + "; ".join(missing) + "."
     return None
 
 
@@ -191,11 +217,12 @@ def score_refusal(value: str | int, questions: Sequence[Question], key: str | No
     """Why a score cannot be given, or None."""
     if key is not None and key not in {q.key for q in questions}:
         names = ", ".join(f"`{q.key}`" for q in questions)
-        return f"`{key}` is not one of this call's criteria. They are: {names}."
+        return _("`{key}` is not one of this call's criteria. They are: {names}.").format(
+            key=key, names=names)
     text = str(value).strip()
     if not text.isdigit() or not SCORE_MIN <= int(text) <= SCORE_MAX:
-        return (f"A score is a whole number from {SCORE_MIN} to {SCORE_MAX}; `{text}` is not. "
-                "Nothing was changed.")
+        return (_("A score is a whole number from {SCORE_MIN} to {SCORE_MAX}; `{text}` is not. "
+                "Nothing was changed.").format(SCORE_MIN=SCORE_MIN, SCORE_MAX=SCORE_MAX, text=text))
     return None
 
 
@@ -204,9 +231,11 @@ def parse_scores(text: str, questions: Sequence[Question]) -> list[int]:
     parts = text.replace(",", " ").split()
     if len(parts) != len(questions):
         raise ApplicationRefused(
-            f"Give {len(questions)} scores, one per criterion in order "
-            f"({', '.join(q.key for q in questions)}), each {SCORE_MIN} to {SCORE_MAX}; you "
-            f"gave {len(parts)}. Nothing was changed.")
+            _("Give {count} scores, one per criterion in order "
+            "({names}), each {SCORE_MIN} to {SCORE_MAX}; you "
+            "gave {count2}. Nothing was changed.").format(
+                count=len(questions), names=', '.join(q.key for q in questions),
+                SCORE_MIN=SCORE_MIN, SCORE_MAX=SCORE_MAX, count2=len(parts)))
     for part in parts:
         refusal = score_refusal(part, questions, None)
         if refusal:
@@ -231,10 +260,10 @@ def rank(applications: Sequence[tuple[int, int]],
     for app_id, number in applications:
         mine = [s for s in scores if s[0] == app_id]
         by: dict[str, list[int]] = {}
-        for _, _, key, value in mine:
+        for _x, _x, key, value in mine:
             by.setdefault(key, []).append(value)
         out.append(Ranked(
-            app_id, number, round(mean(v for *_, v in mine), 2) if mine else None,
+            app_id, number, round(mean(v for *_x, v in mine), 2) if mine else None,
             {k: round(mean(v), 2) for k, v in by.items()}, len({s[1] for s in mine}),
         ))
     return sorted(out, key=lambda r: (r.average is None, -(r.average or 0), r.number))
@@ -244,18 +273,23 @@ def accept_refusal(*, counted: int, holding: int, limit: int) -> str | None:
     """Why one more applicant may not be accepted: members who count plus accepted
     applicants not joined yet must stay within the limit."""
     if counted + holding >= limit:
-        return (f"Accepting would go over the lab's limit of {limit} members ({counted} "
-                f"members and {holding} accepted applicants waiting to join). Decline someone "
+        return (_("Accepting would go over the lab's limit of {limit} members ({counted} "
+                "members and {holding} accepted applicants waiting to join). Decline someone "
                 "else first or raise the limit with `/lab settings limit <n>`; nothing was "
-                "changed.")
+                "changed.").format(limit=limit, counted=counted, holding=holding))
     return None
 
 
 def decision_refusal(status: ApplicationStatus, wanted: ApplicationStatus) -> str | None:
     if status is wanted:
-        return f"That application is already {status.value}."
+        return {
+            ApplicationStatus.SUBMITTED: _("That application is already submitted."),
+            ApplicationStatus.ACCEPTED: _("That application is already accepted."),
+            ApplicationStatus.DECLINED: _("That application is already declined."),
+            ApplicationStatus.JOINED: _("That application is already joined."),
+        }[status]
     if status is ApplicationStatus.JOINED:
-        return "That applicant has already joined the lab; nothing was changed."
+        return _("That applicant has already joined the lab; nothing was changed.")
     return None
 
 

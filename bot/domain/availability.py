@@ -386,14 +386,16 @@ def comfort_mark(start: datetime, length: timedelta, zone: str, *,
     tz = ZoneInfo(zone)
     local = start.astimezone(tz)
     if local.time() < COMFORT[0]:
-        kind, why = "early", _("starts before {value:%H:%M}").format(value=COMFORT[0])
-    elif start + length > wall_time(local.date(), COMFORT[1], zone).moment:
-        kind, why = "late", _("ends after {value:%H:%M}").format(value=COMFORT[1])
-    else:
-        return None
-    return _("{kind} for you").format(
-        kind=kind) if reader == "you" else _("{kind} for them: {why} their time").format(
-        kind=kind, why=why)
+        if reader == "you":
+            return _("early for you")
+        return _("early for them: starts before {value:%H:%M} their time").format(
+            value=COMFORT[0])
+    if start + length > wall_time(local.date(), COMFORT[1], zone).moment:
+        if reader == "you":
+            return _("late for you")
+        return _("late for them: ends after {value:%H:%M} their time").format(
+            value=COMFORT[1])
+    return None
 
 
 # --- ranking -------------------------------------------------------------------------------

@@ -222,9 +222,9 @@ def format_due(due: date, today: date) -> str:
     """"Mon 11 Jan 2027 (in 7 days)", "(today)", "(2 days overdue)"."""
     days = (due - today).days
     if days == 0:
-        when = "today"
+        when = _("today")
     elif days == 1:
-        when = "tomorrow"
+        when = _("tomorrow")
     elif days > 1:
         when = _("in {days} days").format(days=days)
     elif days == -1:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from bot.i18n import _
+
 DESCRIPTION_LENGTH = 3000  # as much as one form field takes on Slack
 SUMMARY_LENGTH = 75  # Slack's option description; Discord's select description allows 100
 # "Name | what it is" on one line: the name, then its description.
@@ -42,8 +44,9 @@ def check_description(label: str, description: str | None) -> str | None:
         return None
     if len(cleaned) > DESCRIPTION_LENGTH:
         raise DescriptionProblem(
-            f"The description of `{label[:40]}` is {len(cleaned)} characters; at most "
-            f"{DESCRIPTION_LENGTH} fit. Shorten it, or link to a longer text."
+            _("The description of `{value}` is {count} characters; at most "
+            "{DESCRIPTION_LENGTH} fit. Shorten it, or link to a longer text.").format(
+                value=label[:40], count=len(cleaned), DESCRIPTION_LENGTH=DESCRIPTION_LENGTH)
         )
     return cleaned
 

@@ -13,22 +13,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from bot.i18n import N_, _
+
 SECTION_LENGTH = 3000  # one form field on Slack
 COMMENT_LENGTH = 1000
 REASON_LENGTH = 1000
-CONFIDENTIAL = ("Confidential: a draft of the Action Lab's terms of reference, for its members "
-                "and the TICTeC Labs team only. Do not share it until the lab marks it public.")
+CONFIDENTIAL = (N_("Confidential: a draft of the Action Lab's terms of reference, for its members "
+                "and the TICTeC Labs team only. Do not share it until the lab marks it public."))
 
 # The sections every terms of reference has, in order: (key, heading).
 SECTIONS: tuple[tuple[str, str], ...] = (
-    ("background", "Background and challenge"),
-    ("solution", "The chosen solution"),
-    ("objectives", "Objectives"),
-    ("deliverables", "Deliverables"),
-    ("timeline", "Timeline"),
-    ("budget", "Budget and grant"),
-    ("applying", "Who can apply and how"),
-    ("reporting", "Reporting"),
+    ("background", N_("Background and challenge")),
+    ("solution", N_("The chosen solution")),
+    ("objectives", N_("Objectives")),
+    ("deliverables", N_("Deliverables")),
+    ("timeline", N_("Timeline")),
+    ("budget", N_("Budget and grant")),
+    ("applying", N_("Who can apply and how")),
+    ("reporting", N_("Reporting")),
 )
 
 
@@ -81,32 +83,38 @@ def prefill(src: Source) -> dict[str, str]:
     todo = "\n".join(f"• {a}" for a in src.actions)
     draft = {
         "background": (
-            f"{src.lab} was asked: {src.question}\nThe lab ({src.members} members) weighed "
-            f"the candidate solutions and voted. {src.outcome}."
-            + (f"\n\nDecisions recorded in the lab's minutes:\n{bullets}" if bullets else "")),
+            _("{lab} was asked: {question}\nThe lab ({members} members) weighed "
+            "the candidate solutions and voted. {outcome}.").format(
+                lab=src.lab, question=src.question, members=src.members, outcome=src.outcome)
+            + (_("\n\nDecisions recorded in the lab's minutes:\n{bullets}").format(
+                bullets=bullets) if bullets else "")),
         "solution": f"*{src.option}*\n\n{src.description or '(describe the solution)'}",
-        "objectives": (f"What {src.option} should achieve, and how the lab will know it "
-                       "has: (write the objectives)."),
-        "deliverables": ("What the grantee delivers: (list the deliverables)."
-                         + (f"\n\nAgreed actions from the minutes:\n{todo}" if todo else "")),
-        "timeline": (f"Milestones and dates (times in {src.timezone}): (write the timeline)."),
-        "budget": "The grant available and how it is paid: (write the budget).",
-        "applying": "Who can apply, how, and by when: (write the call).",
-        "reporting": "How and when the grantee reports to the lab and TICTeC Labs: (write it).",
+        "objectives": (_("What {option} should achieve, and how the lab will know it "
+                       "has: (write the objectives).").format(option=src.option)),
+        "deliverables": (_("What the grantee delivers: (list the deliverables).")
+                         + (_("\n\nAgreed actions from the minutes:\n{todo}").format(
+                             todo=todo) if todo else "")),
+        "timeline": (_("Milestones and dates (times in {timezone}): (write the timeline).").format(
+            timezone=src.timezone)),
+        "budget": _("The grant available and how it is paid: (write the budget)."),
+        "applying": _("Who can apply, how, and by when: (write the call)."),
+        "reporting": _("How and when the grantee reports to the lab and TICTeC Labs: (write it)."),
     }
-    return {key: _fit(draft[key]) for key, _ in SECTIONS}
+    return {key: _fit(draft[key]) for key, _x in SECTIONS}
 
 
 # --- editing -------------------------------------------------------------------------------
 
 
-def check_text(text: str, what: str = "A section", limit: int = SECTION_LENGTH) -> str:
+def check_text(text: str, what: str = N_("A section"), limit: int = SECTION_LENGTH) -> str:
     cleaned = "\n".join(line.rstrip() for line in text.strip().splitlines())
     if not cleaned:
-        raise TermsProblem(f"{what} cannot be empty; write something, or keep the text as it is.")
+        raise TermsProblem(_("{what} cannot be empty; write something, or keep the text as it "
+                             "is.").format(what=what))
     if len(cleaned) > limit:
-        raise TermsProblem(f"{what} is {len(cleaned)} characters; at most {limit} fit. "
-                           "Shorten it, or split it over sections.")
+        raise TermsProblem(_("{what} is {count} characters; at most {limit} fit. "
+                           "Shorten it, or split it over sections.").format(
+            what=what, count=len(cleaned), limit=limit))
     return cleaned
 
 
@@ -141,7 +149,7 @@ def merge(base: str, mine: str, theirs: str) -> Merge:
             else:
                 clean = False
                 out.extend(["<<<<<<< saved meanwhile", *their_seg, "=======", *mine_seg,
-                            ">>>>>>> yours"])
+                            _(">>>>>>> yours")])
         out.extend(b[zstart:zend])
         iz, im, it = zend, mend, tend
     return Merge("\n".join(out), clean)
@@ -213,4 +221,4 @@ def standing(responses: Sequence[Response], members: Sequence[int]) -> Standing:
 
 def check_consent_close(closes_at: datetime | None, now: datetime) -> None:
     if closes_at is not None and closes_at <= now:
-        raise TermsProblem("The consent round's deadline is in the past; choose a later time.")
+        raise TermsProblem(_("The consent round's deadline is in the past; choose a later time."))

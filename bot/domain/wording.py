@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 
-from bot.i18n import SOURCE, _, current_locale, format_number, ngettext
+from bot.i18n import (
+    NP_,
+    SOURCE,
+    _,
+    current_locale,
+    format_list,
+    format_number,
+    ngettext,
+    pgettext,
+)
 
 # Every noun counted on a card, with its plural forms from the catalogs (Arabic has six), by
 # its English singular. A noun not listed here is counted the English way.
@@ -48,6 +57,17 @@ def plural(n: int | Fraction, word: str, many: str | None = None, *,
     return f"{number} {word if n == 1 else (many or word + 's')}"
 
 
+def and_list(items: Sequence[str]) -> str:
+    """"A", "A and B", "A, B and C" in English (no serial comma, as the cards have always
+    read); in another language its own way ("A, B et C", "A وB")."""
+    items = list(items)
+    if current_locale() != SOURCE:
+        return format_list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def title_says_number(number: int, title: str) -> bool:
     """"Meeting 1" or "meeting #1" for meeting #1: the title names it already."""
     return re.fullmatch(rf"meeting\s*#?\s*0*{number}", title.strip(), re.IGNORECASE) is not None
@@ -59,5 +79,22 @@ def meeting_name(number: int, title: str, *, start: bool = False) -> str:
     the title ("meeting #3 (Kick-off)"; `start`: "Meeting #3 (Kick-off)")."""
     if title_says_number(number, title):
         return title.strip()
-    return _("{value}eeting #{number} ({title})").format(
-        value='M' if start else 'm', number=number, title=title)
+    if start:
+        return _("Meeting #{number} ({title})").format(number=number, title=title)
+    return _("meeting #{number} ({title})").format(number=number, title=title)
+
+
+# A member's role as a word in a sentence ("made Amara *secretary*"), by its stored value.
+ROLE_WORDS = {
+    "facilitator": NP_("role", "facilitator"),
+    "secretary": NP_("role", "secretary"),
+    "member": NP_("role", "member"),
+    "reviewer": NP_("role", "reviewer"),
+}
+
+
+def role_word(role: str) -> str:
+    """A role's name in the reader's language ("facilitator", "facilitadora"...); a value
+    this table does not know is shown as it is."""
+    word = ROLE_WORDS.get(str(role))
+    return pgettext("role", word) if word else str(role)

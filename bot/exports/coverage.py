@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from bot.domain.minutes import MinutesDocument
 from bot.fonts import FontChain, codepoints
 from bot.fonts import chain as default_chain
+from bot.i18n import N_, _
 
-KEEPERS = "DOCX, HTML or Markdown"
+KEEPERS = N_("DOCX, HTML or Markdown")
 MAX_LISTED = 12  # a reply stays well inside a message's limit
 
 
@@ -27,13 +28,13 @@ class Lost:
 def pieces(doc: MinutesDocument) -> Iterator[tuple[str, str]]:
     """(place, text) for everything the PDF shows that people typed or named."""
     yield "lab", doc.lab
-    yield "meeting title", doc.title
+    yield _("meeting title"), doc.title
     if doc.secretary:
-        yield "minutes taken by", doc.secretary
+        yield _("minutes taken by"), doc.secretary
     for i, name in enumerate(doc.present, 1):
-        yield f"present, name {i}", name
+        yield _("present, name {i}").format(i=i), name
     for i, name in enumerate(doc.apologies, 1):
-        yield f"apologies, name {i}", name
+        yield _("apologies, name {i}").format(i=i), name
     for kind, entries in (("note", doc.notes), ("decision", doc.decisions)):
         for e in entries:
             yield f"{kind} {e.number}", e.text
@@ -41,13 +42,13 @@ def pieces(doc: MinutesDocument) -> Iterator[tuple[str, str]]:
                 yield f"{kind} {e.number} (author)", e.author
     for a in doc.actions:
         yield f"action {a.number}", a.text
-        yield f"action {a.number} (owner)", a.owner
+        yield _("action {number} (owner)").format(number=a.number), a.owner
 
 
 def document_text(doc: MinutesDocument) -> str:
     """All the text the PDF draws, run together: what its fonts must cover."""
     fixed = (doc.confidentiality, doc.heading, doc.when_utc, doc.when_local, doc.zone)
-    return "\n".join((*fixed, *(text for _, text in pieces(doc))))
+    return "\n".join((*fixed, *(text for _x, text in pieces(doc))))
 
 
 def lost(doc: MinutesDocument, fonts: FontChain | None = None) -> list[Lost]:
@@ -67,9 +68,9 @@ def pdf_notice(items: list[Lost]) -> str | None:
     if not items:
         return None
     listed = "; ".join(f"{i.place}: {codepoints(i.missing)}" for i in items)
-    return (f"Some characters could not be drawn with the fonts on this server and are missing "
-            f"from this PDF ({listed}). Export the minutes as {KEEPERS} to keep every "
-            "character.")
+    return (_("Some characters could not be drawn with the fonts on this server and are missing "
+            "from this PDF ({listed}). Export the minutes as {KEEPERS} to keep every "
+            "character.").format(listed=listed, KEEPERS=KEEPERS))
 
 
 def reply_notice(items: list[Lost]) -> str | None:
@@ -79,10 +80,13 @@ def reply_notice(items: list[Lost]) -> str | None:
     chars = "".join(dict.fromkeys("".join(i.missing for i in items)))
     shown = items[:MAX_LISTED]
     listed = "; ".join(f"{i.place}: {_cut(i.text)}" for i in shown)
-    more = f" and {len(items) - len(shown)} more" if len(items) > len(shown) else ""
-    return (f"The PDF could not draw {_cut(chars)} ({_cut(codepoints(chars), 200)}), so it has "
-            f"gaps in {listed}{more}. Export as {KEEPERS} (e.g. `/lab minutes export docx`) "
-            "to keep every character.")
+    more = _(" and {value} more").format(
+        value=len(items) - len(shown)) if len(items) > len(shown) else ""
+    return (_("The PDF could not draw {cut} ({cut2}), so it has "
+            "gaps in {listed}{more}. Export as {KEEPERS} (e.g. `/lab minutes export docx`) "
+            "to keep every character.").format(
+        cut=_cut(chars), cut2=_cut(codepoints(chars), 200), listed=listed, more=more,
+        KEEPERS=KEEPERS))
 
 
 def _cut(text: str, limit: int = 80) -> str:

@@ -15,6 +15,24 @@ from importlib import resources
 from typing import Any
 
 from bot.exports import MIME, Format
+from bot.i18n import NP_, _, current_locale, pgettext
+
+_STATUS_WORDS = {"draft": NP_("terms status", "draft"),
+                 "consent": NP_("terms status", "consent"),
+                 "approved": NP_("terms status", "approved")}
+_ANSWER_WORDS = {"agree": NP_("consent answer", "agree"),
+                 "stand_aside": NP_("consent answer", "stand aside"),
+                 "object": NP_("consent answer", "object")}
+
+
+def _status(status: str) -> str:
+    word = _STATUS_WORDS.get(status)
+    return pgettext("terms status", word) if word else status
+
+
+def _answer(answer: str) -> str:
+    word = _ANSWER_WORDS.get(answer)
+    return pgettext("consent answer", word) if word else answer.replace("_", " ")
 
 SCHEMA_ID = "https://actionlab.invalid/schemas/terms-of-reference-1.json"
 
@@ -64,7 +82,7 @@ class TermsDocument:
 
     @property
     def heading(self) -> str:
-        return f"Terms of reference: {self.title}"
+        return _("Terms of reference: {title}").format(title=self.title)
 
 
 def filename(doc: TermsDocument, fmt: Format) -> str:
@@ -107,25 +125,31 @@ def _markdown(doc: TermsDocument) -> bytes:
     out = [f"# {doc.heading}", ""]
     if doc.notice:
         out += [f"> **{doc.notice}**", ""]
-    out += [f"{doc.lab} · status: {doc.status}"
-            + (f", approved {_day(doc.approved_at)}" if doc.approved_at else ""), ""]
+    out += [_("{lab} · status: {status}").format(lab=doc.lab, status=_status(doc.status))
+            + (_(", approved {day}").format(
+                day=_day(doc.approved_at)) if doc.approved_at else ""), ""]
     for n, s in enumerate(doc.sections, 1):
         out += [f"## {n}. {s.heading}", "", s.text, "",
-                f"_Version {s.version}, {s.updated_by or 'pre-filled'}, "
-                f"{_day(s.updated_at)}_", ""]
+                _("_Version {version}, {value}, "
+                "{day}_").format(
+                    version=s.version, value=s.updated_by or _('pre-filled'),
+                    day=_day(s.updated_at)), ""]
     if doc.answers:
-        out += ["## Consent", ""]
-        out += [f"- {a.person}: {a.answer.replace('_', ' ')}"
-                + (f" (section {a.section}: {a.reason})" if a.reason else "")
+        out += [_("## Consent"), ""]
+        out += [f"- {a.person}: {_answer(a.answer)}"
+                + (_(" (section {section}: {reason})").format(
+                    section=a.section, reason=a.reason) if a.reason else "")
                 for a in doc.answers]
         out.append("")
-    out.append(f"Generated {_day(doc.generated_at)} by actionlab.")
+    out.append(_("Generated {day} by actionlab.").format(
+        day=_day(doc.generated_at)))
     return ("\n".join(out) + "\n").encode()
 
 
 def _html(doc: TermsDocument) -> bytes:
     e = html.escape
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+    lang = current_locale().replace("_", "-")
+    parts = ["<!DOCTYPE html>", f'<html lang="{lang}"><head><meta charset="utf-8">',
              f"<title>{e(doc.heading)}</title>",
              "<style>body{font-family:sans-serif;max-width:46em;margin:2em auto;"
              "line-height:1.5}.notice{border:2px solid #9b1c1c;color:#9b1c1c;padding:.5em;"
@@ -134,17 +158,20 @@ def _html(doc: TermsDocument) -> bytes:
              f"<h1>{e(doc.heading)}</h1>"]
     if doc.notice:
         parts.append(f'<p class="notice">{e(doc.notice)}</p>')
-    parts.append(f'<p class="meta">{e(doc.lab)} · status: {e(doc.status)}</p>')
+    parts.append('<p class="meta">' + e(_("{lab} · status: {status}").format(
+        lab=doc.lab, status=_status(doc.status))) + "</p>")
     for n, s in enumerate(doc.sections, 1):
+        version = _("Version {version}, {value}, {day}").format(
+            version=s.version, value=s.updated_by or _("pre-filled"), day=_day(s.updated_at))
         parts.append(f'<section id="{e(s.key)}"><h2>{n}. {e(s.heading)}</h2>'
-                     f"<p>{e(s.text)}</p><p class=\"meta\">Version {s.version}, "
-                     f"{e(s.updated_by or 'pre-filled')}, {_day(s.updated_at)}</p></section>")
+                     f'<p>{e(s.text)}</p><p class="meta">{e(version)}</p></section>')
     if doc.answers:
-        items = "".join(f"<li>{e(a.person)}: {e(a.answer.replace('_', ' '))}"
+        items = "".join(f"<li>{e(a.person)}: {e(_answer(a.answer))}"
                         + (f" ({e(a.section or '')}: {e(a.reason)})" if a.reason else "")
                         + "</li>" for a in doc.answers)
-        parts.append(f"<h2>Consent</h2><ul>{items}</ul>")
-    parts.append(f'<p class="meta">Generated {_day(doc.generated_at)} by actionlab.</p>')
+        parts.append(f"<h2>{e(_('Consent'))}</h2><ul>{items}</ul>")
+    parts.append('<p class="meta">' + e(_("Generated {day} by actionlab.").format(
+        day=_day(doc.generated_at))) + "</p>")
     parts.append("</body></html>")
     return "\n".join(parts).encode()
 
@@ -181,16 +208,17 @@ def _pdf(doc: TermsDocument) -> bytes:
     para(doc.heading, 16, "B")
     if doc.notice:
         para(doc.notice, 9, "B", RED, boxed=True)
-    para(f"{doc.lab} · status: {doc.status}", 9)
+    para(_("{lab} · status: {status}").format(lab=doc.lab, status=_status(doc.status)), 9)
     for n, s in enumerate(doc.sections, 1):
         para(f"{n}. {s.heading}", 12, "B")
         para(s.text)
-        para(f"Version {s.version}, {s.updated_by or 'pre-filled'}, {_day(s.updated_at)}", 8,
+        para(_("Version {version}, {value}, {day}").format(
+            version=s.version, value=s.updated_by or _('pre-filled'), day=_day(s.updated_at)), 8,
              color=(85, 85, 85))
     if doc.answers:
-        para("Consent", 12, "B")
+        para(_("Consent"), 12, "B")
         for a in doc.answers:
-            para(f"{a.person}: {a.answer.replace('_', ' ')}"
+            para(f"{a.person}: {_answer(a.answer)}"
                  + (f" ({a.section}: {a.reason})" if a.reason else ""))
     return bytes(pdf.output())
 
@@ -207,17 +235,20 @@ def _docx(doc: TermsDocument) -> bytes:
         para(document, doc.notice, bold=True, color=RED)
         for section in document.sections:
             para(section.header, doc.notice, size=8, color=RED)  # type: ignore[arg-type]
-    para(document, f"{doc.lab} · status: {doc.status}", color=GREY)
+    para(document, _("{lab} · status: {status}").format(
+        lab=doc.lab, status=_status(doc.status)), color=GREY)
     for n, s in enumerate(doc.sections, 1):
         document.add_heading(f"{n}. {s.heading}", level=1)
         for line in s.text.split("\n"):
             para(document, line)
-        para(document, f"Version {s.version}, {s.updated_by or 'pre-filled'}, "
-                       f"{_day(s.updated_at)}", size=8, color=GREY)
+        para(document, _("Version {version}, {value}, "
+                       "{day}").format(
+            version=s.version, value=s.updated_by or _('pre-filled'),
+            day=_day(s.updated_at)), size=8, color=GREY)
     if doc.answers:
-        document.add_heading("Consent", level=1)
+        document.add_heading(_("Consent"), level=1)
         for a in doc.answers:
-            para(document, f"{a.person}: {a.answer.replace('_', ' ')}"
+            para(document, f"{a.person}: {_answer(a.answer)}"
                            + (f" ({a.section}: {a.reason})" if a.reason else ""))
     buffer = io.BytesIO()
     document.save(buffer)

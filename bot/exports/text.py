@@ -7,8 +7,9 @@ import unicodedata
 from datetime import datetime
 
 from bot.domain.minutes import DocAction, DocEntry, EntrySource, MinutesDocument
+from bot.domain.wording import and_list
 from bot.domain.zones import local_time, zone_abbreviation
-from bot.i18n import N_, _
+from bot.i18n import N_, _, ngettext
 
 # Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic, Arabic extended and the
 # presentation forms: the scripts written right to left.
@@ -90,12 +91,10 @@ def dropped_sentence(doc: MinutesDocument) -> str | None:
     if not doc.dropped:
         return None
     numbers = [str(n) for n in doc.dropped]
-    listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
-    noun = _("Entry") if len(numbers) == 1 else _("Entries")
-    verb = "was" if len(numbers) == 1 else "were"
-    return (_("{noun} {listed} {verb} dropped by the secretary; the audit log keeps what "
-            "{value} said.").format(
-        noun=noun, listed=listed, verb=verb, value='it' if len(numbers) == 1 else 'they'))
+    return ngettext("Entry {listed} was dropped by the secretary; the audit log keeps what it "
+                    "said.",
+                    "Entries {listed} were dropped by the secretary; the audit log keeps what "
+                    "they said.", len(numbers)).format(listed=and_list(numbers))
 
 
 def generated_line(doc: MinutesDocument) -> str:

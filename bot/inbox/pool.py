@@ -33,6 +33,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.domain.when import parse_duration
+from bot.i18n import _
 from bot.inbox.done_mark import DoneMark, hook_commits, working
 from bot.inbox.envelopes import Envelope, NotRun, Recovery, Stored
 from bot.inbox.fair_queue import FairQueue, LateNotice, _Job
@@ -122,13 +123,13 @@ class Inbox:
         while self._to_record:
             batch, self._to_record = self._to_record[:500], self._to_record[500:]
             try:
-                ids = await self._record_batch([(env, keep) for env, keep, _ in batch])
+                ids = await self._record_batch([(env, keep) for env, keep, _done in batch])
             except Exception as exc:
-                for _, _, done in batch:
+                for _env, _keep, done in batch:
                     if not done.done():
                         done.set_exception(exc)
                 continue
-            for (_, _, done), entry_id in zip(batch, ids, strict=True):
+            for (_env, _keep, done), entry_id in zip(batch, ids, strict=True):
                 if not done.done():
                     done.set_result(entry_id)
 
@@ -331,9 +332,9 @@ class Inbox:
         return taken
 
     async def _tell(self, stored: Stored, recovery: Recovery) -> None:
-        what = stored.resend or "send it again"
-        text = ("Sorry: something you sent me was received but did not go through (I was "
-                f"restarting), and nothing of it was recorded. Please {what}.")
+        what = stored.resend or _("send it again")
+        text = _("Sorry: something you sent me was received but did not go through (I was "
+                 "restarting), and nothing of it was recorded. Please {what}.").format(what=what)
         try:
             await recovery.tell(stored, text)
         except Exception:

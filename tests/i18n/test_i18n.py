@@ -3,7 +3,9 @@ locale, the pseudo-locale, and `/lab lang` / `/lab settings lang` through the co
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+from babel.messages.catalog import Catalog
 
 from adapters.console.app import WORKSPACE, slug
 from bot import i18n
@@ -97,3 +99,77 @@ async def test_the_labs_language_then_the_members_own_choice(lab: Console, app: 
 async def test_an_unknown_lab_language_is_refused_with_the_choices(lab: Console) -> None:
     out = await lab("Gemma Rhodes", "/lab settings lang klingon")
     assert "`klingon` is not a language" in out and "`pt_BR`" in out
+
+
+def _catalog(locale: str) -> Catalog:
+    from babel.messages.pofile import read_po
+    with i18n.catalog_path(locale).open("rb") as po:
+        return read_po(po, locale=locale, domain=i18n.DOMAIN)
+
+
+def test_every_message_is_translated_in_every_catalog_with_the_same_placeholders() -> None:
+    """Every msgid of the template is in each catalog, translated, not fuzzy; its
+    {placeholders} and `commands` agree with the English, and a plural entry has as many
+    forms as the language's Plural-Forms header says (Arabic six, Spanish three)."""
+    import re
+
+    from babel.messages.pofile import read_po
+
+    placeholder, code = re.compile(r"\{[^{}]*\}"), re.compile(r"`/lab[^`]*`")
+    with (i18n.LOCALE_DIR / "messages.pot").open("rb") as pot:
+        template = read_po(pot)
+    wanted = {(m.id, m.context) for m in template if m.id}
+    problems: list[str] = []
+    for locale in i18n.LANGUAGES:
+        if locale == i18n.SOURCE:
+            continue
+        catalog = _catalog(locale)
+        assert not catalog.fuzzy, f"{locale}: the header is marked fuzzy (compile skips it)"
+        found = {(m.id, m.context): m for m in catalog if m.id}
+        for key in sorted(wanted, key=str):
+            m = found.get(key)
+            if m is None:
+                problems.append(f"{locale}: missing {key[0]!r}")
+                continue
+            ids = m.id if isinstance(m.id, tuple) else (m.id,)
+            forms = m.string if isinstance(m.string, tuple) else (m.string,)
+            if m.fuzzy or not all(forms):
+                problems.append(f"{locale}: untranslated or fuzzy {ids[0]!r}")
+                continue
+            if isinstance(m.id, tuple) and len(forms) != catalog.num_plurals:
+                problems.append(f"{locale}: {len(forms)} plural forms, not "
+                                f"{catalog.num_plurals}, for {ids[0]!r}")
+            names = set().union(*(placeholder.findall(i) for i in ids))
+            commands = set().union(*(code.findall(i) for i in ids))
+            for form in forms:
+                if set(placeholder.findall(form)) - names or (
+                        len(ids) == 1 and set(placeholder.findall(form)) != names):
+                    problems.append(f"{locale}: placeholders differ in {form!r}")
+                if set(code.findall(form)) - commands:
+                    problems.append(f"{locale}: a command changed in {form!r}")
+    assert problems == [], "\n".join(problems[:40])
+
+
+def test_no_english_word_is_slotted_into_a_translated_sentence() -> None:
+    """The sentences translators reported: names of meetings and votes, roles, the audit
+    log's verbs, counted verbs and early/late are whole sentences in each language."""
+    from bot.domain.availability import comfort_mark
+    from bot.domain.wording import meeting_name, role_word
+    from bot.features.lab.audit_words import Known, sentence
+
+    known = Known(zone="UTC", people={2: "Amara Okafor"}, meetings={}, polls={}, minutes={})
+    with use_locale("es"):
+        assert meeting_name(3, "Kick-off", start=True) == "Reunión n.º 3 (Kick-off)"
+        assert role_word("secretary") == "secretario/a"
+        said = sentence("member.role", "Gemma", {"member": 2, "before": "member",
+                                                  "after": "facilitator"}, known)
+        assert said == "Gemma hizo a Amara Okafor facilitador/a (antes: miembro)."
+    with use_locale("fr"):
+        said = sentence("member.left", None, {}, known)
+        assert said == "Le bot a quitté le lab."
+        early = comfort_mark(datetime(2027, 1, 11, 6, 0, tzinfo=UTC), timedelta(hours=1),
+                             "UTC")
+        assert early == "tôt pour vous"
+    with use_locale("en"):
+        assert meeting_name(3, "Kick-off") == "meeting #3 (Kick-off)"
+        assert sentence("member.left", None, {}, known) == "The bot left the lab."

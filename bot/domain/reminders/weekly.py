@@ -8,6 +8,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.domain.when import DAY_NAMES, format_days, parse_clock, parse_days
+from bot.domain.wording import and_list
 from bot.domain.zones import wall_time
 from bot.i18n import N_, _
 
@@ -56,8 +57,7 @@ class Weekly:
             which = _("every Saturday and Sunday")
         else:
             names = [_(_DAY_TITLES[d]) for d in sorted(self.days)]
-            which = "every " + (names[0] if len(names) == 1 else
-                                ", ".join(names[:-1]) + " and " + names[-1])
+            which = _("every {days}").format(days=and_list(names))
         return _("{which} at {at:%H:%M} ({zone})").format(
             which=which, at=self.at, zone=self.zone)
 

@@ -60,10 +60,11 @@ def _by_seat(election: Election, ties: Tiebreaker, matrix: Matrix, step: _Step) 
             rnd.elected = [labels[chosen]]
             winners.append(labels[chosen])
             lead = _("Round {seat}: ").format(seat=seat) if election.seats > 1 else ""
-            rnd.sentence = _("{lead}{words} {value} takes "\
-                "{value2}.").format(
-                lead=lead, words=words, value=labels[chosen],
-                value2='the seat' if election.seats == 1 else f'seat {seat}')
+            if election.seats == 1:
+                takes = _("{option} takes the seat.").format(option=labels[chosen])
+            else:
+                takes = _("{option} takes seat {seat}.").format(option=labels[chosen], seat=seat)
+            rnd.sentence = f"{lead}{words} {takes}"
             left.remove(chosen)
     except TieReported:
         return Count(rounds, [], stopped=True)

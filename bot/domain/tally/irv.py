@@ -14,7 +14,7 @@ import numpy as np
 from bot.domain.tally.election import Election
 from bot.domain.tally.rounds import Count, Round, Transfer, names, plural
 from bot.domain.tally.ties import Tiebreaker, TieReported, show
-from bot.i18n import _
+from bot.i18n import _, ngettext
 
 
 def count_irv(election: Election, ties: Tiebreaker) -> Count:
@@ -186,14 +186,15 @@ def _eliminated(rnd: Round, needed: int, total: int, low: int, lowest: list[str]
         parts.append(_("{share} moved on (").format(share=share)
                      + names([f"{show(v)} to {d}" for d, v in t.to.items()]) + ")")
     if t.exhausted:
-        verb = "was" if t.exhausted == 1 else "were"
         ranked = _("ranked no option still in the count")
         if t.to:
-            parts.append(_("{show} {verb} exhausted ({ranked})").format(
-                show=show(t.exhausted), verb=verb, ranked=ranked))
+            parts.append(ngettext("{show} was exhausted ({ranked})",
+                                  "{show} were exhausted ({ranked})", t.exhausted).format(
+                show=show(t.exhausted), ranked=ranked))
+        elif t.value == 1:
+            parts.append(_("its only ballot was exhausted ({ranked})").format(ranked=ranked))
         else:
-            every = _("its only ballot") if t.value == 1 else _("all {show} ballots").format(
-                show=show(t.value))
-            parts.append(_("{every} {verb} exhausted ({ranked})").format(
-                every=every, verb=verb, ranked=ranked))
+            parts.append(ngettext("all {show} ballots were exhausted ({ranked})",
+                                  "all {show} ballots were exhausted ({ranked})",
+                                  t.value).format(show=show(t.value), ranked=ranked))
     return head + "; " + _(", and ").join(parts) + "."

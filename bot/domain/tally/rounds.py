@@ -25,9 +25,7 @@ def exact(value: Value) -> int | str:
 
 def names(items: list[str]) -> str:
     """"A", "A and B", "A, B and C"."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return wording.and_list(items)
 
 
 def plural(n: Value, word: str, many: str | None = None) -> str:
@@ -166,9 +164,13 @@ class Result:
         if self.tied and self.election.tie_break == "report":
             return _("Tied: {names} ({how}); the lab decides how to break it").format(
                 names=names(self.winners), how=how)
-        verb = "won" if len(self.winners) == 1 else _("won the seats")
-        drawn = _(" after a tie-break draw") if self.tied else ""
-        return f"{names(self.winners)} {verb}{drawn} ({how})"
+        if len(self.winners) == 1:
+            text = (_("{names} won after a tie-break draw ({how})") if self.tied
+                    else _("{names} won ({how})"))
+        else:
+            text = (_("{names} won the seats after a tie-break draw ({how})") if self.tied
+                    else _("{names} won the seats ({how})"))
+        return text.format(names=names(self.winners), how=how)
 
 
 def tie_json(tie: TieRecord, seed: str) -> dict[str, Any]:

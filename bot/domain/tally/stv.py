@@ -27,7 +27,7 @@ import numpy as np
 from bot.domain.tally.election import Election
 from bot.domain.tally.rounds import Count, Round, Transfer, names, plural
 from bot.domain.tally.ties import Tiebreaker, TieReported, Value, show
-from bot.i18n import _
+from bot.i18n import _, ngettext
 
 Members = Sequence[int] | np.ndarray  # group numbers: a list, or an array of them
 Parcel = tuple[Fraction, Members]  # a weight, and the groups that carry it
@@ -112,10 +112,10 @@ class _Stv:
             for c in newly:
                 self._elect(c)
             rnd.elected = [self.labels[c] for c in newly]
-            verb = "was" if len(newly) == 1 else "were"
-            words.append(_("{names} reached the quota of {show} "
-                         "and {verb} elected").format(
-                names=names(rnd.elected), show=show(self.quota), verb=verb))
+            words.append(ngettext("{names} reached the quota of {show} and was elected",
+                                  "{names} reached the quota of {show} and were elected",
+                                  len(newly)).format(names=names(rnd.elected),
+                                                     show=show(self.quota)))
         if self.open_seats == 0:
             rnd.sentence = _sentence(rnd.number, [*words, _("every seat is filled")])
             return True
@@ -124,13 +124,16 @@ class _Stv:
             for c in rest:
                 self._elect(c, surplus=False)
             rnd.elected += [self.labels[c] for c in rest]
-            verb = "is" if len(rest) == 1 else "are"
-            words.append(_("{names} {verb} elected as the only "
-                         "{value} left for the open "
-                         "{value2}").format(
-                names=names([self.labels[c] for c in rest]), verb=verb,
-                value='option' if len(rest) == 1 else 'options',
-                value2='seat' if self.open_seats + len(rest) == 1 else 'seats'))
+            if self.open_seats + len(rest) == 1:
+                only = ngettext("{names} is elected as the only option left for the open seat",
+                                "{names} are elected as the only options left for the open "
+                                "seat", len(rest))
+            else:
+                only = ngettext("{names} is elected as the only option left for the open "
+                                "seats",
+                                "{names} are elected as the only options left for the open "
+                                "seats", len(rest))
+            words.append(only.format(names=names([self.labels[c] for c in rest])))
             rnd.sentence = _sentence(rnd.number, words)
             return True
         self.history.append(self.tally[:])
@@ -204,10 +207,10 @@ class _Stv:
         self.tally[loser] = Fraction(0)
         rnd.eliminated = [self.labels[loser]]
         rnd.transfer = transfer
-        nobody = _("nobody else") if self.elected else "nobody"
-        text = _("{nobody} reached the quota; {value} had the fewest " \
-               "({show}) and was excluded").format(
-            nobody=nobody, value=self.labels[loser], show=show(low))
+        text = (_("Nobody else reached the quota; {option} had the fewest ({show}) and was "
+                  "excluded") if self.elected else
+                _("nobody reached the quota; {option} had the fewest ({show}) and was "
+                  "excluded")).format(option=self.labels[loser], show=show(low))
         if transfer.value == 0:
             return text + _(", with no votes to pass on")
         return text + _where(transfer)

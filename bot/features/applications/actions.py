@@ -37,6 +37,7 @@ from bot.features.applications.service import (
     require_review,
     score,
 )
+from bot.i18n import _
 from bot.messages import Card, Form, Header, Input, Reply, Text, shorten
 from bot.router import Call, Router
 from storage.models import Application, Membership
@@ -79,8 +80,8 @@ async def change(call: Call[Any]) -> Reply:
     refusal = rules.apply_refusal(now=call.now, closes_at=lab_call.closes_at,
                                   status=lab_call.status, already=True, changing=True)
     if refusal or mine.status is not ApplicationStatus.SUBMITTED:
-        raise Conflict(refusal or "Your application has been decided; it can no longer "
-                       "change.")
+        raise Conflict(refusal or _("Your application has been decided; it can no longer "
+                       "change."))
     return Reply(form=apply_form(call.the_lab, lab_call, 1, call.zone, dict(mine.answers),
                                  "c"))
 
@@ -102,14 +103,14 @@ async def form_sent(call: Call[Any]) -> Reply:
     if refusal:
         raise Conflict(refusal)
     if call.member is not None:
-        raise Conflict(f"You are already a member of {lab.name}; there is nothing to apply "
-                       "for.")
+        raise Conflict(_("You are already a member of {name}; there is nothing to apply "
+                       "for.").format(name=lab.name))
     wanted = {q.key for q in pages[page - 1]}
     answers = {k: v.strip() for k, v in call.fields.items() if k in wanted}
     last = page == len(pages)
     refusal = rules.answer_refusal(pages[page - 1], answers, complete=True)
     if refusal:
-        raise UserError(refusal + " Nothing was sent; press Apply to fill it in again.")
+        raise UserError(refusal + _(" Nothing was sent; press Apply to fill it in again."))
     if mine is None:
         mine = await call.uow.applications.add(Application(
             call_id=lab_call.id, lab_id=lab.id, person_id=call.person.id,
@@ -117,12 +118,12 @@ async def form_sent(call: Call[Any]) -> Reply:
             user_id=call.actor.user_id, answers=answers, complete=last,
             status=ApplicationStatus.SUBMITTED, submitted_at=call.now, updated_at=call.now))
         if mine is None:
-            raise Conflict("You have already applied to this lab. Type `/lab apply` to see "
-                           "and change your application until the close.")
+            raise Conflict(_("You have already applied to this lab. Type `/lab apply` to see "
+                           "and change your application until the close."))
         await call.audit("application.sent", application=mine.id, number=mine.number)
     else:
         if mine.status is not ApplicationStatus.SUBMITTED:
-            raise Conflict("Your application has been decided; it can no longer change.")
+            raise Conflict(_("Your application has been decided; it can no longer change."))
         keep_answers(mine, answers, call.now)
         mine.complete = mine.complete or last
         await call.audit("application.changed", application=mine.id, number=mine.number)
@@ -147,14 +148,14 @@ async def score_pressed(call: Call[Any]) -> Reply:
     default = " ".join(str(given[q.key]) for q in qs) if all(q.key in given for q in qs) \
         else ""
     return Reply(form=Form(
-        action_ids.encode("app.scored", a.id), f"Score #{a.number}"[:24], (
-            Input("scores", "Scores 1-5, in the criteria's order",
+        action_ids.encode("app.scored", a.id), _("Score #{number}").format(number=a.number)[:24], (
+            Input("scores", _("Scores 1-5, in the criteria's order"),
                   placeholder=shorten(" ".join(q.key for q in qs), 100), default=default,
                   max_length=100),
-            Input("note", "Private note", placeholder="Only you see it", required=False,
+            Input("note", _("Private note"), placeholder=_("Only you see it"), required=False,
                   multiline=True, max_length=rules.NOTE_MAX,
                   default=(review.note or "") if review is not None else ""),
-        ), submit_label="Save"))
+        ), submit_label=_("Save")))
 
 
 @router.action("app.scored", scope="application", access="lab")
@@ -166,7 +167,7 @@ async def score_sent(call: Call[Any]) -> Reply:
         raise StaleControl()
     text = call.fields.get("scores", "").strip()
     note = call.fields.get("note", "")
-    scores, _ = read_scores(text, lab_call)
+    scores, _x = read_scores(text, lab_call)
     await score(call, a, scores, note.strip())
     return await review_reply(call, call.the_lab, lab_call, a)
 
@@ -197,14 +198,15 @@ async def join(call: Call[Any]) -> Reply:
     lab = call.the_lab
     a = await own_application(call)
     if a.status is ApplicationStatus.JOINED:
-        raise Conflict(f"You are already a member of {lab.name}.")
+        raise Conflict(_("You are already a member of {name}.").format(name=lab.name))
     if a.status is not ApplicationStatus.ACCEPTED:
         raise StaleControl()
     members = await call.uow.members.active(lab.id)
     counted = counted_members(m.role for m in members)
     if counted >= lab.member_limit:  # the limit was lowered since the invitation
-        raise Conflict(f"{lab.name} is full ({lab.member_limit} members) since you were "
-                       "invited. A facilitator can raise the limit; your invitation stays.")
+        raise Conflict(_("{name} is full ({member_limit} members) since you were "
+                       "invited. A facilitator can raise the limit; your invitation stays.").format(
+            name=lab.name, member_limit=lab.member_limit))
     existing = await call.uow.members.get(lab.id, call.person.id)
     if existing is None:
         existing = await call.uow.members.add(Membership(
@@ -217,10 +219,14 @@ async def join(call: Call[Any]) -> Reply:
     a.status, a.joined_at = ApplicationStatus.JOINED, call.now
     await call.audit("member.joined", application=a.id)
     await call.emit(MemberJoined(lab_id=lab.id, person_id=call.person.id))
-    text = (f"*{call.person.display_name}* joined {lab.name} ({counted + 1} of "
-            f"{lab.member_limit} members).")
-    call.announce(Card((Text(text),), fallback=f"{call.person.display_name} joined {lab.name}."))
-    return Reply(card=Card((Header(shorten(f"Welcome to {lab.name}", 150)),
-                            Text("Type `/lab help` in the lab's channel to see what you can "
-                                 "do.")), fallback=f"Welcome to {lab.name}"), replace=True)
+    text = (_("*{display_name}* joined {name} ({value} of "
+            "{member_limit} members).").format(
+        display_name=call.person.display_name, name=lab.name, value=counted + 1,
+        member_limit=lab.member_limit))
+    call.announce(Card((Text(text),), fallback=_("{display_name} joined {name}.").format(
+        display_name=call.person.display_name, name=lab.name)))
+    return Reply(card=Card((Header(shorten(_("Welcome to {name}").format(name=lab.name), 150)),
+                            Text(_("Type `/lab help` in the lab's channel to see what you can "
+                                 "do."))), fallback=_("Welcome to {name}").format(
+                                     name=lab.name)), replace=True)
 

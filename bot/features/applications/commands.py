@@ -36,6 +36,7 @@ from bot.features.applications.service import (
     recipient,
     score,
 )
+from bot.i18n import N_, _
 from bot.messages import Reply
 from bot.router import Call, Router
 from storage.models import Application, Lab, LabCall, Person, Reminder
@@ -47,8 +48,8 @@ def _day(text: str, what: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise BadArguments(f"`{text}` is not a date for {what}; write it as YYYY-MM-DD, e.g. "
-                           "`2027-02-24`.") from None
+        raise BadArguments(_("`{text}` is not a date for {what}; write it as YYYY-MM-DD, e.g. "
+                           "`2027-02-24`.").format(text=text, what=what)) from None
 
 
 # --- opening a call ------------------------------------------------------------------------
@@ -64,26 +65,28 @@ class OpenArgs(Args):
 @router.command(
     "membership open", args=OpenArgs, aliases=("call open",),
     access="facilitator", topic="applications", in_direct=False,
-    summary="Open a call for applications: when it closes and when applicants hear back.",
+    summary=N_("Open a call for applications: when it closes and when applicants hear back."),
     examples=("/lab call open closes 2027-02-24 hear 2027-03-10",),
 )
 async def open_call(call: Call[OpenArgs]) -> Reply:
     lab = call.the_lab
     zone = ZoneInfo(lab.timezone)
-    closes_day, hear_by = _day(call.args.closes, "the close"), _day(call.args.hear, "hear by")
+    closes_day, hear_by = _day(call.args.closes, _("the close")), _day(call.args.hear, _("hear by"))
     # "by the end of 24 November": the close is the end of that day in the lab's zone.
     closes_at = datetime.combine(closes_day + timedelta(days=1), time(0, 0), tzinfo=zone) \
         .astimezone(UTC)
     if closes_at <= call.now:
-        raise UserError(f"{closes_day:%d %B %Y} has passed in {lab.timezone}; choose a closing "
-                        "date to come.")
+        raise UserError(_("{closes_day:%d %B %Y} has passed in {timezone}; choose a closing "
+                        "date to come.").format(closes_day=closes_day, timezone=lab.timezone))
     if hear_by < closes_day:
-        raise UserError("Applicants cannot hear back before applications close: choose a "
-                        f"\"hear\" date on or after {closes_day:%d %B %Y}.")
+        raise UserError(_("Applicants cannot hear back before applications close: choose a "
+                        "\"hear\" date on or after {closes_day:%d %B %Y}.").format(
+            closes_day=closes_day))
     latest = await call.uow.applications.latest_call(lab.id)
     if latest is not None and latest.status is CallStatus.OPEN and call.now < latest.closes_at:
-        raise Conflict(f"Call {latest.number} is still open (it closes "
-                       f"{closes_text(latest, call.zone)}). Open a new one after it closes.")
+        raise Conflict(_("Call {number} is still open (it closes "
+                       "{closes_text}). Open a new one after it closes.").format(
+            number=latest.number, closes_text=closes_text(latest, call.zone)))
     try:
         qs = rules.parse_questions(call.args.questions) if call.args.questions else \
             rules.DEFAULT_QUESTIONS
@@ -121,7 +124,7 @@ async def _remind_facilitators(call: Call[Any], lab: Lab, lab_call: LabCall) -> 
 
 @router.command("membership call", aliases=("call",),
                 access="lab", topic="applications", in_direct=False,
-                summary="Show the lab's call for applications, with its Apply button.")
+                summary=N_("Show the lab's call for applications, with its Apply button."))
 async def show_call(call: Call[Any]) -> Reply:
     lab = call.the_lab
     return Reply(card=call_card(lab, await current_call(call, lab), call.zone))
@@ -151,9 +154,9 @@ async def _reachable_call(call: Call[Any]) -> tuple[Lab, LabCall]:
     if len(found) == 1:
         return found[0]
     if not found:
-        raise NotFound("No lab here is taking applications now.")
-    raise UserError("Several labs are taking applications: type `/lab apply` in the channel "
-                    "of the one you want to join, or press Apply on its call.")
+        raise NotFound(_("No lab here is taking applications now."))
+    raise UserError(_("Several labs are taking applications: type `/lab apply` in the channel "
+                    "of the one you want to join, or press Apply on its call."))
 
 
 async def open_application(call: Call[Any], lab: Lab, lab_call: LabCall) -> Reply:
@@ -171,15 +174,15 @@ async def open_application(call: Call[Any], lab: Lab, lab_call: LabCall) -> Repl
     if refusal:
         raise Conflict(refusal)
     if call.member is not None:
-        raise Conflict(f"You are already a member of {lab.name}; there is nothing to apply "
-                       "for.")
+        raise Conflict(_("You are already a member of {name}; there is nothing to apply "
+                       "for.").format(name=lab.name))
     answers = dict(mine.answers) if mine is not None else {}
     return Reply(form=apply_form(lab, lab_call, 1, call.zone, answers,
                                  "n" if mine is None else "c"))
 
 
 @router.command("membership apply", aliases=("apply",), access="anyone", topic="applications",
-                summary="Apply to join the lab, or see and change your application.")
+                summary=N_("Apply to join the lab, or see and change your application."))
 async def apply(call: Call[Any]) -> Reply:
     lab, lab_call = await _reachable_call(call)
     return await open_application(call, lab, lab_call)
@@ -202,44 +205,49 @@ async def _find_person(call: Call[ReviewerArgs]) -> Person:
         person = await call.uow.people.by_identity(call.actor.platform, call.actor.workspace,
                                                    mention.group(1))
         if person is None:
-            raise NotFound("I have not met that person yet. Ask them to send me any "
-                           "command (`/lab help`), then add them again.")
+            raise NotFound(_("I have not met that person yet. Ask them to send me any "
+                           "command (`/lab help`), then add them again."))
         return person
     found = await call.uow.applications.people_named(text.removeprefix("@"))
     if len(found) == 1:
         return found[0]
     if not found:
-        raise NotFound(f"I know nobody called `{text}`. Ask them to send me any command "
-                       "(`/lab help`) first, or name them with an @mention.")
-    raise UserError(f"Several people are called `{text}`: name them with an @mention.")
+        raise NotFound(_("I know nobody called `{text}`. Ask them to send me any command "
+                       "(`/lab help`) first, or name them with an @mention.").format(text=text))
+    raise UserError(_("Several people are called `{text}`: name them with an @mention.").format(
+        text=text))
 
 
 @router.command("membership reviewer", aliases=("reviewer",), args=ReviewerArgs,
                 access="facilitator", topic="applications",
                 usage_line="reviewer add|remove <name>",
-                summary="Let someone of the steering group read and score applications, or "
-                        "stop them.",
+                summary=N_("Let someone of the steering group read and score applications, or "
+                        "stop them."),
                 examples=("/lab reviewer add Rosa Steer",))
 async def reviewer(call: Call[ReviewerArgs]) -> Reply:
     lab = call.the_lab
     person = await _find_person(call)
     if call.args.change == "remove":
         if not await call.uow.applications.remove_reviewer(lab.id, person.id):
-            raise NotFound(f"{person.display_name} does not review {lab.name}'s "
-                           "applications.")
+            raise NotFound(_("{display_name} does not review {name}'s "
+                           "applications.").format(display_name=person.display_name, name=lab.name))
         await call.audit("reviewer.removed", person=person.id)
-        return Reply.say(f"{person.display_name} no longer reviews {lab.name}'s "
-                         "applications; their scores stay.")
+        return Reply.say(_("{display_name} no longer reviews {name}'s "
+                         "applications; their scores stay.").format(
+            display_name=person.display_name, name=lab.name))
     member = await call.uow.members.get(lab.id, person.id)
     if member is not None and member.active:
-        raise Conflict(f"{person.display_name} is a member of {lab.name}; reviewers are the "
-                       "steering group, from outside the lab. Facilitators review already.")
+        raise Conflict(_("{display_name} is a member of {name}; reviewers are the "
+                       "steering group, from outside the lab. Facilitators review already.").format(
+            display_name=person.display_name, name=lab.name))
     if not await call.uow.applications.add_reviewer(lab.id, person.id, call.person.id,
                                                     call.now):
-        raise Conflict(f"{person.display_name} already reviews {lab.name}'s applications.")
+        raise Conflict(_("{display_name} already reviews {name}'s applications.").format(
+            display_name=person.display_name, name=lab.name))
     await call.audit("reviewer.added", person=person.id)
-    return Reply.say(f"{person.display_name} can now read and score {lab.name}'s applications "
-                     "(`/lab applications`), and nothing else of the lab.")
+    return Reply.say(_("{display_name} can now read and score {name}'s applications "
+                     "(`/lab applications`), and nothing else of the lab.").format(
+        display_name=person.display_name, name=lab.name))
 
 
 # --- review ------------------------------------------------------------------------------
@@ -258,7 +266,7 @@ async def review_reply(call: Call[Any], lab: Lab, lab_call: LabCall, a: Applicat
 
 @router.command("membership list", aliases=("applications",),
                 access="reviewer", topic="applications",
-                summary="The ranked shortlist: scores side by side, each applicant's window.")
+                summary=N_("The ranked shortlist: scores side by side, each applicant's window."))
 async def applications(call: Call[Any]) -> Reply:
     lab = call.the_lab
     return await shortlist_reply(call, lab, await current_call(call, lab))
@@ -284,7 +292,7 @@ class NumberArgs(Args):
 
 @router.command("membership read", aliases=("application",), args=NumberArgs,
                 access="reviewer", topic="applications",
-                summary="Read one application, with the scores so far.")
+                summary=N_("Read one application, with the scores so far."))
 async def application(call: Call[NumberArgs]) -> Reply:
     lab = call.the_lab
     lab_call = await current_call(call, lab)
@@ -294,7 +302,7 @@ async def application(call: Call[NumberArgs]) -> Reply:
 
 class ScoreArgs(Args):
     number: Annotated[int, Pos("n")]
-    scores: Annotated[str, Rest("scores [note ...]"), Field(min_length=1, max_length=800)]
+    scores: Annotated[str, Rest(N_("scores [note ...]")), Field(min_length=1, max_length=800)]
 
 
 def read_scores(text: str, lab_call: LabCall) -> tuple[dict[str, int], str | None]:
@@ -308,8 +316,8 @@ def read_scores(text: str, lab_call: LabCall) -> tuple[dict[str, int], str | Non
         key = words[0].casefold()
         value = words[1] if len(words) > 1 else ""
         refusal = rules.score_refusal(value, qs, key) if len(words) == 2 else (
-            f"Give one criterion and one score, e.g. `interest 4`. The criteria: "
-            f"{', '.join(q.key for q in qs)}.")
+            _("Give one criterion and one score, e.g. `interest 4`. The criteria: "
+            "{names}.").format(names=', '.join(q.key for q in qs)))
         if refusal:
             raise UserError(refusal)
         return {key: int(value)}, (note.strip() if sep else None)
@@ -318,14 +326,14 @@ def read_scores(text: str, lab_call: LabCall) -> tuple[dict[str, int], str | Non
     except ApplicationRefused as exc:
         raise UserError(exc.message) from None
     if not values and not sep:
-        raise UserError("Give the scores, e.g. `/lab score 2 4 3 5 2 4 note Strong on "
-                        "procurement`.")
+        raise UserError(_("Give the scores, e.g. `/lab score 2 4 3 5 2 4 note Strong on "
+                        "procurement`."))
     return {q.key: v for q, v in zip(qs, values, strict=False)}, (note.strip() if sep else None)
 
 
 @router.command("membership score", aliases=("score",), args=ScoreArgs,
                 access="reviewer", topic="applications",
-                summary="Score an application against each criterion, 1 to 5, with a note.",
+                summary=N_("Score an application against each criterion, 1 to 5, with a note."),
                 examples=("/lab score 2 4 3 5 2 4 note Strong on procurement",
                           "/lab score 2 interest 5"))
 async def score_command(call: Call[ScoreArgs]) -> Reply:
@@ -344,21 +352,22 @@ async def accept_application(call: Call[Any], lab: Lab, a: Application) -> str:
     await decide(call, lab, a, ApplicationStatus.ACCEPTED)
     notify_after_commit(call, recipient(a), invitation_card(lab, a))
     names = await call.uow.people.names([a.person_id])
-    return (f"Accepted #{a.number} ({names.get(a.person_id, '?')}): their invitation is on "
-            "its way; they become a member when they accept it.")
+    return (_("Accepted #{number} ({get}): their invitation is on "
+            "its way; they become a member when they accept it.").format(
+        number=a.number, get=names.get(a.person_id, '?')))
 
 
 async def decline_application(call: Call[Any], lab: Lab, a: Application) -> str:
     await decide(call, lab, a, ApplicationStatus.DECLINED)
     notify_after_commit(call, recipient(a), declined_card(lab))
     names = await call.uow.people.names([a.person_id])
-    return (f"Declined #{a.number} ({names.get(a.person_id, '?')}); they have been told, "
-            "kindly.")
+    return (_("Declined #{number} ({get}); they have been told, "
+            "kindly.").format(number=a.number, get=names.get(a.person_id, '?')))
 
 
 @router.command("membership accept", aliases=("accept",), args=NumberArgs,
                 access="facilitator", topic="applications",
-                summary="Accept an application: the applicant is invited to join.")
+                summary=N_("Accept an application: the applicant is invited to join."))
 async def accept(call: Call[NumberArgs]) -> Reply:
     lab = call.the_lab
     lab_call = await current_call(call, lab)
@@ -368,7 +377,7 @@ async def accept(call: Call[NumberArgs]) -> Reply:
 
 @router.command("membership decline", aliases=("decline",), args=NumberArgs,
                 access="facilitator", topic="applications",
-                summary="Decline an application: the applicant gets a kind message.")
+                summary=N_("Decline an application: the applicant gets a kind message."))
 async def decline(call: Call[NumberArgs]) -> Reply:
     lab = call.the_lab
     lab_call = await current_call(call, lab)

@@ -14,6 +14,7 @@ from bot.domain import applications as rules
 from bot.domain.minutes import DocEntry, EntryKind, EntrySource, MinutesDocument, slug
 from bot.exports import FORMATS, LABEL, MIME, render
 from bot.features.applications.service import current_call
+from bot.i18n import N_, _
 from bot.messages import File, Reply
 from bot.router import Call, Router
 from storage.models import Application, ApplicationReview, Lab, LabCall
@@ -50,15 +51,16 @@ def to_csv(lab_call: LabCall, rows: list[Application], reviews: list[Application
          for r in reviews for k, v in r.scores.items()])}
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow(["number", "name", "zone", "meeting window (their zone)", "status",
-                "submitted (UTC)", *[q.label for q in qs],
-                *[f"score: {q.key} (mean)" for q in qs], "average", "reviewers",
-                "scores and notes by reviewer"])
+    w.writerow(["number", "name", "zone", _("meeting window (their zone)"), "status",
+                _("submitted (UTC)"), *[q.label for q in qs],
+                *[_("score: {key} (mean)").format(
+                    key=q.key) for q in qs], _("average"), _("reviewers"),
+                _("scores and notes by reviewer")])
     for a in rows:
         r = ranked[a.id]
         zone = zones.get(a.person_id) or "UTC"
         by = "; ".join(
-            f"{names.get(v.reviewer_id or 0, 'a former member')}: "
+            f"{names.get(v.reviewer_id or 0) or _('a former member')}: "
             + " ".join(f"{k}={s}" for k, s in v.scores.items())
             + (f" (note: {v.note})" if v.note else "")
             for v in reviews if v.application_id == a.id)
@@ -80,20 +82,26 @@ def to_document(lab: Lab, lab_call: LabCall, rows: list[Application],
     entries = []
     for a in rows:
         zone = zones.get(a.person_id) or "UTC"
-        parts = [f"#{a.number} {names.get(a.person_id, '')} ({a.status.value}); zone {zone}; "
-                 f"meetings {rules.meeting_window_in(zone, lab_call.closes_at.date())}"]
+        parts = [_("#{number} {get} ({value}); zone {zone}; "
+                 "meetings {meeting_window_in}").format(
+            number=a.number, get=names.get(a.person_id, ''), value=rules.status_word(a.status),
+            zone=zone,
+            meeting_window_in=rules.meeting_window_in(zone, lab_call.closes_at.date()))]
         parts += [f"{q.label}: {a.answers.get(q.key, '')}" for q in qs]
         for v in reviews:
             if v.application_id == a.id:
-                who = names.get(v.reviewer_id or 0, "a former member")
+                who = names.get(v.reviewer_id or 0) or _("a former member")
                 scored = ", ".join(f"{k} {s}" for k, s in v.scores.items())
-                parts.append(f"Scores by {who}: {scored}" + (f"; note: {v.note}" if v.note
+                parts.append(_("Scores by {who}: {scored}").format(
+                    who=who, scored=scored) + (_("; note: {note}").format(
+                    note=v.note) if v.note
                                                               else ""))
         entries.append(DocEntry(a.number, EntryKind.NOTE, "\n".join(parts),
                                 names.get(a.person_id), a.submitted_at, EntrySource.TYPED,
                                 None, False))
     return MinutesDocument(
-        lab=lab.name, title=f"Applications, call {lab_call.number}", meeting_number=None,
+        lab=lab.name, title=_("Applications, call {number}").format(
+            number=lab_call.number), meeting_number=None,
         zone=lab.timezone, started_at=lab_call.created_at, ended_at=lab_call.decided_at,
         secretary=None, present=(), apologies=(), notes=tuple(entries), decisions=(),
         actions=(), dropped=(), confidentiality=lab.commitment, generated_at=now)
@@ -102,7 +110,7 @@ def to_document(lab: Lab, lab_call: LabCall, rows: list[Application],
 @router.command(
     "membership export", args=ExportArgs, aliases=("call export",),
     access="facilitator", topic="applications",
-    summary="The applications with their scores as a file: csv, md, html, pdf, docx, json.",
+    summary=N_("The applications with their scores as a file: csv, md, html, pdf, docx, json."),
     examples=("/lab call export csv", "/lab call export pdf"),
 )
 async def export(call: Call[ExportArgs]) -> Reply:
@@ -114,14 +122,17 @@ async def export(call: Call[ExportArgs]) -> Reply:
     base = f"applications-{slug(lab.name)}-call-{lab_call.number}"
     if fmt == "csv":
         file = File(f"{base}.csv", to_csv(lab_call, rows, reviews, names, zones),
-                    "text/csv; charset=utf-8", alt=f"Applications to {lab.name} (CSV)")
+                    "text/csv; charset=utf-8",
+                    alt=_("Applications to {name} (CSV)").format(name=lab.name))
     else:
         assert fmt in FORMATS
         doc = to_document(lab, lab_call, rows, reviews, names, zones, call.now)
         data = await asyncio.to_thread(render, doc, fmt)
         file = File(f"{base}.{fmt}", data, MIME[fmt],
-                    alt=f"Applications to {lab.name} ({LABEL[fmt]})")
+                    alt=_("Applications to {name} ({format})").format(name=lab.name,
+                                                                      format=LABEL[fmt]))
     await call.audit("call.export", call=lab_call.id, format=fmt)
-    return Reply(text=f"{len(rows)} applications to {lab.name} with their scores, for you "
-                      "only. They are personal data: keep them within the programme team.",
+    return Reply(text=_("{count} applications to {name} with their scores, for you "
+                      "only. They are personal data: keep them within the programme team.").format(
+        count=len(rows), name=lab.name),
                  files=(file,))

@@ -11,6 +11,7 @@ from bot.domain import applications as rules
 from bot.domain.applications import ApplicationStatus, CallStatus, Question
 from bot.domain.lab import Role, counted_members
 from bot.errors import Conflict, NotFound, StaleControl, UserError
+from bot.i18n import _
 from bot.messages import Card, Recipient
 from bot.router import Call
 from storage.models import Application, ApplicationReview, Lab, LabCall
@@ -26,8 +27,9 @@ def questions(lab_call: LabCall) -> tuple[Question, ...]:
 async def current_call(call: Call[Any], lab: Lab) -> LabCall:
     found = await call.uow.applications.latest_call(lab.id)
     if found is None:
-        raise NotFound(f"{lab.name} has no call for applications. A facilitator can open one "
-                       "with `/lab call open closes <YYYY-MM-DD> hear <YYYY-MM-DD>`.")
+        raise NotFound(_("{name} has no call for applications. A facilitator can open one "
+                       "with `/lab call open closes <YYYY-MM-DD> hear <YYYY-MM-DD>`.").format(
+            name=lab.name))
     return found
 
 
@@ -57,8 +59,9 @@ async def own_application(call: Call[Any]) -> Application:
 async def by_number(call: Call[Any], lab_call: LabCall, number: int) -> Application:
     found = await call.uow.applications.by_number(lab_call.id, number)
     if found is None or not found.complete:
-        raise NotFound(f"Call {lab_call.number} has no application #{number}. Type "
-                       "`/lab applications` for the list.")
+        raise NotFound(_("Call {number} has no application #{number2}. Type "
+                       "`/lab applications` for the list.").format(
+            number=lab_call.number, number2=number))
     return found
 
 
@@ -103,8 +106,8 @@ def keep_answers(application: Application, answers: dict[str, str], now: Any) ->
 async def score(call: Call[Any], application: Application, scores: dict[str, int],
                 note: str | None) -> ApplicationReview:
     if note is not None and len(note) > rules.NOTE_MAX:
-        raise UserError(f"Your note is {len(note)} characters; keep it to {rules.NOTE_MAX}. "
-                        "Nothing was changed.")
+        raise UserError(_("Your note is {count} characters; keep it to {NOTE_MAX}. "
+                        "Nothing was changed.").format(count=len(note), NOTE_MAX=rules.NOTE_MAX))
     review = await call.uow.applications.review(application.id, call.person.id)
     if review is None:
         review = await call.uow.applications.add_review(ApplicationReview(

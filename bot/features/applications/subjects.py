@@ -8,6 +8,7 @@ from collections.abc import Collection
 from bot import action_ids
 from bot.domain.applications import UNDECIDED
 from bot.domain.lab import Role
+from bot.i18n import _
 from bot.messages import Button
 from bot.router import Router
 from bot.subjects import SubjectInfo
@@ -37,8 +38,9 @@ async def describe(uow: UnitOfWork, call_id: int) -> SubjectInfo | None:
     lab = await uow.labs.get(lab_call.lab_id)
     undecided = await _undecided(uow, call_id)
     return SubjectInfo(
-        title=f"Applications to {lab.name if lab else 'the lab'}: {undecided} still undecided; "
-              f"applicants were promised an answer by {lab_call.hear_by:%A %d %B %Y}",
-        button=Button("See the shortlist", action_ids.encode("app.list", lab_call.id)),
-        lines=("Accept or decline with `/lab accept <n>` and `/lab decline <n>`.",),
+        title=_("Applications to {value}: {undecided} still undecided; "
+              "applicants were promised an answer by {hear_by:%A %d %B %Y}").format(
+            value=lab.name if lab else _('the lab'), undecided=undecided, hear_by=lab_call.hear_by),
+        button=Button(_("See the shortlist"), action_ids.encode("app.list", lab_call.id)),
+        lines=(_("Accept or decline with `/lab accept <n>` and `/lab decline <n>`."),),
     )

@@ -7,24 +7,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.i18n import N_, _
 from bot.messages import Audience, Reply
 from bot.router import Call
 
 _MAKE_PRIVATE = {
-    "slack": ("In Slack: the channel's name > Settings > *Change to a private channel*, then "
-              "invite only the lab's members, or set the lab up in a private channel."),
-    "discord": ("In Discord: Edit Channel > Permissions > turn on *Private Channel* (it denies "
-                "@everyone View Channel), then add the lab's members or their role."),
+    "slack": (N_("In Slack: the channel's name > Settings > *Change to a private channel*, then "
+              "invite only the lab's members, or set the lab up in a private channel.")),
+    "discord": (N_("In Discord: Edit Channel > Permissions > turn on *Private Channel* (it denies "
+                "@everyone View Channel), then add the lab's members or their role.")),
 }
 
 _WHO = {
     Audience.PUBLIC: {
-        "slack": "anyone in this workspace can find this channel and read it",
-        "discord": "everyone in this server can see this channel (@everyone may View Channel)",
+        "slack": N_("anyone in this workspace can find this channel and read it"),
+        "discord": N_("everyone in this server can see this channel (@everyone may View Channel)"),
     },
     Audience.SHARED: {
-        "slack": "this channel is shared with another organisation (Slack Connect), whose "
-                 "people can read it",
+        "slack": N_("this channel is shared with another organisation (Slack Connect), whose "
+                 "people can read it"),
     },
 }
 
@@ -37,16 +38,17 @@ async def exposure_notice(call: Call[Any]) -> Reply | None:
     if audience is Audience.RESTRICTED:
         return None
     platform = place.platform
-    fix = _MAKE_PRIVATE.get(platform, "Move the lab to a channel only its members can read.")
+    fix = _(_MAKE_PRIVATE.get(platform, N_("Move the lab to a channel only its members can "
+                                          "read.")))
     if audience is Audience.UNKNOWN:
-        scopes = (" (the app needs the `channels:read` and `groups:read` scopes: reinstall it "
-                  "from its manifest)" if platform == "slack" else "")
+        scopes = (_(" (the app needs the `channels:read` and `groups:read` scopes: reinstall it "
+                  "from its manifest)") if platform == "slack" else "")
         return Reply.say(
-            f"I could not check who can read this channel{scopes}. The lab is confidential: "
-            f"make sure only its members can read it. {fix}"
+            _("I could not check who can read this channel{scopes}. The lab is confidential: "
+            "make sure only its members can read it. {fix}").format(scopes=scopes, fix=fix)
         )
-    who = _WHO[audience].get(platform, "people outside the lab can read this channel")
+    who = _(_WHO[audience].get(platform, N_("people outside the lab can read this channel")))
     return Reply.say(
-        f"Heads-up: {who}, and the lab is confidential: its polls, votes and minutes would "
-        f"be read by people who have not accepted its commitment. {fix}"
+        _("Heads-up: {who}, and the lab is confidential: its polls, votes and minutes would "
+        "be read by people who have not accepted its commitment. {fix}").format(who=who, fix=fix)
     )

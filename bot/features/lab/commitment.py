@@ -13,6 +13,7 @@ from bot.context import Context as AppContext
 from bot.domain.lab import awaits_acceptance
 from bot.domain.zones import format_local
 from bot.errors import Conflict
+from bot.i18n import N_, _
 from bot.messages import Button, Buttons, Card, Context, Header, Reply, Text
 from bot.places import recipient_of
 from bot.ports import DeliveryError
@@ -22,21 +23,23 @@ from storage.models import Lab, Membership
 router = Router()
 log = logging.getLogger(__name__)
 
-ACCEPT_AGAIN = "I accept the new commitment"
+ACCEPT_AGAIN = N_("I accept the new commitment")
 
 
 def commitment_card(lab: Lab, zone: str) -> Card:
     """The new text and its button, for a member who accepted the one before."""
-    changed = (f" on {format_local(lab.commitment_changed_at, zone)}"
-               if lab.commitment_changed_at else "")
+    changed = (_("The confidentiality commitment changed on {when}.").format(
+        when=format_local(lab.commitment_changed_at, zone)) if lab.commitment_changed_at
+               else _("The confidentiality commitment changed."))
     return Card((
-        Header(f"The commitment of {lab.name} changed"),
-        Text(f"The confidentiality commitment changed{changed}. Please read it and accept it "
-             f"to go on taking part:\n\n{lab.commitment}"),
-        Context("If you no longer agree, you can leave with `/lab leave`."),
-        Buttons((Button(ACCEPT_AGAIN, action_ids.encode("lab.reaccept", lab.id),
+        Header(_("The commitment of {name} changed").format(name=lab.name)),
+        Text(_("{changed} Please read it and accept it to go on taking part:\n\n"
+               "{commitment}").format(changed=changed, commitment=lab.commitment)),
+        Context(_("If you no longer agree, you can leave with `/lab leave`.")),
+        Buttons((Button(_(ACCEPT_AGAIN), action_ids.encode("lab.reaccept", lab.id),
                         style="primary"),)),
-    ), fallback=f"The confidentiality commitment of {lab.name} changed: please accept it again")
+    ), fallback=_("The confidentiality commitment of {name} changed: please accept it "
+                  "again").format(name=lab.name))
 
 
 def ask_again(ctx: AppContext, call: Call[Any]) -> None:
@@ -77,9 +80,11 @@ def stale_acceptance(member: Membership | None, lab: Lab | None) -> bool:
 async def reaccept(call: Call[Any]) -> Reply:
     lab, member = call.the_lab, call.the_member
     if not stale_acceptance(member, lab):
-        raise Conflict(f"You have already accepted the current commitment of {lab.name}.")
+        raise Conflict(_("You have already accepted the current commitment of {name}.").format(
+            name=lab.name))
     member.accepted_at = call.now
     await call.audit("member.reaccepted")
-    return Reply(card=Card((Text(f"Thank you: you accepted the new commitment of {lab.name}. "
-                                 "Everything in the lab is open to you again."),),
-                           fallback="Commitment accepted"), replace=True)
+    return Reply(card=Card((Text(_("Thank you: you accepted the new commitment of {name}. "
+                                 "Everything in the lab is open to you again.").format(
+        name=lab.name)),),
+                           fallback=_("Commitment accepted")), replace=True)

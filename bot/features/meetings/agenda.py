@@ -27,6 +27,7 @@ from bot.features.common import find_member
 from bot.features.meetings.cards import meeting_card
 from bot.features.meetings.invites import agenda_lines, invite_file, meeting_name
 from bot.features.meetings.service import find_meeting, refuse_if_over
+from bot.i18n import N_, _
 from bot.messages import Block, Card, Context, Header, Limits, Reply, Text, shorten
 from bot.router import Call, Router
 from storage.models import AgendaItem, Meeting
@@ -36,17 +37,21 @@ router = Router()
 
 def agenda_card(meeting: Meeting) -> Card:
     text = agenda_text(agenda_lines(meeting)) or (
-        "No items yet. Any member proposes one with "
-        f'`/lab meeting propose {meeting.number} "<item>" [owner <name>] [minutes N]`.')
-    blocks: list[Block] = [Header(shorten(f"Agenda: {meeting.title}", Limits.HEADER)),
+        _("No items yet. Any member proposes one with "
+        '`/lab meeting propose {number} "<item>" [owner <name>] [minutes N]`.').format(
+            number=meeting.number))
+    blocks: list[Block] = [Header(shorten(_("Agenda: {title}").format(
+        title=meeting.title), Limits.HEADER)),
               Text(shorten(text, Limits.TEXT))]
     if meeting.place:
-        blocks.append(Text(shorten(f"*Where:* {meeting.place}", Limits.TEXT)))
+        blocks.append(Text(shorten(_("*Where:* {place}").format(place=meeting.place), Limits.TEXT)))
     blocks.append(Context(
-        f"A facilitator orders the items with `/lab meeting order {meeting.number} <numbers>` "
-        f"and sets the call link or place with `/lab meeting where {meeting.number} <link>`. "
-        "The agenda goes out with the meeting's reminders and in its invite."))
-    return Card(tuple(blocks), fallback=f"Agenda of {meeting_name(meeting)}")
+        _("A facilitator orders the items with `/lab meeting order {number} <numbers>` "
+        "and sets the call link or place with `/lab meeting where {number} <link>`. "
+        "The agenda goes out with the meeting's reminders and in its invite.").format(
+            number=meeting.number)))
+    return Card(tuple(blocks), fallback=_("Agenda of {meeting_name}").format(
+        meeting_name=meeting_name(meeting)))
 
 
 def _changed(call: Call[Any], meeting: Meeting) -> None:
@@ -58,8 +63,9 @@ def _changed(call: Call[Any], meeting: Meeting) -> None:
 async def _open_meeting(call: Call[Any], ref: str) -> Meeting:
     meeting = await find_meeting(call, ref)
     if meeting.status == MeetingStatus.CANCELLED:
-        raise Conflict(f"{meeting_name(meeting, start=True)} is cancelled; restore it first "
-                       f"with `/lab meeting restore {meeting.number}`.")
+        raise Conflict(_("{meeting_name} is cancelled; restore it first "
+                       "with `/lab meeting restore {number}`.").format(
+            meeting_name=meeting_name(meeting, start=True), number=meeting.number))
     refuse_if_over(meeting, call.now)
     return meeting
 
@@ -69,7 +75,7 @@ class AgendaRef(Args):
 
 
 @router.command("meeting agenda", args=AgendaRef, topic="meeting",
-                summary="A meeting's agenda: its items in order, owners, minutes, and where.",
+                summary=N_("A meeting's agenda: its items in order, owners, minutes, and where."),
                 examples=("/lab meeting agenda 1",))
 async def show_agenda(call: Call[AgendaRef]) -> Reply:
     return Reply(card=agenda_card(await find_meeting(call, call.args.meeting)))
@@ -84,7 +90,7 @@ class ProposeArgs(Args):
 
 @router.command(
     "meeting propose", args=ProposeArgs, topic="meeting",
-    summary="Propose an agenda item for a meeting, with who leads it and the minutes it needs.",
+    summary=N_("Propose an agenda item for a meeting, with who leads it and the minutes it needs."),
     usage_line='/lab meeting propose <meeting> "<item>" [owner <member>] [minutes N]',
     examples=('/lab meeting propose 1 "Which solution?" owner Amara minutes 20',),
 )
@@ -96,8 +102,9 @@ async def propose(call: Call[ProposeArgs]) -> Reply:
     except AgendaProblem as exc:
         raise UserError(str(exc)) from None
     if len(meeting.agenda) >= MAX_ITEMS:
-        raise Conflict(f"{meeting_name(meeting, start=True)} has {MAX_ITEMS} items already; "
-                       "a facilitator drops one before another fits.")
+        raise Conflict(_("{meeting_name} has {MAX_ITEMS} items already; "
+                       "a facilitator drops one before another fits.").format(
+            meeting_name=meeting_name(meeting, start=True), MAX_ITEMS=MAX_ITEMS))
     owner = (await find_member(call, call.args.owner)).person if call.args.owner else None
     meeting.agenda.append(AgendaItem(
         position=len(meeting.agenda) + 1, title=title, owner_id=owner.id if owner else None,
@@ -114,7 +121,7 @@ class OrderArgs(Args):
 
 @router.command(
     "meeting order", args=OrderArgs, access="facilitator", topic="meeting",
-    summary="Put a meeting's agenda items in order: the numbers given first, the rest after.",
+    summary=N_("Put a meeting's agenda items in order: the numbers given first, the rest after."),
     usage_line="/lab meeting order <meeting> <item numbers in the new order>",
     examples=("/lab meeting order 1 3 1 2",),
 )
@@ -145,20 +152,21 @@ class DropArgs(Args):
 
 @router.command(
     "meeting drop", args=DropArgs, topic="meeting",
-    summary="Take an item off a meeting's agenda (a facilitator, or whoever proposed it).",
+    summary=N_("Take an item off a meeting's agenda (a facilitator, or whoever proposed it)."),
     examples=("/lab meeting drop 1 2",),
 )
 async def drop(call: Call[DropArgs]) -> Reply:
     meeting = await _open_meeting(call, call.args.meeting)
     n = call.args.item
     if not 1 <= n <= len(meeting.agenda):
-        raise UserError(f"There is no item {n}: {meeting_name(meeting)} has "
-                        f"{len(meeting.agenda)} agenda items.")
+        raise UserError(_("There is no item {n}: {meeting_name} has "
+                        "{count} agenda items.").format(
+            n=n, meeting_name=meeting_name(meeting), count=len(meeting.agenda)))
     item = meeting.agenda[n - 1]
     mine = item.proposed_by_id == call.person.id
     if not mine and not (call.member and has_role(call.member.role, Role.FACILITATOR)):
         raise PermissionDenied(
-            "Only a facilitator, or whoever proposed it, can drop an agenda item.")
+            _("Only a facilitator, or whoever proposed it, can drop an agenda item."))
     meeting.agenda.remove(item)
     await call.uow.session.flush()
     for position, rest in enumerate(meeting.agenda, 1):
@@ -170,12 +178,12 @@ async def drop(call: Call[DropArgs]) -> Reply:
 
 class WhereArgs(Args):
     meeting: Annotated[str, Pos("meeting"), Complete("meeting")]
-    place: Annotated[str, Rest("call link or place"), Field(min_length=1, max_length=600)]
+    place: Annotated[str, Rest(N_("call link or place")), Field(min_length=1, max_length=600)]
 
 
 @router.command(
     "meeting where", args=WhereArgs, access="facilitator", topic="meeting",
-    summary="Set a meeting's call link or place; the updated invite is posted to the lab.",
+    summary=N_("Set a meeting's call link or place; the updated invite is posted to the lab."),
     usage_line="/lab meeting where <meeting> <call link or place>",
     examples=("/lab meeting where 1 https://meet.example.org/action-lab",),
 )
@@ -183,15 +191,17 @@ async def where(call: Call[WhereArgs]) -> Reply:
     lab = call.the_lab
     meeting = await _open_meeting(call, call.args.meeting)
     try:
-        place, _ = check_place(call.args.place)
+        place, _x = check_place(call.args.place)
     except AgendaProblem as exc:
         raise UserError(str(exc)) from None
     meeting.place = place
     _changed(call, meeting)
     await call.audit("meeting.place", meeting=meeting.number)
-    card = await meeting_card(call.uow, lab, meeting, f"Meeting updated: {meeting.title}",
-                              f"*Where:* {place}")
+    card = await meeting_card(call.uow, lab, meeting, _("Meeting updated: {title}").format(
+        title=meeting.title),
+                              _("*Where:* {place}").format(place=place))
     call.ctx.announce(call.uow, lab.id, card,
                       (invite_file(meeting, lab.name, "REQUEST", call.now),))
-    return Reply.say(f"{meeting_name(meeting, start=True)} is at {place}; the updated invite "
-                     "is posted in the lab's channels.")
+    return Reply.say(_("{meeting_name} is at {place}; the updated invite "
+                     "is posted in the lab's channels.").format(
+        meeting_name=meeting_name(meeting, start=True), place=place))

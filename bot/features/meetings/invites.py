@@ -30,12 +30,12 @@ def invite_file(meeting: Meeting, lab_name: str, method: Method, now: datetime) 
     The lab organizes, at the address the meeting was scheduled with, and its members, as a
     group, attend: the same in every invite about the meeting, as calendar apps expect.
     """
-    verb = "cancelled" if method == "CANCEL" else "scheduled"
     description = (
-        _("{lab_name}: {meeting_name}, {verb} with actionlab. "
-        "The time in this file is UTC; your calendar shows it in your own zone.").format(
-            lab_name=lab_name, meeting_name=meeting_name(meeting), verb=verb)
-    )
+        _("{lab_name}: {meeting_name}, cancelled with actionlab. The time in this file is "
+          "UTC; your calendar shows it in your own zone.") if method == "CANCEL" else
+        _("{lab_name}: {meeting_name}, scheduled with actionlab. The time in this file is "
+          "UTC; your calendar shows it in your own zone.")
+    ).format(lab_name=lab_name, meeting_name=meeting_name(meeting))
     agenda = agenda_text(agenda_lines(meeting))
     if agenda:
         description += f"\n\n{agenda}"

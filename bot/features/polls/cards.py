@@ -46,7 +46,7 @@ def poll_card(loaded: Loaded, now: datetime) -> Card:
     """The public card, posted once when the poll opens: what it asks, when it closes, and
     the Answer and Results buttons."""
     poll, starts = loaded.poll, loaded.starts
-    required = ", ".join(loaded.name(p) for p in loaded.required) or "nobody"
+    required = ", ".join(loaded.name(p) for p in loaded.required) or _("nobody")
     window = format_window(poll.window_start, poll.window_end)
     when = (_("*{count}* of {count2}, "
             "from {when} to {when2}, within {window} {timezone}.").format(

@@ -16,6 +16,7 @@ from bot.features.polls.service import (
     unanswered,
 )
 from bot.features.reminders import remind_now, reminded_text
+from bot.i18n import N_, _
 from bot.messages import Reply
 from bot.router import Call, Router
 from storage.models import Poll
@@ -25,7 +26,7 @@ router = Router()
 
 async def _remind(call: Call[Any], poll: Poll) -> Reply:
     refuse_if_closed(poll, call.now)
-    name = f"poll #{poll.number} ({poll.title})"
+    name = _("poll #{number} ({title})").format(number=poll.number, title=poll.title)
     reminded = await remind_now(call, kind="poll", subject_id=poll.id, name=name,
                                 closes_at=poll.closes_at,
                                 pending=await unanswered(call.uow, poll.id))
@@ -33,8 +34,8 @@ async def _remind(call: Call[Any], poll: Poll) -> Reply:
 
 
 @router.command("poll remind", args=PollRefArgs, access="facilitator", topic="poll",
-                summary="Remind the members who have not answered a poll, privately, now "
-                        "(at most once every 12 hours).",
+                summary=N_("Remind the members who have not answered a poll, privately, now "
+                        "(at most once every 12 hours)."),
                 examples=("/lab poll remind 1",))
 async def poll_remind(call: Call[PollRefArgs]) -> Reply:
     return await _remind(call, await find_poll(call, call.args.poll))
@@ -51,7 +52,8 @@ async def poll_close_pressed(call: Call[Any]) -> Reply:
     against the deadline timer or a second press)."""
     poll = await poll_of_action(call)
     if not await close_poll(call.ctx, call.uow, poll.id, call.now, closed_by=call.person.id):
-        raise Conflict(f"Poll #{poll.number} is already closed. See "
-                       f"`/lab poll results {poll.number}`.")
-    return Reply.say(f"Poll #{poll.number} is closed; I told the lab. "
-                     f"{(poll.outcome or '').rstrip('.')}.")
+        raise Conflict(_("Poll #{number} is already closed. See "
+                       "`/lab poll results {number}`.").format(number=poll.number))
+    return Reply.say(_("Poll #{number} is closed; I told the lab. "
+                     "{rstrip}.").format(
+        number=poll.number, rstrip=(poll.outcome or '').rstrip('.')))

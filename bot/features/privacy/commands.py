@@ -11,6 +11,7 @@ from bot.errors import Conflict, StaleControl
 from bot.features.common import confirm_card, kept
 from bot.features.privacy.data import collect, to_json
 from bot.features.privacy.erase import erase_person, refusal
+from bot.i18n import N_, _
 from bot.messages import Button, Card, File, Recipient, Reply, Text
 from bot.router import Call, Router
 
@@ -20,29 +21,29 @@ log = logging.getLogger(__name__)
 
 @router.command("membership mydata", aliases=("mydata",), access="anyone", topic="privacy",
                 open_when_archived=True,
-                summary="Get everything the bot holds about you, as a JSON file, privately.")
+                summary=N_("Get everything the bot holds about you, as a JSON file, privately."))
 async def mydata(call: Call[Any]) -> Reply:
     data = await collect(call.uow, call.person.id, call.now)
     file = File(f"actionlab-my-data-{call.now:%Y-%m-%d}.json", to_json(data),
-                "application/json", alt="Everything actionlab holds about you")
+                "application/json", alt=_("Everything actionlab holds about you"))
     await call.audit("person.data_taken")
     if call.place.direct:
-        return Reply(text="Everything I hold about you, as JSON. Nothing of anyone else is in "
-                          "it.", files=(file,))
+        return Reply(text=_("Everything I hold about you, as JSON. Nothing of anyone else is in "
+                          "it."), files=(file,))
     to = Recipient(call.actor.platform, call.actor.workspace, call.actor.user_id)
     ctx = call.ctx
 
     async def send() -> None:
         try:
             await ctx.messengers.notify(to, Card((Text(
-                "Everything I hold about you, as JSON. Nothing of anyone else is in it."),),
-                fallback="Your data"), (file,))
+                _("Everything I hold about you, as JSON. Nothing of anyone else is in it.")),),
+                fallback=_("Your data")), (file,))
         except Exception:
             log.exception("could not send someone their data")
 
     call.uow.after_commit(send)
-    return Reply.say("I have sent you everything I hold about you, as a JSON file, in a "
-                     "direct message.")
+    return Reply.say(_("I have sent you everything I hold about you, as a JSON file, in a "
+                     "direct message."))
 
 
 class ForgetArgs(Args):
@@ -52,20 +53,20 @@ class ForgetArgs(Args):
 @router.command("membership forget", aliases=("forget",), args=ForgetArgs,
                 access="anyone", topic="privacy", open_when_archived=True,
                 usage_line="forget me",
-                summary="Erase your personal data from the bot (after a confirmation).")
+                summary=N_("Erase your personal data from the bot (after a confirmation)."))
 async def forget(call: Call[ForgetArgs]) -> Reply:
     why = await refusal(call.uow, call.person.id)
     if why:
         raise Conflict(why)
     return Reply(card=confirm_card(
-        "Forget you?",
-        "Your name, accounts and time zone, your applications, your answers and ballots in "
+        _("Forget you?"),
+        _("Your name, accounts and time zone, your applications, your answers and ballots in "
         "anything still open, and your reminders will be erased, and you will leave every "
         "lab. Closed results, anonymised ballots and minutes stay, attributed to \"a former "
-        "member\".",
-        confirm=Button("Forget me", action_ids.encode("privacy.forget", call.person.id)),
+        "member\"."),
+        confirm=Button(_("Forget me"), action_ids.encode("privacy.forget", call.person.id)),
         keep_id=action_ids.encode("privacy.keep", call.person.id),
-        undo="This cannot be undone.",
+        undo=_("This cannot be undone."),
     ))
 
 
@@ -76,12 +77,14 @@ async def forget_confirmed(call: Call[Any]) -> Reply:
         raise StaleControl()  # only the person who asked can confirm
     erased = await erase_person(call.ctx, call.uow, call.person.id, call.now)
     return Reply(card=Card((Text(
-        f"Done: you are forgotten. You left {erased.labs_left} lab(s); "
-        f"{erased.applications} application(s) and {erased.reminders} reminder(s) were "
-        "erased. If you write to me again, I will meet you as someone new."),),
-        fallback="You are forgotten"), replace=True)
+        _("Done: you are forgotten. You left {labs_left} lab(s); "
+        "{applications} application(s) and {reminders} reminder(s) were "
+        "erased. If you write to me again, I will meet you as someone new.").format(
+            labs_left=erased.labs_left, applications=erased.applications,
+            reminders=erased.reminders)),),
+        fallback=_("You are forgotten")), replace=True)
 
 
 @router.action("privacy.keep", scope="none")
 async def forget_kept(call: Call[Any]) -> Reply:
-    return kept("your data")
+    return kept(_("your data"))

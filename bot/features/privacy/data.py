@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from bot.domain.votes import VoteStatus
+from bot.i18n import _
 from storage.models import (
     ActionItem,
     AuditEntry,
@@ -80,7 +81,8 @@ async def collect(uow: UnitOfWork, person_id: int, now: datetime) -> dict[str, A
         number = e.detail.get("vote")
         found = (await s.scalars(select(Vote).where(Vote.lab_id == e.lab_id,
                                                     Vote.number == number))).first()
-        said = f"you voted in vote {number} of {await lab_name(e.lab_id)}"
+        said = _("you voted in vote {number} of {value}").format(
+            number=number, value=await lab_name(e.lab_id))
         if found is not None and found.status is VoteStatus.CLOSED and said not in voted:
             voted.append(said)
     applications = []

@@ -23,6 +23,7 @@ from bot.domain.polls import PollStatus
 from bot.domain.reminders import ReminderStatus
 from bot.errors import Conflict, NotFound
 from bot.events import MemberLeft, publish
+from bot.i18n import N_, _
 from storage.models import (
     Ballot,
     Base,
@@ -36,7 +37,7 @@ from storage.models import (
 )
 from storage.uow import UnitOfWork
 
-FORMER = "a former member"
+FORMER = N_("a former member")
 # Kept as they are (README): the workspace's installation of the Slack app (who installed it
 # is the workspace's record, needed to keep the app working) and OAuth states (random).
 UNTOUCHED = frozenset({"installations", "oauth_states"})
@@ -60,10 +61,10 @@ async def refusal(uow: UnitOfWork, person_id: int) -> str | None:
                         if x.role is Role.FACILITATOR]
         if len(facilitators) <= 1:
             lab = await uow.labs.get(m.lab_id)
-            name = lab.name if lab else "a lab"
-            return (f"You are the last facilitator of {name}, so you cannot be forgotten yet: "
+            name = lab.name if lab else _("a lab")
+            return (_("You are the last facilitator of {name}, so you cannot be forgotten yet: "
                     "make someone else facilitator first (`/lab role <member> facilitator`), "
-                    "then ask again. Nothing was erased.")
+                    "then ask again. Nothing was erased.").format(name=name))
     return None
 
 
@@ -71,7 +72,7 @@ async def erase_person(ctx: Context, uow: UnitOfWork, person_id: int, now: datet
     """Erase the person's personal data in this unit of work (the caller commits)."""
     person = await uow.people.get(person_id)
     if person is None:
-        raise NotFound("There is no such person.")
+        raise NotFound(_("There is no such person."))
     why = await refusal(uow, person_id)
     if why:
         raise Conflict(why)
@@ -90,7 +91,7 @@ async def erase_person(ctx: Context, uow: UnitOfWork, person_id: int, now: datet
     pending = (await s.scalars(select(Reminder.id).where(
         (Reminder.recipient_id == person_id) | (Reminder.author_id == person_id),
         Reminder.status == ReminderStatus.PENDING))).all()
-    cancelled = await uow.reminders.cancel(list(pending), "the person asked to be forgotten")
+    cancelled = await uow.reminders.cancel(list(pending), _("the person asked to be forgotten"))
     from bot.features import reminders
 
     reminders.disarm_after_commit(ctx, uow, cancelled)

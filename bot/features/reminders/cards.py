@@ -63,13 +63,14 @@ def delivery_card(r: Reminder, lab: Lab, info: SubjectInfo | None, author: Perso
         case ReminderKind.ACTION_ITEM:
             day = r.subject_at or r.due_at
             same_day = r.due_at >= day - timedelta(hours=12)
-            when = "today" if same_day else "tomorrow"
             words = title or r.text
-            blocks += [Header(_("Action item due {when}").format(when=when)),
+            blocks += [Header(_("Action item due today") if same_day
+                              else _("Action item due tomorrow")),
                        Text(_("{text}\n\nDue {when}.").format(
                            text=shorten(words, MAX_TEXT), when=at(day, 'D')))]
-            fallback = _("Action item due {when}: {text}").format(
-                when=when, text=shorten(words, 100))
+            fallback = (_("Action item due today: {text}") if same_day
+                        else _("Action item due tomorrow: {text}")).format(
+                text=shorten(words, 100))
         case _:
             to_lab = r.recipient_id is None
             blocks += [Header(_("Reminder for {text}").format(

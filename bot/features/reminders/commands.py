@@ -60,7 +60,7 @@ PROBLEMS_SINCE = timedelta(days=14)
 
 
 class RemindArgs(Args):
-    who: Annotated[str, Pos("me|lab|member", help="me, lab, or a member"),
+    who: Annotated[str, Pos("me|lab|member", help=N_("me, lab, or a member")),
                    Complete("remind_target")]
     request: Annotated[str, Rest(N_("when> <text"), help=N_("when, then what: tomorrow 10:00 Send "
                                                      "the agenda")), Field(max_length=2000)]
@@ -174,11 +174,12 @@ def _confirmation(call: Call[Any], r: Reminder, notes: Sequence[str],
         quiet = call.ctx.settings.reminders.quiet_hours
         until = r.next_at if r.next_at != r.due_at else None
         if until is not None:
-            who = "your" if target.person_id == call.person.id else \
-                f"{target.person.display_name}'s"
-            small.append(_("That falls in {who} quiet hours ({quiet} in {zone}), so it will "
-                         "wait until {format_local}").format(
-                who=who, quiet=quiet, zone=zone, format_local=format_local(until, zone)))
+            said = (_("That falls in your quiet hours ({quiet} in {zone}), so it will wait "
+                      "until {until}") if target.person_id == call.person.id else
+                    _("That falls in {name}'s quiet hours ({quiet} in {zone}), so it will "
+                      "wait until {until}"))
+            small.append(said.format(name=target.person.display_name, quiet=quiet, zone=zone,
+                                     until=format_local(until, zone)))
         elif target.person_id != call.person.id:
             small.append(_("That is {format_local} for "
                          "{display_name}").format(

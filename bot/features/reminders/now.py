@@ -18,6 +18,7 @@ from bot.errors import Conflict
 from bot.features.reminders.delivery import _first_timer
 from bot.features.reminders.timers import arm_after_commit
 from bot.handlers import Call
+from bot.i18n import _
 from storage.models import Reminder
 
 REMIND_EVERY = timedelta(hours=12)
@@ -51,11 +52,14 @@ async def remind_now(call: Call[Any], *, kind: str, subject_id: int, name: str,
     if last is not None and call.now - last < REMIND_EVERY:
         nxt = last + REMIND_EVERY
         raise TooSoon(
-            f"The members who have not answered {name} were reminded "
-            f"{format_local(last, call.zone)}; Remind now can be used again from "
-            f"{format_local(nxt, call.zone)} ({call.zone}, "
-            f"{zone_abbreviation(nxt, call.zone)}). The automatic nudge before the close "
-            "still goes.")
+            _("The members who have not answered {name} were reminded "
+            "{format_local}; Remind now can be used again from "
+            "{format_local2} ({zone}, "
+            "{zone_abbreviation}). The automatic nudge before the close "
+            "still goes.").format(
+                name=name, format_local=format_local(last, call.zone),
+                format_local2=format_local(nxt, call.zone), zone=call.zone,
+                zone_abbreviation=zone_abbreviation(nxt, call.zone)))
     lab = call.the_lab
     waiting = set(pending)
     rows: list[Reminder] = []
@@ -84,12 +88,13 @@ async def remind_now(call: Call[Any], *, kind: str, subject_id: int, name: str,
 def reminded_text(call: Call[Any], name: str, reminded: Reminded) -> str:
     """What the facilitator is told: who it went to, and who gets it after quiet hours."""
     if not reminded.now and not reminded.held:
-        return f"Everyone has answered {name}: nobody to remind."
+        return _("Everyone has answered {name}: nobody to remind.").format(name=name)
     parts = []
     if reminded.now:
-        parts.append(f"Reminded now, privately: {', '.join(reminded.now)}.")
+        parts.append(_("Reminded now, privately: {names}.").format(
+            names=', '.join(reminded.now)))
     if reminded.held:
-        parts.append("In their quiet hours, so reminded when those end: " + ", ".join(
+        parts.append(_("In their quiet hours, so reminded when those end: ") + ", ".join(
             f"{who} ({format_local(at, call.zone)})" for who, at in reminded.held) + ".")
-    parts.append(f"Remind now can be used again for {name} in 12 hours.")
+    parts.append(_("Remind now can be used again for {name} in 12 hours.").format(name=name))
     return " ".join(parts)

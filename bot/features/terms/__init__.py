@@ -19,6 +19,7 @@ from __future__ import annotations
 from bot.domain.terms import TermsStatus
 from bot.features.terms import actions, commands
 from bot.features.terms.service import close_at_deadline, document, not_answered
+from bot.i18n import _
 from bot.router import Router
 from bot.subjects import SubjectInfo
 from storage.uow import UnitOfWork
@@ -37,6 +38,7 @@ async def reminder_info(uow: UnitOfWork, terms_id: int) -> SubjectInfo | None:
     if terms is None or terms.status != TermsStatus.CONSENT:
         return None
     return SubjectInfo(
-        f"Consent on the terms of reference: {terms.title}", moment=terms.consent_closes_at,
-        lines=("Answer with `/lab terms answer agree`, `stand-aside`, or `object section <n> "
-               "reason <text>`; `/lab terms show` shows the draft.",))
+        _("Consent on the terms of reference: {title}").format(
+            title=terms.title), moment=terms.consent_closes_at,
+        lines=(_("Answer with `/lab terms answer agree`, `stand-aside`, or `object section <n> "
+               "reason <text>`; `/lab terms show` shows the draft."),))

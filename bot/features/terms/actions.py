@@ -9,6 +9,7 @@ from bot.domain.terms import Answer
 from bot.errors import NotFound, UserError
 from bot.features.terms.commands import _answer, edit_form, object_form
 from bot.features.terms.service import find_terms, refuse_unless_editable
+from bot.i18n import _
 from bot.messages import Reply
 from bot.router import Call, Router
 from storage.models import Terms
@@ -20,8 +21,8 @@ async def _terms(call: Call[Any]) -> Terms:
     terms = await find_terms(call)
     assert call.action is not None
     if str(terms.id) != (call.action.arg or ""):
-        raise NotFound("Those are not the lab's current terms of reference; `/lab terms show` "
-                       "shows them.")
+        raise NotFound(_("Those are not the lab's current terms of reference; `/lab terms show` "
+                       "shows them."))
     return terms
 
 
@@ -31,7 +32,7 @@ async def edit(call: Call[Any]) -> Reply:
     refuse_unless_editable(terms)
     if not call.values or not call.values[0].isdigit() or \
             not 1 <= int(call.values[0]) <= len(terms.sections):
-        raise UserError("Choose a section from the menu.")
+        raise UserError(_("Choose a section from the menu."))
     return Reply(form=edit_form(terms.sections[int(call.values[0]) - 1]))
 
 
@@ -43,12 +44,12 @@ async def merge(call: Call[Any]) -> Reply:
     arg = call.action.arg or ""
     draft = await call.uow.terms.draft(int(arg)) if arg.isdigit() else None
     if draft is None or draft.person_id != call.person.id:
-        raise NotFound("That draft is not yours, or no longer exists.")
+        raise NotFound(_("That draft is not yours, or no longer exists."))
     terms = await find_terms(call)
     refuse_unless_editable(terms)
     section = next((s for s in terms.sections if s.id == draft.section_id), None)
     if section is None:
-        raise NotFound("That section is no longer in the lab's terms of reference.")
+        raise NotFound(_("That section is no longer in the lab's terms of reference."))
     before = await call.uow.terms.revision(section.id, draft.base_version)
     merged = merge_texts(before.text if before else "", draft.text, section.text)
     draft.merged_at = call.now

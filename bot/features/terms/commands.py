@@ -26,7 +26,7 @@ from bot.domain.terms import (
 )
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import ConsentOpened
-from bot.exports import FORMATS, MIME, Format
+from bot.exports import MIME, Format
 from bot.exports.terms import filename, render
 from bot.features.terms.service import (
     approve,
@@ -42,6 +42,7 @@ from bot.features.terms.service import (
     standing_words,
     winning_vote,
 )
+from bot.i18n import N_, _
 from bot.messages import (
     Block,
     Button,
@@ -77,65 +78,67 @@ router = Router()
 
 
 def terms_card(terms: Terms) -> Card:
-    blocks: list[Block] = [Header(shorten(f"Terms of reference: {terms.title}", Limits.HEADER))]
+    blocks: list[Block] = [Header(shorten(_("Terms of reference: {title}").format(
+        title=terms.title), Limits.HEADER))]
     lines = "\n".join(section_line(s) for s in terms.sections)
     blocks.append(Text(shorten(lines, Limits.TEXT)))
-    state = {TermsStatus.DRAFT: "a draft: members edit and comment",
-             TermsStatus.CONSENT: "in a consent round",
-             TermsStatus.APPROVED: "approved"}[terms.status]
-    closes = (f", closes {at(terms.consent_closes_at)}"
+    state = {TermsStatus.DRAFT: _("a draft: members edit and comment"),
+             TermsStatus.CONSENT: _("in a consent round"),
+             TermsStatus.APPROVED: _("approved")}[terms.status]
+    closes = (_(", closes {when}").format(when=at(terms.consent_closes_at))
               if terms.status == TermsStatus.CONSENT and terms.consent_closes_at else "")
     blocks.append(Context(shorten(
-        f"Status: {state}{closes}. `/lab terms section <n>` reads a section, "
+        _("Status: {state}{closes}. `/lab terms section <n>` reads a section, "
         "`/lab terms edit <n>` edits it, `/lab terms comment <n> <text>` comments, "
-        "`/lab terms history <n>` shows who changed what."
-        + ("" if terms.public else " Confidential until the lab marks it public."),
+        "`/lab terms history <n>` shows who changed what.").format(state=state, closes=closes)
+        + ("" if terms.public else _(" Confidential until the lab marks it public.")),
         Limits.CONTEXT)))
     if terms.status != TermsStatus.APPROVED:
         blocks.append(Select(
-            action_ids.encode("terms.edit", terms.lab_id, str(terms.id)), "Edit a section",
+            action_ids.encode("terms.edit", terms.lab_id, str(terms.id)), _("Edit a section"),
             tuple(Option(shorten(f"{s.position}. {s.heading}", Limits.OPTION_LABEL),
                          str(s.position)) for s in terms.sections)))
     if terms.status == TermsStatus.CONSENT:
         blocks.append(_consent_buttons(terms))
-    return Card(tuple(blocks), fallback=f"Terms of reference: {terms.title}")
+    return Card(tuple(blocks), fallback=_("Terms of reference: {title}").format(
+        title=terms.title))
 
 
 def _consent_buttons(terms: Terms) -> Buttons:
     lab, ref = terms.lab_id, str(terms.id)
     return Buttons((
-        Button("Agree", action_ids.encode("terms.agree", lab, ref), style="primary"),
-        Button("Stand aside", action_ids.encode("terms.aside", lab, ref)),
-        Button("Object", action_ids.encode("terms.object", lab, ref), style="danger"),
+        Button(_("Agree"), action_ids.encode("terms.agree", lab, ref), style="primary"),
+        Button(_("Stand aside"), action_ids.encode("terms.aside", lab, ref)),
+        Button(_("Object"), action_ids.encode("terms.object", lab, ref), style="danger"),
     ))
 
 
 def edit_form(section: TermsSection, text: str | None = None) -> Form:
     return Form(
         action_ids.encode(FORM_ROUTE, "terms.edit"),
-        shorten(f"Edit: {section.heading}", Limits.FORM_TITLE),
+        shorten(_("Edit: {heading}").format(heading=section.heading), Limits.FORM_TITLE),
         (
-            Input("section", "Section", default=str(section.position), max_length=2),
-            Input("version", "Version you are editing", default=str(section.version),
+            Input("section", _("Section"), default=str(section.position), max_length=2),
+            Input("version", _("Version you are editing"), default=str(section.version),
                   max_length=6),
             Input("text", shorten(section.heading, Limits.INPUT_LABEL),
                   default=shorten(text if text is not None else section.text, SECTION_LENGTH),
                   multiline=True, max_length=SECTION_LENGTH),
         ),
-        submit_label="Save the section",
+        submit_label=_("Save the section"),
     )
 
 
 def object_form(terms: Terms) -> Form:
     return Form(
-        action_ids.encode(FORM_ROUTE, "terms.answer"), "Object",
+        action_ids.encode(FORM_ROUTE, "terms.answer"), _("Object"),
         (
-            Input("answer", "Answer", default="object", max_length=12),
-            Input("section", "Section (number) it is about", max_length=2),
-            Input("reason", "Your reason", multiline=True, max_length=REASON_LENGTH,
-                  placeholder="What must change for you to consent?"),
+            Input("answer", _("Answer"), default="object", max_length=12),
+            Input("section", _("Section (number) it is about"), max_length=2),
+            Input("reason", _("Your reason"), multiline=True, max_length=REASON_LENGTH,
+                  placeholder=_("What must change for you to consent?")),
         ),
-        submit_label="Object",
+        submit_label=_("Object"),
     )
 
 
@@ -148,9 +151,9 @@ class StartArgs(Args):
 
 @router.command(
     "terms start", args=StartArgs, access="facilitator", topic="terms",
-    summary=("Start the terms of reference for the option the last closed vote chose, "
+    summary=(N_("Start the terms of reference for the option the last closed vote chose, "
              "pre-filled from its description, the minutes' decisions and action items, and "
-             "the lab's settings."),
+             "the lab's settings.")),
     usage_line="/lab terms start [vote N]",
     examples=("/lab terms start", "/lab terms start vote 2"),
 )
@@ -159,8 +162,9 @@ async def start(call: Call[StartArgs]) -> Reply:
     vote, winner = await winning_vote(call.uow, lab.id, call.args.vote)
     current = await call.uow.terms.latest(lab.id)
     if current is not None and current.status != TermsStatus.APPROVED:
-        raise Conflict(f"{lab.name} already has a draft of its terms of reference "
-                       f"({current.title}). See it with `/lab terms show`.")
+        raise Conflict(_("{name} already has a draft of its terms of reference "
+                       "({title}). See it with `/lab terms show`.").format(
+            name=lab.name, title=current.title))
     src = await source_of(call.uow, lab.id, vote, winner)
     terms = await call.uow.terms.add(new_terms(
         lab.id, await call.uow.terms.next_number(lab.id), vote, shorten(winner, 300), src,
@@ -171,7 +175,7 @@ async def start(call: Call[StartArgs]) -> Reply:
 
 
 @router.command("terms show", topic="terms",
-                summary="The lab's terms of reference: its sections, status and controls.")
+                summary=N_("The lab's terms of reference: its sections, status and controls."))
 async def show(call: Call[Any]) -> Reply:
     return Reply(card=terms_card(await find_terms(call)))
 
@@ -181,7 +185,7 @@ class SectionRef(Args):
 
 
 @router.command("terms section", args=SectionRef, topic="terms",
-                summary="Read one section of the terms of reference, with its comments.",
+                summary=N_("Read one section of the terms of reference, with its comments."),
                 examples=("/lab terms section 2",))
 async def read_section(call: Call[SectionRef]) -> Reply:
     terms = await find_terms(call)
@@ -191,11 +195,12 @@ async def read_section(call: Call[SectionRef]) -> Reply:
         Text(shorten(section.text, Limits.TEXT))]
     comments = await call.uow.terms.comments(section.id)
     if comments:
-        lines = "\n".join(f"• *{c.author.display_name if c.author else 'a former member'}* "
+        lines = "\n".join(f"• *{c.author.display_name if c.author else _('a former member')}* "
                           f"({at(c.created_at, 'f')}): {c.text}" for c in comments[-10:])
-        blocks.append(Text(shorten(f"*Comments*\n{lines}", Limits.TEXT)))
-    blocks.append(Context(f"Version {section.version}, changed {at(section.updated_at)}. "
-                          f"`/lab terms edit {section.position}` edits it."))
+        blocks.append(Text(shorten(_("*Comments*\n{lines}").format(lines=lines), Limits.TEXT)))
+    blocks.append(Context(_("Version {version}, changed {when}. "
+                          "`/lab terms edit {position}` edits it.").format(
+        version=section.version, when=at(section.updated_at), position=section.position)))
     return Reply(card=Card(tuple(blocks), fallback=section.heading))
 
 
@@ -210,9 +215,9 @@ class EditArgs(Args):
 
 @router.command(
     "terms edit", args=EditArgs, topic="terms",
-    summary=("Edit a section: alone, a form opens with its current text. A save names the "
+    summary=(N_("Edit a section: alone, a form opens with its current text. A save names the "
              "version it was written against; if someone saved meanwhile, you are shown what "
-             "changed and asked to merge, and nothing you wrote is lost."),
+             "changed and asked to merge, and nothing you wrote is lost.")),
     usage_line="/lab terms edit <section> [version N] [<text>]",
     examples=("/lab terms edit 3", '/lab terms edit objectives version 2 "Reach ten councils."'),
 )
@@ -223,9 +228,10 @@ async def edit(call: Call[EditArgs]) -> Reply:
     if call.args.text is None:
         return Reply(form=edit_form(section))
     try:
-        text = check_text(call.args.text, f"Section {section.position}")
+        text = check_text(call.args.text, _("Section {position}").format(
+            position=section.position))
     except TermsProblem as exc:
-        raise UserError(f"{exc} The section was not changed.") from None
+        raise UserError(_("{exc} The section was not changed.").format(exc=exc)) from None
     base = call.args.version if call.args.version is not None else section.version
     return await save(call, terms, section, text, base)
 
@@ -233,10 +239,12 @@ async def edit(call: Call[EditArgs]) -> Reply:
 async def save(call: Call[Any], terms: Terms, section: TermsSection, text: str, base: int,
                *, note: str | None = None) -> Reply:
     if base > section.version or base < 1:
-        raise UserError(f"Section {section.position} has no version {base}; it is at version "
-                        f"{section.version}.")
+        raise UserError(_("Section {position} has no version {base}; it is at version "
+                        "{version}.").format(
+            position=section.position, base=base, version=section.version))
     if text == section.text:
-        return Reply.say(f"Section {section.position} already reads so; nothing changed.")
+        return Reply.say(_("Section {position} already reads so; nothing changed.").format(
+            position=section.position))
     if await call.uow.terms.save_section(section, text, base, call.person.id, call.now):
         await call.uow.terms.add_revision(TermsRevision(
             section_id=section.id, version=section.version, text=text,
@@ -244,14 +252,17 @@ async def save(call: Call[Any], terms: Terms, section: TermsSection, text: str, 
         await call.audit("terms.section_saved", terms=terms.number, section=section.key,
                          version=section.version)
         reopened = await _objections_on(call, terms, section.key)
-        tail = (f" Objections to it are open ({reopened}): those members can now answer "
-                "again." if reopened else "")
+        tail = (_(" Objections to it are open ({reopened}): those members can now answer "
+                "again.").format(reopened=reopened) if reopened else "")
         return call.publish(Card((
-            Text(shorten(f"*{call.person.display_name}* saved section {section.position}, "
-                         f"{section.heading}, as version {section.version}.{tail}",
+            Text(shorten(_("*{display_name}* saved section {position}, "
+                         "{heading}, as version {version}.{tail}").format(
+                display_name=call.person.display_name, position=section.position,
+                heading=section.heading, version=section.version, tail=tail),
                          Limits.TEXT)),
-            Context(f"`/lab terms diff {section.position}` shows what changed."),
-        ), fallback=f"Section {section.position} saved"))
+            Context(_("`/lab terms diff {position}` shows what changed.").format(
+                position=section.position)),
+        ), fallback=_("Section {position} saved").format(position=section.position)))
     return await _stale(call, terms, section, text, base)
 
 
@@ -275,20 +286,24 @@ async def _stale(call: Call[Any], terms: Terms, section: TermsSection, text: str
     await call.audit("terms.section_stale", terms=terms.number, section=section.key,
                      base=base, current=section.version)
     merged = merge(base_text, text, section.text)
-    how = ("Your changes and theirs touch different lines: the merge combines them." if
-           merged.clean else "You both changed the same lines: the merge keeps both, "
-           "between <<<<<<< and >>>>>>> marks, for you to settle.")
+    how = (_("Your changes and theirs touch different lines: the merge combines them.") if
+           merged.clean else _("You both changed the same lines: the merge keeps both, "
+           "between <<<<<<< and >>>>>>> marks, for you to settle."))
     return Reply(card=Card((
-        Header(shorten(f"Section {section.position} changed while you edited it",
+        Header(shorten(_("Section {position} changed while you edited it").format(
+            position=section.position),
                        Limits.HEADER)),
-        Text(shorten(f"You edited version {base}; it is now at version {section.version}. "
-                     f"What changed meanwhile:\n```\n{changed}\n```", Limits.TEXT)),
-        Text(shorten(f"*Your text (kept, not lost)*\n{text}", Limits.TEXT)),
-        Context(shorten(f"{how} Press Merge to open it in a form, check it, and save.",
+        Text(shorten(_("You edited version {base}; it is now at version {version}. "
+                     "What changed meanwhile:\n```\n{changed}\n```").format(
+            base=base, version=section.version, changed=changed), Limits.TEXT)),
+        Text(shorten(_("*Your text (kept, not lost)*\n{text}").format(text=text), Limits.TEXT)),
+        Context(shorten(_("{how} Press Merge to open it in a form, check it, and save.").format(
+            how=how),
                         Limits.CONTEXT)),
-        Buttons((Button("Merge", action_ids.encode("terms.merge", terms.lab_id,
+        Buttons((Button(_("Merge"), action_ids.encode("terms.merge", terms.lab_id,
                                                    str(draft.id)), style="primary"),)),
-    ), fallback=f"Section {section.position} changed while you edited it"),
+    ), fallback=_("Section {position} changed while you edited it").format(
+        position=section.position)),
         files=(File(f"terms-section-{section.position}-yours.txt", text.encode(),
                     "text/plain"),))
 
@@ -299,38 +314,42 @@ class CommentArgs(Args):
 
 
 @router.command("terms comment", args=CommentArgs, topic="terms",
-                summary="Comment on a section of the terms of reference.",
+                summary=N_("Comment on a section of the terms of reference."),
                 examples=('/lab terms comment 6 "Is the grant in GBP or USD?"',))
 async def comment(call: Call[CommentArgs]) -> Reply:
     terms = await find_terms(call)
     section = find_section(terms, call.args.section)
     try:
-        text = check_text(call.args.text, "A comment", COMMENT_LENGTH)
+        text = check_text(call.args.text, _("A comment"), COMMENT_LENGTH)
     except TermsProblem as exc:
         raise UserError(str(exc)) from None
     await call.uow.terms.add_comment(TermsComment(
         section_id=section.id, author_id=call.person.id, text=text, created_at=call.now))
     await call.audit("terms.comment", terms=terms.number, section=section.key)
     return call.publish(Card((Text(shorten(
-        f"*{call.person.display_name}* on section {section.position}, {section.heading}: "
-        f"{text}", Limits.TEXT)),), fallback="A comment on the terms of reference"))
+        _("*{display_name}* on section {position}, {heading}: "
+        "{text}").format(
+            display_name=call.person.display_name, position=section.position,
+            heading=section.heading,
+            text=text), Limits.TEXT)),), fallback=_("A comment on the terms of reference")))
 
 
 @router.command("terms history", args=SectionRef, topic="terms",
-                summary="Who changed a section, and when: every version kept.",
+                summary=N_("Who changed a section, and when: every version kept."),
                 examples=("/lab terms history 2",))
 async def history(call: Call[SectionRef]) -> Reply:
     terms = await find_terms(call)
     section = find_section(terms, call.args.section)
-    lines = [f"v{r.version}: {r.author.display_name if r.author else 'a former member'}, "
+    lines = [f"v{r.version}: {r.author.display_name if r.author else _('a former member')}, "
              f"{at(r.created_at, 'f')}" + (f" ({r.note})" if r.note else "")
              for r in await call.uow.terms.revisions(section.id)]
     return Reply(card=Card((
-        Header(shorten(f"History of {section.position}. {section.heading}", Limits.HEADER)),
+        Header(shorten(_("History of {position}. {heading}").format(
+            position=section.position, heading=section.heading), Limits.HEADER)),
         Text(shorten("\n".join(reversed(lines)), Limits.TEXT)),
-        Context(f"`/lab terms diff {section.position} <version>` compares a version with "
-                "the latest."),
-    ), fallback=f"History of {section.heading}"))
+        Context(_("`/lab terms diff {position} <version>` compares a version with "
+                "the latest.").format(position=section.position)),
+    ), fallback=_("History of {heading}").format(heading=section.heading)))
 
 
 class DiffArgs(Args):
@@ -339,8 +358,8 @@ class DiffArgs(Args):
 
 
 @router.command("terms diff", args=DiffArgs, topic="terms",
-                summary="Compare a version of a section (the one before, if none is given) "
-                        "with the latest.",
+                summary=N_("Compare a version of a section (the one before, if none is given) "
+                        "with the latest."),
                 examples=("/lab terms diff 2", "/lab terms diff 2 1"))
 async def compare(call: Call[DiffArgs]) -> Reply:
     terms = await find_terms(call)
@@ -348,13 +367,14 @@ async def compare(call: Call[DiffArgs]) -> Reply:
     version = call.args.version or max(1, section.version - 1)
     old = await call.uow.terms.revision(section.id, version)
     if old is None:
-        raise NotFound(f"Section {section.position} has versions 1 to {section.version}.")
+        raise NotFound(_("Section {position} has versions 1 to {version}.").format(
+            position=section.position, version=section.version))
     changes = diff(old.text, section.text, old_name=f"version {version}",
-                   new_name=f"version {section.version}") or "(no change)"
+                   new_name=f"version {section.version}") or _("(no change)")
     return Reply(card=Card((
         Header(shorten(f"{section.heading}: v{version} → v{section.version}", Limits.HEADER)),
         Text(shorten(f"```\n{changes}\n```", Limits.TEXT)),
-    ), fallback=f"Changes to {section.heading}"))
+    ), fallback=_("Changes to {heading}").format(heading=section.heading)))
 
 
 # --- consent ------------------------------------------------------------------------------------
@@ -366,9 +386,9 @@ class ConsentArgs(Args):
 
 @router.command(
     "terms consent", args=ConsentArgs, topic="terms",
-    summary=("A facilitator opens a consent round on the draft (each member answers agree, "
+    summary=(N_("A facilitator opens a consent round on the draft (each member answers agree, "
              "stand aside or object, with the usual nudges before the close); anyone sees "
-             "where it stands."),
+             "where it stands.")),
     usage_line="/lab terms consent [closes YYYY-MM-DD HH:MM]",
     examples=("/lab terms consent closes 2027-02-01 17:00", "/lab terms consent"),
 )
@@ -376,13 +396,14 @@ async def consent(call: Call[ConsentArgs]) -> Reply:
     terms = await find_terms(call)
     if terms.status == TermsStatus.CONSENT and call.args.closes is None:
         return Reply(card=Card((
-            Header(shorten(f"Consent round {terms.round}: {terms.title}", Limits.HEADER)),
+            Header(shorten(_("Consent round {round}: {title}").format(
+                round=terms.round, title=terms.title), Limits.HEADER)),
             Text(shorten(await standing_words(call.uow, terms), Limits.TEXT)),
-            _consent_buttons(terms)), fallback="Where the consent round stands"))
+            _consent_buttons(terms)), fallback=_("Where the consent round stands")))
     from bot.domain.lab import Role, has_role
     if call.member is None or not has_role(call.member.role, Role.FACILITATOR):
-        raise UserError("Only facilitators open a consent round. "
-                        "`/lab terms show` shows the draft.")
+        raise UserError(_("Only facilitators open a consent round. "
+                        "`/lab terms show` shows the draft."))
     refuse_unless_editable(terms)
     closes_at = None
     if call.args.closes:
@@ -395,14 +416,16 @@ async def consent(call: Call[ConsentArgs]) -> Reply:
     await call.audit("terms.consent_opened", terms=terms.number, round=terms.round,
                      closes=closes_at.isoformat() if closes_at else None)
     await call.emit(ConsentOpened(lab_id=terms.lab_id, terms_id=terms.id, closes_at=closes_at))
-    closes = f" It closes {at(closes_at)}." if closes_at else ""
+    closes = _(" It closes {when}.").format(when=at(closes_at)) if closes_at else ""
     return call.publish(Card((
-        Header(shorten(f"Consent round on the terms of reference: {terms.title}",
+        Header(shorten(_("Consent round on the terms of reference: {title}").format(
+            title=terms.title),
                        Limits.HEADER)),
-        Text(f"Each member answers: *agree*, *stand aside* (you will not block it), or "
-             f"*object* (with the section and a reason: it reopens that section).{closes}"),
+        Text(_("Each member answers: *agree*, *stand aside* (you will not block it), or "
+             "*object* (with the section and a reason: it reopens that section).{closes}").format(
+            closes=closes)),
         _consent_buttons(terms),
-    ), fallback="A consent round on the terms of reference is open"))
+    ), fallback=_("A consent round on the terms of reference is open")))
 
 
 class AnswerArgs(Args):
@@ -413,7 +436,7 @@ class AnswerArgs(Args):
 
 @router.command(
     "terms answer", args=AnswerArgs, topic="terms",
-    summary="Answer the consent round: agree, stand-aside, or object (section and reason).",
+    summary=N_("Answer the consent round: agree, stand-aside, or object (section and reason)."),
     usage_line="/lab terms answer agree|stand-aside|object [section <n>] [reason <text>]",
     examples=("/lab terms answer agree",
               "/lab terms answer object section 6 reason The budget has no figure yet."),
@@ -427,16 +450,16 @@ async def answer(call: Call[AnswerArgs]) -> Reply:
 async def _answer(call: Call[Any], terms: Terms, choice: Answer, section_ref: str | None,
                   reason: str | None) -> Reply:
     if terms.status != TermsStatus.CONSENT:
-        raise Conflict("No consent round is open on the terms of reference. A facilitator "
-                       "opens one with `/lab terms consent`.")
+        raise Conflict(_("No consent round is open on the terms of reference. A facilitator "
+                       "opens one with `/lab terms consent`."))
     key = None
     if choice == Answer.OBJECT:
         if not section_ref or not (reason or "").strip():
-            raise UserError("An objection needs the section it is about and a reason: "
-                            "`/lab terms answer object section 6 reason <what must change>`.")
+            raise UserError(_("An objection needs the section it is about and a reason: "
+                            "`/lab terms answer object section 6 reason <what must change>`."))
         key = find_section(terms, section_ref).key
         try:
-            reason = check_text(reason or "", "A reason", REASON_LENGTH)
+            reason = check_text(reason or "", _("A reason"), REASON_LENGTH)
         except TermsProblem as exc:
             raise UserError(str(exc)) from None
     else:
@@ -453,40 +476,43 @@ async def _answer(call: Call[Any], terms: Terms, choice: Answer, section_ref: st
     if choice == Answer.OBJECT:
         section = find_section(terms, key or "")
         return call.publish(Card((
-            Text(shorten(f"*{call.person.display_name}* objects to section "
-                         f"{section.position}, {section.heading}: {reason}", Limits.TEXT)),
-            Context(f"The section is open again: edit it with `/lab terms edit "
-                    f"{section.position}`. The draft cannot be approved until "
-                    f"{call.person.display_name} answers again."),
-        ), fallback="An objection to the terms of reference"))
-    return Reply.say(f"Recorded: you {choice.words.removesuffix('s')}"
+            Text(shorten(_("*{display_name}* objects to section "
+                         "{position}, {heading}: {reason}").format(
+                display_name=call.person.display_name, position=section.position,
+                heading=section.heading, reason=reason), Limits.TEXT)),
+            Context(_("The section is open again: edit it with `/lab terms edit "
+                    "{position}`. The draft cannot be approved until "
+                    "{display_name} answers again.").format(
+                position=section.position, display_name=call.person.display_name)),
+        ), fallback=_("An objection to the terms of reference")))
+    return Reply.say(_("Recorded: you agree")
                      if choice == Answer.AGREE else
-                     "Recorded: you stand aside (you will not block the terms of reference).")
+                     _("Recorded: you stand aside (you will not block the terms of reference)."))
 
 
 @router.command("terms approve", access="facilitator", topic="terms",
-                summary="Approve the terms of reference: only with no open objection.")
+                summary=N_("Approve the terms of reference: only with no open objection."))
 async def approve_command(call: Call[Any]) -> Reply:
     terms = await find_terms(call)
     if terms.status != TermsStatus.CONSENT:
-        raise Conflict("The lab approves by consent: open a round with `/lab terms consent` "
-                       "first." if terms.status == TermsStatus.DRAFT else
-                       "The terms of reference are approved already.")
+        raise Conflict(_("The lab approves by consent: open a round with `/lab terms consent` "
+                       "first.") if terms.status == TermsStatus.DRAFT else
+                       _("The terms of reference are approved already."))
     await approve(call.ctx, call.uow, terms, call.now, call.person.id)
-    return Reply.say("Approved; the lab's channels are told.")
+    return Reply.say(_("Approved; the lab's channels are told."))
 
 
 @router.command("terms public", access="facilitator", topic="terms",
-                summary="Mark the terms of reference public: exports drop the confidentiality "
-                        "notice.")
+                summary=N_("Mark the terms of reference public: exports drop the confidentiality "
+                        "notice."))
 async def make_public(call: Call[Any]) -> Reply:
     terms = await find_terms(call)
     if terms.status != TermsStatus.APPROVED:
-        raise Conflict("Only approved terms of reference can be made public.")
+        raise Conflict(_("Only approved terms of reference can be made public."))
     terms.public = True
     await call.audit("terms.public", terms=terms.number)
-    return Reply.say("The terms of reference are public: exports no longer carry the "
-                     "confidentiality notice.")
+    return Reply.say(_("The terms of reference are public: exports no longer carry the "
+                     "confidentiality notice."))
 
 
 class ExportArgs(Args):
@@ -494,8 +520,8 @@ class ExportArgs(Args):
 
 
 @router.command("terms export", args=ExportArgs, topic="terms",
-                summary=f"The terms of reference as a file ({', '.join(FORMATS)}), with every "
-                        "version of every section in the JSON.",
+                summary=N_("The terms of reference as a file (md, html, pdf, docx, json), with "
+                           "every version of every section in the JSON."),
                 examples=("/lab terms export pdf", "/lab terms export json"))
 async def export(call: Call[ExportArgs]) -> Reply:
     terms = await find_terms(call)
@@ -503,8 +529,8 @@ async def export(call: Call[ExportArgs]) -> Reply:
     fmt = call.args.format
     data = await asyncio.to_thread(render, doc, fmt)
     await call.audit("terms.export", terms=terms.number, format=fmt)
-    return Reply(text=f"The terms of reference ({fmt})."
-                      + ("" if terms.public else " Confidential: for the lab only."),
+    return Reply(text=_("The terms of reference ({fmt}).").format(fmt=fmt)
+                      + ("" if terms.public else _(" Confidential: for the lab only.")),
                  files=(File(filename(doc, fmt), data, MIME[fmt]),))
 
 

@@ -25,6 +25,7 @@ from bot.domain.votes import VoteStatus
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import ConsentClosed, publish
 from bot.exports.terms import DocAnswer, DocRevision, DocSection, TermsDocument
+from bot.i18n import _, ngettext
 from bot.messages import Card, Context, Header, Text, shorten
 from bot.router import Call
 from storage.models import Terms, TermsRevision, TermsSection, Vote
@@ -35,8 +36,9 @@ async def find_terms(call: Call[Any]) -> Terms:
     """The lab's terms of reference (the latest), or how to start them."""
     terms = await call.uow.terms.latest(call.the_lab.id)
     if terms is None:
-        raise NotFound(f"{call.the_lab.name} has no terms of reference yet. Once a vote has "
-                       "closed, a facilitator starts them with `/lab terms start`.")
+        raise NotFound(_("{name} has no terms of reference yet. Once a vote has "
+                       "closed, a facilitator starts them with `/lab terms start`.").format(
+            name=call.the_lab.name))
     return terms
 
 
@@ -50,13 +52,13 @@ def find_section(terms: Terms, ref: str) -> TermsSection:
     if len(found) == 1:
         return found[0]
     names = "; ".join(f"{s.position} {s.heading}" for s in terms.sections)
-    raise NotFound(f"No section is `{ref}`. The sections: {names}.")
+    raise NotFound(_("No section is `{ref}`. The sections: {names}.").format(ref=ref, names=names))
 
 
 def refuse_unless_editable(terms: Terms) -> None:
     if terms.status == TermsStatus.APPROVED:
-        raise Conflict("The terms of reference are approved: their text no longer changes. "
-                       "Start a new draft with `/lab terms start` if the lab must redo them.")
+        raise Conflict(_("The terms of reference are approved: their text no longer changes. "
+                       "Start a new draft with `/lab terms start` if the lab must redo them."))
 
 
 async def winning_vote(uow: UnitOfWork, lab_id: int, number: int | None) -> tuple[Vote, str]:
@@ -64,15 +66,17 @@ async def winning_vote(uow: UnitOfWork, lab_id: int, number: int | None) -> tupl
     closed = [v for v in await uow.votes.for_lab(lab_id, status=VoteStatus.CLOSED)
               if v.withdrawn_at is None and (number is None or v.number == number)]
     if not closed:
-        which = f"vote #{number} has not closed" if number else "no vote has closed yet"
-        raise Conflict(f"Terms of reference are written for the option a vote chose, and "
-                       f"{which}. Close the vote first (`/lab vote close <vote>`), then "
-                       "start them.")
+        which = _("vote #{number} has not closed").format(
+            number=number) if number else _("no vote has closed yet")
+        raise Conflict(_("Terms of reference are written for the option a vote chose, and "
+                       "{which}. Close the vote first (`/lab vote close <vote>`), then "
+                       "start them.").format(which=which))
     vote = closed[-1]
     winners = list((vote.result or {}).get("winners") or [])
     if not winners:
-        raise Conflict(f"Vote #{vote.number} chose no option (no ballots, or a tie left to the "
-                       "lab). Settle it first, then start the terms of reference.")
+        raise Conflict(_("Vote #{number} chose no option (no ballots, or a tie left to the "
+                       "lab). Settle it first, then start the terms of reference.").format(
+            number=vote.number))
     return vote, str(winners[0])
 
 
@@ -86,7 +90,8 @@ async def source_of(uow: UnitOfWork, lab_id: int, vote: Vote, winner: str) -> So
                 decisions.append(shorten(" ".join(entry.text.split()), 300))
     actions = []
     for item in await uow.action_items.open_in(lab_id):
-        due = f" (due {item.due.isoformat()})" if item.due else ""
+        due = _(" (due {isoformat})").format(
+            isoformat=item.due.isoformat()) if item.due else ""
         actions.append(f"{item.owner.display_name}: {shorten(item.entry.text, 200)}{due}")
     option = next((o for o in vote.options if o.label == winner), None)
     return Source(
@@ -103,7 +108,7 @@ def new_terms(lab_id: int, number: int, vote: Vote, title: str, src: Source, by:
     return Terms(
         lab_id=lab_id, number=number, vote_id=vote.id, title=title, status=TermsStatus.DRAFT,
         public=False, round=0, created_at=now, created_by_id=by,
-        sections=[TermsSection(position=i, key=key, heading=heading, text=text[key], version=1,
+        sections=[TermsSection(position=i, key=key, heading=_(heading), text=text[key], version=1,
                                updated_at=now, updated_by_id=None)
                   for i, (key, heading) in enumerate(SECTIONS, 1)])
 
@@ -130,13 +135,16 @@ async def standing_words(uow: UnitOfWork, terms: Terms) -> str:
     names = {m.person_id: m.person.display_name for m in await uow.members.active(terms.lab_id)}
 
     def who(ids: list[int]) -> str:
-        return ", ".join(names.get(i, "?") for i in ids) or "nobody"
+        return ", ".join(names.get(i, "?") for i in ids) or _("nobody")
 
-    lines = [f"Agree: {who(s.agree)}", f"Stand aside: {who(s.stand_aside)}",
-             f"Not answered yet: {who(s.waiting)}"]
+    lines = [_("Agree: {who}").format(
+        who=who(s.agree)), _("Stand aside: {who}").format(
+        who=who(s.stand_aside)),
+             _("Not answered yet: {who}").format(who=who(s.waiting))]
     for o in s.objections:
-        lines.append(f"Objection from {names.get(o.person_id, '?')} (section {o.section}): "
-                     f"{o.reason}")
+        lines.append(_("Objection from {get} (section {section}): "
+                     "{reason}").format(
+            get=names.get(o.person_id, '?'), section=o.section, reason=o.reason))
     return "\n".join(lines)
 
 
@@ -152,13 +160,16 @@ async def approve(ctx: AppContext, uow: UnitOfWork, terms: Terms, now: datetime,
     s = await standing_of(uow, terms)
     if s.objections:
         raise UserError(
-            f"The draft has {len(s.objections)} open objection"
-            f"{'s' if len(s.objections) != 1 else ''}: it cannot be approved until each is "
-            "resolved (the section changed and the member answers again). "
-            "`/lab terms consent` shows who objects and why.")
+            ngettext("The draft has {count} open objection: it cannot be approved until "
+                     "each is resolved (the section changed and the member answers again). "
+                     "`/lab terms consent` shows who objects and why.",
+                     "The draft has {count} open objections: it cannot be approved until "
+                     "each is resolved (the section changed and the member answers again). "
+                     "`/lab terms consent` shows who objects and why.",
+                     len(s.objections)).format(count=len(s.objections)))
     if not s.agree:
-        raise UserError("Nobody has agreed yet: the lab approves by consent, so at least one "
-                        "member must agree (the others may stand aside).")
+        raise UserError(_("Nobody has agreed yet: the lab approves by consent, so at least one "
+                        "member must agree (the others may stand aside)."))
     terms.status, terms.approved_at = TermsStatus.APPROVED, now
     await uow.audit.record(lab_id=terms.lab_id, actor_id=by, action="terms.approved", at=now,
                            terms=terms.number, agree=len(s.agree),
@@ -166,12 +177,13 @@ async def approve(ctx: AppContext, uow: UnitOfWork, terms: Terms, now: datetime,
     await publish(ctx, uow, now, ConsentClosed(lab_id=terms.lab_id, terms_id=terms.id,
                                                approved=True))
     ctx.announce(uow, terms.lab_id, Card((
-        Header(shorten(f"Terms of reference approved: {terms.title}", 150)),
+        Header(shorten(_("Terms of reference approved: {title}").format(
+            title=terms.title), 150)),
         Text(shorten(await standing_words(uow, terms), 3000)),
-        Context("`/lab terms export pdf` (or md, html, docx, json) gives the document."
-                + ("" if terms.public else " It stays confidential until a facilitator "
-                   "marks it public with `/lab terms public`.")),
-    ), fallback=f"Terms of reference approved: {terms.title}"))
+        Context(_("`/lab terms export pdf` (or md, html, docx, json) gives the document.")
+                + ("" if terms.public else _(" It stays confidential until a facilitator "
+                   "marks it public with `/lab terms public`."))),
+    ), fallback=_("Terms of reference approved: {title}").format(title=terms.title)))
 
 
 async def close_at_deadline(ctx: AppContext, uow: UnitOfWork, terms_id: int, now: datetime
@@ -190,11 +202,12 @@ async def close_at_deadline(ctx: AppContext, uow: UnitOfWork, terms_id: int, now
     await publish(ctx, uow, now, ConsentClosed(lab_id=terms.lab_id, terms_id=terms.id,
                                                approved=False))
     ctx.announce(uow, terms.lab_id, Card((
-        Header(shorten(f"Consent round closed without approval: {terms.title}", 150)),
+        Header(shorten(_("Consent round closed without approval: {title}").format(
+            title=terms.title), 150)),
         Text(shorten(await standing_words(uow, terms), 3000)),
-        Context("Resolve the objections, then a facilitator opens another round with "
-                "`/lab terms consent`."),
-    ), fallback="The consent round closed without approval."))
+        Context(_("Resolve the objections, then a facilitator opens another round with "
+                "`/lab terms consent`.")),
+    ), fallback=_("The consent round closed without approval.")))
 
 
 # --- the document ----------------------------------------------------------------------------
@@ -210,7 +223,7 @@ async def document(uow: UnitOfWork, terms: Terms, now: datetime) -> TermsDocumen
             return None
         if person_id not in names:
             person = await uow.people.get(person_id)
-            names[person_id] = person.display_name if person else "a former member"
+            names[person_id] = person.display_name if person else _("a former member")
         return names[person_id]
 
     sections = []

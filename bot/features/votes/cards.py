@@ -54,8 +54,10 @@ def _labels(vote: Vote) -> list[str]:
 def name(vote: Vote | int, *, start: bool = False) -> str:
     """How a vote is named everywhere, as polls are: "vote #2" ("Vote #2" at the `start` of
     a sentence or a title)."""
-    return _("{value}ote #{value2}").format(
-        value='V' if start else 'v', value2=vote if isinstance(vote, int) else vote.number)
+    number = vote if isinstance(vote, int) else vote.number
+    if start:
+        return _("Vote #{number}").format(number=number)
+    return _("vote #{number}").format(number=number)
 
 
 def _title(vote: Vote) -> str:
@@ -270,8 +272,8 @@ def readback_card(vote: Vote, ranking: Sequence[int], *, changed: bool | None) -
     if changed is None:
         head = _("Your ballot in {name}").format(name=name(vote))
     else:
-        head = _("Ballot {value}: {name}").format(
-            value='changed' if changed else 'saved', name=name(vote))
+        head = (_("Ballot changed: {name}") if changed
+                else _("Ballot saved: {name}")).format(name=name(vote))
     unranked = len(labels) - len(ranking)
     note = (_("You ranked all {count} options.").format(
         count=len(labels)) if not unranked else

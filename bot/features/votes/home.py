@@ -12,6 +12,7 @@ from bot.errors import Conflict
 from bot.features.votes.cards import name
 from bot.features.votes.routes import router
 from bot.features.votes.service import close_vote, not_voted, turnout_of
+from bot.i18n import _
 from bot.messages import Block, Button, Buttons, Reply, Text, at, shorten
 from bot.router import Call
 
@@ -30,16 +31,17 @@ async def desk_votes(call: Call[Any]) -> list[Block]:
             turnout = await turnout_of(call.uow, vote)
             text = f"🗳 *{name(vote, start=True)}: {vote.question}* — {turnout.words('open')}"
             if vote.closes_at is not None:
-                text += f"; due to close {at(vote.closes_at, 'R')}"
-            buttons = [Button("Close the vote", action_ids.encode("vote.close_now", vote.id))]
+                text += _("; due to close {when}").format(
+                    when=at(vote.closes_at, 'R'))
+            buttons = [Button(_("Close the vote"), action_ids.encode("vote.close_now", vote.id))]
             # Who has not voted is shown for a hidden vote only (see votes' LIVE_RULE).
             if vote.results != ResultsMode.LIVE:
                 missing = set(await not_voted(call.uow, vote.id))
                 waiting = [m.person.display_name for m in await call.uow.members.active(lab_id)
                            if m.person_id in missing]
                 if waiting:
-                    text += f". Not yet: {', '.join(waiting)}"
-                    buttons.append(Button("Remind now",
+                    text += _(". Not yet: {names}").format(names=', '.join(waiting))
+                    buttons.append(Button(_("Remind now"),
                                           action_ids.encode("vote.remind", vote.id)))
             blocks += [Text(shorten(text + ".", 2900)), Buttons(tuple(buttons))]
     return blocks
@@ -51,7 +53,7 @@ async def vote_close_pressed(call: Call[Any]) -> Reply:
     vote = await call.uow.votes.get(call.ref)
     if vote is None or await close_vote(call.ctx, call.uow, vote.id, call.now,
                                         closed_by=call.person.id) is None:
-        raise Conflict("That vote is already closed (or was deleted): `/lab vote list` shows "
-                       "where each stands.")
-    return Reply.say(f"{name(vote, start=True)} is closed; the result is in the lab's "
-                     "channels.")
+        raise Conflict(_("That vote is already closed (or was deleted): `/lab vote list` shows "
+                       "where each stands."))
+    return Reply.say(_("{name} is closed; the result is in the lab's "
+                     "channels.").format(name=name(vote, start=True)))

@@ -13,6 +13,7 @@ from bot.features.votes.cards import name as vote_name
 from bot.features.votes.commands import RequiredVoteRef
 from bot.features.votes.routes import router
 from bot.features.votes.service import find_vote, not_voted
+from bot.i18n import N_, _
 from bot.messages import Reply
 from bot.router import Call
 from storage.models import Vote
@@ -20,12 +21,14 @@ from storage.models import Vote
 
 async def _remind(call: Call[Any], vote: Vote) -> Reply:
     if vote.status != VoteStatus.OPEN:
-        raise Conflict(f"{vote_name(vote, start=True)} is {vote.status}: nobody needs "
-                       "reminding.")
+        said = (_("{vote_name} is closed: nobody needs reminding.")
+                if vote.status == VoteStatus.CLOSED else
+                _("{vote_name} is deleted: nobody needs reminding."))
+        raise Conflict(said.format(vote_name=vote_name(vote, start=True)))
     if vote.results == ResultsMode.LIVE:
-        raise Conflict(f"{vote_name(vote, start=True)} has a live count, so nobody is shown "
+        raise Conflict(_("{vote_name} has a live count, so nobody is shown "
                        "who has voted; the automatic reminder before the close still goes "
-                       "to those who have not.")
+                       "to those who have not.").format(vote_name=vote_name(vote, start=True)))
     name = vote_name(vote)
     reminded = await remind_now(call, kind="vote", subject_id=vote.id, name=name,
                                 closes_at=vote.closes_at,
@@ -34,8 +37,8 @@ async def _remind(call: Call[Any], vote: Vote) -> Reply:
 
 
 @router.command("vote remind", args=RequiredVoteRef, access="facilitator", topic="vote",
-                summary="Remind the members who have not voted, privately, now (at most once "
-                        "every 12 hours).",
+                summary=N_("Remind the members who have not voted, privately, now (at most once "
+                        "every 12 hours)."),
                 examples=("/lab vote remind 2",))
 async def vote_remind(call: Call[RequiredVoteRef]) -> Reply:
     return await _remind(call, await find_vote(call, call.args.vote))
@@ -45,5 +48,5 @@ async def vote_remind(call: Call[RequiredVoteRef]) -> Reply:
 async def vote_remind_pressed(call: Call[Any]) -> Reply:
     vote = await call.uow.votes.get(call.ref)
     if vote is None:
-        raise Conflict("That vote has been deleted.")
+        raise Conflict(_("That vote has been deleted."))
     return await _remind(call, vote)
