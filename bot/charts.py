@@ -112,20 +112,26 @@ def settle(figure: Figure) -> RendererBase:
 
 
 def extents(texts: Iterable[Text], renderer: RendererBase) -> list[Bbox]:
-    """The drawn box (in pixels) of each visible, non-empty text."""
-    return [t.get_window_extent(renderer) for t in texts if t.get_visible() and t.get_text()]
+    """The drawn box (in pixels) of each visible, non-empty text: of its letters alone, also
+    for an annotation (whose own extent takes in its leader line)."""
+    return [box(t, renderer) for t in texts if t.get_visible() and t.get_text()]
+
+
+def box(text: Text, renderer: RendererBase) -> Bbox:
+    """The box (in pixels) of `text`'s letters, without an annotation's leader line."""
+    return Text.get_window_extent(text, renderer)
+
+
+def touch(a: Bbox, b: Bbox, pad: float = 0.0) -> bool:
+    """Whether boxes `a` and `b` intersect (or come within `pad` pixels of each other)."""
+    return bool(a.x0 < b.x1 + pad and b.x0 < a.x1 + pad and a.y0 < b.y1 + pad
+                and b.y0 < a.y1 + pad)
 
 
 def collisions(boxes: Sequence[Bbox], pad: float = 0.0) -> list[tuple[int, int]]:
     """The pairs of boxes that intersect (or come within `pad` pixels of each other)."""
-    found = []
-    for i, a in enumerate(boxes):
-        for j in range(i + 1, len(boxes)):
-            b = boxes[j]
-            if (a.x0 < b.x1 + pad and b.x0 < a.x1 + pad
-                    and a.y0 < b.y1 + pad and b.y0 < a.y1 + pad):
-                found.append((i, j))
-    return found
+    return [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes))
+            if touch(boxes[i], boxes[j], pad)]
 
 
 def spread(targets: Sequence[float], sizes: Sequence[float], low: float, high: float,
