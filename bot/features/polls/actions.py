@@ -79,7 +79,7 @@ async def results_opened(call: Call[Any]) -> Reply:
     poll = await poll_of_action(call)
     loaded = await load(call.uow, poll)
     card = my_results_card(call, loaded, 1)
-    return Reply(card=card, files=(await heat_map_after_commit(call.uow, loaded),))
+    return Reply(card=card, files=(await heat_map_after_commit(call.uow, loaded, call.zone),))
 
 
 @router.action("poll.results_page", scope="poll")

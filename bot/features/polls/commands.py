@@ -372,4 +372,4 @@ async def poll_results(call: Call[PollRefArgs]) -> Reply:
     poll = await find_poll(call, call.args.poll)
     loaded = await load(call.uow, poll)
     card = my_results_card(call, loaded, 1)
-    return Reply(card=card, files=(await heat_map_after_commit(call.uow, loaded),))
+    return Reply(card=card, files=(await heat_map_after_commit(call.uow, loaded, call.zone),))

@@ -267,8 +267,10 @@ async def test_results_upload_the_heat_map_and_show_it_in_an_image_block(
         "files.getUploadURLExternal", "upload", "files.completeUploadExternal", "files.info",
         "files.info", "response_url"]
     alt = ("Heat map of poll #1 (Meeting 1): 3 members (rows) by 4 slots (columns); green yes, "
-           "amber if need be, red no, grey not answered. Best slot: #1, Mon 11 Jan 2027, 13:00 "
-           "GMT (Europe/London), with 1 yes and 0 if need be. Not answered: Gemma, Zoë.")
+           "amber if need be, red no, grey not answered. Best slot: #1, Mon 11 Jan 2027, 14:00 "
+           "WAT (Africa/Lagos), with 1 yes and 0 if need be. Not answered: Gemma, Zoë. "
+           "Columns by day, in Africa/Lagos: Mon, Jan 11 #1–#2 (14:00–15:00); Tue, Jan 12 "
+           "#3–#4 (14:00–15:00).")  # the reader's zone, as on the card
     requested = fake.last("files.getUploadURLExternal").args
     assert (requested["filename"], requested["alt_txt"]) == ("poll-1-heat-map.png", alt)
     assert fake.uploads["F00000001"].startswith(b"\x89PNG\r\n")
@@ -288,7 +290,9 @@ async def test_results_upload_the_heat_map_and_show_it_in_an_image_block(
     reply = fake.last("response_url")
     assert (lab.answer_to[reply.args["url_token"]], reply.args["response_type"]) == (
         "UZOE", "ephemeral")
-    assert blocks_of(reply)[-1] == image("F00000002", alt)
+    zoe = alt.replace("14:00 WAT (Africa/Lagos)", "10:00 UTC-3 (America/Sao_Paulo)").replace(
+        "in Africa/Lagos", "in America/Sao_Paulo").replace("14:00–15:00", "10:00–11:00")
+    assert blocks_of(reply)[-1] == image("F00000002", zoe)  # in Zoë's own zone
 
 
 async def test_pick_announces_the_meeting_with_local_times_and_the_invite(
