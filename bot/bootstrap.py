@@ -36,6 +36,7 @@ from bot.events import (
     ZoneChanged,
 )
 from bot.features import applications as applications_feature
+from bot.features import forms as forms_feature
 from bot.features import help as help_feature
 from bot.features import home as home_feature
 from bot.features import lab as lab_feature
@@ -67,7 +68,7 @@ log = logging.getLogger(__name__)
 FEATURES: tuple[ModuleType, ...] = (
     help_feature, lab_feature, home_feature, minutes_feature, polls_feature, meetings_feature,
     votes_feature, reminders_feature, live_feature, terms_feature, applications_feature,
-    privacy_feature,
+    privacy_feature, forms_feature,
 )
 
 # Each feature that keeps timers rebuilds them from its tables at start-up.

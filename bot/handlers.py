@@ -125,6 +125,10 @@ class Call(Generic[A]):
 
 Handler = Callable[[Call[Any]], Awaitable[Reply]]
 FormBuilder = Callable[[Call[Any]], Awaitable[Form]]
+# A command's own checks of its arguments, with no writes (a form's values checked before a
+# Slack modal is answered, within its 3 seconds): raises the UserError the command would,
+# with `field` set to the argument at fault where there is one.
+FormCheck = Callable[[Call[Any]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,7 @@ class CommandSpec:
     form: FormBuilder | None = None
     examples: tuple[str, ...] = ()
     in_direct: bool = True  # whether it makes sense in a direct message (when access allows)
+    check: FormCheck | None = None
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from bot.handlers import (
     CommandSpec,
     Completer,
     FormBuilder,
+    FormCheck,
     Handler,
     HomeSection,
     ReactionHandler,
@@ -39,7 +40,7 @@ from bot.handlers import (
 )
 from bot.i18n import _
 from bot.listeners import Listeners
-from bot.messages import Actor, Inbound, Place, Reply
+from bot.messages import Actor, Inbound, Place, Reply, Submission
 from bot.subjects import (
     Attachments,
     CloseSubject,
@@ -91,6 +92,7 @@ class Router:
         examples: tuple[str, ...] = (),
         in_direct: bool = True,
         aliases: tuple[str, ...] = (),
+        check: FormCheck | None = None,
     ) -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
             key = name.lower()
@@ -102,7 +104,7 @@ class Router:
                 self.aliases[alias.lower()] = key
             self.commands[key] = CommandSpec(
                 key, fn, args, summary, access, usage_line or usage(key, args),
-                topic or key.split()[0], form, examples, in_direct,
+                topic or key.split()[0], form, examples, in_direct, check,
             )
             return fn
 
@@ -262,3 +264,8 @@ class Router:
     ) -> list[tuple[str, str]]:
         """Autocomplete choices for an argument of `kind`; never raises (an empty list)."""
         return await self._dispatcher.complete(ctx, actor, place, kind, typed)
+
+    async def check_form(self, ctx: Context, event: Submission) -> dict[str, str]:
+        """A command form's mistakes, field by field, found with no writes; {} if none
+        (or if it is no command form); never raises."""
+        return await self._dispatcher.check_form(ctx, event)

@@ -4,6 +4,8 @@ restore and withdraw are in `removal`)."""
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -123,7 +125,7 @@ def _template(call: Call[NewVoteArgs]
         known = ", ".join(f"`{k}`" for k in templates(call.ctx.settings)) or \
             _("none are configured")
         raise NotFound(_("There is no vote template `{name}`. Templates: {known}.").format(
-            name=name, known=known))
+            name=name, known=known), field="template")
     return found.question, list(found.options)
 
 
@@ -134,7 +136,58 @@ def _cases(raw: list[tuple[str, str | None]]) -> tuple[list[str], list[str | Non
         return labels, [check_description(label, d)
                         for label, (_, d) in zip(labels, raw, strict=True)]
     except (RankingProblem, DescriptionProblem) as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(str(exc), field="options") from None
+
+
+@dataclass(frozen=True, slots=True)
+class _NewVote:
+    """A vote as typed, checked: what `/lab vote new` would open."""
+
+    question: str
+    labels: list[str]
+    descriptions: list[str | None]
+    method: VoteMethod
+    seats: int
+    closes_at: datetime | None
+
+
+def _new(call: Call[NewVoteArgs]) -> _NewVote:
+    """Check the vote `call.args` describes, writing nothing; each mistake names its
+    argument."""
+    a = call.args
+    question, options = _template(call)
+    question = " ".join((a.question or question or "").split()).strip('"“”')
+    if not question:
+        raise UserError(_('Give the question in quotes: `/lab vote new "Which solution?" '
+                        'options "A" "B"`, or use `template <name>`.'), field="question")
+    raw = [split_option(o) for o in a.options] if a.options is not None else options
+    if raw is None:
+        raise UserError(_('List the options after `options`, each in quotes: '
+                        '`options "Research" "Case studies"`, or use `template <name>`.'),
+                        field="options")
+    # The words typed ("ranked-pairs", "winning-votes") become the typed values stored.
+    method = VoteMethod((a.method or VoteMethod.IRV).replace("-", "_"))
+    seats = a.seats if a.seats is not None else 1
+    labels, descriptions = _cases(raw)
+    try:
+        check_seats_for(seats, len(labels), method.tally)
+    except RankingProblem as exc:
+        raise UserError(str(exc), field="seats") from None
+    try:
+        closes_at = parse_close(a.closes, call.zone, call.now) if a.closes else None
+    except RankingProblem as exc:
+        raise UserError(str(exc), field="closes") from None
+    return _NewVote(question, labels, descriptions, method, seats, closes_at)
+
+
+async def _check_new(call: Call[NewVoteArgs]) -> None:
+    """`/lab vote new`'s checks, with no writes (a form is checked before Slack's answer)."""
+    if any(v is not None for v in call.args.model_dump().values()):
+        _new(call)
+
+
+async def _vote_form(call: Call[Any]) -> Form:
+    return _new_vote_form(call)
 
 
 @router.command(
@@ -150,30 +203,16 @@ def _cases(raw: list[tuple[str, str | None]]) -> tuple[list[str], list[str | Non
     examples=('/lab vote new "Which solution?" options "Research" "Case studies" '
               '"Clever contracts"', "/lab vote new template action-lab-1 closes "
               "2027-01-11 17:00"),
+    form=_vote_form, check=_check_new,
 )
 async def new_vote(call: Call[NewVoteArgs]) -> Reply:
     a = call.args
     if all(v is None for v in a.model_dump().values()):
         return Reply(form=_new_vote_form(call))
     lab = call.the_lab
-    question, options = _template(call)
-    question = " ".join((a.question or question or "").split()).strip('"“”')
-    if not question:
-        raise UserError(_('Give the question in quotes: `/lab vote new "Which solution?" '
-                        'options "A" "B"`, or use `template <name>`.'))
-    raw = [split_option(o) for o in a.options] if a.options is not None else options
-    if raw is None:
-        raise UserError(_('List the options after `options`, each in quotes: '
-                        '`options "Research" "Case studies"`, or use `template <name>`.'))
-    # The words typed ("ranked-pairs", "winning-votes") become the typed values stored.
-    method = VoteMethod((a.method or VoteMethod.IRV).replace("-", "_"))
-    seats = a.seats if a.seats is not None else 1
-    labels, descriptions = _cases(raw)
-    try:
-        check_seats_for(seats, len(labels), method.tally)
-        closes_at = parse_close(a.closes, call.zone, call.now) if a.closes else None
-    except RankingProblem as exc:
-        raise UserError(str(exc)) from None
+    new = _new(call)
+    question, labels, descriptions = new.question, new.labels, new.descriptions
+    method, seats, closes_at = new.method, new.seats, new.closes_at
     vote = await call.uow.votes.add(Vote(
         lab_id=lab.id, number=await call.uow.votes.next_number(lab.id), question=question,
         method=method, seats=seats,
