@@ -205,3 +205,35 @@ async def test_poll_results_do_not_say_everyone_answered_beside_partly(lab: Cons
         await lab(name, "/lab poll answer 1 2 no")
     out = " ".join((await lab("Gemma Rhodes", "/lab poll results 1")).split()).replace(" · ", " ")
     assert "Everyone has answered." in out and "Partly answered:" not in out
+
+
+async def test_the_console_asks_again_only_the_field_that_was_wrong(lab: Console) -> None:
+    # Piped answers: the closing date is impossible, so only "Closes" is asked again; the
+    # question, options, method and seats typed first are kept.
+    out = await lab("Gemma Rhodes", "/lab vote new", "Best?", "Research\nCase studies", "irv",
+                    "1", "2027-02-30 17:00", "2027-01-11 17:00")
+    assert out.count("  Question: ") == 1 and out.count("Seats [1]: ") == 1
+    assert out.count("  Closes (YYYY-MM-DD HH:MM, Europe/London): ") == 2
+    assert "✗ Closes (YYYY-MM-DD HH:MM, Europe/London): " in out and "2027-02-30" in out
+    assert "Vote #1: Best?" in out
+    assert "Closes: Mon 11 Jan 2027, 17:00 GMT (Europe/London)" in out
+    assert "What you entered" not in out
+
+
+async def test_the_console_asks_again_each_wrong_field_until_it_is_right(
+        lab: Console) -> None:
+    out = await lab("Gemma Rhodes", "/lab poll new", "Meeting 1", "2027-01-11..2027-01-12",
+                    "", "", "Europe/Lodnon", "Mars/Olympus", "Europe/London")
+    assert out.count("  Title: ") == 1 and out.count("Days [mon-fri]: ") == 1
+    assert out.count("✗ Time zone of the window: ") == 2
+    assert "Did you mean `Europe/London`" in out
+    assert "== Poll #1: Meeting 1 ==" in out
+
+
+async def test_a_command_typed_while_a_field_is_asked_again_cancels_the_form(
+        lab: Console) -> None:
+    out = await lab("Gemma Rhodes", "/lab vote new", "Best?", "Research\nCase studies", "irv",
+                    "1", "2027-02-30 17:00", "/lab vote list")
+    assert "✗ Closes" in out
+    assert "form cancelled; nothing was saved" in out
+    assert "Action Lab 1 has no votes yet." in out  # the typed command ran next
