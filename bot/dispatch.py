@@ -551,8 +551,8 @@ async def _require_reviewer(uow: UnitOfWork, lab: Lab, person: Person,
 def _keyed(event: Submission, exc: UserError) -> dict[str, str]:
     """A mistake under the field it is about; one no field of the form holds goes under
     its first field. The usage line is left out: the form is the usage."""
-    fields = list(event.values)
-    field = exc.field if exc.field in event.values else fields[0]
+    field = exc.field if exc.field is not None and exc.field in event.values else \
+        next(iter(event.values))
     message = exc.message.split("\nUsage:")[0].strip()
     return {field: shorten(message, Limits.FIELD_ERROR)}
 
