@@ -12,8 +12,8 @@ from bot.domain.minutes import CARD_ENTRY, ActionStatus, format_due, local_today
 from bot.errors import Conflict, NotFound, PermissionDenied
 from bot.events import ActionItemClosed
 from bot.features.common import page_buttons
-from bot.features.reminders import remind_now, reminded_text
 from bot.features.minutes.cards import within
+from bot.features.reminders import remind_now, reminded_text
 from bot.i18n import N_, _
 from bot.messages import Block, Button, Buttons, Card, Context, Header, Limits, Reply, Text, shorten
 from bot.router import Call, Router

@@ -3,7 +3,6 @@ real polls and meetings features against the fake Discord, asserted on what the 
 
 from __future__ import annotations
 
-import asyncio
 import copy
 from datetime import UTC, datetime
 
@@ -239,9 +238,8 @@ async def test_a_refused_form_comes_back_with_a_button_that_reopens_it_filled(
     assert rec.json["type"] == CHANNEL_MESSAGE and private(rec)
     assert "18:00-09:00" in text_of(rec)
     # The follow-up comes after the answer: wait for it (not for a guessed delay).
-    async with asyncio.timeout(5):
-        while not bot.fake.followups.get(int(submit["id"])):
-            await asyncio.sleep(0.01)
+    await bot.fake.wait_for(lambda r: r.method == "POST" and r.path == (
+        f"webhooks/{submit['application_id']}/{submit['token']}"))
     follow = [bot.fake.messages[m] for m in bot.fake.followups[int(submit["id"])]]
     fix = [m for m in follow if any(c.get("label") == "Fix the form" for c in controls(m))]
     assert len(fix) == 1 and int(fix[0].get("flags") or 0) & 64  # private too
