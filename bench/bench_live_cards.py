@@ -309,9 +309,9 @@ async def one_round(number: int, slack: SlackSide, fake_slack: StampedSlack,
     except TimeoutError:
         seen = {"slack": slack_edits(fake_slack, slack_card["ts"], start, names),
                 "discord": discord_edits(fake_discord, int(discord_card["id"]), start, names)}
+        last = {w: e[-1].counts if e else None for w, e in seen.items()}
         raise TimeoutError(f"round {number}: not every answer showed; wanted {final}, "
-                           f"last edits {({w: e[-1].counts if e else None for w, e in seen.items()})}"
-                           ) from None
+                           f"last edits {last}") from None
     await asyncio.sleep(EDIT_GAP.total_seconds() + 1)  # any edit still owed is counted
     result.edits["slack"] = slack_edits(fake_slack, slack_card["ts"], start, names)
     result.edits["discord"] = discord_edits(fake_discord, int(discord_card["id"]), start,

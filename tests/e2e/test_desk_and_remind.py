@@ -10,7 +10,7 @@ from bot.bootstrap import App
 from bot.clock import SettableClock
 from bot.scheduling import ManualJobs
 from fakes.console import T0
-from tests.conftest import Console
+from tests.conftest import Console, open_vote
 
 # T0 is Monday 4 January 2027, 10:00 UTC: 10:00 in London, 11:00 in Lagos, 15:30 in
 # Kolkata, and 07:00 in São Paulo, where Zoë's quiet hours (21:00-08:00) end at 11:00 UTC.
@@ -30,7 +30,7 @@ async def test_the_desk_lists_open_polls_with_who_has_not_answered_and_its_butto
 ) -> None:
     await lab("Gemma Rhodes", POLL)
     await lab("Amara Okafor", "/lab poll answer 1 1-4 yes")
-    await lab("Gemma Rhodes", '/lab vote new "Where do we pilot?" options Lagos London')
+    await open_vote(lab, "Gemma Rhodes", '/lab vote new "Where do we pilot?" options Lagos London')
     await lab("Priya Raman", "/lab rank 1 2 1")
     out = flat(await lab("Gemma Rhodes", "/lab home"))
     assert "Your desk" in out
@@ -121,8 +121,10 @@ async def test_the_desk_lists_overdue_action_items_with_done_and_remind(
 
 
 async def test_the_desk_marks_votes_due_to_close_soon_first(lab: Console) -> None:
-    await lab("Gemma Rhodes", '/lab vote new "Later?" options A B closes 2027-01-20 17:00')
-    await lab("Gemma Rhodes", '/lab vote new "Sooner?" options A B closes 2027-01-05 09:00')
+    await open_vote(lab, "Gemma Rhodes",
+                    '/lab vote new "Later?" options A B closes 2027-01-20 17:00')
+    await open_vote(lab, "Gemma Rhodes",
+                    '/lab vote new "Sooner?" options A B closes 2027-01-05 09:00')
     out = flat(await lab("Gemma Rhodes", "/lab home"))
     assert "⏳ *Closes soon* · 🗳 *Vote #2: Sooner?*" in out
     assert "Closes soon* · 🗳 *Vote #1" not in out

@@ -42,7 +42,7 @@ async def test_the_app_home_shows_what_needs_the_person(lab: Slack) -> None:
     await lab.command("UGEMMA", "poll new Meeting 1 2027-01-11..2027-01-12 window 13:00-15:00")
     await lab.command("UGEMMA", "poll new Kick-off 2027-01-13..2027-01-13 window 13:00-14:00")
     await lab.command("UGEMMA", "poll pick 2 1")  # meeting #1: Wed 13 Jan 2027, 13:00 UTC
-    await lab.command("UGEMMA", "vote new template action-lab-1 closes 2027-01-08 17:00")
+    await lab.open_vote("UGEMMA", "vote new template action-lab-1 closes 2027-01-08 17:00")
     await lab.command("UGEMMA", 'minutes start "Kick-off call"')
     await lab.command("UGEMMA", "action Amara due fri Draft the problem statement")
     lab.fake.clear()
@@ -96,7 +96,7 @@ async def test_the_app_home_is_pushed_to_the_members_a_change_concerns_once_a_bu
     # Three changes within a second: a poll and a vote opened, a second poll. Nothing is
     # pushed before the commit and the short gap that gathers them.
     await lab.command("UGEMMA", "poll new Meeting 1 2027-01-11..2027-01-12 window 13:00-15:00")
-    await lab.command("UGEMMA", "vote new template action-lab-1 closes 2027-01-08 17:00")
+    await lab.open_vote("UGEMMA", "vote new template action-lab-1 closes 2027-01-08 17:00")
     await lab.command("UGEMMA", "poll new Kick-off 2027-01-13..2027-01-13 window 13:00-14:00")
     await lab.fake.wait_for("chat.postMessage", 3)
     assert lab.fake.of("views.publish") == []

@@ -61,7 +61,7 @@ def choices(numbers: list[int]) -> list[dict]:
 
 
 async def open_template_vote(lab: Slack) -> Call:
-    await lab.command("UGEMMA", "vote new template action-lab-1 closes 2027-01-08 17:00")
+    await lab.open_vote("UGEMMA", "vote new template action-lab-1 closes 2027-01-08 17:00")
     # Posted in the lab's channel, to be redrawn as ballots come in.
     return (await lab.fake.wait_for("chat.postMessage"))[-1]
 
@@ -106,6 +106,7 @@ async def test_vote_new_alone_opens_the_modal_and_its_submission_opens_the_vote(
     await lab.interact(lab.submission("UGEMMA", view, {
         "question": "Where do we pilot?", "options": "Lagos\nSão Paulo\nLondon",
         "method": "irv", "seats": "1", "closes": ""}))
+    await lab.open_previewed("UGEMMA")
     card = (await lab.fake.wait_for("chat.postMessage"))[-1]
     assert card.args["channel"] == "C1"
     assert blocks_of(card)[:2] == [header("Vote #1: Where do we pilot?"),
@@ -144,6 +145,7 @@ async def test_a_vote_form_with_a_bad_date_stays_open_with_the_error_under_close
     sent = await lab.interact(lab.submission("UGEMMA", view, {**typed,
                                                               "closes": "2027-01-08 17:00"}))
     assert (sent.status, sent.body) == (200, "")
+    await lab.open_previewed("UGEMMA")
     card = (await lab.fake.wait_for("chat.postMessage"))[-1]
     assert blocks_of(card)[0] == header("Vote #1: Where do we pilot?")
 
