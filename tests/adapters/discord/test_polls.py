@@ -214,8 +214,12 @@ async def test_home_in_a_direct_message_lists_what_is_waiting(bot: Bot) -> None:
     await lab(bot)
     await bot.send(p.slash(p.GEMMA, "poll", "new", title="Meeting 1",
                            dates="2027-01-11..2027-01-12"))
-    await bot.send(p.slash(p.GEMMA, "vote", "new", question="Which solution?",
-                           options='"Research" "Case studies"'))
+    new = p.slash(p.GEMMA, "vote", "new", question="Which solution?",
+                  options='"Research" "Case studies"')
+    await bot.send(new)
+    preview = bot.message(new)  # opened from its private preview
+    await bot.send(p.component(p.GEMMA, preview,
+                               p.find_control(preview, "Open the vote")["custom_id"]))
     await bot.send(p.slash(p.GEMMA, "poll", "pick", poll="1", slot="3"))
     rec = await bot.send(p.slash(p.AMARA, "home", guild=False))
     assert private(rec) and title(rec) == "Hello, Amara Okafor"
