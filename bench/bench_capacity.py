@@ -103,7 +103,7 @@ async def template(pg: str, labs: int) -> str:
 
     from bot.bootstrap import create_app
     from bot.config import load_settings
-    from bot.messages import Action, Actor, Command, Place
+    from bot.messages import Action, Actor, Buttons, Command, Place, Reply
     from bot.scheduling import ManualJobs
 
     name = f"bench_cap_tpl_{uuid.uuid4().hex[:8]}"
@@ -119,13 +119,14 @@ async def template(pg: str, labs: int) -> str:
         def actor(k: int) -> Actor:
             return Actor("slack", "T1", member(lab, k), f"Member {lab}-{k}", "Europe/London")
 
-        async def do(k: int, text: str | None = None, action: str | None = None) -> None:
+        async def do(k: int, text: str | None = None, action: str | None = None) -> Reply:
             event = (Command(actor(k), place, text=text) if text is not None
                      else Action(actor(k), place, str(action)))
             reply = await app.ctx.router.dispatch(app.ctx, event)
             shown = str(reply)
             if "Something went wrong" in shown or "There is no" in shown:
                 failures.append(f"lab {lab}: {text or action}: {shown[:200]}")
+            return reply
 
         await do(0, text=f'setup "Lab {lab}"')
         for k in range(1, SIX):
@@ -133,7 +134,11 @@ async def template(pg: str, labs: int) -> str:
             await do(k, action="al1:lab.accept:1")
         await do(0, text='poll new "Meeting 1" 2027-01-11..2027-01-15 days mon-fri '
                          "window 09:00-18:00 tz Europe/London")
-        await do(0, text=f'vote new "Which solution?" options {OPTIONS}')
+        preview = await do(0, text=f'vote new "Which solution?" options {OPTIONS}')
+        assert preview.card is not None  # a private preview: opened by its button
+        await do(0, action=next(b.action_id for block in preview.card.blocks
+                                if isinstance(block, Buttons) for b in block.buttons
+                                if b.label == "Open the vote"))
         await do(0, text='minutes start "Working session"')
 
     try:

@@ -436,7 +436,7 @@ def refuse_blank(model: type[Args], values: Mapping[str, Any], usage_line: str) 
             named = f"`{f.word}`" if isinstance(f.kind, Kw) else f"<{f.metavar}>"
             raise BadArguments(_("{named} is empty: type some words (quotes with nothing "
                                "inside do not count).\nUsage: `{usage_line}`").format(
-                named=named, usage_line=usage_line))
+                named=named, usage_line=usage_line), field=f.name)
 
 
 def build(model: type[Args], values: dict[str, Any], usage_line: str) -> Args:
@@ -467,7 +467,8 @@ def build(model: type[Args], values: dict[str, Any], usage_line: str) -> Args:
             if not problem.endswith((".", "?", ")")):
                 problem += "."
         raise BadArguments(_("{problem}\nUsage: `{usage_line}`").format(
-            problem=problem, usage_line=usage_line)) from None
+            problem=problem, usage_line=usage_line),
+            field=field if field in meta else None) from None
     for f in fields_of(model):
         given = getattr(args, f.name)
         if _too_big(f, given):
@@ -475,5 +476,6 @@ def build(model: type[Args], values: dict[str, Any], usage_line: str) -> Args:
             typed = " ".join(map(str, given)) if isinstance(given, list) else given
             raise BadArguments(_("{named} must be at most {MAX_NUMBER} (you gave "
                                "`{shown}`).\nUsage: `{usage_line}`").format(
-                named=named, MAX_NUMBER=MAX_NUMBER, shown=_shown(typed), usage_line=usage_line))
+                named=named, MAX_NUMBER=MAX_NUMBER, shown=_shown(typed), usage_line=usage_line),
+                field=f.name)
     return args

@@ -37,6 +37,7 @@ from bot.events import (
 )
 from bot.features import applications as applications_feature
 from bot.features import archive as archive_feature
+from bot.features import forms as forms_feature
 from bot.features import help as help_feature
 from bot.features import home as home_feature
 from bot.features import lab as lab_feature
@@ -68,7 +69,7 @@ log = logging.getLogger(__name__)
 FEATURES: tuple[ModuleType, ...] = (
     help_feature, lab_feature, home_feature, minutes_feature, polls_feature, meetings_feature,
     votes_feature, reminders_feature, live_feature, terms_feature, applications_feature,
-    privacy_feature, archive_feature,
+    privacy_feature, archive_feature, forms_feature,
 )
 
 # Each feature that keeps timers rebuilds them from its tables at start-up.
@@ -80,18 +81,21 @@ STARTUP: tuple[Startup, ...] = (reminders_feature.rebuild, reminders_feature.sta
 # in the order they run, inside the transaction of whoever published it. This is the one
 # list; each handler's module is named for what it does with the event.
 LISTENERS: dict[type[Event], tuple[Listener, ...]] = {
-    PollOpened: (reminders_listen.poll_opened,),
+    PollOpened: (reminders_listen.poll_opened, home_feature.members_concerned),
     PollClosed: (minutes_listen.poll_closed, reminders_listen.poll_closed,
                  live_listen.poll_changed),
     PollDeleted: (reminders_listen.poll_deleted, live_listen.poll_changed),
-    VoteOpened: (reminders_listen.vote_opened,),
+    VoteOpened: (reminders_listen.vote_opened, home_feature.members_concerned),
     VoteClosed: (minutes_listen.vote_closed, reminders_listen.vote_closed,
                  live_listen.vote_changed),
     VoteDeleted: (reminders_listen.vote_deleted, live_listen.vote_changed),
     VoteResultWithdrawn: (minutes_listen.vote_result_withdrawn, live_listen.vote_changed),
-    MeetingScheduled: (reminders_listen.meeting_scheduled, live_listen.meeting_changed),
-    MeetingMoved: (reminders_listen.meeting_moved, live_listen.meeting_changed),
-    MeetingCancelled: (reminders_listen.meeting_cancelled, live_listen.meeting_changed),
+    MeetingScheduled: (reminders_listen.meeting_scheduled, live_listen.meeting_changed,
+                       home_feature.members_concerned),
+    MeetingMoved: (reminders_listen.meeting_moved, live_listen.meeting_changed,
+                   home_feature.members_concerned),
+    MeetingCancelled: (reminders_listen.meeting_cancelled, live_listen.meeting_changed,
+                       home_feature.members_concerned),
     ActionItemCreated: (reminders_listen.action_item_created,),
     ActionItemUpdated: (reminders_listen.action_item_updated,),
     ActionItemClosed: (reminders_listen.action_item_closed,),

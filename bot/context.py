@@ -12,7 +12,7 @@ from bot.inbox import Inbox
 from bot.listeners import Listeners
 from bot.messages import Audience, Card, File, MessageRef, Place, Platform, Recipient
 from bot.places import channel_place
-from bot.ports import Clock, DeliveryError, Jobs, Messenger, Routes
+from bot.ports import Clock, DeliveryError, HomePublisher, Jobs, Messenger, Routes
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,18 @@ class Messengers:
         self, recipient: Recipient, card: Card, files: tuple[File, ...] = ()
     ) -> MessageRef:
         return await self._for(recipient.platform).notify(recipient, card, files)
+
+    def has_home(self, platform: str) -> bool:
+        """Whether this process can show people their home on `platform` (Slack's App Home)."""
+        return isinstance(self._by_platform.get(platform), HomePublisher)  # type: ignore[call-overload]
+
+    async def publish_home(self, platform: Platform, workspace: str, user_id: str,
+                           card: Card) -> None:
+        """Show `card` as the person's home on `platform`; NoMessenger if it has none."""
+        messenger = self._for(platform)
+        if not isinstance(messenger, HomePublisher):
+            raise NoMessenger(f"{platform} has no home to publish")
+        await messenger.publish_home(workspace, user_id, card)
 
     async def audience(self, place: Place, *, within: float = 3.0) -> Audience:
         """Who can read `place`, as its platform says within `within` seconds; UNKNOWN when

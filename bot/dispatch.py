@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any, Protocol
 
 from bot import action_ids
@@ -37,6 +38,7 @@ from bot.errors import (
     CommitmentChanged,
     LabArchived,
     NoLabHere,
+    NotAMember,
     PermissionDenied,
     ReviewerOnly,
     StaleControl,
@@ -65,6 +67,9 @@ from bot.messages import (
     NOTHING,
     Action,
     Actor,
+    Button,
+    Buttons,
+    Card,
     Command,
     File,
     Inbound,
@@ -73,6 +78,7 @@ from bot.messages import (
     Reaction,
     Reply,
     Submission,
+    Text,
     shorten,
 )
 from bot.zone_prompt import ask_zone_once
@@ -96,7 +102,9 @@ _NEEDS: dict[Access, Role] = {
     "member": Role.MEMBER, "secretary": Role.SECRETARY, "facilitator": Role.FACILITATOR,
 }
 ATTACHED = N_("What you entered is attached, as one line to correct and send.")
-FORM_ROUTE = "form"  # a form whose submission runs a command: al1:form:<poll.new>
+FORM_ROUTE = "form"  # a form whose submission runs a command: al1:form:<poll.new>[:<draft>]
+REOPEN_ROUTE = "form.reopen"  # a refused form opened again: al1:form.reopen:<lab>:<draft>
+DRAFT_LIFETIME = timedelta(days=1)  # how long what was typed into a refused form is kept
 
 
 class Routes(Protocol):
@@ -240,35 +248,142 @@ class Dispatcher:
             name = aid.ref.replace(".", " ")
             if name not in self.routes.commands:
                 raise StaleControl()
+            values = await self._with_draft(ctx, event, aid)
             try:
                 return await self._command(
-                    ctx, Command(event.actor, event.place, name=name, options=dict(event.values))
+                    ctx, Command(event.actor, event.place, name=name, options=values)
                 )
             except StaleControl:
                 raise
             except UserError as exc:
-                return self._refused_form(name, event.values, exc.message)
+                return await self._refused_form(ctx, event, name, values, exc)
         spec, aid = self._control(event.form_id)
         return await self._run(
             ctx, event.actor, event.place, spec.access, spec.route, spec.handler, NoArgs(),
             scope=spec.scope, action=aid, fields=event.values,
         )
 
-    def _refused_form(self, name: str, values: Mapping[str, str], problem: str) -> Reply:
+    async def _with_draft(self, ctx: Context, event: Submission, aid: ActionId
+                          ) -> dict[str, Any]:
+        """A command form's values. A form opened from a draft (`al1:form:<command>:<draft>`,
+        a previewed vote's Change) keeps the draft's other arguments, those the form has no
+        field for (a vote's `results live`); what the form sent wins, blanks included."""
+        values: dict[str, Any] = dict(event.values)
+        if aid.arg is None or not aid.arg.isdigit():
+            return values
+        async with ctx.uow() as uow:
+            person = await uow.people.by_identity(event.actor.platform, event.actor.workspace,
+                                                  event.actor.user_id)
+            draft = await uow.drafts.live(int(aid.arg), person.id, ctx.clock.now()) \
+                if person is not None else None
+        kept = draft.payload.get("values") if draft is not None else None
+        if not isinstance(kept, dict):
+            return values
+        return {**{k: v for k, v in kept.items() if k not in values}, **values}
+
+    async def check_form(self, ctx: Context, event: Submission) -> dict[str, str]:
+        """The mistakes of a command form, keyed by the form's fields, found before
+        anything runs and with nothing written: its values parsed with the command's
+        arguments model, then the command's own `check`. {} when none is found, when the
+        form is no command form, or when the lab or the person's role would refuse it
+        anyway (the submission then runs as usual and says so). Never raises."""
+        token = set_locale(resolve(event.actor.locale))
+        try:
+            return await self._check_form(ctx, event)
+        except Exception:
+            log.exception("checking a form failed; it goes on unchecked")
+            return {}
+        finally:
+            reset_locale(token)
+
+    async def _check_form(self, ctx: Context, event: Submission) -> dict[str, str]:
+        try:
+            aid = action_ids.decode(event.form_id)
+        except StaleActionId:
+            return {}
+        spec = self.routes.commands.get(aid.ref.replace(".", " ")) \
+            if aid.route == FORM_ROUTE else None
+        if spec is None or not event.values:
+            return {}
+        values = await self._with_draft(ctx, event, aid)
+        try:
+            args = build(spec.args, normalize_options(spec.args, values), spec.usage)
+        except BadArguments as exc:
+            return _keyed(event, exc)
+        check = spec.check
+        if check is None:
+            return {}
+        found: list[UserError] = []
+
+        async def run(call: Call[Any]) -> Reply:
+            try:
+                await check(call)
+            except UserError as exc:
+                found.append(exc)
+            return NOTHING
+
+        try:
+            await self._run(ctx, event.actor, event.place, spec.access, spec.name, run, args,
+                            dry=True)
+        except UserError:
+            return {}  # not the form's fault (no lab here, not a facilitator): said later
+        return _keyed(event, found[0]) if found else {}
+
+    async def _refused_form(self, ctx: Context, event: Submission, name: str,
+                            values: Mapping[str, Any], exc: UserError) -> Reply:
         """Why a form was refused, and everything typed into it as the one line that does the
-        same, to correct and send: Slack and Discord close a form when it is sent, so
-        otherwise the typing would be lost. A line too long for a message comes as a file."""
-        spec = self.routes.commands[name]
+        same, to correct and send; a line too long for a message comes as a file. Where the
+        form was sent in a lab, what was typed is also kept as a draft for a while, and a
+        "Fix the form" button opens the form again filled with it: Slack and Discord close
+        a form when it is sent (Discord cannot answer a form with a form), so otherwise the
+        typing would be lost."""
+        spec, problem = self.routes.commands[name], exc.message
         line = command_line(name, spec.args, normalize_options(spec.args, dict(values)))
         text = _("{problem}\nWhat you entered, as one line to correct and send: `{line}`").format(
             problem=problem, line=line)
         if len(text) <= Limits.PLAIN_TEXT:
-            return Reply.say(text)
-        return Reply(
-            text=shorten(problem, Limits.PLAIN_TEXT - len(_(ATTACHED)) - 1) + "\n" + _(ATTACHED),
-            files=(File(f"{name.replace(' ', '-')}.txt", line.encode(), "text/plain"),),
-        )
+            reply = Reply.say(text)
+        else:
+            reply = Reply(
+                text=shorten(problem, Limits.PLAIN_TEXT - len(_(ATTACHED)) - 1) + "\n"
+                + _(ATTACHED),
+                files=(File(f"{name.replace(' ', '-')}.txt", line.encode(), "text/plain"),),
+            )
+        if isinstance(exc, PermissionDenied | NoLabHere | NotAMember | CommitmentChanged):
+            return reply  # nothing to correct in the form
+        button = await self._keep_draft(ctx, event, name, values)
+        if button is None:
+            return reply
+        return reply.then(Reply(card=Card((
+            Text(_("Or open the form again, filled with what you typed, and correct it "
+                   "there.")),
+            Buttons((button,)),
+        ), fallback=_("Fix the form"))))
 
+    async def _keep_draft(self, ctx: Context, event: Submission, name: str,
+                          values: Mapping[str, Any]) -> Button | None:
+        """Keep what was typed into a refused form as a draft of the lab the form was sent
+        in; the button that opens it again, or None (no lab here, or it could not be kept)."""
+        place, now = event.place, ctx.clock.now()
+        try:
+            async with ctx.uow() as uow:
+                lab = None if place.direct else await uow.labs.by_channel(
+                    place.platform, place.workspace, place.channel)
+                if lab is None or not _answerable(values):
+                    return None
+                person = await ensure_person(ctx, uow, event.actor, now)
+                draft = await uow.drafts.add(
+                    kind="form", lab_id=lab.id, person_id=person.id, now=now,
+                    expires_at=now + DRAFT_LIFETIME,
+                    payload={"command": name, "form_id": event.form_id,
+                             "values": {k: v for k, v in values.items()
+                                        if isinstance(v, str)}})
+                await uow.commit()
+        except Exception:
+            log.exception("could not keep a refused form's draft")
+            return None
+        return Button(_("Fix the form"), action_ids.encode(REOPEN_ROUTE, lab.id, draft.id),
+                      style="primary")
     async def _reaction(self, ctx: Context, event: Reaction) -> Reply:
         handler = self.routes.reactions.get(event.emoji)
         if handler is None:
@@ -281,14 +396,15 @@ class Dispatcher:
     async def _run(
         self, ctx: Context, actor: Actor, place: Place, access: Access, name: str,
         handler: Handler, args: Args, *, scope: Scope | None = None, completing: bool = False,
-        open_when_archived: bool = False, **extra: Any,
+        open_when_archived: bool = False, dry: bool = False, **extra: Any,
     ) -> Reply:
         """Run `handler` in one unit of work, after the one access check every route passes:
         the lab is the channel's (a command, a reaction, autocomplete) or the one the
         control's id names (`scope`), and the place must be one that lab acts through. An
         archived lab answers every command and control but those open when archived with
         how to get its record (`LabArchived`).
-        Anything refused here rolls back, the person row made on first contact included."""
+        Anything refused here rolls back, the person row made on first contact included;
+        so does everything a `dry` run did (checking a form)."""
         now = ctx.clock.now()
         async with ctx.uow() as uow:
             person = await ensure_person(ctx, uow, actor, now)
@@ -338,7 +454,8 @@ class Dispatcher:
                         raise CommitmentChanged(format_local(lab.commitment_changed_at,
                                                              call.zone))
             reply = await handler(call)
-            await uow.commit()
+            if not dry:
+                await uow.commit()
             return reply
 
     def _direct_message_hint(self, name: str) -> str:
@@ -451,6 +568,19 @@ async def _require_reviewer(uow: UnitOfWork, lab: Lab, person: Person,
         _("Only the lab's facilitators and reviewers can read and score applications. A "
           "facilitator can add a reviewer with `/lab reviewer add <name>`.")
     )
+
+
+def _keyed(event: Submission, exc: UserError) -> dict[str, str]:
+    """A mistake under the field it is about; one no field of the form holds goes under
+    its first field. The usage line is left out: the form is the usage."""
+    field = exc.field if exc.field is not None and exc.field in event.values else \
+        next(iter(event.values))
+    message = exc.message.split("\nUsage:")[0].strip()
+    return {field: shorten(message, Limits.FIELD_ERROR)}
+
+
+def _answerable(values: Mapping[str, Any]) -> bool:
+    return any(isinstance(v, str) and v.strip() for v in values.values())
 
 
 def _has_required(model: type[Args]) -> bool:

@@ -12,11 +12,15 @@ from bot.i18n import _
 
 
 class UserError(Exception):
-    """A mistake or refusal the person can fix; its message is shown to them privately."""
+    """A mistake or refusal the person can fix; its message is shown to them privately.
 
-    def __init__(self, message: str) -> None:
+    `field` names the argument that was wrong, when one was: a form shows the message under
+    that field (a Slack modal stays open with it) and the console asks for that one again."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 class UnknownCommand(UserError):

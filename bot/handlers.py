@@ -125,6 +125,10 @@ class Call(Generic[A]):
 
 Handler = Callable[[Call[Any]], Awaitable[Reply]]
 FormBuilder = Callable[[Call[Any]], Awaitable[Form]]
+# A command's own checks of its arguments, with no writes (a form's values checked before a
+# Slack modal is answered, within its 3 seconds): raises the UserError the command would,
+# with `field` set to the argument at fault where there is one.
+FormCheck = Callable[[Call[Any]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,7 @@ class CommandSpec:
     # Whether it still works in an archived lab (`/lab help`, `/lab members`, `/lab record`,
     # and each person's own data); every other command is refused there (bot/dispatch.py).
     open_when_archived: bool = False
+    check: FormCheck | None = None
 
 
 @dataclass(frozen=True)

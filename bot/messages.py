@@ -50,6 +50,7 @@ class Limits:
     FORM_INPUTS = 5  # Discord modal components
     INPUT_LABEL = 45  # Discord text input label
     INPUT_VALUE = 3000  # Slack plain_text_input max_length; Discord allows 4000
+    FIELD_ERROR = 300  # a form field's error shown under it (Slack `response_action: errors`)
 
 
 def _check(ok: bool, what: str) -> None:

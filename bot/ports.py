@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from bot.domain.reminders import Weekly
 from bot.messages import (
@@ -18,6 +18,7 @@ from bot.messages import (
     Platform,
     Recipient,
     Reply,
+    Submission,
 )
 from bot.subjects import Subjects
 
@@ -136,3 +137,12 @@ class Routes(Protocol):
 
     async def complete(self, ctx: Any, actor: Actor, place: Place, kind: str, typed: str
                        ) -> list[tuple[str, str]]: ...
+
+    async def check_form(self, ctx: Any, event: Submission) -> dict[str, str]: ...
+
+
+@runtime_checkable
+class HomePublisher(Protocol):
+    """A messenger that can show a person their home (Slack's App Home, views.publish)."""
+
+    async def publish_home(self, workspace: str, user_id: str, card: Card) -> None: ...

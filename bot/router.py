@@ -29,6 +29,7 @@ from bot.handlers import (
     CommandSpec,
     Completer,
     FormBuilder,
+    FormCheck,
     Handler,
     HomeSection,
     ReactionHandler,
@@ -39,7 +40,7 @@ from bot.handlers import (
 )
 from bot.i18n import _
 from bot.listeners import Listeners
-from bot.messages import Actor, Inbound, Place, Reply
+from bot.messages import Actor, Inbound, Place, Reply, Submission
 from bot.subjects import (
     Attachments,
     CloseSubject,
@@ -92,6 +93,7 @@ class Router:
         in_direct: bool = True,
         aliases: tuple[str, ...] = (),
         open_when_archived: bool = False,
+        check: FormCheck | None = None,
     ) -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
             key = name.lower()
@@ -104,6 +106,7 @@ class Router:
             self.commands[key] = CommandSpec(
                 key, fn, args, summary, access, usage_line or usage(key, args),
                 topic or key.split()[0], form, examples, in_direct, open_when_archived,
+                check,
             )
             return fn
 
@@ -264,3 +267,8 @@ class Router:
     ) -> list[tuple[str, str]]:
         """Autocomplete choices for an argument of `kind`; never raises (an empty list)."""
         return await self._dispatcher.complete(ctx, actor, place, kind, typed)
+
+    async def check_form(self, ctx: Context, event: Submission) -> dict[str, str]:
+        """A command form's mistakes, field by field, found with no writes; {} if none
+        (or if it is no command form); never raises."""
+        return await self._dispatcher.check_form(ctx, event)

@@ -107,6 +107,7 @@ async def race_lab(app: App, clock: TickingClock, tmp: Path, *, slots: str) -> R
     await console("Gemma Rhodes", "/lab role Priya secretary")
     await console("Gemma Rhodes", f'/lab poll new "Race" {slots}')
     await console("Gemma Rhodes", '/lab vote new "Pick" options "A" "B" "C"')
+    await console.press("Gemma Rhodes", "Open the vote")  # from its private preview
     await console("Priya Raman", "/lab minutes start")
     return RaceLab(app, clock, console, console.adapter.place)
 

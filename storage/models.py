@@ -926,3 +926,23 @@ class LabAdmission(Base):
     )
     join_open: Mapped[bool]
     updated_at: Mapped[datetime]
+
+
+class FormDraft(Base):
+    """What someone typed into a form, or a command waiting for their confirmation, kept for
+    a while so that it can be shown again: a refused form reopened filled with the typing
+    (Discord cannot answer a form with a form), a vote previewed before it is opened.
+    `kind` says what it is ("form", "vote"); `payload` is the typing or the pending command,
+    as JSON; nothing reads a draft once `expires_at` has passed."""
+
+    __tablename__ = "form_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    lab_id: Mapped[int | None] = mapped_column(
+        ForeignKey("labs.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           index=True)
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)

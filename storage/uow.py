@@ -15,6 +15,7 @@ from storage.repositories import (
     AuditRepository,
     BallotRepository,
     DeliveryRepository,
+    DraftRepository,
     InstallationRepository,
     LabRepository,
     MeetingRepository,
@@ -67,6 +68,7 @@ class UnitOfWork:
         self.cards = PostedCardRepository(self.session)
         self.terms = TermsRepository(self.session)
         self.applications = ApplicationRepository(self.session)
+        self.drafts = DraftRepository(self.session)
         return self
 
     async def __aexit__(

@@ -112,3 +112,13 @@ def pg_url() -> Iterator[str]:
         yield base.rsplit("/", 1)[0] + f"/{name}"
     finally:
         asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def open_vote(console: Console, who: str, line: str, *answers: str) -> str:
+    """`/lab vote new ...` (typed, a template or the form's answers), then "Open the vote"
+    on the private preview it shows: what both printed. A refusal (no preview) comes back
+    as it is."""
+    out = await console(who, line, *answers)
+    if "] Open the vote" not in out:
+        return out
+    return out + await console.press(who, "Open the vote")

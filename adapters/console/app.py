@@ -44,6 +44,7 @@ from bot.messages import (
     File,
     Form,
     Inbound,
+    Input,
     MessageRef,
     Place,
     Platform,
@@ -55,6 +56,7 @@ from bot.messages import (
 )
 
 WORKSPACE = "local"
+REASK_ROUNDS = 3  # times a form's wrong fields are asked again before it goes as it is
 LineReader = Callable[[], Awaitable[str | None]]
 
 
@@ -368,19 +370,45 @@ class ConsoleAdapter:
                    "[default]; :cancel stops)").format(title=form.title))
         values: dict[str, str] = {}
         for field_ in form.inputs:
-            default = f" [{field_.default}]" if field_.default else ""
-            if field_.multiline:
-                answer = await self._ask_lines(_("  {label}, an empty line ends them"
-                                               "{default}: ").format(
-                    label=field_.label, default=default))
-            else:
-                answer = await self._ask(f"  {field_.label}{default}: ")
+            answer = await self._ask_field(field_)
             if answer is None or answer.strip() == ":cancel":
                 if not self._after_form:  # else _ask said why
                     self.write(_("  (form cancelled; nothing was saved)"))
                 return
             values[field_.name] = answer.strip() or field_.default
+        # A mistake the form's command finds before it runs: only that field is asked
+        # again, the others are kept. At the end of input the form goes as it is, and
+        # its refusal gives back what was typed as one line.
+        for _round in range(REASK_ROUNDS):
+            errors = await self.ctx.router.check_form(
+                self.ctx, Submission(actor, place, form.form_id, values))
+            wrong = [f for f in form.inputs if f.name in errors]
+            if not wrong:
+                break
+            ended = False
+            for field_ in wrong:
+                self.write(_("  ✗ {label}: {error}").format(label=field_.label,
+                                                            error=errors[field_.name]))
+                answer = await self._ask_field(field_)
+                if self._after_form or (answer is not None and answer.strip() == ":cancel"):
+                    if not self._after_form:  # else _ask said why
+                        self.write(_("  (form cancelled; nothing was saved)"))
+                    return
+                if answer is None:
+                    ended = True
+                    break
+                values[field_.name] = answer.strip() or field_.default
+            if ended:
+                break
         await self.dispatch(Submission(actor, place, form.form_id, values))
+
+    async def _ask_field(self, field_: Input) -> str | None:
+        default = f" [{field_.default}]" if field_.default else ""
+        if field_.multiline:
+            return await self._ask_lines(_("  {label}, an empty line ends them"
+                                           "{default}: ").format(
+                label=field_.label, default=default))
+        return await self._ask(f"  {field_.label}{default}: ")
 
     async def _ask_lines(self, prompt: str) -> str | None:
         """Lines until an empty one (the first empty line keeps the default)."""

@@ -62,6 +62,7 @@ DOUBLE_CLICK = timedelta(seconds=2)  # the same control pressed again this soon 
 RETRY_MEMORY = timedelta(days=1)  # Slack retries an event for at most an hour
 _TIMESTAMP = re.compile(r"\d{1,12}", re.ASCII)
 STALE_AFTER = 5 * 60  # seconds; Slack's own rule for replayed requests
+FORM_CHECK_WITHIN = 1.5  # seconds a form's check may take before the ack (Slack allows 3)
 
 
 class _Request(AsyncBoltRequest):
@@ -300,12 +301,35 @@ class SlackAdapter:
         the inbox (one short insert), queue its work, ack. If the database cannot record
         it, no ack: Slack shows the person an error (and retries an event) instead of our
         acknowledging what we could lose."""
+        if body.get("type") == "view_submission":
+            errors = await self._form_errors(body)
+            if errors:
+                await ack(response_action="errors", errors=errors)
+                return
         envelope = self.envelope(body, request.headers)
         if envelope is not None:
             await self.inbox.accept(envelope, functools.partial(self._perform, envelope.kind,
                                                                 body),
                                     on_late=self._late_notice(body))
         await ack()
+
+    async def _form_errors(self, body: dict[str, Any]) -> dict[str, str]:
+        """A command form's mistakes, keyed by block_id, found before the ack so that the
+        modal stays open with each under its field (`response_action: errors`). Only
+        checking, no writes; the profile is the payload's (users.info would cost a round
+        trip), and whatever takes longer than FORM_CHECK_WITHIN goes on as usual."""
+        try:
+            user_id, fallback = translate.user_of(body)
+            cached = self._profiles.get((translate.team_of(body), user_id))
+            profile = cached.profile if cached is not None else Profile(user_id, fallback)
+            submission = translate.submission(body, profile)
+            async with asyncio.timeout(FORM_CHECK_WITHIN):
+                return await self.ctx.router.check_form(self.ctx, submission)
+        except TimeoutError:
+            log.info("a form's check took too long; it goes through the inbox unchecked")
+        except Exception:
+            log.exception("could not check a form before the ack")
+        return {}
 
     def envelope(self, body: Mapping[str, Any],
                  headers: Mapping[str, Any] | None = None) -> Envelope | None:

@@ -39,6 +39,8 @@ async def act(stage: Stage) -> None:
     else:  # no config.toml: the same vote, typed out
         options = " ".join(f'"{_(o)}"' for o in SOLUTIONS)
         await stage.type(facilitator, f'/lab vote new "{_(QUESTION)}" options {options} {closes}')
+    stage.say(_("A private preview first: nothing is posted or counted until she opens it."))
+    await stage.press(facilitator, _("Open the vote"))
 
     stage.say(_("Members rank in secret. Tom types option numbers, best first."))
     await stage.type(_("Tom Fletcher"), "/lab rank 1 5 4")

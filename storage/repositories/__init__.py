@@ -7,6 +7,7 @@ whichever module holds it.
 from storage.repositories.applications import ApplicationRepository
 from storage.repositories.audit import AuditRepository
 from storage.repositories.deliveries import DeliveryRepository
+from storage.repositories.drafts import DraftRepository
 from storage.repositories.inbox import InboxRepository, SqliteInboxWriter
 from storage.repositories.installations import InstallationRepository, OAuthStateRepository
 from storage.repositories.labs import LabRepository
@@ -26,6 +27,7 @@ __all__ = [
     "AuditRepository",
     "BallotRepository",
     "DeliveryRepository",
+    "DraftRepository",
     "InboxRepository",
     "InstallationRepository",
     "LabRepository",

@@ -203,7 +203,7 @@ async def test_a_hidden_votes_card_shows_turnout_and_never_a_count(
     both_labs: Lab, clock: SettableClock,
 ) -> None:
     lab = both_labs
-    await lab.slack.command("UGEMMA", 'vote new "Where do we pilot?" options Lagos "São Paulo" '
+    await lab.slack.open_vote("UGEMMA", 'vote new "Where do we pilot?" options Lagos "São Paulo" '
                                       "London")
     heading = "Vote #1: Where do we pilot? (open)"
     before = await slack_card(lab, heading)

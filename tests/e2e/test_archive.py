@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from bot.bootstrap import App
 from bot.domain.ballots import read
 from bot.domain.tally import count
-from tests.conftest import Console
+from tests.conftest import Console, open_vote
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -39,7 +39,7 @@ async def a_lab_with_a_record(lab: Console) -> None:
     await lab("Gemma Rhodes", '/lab poll new "Second call" 2027-01-11..2027-01-12')
     await lab("Amara Okafor", "/lab poll answer 1 1-4 yes")
     await lab("Zoë Núñez", "/lab poll answer 1 1-2 no")
-    await lab("Gemma Rhodes", "/lab vote new template action-lab-1")
+    await open_vote(lab, "Gemma Rhodes", "/lab vote new template action-lab-1")
     for who, ranking in (("Gemma Rhodes", "5 4"), ("Amara Okafor", "5 1"),
                          ("Zoë Núñez", "4 5"), ("Priya Raman", "5 2")):
         await lab(who, f"/lab rank 1 {ranking}")
@@ -55,7 +55,7 @@ async def a_lab_with_a_record(lab: Console) -> None:
 async def test_archive_asks_first_then_closes_the_lab_with_its_record(
         lab: Console, app: App) -> None:
     await a_lab_with_a_record(lab)
-    await lab("Gemma Rhodes", '/lab vote new "Still deciding?" options "Yes" "No"')
+    await open_vote(lab, "Gemma Rhodes", '/lab vote new "Still deciding?" options "Yes" "No"')
     await lab("Amara Okafor", "/lab rank 2 1 2")
 
     out = await lab("Amara Okafor", "/lab archive")
@@ -215,7 +215,7 @@ async def test_archive_with_nothing_open_and_a_card_gone_stale(lab: Console, app
     assert "Still open" not in out and "] Archive the lab" in out
     # A vote opens before the confirmation is pressed: it asks again, naming it.
     await lab("Amara Okafor", "/lab help")
-    await lab("Gemma Rhodes", '/lab vote new "Late?" options "A" "B"')
+    await open_vote(lab, "Gemma Rhodes", '/lab vote new "Late?" options "A" "B"')
     out = flat(await lab.press("Gemma Rhodes", "Archive the lab"))
     assert "Something changed since you asked. Archive Action Lab 1?" in out
     assert "Still open: vote #1 (Late?)" in out

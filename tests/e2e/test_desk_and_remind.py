@@ -10,7 +10,7 @@ from bot.bootstrap import App
 from bot.clock import SettableClock
 from bot.scheduling import ManualJobs
 from fakes.console import T0
-from tests.conftest import Console
+from tests.conftest import Console, open_vote
 
 # T0 is Monday 4 January 2027, 10:00 UTC: 10:00 in London, 11:00 in Lagos, 15:30 in
 # Kolkata, and 07:00 in São Paulo, where Zoë's quiet hours (21:00-08:00) end at 11:00 UTC.
@@ -30,7 +30,7 @@ async def test_the_desk_lists_open_polls_with_who_has_not_answered_and_its_butto
 ) -> None:
     await lab("Gemma Rhodes", POLL)
     await lab("Amara Okafor", "/lab poll answer 1 1-4 yes")
-    await lab("Gemma Rhodes", '/lab vote new "Where do we pilot?" options Lagos London')
+    await open_vote(lab, "Gemma Rhodes", '/lab vote new "Where do we pilot?" options Lagos London')
     await lab("Priya Raman", "/lab rank 1 2 1")
     out = flat(await lab("Gemma Rhodes", "/lab home"))
     assert "Your desk" in out
@@ -81,3 +81,51 @@ async def test_remind_now_once_then_refused_within_12_hours_and_quiet_hours_are_
     clock.set(T0 + timedelta(hours=12, minutes=1))
     again = flat(await lab("Gemma Rhodes", "/lab poll remind 1"))
     assert "Reminded now" in again or "In their quiet hours" in again
+
+
+async def test_the_desk_lists_overdue_action_items_with_done_and_remind(
+    lab: Console, clock: SettableClock, jobs: ManualJobs,
+) -> None:
+    await lab("Gemma Rhodes", '/lab minutes start "Kick-off call"')
+    await lab("Gemma Rhodes", "/lab action Amara due 2027-01-05 Draft the problem statement")
+    await lab("Gemma Rhodes", "/lab action Priya due 2027-01-06 Find three case studies")
+    await lab("Gemma Rhodes", "/lab action Zoë due 2027-01-20 Book the room")
+    # Thursday 7 January: two items are overdue, the third is not yet due.
+    clock.set(T0 + timedelta(days=3))
+    out = flat(await lab("Gemma Rhodes", "/lab home"))
+    assert "Overdue action items" in out
+    assert "Draft the problem statement — Amara Okafor (Action Lab 1)" in out
+    assert "Find three case studies — Priya Raman (Action Lab 1)" in out
+    assert out.index("Draft the problem") < out.index("Find three")  # most overdue first
+    assert "Book the room" not in out.split("Overdue action items")[1].split("Your")[0]
+    assert "Remind Amara Okafor" in out and "Remind Priya Raman" in out
+    # A member's home has no desk.
+    assert "Overdue action items" not in flat(await lab("Amara Okafor", "/lab home"))
+    # Remind: the owner, privately, now; once in 12 hours.
+    reminded = flat(await lab.press("Gemma Rhodes", "Remind Amara Okafor"))
+    assert "Reminded now, privately: Amara Okafor." in reminded
+    await jobs.run_due(clock.now())
+    sent = flat(lab.buffer.getvalue())
+    assert "Amara Okafor" in direct_messages(sent)
+    assert "An action item of yours is overdue" in sent
+    await lab("Gemma Rhodes", "/lab home")
+    again = flat(await lab.press("Gemma Rhodes", "Remind Amara Okafor"))
+    assert "Remind now can be used again from" in again
+    # Done: marked, and gone from the desk.
+    done = flat(await lab.press("Gemma Rhodes", "Done"))
+    marked = re.search(r"Marked done: (.+?) \((Amara Okafor|Priya Raman)\)\.", done)
+    assert marked is not None, done
+    other = {"Draft the problem statement", "Find three case studies"} - {marked.group(1)}
+    after = flat(await lab("Gemma Rhodes", "/lab home"))
+    assert marked.group(1) not in after and other.pop() in after
+
+
+async def test_the_desk_marks_votes_due_to_close_soon_first(lab: Console) -> None:
+    await open_vote(lab, "Gemma Rhodes",
+                    '/lab vote new "Later?" options A B closes 2027-01-20 17:00')
+    await open_vote(lab, "Gemma Rhodes",
+                    '/lab vote new "Sooner?" options A B closes 2027-01-05 09:00')
+    out = flat(await lab("Gemma Rhodes", "/lab home"))
+    assert "⏳ *Closes soon* · 🗳 *Vote #2: Sooner?*" in out
+    assert "Closes soon* · 🗳 *Vote #1" not in out
+    assert out.index("Vote #2: Sooner?") < out.index("Vote #1: Later?")

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from bot.bootstrap import App
 from bot.clock import SettableClock
 from storage.models import AuditEntry, Ballot, Meeting, Poll, PollAnswer, PollSlot, Vote
-from tests.conftest import Console
+from tests.conftest import Console, open_vote
 from tests.e2e.test_meetings import SLOTS, event_of, invites
 from tests.e2e.test_polls import FlatConsole, answer_small_poll
 
@@ -51,7 +51,7 @@ async def meeting_row(app: App, number: int) -> Meeting:
 
 
 async def ballot_vote(lab: FlatConsole) -> None:
-    await lab("Gemma Rhodes", NEW_VOTE)
+    await open_vote(lab, "Gemma Rhodes", NEW_VOTE)
     for who, ranking in (("Amara Okafor", "1 2"), ("Zoë Núñez", "2 1"),
                          ("Priya Raman", "3"), ("Gemma Rhodes", "1")):
         out = await lab(who, f"/lab rank 1 {ranking}")
@@ -203,7 +203,7 @@ async def test_a_closed_vote_is_never_deleted_and_its_result_is_withdrawn_with_a
 
 
 async def test_an_open_vote_has_no_result_to_withdraw(lab: FlatConsole) -> None:
-    await lab("Gemma Rhodes", NEW_VOTE)
+    await open_vote(lab, "Gemma Rhodes", NEW_VOTE)
     out = await lab("Gemma Rhodes", "/lab vote withdraw 1 changed our minds")
     assert "Vote #1 is still open, so it has no result to withdraw." in out
 

@@ -14,6 +14,7 @@ import pytest
 from bot.domain.minutes import EntryFacts, EntryKind, build_document
 from bot.exports import render
 from fakes.console import Console
+from tests.conftest import open_vote
 
 SOLUTIONS = ("Micro-contracting in procurement", "Clever contracts", "Case studies")
 
@@ -25,7 +26,7 @@ async def test_the_console_form_takes_options_one_a_line_until_an_empty_line(
         lab: Console) -> None:
     # Each answer is one line, as piped input gives them: options, an empty line, then the
     # method, seats and close keep their defaults (empty lines).
-    out = await lab("Gemma Rhodes", "/lab vote new", "Best?", *SOLUTIONS, "", "", "", "")
+    out = await open_vote(lab, "Gemma Rhodes", "/lab vote new", "Best?", *SOLUTIONS, "", "", "", "")
     assert "Options, one a line (2 to 20), an empty line ends them: " in out
     assert "Vote #1: Best?" in out and "form cancelled" not in out
     out = await lab("Gemma Rhodes", "/lab vote show 1")
@@ -35,14 +36,16 @@ async def test_the_console_form_takes_options_one_a_line_until_an_empty_line(
 
 
 async def test_commas_separate_options_typed_on_one_line(lab: Console) -> None:
-    out = await lab("Gemma Rhodes", "/lab vote new Best? options A, B, Micro-contracting in "
+    out = await open_vote(lab, "Gemma Rhodes",
+                          "/lab vote new Best? options A, B, Micro-contracting in "
                     "procurement")
     assert "Vote #1: Best?" in out
     out = await lab("Gemma Rhodes", "/lab vote show 1")
     assert "A," not in out and "B," not in out
     assert "Micro-contracting in procurement" in out
     # The form's one-line answer reads the same way.
-    out = await lab("Gemma Rhodes", "/lab vote new", "Second?", "Research, Case studies", "",
+    out = await open_vote(lab, "Gemma Rhodes",
+                          "/lab vote new", "Second?", "Research, Case studies", "",
                     "", "", "")
     assert "Vote #2: Second?" in out
     out = await lab("Gemma Rhodes", "/lab vote show 2")
@@ -50,13 +53,14 @@ async def test_commas_separate_options_typed_on_one_line(lab: Console) -> None:
 
 
 async def test_a_refused_form_line_keeps_multi_word_options_whole(lab: Console) -> None:
-    out = await lab("Gemma Rhodes", "/lab vote new", "Best?", *SOLUTIONS, "", "borda", "", "")
+    out = await open_vote(lab, "Gemma Rhodes",
+                          "/lab vote new", "Best?", *SOLUTIONS, "", "borda", "", "")
     assert "`method` must be irv, stv, schulze or ranked-pairs (you gave `borda`)" in out
     m = re.search(r"as one line to correct and send: `([^`]+)`", out)
     assert m is not None, out
     line = m.group(1)
     assert '"Micro-contracting in procurement"' in line
-    out = await lab("Gemma Rhodes", line.replace("borda", "schulze"))
+    out = await open_vote(lab, "Gemma Rhodes", line.replace("borda", "schulze"))
     assert "Vote #1: Best?" in out and "Schulze" in out
     out = await lab("Gemma Rhodes", "/lab vote show 1")
     assert "Micro-contracting in procurement" in out  # three options, not five
@@ -65,7 +69,7 @@ async def test_a_refused_form_line_keeps_multi_word_options_whole(lab: Console) 
 
 async def test_a_form_does_not_swallow_the_command_after_it(lab: Console) -> None:
     # Piped input: the form's question is answered, then the next line is a command.
-    out = await lab("Gemma Rhodes", "/lab vote new", "Best?", "/lab vote list")
+    out = await open_vote(lab, "Gemma Rhodes", "/lab vote new", "Best?", "/lab vote list")
     assert "form cancelled; nothing was saved" in out
     assert "`/lab vote list` is not an answer, so it runs next" in out
     assert "has no votes yet" in out  # the command ran, and no vote was opened
@@ -80,6 +84,7 @@ async def test_piped_input_runs_every_line_after_a_form(lab: Console) -> None:
     adapter.become("Gemma Rhodes")
     script = "\n".join([
         "/lab vote new", "Best?", "Research", "Case studies", "", "", "", "",
+        ":press Open the vote",
         "/lab vote new", "Unfinished?", ":as Amara Okafor", "/lab vote list", "",
     ])
     start = lab.buffer.tell()
@@ -112,7 +117,8 @@ async def test_blank_text_is_refused_everywhere_with_its_own_message(console: Co
 
 
 async def test_two_years_ahead_is_the_one_limit(lab: Console) -> None:
-    out = await lab("Gemma Rhodes", "/lab vote new Q? options A B closes 9999-12-31 10:00")
+    out = await open_vote(lab, "Gemma Rhodes",
+                          "/lab vote new Q? options A B closes 9999-12-31 10:00")
     assert "is more than two years ahead" in out
     out = await lab("Gemma Rhodes", "/lab vote list")
     assert "has no votes yet" in out
@@ -121,7 +127,8 @@ async def test_two_years_ahead_is_the_one_limit(lab: Console) -> None:
     assert "is more than two years ahead" in out
     out = await lab("Gemma Rhodes", "/lab action Amara Okafor due 2028-01-10 Write it")
     assert "Write it" in out and "more than two years" not in out
-    out = await lab("Gemma Rhodes", "/lab vote new Q? options A B closes 2028-06-01 10:00")
+    out = await open_vote(lab, "Gemma Rhodes",
+                          "/lab vote new Q? options A B closes 2028-06-01 10:00")
     assert "Vote #1: Q?" in out
 
 
@@ -138,7 +145,7 @@ async def test_replies_use_the_products_words(lab: Console) -> None:
     out = await lab("Gemma Rhodes", "/lab settings limit 8 window 10:00-17:00")
     assert "Changed: meeting window, member limit." in out
     assert "member_limit" not in out and "window_start" not in out
-    out = await lab("Gemma Rhodes", "/lab vote new Q? options A B method borda")
+    out = await open_vote(lab, "Gemma Rhodes", "/lab vote new Q? options A B method borda")
     assert "Input should be" not in out and "must be irv, stv" in out
 
 
@@ -205,3 +212,37 @@ async def test_poll_results_do_not_say_everyone_answered_beside_partly(lab: Cons
         await lab(name, "/lab poll answer 1 2 no")
     out = " ".join((await lab("Gemma Rhodes", "/lab poll results 1")).split()).replace(" · ", " ")
     assert "Everyone has answered." in out and "Partly answered:" not in out
+
+
+async def test_the_console_asks_again_only_the_field_that_was_wrong(lab: Console) -> None:
+    # Piped answers: the closing date is impossible, so only "Closes" is asked again; the
+    # question, options, method and seats typed first are kept.
+    out = await open_vote(lab, "Gemma Rhodes",
+                          "/lab vote new", "Best?", "Research\nCase studies", "irv",
+                    "1", "2027-02-30 17:00", "2027-01-11 17:00")
+    assert out.count("  Question: ") == 1 and out.count("Seats [1]: ") == 1
+    assert out.count("  Closes (YYYY-MM-DD HH:MM, Europe/London): ") == 2
+    assert "✗ Closes (YYYY-MM-DD HH:MM, Europe/London): " in out and "2027-02-30" in out
+    assert "Vote #1: Best?" in out
+    assert "Closes: Mon 11 Jan 2027, 17:00 GMT (Europe/London)" in out
+    assert "What you entered" not in out
+
+
+async def test_the_console_asks_again_each_wrong_field_until_it_is_right(
+        lab: Console) -> None:
+    out = await lab("Gemma Rhodes", "/lab poll new", "Meeting 1", "2027-01-11..2027-01-12",
+                    "", "", "Europe/Lodnon", "Mars/Olympus", "Europe/London")
+    assert out.count("  Title: ") == 1 and out.count("Days [mon-fri]: ") == 1
+    assert out.count("✗ Time zone of the window: ") == 2
+    assert "Did you mean `Europe/London`" in out
+    assert "== Poll #1: Meeting 1 ==" in out
+
+
+async def test_a_command_typed_while_a_field_is_asked_again_cancels_the_form(
+        lab: Console) -> None:
+    out = await open_vote(lab, "Gemma Rhodes",
+                          "/lab vote new", "Best?", "Research\nCase studies", "irv",
+                    "1", "2027-02-30 17:00", "/lab vote list")
+    assert "✗ Closes" in out
+    assert "form cancelled; nothing was saved" in out
+    assert "Action Lab 1 has no votes yet." in out  # the typed command ran next

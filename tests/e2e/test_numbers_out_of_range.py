@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot.arguments import MAX_NUMBER
 from bot.bootstrap import App
 from storage.models import AuditEntry, Ballot, MinuteEntry, PollAnswer, Reminder, Vote
-from tests.conftest import Console
+from tests.conftest import Console, open_vote
 
 HUGE = "99999999999999999999"  # 20 digits: past 64 bits
 HUGER = "9" * 25
@@ -49,7 +49,7 @@ async def written(app: App) -> tuple[int, ...]:
 async def test_a_number_out_of_range_gets_its_own_message_and_writes_nothing(
     lab: Console, app: App, caplog: pytest.LogCaptureFixture, line: str, message: str,
 ) -> None:
-    await lab("Gemma Rhodes", '/lab vote new "Pick" options "A" "B" "C"')
+    await open_vote(lab, "Gemma Rhodes", '/lab vote new "Pick" options "A" "B" "C"')
     await lab("Gemma Rhodes", "/lab role Priya secretary")
     await lab("Gemma Rhodes", '/lab poll new "M" 2027-01-11..2027-01-12')
     await lab("Priya Raman", "/lab minutes start")
@@ -66,7 +66,7 @@ async def test_a_number_out_of_range_gets_its_own_message_and_writes_nothing(
 
 
 async def test_numbers_within_range_still_work(lab: Console) -> None:
-    await lab("Gemma Rhodes", '/lab vote new "Pick" options "A" "B" "C"')
+    await open_vote(lab, "Gemma Rhodes", '/lab vote new "Pick" options "A" "B" "C"')
     out = await lab("Amara Okafor", f"/lab vote show {MAX_NUMBER}")
     assert f"no vote #{MAX_NUMBER}" in " ".join(out.split())
     out = await lab("Amara Okafor", "/lab remind me in 300 days stretch")

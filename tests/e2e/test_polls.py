@@ -59,6 +59,9 @@ class FlatConsole:
     async def __call__(self, who: str, line: str, *answers: str) -> str:
         return flat(await self.console(who, line, *answers))
 
+    async def press(self, who: str, label: str, choice: str | None = None) -> str:
+        return flat(await self.console.press(who, label, choice))
+
 
 @pytest.fixture
 def lab(lab: FlatConsole) -> FlatConsole:

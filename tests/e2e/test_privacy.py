@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.bootstrap import App
 from storage.models import Base, Identity, Membership
-from tests.conftest import Console
+from tests.conftest import Console, open_vote
 
 VOTE = '/lab vote new "Which solution?" options "Research" "Case studies" "Contracts"'
 
@@ -24,11 +24,11 @@ def saved_file(out: str) -> Any:
 
 
 async def amara_did_things(lab: Console) -> None:
-    await lab("Gemma Rhodes", VOTE)
+    await open_vote(lab, "Gemma Rhodes", VOTE)
     await lab("Amara Okafor", "/lab rank 1 2 1 3")
     await lab("Zoë Núñez", "/lab rank 1 1 2 3")
     await lab("Gemma Rhodes", "/lab vote close 1")
-    await lab("Gemma Rhodes", '/lab vote new "Second?" options "A" "B"')
+    await open_vote(lab, "Gemma Rhodes", '/lab vote new "Second?" options "A" "B"')
     await lab("Amara Okafor", "/lab rank 2 2 1")
     await lab("Gemma Rhodes", '/lab minutes start "Kick-off call"')
     await lab("Amara Okafor", "/lab note Amara Okafor shared the Lagos survey")

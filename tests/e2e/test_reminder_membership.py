@@ -16,7 +16,7 @@ from bot.clock import SettableClock
 from bot.events import MemberJoined, MemberLeft, publish
 from bot.scheduling import ManualJobs
 from storage.models import Reminder, ReminderKind, ReminderStatus
-from tests.conftest import Console
+from tests.conftest import Console, open_vote
 from tests.e2e.test_polls import recorder
 
 SLOTS = ('/lab poll new "Meeting 1" slots 2027-01-11T09:00,2027-01-12T14:00,'
@@ -76,7 +76,7 @@ async def a_busy_lab(lab: Console) -> None:
     await lab("Gemma Rhodes", SLOTS)
     await lab("Gemma Rhodes", "/lab poll pick 1 2")
     await lab("Gemma Rhodes", POLL)
-    await lab("Gemma Rhodes", VOTE)
+    await open_vote(lab, "Gemma Rhodes", VOTE)
 
 
 # --- joining ----------------------------------------------------------------------------------

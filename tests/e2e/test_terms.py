@@ -21,7 +21,7 @@ from bot.bootstrap import App
 from bot.domain.terms import CONFIDENTIAL, SECTION_LENGTH
 from bot.exports.terms import schema
 from storage.models import TermsDraft
-from tests.conftest import Console
+from tests.conftest import Console, open_vote
 
 
 def flat(text: str) -> str:
@@ -36,7 +36,7 @@ def saved(out: str, ext: str) -> Path:
 
 async def decided(lab: Console) -> None:
     """Vote 1 on the built-in template, with a decision and an action item in the minutes."""
-    out = await lab("Gemma Rhodes", "/lab vote new template action-lab-1")
+    out = await open_vote(lab, "Gemma Rhodes", "/lab vote new template action-lab-1")
     assert "*5.* Research — Making existing research" in flat(out)
     await lab("Gemma Rhodes", '/lab minutes start "First call"')
     for who, ranking in (("Gemma Rhodes", "5 4"), ("Amara Okafor", "5 1"),
@@ -52,7 +52,7 @@ async def test_terms_before_any_vote_closed_are_refused(lab: Console) -> None:
     out = await lab("Gemma Rhodes", "/lab terms start")
     assert "only Gemma Rhodes sees this" in out
     assert "no vote has closed yet. Close the vote first" in flat(out)
-    await lab("Gemma Rhodes", '/lab vote new "Q" options "A" "B"')
+    await open_vote(lab, "Gemma Rhodes", '/lab vote new "Q" options "A" "B"')
     out = await lab("Gemma Rhodes", "/lab terms start")
     assert "no vote has closed yet" in flat(out)
     out = await lab("Amara Okafor", "/lab terms show")

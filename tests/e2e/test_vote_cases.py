@@ -11,7 +11,7 @@ from bot.bootstrap import App
 from bot.domain.options import DESCRIPTION_LENGTH, split_option, summary
 from bot.features.votes.templates import builtin_templates
 from storage.models import MinuteEntry, VoteOption
-from tests.conftest import Console
+from tests.conftest import Console, open_vote
 
 
 def flat(text: str) -> str:
@@ -41,7 +41,7 @@ def test_an_option_line_splits_at_the_first_bar() -> None:
 async def test_a_vote_on_the_built_in_template_shows_each_case(lab: Console, app: App) -> None:
     # The conftest settings configure no template: the built-in one answers.
     assert app.ctx.settings.vote_templates == {}
-    out = await lab("Gemma Rhodes", "/lab vote new template action-lab-1")
+    out = await open_vote(lab, "Gemma Rhodes", "/lab vote new template action-lab-1")
     assert "Vote #1: Which solution should Action Lab 1 take forward?" in out
     assert "*4.* Case studies — Concrete examples of civic tech interventions" in flat(out)
     assert "Read the options" in out
@@ -73,7 +73,8 @@ async def test_a_vote_on_the_built_in_template_shows_each_case(lab: Console, app
 
 async def test_options_typed_with_a_bar_carry_their_description(lab: Console, app: App
                                                                 ) -> None:
-    out = await lab("Gemma Rhodes", '/lab vote new "Best?" options "Research | Read it all. '
+    out = await open_vote(lab, "Gemma Rhodes",
+                          '/lab vote new "Best?" options "Research | Read it all. '
                                     'Then more." "Case studies"')
     assert "*1.* Research — Read it all." in out
     async with app.ctx.uow() as uow:
@@ -83,7 +84,7 @@ async def test_options_typed_with_a_bar_carry_their_description(lab: Console, ap
 
 
 async def test_describe_sets_and_refuses_descriptions(lab: Console, app: App) -> None:
-    await lab("Gemma Rhodes", '/lab vote new "Best?" options "Research" "Case studies"')
+    await open_vote(lab, "Gemma Rhodes", '/lab vote new "Best?" options "Research" "Case studies"')
     out = await lab("Gemma Rhodes", '/lab vote describe 1 research "Summaries of research."')
     assert "Option 1, Research, of vote #1 now reads, in brief: Summaries of research." in out
     # Over the limit: refused, privately, and the text already stored kept.
@@ -91,7 +92,7 @@ async def test_describe_sets_and_refuses_descriptions(lab: Console, app: App) ->
     out = await lab("Gemma Rhodes", f'/lab vote describe 1 1 "{long}"')
     assert "only Gemma Rhodes sees this" in out
     assert f"at most {DESCRIPTION_LENGTH} fit" in out and "was not changed" in out
-    out = await lab("Gemma Rhodes", f'/lab vote new "Q" options "A | {long}" "B"')
+    out = await open_vote(lab, "Gemma Rhodes", f'/lab vote new "Q" options "A | {long}" "B"')
     assert f"at most {DESCRIPTION_LENGTH} fit" in out
     # Without the text, a form opens with the current text to edit.
     out = await lab("Gemma Rhodes", "/lab vote describe 1 2", "1", "2", "Real examples.", "")

@@ -21,7 +21,7 @@ from bot.events import Happening, VoteClosed, VoteDeleted, VoteOpened
 from bot.features.votes import close_vote, not_voted
 from bot.router import Router
 from storage.models import Ballot
-from tests.conftest import Console
+from tests.conftest import Console, open_vote
 
 OPTIONS = '"Micro-contracting in procurement" "Clever contracts" ' \
           '"Nurturing government staff" "Case studies" "Research"'
@@ -80,7 +80,7 @@ async def audit(app: App, action: str | None = None) -> list[tuple[str, dict[str
 
 
 async def test_a_facilitator_opens_a_vote_with_the_defaults(lab: Console, app: App) -> None:
-    out = await lab("Gemma Rhodes", NEW)
+    out = await open_vote(lab, "Gemma Rhodes", NEW)
     assert "#lab · actionlab" in out  # public
     assert "== Vote #1: Which solution? ==" in out
     assert "*5.* Research" in out
@@ -97,17 +97,18 @@ async def test_a_facilitator_opens_a_vote_with_the_defaults(lab: Console, app: A
 async def test_a_template_loads_the_five_solutions_and_votes_are_numbered_per_lab(
     lab: Console
 ) -> None:
-    out = await lab("Gemma Rhodes", "/lab vote new template action-lab-1")
+    out = await open_vote(lab, "Gemma Rhodes", "/lab vote new template action-lab-1")
     assert "Vote #1: Which solution should Action Lab 1 take forward?" in out
     assert "*3.* Nurturing government staff" in out
-    out = await lab("Gemma Rhodes", '/lab vote new "Second?" options "A" "B" method stv')
+    out = await open_vote(lab, "Gemma Rhodes", '/lab vote new "Second?" options "A" "B" method stv')
     assert "Vote #2: Second?" in out
-    out = await lab("Gemma Rhodes", "/lab vote new template nope")
+    out = await open_vote(lab, "Gemma Rhodes", "/lab vote new template nope")
     assert "There is no vote template `nope`. Templates: `action-lab-1`." in out
 
 
 async def test_the_guided_form_opens_a_vote(lab: Console) -> None:
-    out = await lab("Gemma Rhodes", "/lab vote new", "Best?", "Research\nCase studies\nOther",
+    out = await open_vote(lab, "Gemma Rhodes",
+                          "/lab vote new", "Best?", "Research\nCase studies\nOther",
                     "schulze", "1", "2027-01-11 17:00")
     assert "== New ranked-choice vote ==" in out
     assert "Vote #1: Best?" in out and "Schulze, 1 seat" in out
@@ -117,7 +118,8 @@ async def test_the_guided_form_opens_a_vote(lab: Console) -> None:
 async def test_a_long_refused_form_comes_back_as_a_file(lab: Console) -> None:
     options = [f"Option {i}: " + "a careful description of what we would do " * 2
                for i in range(21)]
-    out = await lab("Gemma Rhodes", "/lab vote new", "Best?", "\n".join(options), "irv", "1",
+    out = await open_vote(lab, "Gemma Rhodes",
+                          "/lab vote new", "Best?", "\n".join(options), "irv", "1",
                     "")
     assert "A vote can offer at most 20 options; you gave 21." in out
     assert "What you entered is attached, as one line to correct and send." in out
@@ -132,13 +134,13 @@ async def test_a_long_refused_form_comes_back_as_a_file(lab: Console) -> None:
 
 
 async def test_a_refused_vote_form_gives_back_what_was_typed_as_a_line(lab: Console) -> None:
-    out = await lab("Gemma Rhodes", "/lab vote new", "Best?",
+    out = await open_vote(lab, "Gemma Rhodes", "/lab vote new", "Best?",
                     "Case studies\nClever contracts\ncase studies", "irv", "1", "")
     assert "The option `case studies` is listed twice." in out
     kept = ('/lab vote new Best? options "Case studies" "Clever contracts" "case studies" '
             "method irv seats 1")
     assert f"What you entered, as one line to correct and send: `{kept}`" in out
-    out = await lab("Gemma Rhodes", kept.replace(' "case studies"', ' "Research"'))
+    out = await open_vote(lab, "Gemma Rhodes", kept.replace(' "case studies"', ' "Research"'))
     assert "Vote #1: Best?" in out
 
 
@@ -178,7 +180,7 @@ async def test_only_facilitators_open_close_and_delete(lab: Console) -> None:
 async def test_a_member_ranks_sees_it_read_back_and_can_change_it(
     lab: Console, app: App
 ) -> None:
-    await lab("Gemma Rhodes", NEW)
+    await open_vote(lab, "Gemma Rhodes", NEW)
     out = await lab("Amara Okafor", "/lab rank 1 5 4")
     assert "only Amara Okafor sees this" in out
     assert "Ballot saved: vote #1" in out
@@ -203,7 +205,7 @@ async def test_a_member_ranks_sees_it_read_back_and_can_change_it(
 async def test_bad_ballots_get_their_own_message_and_the_earlier_ballot_stays(
     lab: Console, app: App, line: str, message: str
 ) -> None:
-    await lab("Gemma Rhodes", NEW)
+    await open_vote(lab, "Gemma Rhodes", NEW)
     await lab("Amara Okafor", "/lab rank 1 2 3")
     before = await audit(app)
     out = await lab("Amara Okafor", line)
@@ -214,7 +216,7 @@ async def test_bad_ballots_get_their_own_message_and_the_earlier_ballot_stays(
 
 
 async def test_closed_votes_and_non_members_cannot_rank(lab: Console, app: App) -> None:
-    await lab("Gemma Rhodes", NEW)
+    await open_vote(lab, "Gemma Rhodes", NEW)
     await lab("Amara Okafor", "/lab rank 1 2 3")
     out = await lab("Stranger", "/lab rank 1 1")
     assert "You are not a member of the lab here yet" in out
@@ -227,7 +229,7 @@ async def test_closed_votes_and_non_members_cannot_rank(lab: Console, app: App) 
 async def test_past_the_close_time_no_ballot_is_taken(
     lab: Console, clock: SettableClock
 ) -> None:
-    await lab("Gemma Rhodes", NEW + " closes 2027-01-05 09:00")
+    await open_vote(lab, "Gemma Rhodes", NEW + " closes 2027-01-05 09:00")
     clock.advance(timedelta(days=1))
     out = await lab("Priya Raman", "/lab rank 1 1")
     # Shown in Priya's zone: 09:00 London is 14:30 in Kolkata.
@@ -235,7 +237,7 @@ async def test_past_the_close_time_no_ballot_is_taken(
 
 
 async def test_ranking_with_the_menus_one_choice_at_a_time(lab: Console, app: App) -> None:
-    await lab("Gemma Rhodes", NEW)
+    await open_vote(lab, "Gemma Rhodes", NEW)
     out = await lab.press("Zoë Núñez", "Rank with menus")
     assert "only Zoë Núñez sees this" in out and "1st choice (type:" in out
     out = await lab.press("Zoë Núñez", "1st choice", "5. Research")
@@ -251,7 +253,7 @@ async def test_ranking_with_the_menus_one_choice_at_a_time(lab: Console, app: Ap
 
 
 async def test_ranking_with_the_form(lab: Console, app: App) -> None:
-    await lab("Gemma Rhodes", NEW)
+    await open_vote(lab, "Gemma Rhodes", NEW)
     out = await lab("Priya Raman", ":press Type my ranking", "", "research, nurturing")
     assert "== Rank: vote #1 ==" in out
     assert "1st choice: Research\n  2nd choice: Nurturing government staff" in out
@@ -311,6 +313,7 @@ async def _secret_run(
             await watch(name, "/lab join")
             await watch(name, ":press I accept and join")
         await watch("Gemma Rhodes", f"{NEW} results {results}")
+        await watch("Gemma Rhodes", ":press Open the vote")  # the preview's
         for name, ballot in casts:
             clock.advance(timedelta(minutes=7))
             await console(name, f"/lab rank 1 {ballot}")  # the voter's own view: not compared
@@ -448,7 +451,7 @@ async def test_in_a_live_vote_nobody_is_shown_who_has_voted(
 async def _three_ballots(lab: Console) -> None:
     """Research 2, Case studies 1, Nurturing 1 at first; the two with no votes go, then
     whichever of Case studies and Nurturing goes, its ballot moves to Research."""
-    await lab("Gemma Rhodes", NEW)
+    await open_vote(lab, "Gemma Rhodes", NEW)
     await lab("Amara Okafor", "/lab rank 1 5 4")
     await lab("Zoë Núñez", "/lab rank 1 4 5")
     await lab("Priya Raman", "/lab rank 1 3 5")
@@ -560,7 +563,7 @@ async def test_the_exported_ballots_recount_to_the_same_result(
 async def test_live_results_refresh_only_after_three_ballots_cast_or_changed(
     lab: Console, app: App, clock: SettableClock
 ) -> None:
-    await lab("Gemma Rhodes", NEW + " results live")
+    await open_vote(lab, "Gemma Rhodes", NEW + " results live")
     out = flat(await lab("Amara Okafor", "/lab rank 1 5"))
     assert "your ballot is withdrawn unless the live count already includes it" in out
     out = await lab("Zoë Núñez", "/lab vote show 1")
@@ -607,7 +610,7 @@ async def test_live_results_refresh_only_after_three_ballots_cast_or_changed(
 
 
 async def test_a_reported_tie_is_shown_as_a_tie(lab: Console) -> None:
-    await lab("Gemma Rhodes", '/lab vote new "Q" options "A" "B" "C" ties report')
+    await open_vote(lab, "Gemma Rhodes", '/lab vote new "Q" options "A" "B" "C" ties report')
     await lab("Amara Okafor", "/lab rank 1 a")
     await lab("Zoë Núñez", "/lab rank 1 b")
     out = await lab("Gemma Rhodes", "/lab vote close 1")
@@ -617,8 +620,8 @@ async def test_a_reported_tie_is_shown_as_a_tie(lab: Console) -> None:
 
 
 async def test_stv_and_schulze_votes_show_quota_and_matrix(lab: Console) -> None:
-    await lab("Gemma Rhodes", NEW + " method stv seats 2")
-    await lab("Gemma Rhodes", NEW + " method schulze strength winning-votes")
+    await open_vote(lab, "Gemma Rhodes", NEW + " method stv seats 2")
+    await open_vote(lab, "Gemma Rhodes", NEW + " method schulze strength winning-votes")
     for name, ranking in (("Amara Okafor", "5 4"), ("Zoë Núñez", "4 5 1"),
                           ("Priya Raman", "1 5")):
         await lab(name, f"/lab rank 1 {ranking}")
@@ -635,7 +638,7 @@ async def test_stv_and_schulze_votes_show_quota_and_matrix(lab: Console) -> None
 
 
 async def test_list_home_completer_and_delete(lab: Console, app: App) -> None:
-    await lab("Gemma Rhodes", NEW + " closes 2027-01-08 17:00")
+    await open_vote(lab, "Gemma Rhodes", NEW + " closes 2027-01-08 17:00")
     out = await lab("Amara Okafor", "/lab home")
     assert "Votes to rank" in out
     assert ("*Vote #1: Which solution?* (Action Lab 1), closes Fri 08 Jan 2027, 18:00 WAT "
@@ -680,7 +683,7 @@ async def test_one_of_everything_reads_in_the_singular_and_votes_are_named_alike
     """A lab of one, one ballot, one round: no "1 ballots", and every mention of the vote
     reads "vote #1", as polls read "poll #1"."""
     await console("Gemma Rhodes", '/lab setup "Solo"')
-    await console("Gemma Rhodes", '/lab vote new "Q?" options "A" "B"')
+    await open_vote(console, "Gemma Rhodes", '/lab vote new "Q?" options "A" "B"')
     await console("Gemma Rhodes", "/lab home")
     await console("Gemma Rhodes", "/lab vote show 1")
     await console("Gemma Rhodes", "/lab rank 1 a")

@@ -22,6 +22,7 @@ from bot.domain.tally.election import build
 from bot.features.votes import charts, service
 from bot.features.votes.templates import builtin_templates
 from bot.messages import File
+from tests.conftest import open_vote
 from tests.reminders_support import make_lab
 
 NEW = '/lab vote new "Which solution?" options "Research" "Case studies" "Clever contracts"'
@@ -31,7 +32,7 @@ async def test_the_chart_is_drawn_once_the_close_has_committed(
     app: App, clock: SettableClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lab = await make_lab(app, tmp_path)
-    await lab("Gemma Rhodes", NEW)
+    await open_vote(lab, "Gemma Rhodes", NEW)
     await lab("Zoë Núñez", "/lab rank 1 2 1")
     await lab("Amara Okafor", "/lab rank 1 1 3")
     drawn: list[int] = []

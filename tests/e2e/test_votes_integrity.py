@@ -21,7 +21,7 @@ from bot.events import MemberLeft
 from bot.features.votes import service as votes
 from bot.scheduling import ManualJobs
 from storage.models import Ballot
-from tests.conftest import T0, Console
+from tests.conftest import T0, Console, open_vote
 from tests.reminders_support import AMARA, GEMMA, PRIYA, ZOE, emit, make_lab
 
 NEW = '/lab vote new "Which solution?" options "Micro-contracting in procurement" ' \
@@ -78,7 +78,7 @@ async def test_a_ballot_that_meets_the_close_is_refused_not_saved_uncounted(
     process closes it, counts and anonymises. Her ballot must not be saved after the count
     (uncounted, and still linked to her): she is told the vote has closed."""
     lab = await make_lab(on_db, tmp_path)
-    await lab("Gemma Rhodes", NEW)
+    await open_vote(lab, "Gemma Rhodes", NEW)
     await lab("Zoë Núñez", "/lab rank 1 4")
     check, closed = votes._accepting, []
 
@@ -110,7 +110,7 @@ async def test_a_close_waits_for_a_ballot_being_written_and_counts_it(
     """The other order: the ballot's transaction holds the vote open; a close from another
     process waits for it, then counts the ballot and anonymises it with the rest."""
     lab = await make_lab(on_db, tmp_path)
-    await lab("Gemma Rhodes", NEW)
+    await open_vote(lab, "Gemma Rhodes", NEW)
     await lab("Zoë Núñez", "/lab rank 1 4")
     now = on_db.ctx.clock.now()
     async with on_db.ctx.uow() as uow:
@@ -131,7 +131,7 @@ async def test_past_its_close_time_a_vote_takes_no_ballot_even_before_the_timer(
     on_db: App, tmp_path: Path, clock: SettableClock
 ) -> None:
     lab = await make_lab(on_db, tmp_path)
-    await lab("Gemma Rhodes", NEW + " closes 2027-01-04 12:00")
+    await open_vote(lab, "Gemma Rhodes", NEW + " closes 2027-01-04 12:00")
     vote_time = clock.now()
     async with on_db.ctx.uow() as uow:
         assert await uow.votes.hold_open(1, vote_time)
@@ -154,7 +154,7 @@ async def test_stored_ballots_say_nothing_of_the_order_they_were_cast_in(
     cast_order = [[1], [2], [3], [4]]
     in_cast_order = 0
     for number in range(1, 7):
-        await lab("Gemma Rhodes", NEW)
+        await open_vote(lab, "Gemma Rhodes", NEW)
         for who, ranking in zip(voters, cast_order, strict=True):
             await lab(who, f"/lab rank {number} {ranking[0]}")
         before = await stored(on_db, number)
@@ -189,8 +189,8 @@ async def leave(lab: Console, app: App, who: str, person_id: int) -> str:
 async def test_a_member_who_leaves_takes_their_ballot_out_of_open_votes_only(
     lab: Console, app: App
 ) -> None:
-    await lab("Gemma Rhodes", NEW)  # vote 1: stays open while Amara leaves
-    await lab("Gemma Rhodes", NEW)  # vote 2: closed before she leaves
+    await open_vote(lab, "Gemma Rhodes", NEW)  # vote 1: stays open while Amara leaves
+    await open_vote(lab, "Gemma Rhodes", NEW)  # vote 2: closed before she leaves
     for number in (1, 2):
         await lab("Amara Okafor", f"/lab rank {number} 5")
         await lab("Zoë Núñez", f"/lab rank {number} 4")
@@ -221,7 +221,7 @@ async def test_in_a_live_vote_a_ballot_already_in_the_count_on_show_stays(
     """Taking out a ballot the live count already holds would let anyone read it off the
     difference between that count and the result; one cast since the last refresh has
     never been on show, so it goes."""
-    await lab("Gemma Rhodes", NEW + " results live")
+    await open_vote(lab, "Gemma Rhodes", NEW + " results live")
     for who, ranking in (("Amara Okafor", "5"), ("Zoë Núñez", "4"), ("Gemma Rhodes", "4")):
         await lab(who, f"/lab rank 1 {ranking}")  # three: the live count takes them in
     await lab("Priya Raman", "/lab rank 1 3")  # since the refresh: not on show

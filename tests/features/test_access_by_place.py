@@ -15,7 +15,7 @@ from bot.errors import StaleControl
 from bot.messages import Action, Actor, Command, Place, Reply
 from bot.router import MAX_REF, Router
 from storage.models import Base
-from tests.conftest import Console
+from tests.conftest import Console, open_vote
 
 STALE = StaleControl().message
 EVE = Actor("slack", "T2", "UEVE", "Eve Outsider")  # another platform's, another workspace
@@ -42,7 +42,7 @@ async def two_labs(lab: Console, app: App) -> dict[str, int]:
     await lab("Gemma Rhodes", "/lab role Priya secretary")
     await lab("Gemma Rhodes", '/lab poll new "Meeting 1" slots 2027-01-11T09:00,'
                               '2027-01-12T14:00')
-    await lab("Gemma Rhodes", '/lab vote new "Which solution?" options "A" "B" "C"')
+    await open_vote(lab, "Gemma Rhodes", '/lab vote new "Which solution?" options "A" "B" "C"')
     await lab("Priya Raman", '/lab minutes start "Kick-off call"')
     await lab("Priya Raman", "/lab action Amara Okafor Share the survey")
     await lab("Amara Okafor", "/lab remind me in 2 hours Send the agenda")

@@ -38,7 +38,8 @@ def test_a_fresh_router_has_exactly_its_kinds_each_from_its_feature() -> None:
         "poll": ("bot.features.polls", True, True, False, False),
         "vote": ("bot.features.votes", True, True, False, False),
         "meeting": ("bot.features.meetings", False, False, True, True),
-        "action_item": ("bot.features.minutes.subjects", False, False, False, True),
+        # Pending: its owner while open (the desk's Remind of an overdue item).
+        "action_item": ("bot.features.minutes.subjects", True, False, False, True),
         "terms": ("bot.features.terms", True, True, False, False),
         # The facilitators' nudge before applicants' "hear by" date, while any is undecided.
         "call": ("bot.features.applications.subjects", True, False, False, False),

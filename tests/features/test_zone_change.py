@@ -20,7 +20,7 @@ from bot.messages import Action, Actor, Command
 from bot.scheduling import ManualJobs
 from fakes.cards import text_of
 from storage.models import Reminder
-from tests.conftest import Console
+from tests.conftest import Console, open_vote
 
 LONDON, KOLKATA, SAO_PAULO = "Europe/London", "Asia/Kolkata", "America/Sao_Paulo"
 
@@ -249,7 +249,7 @@ async def test_a_nudge_is_fitted_around_the_new_night_or_dropped(
     lab: Console, app: App, jobs: ManualJobs, clock: SettableClock
 ) -> None:
     # Open for four hours from 10:00 UTC: everyone is nudged at 12:00 UTC, halfway through.
-    await lab("Gemma Rhodes", '/lab vote new "Which first?" options "A" "B" closes '
+    await open_vote(lab, "Gemma Rhodes", '/lab vote new "Which first?" options "A" "B" closes '
                               "2027-01-04 14:00")
     nudges = await plans(app, kind="nudge", recipient_id=1)
     assert [(p.due_at, p.next_at) for p in nudges] == [(utc(2027, 1, 4, 12), utc(2027, 1, 4, 12))]

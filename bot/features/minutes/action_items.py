@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot import action_ids
+from bot.domain.lab import Role, has_role
 from bot.domain.minutes import CARD_ENTRY, ActionStatus, format_due, local_today, may_close_action
 from bot.errors import Conflict, NotFound, PermissionDenied
 from bot.events import ActionItemClosed
 from bot.features.common import page_buttons
 from bot.features.minutes.cards import within
+from bot.features.reminders import remind_now, reminded_text
 from bot.i18n import N_, _
 from bot.messages import Block, Button, Buttons, Card, Context, Header, Limits, Reply, Text, shorten
 from bot.router import Call, Router
@@ -83,8 +87,7 @@ async def actions_page(call: Call[Any]) -> Reply:
     return Reply(card=await _actions_card(call, call.page), replace=True)
 
 
-@router.action("minutes.done", scope="item")
-async def done(call: Call[Any]) -> Reply:
+async def _mark_done(call: Call[Any]) -> ActionItem:
     item = await call.uow.action_items.get(call.ref)
     if item is None:
         raise NotFound(_("That action item no longer exists."))
@@ -99,7 +102,75 @@ async def done(call: Call[Any]) -> Reply:
     await call.uow.flush()
     await call.emit(ActionItemClosed(lab_id=item.lab_id, item_id=item.id))
     await call.audit("minutes.action_done", item=item.id, number=item.entry.number)
+    return item
+
+
+@router.action("minutes.done", scope="item")
+async def done(call: Call[Any]) -> Reply:
+    await _mark_done(call)
     return Reply(card=await _actions_card(call, call.page), replace=True)
+
+
+# --- a facilitator's desk: overdue action items ------------------------------------------------
+
+DESK_ITEMS = 5  # overdue items shown on the desk, each with its buttons
+
+
+@router.home_section(14)
+async def desk_overdue(call: Call[Any]) -> list[Block]:
+    """A facilitator's desk, action items: those past their due date (in the lab's zone),
+    most overdue first, each with Done and Remind (the owner, privately, now)."""
+    blocks: list[Block] = []
+    for m in await call.uow.members.labs_of(call.person.id):
+        if not has_role(m.role, Role.FACILITATOR):
+            continue
+        lab = await call.uow.labs.get(m.lab_id)
+        if lab is None:
+            continue
+        today = local_today(call.now, lab.timezone)
+        for item in await call.uow.action_items.open_in(lab.id):
+            if item.due is None or item.due >= today or len(blocks) >= DESK_ITEMS * 2:
+                continue
+            blocks += [
+                Text(shorten(_("⏰ *Overdue*, {due}: {text} — {owner} ({lab})").format(
+                    due=format_due(item.due, today), text=shorten(item.entry.text, 300),
+                    owner=item.owner.display_name, lab=lab.name), 2900)),
+                Buttons((
+                    Button(_("Done"), action_ids.encode("minutes.desk_done", item.id),
+                           style="primary"),
+                    Button(shorten(_("Remind {owner}").format(owner=item.owner.display_name),
+                                   Limits.BUTTON_LABEL),
+                           action_ids.encode("minutes.remind", item.id)),
+                )),
+            ]
+    if blocks:
+        blocks.insert(0, Text(_("*Overdue action items* (your desk)")))
+    return blocks
+
+
+@router.action("minutes.desk_done", scope="item")
+async def desk_done(call: Call[Any]) -> Reply:
+    """The desk's Done: as the list's Done button, answered with what was marked."""
+    item = await _mark_done(call)
+    return Reply.say(_("Marked done: {text} ({owner}).").format(
+        text=shorten(item.entry.text, 300), owner=item.owner.display_name))
+
+
+@router.action("minutes.remind", scope="item", access="facilitator")
+async def remind_owner(call: Call[Any]) -> Reply:
+    """The desk's Remind: the owner of an overdue item is sent a private reminder now (held
+    past their quiet hours), at most once every 12 hours per item, as polls' and votes'
+    Remind now."""
+    item = await call.uow.action_items.get(call.ref)
+    if item is None or item.status is not ActionStatus.OPEN:
+        raise Conflict(_("That action item is no longer open: nothing to remind."))
+    lab = call.the_lab
+    due = datetime.combine(item.due, time(12), tzinfo=ZoneInfo(lab.timezone)).astimezone(
+        UTC) if item.due is not None else None
+    name = _("the action item “{text}”").format(text=shorten(item.entry.text, 80))
+    reminded = await remind_now(call, kind="action_item", subject_id=item.id, name=name,
+                                closes_at=due, pending=[item.owner_id])
+    return Reply.say(reminded_text(call, name, reminded))
 
 
 @router.home_section(50)

@@ -20,7 +20,14 @@ async def _own_open_items(uow: UnitOfWork, lab_id: int, person_id: int, now: dat
             if item.lab_id == lab_id and item.due is not None]
 
 
-@router.subject("action_item", upcoming=_own_open_items)
+async def _owner_if_open(uow: UnitOfWork, item_id: int) -> list[int]:
+    """Who has not answered an action item: its owner, while it is open (a facilitator's
+    Remind now from the desk nudges them; see minutes/action_items.py)."""
+    item = await uow.action_items.get(item_id)
+    return [item.owner_id] if item is not None and item.status is ActionStatus.OPEN else []
+
+
+@router.subject("action_item", upcoming=_own_open_items, pending=_owner_if_open)
 async def reminder_info(uow: UnitOfWork, item_id: int) -> SubjectInfo | None:
     """The item's text; None once it is done or dropped, so its reminders are cancelled
     instead of sent."""

@@ -3,7 +3,8 @@ answer, results. Pairs, close and pick are in `closing`; delete and restore in `
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
@@ -85,21 +86,23 @@ async def poll_form(call: Call[Any]) -> Form:
     )
 
 
-def checked(fn: Any, *args: Any) -> Any:
-    """Run a parser from bot.domain and turn its ValueError into a private message."""
+def checked(fn: Any, *args: Any, field: str | None = None) -> Any:
+    """Run a parser from bot.domain and turn its ValueError into a private message (about
+    the argument `field`, when given)."""
     try:
         return fn(*args)
     except SlotError as exc:
-        raise UserError(exc.message) from None
+        raise UserError(exc.message, field=field) from None
     except ValueError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(str(exc), field=field) from None
 
 
 def _duration(text: str | None, default: timedelta, word: str) -> timedelta:
     if text is None:
         return default
     value: timedelta = checked(lambda: av.bounded_duration(text, word=word, low="1m",
-                                                            high="24h", example="60m"))
+                                                            high="24h", example="60m"),
+                               field=word)
     return value
 
 
@@ -117,8 +120,74 @@ async def _required(call: Call[Any], spec: str | None) -> list[int]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """A poll as typed, checked: what `/lab poll new` would open."""
+
+    zone: str
+    window: tuple[time, time]
+    length: timedelta
+    starts: list[datetime]
+    closes: datetime
+
+
+def _plan(call: Call[Any], a: PollNewArgs) -> _Planned:
+    """Check the poll `a` describes, writing nothing; each mistake names its argument."""
+    lab, now = call.the_lab, call.now
+    zone = checked(require_zone, a.tz, field="tz") if a.tz else lab.timezone
+    window = checked(parse_window, a.window, field="window") if a.window else (
+        lab.window_start, lab.window_end)
+    days = checked(parse_days, a.days or lab.days, field="days")
+    length = _duration(a.length, DEFAULT_LENGTH, "length")
+    step = _duration(a.step, DEFAULT_STEP, "step")
+    if a.slots is not None and a.dates is not None:
+        raise UserError(_("Give either a date range or `slots`, not both."), field="dates")
+    if a.slots is not None:
+        texts = [t.strip() for t in a.slots.split(",") if t.strip()]
+        starts: list[datetime] = checked(
+            lambda: av.explicit_slots(texts, zone=zone, window=window, length=length, now=now),
+            field="slots")
+    elif a.dates is not None:
+        first, last = checked(av.parse_date_range, a.dates, field="dates")
+        starts = checked(lambda: av.generate_slots(
+            first, last, days=days, window=window, zone=zone, length=length, step=step,
+            now=now), field="dates")
+    else:
+        raise UserError(
+            _("Say when: a date range such as `2027-01-11..2027-01-22`, or a list such as "
+            "`slots 2027-01-11T09:00,2027-01-12T14:30`.\n"
+            'Example: `/lab poll new "Meeting 1" 2027-01-11..2027-01-22`'), field="dates"
+        )
+    if a.closes is not None:
+        closes: datetime = checked(av.parse_moment, a.closes.replace(" ", "T", 1), zone,
+                                   field="closes")
+        if closes <= now:
+            raise UserError(
+                _("The closing time {closes} ({zone}) is in the past; it is "
+                "{format_local} now. Choose a later one, or leave `closes` out "
+                "to close 24 hours before the first slot.").format(
+                    closes=a.closes, zone=zone, format_local=format_local(now, zone)),
+                field="closes")
+        if closes > starts[0]:
+            raise UserError(
+                _("The poll would close ({format_local}) after its first slot "
+                "({format_local2}). Close it before the first slot.").format(
+                    format_local=format_local(closes, zone),
+                    format_local2=format_local(starts[0], zone)), field="closes")
+    else:
+        closes = av.default_close(starts[0], now)
+    return _Planned(zone, window, length, starts, closes)
+
+
+async def _check_poll(call: Call[PollNewArgs]) -> None:
+    """`/lab poll new`'s checks, with no writes (a form is checked before Slack's answer)."""
+    _plan(call, call.args)
+    await _required(call, call.args.required)
+
+
 @router.command(
     "poll new", args=PollNewArgs, access="facilitator", topic="poll", form=poll_form,
+    check=_check_poll,
     summary=N_("Open an availability poll: a date range (or a list of slots) within the window."),
     usage_line=('/lab poll new <title> <from..to> [days mon-fri] [window 09:00-18:00] '
                 '[tz <zone>] [length 60m] [step 60m] [closes YYYY-MM-DD HH:MM] '
@@ -139,47 +208,9 @@ async def _open_poll(call: Call[Any], a: PollNewArgs, *, asked: int | None) -> R
     and the facilitator has not confirmed them yet (`asked` is the question they confirmed),
     ask first."""
     lab, now = call.the_lab, call.now
-    zone = checked(require_zone, a.tz) if a.tz else lab.timezone
-    window = checked(parse_window, a.window) if a.window else (lab.window_start,
-                                                                  lab.window_end)
-    days = checked(parse_days, a.days or lab.days)
-    length = _duration(a.length, DEFAULT_LENGTH, "length")
-    step = _duration(a.step, DEFAULT_STEP, "step")
-    if a.slots is not None and a.dates is not None:
-        raise UserError(_("Give either a date range or `slots`, not both."))
-    if a.slots is not None:
-        texts = [t.strip() for t in a.slots.split(",") if t.strip()]
-        starts: list[datetime] = checked(
-            lambda: av.explicit_slots(texts, zone=zone, window=window, length=length, now=now))
-    elif a.dates is not None:
-        first, last = checked(av.parse_date_range, a.dates)
-        starts = checked(lambda: av.generate_slots(
-            first, last, days=days, window=window, zone=zone, length=length, step=step,
-            now=now))
-    else:
-        raise UserError(
-            _("Say when: a date range such as `2027-01-11..2027-01-22`, or a list such as "
-            "`slots 2027-01-11T09:00,2027-01-12T14:30`.\n"
-            'Example: `/lab poll new "Meeting 1" 2027-01-11..2027-01-22`')
-        )
-    if a.closes is not None:
-        closes: datetime = checked(av.parse_moment, a.closes.replace(" ", "T", 1), zone)
-        if closes <= now:
-            raise UserError(
-                _("The closing time {closes} ({zone}) is in the past; it is "
-                "{format_local} now. Choose a later one, or leave `closes` out "
-                "to close 24 hours before the first slot.").format(
-                    closes=a.closes, zone=zone, format_local=format_local(now, zone))
-            )
-        if closes > starts[0]:
-            raise UserError(
-                _("The poll would close ({format_local}) after its first slot "
-                "({format_local2}). Close it before the first slot.").format(
-                    format_local=format_local(closes, zone),
-                    format_local2=format_local(starts[0], zone))
-            )
-    else:
-        closes = av.default_close(starts[0], now)
+    plan = _plan(call, a)
+    zone, window, length, starts, closes = (plan.zone, plan.window, plan.length, plan.starts,
+                                            plan.closes)
     required = await _required(call, a.required)
     outside = slots_outside(starts, length, LabHours(
         lab.timezone, (lab.window_start, lab.window_end), parse_days(lab.days)))

@@ -50,6 +50,15 @@ def delivery_card(r: Reminder, lab: Lab, info: SubjectInfo | None, author: Perso
                        Text(_("It starts {when} ({when2}).").format(
                            when=at(starts, 'F'), when2=at(starts, 'R')))]
             fallback = _("{what} starts soon").format(what=what)
+        case ReminderKind.NUDGE if r.subject_kind == "action_item":
+            # A facilitator's Remind now from the desk: the owner of an overdue item.
+            words = title or r.text
+            due = r.subject_at or r.due_at
+            blocks += [Header(_("An action item of yours is overdue")),
+                       Text(_("{text}\n\nIt was due {when}. When it is done, mark it done "
+                              "with `/lab actions` in the lab's channel.").format(
+                           text=shorten(words, MAX_TEXT), when=at(due, 'D')))]
+            fallback = _("Overdue action item: {text}").format(text=shorten(words, 100))
         case ReminderKind.NUDGE:
             noun = _noun(r.subject_kind)
             what = title or f"the {noun}"

@@ -3,6 +3,8 @@ restore and withdraw are in `removal`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -12,12 +14,13 @@ from bot.arguments import Args, Complete, Kw, Pos
 from bot.domain.lab import Role, has_role
 from bot.domain.options import (
     DESCRIPTION_LENGTH,
+    SEPARATOR,
     DescriptionProblem,
     check_description,
     split_option,
     summary,
 )
-from bot.domain.tally import count
+from bot.domain.tally import METHOD_NAMES, count
 from bot.domain.tally.rounds import plural
 from bot.domain.tally.rules import (
     RankingProblem,
@@ -28,9 +31,11 @@ from bot.domain.tally.rules import (
     vote_seed,
 )
 from bot.domain.votes import LIVE_BATCH, ResultsMode, Strength, TieRule, VoteMethod, VoteStatus
+from bot.domain.zones import format_local
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import VoteOpened
-from bot.features.live import show_live
+from bot.features.forms import filled
+from bot.features.live import post_live
 from bot.features.votes.cards import (
     _labels,
     _title,
@@ -57,9 +62,11 @@ from bot.features.votes.templates import find_template, templates
 from bot.i18n import N_, _
 from bot.messages import (
     Block,
+    Button,
     Buttons,
     Card,
     Context,
+    Fields,
     Form,
     Header,
     Input,
@@ -70,7 +77,7 @@ from bot.messages import (
     shorten,
 )
 from bot.router import FORM_ROUTE, Call
-from storage.models import Vote
+from storage.models import FormDraft, Vote
 
 # --- /lab vote new -----------------------------------------------------------------------------
 
@@ -122,7 +129,7 @@ def _template(call: Call[NewVoteArgs]
         known = ", ".join(f"`{k}`" for k in templates(call.ctx.settings)) or \
             _("none are configured")
         raise NotFound(_("There is no vote template `{name}`. Templates: {known}.").format(
-            name=name, known=known))
+            name=name, known=known), field="template")
     return found.question, list(found.options)
 
 
@@ -133,7 +140,82 @@ def _cases(raw: list[tuple[str, str | None]]) -> tuple[list[str], list[str | Non
         return labels, [check_description(label, d)
                         for label, (_, d) in zip(labels, raw, strict=True)]
     except (RankingProblem, DescriptionProblem) as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(str(exc), field="options") from None
+
+
+@dataclass(frozen=True, slots=True)
+class _NewVote:
+    """A vote as typed, checked: what `/lab vote new` would open."""
+
+    question: str
+    labels: list[str]
+    descriptions: list[str | None]
+    method: VoteMethod
+    seats: int
+    closes_at: datetime | None
+    strength: Strength = Strength.MARGIN
+    ties: TieRule = TieRule.BACKWARD_THEN_RANDOM
+    results: ResultsMode = ResultsMode.HIDDEN
+
+    def payload(self) -> dict[str, Any]:
+        """As kept in a draft (JSON)."""
+        return {"question": self.question, "labels": self.labels,
+                "descriptions": self.descriptions, "method": self.method.value,
+                "seats": self.seats, "strength": self.strength.value, "ties": self.ties.value,
+                "results": self.results.value,
+                "closes_at": self.closes_at.isoformat() if self.closes_at else None}
+
+    @classmethod
+    def from_payload(cls, data: dict[str, Any]) -> _NewVote:
+        closes = data.get("closes_at")
+        return cls(str(data["question"]), [str(x) for x in data["labels"]],
+                   [None if d is None else str(d) for d in data["descriptions"]],
+                   VoteMethod(data["method"]), int(data["seats"]),
+                   datetime.fromisoformat(closes) if closes else None,
+                   Strength(data["strength"]), TieRule(data["ties"]),
+                   ResultsMode(data["results"]))
+
+
+def _new(call: Call[NewVoteArgs]) -> _NewVote:
+    """Check the vote `call.args` describes, writing nothing; each mistake names its
+    argument."""
+    a = call.args
+    question, options = _template(call)
+    question = " ".join((a.question or question or "").split()).strip('"“”')
+    if not question:
+        raise UserError(_('Give the question in quotes: `/lab vote new "Which solution?" '
+                        'options "A" "B"`, or use `template <name>`.'), field="question")
+    raw = [split_option(o) for o in a.options] if a.options is not None else options
+    if raw is None:
+        raise UserError(_('List the options after `options`, each in quotes: '
+                        '`options "Research" "Case studies"`, or use `template <name>`.'),
+                        field="options")
+    # The words typed ("ranked-pairs", "winning-votes") become the typed values stored.
+    method = VoteMethod((a.method or VoteMethod.IRV).replace("-", "_"))
+    seats = a.seats if a.seats is not None else 1
+    labels, descriptions = _cases(raw)
+    try:
+        check_seats_for(seats, len(labels), method.tally)
+    except RankingProblem as exc:
+        raise UserError(str(exc), field="seats") from None
+    try:
+        closes_at = parse_close(a.closes, call.zone, call.now) if a.closes else None
+    except RankingProblem as exc:
+        raise UserError(str(exc), field="closes") from None
+    return _NewVote(question, labels, descriptions, method, seats, closes_at,
+                    Strength((a.strength or Strength.MARGIN).replace("-", "_")),
+                    TieRule(a.ties or TieRule.BACKWARD_THEN_RANDOM),
+                    ResultsMode(a.results or ResultsMode.HIDDEN))
+
+
+async def _check_new(call: Call[NewVoteArgs]) -> None:
+    """`/lab vote new`'s checks, with no writes (a form is checked before Slack's answer)."""
+    if any(v is not None for v in call.args.model_dump().values()):
+        _new(call)
+
+
+async def _vote_form(call: Call[Any]) -> Form:
+    return _new_vote_form(call)
 
 
 @router.command(
@@ -149,46 +231,136 @@ def _cases(raw: list[tuple[str, str | None]]) -> tuple[list[str], list[str | Non
     examples=('/lab vote new "Which solution?" options "Research" "Case studies" '
               '"Clever contracts"', "/lab vote new template action-lab-1 closes "
               "2027-01-11 17:00"),
+    form=_vote_form, check=_check_new,
 )
 async def new_vote(call: Call[NewVoteArgs]) -> Reply:
     a = call.args
     if all(v is None for v in a.model_dump().values()):
         return Reply(form=_new_vote_form(call))
+    return await _preview(call, _new(call))
+
+
+# --- the preview: nothing is posted or counted until Open ------------------------------------
+
+PREVIEW_KEPT = timedelta(days=1)  # how long a previewed vote waits for Open
+
+
+def _typed(call: Call[NewVoteArgs], new: _NewVote) -> dict[str, str]:
+    """The vote as the form's fields hold it (for Change), plus the arguments the form has
+    no field for (kept by the draft when the form comes back)."""
+    a = call.args
+    options = [f"{label}{SEPARATOR}{d}" if d else label
+               for label, d in zip(new.labels, new.descriptions, strict=True)]
+    typed = {"question": new.question, "options": "\n".join(options),
+             "method": a.method or "irv", "seats": str(new.seats), "closes": a.closes or ""}
+    for word in ("results", "ties", "strength"):
+        value = getattr(a, word)
+        if value is not None:
+            typed[word] = value
+    return typed
+
+
+async def _preview(call: Call[NewVoteArgs], new: _NewVote) -> Reply:
+    """The vote as it would open, privately, with Open the vote / Change / Cancel; kept as
+    a draft until Open (nothing is posted or counted before)."""
     lab = call.the_lab
-    question, options = _template(call)
-    question = " ".join((a.question or question or "").split()).strip('"“”')
-    if not question:
-        raise UserError(_('Give the question in quotes: `/lab vote new "Which solution?" '
-                        'options "A" "B"`, or use `template <name>`.'))
-    raw = [split_option(o) for o in a.options] if a.options is not None else options
-    if raw is None:
-        raise UserError(_('List the options after `options`, each in quotes: '
-                        '`options "Research" "Case studies"`, or use `template <name>`.'))
-    # The words typed ("ranked-pairs", "winning-votes") become the typed values stored.
-    method = VoteMethod((a.method or VoteMethod.IRV).replace("-", "_"))
-    seats = a.seats if a.seats is not None else 1
-    labels, descriptions = _cases(raw)
-    try:
-        check_seats_for(seats, len(labels), method.tally)
-        closes_at = parse_close(a.closes, call.zone, call.now) if a.closes else None
-    except RankingProblem as exc:
-        raise UserError(str(exc)) from None
+    draft = await call.uow.drafts.add(
+        kind="vote", lab_id=lab.id, person_id=call.person.id, now=call.now,
+        expires_at=call.now + PREVIEW_KEPT,
+        payload={"vote": new.payload(), "values": _typed(call, new)})
+    return Reply(card=preview_card(new, call.zone, lab.id, draft.id))
+
+
+def preview_card(new: _NewVote, zone: str, lab_id: int, draft_id: int) -> Card:
+    lines = []
+    for n, (label, description) in enumerate(zip(new.labels, new.descriptions, strict=True),
+                                             1):
+        brief = summary(description)
+        lines.append(f"*{n}.* {label}" + (f" — {brief}" if brief else ""))
+    method = _(METHOD_NAMES[new.method.tally])
+    closes = (_("{when} ({zone})").format(when=format_local(new.closes_at, zone), zone=zone)
+              if new.closes_at else _("when a facilitator closes it"))
+    results = (_("a running count, refreshed every {count} ballots").format(count=LIVE_BATCH)
+               if new.results == ResultsMode.LIVE else _("hidden until the close"))
+    return Card((
+        Header(shorten(_("Preview: {question}").format(question=new.question),
+                       Limits.HEADER)),
+        Text(shorten("\n".join(lines), Limits.TEXT)),
+        Fields((
+            (_("Method"), f"{method[:1].upper()}{method[1:]}"),
+            (_("Seats"), str(new.seats)),
+            (_("Results"), results),
+            (_("Closes"), closes),
+        )),
+        Context(_("Only you see this. Nothing is posted or counted until you press Open "
+                  "the vote.")),
+        Buttons((
+            Button(_("Open the vote"), action_ids.encode("vote.draft_open", lab_id, draft_id),
+                   style="primary"),
+            Button(_("Change"), action_ids.encode("vote.draft_change", lab_id, draft_id)),
+            Button(_("Cancel"), action_ids.encode("vote.draft_cancel", lab_id, draft_id)),
+        )),
+    ), fallback=_("Preview: {question}").format(question=shorten(new.question, 150)))
+
+
+async def _draft(call: Call[Any]) -> FormDraft:
+    assert call.action is not None
+    arg = call.action.arg or ""
+    draft = await call.uow.drafts.live(int(arg), call.person.id, call.now, kind="vote") \
+        if arg.isdigit() else None
+    if draft is None or draft.lab_id != call.the_lab.id:
+        raise NotFound(_("That preview is no longer there (it was opened, cancelled, or "
+                         "kept longer than a day). `/lab vote new` makes a new one."))
+    return draft
+
+
+@router.action("vote.draft_open", scope="lab", access="facilitator")
+async def open_previewed(call: Call[Any]) -> Reply:
+    """Open the vote the preview shows: posted in every channel of the lab, counted from
+    now; the preview says what became of it."""
+    draft = await _draft(call)
+    new = _NewVote.from_payload(dict(draft.payload["vote"]))
+    if new.closes_at is not None and new.closes_at <= call.now:
+        raise Conflict(_("Its closing time, {when} ({zone}), has passed since the preview. "
+                         "Press Change to choose a later one.").format(
+            when=format_local(new.closes_at, call.zone), zone=call.zone))
+    lab = call.the_lab
     vote = await call.uow.votes.add(Vote(
-        lab_id=lab.id, number=await call.uow.votes.next_number(lab.id), question=question,
-        method=method, seats=seats,
-        strength=Strength((a.strength or Strength.MARGIN).replace("-", "_")),
-        tie_break=TieRule(a.ties or TieRule.BACKWARD_THEN_RANDOM),
-        results=ResultsMode(a.results or ResultsMode.HIDDEN),
-        status=VoteStatus.OPEN, seed="", created_at=call.now, created_by_id=call.person.id,
-        closes_at=closes_at,
-    ), labels, descriptions)
+        lab_id=lab.id, number=await call.uow.votes.next_number(lab.id), question=new.question,
+        method=new.method, seats=new.seats, strength=new.strength, tie_break=new.ties,
+        results=new.results, status=VoteStatus.OPEN, seed="", created_at=call.now,
+        created_by_id=call.person.id, closes_at=new.closes_at,
+    ), new.labels, new.descriptions)
     vote.seed = vote_seed(vote.id)
-    await call.audit("vote.opened", vote=vote.number, question=question, method=method,
-                     seats=seats, options=len(labels), results=vote.results,
+    await call.uow.drafts.remove(draft)
+    await call.audit("vote.opened", vote=vote.number, question=new.question, method=new.method,
+                     seats=new.seats, options=len(new.labels), results=vote.results,
                      ties=vote.tie_break,
-                     closes=closes_at.isoformat() if closes_at else None)
-    await call.emit(VoteOpened(lab_id=lab.id, vote_id=vote.id, closes_at=closes_at))
-    return await show_live(call, "vote", vote.id, vote_card(vote, None))
+                     closes=new.closes_at.isoformat() if new.closes_at else None)
+    await call.emit(VoteOpened(lab_id=lab.id, vote_id=vote.id, closes_at=new.closes_at))
+    post_live(call.ctx, call.uow, lab.id, "vote", vote.id, vote_card(vote, None))
+    text = _("{name} is open: {question}. It is in the lab's channels.").format(
+        name=name(vote, start=True), question=new.question)
+    return Reply(card=Card((Text(shorten(text, Limits.TEXT)),), fallback=shorten(text, 150)),
+                 replace=True)
+
+
+@router.action("vote.draft_change", scope="lab", access="facilitator")
+async def change_previewed(call: Call[Any]) -> Reply:
+    """The form again, filled with the previewed vote; sent, it previews again (keeping
+    what the form has no field for, such as `results live`)."""
+    draft = await _draft(call)
+    values = draft.payload.get("values")
+    return Reply(form=filled(_new_vote_form(call), values if isinstance(values, dict) else {},
+                             action_ids.encode(FORM_ROUTE, "vote.new", draft.id)))
+
+
+@router.action("vote.draft_cancel", scope="lab", access="facilitator")
+async def cancel_previewed(call: Call[Any]) -> Reply:
+    draft = await _draft(call)
+    await call.uow.drafts.remove(draft)
+    text = _("Cancelled: no vote was opened, and nothing was posted.")
+    return Reply(card=Card((Text(text),), fallback=text), replace=True)
 
 
 # --- /lab vote describe -------------------------------------------------------------------------

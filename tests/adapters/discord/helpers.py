@@ -113,3 +113,12 @@ async def posted(bot: Bot, heading: str, channel: int | None = None) -> dict[str
     found = [m for m in bot.fake.messages.values() if m["channel_id"] == where
              and any(e.get("title") == heading for e in m.get("embeds") or [])]
     return found[-1]
+
+
+async def open_vote(bot: Bot, command: dict[str, Any]) -> None:
+    """Send `/lab vote new ...`, then press "Open the vote" on the private preview it
+    answers with (nothing is posted before)."""
+    await bot.send(command)
+    preview = bot.message(command)
+    await bot.send(p.component(p.GEMMA, preview,
+                               p.find_control(preview, "Open the vote")["custom_id"]))

@@ -9,7 +9,7 @@ import pytest
 
 from fakes import discord_payloads as p
 from tests.adapters.discord.conftest import Bot, Launch
-from tests.adapters.discord.helpers import AUTOCOMPLETE_RESULT, lab
+from tests.adapters.discord.helpers import AUTOCOMPLETE_RESULT, lab, open_vote
 
 
 @pytest.fixture
@@ -22,8 +22,8 @@ async def busy(launch: Launch) -> Bot:
     await bot.send(p.slash(p.GEMMA, "poll", "pick", poll="1", slot="3", title="Kick-off"))
     await bot.send(p.slash(p.GEMMA, "poll", "new", title="Meeting 2",
                            dates="2027-01-25..2027-01-26"))
-    await bot.send(p.slash(p.GEMMA, "vote", "new", question="Which solution?",
-                           options='"Research" "Case studies" "Clever contracts"'))
+    await open_vote(bot, p.slash(p.GEMMA, "vote", "new", question="Which solution?",
+                                 options='"Research" "Case studies" "Clever contracts"'))
     await bot.send(p.slash(p.GEMMA, "minutes", "start", meeting="#1"))
     return bot
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from bot.bootstrap import App
 from bot.errors import StaleControl
-from bot.messages import Actor, Command, Place
+from bot.messages import Action, Actor, Buttons, Command, Place
 from fakes import discord_payloads as p
 from fakes.discord_api import CHANNEL_ID, GUILD_ID
 from storage.models import Ballot, Identity, Membership, Person
@@ -53,10 +53,14 @@ async def test_an_outsiders_clicks_from_another_guild_or_a_dm_are_refused_unwrit
 ) -> None:
     await lab(bot)
     gemma = Actor("discord", "discord", str(p.GEMMA[0]), "Gemma Rhodes")
-    reply = await app.ctx.router.dispatch(app.ctx, Command(
-        gemma, Place("discord", str(GUILD_ID), str(CHANNEL_ID)),
-        text='vote new "Which solution?" options "A" "B" "C"'))
-    assert reply.empty  # the card is posted in the lab's channel, to be redrawn
+    here = Place("discord", str(GUILD_ID), str(CHANNEL_ID))
+    preview = await app.ctx.router.dispatch(app.ctx, Command(
+        gemma, here, text='vote new "Which solution?" options "A" "B" "C"'))
+    assert preview.card is not None and preview.private  # nothing posted before Open
+    opening = next(b.action_id for block in preview.card.blocks if isinstance(block, Buttons)
+                   for b in block.buttons if b.label == "Open the vote")
+    reply = await app.ctx.router.dispatch(app.ctx, Action(gemma, here, opening))
+    assert reply.private  # the card is posted in the lab's channel, to be redrawn
     assert await posted(bot, "Vote #1: Which solution?")
     before, start = await counts(app), len(bot.fake.requests)
     for where in ("guild", "dm"):

@@ -214,11 +214,57 @@ async def test_home_in_a_direct_message_lists_what_is_waiting(bot: Bot) -> None:
     await lab(bot)
     await bot.send(p.slash(p.GEMMA, "poll", "new", title="Meeting 1",
                            dates="2027-01-11..2027-01-12"))
-    await bot.send(p.slash(p.GEMMA, "vote", "new", question="Which solution?",
-                           options='"Research" "Case studies"'))
+    new = p.slash(p.GEMMA, "vote", "new", question="Which solution?",
+                  options='"Research" "Case studies"')
+    await bot.send(new)
+    preview = bot.message(new)  # opened from its private preview
+    await bot.send(p.component(p.GEMMA, preview,
+                               p.find_control(preview, "Open the vote")["custom_id"]))
     await bot.send(p.slash(p.GEMMA, "poll", "pick", poll="1", slot="3"))
     rec = await bot.send(p.slash(p.AMARA, "home", guild=False))
     assert private(rec) and title(rec) == "Hello, Amara Okafor"
     text = text_of(rec)
     assert "**Votes to rank**" in text and "Which solution?" in text
     assert "**Your next meetings**" in text and "Mon 11 Jan 2027, 12:00 WAT" in text
+
+
+async def test_a_refused_form_comes_back_with_a_button_that_reopens_it_filled(
+    bot: Bot, app: App
+) -> None:
+    await lab(bot)
+    await bot.send(p.slash(p.GEMMA, "poll", "new"))
+    # Discord cannot answer a form with a form: the refusal is private, and a follow-up
+    # carries "Fix the form".
+    typed = FORM | {"title": "Meeting with a long title " + "x" * 80,
+                    "window": "18:00-09:00"}
+    submit = p.modal_submit(p.GEMMA, "al1:form:poll.new", typed)
+    rec = await bot.send(submit)
+    assert rec.json["type"] == CHANNEL_MESSAGE and private(rec)
+    assert "18:00-09:00" in text_of(rec)
+    # The follow-up comes after the answer: wait for it (not for a guessed delay).
+    await bot.fake.wait_for(lambda r: r.method == "POST" and r.path == (
+        f"webhooks/{submit['application_id']}/{submit['token']}"))
+    follow = [bot.fake.messages[m] for m in bot.fake.followups[int(submit["id"])]]
+    fix = [m for m in follow if any(c.get("label") == "Fix the form" for c in controls(m))]
+    assert len(fix) == 1 and int(fix[0].get("flags") or 0) & 64  # private too
+    button = p.find_control(fix[0], "Fix the form")
+    # What was typed is in the database, not in the button's id (100 characters at most).
+    assert button["custom_id"].startswith("al1:form.reopen:")
+    assert "18:00" not in button["custom_id"] and len(button["custom_id"]) < 40
+    async with app.ctx.uow() as uow:
+        assert await uow.polls.by_number(1, 1) is None
+    # Someone else pressing it gets nothing of the draft.
+    rec = await bot.send(p.component(p.AMARA, fix[0], button["custom_id"]))
+    assert rec.json["type"] != MODAL and private(rec)
+    # Its owner gets the same form back, every field as typed.
+    rec = await bot.send(p.component(p.GEMMA, fix[0], button["custom_id"]))
+    assert rec.json["type"] == MODAL
+    modal = rec.json["data"]
+    assert modal["custom_id"] == "al1:form:poll.new"
+    values = {row["components"][0]["custom_id"]: row["components"][0].get("value")
+              for row in modal["components"]}
+    assert values == typed
+    # Corrected and sent, it opens the poll.
+    await bot.send(p.modal_submit(p.GEMMA, "al1:form:poll.new",
+                                  typed | {"window": "09:00-18:00"}))
+    await posted(bot, f"Poll #1: {typed['title']}")

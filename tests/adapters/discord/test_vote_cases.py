@@ -8,14 +8,13 @@ from bot.domain.options import summary
 from bot.features.votes.templates import builtin_templates
 from fakes import discord_payloads as p
 from tests.adapters.discord.conftest import Bot
-from tests.adapters.discord.helpers import controls, lab, posted, private, text_of
+from tests.adapters.discord.helpers import controls, lab, open_vote, posted, private, text_of
 
 
 async def test_the_select_menu_carries_each_option_s_summary(bot: Bot) -> None:
     cases = builtin_templates()["action-lab-1"].options
     await lab(bot)
-    command = p.slash(p.GEMMA, "vote", "new", template="action-lab-1")
-    await bot.send(command)
+    await open_vote(bot, p.slash(p.GEMMA, "vote", "new", template="action-lab-1"))
     # The vote's card is posted in the channel as a message of its own (a live card).
     question = builtin_templates()["action-lab-1"].question
     card = await posted(bot, f"Vote #1: {question}")

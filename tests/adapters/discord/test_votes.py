@@ -56,6 +56,10 @@ async def open_by_form(bot: Bot) -> dict[str, Any]:
         "question": "Which solution?", "options": "\n".join(SOLUTIONS), "method": "irv",
         "seats": "1", "closes": ""})
     await bot.send(submit)
+    # A private preview first; nothing is posted or counted until "Open the vote".
+    preview = bot.message(submit)
+    await bot.send(p.component(p.GEMMA, preview,
+                               p.find_control(preview, "Open the vote")["custom_id"]))
     # The card is posted in the channel as a message of its own (a live card, redrawn as
     # ballots come in); the form's own answer is a private "Done."
     return copy.deepcopy(await posted(bot, "Vote #1: Which solution?"))
@@ -111,8 +115,14 @@ async def test_the_vote_form_fits_a_long_zone_name(bot: Bot) -> None:
 
 async def test_vote_new_in_one_line_from_a_template(bot: Bot) -> None:
     await lab(bot)
-    await bot.send(p.slash(p.GEMMA, "vote", "new", template="action-lab-1",
-                           closes="2027-01-11 17:00"))
+    new = p.slash(p.GEMMA, "vote", "new", template="action-lab-1", closes="2027-01-11 17:00")
+    await bot.send(new)
+    # A private preview, the close in Gemma's zone, named; posted once she opens it.
+    preview = bot.message(new)
+    assert int(preview.get("flags") or 0) & 64
+    assert "Mon 11 Jan 2027, 17:00 GMT (Europe/London)" in text_of(preview)
+    await bot.send(p.component(p.GEMMA, preview,
+                               p.find_control(preview, "Open the vote")["custom_id"]))
     card = await posted(bot, "Vote #1: Which solution should Action Lab 1 take forward?")
     assert "**2.** Clever contracts" in text_of(card)
     # The close is a Discord timestamp (17:00 London is 17:00 UTC in January).

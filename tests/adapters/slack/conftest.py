@@ -155,6 +155,19 @@ class Slack:
             "state": {"values": {}},
         }
 
+    async def open_vote(self, user: str, text: str, channel: str = "C1") -> Sent:
+        """`/lab vote new ...`, then "Open the vote" on the private preview it answers with
+        (nothing is posted before); a refusal is left as it is."""
+        await self.command(user, text, channel)
+        return await self.open_previewed(user, channel)
+
+    async def open_previewed(self, user: str, channel: str = "C1") -> Sent:
+        """Press "Open the vote" on the last private answer, if it is a vote's preview."""
+        preview = self.fake.last("response_url")
+        if "Open the vote" not in json.dumps(preview.args.get("blocks") or []):
+            return Sent(200, "", 0.0)
+        return await self.click(user, preview, "Open the vote", channel=channel)
+
     async def click(self, user: str, sent: Call, label: str, **kwargs: Any) -> Sent:
         wait = kwargs.pop("wait", True)
         return await self.interact(self.block_actions(user, sent, label, **kwargs), wait=wait)

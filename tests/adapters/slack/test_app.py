@@ -280,11 +280,10 @@ async def test_a_command_with_a_form_opens_a_modal_and_its_result_comes_back(
     assert reply.args["url_token"] == body["response_url"].rsplit("/", 1)[1]  # where it opened
     assert reply.args["response_type"] == "in_channel"
     assert "Noted: *Agenda* / Item &amp; more" in shown(reply)
-    # A required field left empty is refused privately, with the usage line.
-    await lab.interact(lab.submission("UAMARA", view, {"title": ""}, view_id="V2"))
-    refusal = lab.fake.last("response_url")
-    assert refusal.args["response_type"] == "ephemeral"
-    assert "Missing &lt;text&gt;." in refusal.args["text"]  # Slack shows "<text>"
+    # A required field left empty: found before the ack, so the modal stays open with the
+    # error under the field (the form is the usage: no usage line).
+    sent = await lab.interact(lab.submission("UAMARA", view, {"title": ""}, view_id="V2"))
+    assert sent.json == {"response_action": "errors", "errors": {"title": "Missing <text>."}}
 
 
 async def test_a_form_whose_trigger_expired_says_what_to_do(lab: Slack, slack_app: App) -> None:

@@ -168,7 +168,7 @@ async def test_a_burst_on_one_worker_loses_nothing_and_says_the_answer_is_coming
 
 
 async def test_two_rankings_back_to_back_the_later_wins(lab: Slack, slack_app: App) -> None:
-    await lab.command("UGEMMA", "vote new template t closes 2027-01-08 17:00")
+    await lab.open_vote("UGEMMA", "vote new template t closes 2027-01-08 17:00")
     # Sent one after the other, without waiting for the first to be carried out.
     await lab.command("UAMARA", "rank 1 1 2 3", wait=False)
     await lab.command("UAMARA", "rank 1 3 2 1", wait=False)

@@ -3,9 +3,13 @@ votes still to answer, the person's action items, the next meetings and reminder
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from bot.clock import SettableClock
 from bot.config import Settings, VoteTemplate
+from bot.scheduling import ManualJobs
 from tests.adapters.slack.blockkit import (
     AGO,
     LONG,
@@ -38,7 +42,7 @@ async def test_the_app_home_shows_what_needs_the_person(lab: Slack) -> None:
     await lab.command("UGEMMA", "poll new Meeting 1 2027-01-11..2027-01-12 window 13:00-15:00")
     await lab.command("UGEMMA", "poll new Kick-off 2027-01-13..2027-01-13 window 13:00-14:00")
     await lab.command("UGEMMA", "poll pick 2 1")  # meeting #1: Wed 13 Jan 2027, 13:00 UTC
-    await lab.command("UGEMMA", "vote new template action-lab-1 closes 2027-01-08 17:00")
+    await lab.open_vote("UGEMMA", "vote new template action-lab-1 closes 2027-01-08 17:00")
     await lab.command("UGEMMA", 'minutes start "Kick-off call"')
     await lab.command("UGEMMA", "action Amara due fri Draft the problem statement")
     lab.fake.clear()
@@ -83,3 +87,41 @@ async def test_the_app_home_shows_what_needs_the_person(lab: Slack) -> None:
              lab.fake.last("views.publish").args["view"]["blocks"] if b["type"] == "section"]
     assert shown == ["*Your labs*", "*Your next meetings*", "*Your action items* (1 open)",
                      "*Your next reminders*"]
+
+
+async def test_the_app_home_is_pushed_to_the_members_a_change_concerns_once_a_burst(
+    lab: Slack, clock: SettableClock, jobs: ManualJobs,
+) -> None:
+    lab.fake.clear()
+    # Three changes within a second: a poll and a vote opened, a second poll. Nothing is
+    # pushed before the commit and the short gap that gathers them.
+    await lab.command("UGEMMA", "poll new Meeting 1 2027-01-11..2027-01-12 window 13:00-15:00")
+    await lab.open_vote("UGEMMA", "vote new template action-lab-1 closes 2027-01-08 17:00")
+    await lab.command("UGEMMA", "poll new Kick-off 2027-01-13..2027-01-13 window 13:00-14:00")
+    await lab.fake.wait_for("chat.postMessage", 3)
+    assert lab.fake.of("views.publish") == []
+    assert sorted(j for j in jobs.pending() if j.startswith("home:push:")) == [
+        "home:push:1", "home:push:2", "home:push:3"]
+    await jobs.run_until(clock, clock.now() + timedelta(seconds=3))
+    pushed = lab.fake.of("views.publish")
+    # One push per member for the three changes, each showing all of them.
+    assert sorted(c.args["user_id"] for c in pushed) == ["UAMARA", "UGEMMA", "UZOE"]
+    amara = next(c for c in pushed if c.args["user_id"] == "UAMARA").args["view"]["blocks"]
+    text = "\n".join(b["text"]["text"] for b in amara if b["type"] == "section")
+    assert "Poll #1: Meeting 1" in text and "Poll #2: Kick-off" in text
+    assert f"Vote #1: {QUESTION}" in text
+    # The facilitator's home is their desk too.
+    gemma = next(c for c in pushed if c.args["user_id"] == "UGEMMA").args["view"]["blocks"]
+    assert "*Your desk* (facilitator)" in "\n".join(
+        b["text"]["text"] for b in gemma if b["type"] == "section")
+    # A meeting picked, then moved: pushed again, once each member.
+    lab.fake.clear()
+    await lab.command("UGEMMA", "poll pick 2 1")
+    await jobs.run_until(clock, clock.now() + timedelta(seconds=3))
+    assert sorted(c.args["user_id"] for c in lab.fake.of("views.publish")) == [
+        "UAMARA", "UGEMMA", "UZOE"]
+    # Answering concerns nobody else's home: nothing is pushed.
+    lab.fake.clear()
+    await lab.command("UAMARA", "poll answer 1 all yes")
+    await jobs.run_until(clock, clock.now() + timedelta(seconds=3))
+    assert lab.fake.of("views.publish") == []

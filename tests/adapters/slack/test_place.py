@@ -51,7 +51,7 @@ async def counts(app: App) -> tuple[int, ...]:
 async def test_an_outsiders_forged_clicks_from_another_workspace_are_refused_unwritten(
     lab: Slack, slack_app: App,
 ) -> None:
-    await lab.command("UGEMMA", 'vote new "Which solution?" options "A" "B" "C"')
+    await lab.open_vote("UGEMMA", 'vote new "Which solution?" options "A" "B" "C"')
     await lab.command("UGEMMA", "members")
     lab.fake.clear()
     before = await counts(slack_app)

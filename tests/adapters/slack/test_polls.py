@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.bootstrap import App
 from bot.domain.availability import Answer
 from fakes.slack_api import Call
-from storage.models import Poll, PollAnswer
+from storage.models import InboxEntry, Poll, PollAnswer
 from tests.adapters.slack.blockkit import (
     AGO,
     LONG,
@@ -134,18 +134,50 @@ async def test_poll_new_alone_opens_the_guided_form_and_its_submission_opens_the
         assert [s.starts_at.hour for s in await uow.polls.slots(poll.id)] == [13, 14, 13, 14]
 
 
-async def test_a_mistake_in_the_form_is_told_privately_and_opens_nothing(
+async def test_a_mistake_in_the_form_keeps_the_modal_open_with_the_error_under_its_field(
     lab: Slack, slack_app: App,
 ) -> None:
     body = lab.command_body("UGEMMA", "poll new")
     await lab.post(urlencode(body).encode(), "application/x-www-form-urlencoded")
     view = lab.fake.last("views.open").args["view"]
-    await lab.interact(lab.submission("UGEMMA", view, {
+    lab.fake.clear()
+    typed = {"title": "Meeting 1", "dates": "2027-01-11..2027-01-12", "days": "mon-fri",
+             "window": "13:00-15:00", "tz": "Mars/Olympus"}
+    sent = await lab.interact(lab.submission("UGEMMA", view, typed))
+    # Answered within Slack's 3 seconds: the modal stays open, the error under the zone.
+    assert sent.status == 200 and sent.elapsed < 3.0
+    assert sent.json["response_action"] == "errors"
+    assert list(sent.json["errors"]) == ["tz"]
+    assert "Mars/Olympus" in sent.json["errors"]["tz"]
+    assert "Usage:" not in sent.json["errors"]["tz"]
+    assert lab.fake.methods() == []  # nothing said, nothing posted
+    async with slack_app.ctx.uow() as uow:
+        assert int(await uow.session.scalar(select(func.count(Poll.id))) or 0) == 0
+        # Not even recorded in the inbox: there is nothing to carry out.
+        assert int(await uow.session.scalar(select(func.count(InboxEntry.id)).where(
+            InboxEntry.kind == "form")) or 0) == 0
+    # The same modal, corrected and sent again, opens the poll.
+    sent = await lab.interact(lab.submission("UGEMMA", view, {**typed, "tz": "Europe/London"}))
+    assert (sent.status, sent.body) == (200, "")
+    card = (await lab.fake.wait_for("chat.postMessage"))[-1]
+    assert card.args["text"] == "Poll #1: Meeting 1"
+
+
+async def test_a_mistake_only_the_command_finds_is_told_privately_and_opens_nothing(
+    lab: Slack, slack_app: App,
+) -> None:
+    # A member who is not a facilitator: not the form's fault, so not kept open; the
+    # refusal comes privately after the ack, as before.
+    body = lab.command_body("UGEMMA", "poll new")
+    await lab.post(urlencode(body).encode(), "application/x-www-form-urlencoded")
+    view = lab.fake.last("views.open").args["view"]
+    sent = await lab.interact(lab.submission("UAMARA", view, {
         "title": "Meeting 1", "dates": "2027-01-11..2027-01-12", "days": "mon-fri",
-        "window": "13:00-15:00", "tz": "Mars/Olympus"}))
+        "window": "13:00-15:00", "tz": "Europe/London"}))
+    assert (sent.status, sent.body) == (200, "")
     refusal = lab.fake.last("response_url")
     assert refusal.args["response_type"] == "ephemeral"
-    assert "Mars/Olympus" in refusal.args["text"]
+    assert "Only facilitators" in refusal.args["text"]
     async with slack_app.ctx.uow() as uow:
         assert int(await uow.session.scalar(select(func.count(Poll.id))) or 0) == 0
 

@@ -22,7 +22,7 @@ async def open_form(lab: Slack, user: str) -> dict:
 
 async def test_a_section_edited_in_a_modal_and_a_stale_save_kept(lab: Slack,
                                                                  slack_app: App) -> None:
-    await lab.command("UGEMMA", "vote new template action-lab-1")
+    await lab.open_vote("UGEMMA", "vote new template action-lab-1")
     for user in ("UGEMMA", "UAMARA"):
         await lab.command(user, "rank 1 5 4")
     await lab.command("UGEMMA", "vote close 1")

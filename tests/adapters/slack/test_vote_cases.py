@@ -12,7 +12,7 @@ from tests.adapters.slack.conftest import Slack
 
 async def test_the_ballot_menu_carries_each_option_s_summary(lab: Slack) -> None:
     cases = builtin_templates()["action-lab-1"].options
-    await lab.command("UGEMMA", "vote new template action-lab-1")
+    await lab.open_vote("UGEMMA", "vote new template action-lab-1")
     # Posted in the lab's channel as a message of its own (a live card).
     card = (await lab.fake.wait_for("chat.postMessage"))[-1]
     await lab.click("UAMARA", card, "Rank with menus", ephemeral=False)

@@ -61,7 +61,7 @@ def choices(numbers: list[int]) -> list[dict]:
 
 
 async def open_template_vote(lab: Slack) -> Call:
-    await lab.command("UGEMMA", "vote new template action-lab-1 closes 2027-01-08 17:00")
+    await lab.open_vote("UGEMMA", "vote new template action-lab-1 closes 2027-01-08 17:00")
     # Posted in the lab's channel, to be redrawn as ballots come in.
     return (await lab.fake.wait_for("chat.postMessage"))[-1]
 
@@ -106,6 +106,7 @@ async def test_vote_new_alone_opens_the_modal_and_its_submission_opens_the_vote(
     await lab.interact(lab.submission("UGEMMA", view, {
         "question": "Where do we pilot?", "options": "Lagos\nSão Paulo\nLondon",
         "method": "irv", "seats": "1", "closes": ""}))
+    await lab.open_previewed("UGEMMA")
     card = (await lab.fake.wait_for("chat.postMessage"))[-1]
     assert card.args["channel"] == "C1"
     assert blocks_of(card)[:2] == [header("Vote #1: Where do we pilot?"),
@@ -114,6 +115,39 @@ async def test_vote_new_alone_opens_the_modal_and_its_submission_opens_the_vote(
         vote = await uow.votes.by_number(1, 1)
         assert vote is not None and vote.status == "open" and vote.closes_at is None
         assert [o.label for o in vote.options] == ["Lagos", "São Paulo", "London"]
+
+
+async def test_a_vote_form_with_a_bad_date_stays_open_with_the_error_under_closes(
+    lab: Slack, slack_app: App,
+) -> None:
+    body = lab.command_body("UGEMMA", "vote new")
+    await lab.post(urlencode(body).encode(), "application/x-www-form-urlencoded")
+    view = lab.fake.last("views.open").args["view"]
+    lab.fake.clear()
+    typed = {"question": "Where do we pilot?", "options": "Lagos\nSão Paulo\nLondon",
+             "method": "irv", "seats": "1", "closes": "2027-02-30 17:00"}
+    sent = await lab.interact(lab.submission("UGEMMA", view, typed))
+    assert sent.status == 200 and sent.elapsed < 3.0
+    assert sent.json["response_action"] == "errors"
+    assert list(sent.json["errors"]) == ["closes"]
+    assert "2027-02-30" in sent.json["errors"]["closes"]
+    # A date in the past is refused the same way, under the same field.
+    sent = await lab.interact(lab.submission("UGEMMA", view, {**typed,
+                                                              "closes": "2026-12-01 17:00"}))
+    assert list(sent.json["errors"]) == ["closes"]
+    # Two options named alike: the error is under the options.
+    sent = await lab.interact(lab.submission("UGEMMA", view, {
+        **typed, "options": "Lagos\nlagos", "closes": ""}))
+    assert list(sent.json["errors"]) == ["options"]
+    assert lab.fake.methods() == []
+    async with slack_app.ctx.uow() as uow:
+        assert await uow.votes.by_number(1, 1) is None
+    sent = await lab.interact(lab.submission("UGEMMA", view, {**typed,
+                                                              "closes": "2027-01-08 17:00"}))
+    assert (sent.status, sent.body) == (200, "")
+    await lab.open_previewed("UGEMMA")
+    card = (await lab.fake.wait_for("chat.postMessage"))[-1]
+    assert blocks_of(card)[0] == header("Vote #1: Where do we pilot?")
 
 
 async def test_the_one_line_form_with_a_template_opens_the_five_solutions(lab: Slack) -> None:
