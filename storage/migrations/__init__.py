@@ -21,8 +21,23 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the database up to `revision` (the newest by default)."""
-    async with engine.begin() as conn:
-        await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
+    async with engine.connect() as conn:
+        # SQLite alters a table by copying it and dropping the old one (batch mode): with
+        # foreign keys enforced, that drop would cascade into every table pointing at it
+        # (a lab's memberships, codes, polls ...). Off while migrating, as Alembic advises;
+        # the pragma is a no-op inside a transaction, so it is set before one begins.
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            await conn.commit()
+        try:
+            await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
+            await conn.commit()
+        finally:
+            if sqlite:
+                await conn.rollback()
+                await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                await conn.commit()
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:
