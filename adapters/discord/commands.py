@@ -48,6 +48,8 @@ STRING_MAX = 6000
 # the group under the first of these names that is free.
 BARE_NAMES = ("show", "view", "open")
 FORM_HINT = N_(" No options: fill in a form.")
+# Groups whose first word is not a topic of its own ("The me commands." says nothing).
+GROUP_DESCRIPTIONS = {"me": N_("Your own settings: your time zone and your language.")}
 
 CommandHandler = Callable[[discord.Interaction[Any]], Awaitable[None]]
 
@@ -166,10 +168,10 @@ def build_group(
         if len(path) == 2:
             if path[0] not in groups:
                 topic = path[0]
+                described = (_(GROUP_DESCRIPTIONS[topic]) if topic in GROUP_DESCRIPTIONS
+                             else _("The {topic} commands.").format(topic=topic))
                 groups[topic] = app_commands.Group(
-                    name=topic, description=shorten(_("The {topic} commands.").format(
-                        topic=topic), DESCRIPTION),
-                    parent=root,
+                    name=topic, description=shorten(described, DESCRIPTION), parent=root,
                 )
             parent = groups[path[0]]
         command, renames = build_command(spec, path[-1], parent, router, ctx, on_command,

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator
 
 from bot.arguments import Args, Pos
 from bot.errors import UserError
-from bot.i18n import LOCALES, N_, NATIVE_NAMES, _, normalize, set_locale, use_locale
-from bot.messages import Reply
+from bot.i18n import (
+    LOCALES,
+    N_,
+    NATIVE_NAMES,
+    SOURCE,
+    _,
+    normalize,
+    resolve,
+    set_locale,
+    use_locale,
+)
+from bot.messages import Block, Context, Reply
 from bot.router import Call, Router
+from storage.models import Lab, Person
 
 router = Router()
 
@@ -42,12 +53,34 @@ def language_name(code: str | None) -> str:
 LanguageCheck = AfterValidator(language_code)
 
 
+def spoken_by(person: Person, lab: Lab | None = None) -> str:
+    """The language a member reads, by name, for `/lab members` and the home card: "Français"
+    (chosen or from their app), or "" when it is plain English that nobody chose."""
+    code = resolve(person.language, person.platform_locale, lab.language if lab else None)
+    if code == SOURCE and not person.language:
+        return ""
+    return language_name(code)
+
+
+def language_line(person: Person, platform: str | None = None) -> str:
+    """Which language this person reads and why, for their home card."""
+    if person.language:
+        return _("I speak {name} with you, as you chose (`/lab lang <code>` changes it)."
+                 ).format(name=language_name(person.language))
+    found = normalize(platform or person.platform_locale)
+    if found is not None:
+        return _("I speak {name} with you, as your app does (`/lab lang <code>` chooses "
+                 "another).").format(name=language_name(found))
+    return _("Choose the language I use with you with `/lab lang <code>`: {choices}.").format(
+        choices=", ".join(f"`{code}`" for code in LOCALES))
+
+
 class LangArgs(Args):
     language: Annotated[str | None, Pos("language"), LanguageCheck] = None
 
 
 @router.command(
-    "lang", args=LangArgs, access="anyone", topic="lab",
+    "me lang", args=LangArgs, access="anyone", topic="lab", aliases=("lang",),
     summary=N_("See or choose the language I use with you (en, es, fr, pt_BR, ar)."),
     examples=("/lab lang fr", "/lab lang default"),
 )
@@ -70,3 +103,9 @@ async def lang(call: Call[LangArgs]) -> Reply:
     with use_locale(chosen):
         return Reply.say(_("From now on I speak {name} with you.").format(
             name=language_name(chosen)))
+
+
+@router.home_section(1)
+async def language_section(call: Call[Any]) -> list[Block]:
+    """Just below the member's labs and zone: the language they read, and how to change it."""
+    return [Context(language_line(call.person, call.actor.locale))]

@@ -73,9 +73,10 @@ async def decision(call: Call[EntryArgs]) -> Reply:
     if not has_role(call.the_member.role, Role.SECRETARY):
         return await _proposal(call)
     minutes, entry = await _typed(call, EntryKind.DECISION)
-    text = _("*Decision {number}* ({title}): {text}").format(
-        number=entry.number, title=minutes.title, text=shorten(entry.text, CARD_ENTRY))
-    return call.publish(Card((Text(text),), fallback=_("Decision {number} recorded").format(
+    with call.in_lab_language():  # posted in the channel
+        text = _("*Decision {number}* ({title}): {text}").format(
+            number=entry.number, title=minutes.title, text=shorten(entry.text, CARD_ENTRY))
+    return call.publish(lambda: Card((Text(text),), fallback=_("Decision {number} recorded").format(
         number=entry.number)))
 
 
@@ -112,14 +113,16 @@ async def _confirmed_action(call: Call[Any], item: ActionItem, entry: MinuteEntr
                                       owner_id=item.owner_id, due=item.due, text=entry.text))
     await call.audit("minutes.action", minutes=minutes.id, number=entry.number, item=item.id,
                      owner=item.owner_id, due=item.due.isoformat() if item.due else None)
-    due = _(", due {due:%a %d %b %Y}").format(due=item.due) if item.due else ""
-    text = (_("*Action {number}* for *{display_name}*{due} "
-            "({title}): {text}").format(
-        number=entry.number, display_name=item.owner.display_name, due=due, title=minutes.title,
-        text=shorten(entry.text, CARD_ENTRY)))
-    return call.publish(Card((Text(text), Context(_("See every open action with `/lab actions`."))),
-                             fallback=_("Action {number} for {display_name}").format(
-                                 number=entry.number, display_name=item.owner.display_name)))
+    with call.in_lab_language():  # posted in the channel
+        due = _(", due {due:%a %d %b %Y}").format(due=item.due) if item.due else ""
+        text = (_("*Action {number}* for *{display_name}*{due} "
+                "({title}): {text}").format(
+            number=entry.number, display_name=item.owner.display_name, due=due,
+            title=minutes.title, text=shorten(entry.text, CARD_ENTRY)))
+    return call.publish(lambda: Card(
+        (Text(text), Context(_("See every open action with `/lab actions`."))),
+        fallback=_("Action {number} for {display_name}").format(
+            number=entry.number, display_name=item.owner.display_name)))
 
 
 @router.command(

@@ -80,7 +80,9 @@ async def start(call: Call[StartArgs]) -> Reply:
                                 number=n, title=item.title)
                                  + (f" ({', '.join(extra)})" if extra else ""),
                             source=EntrySource.AGENDA, source_ref=f"agenda:{item.id}")
-    return call.publish(await minutes_card(call.uow, minutes, button=True))
+    with call.in_lab_language():
+        card = await minutes_card(call.uow, minutes, button=True)
+    return call.publish(card)
 
 
 @router.command("minutes show", topic="minutes",
@@ -98,4 +100,6 @@ async def end(call: Call[Any]) -> Reply:
         MinutesStatus.CLOSED, call.now, call.person.id)
     await call.uow.flush()
     await call.audit("minutes.end", minutes=minutes.id)
-    return call.publish(await summary_card(call.uow, minutes, call.now))
+    with call.in_lab_language():
+        card = await summary_card(call.uow, minutes, call.now)
+    return call.publish(card)

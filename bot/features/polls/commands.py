@@ -199,10 +199,11 @@ async def _open_poll(call: Call[Any], a: PollNewArgs, *, asked: int | None) -> R
     await call.emit(PollOpened(lab_id=lab.id, poll_id=poll.id, closes_at=closes))
     loaded = await load(call.uow, poll)
     if asked is None:
-        return await show_live(call, "poll", poll.id, poll_card(loaded, now))
+        return await show_live(call, "poll", poll.id, lambda: poll_card(loaded, now))
     # Confirmed from the private question: the poll goes to every channel of the lab, and
     # the question says what became of it.
-    post_live(call.ctx, call.uow, lab.id, "poll", poll.id, poll_card(loaded, now))
+    post_live(call.ctx, call.uow, lab.id, "poll", poll.id,
+              call.channel_card(lambda: poll_card(loaded, now)))
     text = (_("Opened poll #{number} ({title}) with the slots you confirmed; it is in "
             "the lab's channels.").format(number=number, title=poll.title))
     return Reply(card=Card((Text(text),), fallback=text), replace=True)

@@ -189,7 +189,7 @@ async def new_vote(call: Call[NewVoteArgs]) -> Reply:
                      ties=vote.tie_break,
                      closes=closes_at.isoformat() if closes_at else None)
     await call.emit(VoteOpened(lab_id=lab.id, vote_id=vote.id, closes_at=closes_at))
-    return await show_live(call, "vote", vote.id, vote_card(vote, None))
+    return await show_live(call, "vote", vote.id, lambda: vote_card(vote, None))
 
 
 # --- /lab vote describe -------------------------------------------------------------------------

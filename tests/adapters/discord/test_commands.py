@@ -138,7 +138,7 @@ def test_foundation_commands_in_detail() -> None:
     assert role["options"][0]["autocomplete"] is True
     assert [c["value"] for c in role["options"][1]["choices"]] == [
         "facilitator", "secretary", "member"]
-    tz = find(tree, ("tz",))["options"][0]
+    tz = find(tree, ("me", "tz"))["options"][0]
     assert (tz["name"], tz["required"], tz["autocomplete"]) == ("zone", False, True)
     limit = next(o for o in find(tree, ("settings",))["options"] if o["name"] == "limit")
     assert (limit["type"], limit["min_value"], limit["max_value"]) == (4, 1, 500)
@@ -288,7 +288,9 @@ async def test_autocomplete_goes_through_the_router(app: App) -> None:
 
     tree, _ = build_tree(client, app.ctx.router, app.ctx, handler)
     (group,) = tree.get_commands()
-    tz = group.get_command("tz")
+    me = group.get_command("me")
+    assert isinstance(me, discord.app_commands.Group)
+    tz = me.get_command("tz")
     assert isinstance(tz, discord.app_commands.Command)
     (param,) = tz.parameters
     assert param.autocomplete
