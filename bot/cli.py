@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
                         choices=("md", "html", "pdf", "docx", "json"))
     export.add_argument("--out", required=True, metavar="PATH",
                         help="the file to write, or a folder to write it into")
+    export.add_argument("--lang", metavar="CODE",
+                        help="the file's language (en, es, fr, pt_BR, ar); default: the lab's")
 
     forget = sub.add_parser("forget", help="erase a person's personal data (as `/lab forget "
                                            "me` does), for the operator")
@@ -264,7 +266,7 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
             from bot.minutes_cli import run_export
 
             return asyncio.run(run_export(settings, lab=args.lab, meeting=args.meeting,
-                                          fmt=args.fmt, out=args.out))
+                                          fmt=args.fmt, out=args.out, lang=args.lang))
     except DatabaseUrlError as exc:
         print(_("actionlab: config error: {exc}").format(exc=exc), file=sys.stderr)
         return EXIT_CONFIG

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.domain.minutes import DocAction, DocEntry, EntrySource, MinutesDocument
 from bot.domain.zones import local_time, zone_abbreviation
-from bot.i18n import N_, _
+from bot.i18n import N_, _, localized
 
 # Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic, Arabic extended and the
 # presentation forms: the scripts written right to left.
@@ -65,7 +65,7 @@ def split_runs(text: str) -> list[tuple[str, bool]]:
 
 def clock(moment: datetime, zone: str) -> str:
     """"10:05 GMT": an entry's time of day in the lab's zone."""
-    return f"{local_time(moment, zone):%H:%M} {zone_abbreviation(moment, zone)}"
+    return f"{localized(local_time(moment, zone)):%H:%M} {zone_abbreviation(moment, zone)}"
 
 
 def entry_byline(entry: DocEntry, zone: str) -> str:

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator
-
 from bot.arguments import Args, Pos
-from bot.errors import UserError
+from bot.features.common import LanguageCheck, choices, language_name
 from bot.i18n import (
     LOCALES,
     N_,
-    NATIVE_NAMES,
     SOURCE,
     _,
     normalize,
@@ -25,32 +22,6 @@ from storage.models import Lab, Person
 
 router = Router()
 
-DEFAULT_WORDS = ("default", "auto", "none")
-
-
-def language_code(value: str | None) -> str | None:
-    """A supported locale from what someone typed ("fr", "pt-BR", "es-ES"), "" to go back
-    to the default, or a clear refusal listing the choices."""
-    if value is None:
-        return None
-    if value.strip().lower() in DEFAULT_WORDS:
-        return ""
-    found = normalize(value)
-    if found is None:
-        raise UserError(_("`{value}` is not a language I speak. Choose one of {choices}, or "
-                          "`default`.").format(value=value, choices=choices()))
-    return found
-
-
-def choices() -> str:
-    return ", ".join(f"`{code}` ({NATIVE_NAMES[code]})" for code in LOCALES)
-
-
-def language_name(code: str | None) -> str:
-    return NATIVE_NAMES.get(code or "", code or "")
-
-
-LanguageCheck = AfterValidator(language_code)
 
 
 def spoken_by(person: Person, lab: Lab | None = None) -> str:

@@ -34,7 +34,7 @@ from bot.features.minutes.service import (
     label,
     open_minutes,
 )
-from bot.i18n import N_, _
+from bot.i18n import N_, _, localized
 from bot.messages import Button, Buttons, Card, Context, Reply, Text, shorten
 from bot.router import Call, Router
 from storage.models import ActionItem, MinuteEntry, Minutes
@@ -114,7 +114,7 @@ async def _confirmed_action(call: Call[Any], item: ActionItem, entry: MinuteEntr
     await call.audit("minutes.action", minutes=minutes.id, number=entry.number, item=item.id,
                      owner=item.owner_id, due=item.due.isoformat() if item.due else None)
     with call.in_lab_language():  # posted in the channel
-        due = _(", due {due:%a %d %b %Y}").format(due=item.due) if item.due else ""
+        due = _(", due {due:%a %d %b %Y}").format(due=localized(item.due)) if item.due else ""
         text = (_("*Action {number}* for *{display_name}*{due} "
                 "({title}): {text}").format(
             number=entry.number, display_name=item.owner.display_name, due=due,
@@ -171,7 +171,7 @@ async def action(call: Call[ActionArgs]) -> Reply:
              "{today:%a %d %b %Y} in {timezone}). Add the action for "
              "*{display_name}* with this date anyway?\n>"
              " {text}").format(
-            format_due=format_due(due, today), today=today, timezone=lab.timezone,
+            format_due=format_due(due, today), today=localized(today), timezone=lab.timezone,
             display_name=owner.person.display_name, text=shorten(text, CARD_ENTRY))),
         Buttons((
             Button(_("Add with this date"), action_ids.encode("minutes.confirm", item.id),

@@ -13,7 +13,7 @@ from bot.domain.zones import format_local, local_time
 from bot.errors import Conflict, NotFound
 from bot.features.minutes.cards import minutes_card, summary_card
 from bot.features.minutes.service import add_entry, label, meeting_for, open_minutes
-from bot.i18n import N_, _
+from bot.i18n import N_, _, localized
 from bot.messages import Reply
 from bot.router import Call, Router
 from storage.models import Minutes
@@ -56,7 +56,7 @@ async def start(call: Call[StartArgs]) -> Reply:
         title, linked_id, linked_number = meeting.title, meeting.id, meeting.number
     else:
         title = ref or _("Meeting of {local_time:%a %d %b %Y}").format(
-            local_time=local_time(call.now, lab.timezone))
+            local_time=localized(local_time(call.now, lab.timezone)))
     minutes = Minutes(lab_id=lab.id, meeting_id=linked_id, meeting_number=linked_number,
                       title=title,
                       status=MinutesStatus.OPEN, started_at=call.now,

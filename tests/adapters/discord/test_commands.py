@@ -11,6 +11,7 @@ from pydantic import Field
 
 from adapters.discord.commands import (
     DESCRIPTION_BUDGETS,
+    LOCALIZED_RESERVE,
     PAYLOAD,
     SUBCOMMANDS,
     TreeError,
@@ -164,12 +165,14 @@ def test_every_feature_fits_under_lab() -> None:
     assert not set(router.aliases) & set(top)  # aliases are typed, never in the tree
     assert payload_size(tree) <= PAYLOAD
     # Within Discord's 8,000 characters: descriptions are shortened to the largest budget
-    # that fits (DESCRIPTION_BUDGETS), and that budget still says something (the whole
-    # summary stays in `/lab help`): past 40 characters a feature must shorten its summaries.
+    # that leaves LOCALIZED_RESERVE for the translations (DESCRIPTION_BUDGETS), and that
+    # budget still says something (the whole summary stays in `/lab help`): past 40
+    # characters a feature must shorten its summaries.
     ctree = app_commands.CommandTree(discord.Client(intents=discord.Intents.none()))
     fitting = [b for b in DESCRIPTION_BUDGETS
                if payload_size(build_group(router, None, _handler,  # type: ignore[arg-type]
-                                           describe_in=b)[0].to_dict(ctree)) <= PAYLOAD]
+                                           describe_in=b)[0].to_dict(ctree))
+               <= PAYLOAD - LOCALIZED_RESERVE]
     assert fitting and fitting[0] >= 40, fitting
     chosen, _ = build_group(router, None, _handler, describe_in=fitting[0])  # type: ignore[arg-type]
     assert tree == chosen.to_dict(ctree)
@@ -294,3 +297,34 @@ async def test_autocomplete_goes_through_the_router(app: App) -> None:
     assert isinstance(tz, discord.app_commands.Command)
     (param,) = tz.parameters
     assert param.autocomplete
+
+
+def _translated_size(data: dict[str, Any]) -> int:
+    """What Discord counts against a command, its localizations included."""
+    size = len(str(data.get("name", ""))) + len(str(data.get("description", "")))
+    for key in ("name_localizations", "description_localizations"):
+        size += sum(len(v) for v in (data.get(key) or {}).values())
+    for choice in data.get("choices") or ():
+        size += len(str(choice.get("name", ""))) + len(str(choice.get("value", "")))
+        size += sum(len(v) for v in (choice.get("name_localizations") or {}).values())
+    return size + sum(_translated_size(o) for o in data.get("options") or ())
+
+
+async def test_descriptions_in_the_clients_language_within_the_budget() -> None:
+    """What discord.py sends at sync through the Translator: descriptions in Spanish,
+    French and Portuguese (names and choices unchanged), everything within 8,000."""
+    client = discord.Client(intents=discord.Intents.none())
+    tree, _ = build_tree(client, build_router(), None, _handler)  # type: ignore[arg-type]
+    assert tree.lab_translator is not None
+    await tree.set_translator(tree.lab_translator)
+    (group,) = tree.get_commands()
+    data = await group.get_translated_payload(tree, tree.lab_translator)
+    assert _translated_size(data) <= PAYLOAD
+    localized = {o["name"]: o.get("description_localizations") or {} for o in data["options"]}
+    assert sum(1 for v in localized.values() if v) >= 15, localized  # most of the first level
+    assert localized["help"]["es-ES"] and localized["help"]["es-ES"] != find(
+        data, ("help",))["description"]
+    assert {"es-ES", "es-419", "fr", "pt-BR"} <= set(localized["help"])
+    assert "ar" not in localized["help"]  # not one of Discord's client languages
+    for option in data["options"]:
+        assert not option.get("name_localizations")  # `/lab ...` is typed the same everywhere
