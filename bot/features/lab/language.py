@@ -7,10 +7,11 @@ from typing import Annotated, Any
 from bot.arguments import Args, Pos
 from bot.features.common import LanguageCheck, choices, language_name
 from bot.i18n import (
-    LOCALES,
+    LANGUAGES,
     N_,
     SOURCE,
     _,
+    current_locale,
     normalize,
     resolve,
     set_locale,
@@ -42,8 +43,9 @@ def language_line(person: Person, platform: str | None = None) -> str:
     if found is not None:
         return _("I speak {name} with you, as your app does (`/lab lang <code>` chooses "
                  "another).").format(name=language_name(found))
-    return _("Choose the language I use with you with `/lab lang <code>`: {choices}.").format(
-        choices=", ".join(f"`{code}`" for code in LOCALES))
+    return _("I speak {name} with you; choose another with `/lab lang <code>`: {choices}."
+             ).format(name=language_name(current_locale()),
+                      choices=", ".join(f"`{code}`" for code in LANGUAGES))
 
 
 class LangArgs(Args):

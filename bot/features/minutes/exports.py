@@ -55,7 +55,8 @@ async def render_file(doc: MinutesDocument, fmt: Format) -> File:
     """The document as a file in `fmt`. Rendering runs in a worker thread: a PDF takes a
     moment, and the event loop keeps serving meanwhile (the renderers are pure)."""
     data = await asyncio.to_thread(render, doc, fmt)
-    return File(filename(doc, fmt), data, MIME[fmt], alt=f"Minutes of {doc.title} ({LABEL[fmt]})")
+    return File(filename(doc, fmt), data, MIME[fmt], alt=_("Minutes of {title} ({format})").format(
+        title=doc.title, format=_(LABEL[fmt])))
 
 
 async def export_file(uow: UnitOfWork, minutes: Minutes, fmt: Format, now: datetime
