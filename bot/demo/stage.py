@@ -47,6 +47,7 @@ class Stage:
     jobs: ManualJobs
     out: TextIO
     out_dir: Path
+    language: str | None = None  # every reader's (`actionlab demo --lang fr`), and the lab's
 
     def say(self, text: str) -> None:
         self.out.write(f"\n# {text}\n")

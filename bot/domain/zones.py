@@ -80,8 +80,9 @@ def require_zone(name: str) -> str:
     did_you_mean = _(" Did you mean {names}?").format(
         names=' or '.join(f'`{z}`' for z in hint)) if hint else ""
     raise ValueError(
-        f"`{name}` is not a time zone I know.{did_you_mean} Use an IANA name such as "
-        "Europe/London, Africa/Lagos or America/Sao_Paulo."
+        _("`{name}` is not a time zone I know.{did_you_mean} Use an IANA name such as "
+          "Europe/London, Africa/Lagos or America/Sao_Paulo.").format(
+            name=name, did_you_mean=did_you_mean)
     )
 
 

@@ -82,8 +82,13 @@ def due_text(action: DocAction) -> str:
 
 def status_text(action: DocAction, zone: str) -> str:
     if action.done_at is not None and action.status.value == "done":
-        return f"done {local_time(action.done_at, zone):%Y-%m-%d}"
-    return action.status.value
+        return _("done {date}").format(date=f"{local_time(action.done_at, zone):%Y-%m-%d}")
+    return _(STATUS_WORDS.get(action.status.value, action.status.value))
+
+
+# An action's status as the exports write it (its stored value is the English word).
+STATUS_WORDS = {"pending": N_("pending"), "open": N_("open"), "done": N_("done"),
+                "dropped": N_("dropped")}
 
 
 def dropped_sentence(doc: MinutesDocument) -> str | None:
@@ -112,5 +117,6 @@ def meta_rows(doc: MinutesDocument) -> list[tuple[str, str]]:
              (_("Date and time ({zone})").format(zone=doc.zone), doc.when_local)]
     if doc.secretary:
         rows.append((_("Minutes taken by"), doc.secretary))
-    rows.append((_("Status"), _("open (still being taken)") if doc.ended_at is None else "final"))
+    rows.append((_("Status"), _("open (still being taken)") if doc.ended_at is None
+                 else _("final")))
     return rows

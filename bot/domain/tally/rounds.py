@@ -150,7 +150,7 @@ class Result:
     def outcome(self) -> str:
         """One line: "Research won (IRV, 3 rounds, 6 ballots)"."""
         method = {"irv": "IRV", "stv": "STV", "schulze": "Schulze",
-                  "ranked_pairs": "ranked pairs"}[self.election.method]
+                  "ranked_pairs": _("ranked pairs")}[self.election.method]
         ballots = plural(self.election.cast, "ballot")
         if self.election.blank:
             ballots += _(" ({show} blank)").format(
@@ -166,9 +166,12 @@ class Result:
         if self.tied and self.election.tie_break == "report":
             return _("Tied: {names} ({how}); the lab decides how to break it").format(
                 names=names(self.winners), how=how)
-        verb = "won" if len(self.winners) == 1 else _("won the seats")
         drawn = _(" after a tie-break draw") if self.tied else ""
-        return f"{names(self.winners)} {verb}{drawn} ({how})"
+        if len(self.winners) == 1:
+            return _("{names} won{drawn} ({how})").format(
+                names=names(self.winners), drawn=drawn, how=how)
+        return _("{names} won the seats{drawn} ({how})").format(
+            names=names(self.winners), drawn=drawn, how=how)
 
 
 def tie_json(tie: TieRecord, seed: str) -> dict[str, Any]:

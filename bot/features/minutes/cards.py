@@ -76,7 +76,7 @@ async def minutes_card(uow: UnitOfWork, minutes: Minutes, *, button: bool) -> Ca
             when=at(minutes.started_at, 'f'), name=lab.name, CAPTURE_HINT=_(CAPTURE_HINT))),
         Fields(((_("Present ({count})").format(
             count=len(present)), names(present, _("nobody yet"))),
-                (_("Apologies ({count})").format(count=len(away)), names(away, "none")))),
+                (_("Apologies ({count})").format(count=len(away)), names(away, _("none"))))),
     ]
     if live:
         latest = live[-LATEST_ON_CARD:]

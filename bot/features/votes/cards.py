@@ -302,10 +302,12 @@ def results_card(vote: Vote, result: Result, turnout: Turnout, *,
     elif result.tied and e.tie_break == "report":
         headline = _("a tie between {names}").format(names=names(result.winners))
     else:
-        headline = f"{names(result.winners)} {'won' if final else 'ahead'}"
-    prefix = "result" if final else _("live count")
-    blocks: list[Block] = [Header(shorten(f"{name(vote, start=True)} {prefix}: {headline}",
-                                          Limits.HEADER))]
+        headline = (_("{names} won") if final else _("{names} ahead")).format(
+            names=names(result.winners))
+    title = (_("{name} result: {headline}") if final
+             else _("{name} live count: {headline}")).format(
+        name=name(vote, start=True), headline=headline)
+    blocks: list[Block] = [Header(shorten(title, Limits.HEADER))]
     outcome = result.outcome() if final else _("If it closed now: {outcome}").format(
         outcome=result.outcome())
     blocks.append(Text(shorten(f"*{vote.question}*\n{outcome}.", Limits.TEXT)))
