@@ -35,11 +35,14 @@ def spoken_by(person: Person, lab: Lab | None = None) -> str:
 
 
 def language_line(person: Person, platform: str | None = None) -> str:
-    """Which language this person reads and why, for their home card."""
+    """Which language this person reads and why, for their home card; "" for plain English
+    that nobody chose (the card as it always was)."""
     if person.language:
         return _("I speak {name} with you, as you chose (`/lab lang <code>` changes it)."
                  ).format(name=language_name(person.language))
     found = normalize(platform or person.platform_locale)
+    if (found or current_locale()) == SOURCE:
+        return ""
     if found is not None:
         return _("I speak {name} with you, as your app does (`/lab lang <code>` chooses "
                  "another).").format(name=language_name(found))
@@ -81,4 +84,5 @@ async def lang(call: Call[LangArgs]) -> Reply:
 @router.home_section(1)
 async def language_section(call: Call[Any]) -> list[Block]:
     """Just below the member's labs and zone: the language they read, and how to change it."""
-    return [Context(language_line(call.person, call.actor.locale))]
+    line = language_line(call.person, call.actor.locale)
+    return [Context(line)] if line else []
