@@ -60,3 +60,16 @@ async def test_arabic_sentences_are_isolated_right_to_left(bot: Bot) -> None:
     text = text_of(rec)
     assert said("ar", "Members of {name}").format(name="Action Lab 1") in text
     assert RLI in text  # Discord's clients honour bidi isolation
+
+
+async def test_the_synced_tree_carries_the_descriptions_translations(bot: Bot) -> None:
+    """What the real client PUTs to Discord at start-up: /lab with Spanish, French and
+    Portuguese descriptions, its names untouched."""
+    (lab_command,) = bot.fake.synced["global"]
+    entries = {o["name"]: o for o in lab_command["options"]}
+    helped = entries["help"].get("description_localizations") or {}
+    assert {"es-ES", "es-419", "fr", "pt-BR"} <= set(helped)
+    with use_locale("fr"):
+        assert helped["fr"].rstrip("…") in _(
+            "This list; `/lab help <topic>` or `/lab help <command>` for more.")
+    assert all(not o.get("name_localizations") for o in lab_command["options"])
