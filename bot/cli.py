@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 # Which platforms to serve is decided where the adapters are built; the names stay here too.
 from bot.compose import has_slack_credentials, platforms_to_run, senders_to_run
-from bot.i18n import _
+from bot.i18n import LOCALES, _, normalize
 
 if TYPE_CHECKING:
     import asyncio
@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="play a scripted Action Lab in the terminal")
     demo.add_argument("--out", default="actionlab-demo", metavar="DIR",
                       help="folder for the files the demo makes (default: ./actionlab-demo)")
+    demo.add_argument("--lang", metavar="CODE",
+                      help="every reader's language and the lab's (en, es, fr, pt_BR, ar, or "
+                           "the pseudo-locale en_XA); default: English")
     demo.add_argument("--db", metavar="PATH",
                       help="SQLite file to keep (default: a fresh one in --out)")
 
@@ -76,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
                         choices=("md", "html", "pdf", "docx", "json"))
     export.add_argument("--out", required=True, metavar="PATH",
                         help="the file to write, or a folder to write it into")
+    export.add_argument("--lang", metavar="CODE",
+                        help="the file's language (en, es, fr, pt_BR, ar); default: the lab's")
 
     forget = sub.add_parser("forget", help="erase a person's personal data (as `/lab forget "
                                            "me` does), for the operator")
@@ -223,8 +228,14 @@ async def _migrate(settings: Settings, revision: str) -> int:
 async def _demo(settings: Settings, args: argparse.Namespace) -> int:
     from bot.demo import DemoError, run_demo
 
+    language = normalize(args.lang) if args.lang else None
+    if args.lang and language is None:
+        print(_("actionlab: unknown language {lang!r}; use one of {names}").format(
+            lang=args.lang, names=", ".join(LOCALES)), file=sys.stderr)
+        return EXIT_FAILURE
     try:
-        return await run_demo(settings, out_dir=Path(args.out), db_path=args.db)
+        return await run_demo(settings, out_dir=Path(args.out), db_path=args.db,
+                              language=language)
     except DemoError as exc:
         print(f"actionlab: {exc}", file=sys.stderr)
         return EXIT_CONFIG
@@ -273,7 +284,7 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
             from bot.minutes_cli import run_export
 
             return asyncio.run(run_export(settings, lab=args.lab, meeting=args.meeting,
-                                          fmt=args.fmt, out=args.out))
+                                          fmt=args.fmt, out=args.out, lang=args.lang))
     except DatabaseUrlError as exc:
         print(_("actionlab: config error: {exc}").format(exc=exc), file=sys.stderr)
         return EXIT_CONFIG

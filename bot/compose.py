@@ -81,9 +81,11 @@ def build_adapters(
 
 def console_adapter(
     ctx: Context, *, user: str, channel: str = "lab", out: TextIO | None = None,
-    files_dir: str | Path | None = None,
+    files_dir: str | Path | None = None, locale: str | None = None,
 ) -> ConsoleAdapter:
-    """The local console: `actionlab run`'s REPL, or the stage the demo plays on."""
+    """The local console: `actionlab run`'s REPL, or the stage the demo plays on (`locale`:
+    the terminal's language, as a platform's client reports its own)."""
     from adapters.console.app import ConsoleAdapter
 
-    return ConsoleAdapter(ctx, out=out, user=user, channel=channel, files_dir=files_dir)
+    return ConsoleAdapter(ctx, out=out, user=user, channel=channel, files_dir=files_dir,
+                          locale=locale)

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.config import Settings
+from bot.i18n import current_locale, use_locale
 from bot.inbox import Inbox
 from bot.listeners import Listeners
 from bot.messages import Audience, Card, File, MessageRef, Place, Platform, Recipient
@@ -120,12 +121,22 @@ class Context:
     ) -> None:
         """Post `card` in every channel bound to the lab (but `skip`) once `uow` has
         committed: an announcement never gets ahead of what it announces. `files` may be
-        made then too (a chart), so that no row stays held while they are drawn."""
+        made then too (a chart), so that no row stays held while they are drawn, in the
+        language the card was made in (`lab_language`)."""
+        locale = current_locale()
 
         async def post() -> None:
-            attached = files if isinstance(files, tuple) else await files()
+            with use_locale(locale):
+                attached = files if isinstance(files, tuple) else await files()
             async with self.uow() as fresh:
                 places = [channel_place(c) for c in await fresh.labs.channels(lab_id)]
             await self.messengers.broadcast([p for p in places if p != skip], card, attached)
 
         uow.after_commit(post)
+
+    @staticmethod
+    async def lab_language(uow: UnitOfWork, lab_id: int) -> str | None:
+        """The language a lab's channels read (`/lab settings lang`): build a channel post
+        `with use_locale(await ctx.lab_language(uow, lab_id))`."""
+        lab = await uow.labs.get(lab_id)
+        return lab.language if lab is not None else None

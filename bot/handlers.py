@@ -7,6 +7,7 @@ The registry (bot/router.py) and the dispatcher (bot/dispatch.py) both build on 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
@@ -17,7 +18,7 @@ from bot.context import Context
 from bot.domain.lab import Role, has_role
 from bot.errors import NoLabHere, NotAMember, PermissionDenied, StaleControl
 from bot.events import Event, publish
-from bot.i18n import _
+from bot.i18n import _, use_locale
 from bot.messages import Actor, Block, Card, File, Form, MessageRef, Place, Reaction, Reply
 from storage.models import Lab, Membership, Person
 from storage.uow import UnitOfWork
@@ -112,15 +113,35 @@ class Call(Generic[A]):
             at=self.now, **detail,
         )
 
-    def announce(self, card: Card, files: tuple[File, ...] = (), *, here: bool = True) -> None:
-        """Post `card` in the lab's channels (`here=False`: all but this one) after commit."""
-        self.ctx.announce(self.uow, self.the_lab.id, card, files,
+    def in_lab_language(self) -> AbstractContextManager[str]:
+        """Build what is inside in the lab's language (a channel post), not the reader's:
+        `with call.in_lab_language(): card = ...`."""
+        return use_locale(self.lab.language if self.lab is not None else None)
+
+    def channel_card(self, card: CardOrBuilder) -> Card:
+        """`card` itself, or what a builder makes in the lab's language."""
+        if isinstance(card, Card):
+            return card
+        with self.in_lab_language():
+            return card()
+
+    def announce(self, card: CardOrBuilder, files: tuple[File, ...] = (), *,
+                 here: bool = True) -> None:
+        """Post `card` in the lab's channels (`here=False`: all but this one) after commit.
+        Given a builder (`lambda: Card(...)`), the card is made in the lab's language."""
+        self.ctx.announce(self.uow, self.the_lab.id, self.channel_card(card), files,
                           skip=None if here else self.place)
 
-    def publish(self, card: Card) -> Reply:
-        """Show `card` to everyone here, and mirror it to the lab's other channels."""
-        self.announce(card, here=False)
-        return Reply(card=card, private=False)
+    def publish(self, card: CardOrBuilder) -> Reply:
+        """Show `card` to everyone here, and mirror it to the lab's other channels. Given a
+        builder, everyone reads it in the lab's language, whoever typed the command."""
+        built = self.channel_card(card)
+        self.announce(built, here=False)
+        return Reply(card=built, private=False)
+
+
+# A channel post, or what builds it (in the lab's language: `Call.channel_card`).
+CardOrBuilder = Card | Callable[[], Card]
 
 
 Handler = Callable[[Call[Any]], Awaitable[Reply]]

@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
@@ -312,6 +312,65 @@ def format_list(items: Sequence[str], style: str = "standard") -> str:
         return ""
     return babel_lists.format_list(list(items), style=style,  # type: ignore[arg-type]
                                    locale=babel_locale())
+
+
+def localizes_dates(locale: str | None = None) -> bool:
+    """Whether dates are drawn by Babel for this reader: every language but the English
+    source (and the pseudo-locale, which is English underneath), whose output stays exactly
+    as the strftime patterns always made it."""
+    return (locale or current_locale()) not in (SOURCE, PSEUDO)
+
+
+_DATE_FIELDS = {"%a": "E", "%A": "EEEE", "%d": "d", "%e": "d", "%b": "MMM", "%B": "MMMM",
+                "%Y": "y"}
+
+
+def strftime_local(value: datetime | date | time, spec: str) -> str:
+    """`value` as `spec` ("%a %d %b %Y, %H:%M") would show it, in the reader's language:
+    a day with a weekday or a month name becomes Babel's skeleton of the same fields
+    ("lun. 29 mars 2027"), a clock "%H:%M" the locale's short time ("18:30", "6:30 م").
+    Numeric patterns ("%Y-%m-%d", "%H:%M" alone in ISO text) stay as they are, so what a
+    person may type back keeps its form; English is always the strftime text itself."""
+    if not localizes_dates():
+        return format(value, spec)
+    if not any(k in spec for k in ("%a", "%A", "%b", "%B")):
+        if spec.strip() == "%H:%M" and isinstance(value, datetime | time):
+            return format_clock_of(value)
+        return format(value, spec)
+    skeleton = "".join(sorted({v for k, v in _DATE_FIELDS.items() if k in spec},
+                              key="yMEd".find))
+    assert not isinstance(value, time)
+    text = babel_dates.format_skeleton(skeleton, value, locale=babel_locale())
+    if "%H" in spec and isinstance(value, datetime):
+        text = pgettext("date and time", "{date}, {time}").format(
+            date=text, time=format_clock_of(value))
+    return text
+
+
+def format_clock_of(value: datetime | time) -> str:
+    """A clock time as the reader's locale writes it (no zone conversion)."""
+    return babel_dates.format_time(value, "short", locale=babel_locale())
+
+
+class Localized:
+    """A date or time that formats itself in the reader's language inside `str.format`:
+    `_("due {due:%a %d %b}").format(due=localized(item.due))` is "due Mon 29 Mar" in
+    English, "due lun. 29 mars" in French."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: datetime | date | time) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        return strftime_local(self.value, spec) if spec else str(self.value)
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+def localized(value: datetime | date | time) -> Localized:
+    return Localized(value)
 
 
 _ORDINALS = {

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Literal
 
-from bot.i18n import N_
+from bot.i18n import N_, is_rtl
 
 Platform = Literal["console", "slack", "discord"]
 
@@ -350,6 +350,9 @@ class Card:
 
     blocks: tuple[Block, ...]
     fallback: str = ""  # a one-line summary for notifications and plain-text clients
+    # Written in a right-to-left language (the locale it was built in): adapters whose
+    # clients honour Unicode bidi isolate each sentence as right-to-left.
+    rtl: bool = field(default_factory=is_rtl, compare=False)
 
     def __post_init__(self) -> None:
         _check(0 < len(self.blocks) <= Limits.BLOCKS, f"{len(self.blocks)} blocks (at most 50)")
@@ -441,6 +444,7 @@ class Reply:
     form: Form | None = None
     replace: bool = False
     followups: tuple[Reply, ...] = ()
+    rtl: bool = field(default_factory=is_rtl, compare=False)  # `text` reads right to left
 
     def __post_init__(self) -> None:
         if self.text is not None:

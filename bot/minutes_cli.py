@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.errors import NotFound, UserError
 from bot.exports import FORMATS, Format
 from bot.features.minutes import find_minutes, load_document, render_file
-from bot.i18n import _
+from bot.i18n import LOCALES, _, normalize, use_locale
 from bot.messages import File
 from storage.models import Lab
 from storage.uow import UnitOfWork
@@ -40,10 +40,11 @@ async def find_lab(uow: UnitOfWork, ref: str) -> Lab:
 
 
 async def export_from_database(settings: Settings, *, lab: str, meeting: str | None,
-                               fmt: Format) -> File:
+                               fmt: Format, lang: str | None = None) -> File:
     """One set of minutes as a file. `lab` is a lab's name or number; `meeting` a meeting
     number (`#1`) or title, the latest minutes when None. Raises UserError for a lab or
-    meeting that is not there (the meeting error lists the meetings that have minutes)."""
+    meeting that is not there (the meeting error lists the meetings that have minutes).
+    The file is in `lang` (a language code), else the lab's language."""
     from bot.bootstrap import create_app
 
     app = await create_app(settings)
@@ -53,9 +54,10 @@ async def export_from_database(settings: Settings, *, lab: str, meeting: str | N
             the_lab = await find_lab(uow, lab)
             minutes = await find_minutes(uow, the_lab, meeting)
             moment = app.ctx.clock.now()
-            doc = await load_document(uow, minutes, moment)
-            await uow.commit()  # nothing is held while the file renders
-            file = await render_file(doc, fmt)
+            with use_locale(lang or the_lab.language):
+                doc = await load_document(uow, minutes, moment)
+                await uow.commit()  # nothing is held while the file renders
+                file = await render_file(doc, fmt)
             await uow.audit.record(lab_id=the_lab.id, actor_id=None, action="minutes.export",
                                    at=moment, minutes=minutes.id, format=fmt, via="cli")
             await uow.commit()
@@ -78,15 +80,21 @@ def write_file(file: File, out: Path) -> Path:
 
 
 async def run_export(settings: Settings, *, lab: str, meeting: str | None, fmt: str,
-                     out: str) -> int:
+                     out: str, lang: str | None = None) -> int:
     """The CLI's entry: 0 when written, 1 (with the reason on stderr) when not."""
     if fmt not in FORMATS:
         print(_("actionlab: unknown format {fmt!r}; use one of {names}").format(
             fmt=fmt, names=', '.join(FORMATS)),
               file=sys.stderr)
         return 1
+    language = normalize(lang) if lang else None
+    if lang and language is None:
+        print(_("actionlab: unknown language {lang!r}; use one of {names}").format(
+            lang=lang, names=", ".join(LOCALES)), file=sys.stderr)
+        return 1
     try:
-        file = await export_from_database(settings, lab=lab, meeting=meeting, fmt=fmt)
+        file = await export_from_database(settings, lab=lab, meeting=meeting, fmt=fmt,
+                                          lang=language)
     except UserError as exc:
         print(f"actionlab: {exc.message}", file=sys.stderr)
         return 1

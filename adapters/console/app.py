@@ -119,8 +119,12 @@ class ConsoleAdapter:
     def __init__(
         self, ctx: Context, *, out: TextIO | None = None, user: str = "you",
         channel: str = "lab", files_dir: str | Path | None = None, echo: bool = True,
+        locale: str | None = None,
     ) -> None:
         self.ctx = ctx
+        # The language of this terminal, as a Slack profile or a Discord client reports
+        # theirs: each person typing here reads it unless they chose another (`/lab lang`).
+        self.locale = locale
         self.out = out or sys.stdout
         self.echo = echo
         self.files_dir = Path(files_dir or ctx.settings.console.files_dir)
@@ -144,7 +148,7 @@ class ConsoleAdapter:
         known = self._names.get(user_id)
         if known is None:
             self._names[user_id] = name.strip()
-        return Actor("console", WORKSPACE, user_id, self._names[user_id])
+        return Actor("console", WORKSPACE, user_id, self._names[user_id], locale=self.locale)
 
     def become(self, name: str) -> None:
         """Act as `name` from now on (created on first use)."""

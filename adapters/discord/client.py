@@ -136,6 +136,9 @@ class LabClient(discord.Client):
         """Publish /lab: to the development guild at once, or globally (Discord may take a
         while to show a global change)."""
         try:
+            if self.tree.translator is None and self.tree.lab_translator is not None:
+                # Descriptions in each member's client language (description_localizations).
+                await self.tree.set_translator(self.tree.lab_translator)
             if self.dev_guild_id is not None:
                 guild = discord.Object(id=self.dev_guild_id)
                 self.tree.copy_global_to(guild=guild)

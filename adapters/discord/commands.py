@@ -11,10 +11,12 @@ the form as a modal. Whatever features are registered appear; nothing here names
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import annotated_types
@@ -23,7 +25,7 @@ from discord import app_commands
 
 from adapters.discord.translate import CommandMap, actor_of, interaction_place
 from bot.arguments import ArgField, choices_of, completion_of, fields_of, scalar_type
-from bot.i18n import N_, _
+from bot.i18n import N_, SOURCE, _, normalize, use_locale
 from bot.messages import shorten
 from bot.ports import Routes
 from bot.router import CommandSpec
@@ -48,6 +50,8 @@ STRING_MAX = 6000
 # the group under the first of these names that is free.
 BARE_NAMES = ("show", "view", "open")
 FORM_HINT = N_(" No options: fill in a form.")
+# Groups whose first word is not a topic of its own ("The me commands." says nothing).
+GROUP_DESCRIPTIONS = {"me": N_("Your own settings: your time zone and your language.")}
 
 CommandHandler = Callable[[discord.Interaction[Any]], Awaitable[None]]
 
@@ -73,7 +77,7 @@ def option_required(spec: CommandSpec, f: ArgField) -> bool:
 
 
 def option_description(f: ArgField) -> str:
-    text = f.help or f"<{f.metavar}>"
+    text = _(f.help) if f.help else f"<{_(f.metavar)}>"
     if f.is_list:
         text += _(" (several: separate with spaces, quote those with spaces)")
     return shorten(text, DESCRIPTION)
@@ -114,8 +118,88 @@ def _choices(f: ArgField) -> list[str]:
     return choices_of(f.info.annotation)
 
 
+# --- descriptions in the member's client language ---------------------------------------------
+
+# Discord's client languages that have a catalog here (Arabic is not one of Discord's).
+DISCORD_LOCALES = tuple(loc for loc in discord.Locale
+                        if normalize(loc.value) not in (None, SOURCE))
+
+
+# Of a command's 8000 characters, what the English tree leaves for the other languages (it
+# takes the longest descriptions that leave this much), and how long a translated
+# description may be: with four client languages (es-ES, es-419, fr, pt-BR) this covers most
+# entries directly under /lab; deeper ones show in English. Only splitting /lab into several
+# top-level commands would give every description room in every language.
+LOCALIZED_RESERVE = 1600
+LOCALIZED_LIMIT = 24
+# English descriptions are never cut below this to make room for translations: a reader of
+# any language must be able to tell the commands apart; translations take what is left.
+READABLE = 40
+
+
+@dataclass
+class Describe:
+    """One translatable description of the tree: what builds it in the current language,
+    how long the English one may be, and how soon it is seen (0 first: /lab itself, then
+    the entries under /lab, then those inside a group)."""
+
+    key: str
+    build: Callable[[], str]
+    limit: int
+    depth: int
+
+
+def described(key: str, text: str, build: Callable[[], str], limit: int, depth: int,
+              found: list[Describe]) -> app_commands.locale_str:
+    """`text` (the English description) as a locale_str the translator knows by `key`."""
+    found.append(Describe(key, build, limit, depth))
+    return app_commands.locale_str(text, key=key)
+
+
+class LabTranslator(app_commands.Translator):
+    """Descriptions of /lab and its options in the client's language
+    (`description_localizations`); names and choices stay as they are, so `/lab poll answer`
+    is typed the same everywhere. Discord counts every localization against a command's
+    8000 characters, and /lab holds every feature: `allocate` fills what the English tree
+    leaves, the first-seen descriptions first; the rest fall back to English."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.table: dict[tuple[str, str], str] = {}
+
+    def allocate(self, wanted: list[Describe], room: int) -> int:
+        """Translate `wanted` into every client language that has a catalog, as long as
+        `room` characters last; returns the characters used."""
+        used = 0
+        self.table.clear()
+        for item in sorted(wanted, key=lambda d: d.depth):
+            texts = {}
+            for loc in DISCORD_LOCALES:
+                with use_locale(normalize(loc.value)):
+                    text = shorten(item.build(), min(item.limit, LOCALIZED_LIMIT))
+                if text:
+                    texts[loc.value] = text
+            cost = sum(len(t) for t in texts.values())
+            if used + cost > room:
+                continue  # a shorter one further on may still fit
+            used += cost
+            for locale, text in texts.items():
+                self.table[(item.key, locale)] = text
+        return used
+
+    async def translate(self, string: app_commands.locale_str, locale: discord.Locale,
+                        context: app_commands.TranslationContextTypes) -> str | None:
+        key = string.extras.get("key")
+        if key is None or "description" not in context.location.name:
+            return None
+        return self.table.get((str(key), locale.value))
+
+
 class LabTree(app_commands.CommandTree[discord.Client]):
     """A CommandTree whose errors become a private message, never silence."""
+
+    lab_translator: LabTranslator | None = None
+    description_budget: int = DESCRIPTION  # the length the English descriptions were given
 
     async def on_error(self, interaction: discord.Interaction[Any],
                        error: app_commands.AppCommandError, /) -> None:
@@ -133,11 +217,19 @@ def build_tree(
     """The tree with the one `/lab` group, and the map translate.py reads it back with."""
     tree = LabTree(client)
     for budget in DESCRIPTION_BUDGETS:
-        # Within Discord's 8000 characters a command: shorter descriptions if need be.
-        group, cmap = build_group(router, ctx, on_command, describe_in=budget)
+        # Within Discord's 8000 characters a command, translations included: shorter
+        # descriptions if need be, leaving LOCALIZED_RESERVE for the other languages.
+        wanted: list[Describe] = []
+        group, cmap = build_group(router, ctx, on_command, describe_in=budget, found=wanted)
         size = payload_size(group.to_dict(tree))
-        if size <= PAYLOAD:
+        last = budget == DESCRIPTION_BUDGETS[-1]
+        if size <= PAYLOAD - LOCALIZED_RESERVE or (
+                (budget == READABLE or last) and size <= PAYLOAD):
             tree.add_command(group)
+            tree.description_budget = budget
+            translator = LabTranslator()
+            translator.allocate(wanted, PAYLOAD - size)
+            tree.lab_translator = translator
             return tree, cmap
     raise TreeError(f"/lab needs {size} characters even with short descriptions; Discord "
                     f"allows {PAYLOAD}")
@@ -145,9 +237,11 @@ def build_tree(
 
 def build_group(
     router: Routes, ctx: Context, on_command: CommandHandler, *,
-    describe_in: int = DESCRIPTION,
+    describe_in: int = DESCRIPTION, found: list[Describe] | None = None,
 ) -> tuple[app_commands.Group, CommandMap]:
-    root = app_commands.Group(name=ROOT, description=ROOT_DESCRIPTION)
+    found = [] if found is None else found
+    root = app_commands.Group(name=ROOT, description=described(
+        "/lab", ROOT_DESCRIPTION, lambda: _(ROOT_DESCRIPTION), DESCRIPTION, 0, found))
     cmap = CommandMap()
     paths = command_paths(router)
     top = {path[0] for path in paths.values()}
@@ -166,14 +260,20 @@ def build_group(
         if len(path) == 2:
             if path[0] not in groups:
                 topic = path[0]
+
+                def group_text(topic: str = topic) -> str:
+                    return (_(GROUP_DESCRIPTIONS[topic]) if topic in GROUP_DESCRIPTIONS
+                            else _("The {topic} commands.").format(topic=topic))
+
                 groups[topic] = app_commands.Group(
-                    name=topic, description=shorten(_("The {topic} commands.").format(
-                        topic=topic), DESCRIPTION),
+                    name=topic, description=described(
+                        f"group /lab {topic}", shorten(group_text(), DESCRIPTION), group_text,
+                        DESCRIPTION, 1, found),
                     parent=root,
                 )
             parent = groups[path[0]]
         command, renames = build_command(spec, path[-1], parent, router, ctx, on_command,
-                                         describe_in)
+                                         describe_in, found)
         parent.add_command(command)
         cmap.paths[path] = name
         cmap.options[name] = renames
@@ -209,14 +309,17 @@ def command_paths(router: Routes) -> dict[str, tuple[str, ...]]:
 def build_command(
     spec: CommandSpec, leaf: str, parent: app_commands.Group, router: Routes, ctx: Context,
     on_command: CommandHandler, describe_in: int = DESCRIPTION,
+    found: list[Describe] | None = None,
 ) -> tuple[app_commands.Command[Any, ..., None], dict[str, str]]:
+    found = [] if found is None else found
+    depth = 1 if parent.parent is None else 2  # an entry under /lab, or inside a group
     fields = fields_of(spec.args)
     if len(fields) > OPTIONS:
         raise TreeError(_("`/lab {name}` has {count} arguments; Discord allows 25").format(
             name=spec.name, count=len(fields)))
     parameters = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD,
                                     annotation=discord.Interaction)]
-    describe: dict[str, str] = {}
+    describe: dict[str, str | app_commands.locale_str] = {}
     rename: dict[str, str] = {}
     choices: dict[str, list[app_commands.Choice[str]]] = {}
     autocomplete: dict[str, Any] = {}
@@ -231,7 +334,9 @@ def build_command(
             f.name, inspect.Parameter.KEYWORD_ONLY, annotation=_annotation(f),
             default=inspect.Parameter.empty if option_required(spec, f) else None,
         ))
-        describe[f.name] = shorten(option_description(f), describe_in)
+        describe[f.name] = described(
+            f"option /lab {spec.name} {f.name}", shorten(option_description(f), describe_in),
+            functools.partial(option_description, f), describe_in, depth + 1, found)
         if shown != f.name:
             rename[f.name] = shown
         words = _choices(f)
@@ -259,13 +364,19 @@ def build_command(
         fn = app_commands.choices(**choices)(fn)
     if autocomplete:
         fn = app_commands.autocomplete(**autocomplete)(fn)
-    summary = spec.summary
-    room = describe_in - len(FORM_HINT)
-    if spec.form is not None and room >= 20:
-        # The hint is what makes the bare command useful: cut the summary, not the hint.
-        summary = shorten(summary, room) + FORM_HINT
+    def summary() -> str:
+        text = _(spec.summary)
+        room = describe_in - len(_(FORM_HINT))
+        if spec.form is not None and room >= 10:
+            # The hint is what makes the bare command useful: cut the summary, not the hint.
+            text = shorten(text, room) + _(FORM_HINT)
+        return text
+
     command: app_commands.Command[Any, ..., None] = app_commands.Command(
-        name=leaf, description=shorten(summary, describe_in), callback=fn, parent=parent,
+        name=leaf, callback=fn, parent=parent, description=described(
+            f"command /lab {spec.name}", shorten(summary(), describe_in), summary, describe_in,
+            depth,
+            found),
     )
     return command, renames
 

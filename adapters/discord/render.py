@@ -18,6 +18,7 @@ from typing import Any
 import discord
 
 from adapters.discord import components
+from bot.i18n import SOURCE, isolate_sentence
 from bot.messages import (
     Buttons,
     Card,
@@ -153,16 +154,24 @@ def _embeds(card: Card) -> tuple[list[_Embed], list[File]]:
             fresh()
         current.lines.append(line)
 
+    # Discord's clients honour Unicode bidi: each sentence of a right-to-left card is
+    # isolated as right-to-left (RLI ... PDI), so it reads from the right and the names and
+    # numbers in it keep their places.
+    rtl = "ar" if card.rtl else SOURCE
+
+    def iso(text: str) -> str:
+        return isolate_sentence(text, rtl)
+
     for block in card.blocks:
         match block:
             case Header(text=text):
-                fresh(shorten(plain(text), EMBED_TITLE))
+                fresh(shorten(iso(plain(text)), EMBED_TITLE))
             case Text(text=text):
-                add_line(markdown(text))
+                add_line(iso(markdown(text)))
             case Context(text=text):
                 # Discord's small print ("-# ") keeps timestamps and markdown working, unlike
                 # an embed footer.
-                add_line("\n".join(f"-# {line}" if line.strip() else line
+                add_line("\n".join(f"-# {iso(line)}" if line.strip() else line
                                    for line in markdown(text).split("\n")))
             case Divider():
                 add_line("─" * 24)
@@ -223,6 +232,8 @@ def render_card(card: Card, *, text: str | None = None,
     """A card (and optional plain text and files) as one Discord message."""
     parts, pictures = _embeds(card)
     names = {f.name for f in files}
+    if text is not None and card.rtl:
+        text = isolate_sentence(text, "ar")
     return Rendered(
         content=render_content(text),
         embeds=[_to_discord(e) for e in parts],
@@ -239,7 +250,8 @@ def render_reply(reply: Reply) -> Rendered:
     """The message part of a reply (its form, if any, is rendered by `render_form`)."""
     if reply.card is not None:
         return render_card(reply.card, text=reply.text, files=reply.files)
-    return Rendered(content=render_content(reply.text), files=list(reply.files))
+    text = isolate_sentence(reply.text, "ar") if reply.text and reply.rtl else reply.text
+    return Rendered(content=render_content(text), files=list(reply.files))
 
 
 def view_for(card: Card) -> discord.ui.View | None:

@@ -10,7 +10,7 @@ from typing import TextIO
 from bot.clock import SettableClock
 from bot.config import Settings
 from bot.demo.stage import DEMO_START, Act, Console, Stage, meeting_start
-from bot.i18n import _
+from bot.i18n import _, use_locale
 from bot.scheduling import ManualJobs
 
 __all__ = ["DEMO_START", "Act", "Console", "DemoError", "Stage", "acts", "meeting_start",
@@ -46,7 +46,18 @@ def _prepare(out_dir: Path, db_path: str | None) -> Path:
 
 async def run_demo(
     settings: Settings, *, out_dir: Path, db_path: str | None = None,
-    out: TextIO | None = None,
+    out: TextIO | None = None, language: str | None = None,
+) -> int:
+    """Play the demo; `language` (a code such as "fr", or "en_XA") is every reader's
+    language, the narration's and the lab's."""
+    with use_locale(language):
+        return await _play(settings, out_dir=out_dir, db_path=db_path, out=out,
+                           language=language)
+
+
+async def _play(
+    settings: Settings, *, out_dir: Path, db_path: str | None, out: TextIO | None,
+    language: str | None,
 ) -> int:
     from bot.bootstrap import create_app
     from bot.compose import console_adapter
@@ -61,9 +72,9 @@ async def run_demo(
     app = await create_app(settings, clock=clock, jobs=jobs, migrate=True)
     try:
         console = console_adapter(app.ctx, out=out, user=_("Gemma Rhodes"),
-                                  files_dir=out_dir / "files")
+                                  files_dir=out_dir / "files", locale=language)
         await app.start()
-        stage = Stage(console, clock, jobs, out, out_dir)
+        stage = Stage(console, clock, jobs, out, out_dir, language)
         out.write(_("actionlab demo · database {db} · files in {out_dir}\n").format(
             db=db, out_dir=out_dir))
         for act in acts():

@@ -25,6 +25,8 @@ async def act(stage: Stage) -> None:
     facilitator, zone = FACILITATOR
     stage.say(_("A facilitator sets up Action Lab 1 in the #lab channel."))
     await stage.type(facilitator, '/lab setup "Action Lab 1"')
+    if stage.language:  # `actionlab demo --lang fr`: the lab's channel in that language too
+        await stage.type(facilitator, f"/lab settings lang {stage.language}")
     await stage.type(facilitator, f"/lab tz {zone}")
 
     stage.say(_("Six members join: each reads the confidentiality commitment and accepts it."))

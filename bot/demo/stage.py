@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 from bot.clock import SettableClock
-from bot.i18n import _
+from bot.i18n import _, localized
 from bot.scheduling import ManualJobs
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ class Stage:
     jobs: ManualJobs
     out: TextIO
     out_dir: Path
+    language: str | None = None  # every reader's (`actionlab demo --lang fr`), and the lab's
 
     def say(self, text: str) -> None:
         self.out.write(f"\n# {text}\n")
@@ -66,13 +67,14 @@ class Stage:
     async def advance(self, delta: timedelta) -> list[str]:
         """Move the clock and fire the timers that fall due, in order, each at its moment."""
         until = self.clock.now() + delta
-        self.say(_("The clock moves on to {until:%a %d %b %Y %H:%M} UTC.").format(until=until))
+        self.say(_("The clock moves on to {until:%a %d %b %Y %H:%M} UTC.").format(
+            until=localized(until)))
         told: list[datetime] = []
 
         def tell(moment: datetime, job_id: str) -> None:
             if not told or told[-1] != moment:
                 self.out.write(_("  ({moment:%a %d %b %H:%M} UTC: {job_id})\n").format(
-                    moment=moment, job_id=job_id))
+                    moment=localized(moment), job_id=job_id))
                 told.append(moment)
 
         return await self.jobs.run_until(self.clock, until, tell)

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.when import MAX_AHEAD as MAX_AHEAD  # the one limit, used from here too
 from bot.domain.when import parse_duration
 from bot.domain.zones import Occurs, WallTime, format_span, wall_time, zone_abbreviation
-from bot.i18n import N_, _
+from bot.i18n import N_, _, localized
 
 MAX_SLOTS = 200
 MAX_RANGE_DAYS = 366
@@ -82,7 +82,8 @@ def parse_date_range(text: str) -> tuple[date, date]:
         raise SlotError(
             _("The date range ends ({last:%a %d %b %Y}) before it starts ({first:%a %d %b %Y}). "
             "Write the earlier date first: {isoformat}..{isoformat2}.").format(
-                last=last, first=first, isoformat=last.isoformat(), isoformat2=first.isoformat())
+                last=localized(last), first=localized(first), isoformat=last.isoformat(),
+                isoformat2=first.isoformat())
         )
     if (last - first).days >= MAX_RANGE_DAYS:
         raise SlotError(_("A poll spans at most a year; choose a shorter date range."))
@@ -165,7 +166,7 @@ def too_far_ahead(day: date, now: datetime, zone: str) -> SlotError | None:
         return None
     return SlotError(_("{day:%a %d %b %Y} is more than two years ahead (it is "
                      "{today:%a %d %b %Y} in {zone}). Check the year.").format(
-        day=day, today=today, zone=zone))
+        day=localized(day), today=localized(today), zone=zone))
 
 
 def _window_text(window: tuple[time, time], zone: str) -> str:
@@ -218,13 +219,14 @@ def generate_slots(
     if last < first:
         raise SlotError(_("The date range ends ({last:%a %d %b %Y}) before it starts "
                         "({first:%a %d %b %Y}); write the earlier date first.").format(
-            last=last, first=first))
+            last=localized(last), first=localized(first)))
     _check_lengths(window, length, step, zone)
     today = _today(now, zone)
     if first < today:
         raise SlotError(
             _("{first:%a %d %b %Y} is in the past (it is {today:%a %d %b %Y} in {zone}). "
-            "Start the poll today or later.").format(first=first, today=today, zone=zone)
+            "Start the poll today or later.").format(first=localized(first),
+                                                    today=localized(today), zone=zone)
         )
     if (far := too_far_ahead(first, now, zone)) is not None:
         raise far
@@ -245,7 +247,8 @@ def generate_slots(
             _("No slot fits: none of the days from {first:%a %d %b} to {last:%a %d %b %Y} "
             "is a meeting day ({format_day_set}) with a future slot in "
             "{window_text}. Widen the dates or `days`.").format(
-                first=first, last=last, format_day_set=format_day_set(days),
+                first=localized(first), last=localized(last),
+                format_day_set=format_day_set(days),
                 window_text=_window_text(window, zone))
         )
     if len(out) > MAX_SLOTS:
@@ -293,7 +296,7 @@ def explicit_slots(
             raise SlotError(
                 _("The slot {text} is in the past (it is {astimezone:%a %d %b %Y %H:%M} "
                 "in {zone}). List slots from now on.").format(
-                    text=text, astimezone=now.astimezone(tz), zone=zone)
+                    text=text, astimezone=localized(now.astimezone(tz)), zone=zone)
             )
         local = moment.astimezone(tz)
         end = local + length

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from bot.domain.lab import Role, has_role
 from bot.domain.zones import local_time, zone_abbreviation
-from bot.i18n import N_, _
+from bot.i18n import N_, _, localized
 
 # An entry is kept whole however long it is; this bound only stops a pasted book.
 MAX_ENTRY = 20_000
@@ -201,16 +201,16 @@ def format_span(start: datetime, end: datetime | None, zone: str, *, name: bool 
     The end carries its own date when it falls on another local day, and its own
     abbreviation when the clocks changed during the meeting.
     """
-    a = local_time(start, zone)
-    text = f"{a:%a %d %b %Y}, {a:%H:%M}"
+    a = localized(local_time(start, zone))  # Babel's words for other languages
+    text = f"{a:%a %d %b %Y, %H:%M}"
     abbr_a = zone_abbreviation(start, zone)
     if end is None:
         text += _(" {abbr_a} (still open)").format(abbr_a=abbr_a)
     else:
-        b = local_time(end, zone)
+        b = localized(local_time(end, zone))
         abbr_b = zone_abbreviation(end, zone)
-        if b.date() != a.date():
-            text += f" {abbr_a} – {b:%a %d %b %Y}, {b:%H:%M} {abbr_b}"
+        if local_time(end, zone).date() != local_time(start, zone).date():
+            text += f" {abbr_a} – {b:%a %d %b %Y, %H:%M} {abbr_b}"
         elif abbr_a != abbr_b:
             text += f" {abbr_a}–{b:%H:%M} {abbr_b}"
         else:
@@ -231,7 +231,7 @@ def format_due(due: date, today: date) -> str:
         when = _("1 day overdue")
     else:
         when = _("{value} days overdue").format(value=-days)
-    return f"{due:%a %d %b %Y} ({when})"
+    return f"{localized(due):%a %d %b %Y} ({when})"
 
 
 # --- due dates ----------------------------------------------------------------------------------

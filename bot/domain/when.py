@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, time, timedelta
 
-from bot.i18n import _
+from bot.i18n import _, localized
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _DURATION = re.compile(r"^\s*(\d+)\s*(d|h|m|s|min|mins|hours?|days?)\s*$", re.IGNORECASE)
@@ -48,7 +48,7 @@ def too_far_ahead(day: date, today: date) -> str | None:
     if day - today <= MAX_AHEAD:
         return None
     return (_("{day:%a %d %b %Y} is more than two years ahead (today is {today:%a %d %b %Y}). "
-            "Check the year.").format(day=day, today=today))
+            "Check the year.").format(day=localized(day), today=localized(today)))
 
 
 MAX_DURATION = timedelta(days=3660)  # ten years: longer is a typo, not a plan

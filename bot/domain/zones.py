@@ -10,7 +10,7 @@ from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.i18n import _
+from bot.i18n import _, localized
 
 
 @lru_cache(maxsize=1)
@@ -80,8 +80,9 @@ def require_zone(name: str) -> str:
     did_you_mean = _(" Did you mean {names}?").format(
         names=' or '.join(f'`{z}`' for z in hint)) if hint else ""
     raise ValueError(
-        f"`{name}` is not a time zone I know.{did_you_mean} Use an IANA name such as "
-        "Europe/London, Africa/Lagos or America/Sao_Paulo."
+        _("`{name}` is not a time zone I know.{did_you_mean} Use an IANA name such as "
+          "Europe/London, Africa/Lagos or America/Sao_Paulo.").format(
+            name=name, did_you_mean=did_you_mean)
     )
 
 
@@ -103,8 +104,8 @@ def zone_abbreviation(moment: datetime, zone: str) -> str:
 
 def format_local(moment: datetime, zone: str, *, date: bool = True, name: bool = True) -> str:
     """`moment` in `zone`, with the zone named: "Mon 11 Jan 2027, 09:00 GMT (Europe/London)"."""
-    local = local_time(moment, zone)
-    text = f"{local:%a %d %b %Y}, {local:%H:%M}" if date else f"{local:%H:%M}"
+    local = localized(local_time(moment, zone))  # Babel's words for other languages
+    text = f"{local:%a %d %b %Y, %H:%M}" if date else f"{local:%H:%M}"
     text += f" {zone_abbreviation(moment, zone)}"
     return f"{text} ({zone})" if name else text
 

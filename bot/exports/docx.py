@@ -132,7 +132,7 @@ def render(doc: MinutesDocument) -> bytes:
     write(p, ", ".join(doc.present) or _("nobody recorded"))
     p = document.add_paragraph()
     write(p, _("Apologies ({count}): ").format(count=len(doc.apologies)), bold=True)
-    write(p, ", ".join(doc.apologies) or "none")
+    write(p, ", ".join(doc.apologies) or _("none"))
 
     _entries(document, _("Notes"), doc.notes, doc.zone)
     _entries(document, _("Decisions"), doc.decisions, doc.zone)

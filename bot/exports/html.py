@@ -15,7 +15,7 @@ from bot.exports.text import (
     meta_rows,
     status_text,
 )
-from bot.i18n import _
+from bot.i18n import _, current_locale, is_rtl
 
 STYLE = """
 :root { color-scheme: light; }
@@ -91,7 +91,9 @@ def render(doc: MinutesDocument) -> bytes:
     notice = _t(doc.confidentiality)
     out = [
         "<!DOCTYPE html>",
-        '<html lang="en" dir="ltr">',
+        # The document's language (the lab's, or the one asked for) and its direction.
+        f'<html lang="{current_locale().replace("_", "-")}" '
+        f'dir="{"rtl" if is_rtl() else "ltr"}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -107,23 +109,25 @@ def render(doc: MinutesDocument) -> bytes:
         '<dl class="meta">',
     ]
     for label, value in meta_rows(doc):
-        shown = _name(value) if label == "Minutes taken by" else _t(value)
+        shown = _name(value) if label == _("Minutes taken by") else _t(value)
         out.append(f'<dt>{_t(label)}</dt><dd dir="auto">{shown}</dd>')
     out += [
         "</dl>",
-        "<h2>Attendance</h2>",
-        f'<p id="present" dir="auto"><strong>Present ({len(doc.present)}):</strong> '
-        f"{_names(doc.present, 'nobody recorded')}</p>",
-        f'<p id="apologies" dir="auto"><strong>Apologies ({len(doc.apologies)}):</strong> '
-        f"{_names(doc.apologies, 'none')}</p>",
+        f"<h2>{_t(_('Attendance'))}</h2>",
+        f'<p id="present" dir="auto"><strong>'
+        f'{_t(_("Present ({count}): ").format(count=len(doc.present)).strip())}</strong> '
+        f"{_names(doc.present, _t(_('nobody recorded')))}</p>",
+        f'<p id="apologies" dir="auto"><strong>'
+        f'{_t(_("Apologies ({count}): ").format(count=len(doc.apologies)).strip())}</strong> '
+        f"{_names(doc.apologies, _t(_('none')))}</p>",
     ]
     out += _entries(_("Notes"), doc.notes, doc.zone)
     out += _entries(_("Decisions"), doc.decisions, doc.zone)
-    out.append("<h2>Action items</h2>")
+    out.append(f"<h2>{_t(_('Action items'))}</h2>")
     if doc.actions:
         out += ['<table id="actions">',
-                "<thead><tr><th>#</th><th>Action</th><th>Owner</th><th>Due</th>"
-                "<th>Status</th></tr></thead>", "<tbody>"]
+                f"<thead><tr><th>#</th><th>{_t(_('Action'))}</th><th>{_t(_('Owner'))}</th>"
+                f"<th>{_t(_('Due'))}</th><th>{_t(_('Status'))}</th></tr></thead>", "<tbody>"]
         for a in doc.actions:
             out.append(
                 f'<tr><td class="n">{a.number}</td>'
@@ -133,7 +137,7 @@ def render(doc: MinutesDocument) -> bytes:
             )
         out += ["</tbody>", "</table>"]
     else:
-        out.append('<p class="muted">No action items.</p>')
+        out.append(f'<p class="muted">{_t(_("No action items."))}</p>')
     dropped = dropped_sentence(doc)
     if dropped:
         out.append(f'<p class="muted">{_t(dropped)}</p>')

@@ -53,7 +53,7 @@ def render(doc: MinutesDocument) -> bytes:
     out += [f"- **{label}:** {isolate(value)}" for label, value in meta_rows(doc)]
     out += ["", _("## Attendance"), ""]
     present = ", ".join(_text(n) for n in doc.present) or _("nobody recorded")
-    away = ", ".join(_text(n) for n in doc.apologies) or "none"
+    away = ", ".join(_text(n) for n in doc.apologies) or _("none")
     out += [_("- **Present ({count}):** {present}").format(
         count=len(doc.present), present=present),
             _("- **Apologies ({count}):** {away}").format(

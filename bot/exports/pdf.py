@@ -181,7 +181,7 @@ def render(doc: MinutesDocument, fonts: FontChain | None = None) -> bytes:
     pdf.para(_("Present ({count}): {present}").format(
         count=len(doc.present), present=present), ltr=True)
     pdf.para(_("Apologies ({count}): {value}").format(
-        count=len(doc.apologies), value=', '.join(doc.apologies) or 'none'),
+        count=len(doc.apologies), value=', '.join(doc.apologies) or _('none')),
              ltr=True)
     pdf.entries(_("Notes"), doc.notes)
     pdf.entries(_("Decisions"), doc.decisions)

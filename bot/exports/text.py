@@ -9,7 +9,7 @@ from datetime import datetime
 from bot.domain.minutes import DocAction, DocEntry, EntrySource, MinutesDocument
 from bot.domain.wording import and_list
 from bot.domain.zones import local_time, zone_abbreviation
-from bot.i18n import N_, _, ngettext
+from bot.i18n import N_, _, localized, ngettext
 
 # Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic, Arabic extended and the
 # presentation forms: the scripts written right to left.
@@ -66,7 +66,7 @@ def split_runs(text: str) -> list[tuple[str, bool]]:
 
 def clock(moment: datetime, zone: str) -> str:
     """"10:05 GMT": an entry's time of day in the lab's zone."""
-    return f"{local_time(moment, zone):%H:%M} {zone_abbreviation(moment, zone)}"
+    return f"{localized(local_time(moment, zone)):%H:%M} {zone_abbreviation(moment, zone)}"
 
 
 def entry_byline(entry: DocEntry, zone: str) -> str:
@@ -83,8 +83,13 @@ def due_text(action: DocAction) -> str:
 
 def status_text(action: DocAction, zone: str) -> str:
     if action.done_at is not None and action.status.value == "done":
-        return f"done {local_time(action.done_at, zone):%Y-%m-%d}"
-    return action.status.value
+        return _("done {date}").format(date=f"{local_time(action.done_at, zone):%Y-%m-%d}")
+    return _(STATUS_WORDS.get(action.status.value, action.status.value))
+
+
+# An action's status as the exports write it (its stored value is the English word).
+STATUS_WORDS = {"pending": N_("pending"), "open": N_("open"), "done": N_("done"),
+                "dropped": N_("dropped")}
 
 
 def dropped_sentence(doc: MinutesDocument) -> str | None:
@@ -111,5 +116,6 @@ def meta_rows(doc: MinutesDocument) -> list[tuple[str, str]]:
              (_("Date and time ({zone})").format(zone=doc.zone), doc.when_local)]
     if doc.secretary:
         rows.append((_("Minutes taken by"), doc.secretary))
-    rows.append((_("Status"), _("open (still being taken)") if doc.ended_at is None else "final"))
+    rows.append((_("Status"), _("open (still being taken)") if doc.ended_at is None
+                 else _("final")))
     return rows

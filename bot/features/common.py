@@ -7,11 +7,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import AfterValidator
+
 from bot import action_ids
 from bot.domain.lab import Role
 from bot.errors import NotFound, UserError
 from bot.handlers import Call
-from bot.i18n import _
+from bot.i18n import LOCALES, NATIVE_NAMES, _, normalize
 from bot.messages import Block, Button, Buttons, Card, Context, Limits, Reply, Text, shorten
 from storage.models import Membership
 
@@ -145,3 +147,33 @@ def kept(what: str) -> Reply:
     return Reply(card=Card((Text(_("Kept: {what} is as it was; nothing changed.").format(
         what=what)),)),
                  replace=True)
+
+
+# --- languages (`/lab lang`, `/lab settings lang`, an export's `lang`) ------------------------
+
+DEFAULT_WORDS = ("default", "auto", "none")
+
+
+def language_code(value: str | None) -> str | None:
+    """A supported locale from what someone typed ("fr", "pt-BR", "es-ES"), "" to go back
+    to the default, or a clear refusal listing the choices."""
+    if value is None:
+        return None
+    if value.strip().lower() in DEFAULT_WORDS:
+        return ""
+    found = normalize(value)
+    if found is None:
+        raise UserError(_("`{value}` is not a language I speak. Choose one of {choices}, or "
+                          "`default`.").format(value=value, choices=choices()))
+    return found
+
+
+def choices() -> str:
+    return ", ".join(f"`{code}` ({NATIVE_NAMES[code]})" for code in LOCALES)
+
+
+def language_name(code: str | None) -> str:
+    return NATIVE_NAMES.get(code or "", code or "")
+
+
+LanguageCheck = AfterValidator(language_code)

@@ -67,6 +67,8 @@ async def help_(call: Call[HelpArgs]) -> Reply:
         blocks.append(Context(_("`/lab help <topic>` explains a topic: ")
                               + ", ".join(topics) + "."))
         return Reply(card=Card(tuple(blocks), fallback=_("actionlab commands")))
+    if wanted not in topics:  # `/lab help tz` explains `me tz`; a topic's name wins
+        wanted = call.ctx.router.aliases.get(wanted, wanted)
     if wanted in commands:
         spec = commands[wanted]
         text = _("{summary}\n\nUsage: `{usage}`").format(

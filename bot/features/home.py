@@ -40,7 +40,7 @@ HOME_PLATFORMS = ("slack",)  # where a person has a home the bot can draw (the A
 
 async def home_card(call: Call[Any]) -> Card:
     """Everything that needs this person, section by section, within one card's limits."""
-    blocks: list[Block] = [Header(f"Hello, {call.person.display_name}")]
+    blocks: list[Block] = [Header(_("Hello, {name}").format(name=call.person.display_name))]
     for _x, section in call.ctx.router.home_sections:
         part = await section(call)
         if len(blocks) + len(part) > 48:

@@ -175,6 +175,10 @@ def test_logs_and_chart_warnings_stay_out_of_the_console(tmp_path: Path,
 
     root = logging.getLogger()
     saved = list(root.handlers), root.level
+    # configure_logging quiets noisy libraries by name; put every logger's level back after,
+    # or tests that run later (a DEBUG capture of slack_sdk, say) see nothing.
+    levels = {name: logger.level for name, logger in logging.root.manager.loggerDict.items()
+              if isinstance(logger, logging.Logger)}
     monkeypatch.chdir(tmp_path)
     try:
         for h in list(root.handlers):
@@ -196,6 +200,9 @@ def test_logs_and_chart_warnings_stay_out_of_the_console(tmp_path: Path,
             h.close()
         for h in saved[0]:
             root.addHandler(h)
+        for name, logger in logging.root.manager.loggerDict.items():
+            if isinstance(logger, logging.Logger):
+                logger.setLevel(levels.get(name, logging.NOTSET))
         root.setLevel(saved[1])
 
 

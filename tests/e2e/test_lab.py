@@ -248,7 +248,8 @@ async def test_settings_change_and_validate(lab: Console) -> None:
 async def test_help_lists_every_command_and_explains_one(console: Console) -> None:
     out = await console("Anyone", "/lab help")
     for usage in ("/lab setup <name>", "/lab join", "/lab leave", "/lab members",
-                  "/lab role <member> <facilitator|secretary|member>", "/lab tz [<zone>]",
+                  "/lab role <member> <facilitator|secretary|member>", "/lab me tz [<zone>]",
+                  "/lab me lang [<language>]",
                   "/lab help [<topic or command>]"):
         assert usage in out
     out = await console("Anyone", "/lab help role")
@@ -256,6 +257,8 @@ async def test_help_lists_every_command_and_explains_one(console: Console) -> No
     assert "For facilitators only." in out
     out = await console("Anyone", "/lab")
     assert "actionlab: what you can type" in out
+    out = await console("Anyone", "/lab help tz")  # the short word still explains it
+    assert "See or set your time zone" in out
     out = await console("Anyone", "/lab help nonsense")
     assert "There is no help topic or command `nonsense`" in out
 
@@ -496,7 +499,7 @@ async def test_a_very_long_audit_entry_is_shortened_on_the_card(lab: Console, ap
 async def test_an_unexpected_word_prints_the_usage_line(lab: Console) -> None:
     out = await lab("Amara Okafor", "/lab tz Europe/London extra")
     assert "I did not expect `extra` there." in out
-    assert "Usage: `/lab tz [<zone>]`" in out
+    assert "Usage: `/lab me tz [<zone>]`" in out
 
 
 async def test_lab_commands_in_a_direct_message_say_where_they_work(lab: Console) -> None:
@@ -507,7 +510,7 @@ async def test_lab_commands_in_a_direct_message_say_where_they_work(lab: Console
     reply = await ctx.router.dispatch(ctx, Command(lab.adapter.actor, dm, text="members"))
     assert reply.private
     assert "`/lab members` works in the lab's channel" in (reply.text or "")
-    assert "`/lab home`" in (reply.text or "") and "`/lab tz`" in (reply.text or "")
+    assert "`/lab home`" in (reply.text or "") and "`/lab me tz`" in (reply.text or "")
     assert "`/lab setup`" not in (reply.text or "")
     reply = await ctx.router.dispatch(ctx, Command(lab.adapter.actor, dm, text="tz"))
     assert "Your time zone is" in (reply.text or "")

@@ -148,7 +148,7 @@ class Result:
     def outcome(self) -> str:
         """One line: "Research won (IRV, 3 rounds, 6 ballots)"."""
         method = {"irv": "IRV", "stv": "STV", "schulze": "Schulze",
-                  "ranked_pairs": "ranked pairs"}[self.election.method]
+                  "ranked_pairs": _("ranked pairs")}[self.election.method]
         ballots = plural(self.election.cast, "ballot")
         if self.election.blank:
             ballots += _(" ({show} blank)").format(

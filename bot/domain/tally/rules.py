@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from bot.domain.tally.election import MAX_CANDIDATES
 from bot.domain.when import too_far_ahead
 from bot.domain.zones import Occurs, format_local, format_span, wall_time, zone_abbreviation
-from bot.i18n import _
+from bot.i18n import _, localizes_dates
+from bot.i18n import ordinal as i18n_ordinal
 
 MIN_OPTIONS = 2
 OPTION_LENGTH = 150
@@ -23,9 +24,17 @@ class RankingProblem(ValueError):
 
 
 def ordinal(n: int) -> str:
-    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 22 -> "22nd"."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 22 -> "22nd" in English; in the reader's
+    language otherwise ("1er", "1.º", "1ª", "الأول"), through the catalogs."""
+    if not localizes_dates():  # English, and the pseudo-locale: exactly as always
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"{n}{suffix}"
+    return i18n_ordinal(n)
+
+
+def choice(n: int) -> str:
+    """A place in a ranking: "1st choice", "1er choix", "الخيار الأول"."""
+    return _("{ordinal} choice").format(ordinal=ordinal(n))
 
 
 def numbered(options: Sequence[str]) -> str:

@@ -13,7 +13,7 @@ from bot.context import Context as AppContext
 from bot.domain.lab import awaits_acceptance
 from bot.domain.zones import format_local
 from bot.errors import Conflict
-from bot.i18n import N_, _
+from bot.i18n import N_, _, resolve, use_locale
 from bot.messages import Button, Buttons, Card, Context, Header, Reply, Text
 from bot.places import recipient_of
 from bot.ports import DeliveryError
@@ -54,12 +54,15 @@ def ask_again(ctx: AppContext, call: Call[Any]) -> None:
             others = [m for m in await uow.members.active(lab_id) if m.person_id != changer]
             identities = await uow.people.identities([m.person_id for m in others])
             zones = {m.person_id: m.person.timezone or lab.timezone for m in others}
+            speaks = {m.person_id: resolve(m.person.language, m.person.platform_locale,
+                                           lab.language) for m in others}
             addressed: set[int] = set()
             for identity in identities:
                 if identity.person_id in addressed or not ctx.messengers.has(identity.platform):
                     continue
                 addressed.add(identity.person_id)
-                card = commitment_card(lab, zones[identity.person_id])
+                with use_locale(speaks[identity.person_id]):  # each in their language
+                    card = commitment_card(lab, zones[identity.person_id])
                 try:
                     await ctx.messengers.notify(recipient_of(identity), card)
                 except DeliveryError as exc:

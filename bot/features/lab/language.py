@@ -2,44 +2,53 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from pydantic import AfterValidator
+from typing import Annotated, Any
 
 from bot.arguments import Args, Pos
-from bot.errors import UserError
-from bot.i18n import LOCALES, N_, NATIVE_NAMES, _, normalize, set_locale, use_locale
-from bot.messages import Reply
+from bot.features.common import LanguageCheck, choices, language_name
+from bot.i18n import (
+    LANGUAGES,
+    N_,
+    SOURCE,
+    _,
+    current_locale,
+    normalize,
+    resolve,
+    set_locale,
+    use_locale,
+)
+from bot.messages import Block, Context, Reply
 from bot.router import Call, Router
+from storage.models import Lab, Person
 
 router = Router()
 
-DEFAULT_WORDS = ("default", "auto", "none")
 
 
-def language_code(value: str | None) -> str | None:
-    """A supported locale from what someone typed ("fr", "pt-BR", "es-ES"), "" to go back
-    to the default, or a clear refusal listing the choices."""
-    if value is None:
-        return None
-    if value.strip().lower() in DEFAULT_WORDS:
+def spoken_by(person: Person, lab: Lab | None = None) -> str:
+    """The language a member reads, by name, for `/lab members` and the home card: "Français"
+    (chosen or from their app), or "" when it is plain English that nobody chose."""
+    code = resolve(person.language, person.platform_locale, lab.language if lab else None)
+    if code == SOURCE and not person.language:
         return ""
-    found = normalize(value)
-    if found is None:
-        raise UserError(_("`{value}` is not a language I speak. Choose one of {choices}, or "
-                          "`default`.").format(value=value, choices=choices()))
-    return found
+    return language_name(code)
 
 
-def choices() -> str:
-    return ", ".join(f"`{code}` ({NATIVE_NAMES[code]})" for code in LOCALES)
-
-
-def language_name(code: str | None) -> str:
-    return NATIVE_NAMES.get(code or "", code or "")
-
-
-LanguageCheck = AfterValidator(language_code)
+def language_line(person: Person, platform: str | None = None) -> str:
+    """Which language this person reads and why, for their home card; "" for plain English
+    that nobody chose (the card as it always was)."""
+    if person.language:
+        return _("I speak {name} with you, as you chose (`/lab lang <code>` changes it)."
+                 ).format(name=language_name(person.language))
+    found = normalize(platform or person.platform_locale)
+    if (found or current_locale()) == SOURCE:
+        return ""
+    if found is not None:
+        return _("I speak {name} with you, as your app does (`/lab lang <code>` chooses "
+                 "another).").format(name=language_name(found))
+    return _("I speak {name} with you; choose another with `/lab lang <code>`: {choices}."
+             ).format(name=language_name(current_locale()),
+                      choices=", ".join(f"`{code}`" for code in LANGUAGES))
 
 
 class LangArgs(Args):
@@ -47,7 +56,7 @@ class LangArgs(Args):
 
 
 @router.command(
-    "lang", args=LangArgs, access="anyone", topic="lab",
+    "me lang", args=LangArgs, access="anyone", topic="lab", aliases=("lang",),
     summary=N_("See or choose the language I use with you (en, es, fr, pt_BR, ar)."),
     examples=("/lab lang fr", "/lab lang default"),
 )
@@ -70,3 +79,10 @@ async def lang(call: Call[LangArgs]) -> Reply:
     with use_locale(chosen):
         return Reply.say(_("From now on I speak {name} with you.").format(
             name=language_name(chosen)))
+
+
+@router.home_section(1)
+async def language_section(call: Call[Any]) -> list[Block]:
+    """Just below the member's labs and zone: the language they read, and how to change it."""
+    line = language_line(call.person, call.actor.locale)
+    return [Context(line)] if line else []

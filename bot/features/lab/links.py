@@ -141,9 +141,10 @@ async def _use_link(call: Call[LinkArgs], code: str) -> Reply:
     call.lab, call.member = lab, member
     await call.audit("lab.channel.linked", platform=call.place.platform,
                      channel=call.place.channel)
-    text = (_("This {platform} channel is now part of *{name}*: its members, "
-            "polls, votes and minutes are shared with the lab's other channels.").format(
-        platform=call.place.platform, name=lab.name))
+    with call.in_lab_language():  # posted in the channel
+        text = (_("This {platform} channel is now part of *{name}*: its members, "
+                "polls, votes and minutes are shared with the lab's other channels.").format(
+            platform=call.place.platform, name=lab.name))
     reply = call.publish(Card((Text(text),), fallback=text))
     return reply.then(notice) if notice else reply
 

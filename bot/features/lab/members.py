@@ -10,6 +10,7 @@ from bot.domain.wording import plural
 from bot.domain.zones import format_local
 from bot.errors import PermissionDenied
 from bot.features.common import find_member, paginate
+from bot.features.lab.language import spoken_by
 from bot.i18n import N_, _, ngettext
 from bot.messages import Block, Card, Context, Header, Reply, Text
 from bot.router import Call, Router
@@ -34,7 +35,9 @@ async def _members_card(call: Call[Any], page: int) -> Card:
             local = _("{zone} · now {when}").format(zone=zone, when=when)
         else:
             local = _("time zone not set")
-        lines.append(f"• *{m.person.display_name}* — {m.role.value} · {local}")
+        speaks = spoken_by(m.person, lab)
+        lines.append(f"• *{m.person.display_name}* — {m.role.value} · {local}"
+                     + (f" · {speaks}" if speaks else ""))
     blocks: list[Block] = [Header(_("Members of {name}").format(name=lab.name))]
     blocks += paginate(lines, page=page, per_page=MEMBERS_PER_PAGE, route="lab.members",
                        ref=lab.id, noun="members")
@@ -98,6 +101,8 @@ async def role(call: Call[RoleArgs]) -> Reply:
     await call.audit("member.role", member=target.person_id, before=before.value,
                      after=new_role.value)
     who = target.person.display_name
-    text = _("{display_name} made *{who}* {value} of {name}.").format(
-        display_name=call.person.display_name, who=who, value=new_role.value, name=lab.name)
+    with call.in_lab_language():  # posted in the channel
+        text = _("{display_name} made *{who}* {value} of {name}.").format(
+            display_name=call.person.display_name, who=who, value=new_role.value,
+            name=lab.name)
     return call.publish(Card((Text(text),), fallback=text))

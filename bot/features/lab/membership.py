@@ -153,7 +153,7 @@ async def accept(call: Call[Any]) -> Reply:
     await call.audit("member.joined", commitment=_commitment_digest(lab.commitment))
     await call.emit(MemberJoined(lab_id=lab.id, person_id=call.person.id))
     counted = counted_members(m.role for m in members) + 1
-    call.announce(Card(
+    call.announce(lambda: Card(
         (Text(_("*{display_name}* joined {name} "
               "({counted} of {member_limit} members).").format(
             display_name=call.person.display_name, name=lab.name, counted=counted,
@@ -193,7 +193,7 @@ async def leave(call: Call[Any]) -> Reply:
     member.active, member.left_at = False, call.now
     await call.audit("member.left")
     await call.emit(MemberLeft(lab_id=lab.id, person_id=call.person.id))
-    return call.publish(Card((Text(_("*{display_name}* left {name}.").format(
+    return call.publish(lambda: Card((Text(_("*{display_name}* left {name}.").format(
         display_name=call.person.display_name, name=lab.name)),),
                               fallback=_("{display_name} left {name}.").format(
                                   display_name=call.person.display_name, name=lab.name)))

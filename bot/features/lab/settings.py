@@ -10,8 +10,8 @@ from bot.arguments import Args, Complete, Kw
 from bot.domain.lab import counted_members, limit_change_refusal
 from bot.domain.when import format_window, parse_days, parse_window
 from bot.errors import Conflict
+from bot.features.common import LanguageCheck, language_name
 from bot.features.lab.commitment import ask_again
-from bot.features.lab.language import LanguageCheck, language_name
 from bot.features.lab.zones import ZoneCheck
 from bot.i18n import N_, _, resolve, set_locale
 from bot.messages import Card, Context, Fields, Header, Reply, Text

@@ -37,7 +37,7 @@ class TzArgs(Args):
 
 
 @router.command(
-    "tz", args=TzArgs, access="anyone", topic="lab",
+    "me tz", args=TzArgs, access="anyone", topic="lab", aliases=("tz",),
     summary=N_("See or set your time zone (an IANA name such as Africa/Lagos)."),
     examples=("/lab tz America/Sao_Paulo", "/lab tz"),
 )

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from bot.context import Context
+from bot.i18n import use_locale
 from bot.messages import Card, MessageRef, Platform
 from bot.ports import DeliveryError
 
@@ -77,7 +78,9 @@ async def _redraw_one(ctx: Context, card_id: int, now: datetime) -> int:
         kind = ctx.router.subjects.get(row.kind)
         card: Card | None = None
         if kind is not None and kind.card is not None:
-            card = await kind.card(uow, row.subject_id, now)
+            lab = await uow.labs.get(row.lab_id)
+            with use_locale(lab.language if lab is not None else None):  # a channel's card
+                card = await kind.card(uow, row.subject_id, now)
         await uow.commit()
     if card is None:
         async with ctx.uow() as uow:

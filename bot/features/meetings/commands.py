@@ -122,15 +122,16 @@ async def _move(call: Call[Any], meeting: Meeting, starts_at: datetime,
                      **({"confirmed": ", ".join(c.mark for c in found)} if found else {}))
     await call.emit(MeetingMoved(lab_id=lab.id, meeting_id=meeting.id, starts_at=starts_at,
                                  title=meeting.title, duration_minutes=meeting.duration_minutes))
-    note = _("It was planned for {when}.").format(when=at(before))
-    if found:
-        note += (_(" {display_name} moved it knowing it is "
-                 "{names}.").format(
-            display_name=call.person.display_name, names=' and '.join(c.mark for c in found)))
-    card = await meeting_card(call.uow, lab, meeting, _("Meeting moved: {title}").format(
-        title=meeting.title), note)
-    call.ctx.announce(call.uow, lab.id, card,
-                   (invite_file(meeting, lab.name, "REQUEST", call.now),))
+    with call.in_lab_language():  # posted in the channel
+        note = _("It was planned for {when}.").format(when=at(before))
+        if found:
+            note += (_(" {display_name} moved it knowing it is "
+                     "{names}.").format(
+                display_name=call.person.display_name, names=' and '.join(c.mark for c in found)))
+        card = await meeting_card(call.uow, lab, meeting, _("Meeting moved: {title}").format(
+            title=meeting.title), note)
+        call.ctx.announce(call.uow, lab.id, card,
+                       (invite_file(meeting, lab.name, "REQUEST", call.now),))
     return Reply.say(_("Moved meeting #{number} to "
                      "{format_local}; the lab has the updated invite.").format(
         number=meeting.number, format_local=format_local(starts_at, call.zone)))
@@ -219,13 +220,14 @@ async def meeting_cancel_confirmed(call: Call[Any]) -> Reply:
     meeting.cancelled_at = call.now
     await call.audit("meeting.cancelled", meeting=meeting.id, sequence=meeting.sequence)
     await call.emit(MeetingCancelled(lab_id=lab.id, meeting_id=meeting.id))
-    card = await meeting_card(call.uow, lab, meeting, _("Meeting cancelled: {title}").format(
-        title=meeting.title),
-                              _("A facilitator can restore it with "
-                              "`/lab meeting restore {number}`.").format(
-                                  number=meeting.number))
-    call.ctx.announce(call.uow, lab.id, card,
-                   (invite_file(meeting, lab.name, "CANCEL", call.now),))
+    with call.in_lab_language():  # posted in the channel
+        card = await meeting_card(call.uow, lab, meeting, _("Meeting cancelled: {title}").format(
+            title=meeting.title),
+                                  _("A facilitator can restore it with "
+                                  "`/lab meeting restore {number}`.").format(
+                                      number=meeting.number))
+        call.ctx.announce(call.uow, lab.id, card,
+                       (invite_file(meeting, lab.name, "CANCEL", call.now),))
     return Reply(card=Card((Text(
         _("Cancelled meeting #{number}; the lab has the cancellation. Restore it with "
         "`/lab meeting restore {number}`.").format(
@@ -249,11 +251,12 @@ async def meeting_restore(call: Call[MeetingRefArgs]) -> Reply:
     await call.emit(MeetingScheduled(lab_id=lab.id, meeting_id=meeting.id,
                                      starts_at=meeting.starts_at, title=meeting.title,
                                      duration_minutes=meeting.duration_minutes))
-    card = await meeting_card(call.uow, lab, meeting, _("Meeting restored: {title}").format(
-        title=meeting.title),
-                              _("It was cancelled; it is on again."))
-    call.ctx.announce(call.uow, lab.id, card,
-                   (invite_file(meeting, lab.name, "REQUEST", call.now),))
+    with call.in_lab_language():  # posted in the channel
+        card = await meeting_card(call.uow, lab, meeting, _("Meeting restored: {title}").format(
+            title=meeting.title),
+                                  _("It was cancelled; it is on again."))
+        call.ctx.announce(call.uow, lab.id, card,
+                       (invite_file(meeting, lab.name, "REQUEST", call.now),))
     return Reply.say(_("Restored {meeting_name} at "
                      "{format_local}; the lab has the invite "
                      "again.").format(

@@ -52,4 +52,4 @@ def invite_file(meeting: Meeting, lab_name: str, method: Method, now: datetime) 
     )
     suffix = "-cancel" if method == "CANCEL" else ""
     return File(f"meeting-{meeting.number}{suffix}.ics", data, "text/calendar",
-                alt=f"Calendar invite for {meeting.title}")
+                alt=_("Calendar invite for {title}").format(title=meeting.title))

@@ -37,12 +37,13 @@ async def schedule_meeting(
                      slot=slot_number)
     await call.emit(MeetingScheduled(lab_id=lab.id, meeting_id=meeting.id, starts_at=starts_at,
                                      title=title, duration_minutes=duration_minutes))
-    source = _("From poll #{number}, slot #{slot_number}.").format(
-        number=poll.number, slot_number=slot_number) if poll else ""
-    card = await meeting_card(call.uow, lab, meeting, _("Meeting scheduled: {title}").format(
-        title=title), source)
-    post_live(call.ctx, call.uow, lab.id, "meeting", meeting.id, card,
-              (invite_file(meeting, lab.name, "REQUEST", call.now),))
+    with call.in_lab_language():  # posted in the channel
+        source = _("From poll #{number}, slot #{slot_number}.").format(
+            number=poll.number, slot_number=slot_number) if poll else ""
+        card = await meeting_card(call.uow, lab, meeting, _("Meeting scheduled: {title}").format(
+            title=title), source)
+        post_live(call.ctx, call.uow, lab.id, "meeting", meeting.id, card,
+                  (invite_file(meeting, lab.name, "REQUEST", call.now),))
     return meeting
 
 

@@ -34,7 +34,7 @@ from bot.features.minutes.service import (
     label,
     open_minutes,
 )
-from bot.i18n import N_, _
+from bot.i18n import N_, _, localized
 from bot.messages import Button, Buttons, Card, Context, Reply, Text, shorten
 from bot.router import Call, Router
 from storage.models import ActionItem, MinuteEntry, Minutes
@@ -73,9 +73,10 @@ async def decision(call: Call[EntryArgs]) -> Reply:
     if not has_role(call.the_member.role, Role.SECRETARY):
         return await _proposal(call)
     minutes, entry = await _typed(call, EntryKind.DECISION)
-    text = _("*Decision {number}* ({title}): {text}").format(
-        number=entry.number, title=minutes.title, text=shorten(entry.text, CARD_ENTRY))
-    return call.publish(Card((Text(text),), fallback=_("Decision {number} recorded").format(
+    with call.in_lab_language():  # posted in the channel
+        text = _("*Decision {number}* ({title}): {text}").format(
+            number=entry.number, title=minutes.title, text=shorten(entry.text, CARD_ENTRY))
+    return call.publish(lambda: Card((Text(text),), fallback=_("Decision {number} recorded").format(
         number=entry.number)))
 
 
@@ -112,14 +113,16 @@ async def _confirmed_action(call: Call[Any], item: ActionItem, entry: MinuteEntr
                                       owner_id=item.owner_id, due=item.due, text=entry.text))
     await call.audit("minutes.action", minutes=minutes.id, number=entry.number, item=item.id,
                      owner=item.owner_id, due=item.due.isoformat() if item.due else None)
-    due = _(", due {due:%a %d %b %Y}").format(due=item.due) if item.due else ""
-    text = (_("*Action {number}* for *{display_name}*{due} "
-            "({title}): {text}").format(
-        number=entry.number, display_name=item.owner.display_name, due=due, title=minutes.title,
-        text=shorten(entry.text, CARD_ENTRY)))
-    return call.publish(Card((Text(text), Context(_("See every open action with `/lab actions`."))),
-                             fallback=_("Action {number} for {display_name}").format(
-                                 number=entry.number, display_name=item.owner.display_name)))
+    with call.in_lab_language():  # posted in the channel
+        due = _(", due {due:%a %d %b %Y}").format(due=localized(item.due)) if item.due else ""
+        text = (_("*Action {number}* for *{display_name}*{due} "
+                "({title}): {text}").format(
+            number=entry.number, display_name=item.owner.display_name, due=due,
+            title=minutes.title, text=shorten(entry.text, CARD_ENTRY)))
+    return call.publish(lambda: Card(
+        (Text(text), Context(_("See every open action with `/lab actions`."))),
+        fallback=_("Action {number} for {display_name}").format(
+            number=entry.number, display_name=item.owner.display_name)))
 
 
 @router.command(
@@ -168,7 +171,7 @@ async def action(call: Call[ActionArgs]) -> Reply:
              "{today:%a %d %b %Y} in {timezone}). Add the action for "
              "*{display_name}* with this date anyway?\n>"
              " {text}").format(
-            format_due=format_due(due, today), today=today, timezone=lab.timezone,
+            format_due=format_due(due, today), today=localized(today), timezone=lab.timezone,
             display_name=owner.person.display_name, text=shorten(text, CARD_ENTRY))),
         Buttons((
             Button(_("Add with this date"), action_ids.encode("minutes.confirm", item.id),

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from bot import action_ids
 from bot.domain.minutes import CARD_ENTRY, ActionStatus, Presence
 from bot.features.minutes.service import load_document
-from bot.i18n import N_, _
+from bot.i18n import N_, _, localized
 from bot.messages import (
     Block,
     Button,
@@ -34,7 +34,7 @@ def entry_line(e: MinuteEntry, owner: str | None = None, due: date | None = None
     kind = e.kind.value
     who = _(" for *{owner}*").format(
         owner=owner) if owner else (f" — {e.author_name}" if e.author_name else "")
-    when = _(", due {due:%a %d %b}").format(due=due) if due else ""
+    when = _(", due {due:%a %d %b}").format(due=localized(due)) if due else ""
     return f"{e.number}. _{kind}_{who}{when}: {shorten(e.text, CARD_ENTRY)}"
 
 
@@ -76,7 +76,7 @@ async def minutes_card(uow: UnitOfWork, minutes: Minutes, *, button: bool) -> Ca
             when=at(minutes.started_at, 'f'), name=lab.name, CAPTURE_HINT=_(CAPTURE_HINT))),
         Fields(((_("Present ({count})").format(
             count=len(present)), names(present, _("nobody yet"))),
-                (_("Apologies ({count})").format(count=len(away)), names(away, "none")))),
+                (_("Apologies ({count})").format(count=len(away)), names(away, _("none"))))),
     ]
     if live:
         latest = live[-LATEST_ON_CARD:]
@@ -116,8 +116,9 @@ async def summary_card(uow: UnitOfWork, minutes: Minutes, now: datetime) -> Card
         within(decisions, 1400, _("decisions (in the export)")) if decisions else _("None."))))
     actions = []
     for a in doc.actions:
-        due = _(", due {due:%a %d %b %Y}").format(due=a.due) if a.due else _(", no due date")
-        done = " (done)" if a.status is ActionStatus.DONE else ""
+        due = (_(", due {due:%a %d %b %Y}").format(due=localized(a.due)) if a.due
+               else _(", no due date"))
+        done = _(" (done)") if a.status is ActionStatus.DONE else ""
         actions.append(f"{a.number}. *{a.owner}*{due}{done}: {shorten(a.text, CARD_ENTRY)}")
     blocks.append(Text(_("*Action items*\n") + (
         within(actions, 1400, _("action items (in the export)")) if actions else _("None."))))

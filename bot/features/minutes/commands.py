@@ -13,7 +13,7 @@ from bot.domain.zones import format_local, local_time
 from bot.errors import Conflict, NotFound
 from bot.features.minutes.cards import minutes_card, summary_card
 from bot.features.minutes.service import add_entry, label, meeting_for, open_minutes
-from bot.i18n import N_, _
+from bot.i18n import N_, _, localized
 from bot.messages import Reply
 from bot.router import Call, Router
 from storage.models import Minutes
@@ -56,7 +56,7 @@ async def start(call: Call[StartArgs]) -> Reply:
         title, linked_id, linked_number = meeting.title, meeting.id, meeting.number
     else:
         title = ref or _("Meeting of {local_time:%a %d %b %Y}").format(
-            local_time=local_time(call.now, lab.timezone))
+            local_time=localized(local_time(call.now, lab.timezone)))
     minutes = Minutes(lab_id=lab.id, meeting_id=linked_id, meeting_number=linked_number,
                       title=title,
                       status=MinutesStatus.OPEN, started_at=call.now,
@@ -80,7 +80,9 @@ async def start(call: Call[StartArgs]) -> Reply:
                                 number=n, title=item.title)
                                  + (f" ({', '.join(extra)})" if extra else ""),
                             source=EntrySource.AGENDA, source_ref=f"agenda:{item.id}")
-    return call.publish(await minutes_card(call.uow, minutes, button=True))
+    with call.in_lab_language():
+        card = await minutes_card(call.uow, minutes, button=True)
+    return call.publish(card)
 
 
 @router.command("minutes show", topic="minutes",
@@ -98,4 +100,6 @@ async def end(call: Call[Any]) -> Reply:
         MinutesStatus.CLOSED, call.now, call.person.id)
     await call.uow.flush()
     await call.audit("minutes.end", minutes=minutes.id)
-    return call.publish(await summary_card(call.uow, minutes, call.now))
+    with call.in_lab_language():
+        card = await summary_card(call.uow, minutes, call.now)
+    return call.publish(card)

@@ -8,11 +8,12 @@ from typing import Annotated, Any
 
 from pydantic import model_validator
 
-from bot.arguments import Args, Complete, Pos
+from bot.arguments import Args, Complete, Kw, Pos
 from bot.domain.minutes import MinutesDocument
 from bot.exports import FORMATS, LABEL, MIME, Format, filename, gaps, render
+from bot.features.common import LanguageCheck
 from bot.features.minutes.service import find_minutes, label, load_document
-from bot.i18n import N_, _
+from bot.i18n import N_, _, use_locale
 from bot.messages import File, Reply, shorten
 from bot.router import Call, Router
 from storage.models import Minutes
@@ -24,6 +25,8 @@ router = Router()
 class ExportArgs(Args):
     meeting: Annotated[str | None, Pos("meeting", greedy=True), Complete("minutes")] = None
     format: Annotated[Format, Pos()]
+    # The file's language: the lab's unless the secretary names another (`lang fr`).
+    lang: Annotated[str | None, Kw("language", words=1), LanguageCheck] = None
 
     @model_validator(mode="before")
     @classmethod
@@ -52,7 +55,8 @@ async def render_file(doc: MinutesDocument, fmt: Format) -> File:
     """The document as a file in `fmt`. Rendering runs in a worker thread: a PDF takes a
     moment, and the event loop keeps serving meanwhile (the renderers are pure)."""
     data = await asyncio.to_thread(render, doc, fmt)
-    return File(filename(doc, fmt), data, MIME[fmt], alt=f"Minutes of {doc.title} ({LABEL[fmt]})")
+    return File(filename(doc, fmt), data, MIME[fmt], alt=_("Minutes of {title} ({format})").format(
+        title=doc.title, format=_(LABEL[fmt])))
 
 
 async def export_file(uow: UnitOfWork, minutes: Minutes, fmt: Format, now: datetime
@@ -65,17 +69,22 @@ async def export_file(uow: UnitOfWork, minutes: Minutes, fmt: Format, now: datet
 @router.command(
     "minutes export", args=ExportArgs, access="secretary", topic="minutes",
     summary=N_("Get the minutes as a file, privately: md, html, pdf, docx or json."),
-    examples=("/lab minutes export pdf", '/lab minutes export "Kick-off call" docx'),
+    examples=("/lab minutes export pdf", '/lab minutes export "Kick-off call" docx',
+              "/lab minutes export pdf lang fr"),
 )
 async def export(call: Call[ExportArgs]) -> Reply:
     lab = call.the_lab
     minutes = await find_minutes(call.uow, lab, call.args.meeting)
-    doc = await load_document(call.uow, minutes, call.now)
+    # In the lab's language (it is the lab's record), or the one asked for.
+    language = call.args.lang or lab.language
+    with use_locale(language):
+        doc = await load_document(call.uow, minutes, call.now)
     # The document holds plain values: commit what this call has read or written so far (the
     # person's row on first contact) before rendering, so no row or lock is held while a PDF
     # is drawn; the export is recorded once the file exists, and committed with the reply.
     await call.uow.commit()
-    file = await render_file(doc, call.args.format)
+    with use_locale(language):
+        file = await render_file(doc, call.args.format)
     await call.audit("minutes.export", minutes=minutes.id, format=call.args.format)
     state = _(" They are still open; export again after `/lab minutes end` for the final " \
         "version.") if doc.ended_at is None else ""

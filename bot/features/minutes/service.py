@@ -23,7 +23,7 @@ from bot.domain.minutes import (
 from bot.domain.wording import meeting_name
 from bot.domain.zones import local_time
 from bot.errors import Conflict, NotFound
-from bot.i18n import N_, _
+from bot.i18n import N_, _, localized
 from bot.router import Call
 from storage.models import Lab, MinuteEntry, Minutes, Person
 from storage.uow import UnitOfWork
@@ -124,7 +124,7 @@ def label(minutes: Minutes) -> str:
 def _listing(all_minutes: Sequence[Minutes], zone: str) -> str:
     lines = []
     for m in all_minutes:
-        day = f"{local_time(m.started_at, zone):%a %d %b %Y}"
+        day = f"{localized(local_time(m.started_at, zone)):%a %d %b %Y}"
         state = "open" if m.status is MinutesStatus.OPEN else "ended"
         lines.append(f"{label(m)} ({day}, {state})")
     return "; ".join(lines)

@@ -97,8 +97,9 @@ async def poll_delete_confirmed(call: Call[Any]) -> Reply:
     poll.status, poll.deleted_at = PollStatus.DELETED, call.now
     await call.audit("poll.deleted", poll=poll.id, number=poll.number, title=poll.title)
     await call.emit(PollDeleted(lab_id=poll.lab_id, poll_id=poll.id))
-    text = _("{display_name} deleted poll #{number} ({title}).").format(
-        display_name=call.person.display_name, number=poll.number, title=poll.title)
+    with call.in_lab_language():  # posted in the channel
+        text = _("{display_name} deleted poll #{number} ({title}).").format(
+            display_name=call.person.display_name, number=poll.number, title=poll.title)
     call.announce(Card((Text(text),), fallback=text))
     within = call.ctx.settings.lab.restore_within
     return Reply(card=Card((Text(

@@ -15,7 +15,7 @@ from bot.domain.wording import plural
 from bot.domain.zones import local_time, zone_abbreviation
 from bot.features.common import paginate, times_in
 from bot.features.polls.loaded import Loaded, is_open
-from bot.i18n import _
+from bot.i18n import _, localized
 from bot.messages import (
     Block,
     Button,
@@ -37,7 +37,7 @@ NAMES_SHOWN = 8  # names listed behind one answer before "and N more"
 
 
 def slot_line_time(start: datetime, zone: str, *, day: bool = True) -> str:
-    local = local_time(start, zone)
+    local = localized(local_time(start, zone))  # Babel's words for other languages
     clock = f"{local:%H:%M} {zone_abbreviation(start, zone)}"
     return f"{local:%a %d %b} {clock}" if day else clock
 
@@ -94,7 +94,7 @@ def answer_card(loaded: Loaded, person_id: int, zone: str, page: int, now: datet
         mark = av.comfort_mark(start, loaded.length, zone)
         answer = mine[i]
         said = f"*{_(ANSWER_LABELS[answer])}*" if answer else _("_not answered_")
-        line = (f"`#{slot.number}` {local_time(start, zone):%H:%M}–"
+        line = (f"`#{slot.number}` {localized(local_time(start, zone)):%H:%M}–"
                 f"{slot_line_time(end, zone, day=False)} — {said}")
         if mark:
             line += f" · _{mark}_"
@@ -112,7 +112,7 @@ def answer_card(loaded: Loaded, person_id: int, zone: str, page: int, now: datet
             value=same_day.index(pages[page - 1]) + 1, count=len(same_day))
     blocks: list[Block] = [
         Header(shorten(_("Poll #{number}: {title} · {day:%a %d %b}{part}").format(
-            number=poll.number, title=poll.title, day=day, part=part), 150)),
+            number=poll.number, title=poll.title, day=localized(day), part=part), 150)),
         Text("\n".join(lines)),
         Context(_("{times_in}. Day {page} of {count}. You have "
                 "answered {done} of {count2}.").format(

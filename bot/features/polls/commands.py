@@ -3,6 +3,7 @@ answer, results. Pairs, close and pick are in `closing`; delete and restore in `
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Annotated, Any, Literal
@@ -32,7 +33,7 @@ from bot.features.polls.cards import (
 from bot.features.polls.charts import heat_map_after_commit
 from bot.features.polls.loaded import load
 from bot.features.polls.service import find_poll, record, refuse_if_closed
-from bot.i18n import N_, _
+from bot.i18n import N_, _, strip_isolates
 from bot.messages import (
     Button,
     Buttons,
@@ -230,10 +231,11 @@ async def _open_poll(call: Call[Any], a: PollNewArgs, *, asked: int | None) -> R
     await call.emit(PollOpened(lab_id=lab.id, poll_id=poll.id, closes_at=closes))
     loaded = await load(call.uow, poll)
     if asked is None:
-        return await show_live(call, "poll", poll.id, poll_card(loaded, now))
+        return await show_live(call, "poll", poll.id, lambda: poll_card(loaded, now))
     # Confirmed from the private question: the poll goes to every channel of the lab, and
     # the question says what became of it.
-    post_live(call.ctx, call.uow, lab.id, "poll", poll.id, poll_card(loaded, now))
+    post_live(call.ctx, call.uow, lab.id, "poll", poll.id,
+              call.channel_card(lambda: poll_card(loaded, now)))
     text = (_("Opened poll #{number} ({title}) with the slots you confirmed; it is in "
             "the lab's channels.").format(number=number, title=poll.title))
     return Reply(card=Card((Text(text),), fallback=text), replace=True)
@@ -314,12 +316,27 @@ async def poll_new_kept(call: Call[Any]) -> Reply:
 
 
 ANSWER_WORDS = frozenset(a.value for a in Answer)
+# Each language's own words, accepted beside the English ones whoever types them (the
+# command words stay English, so `/lab poll answer 1 3 yes` works in every language).
+LOCAL_ANSWER_WORDS: dict[str, str] = {
+    # Spanish
+    "sí": "yes", "si": "yes", "quizás": "maybe", "quizas": "maybe", "talvez": "maybe",
+    # French
+    "oui": "yes", "peut-être": "maybe", "peut-etre": "maybe", "non": "no",
+    # Portuguese
+    "sim": "yes", "não": "no", "nao": "no",
+    # Arabic
+    "نعم": "yes", "ربما": "maybe", "لا": "no",
+}
 
 
 def _answer_word(value: object) -> str | None:
-    """"Yes", " no " -> "yes", "no"; None for anything that is not an answer."""
-    word = value.strip().lower() if isinstance(value, str) else None
-    return word if word in ANSWER_WORDS else None
+    """"Yes", " no ", "sí", "oui", "sim", "نعم" -> "yes", "no", ...; None for anything that
+    is not an answer."""
+    if not isinstance(value, str):
+        return None
+    word = strip_isolates(unicodedata.normalize("NFC", value)).strip().casefold()
+    return word if word in ANSWER_WORDS else LOCAL_ANSWER_WORDS.get(word)
 
 
 class PollAnswerArgs(Args):

@@ -81,10 +81,11 @@ async def poll_restore(call: Call[PollRefArgs]) -> Reply:
     if poll.status == PollStatus.OPEN:
         # Its deadline and nudges were cancelled with the delete: plan them again.
         await call.emit(PollOpened(lab_id=lab.id, poll_id=poll.id, closes_at=poll.closes_at))
-    text_ = (_("{display_name} restored poll #{number} ({title}) with "
-             "its {count}.").format(
-        display_name=call.person.display_name, number=poll.number, title=poll.title,
-        count=plural(answers, 'answer')))
+    with call.in_lab_language():  # posted in the channel
+        text_ = (_("{display_name} restored poll #{number} ({title}) with "
+                 "its {count}.").format(
+            display_name=call.person.display_name, number=poll.number, title=poll.title,
+            count=plural(answers, 'answer')))
     call.announce(Card((Text(text_),), fallback=text_))
     return Reply.say(_("Poll #{number} is back, with its {count}.").format(
         number=poll.number, count=plural(answers, 'answer')))

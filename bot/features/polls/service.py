@@ -16,7 +16,7 @@ from bot.errors import Conflict, NotFound, UserError
 from bot.events import PollAnswered, PollClosed, publish
 from bot.features.polls.cards import closed_card
 from bot.features.polls.loaded import Loaded, is_open, load
-from bot.i18n import _
+from bot.i18n import _, use_locale
 from bot.messages import at
 from bot.router import Call
 from storage.models import Poll
@@ -128,7 +128,8 @@ async def close_poll(ctx: AppContext, uow: UnitOfWork, poll_id: int, now: dateti
                            by="deadline" if closed_by is None else "facilitator")
     await publish(ctx, uow, now, PollClosed(lab_id=poll.lab_id, poll_id=poll.id,
                                             title=poll.title, outcome=poll.outcome))
-    ctx.announce(uow, poll.lab_id, closed_card(loaded))
+    with use_locale(await ctx.lab_language(uow, poll.lab_id)):  # posted in the channels
+        ctx.announce(uow, poll.lab_id, closed_card(loaded))
     return True
 
 

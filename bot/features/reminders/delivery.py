@@ -26,7 +26,7 @@ from bot.domain.when import parse_duration
 from bot.features.reminders.cards import _noun, delivery_card
 from bot.features.reminders.deadlines import close_at_deadline
 from bot.features.reminders.reports import _recipient, _report_failure, _schedule_missed_summary
-from bot.i18n import _
+from bot.i18n import _, resolve, use_locale
 from bot.identity import channel_place
 from bot.messages import (
     File,
@@ -69,6 +69,8 @@ class _Target:
     places: list[Place] = field(default_factory=list)  # lab channels on platforms here
     refusal: str | None = None  # why it must not go at all
     needs_no_platform: bool = False  # closing a poll: any process can do it
+    # The language it is written in: the lab's in its channels, the recipient's in theirs.
+    locale: str | None = None
 
     @property
     def here(self) -> bool:
@@ -77,18 +79,20 @@ class _Target:
 
 async def _target(ctx: Context, uow: UnitOfWork, r: Reminder, lab: Lab) -> _Target:
     if r.kind is ReminderKind.CLOSE:
-        return _Target(zone=lab.timezone, needs_no_platform=True)
+        return _Target(zone=lab.timezone, needs_no_platform=True, locale=lab.language)
     if r.recipient_id is None:
         places = [channel_place(c) for c in await uow.labs.channels(lab.id)]
         return _Target(zone=lab.timezone,
-                       places=[p for p in places if ctx.messengers.has(p.platform)])
+                       places=[p for p in places if ctx.messengers.has(p.platform)],
+                       locale=lab.language)
     person = await uow.people.get(r.recipient_id)
     member = await uow.members.get(lab.id, r.recipient_id)
     if person is None or member is None or not member.active:
         return _Target(refusal=_("the recipient is no longer a member of {name}").format(
             name=lab.name))
     return _Target(person=person, recipient=await _recipient(ctx, uow, person.id),
-                   zone=person.timezone or lab.timezone)
+                   zone=person.timezone or lab.timezone,
+                   locale=resolve(person.language, person.platform_locale, lab.language))
 
 
 
@@ -175,7 +179,8 @@ async def _send_claimed(ctx: Context, reminder_id: int, target: _Target, now: da
             r = await uow.reminders.get(reminder_id)
             if r is None or r.status is not ReminderStatus.SENDING:
                 return "gone"
-            skipped = await _send(ctx, uow, r, target, now)
+            with use_locale(target.locale):
+                skipped = await _send(ctx, uow, r, target, now)
             if skipped is not None:
                 if r.repeat:
                     ended = await _close_occurrence(uow, r, ReminderStatus.CANCELLED, now,

@@ -124,8 +124,9 @@ async def delete_confirmed(call: Call[Any]) -> Reply:
     ballots = await call.uow.ballots.count(vote.id)
     await call.audit("vote.deleted", vote=vote.number, question=vote.question, ballots=ballots)
     await call.emit(VoteDeleted(lab_id=vote.lab_id, vote_id=vote.id))
-    text = _("{display_name} deleted {name} ({question}).").format(
-        display_name=call.person.display_name, name=name(vote), question=vote.question)
+    with call.in_lab_language():  # posted in the channel
+        text = _("{display_name} deleted {name} ({question}).").format(
+            display_name=call.person.display_name, name=name(vote), question=vote.question)
     call.announce(Card((Text(shorten(text, Limits.TEXT)),),
                        fallback=shorten(text, Limits.PLAIN_TEXT)))
     within = call.ctx.settings.lab.restore_within
@@ -155,10 +156,11 @@ async def withdraw_confirmed(call: Call[Any]) -> Reply:
                      outcome=outcome)
     await call.emit(VoteResultWithdrawn(lab_id=vote.lab_id, vote_id=vote.id,
                                         number=vote.number, reason=reason))
-    text = (_("{display_name} withdrew the result of {name} "
-            "({question}): {reason}").format(
-        display_name=call.person.display_name, name=name(vote), question=vote.question,
-        reason=reason))
+    with call.in_lab_language():  # posted in the channel
+        text = (_("{display_name} withdrew the result of {name} "
+                "({question}): {reason}").format(
+            display_name=call.person.display_name, name=name(vote), question=vote.question,
+            reason=reason))
     call.announce(Card((Text(shorten(text, Limits.TEXT)),),
                        fallback=shorten(text, Limits.PLAIN_TEXT)))
     return Reply(card=Card((Text(_("The result of {name} is withdrawn: {reason}").format(

@@ -10,7 +10,7 @@ from bot.domain.options import summary
 from bot.domain.tally import METHOD_NAMES, Result, names
 from bot.domain.tally.report import condorcet_line, matrix_table, method_line, round_table
 from bot.domain.tally.rounds import plural
-from bot.domain.tally.rules import numbered, ordinal
+from bot.domain.tally.rules import choice, numbered
 from bot.domain.votes import LIVE_BATCH, ResultsMode, Strength, TieRule, Turnout, VoteStatus
 from bot.i18n import N_, _
 from bot.messages import (
@@ -197,7 +197,7 @@ def _read_draft(arg: str | None, options: int) -> list[int]:
 
 
 def _ranking_lines(labels: Sequence[str], ranking: Sequence[int]) -> str:
-    return "\n".join(f"{ordinal(k)} choice: {labels[p - 1]}" for k, p in enumerate(ranking, 1))
+    return "\n".join(f"{choice(k)}: {labels[p - 1]}" for k, p in enumerate(ranking, 1))
 
 
 def ranking_card(vote: Vote, draft: Sequence[int], current: Sequence[int] | None) -> Card:
@@ -214,7 +214,7 @@ def ranking_card(vote: Vote, draft: Sequence[int], current: Sequence[int] | None
     if left:
         blocks.append(Select(
             action_ids.encode("vote.pick", vote.id, _draft_text(draft)),
-            f"{ordinal(len(draft) + 1)} choice",
+            choice(len(draft) + 1),
             tuple(Option(shorten(f"{p}. {labels[p - 1]}", Limits.OPTION_LABEL), str(p),
                          description=summary(vote.options[p - 1].description))
                   for p in left),
@@ -304,10 +304,12 @@ def results_card(vote: Vote, result: Result, turnout: Turnout, *,
     elif result.tied and e.tie_break == "report":
         headline = _("a tie between {names}").format(names=names(result.winners))
     else:
-        headline = f"{names(result.winners)} {'won' if final else 'ahead'}"
-    prefix = "result" if final else _("live count")
-    blocks: list[Block] = [Header(shorten(f"{name(vote, start=True)} {prefix}: {headline}",
-                                          Limits.HEADER))]
+        headline = (_("{names} won") if final else _("{names} ahead")).format(
+            names=names(result.winners))
+    title = (_("{name} result: {headline}") if final
+             else _("{name} live count: {headline}")).format(
+        name=name(vote, start=True), headline=headline)
+    blocks: list[Block] = [Header(shorten(title, Limits.HEADER))]
     outcome = result.outcome() if final else _("If it closed now: {outcome}").format(
         outcome=result.outcome())
     blocks.append(Text(shorten(f"*{vote.question}*\n{outcome}.", Limits.TEXT)))

@@ -338,7 +338,8 @@ async def open_previewed(call: Call[Any]) -> Reply:
                      ties=vote.tie_break,
                      closes=new.closes_at.isoformat() if new.closes_at else None)
     await call.emit(VoteOpened(lab_id=lab.id, vote_id=vote.id, closes_at=new.closes_at))
-    post_live(call.ctx, call.uow, lab.id, "vote", vote.id, vote_card(vote, None))
+    post_live(call.ctx, call.uow, lab.id, "vote", vote.id,
+              call.channel_card(lambda: vote_card(vote, None)))
     text = _("{name} is open: {question}. It is in the lab's channels.").format(
         name=name(vote, start=True), question=new.question)
     return Reply(card=Card((Text(shorten(text, Limits.TEXT)),), fallback=shorten(text, 150)),

@@ -96,10 +96,11 @@ async def restore(call: Call[RequiredVoteRef]) -> Reply:
     # Its deadline and nudges were cancelled with the delete: plan them again (a close time
     # passed meanwhile closes it at once).
     await call.emit(VoteOpened(lab_id=lab.id, vote_id=vote.id, closes_at=vote.closes_at))
-    text = (_("{display_name} restored {name} ({question}) with its "
-            "{count}.").format(
-        display_name=call.person.display_name, name=name(vote), question=vote.question,
-        count=plural(ballots, 'ballot')))
+    with call.in_lab_language():  # posted in the channel
+        text = (_("{display_name} restored {name} ({question}) with its "
+                "{count}.").format(
+            display_name=call.person.display_name, name=name(vote), question=vote.question,
+            count=plural(ballots, 'ballot')))
     call.announce(Card((Text(shorten(text, Limits.TEXT)),),
                        fallback=shorten(text, Limits.PLAIN_TEXT)))
     return Reply.say(_("{name} is back and open, with its "

@@ -35,7 +35,7 @@ from bot.features.votes.cards import (
     winners_case,
 )
 from bot.features.votes.charts import chart_later
-from bot.i18n import _
+from bot.i18n import _, use_locale
 from bot.messages import Buttons, Card, File, Limits, Reply, Text, at, shorten
 from bot.router import Call
 from storage.models import Lab, Vote
@@ -265,8 +265,9 @@ async def close_vote(
                                            case=winners_case(vote, result.winners)))
     # The chart is drawn once the commit has released the vote's row (matplotlib takes a
     # while, and ballots and other closes wait on that row), just before it is posted.
-    ctx.announce(uow, vote.lab_id, results_card(vote, result, turnout),
-                 chart_later(vote, result))
+    with use_locale(await ctx.lab_language(uow, vote.lab_id)):  # posted in the channels
+        ctx.announce(uow, vote.lab_id, results_card(vote, result, turnout),
+                     chart_later(vote, result))
     log.info("vote %s closed: %s ballots", vote.id, ballots)
     return result
 

@@ -59,7 +59,7 @@ async def lab(bot: Bot) -> None:
     """Gemma sets up Action Lab 1 in the channel (London); Amara (Lagos) and Zoë (São Paulo)
     join; everyone has a zone, so nobody is asked for one."""
     await bot.send(p.slash(p.GEMMA, "setup", name="Action Lab 1"))
-    await bot.send(p.slash(p.GEMMA, "tz", zone="Europe/London"))
+    await bot.send(p.slash(p.GEMMA, "me", "tz", zone="Europe/London"))
     for who, zone in ((p.AMARA, "Africa/Lagos"), (p.ZOE, "America/Sao_Paulo")):
         join = p.slash(who, "join")
         await bot.send(join)
@@ -71,7 +71,7 @@ async def lab(bot: Bot) -> None:
             await asyncio.sleep(0.02)
         accept = p.find_control(bot.message(join), "I accept")
         await bot.send(p.component(who, bot.message(join), accept["custom_id"]))
-        await bot.send(p.slash(who, "tz", zone=zone))
+        await bot.send(p.slash(who, "me", "tz", zone=zone))
 
 
 async def person_id(app: App, who: tuple[int, str]) -> int:

@@ -70,5 +70,5 @@ async def test_outside_the_lab_nothing_is_offered(busy: Bot) -> None:
     assert await choices(busy, ("rank",), "vote", "", guild=False) == []
     assert await choices(busy, ("meeting", "cancel"), "meeting", "", guild=False) == []
     # Zones need no lab.
-    assert await choices(busy, ("tz",), "zone", "lagos", guild=False) == [
+    assert await choices(busy, ("me", "tz"), "zone", "lagos", guild=False) == [
         ("Africa/Lagos", "Africa/Lagos")]

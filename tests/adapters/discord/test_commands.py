@@ -6,15 +6,13 @@ from typing import Annotated, Any, Literal
 
 import discord
 import pytest
-from discord import app_commands
 from pydantic import Field
 
 from adapters.discord.commands import (
-    DESCRIPTION_BUDGETS,
     PAYLOAD,
+    READABLE,
     SUBCOMMANDS,
     TreeError,
-    build_group,
     build_tree,
     command_paths,
     payload_size,
@@ -138,7 +136,7 @@ def test_foundation_commands_in_detail() -> None:
     assert role["options"][0]["autocomplete"] is True
     assert [c["value"] for c in role["options"][1]["choices"]] == [
         "facilitator", "secretary", "member"]
-    tz = find(tree, ("tz",))["options"][0]
+    tz = find(tree, ("me", "tz"))["options"][0]
     assert (tz["name"], tz["required"], tz["autocomplete"]) == ("zone", False, True)
     limit = next(o for o in find(tree, ("settings",))["options"] if o["name"] == "limit")
     assert (limit["type"], limit["min_value"], limit["max_value"]) == (4, 1, 500)
@@ -164,15 +162,24 @@ def test_every_feature_fits_under_lab() -> None:
     assert not set(router.aliases) & set(top)  # aliases are typed, never in the tree
     assert payload_size(tree) <= PAYLOAD
     # Within Discord's 8,000 characters: descriptions are shortened to the largest budget
-    # that fits (DESCRIPTION_BUDGETS), and that budget still says something (the whole
-    # summary stays in `/lab help`): past 40 characters a feature must shorten its summaries.
-    ctree = app_commands.CommandTree(discord.Client(intents=discord.Intents.none()))
-    fitting = [b for b in DESCRIPTION_BUDGETS
-               if payload_size(build_group(router, None, _handler,  # type: ignore[arg-type]
-                                           describe_in=b)[0].to_dict(ctree)) <= PAYLOAD]
-    assert fitting and fitting[0] >= 40, fitting
-    chosen, _ = build_group(router, None, _handler, describe_in=fitting[0])  # type: ignore[arg-type]
-    assert tree == chosen.to_dict(ctree)
+    # that leaves room for translations, but English never below 40 characters (the whole
+    # summary stays in `/lab help`): past that a feature must shorten its summaries.
+    built, _ = build_tree(discord.Client(intents=discord.Intents.none()), router, None,
+                          _handler)  # type: ignore[arg-type]
+    assert built.description_budget >= READABLE
+    (group,) = built.get_commands()
+    assert all(len(d) <= built.description_budget for d in _descriptions(group.to_dict(built)))
+
+
+def _descriptions(node: dict[str, Any]) -> list[str]:
+    """The descriptions of every subcommand (type 1) under `node`, groups walked through."""
+    out = []
+    for child in node.get("options") or []:
+        if child.get("type") == 1:
+            out.append(str(child.get("description", "")))
+        elif child.get("type") == 2:
+            out += _descriptions(child)
+    return out
 
 
 def test_one_name_beyond_the_25th_fails_the_build() -> None:
@@ -288,7 +295,40 @@ async def test_autocomplete_goes_through_the_router(app: App) -> None:
 
     tree, _ = build_tree(client, app.ctx.router, app.ctx, handler)
     (group,) = tree.get_commands()
-    tz = group.get_command("tz")
+    me = group.get_command("me")
+    assert isinstance(me, discord.app_commands.Group)
+    tz = me.get_command("tz")
     assert isinstance(tz, discord.app_commands.Command)
     (param,) = tz.parameters
     assert param.autocomplete
+
+
+def _translated_size(data: dict[str, Any]) -> int:
+    """What Discord counts against a command, its localizations included."""
+    size = len(str(data.get("name", ""))) + len(str(data.get("description", "")))
+    for key in ("name_localizations", "description_localizations"):
+        size += sum(len(v) for v in (data.get(key) or {}).values())
+    for choice in data.get("choices") or ():
+        size += len(str(choice.get("name", ""))) + len(str(choice.get("value", "")))
+        size += sum(len(v) for v in (choice.get("name_localizations") or {}).values())
+    return size + sum(_translated_size(o) for o in data.get("options") or ())
+
+
+async def test_descriptions_in_the_clients_language_within_the_budget() -> None:
+    """What discord.py sends at sync through the Translator: descriptions in Spanish,
+    French and Portuguese (names and choices unchanged), everything within 8,000."""
+    client = discord.Client(intents=discord.Intents.none())
+    tree, _ = build_tree(client, build_router(), None, _handler)  # type: ignore[arg-type]
+    assert tree.lab_translator is not None
+    await tree.set_translator(tree.lab_translator)
+    (group,) = tree.get_commands()
+    data = await group.get_translated_payload(tree, tree.lab_translator)
+    assert _translated_size(data) <= PAYLOAD
+    localized = {o["name"]: o.get("description_localizations") or {} for o in data["options"]}
+    assert sum(1 for v in localized.values() if v) >= 15, localized  # most of the first level
+    assert localized["help"]["es-ES"] and localized["help"]["es-ES"] != find(
+        data, ("help",))["description"]
+    assert {"es-ES", "es-419", "fr", "pt-BR"} <= set(localized["help"])
+    assert "ar" not in localized["help"]  # not one of Discord's client languages
+    for option in data["options"]:
+        assert not option.get("name_localizations")  # `/lab ...` is typed the same everywhere

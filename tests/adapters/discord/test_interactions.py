@@ -65,12 +65,12 @@ def text_of(rec: Recorded) -> str:
 async def lab(bot: Bot) -> None:
     """Gemma sets up Action Lab 1 in the channel; Amara joins; both have zones."""
     await bot.send(p.slash(p.GEMMA, "setup", name="Action Lab 1"))
-    await bot.send(p.slash(p.GEMMA, "tz", zone="Europe/London"))
+    await bot.send(p.slash(p.GEMMA, "me", "tz", zone="Europe/London"))
     join = p.slash(p.AMARA, "join")
     await bot.send(join)
     accept = p.find_control(bot.message(join), "I accept")
     await bot.send(p.component(p.AMARA, bot.message(join), accept["custom_id"]))
-    await bot.send(p.slash(p.AMARA, "tz", zone="Africa/Lagos"))
+    await bot.send(p.slash(p.AMARA, "me", "tz", zone="Africa/Lagos"))
 
 
 # --- connecting -------------------------------------------------------------------------------
@@ -93,7 +93,7 @@ async def test_the_client_logs_in_identifies_and_syncs_the_lab_tree(bot: Bot) ->
     (lab_command,) = fake.synced["global"]
     assert lab_command["name"] == "lab"
     names = {o["name"] for o in lab_command["options"]}
-    assert {"help", "setup", "join", "members", "role", "tz", "settings", "home"} <= names
+    assert {"help", "setup", "join", "members", "role", "me", "settings", "home"} <= names
     assert bot.client.user is not None and bot.client.user.id == BOT_ID
     for _ in range(100):  # discord.py heartbeats as soon as HELLO arrives
         if fake.heartbeats:
@@ -160,11 +160,11 @@ async def test_an_enum_option_and_member_autocomplete(bot: Bot) -> None:
 
 
 async def test_zone_autocomplete_finds_a_city(bot: Bot) -> None:
-    rec = await bot.send(p.autocomplete(p.AMARA, ("tz",), "zone", zone="paulo"))
+    rec = await bot.send(p.autocomplete(p.AMARA, ("me", "tz"), "zone", zone="paulo"))
     assert rec.json["type"] == AUTOCOMPLETE_RESULT
     assert {"name": "America/Sao_Paulo", "value": "America/Sao_Paulo"} in \
         rec.json["data"]["choices"]
-    rec = await bot.send(p.autocomplete(p.AMARA, ("tz",), "zone", zone=""))
+    rec = await bot.send(p.autocomplete(p.AMARA, ("me", "tz"), "zone", zone=""))
     assert len(rec.json["data"]["choices"]) == 20  # the common zones, one a region
 
 
@@ -173,7 +173,7 @@ async def test_options_of_the_wrong_shape_get_a_private_usage_message(bot: Bot) 
     rec = await bot.send(p.slash(p.GEMMA, "settings", limit="many"))
     assert private(rec)
     assert "Usage: `/lab settings" in text_of(rec) and "many" in text_of(rec)
-    rec = await bot.send(p.slash(p.AMARA, "tz", zone="Europe/Berln"))
+    rec = await bot.send(p.slash(p.AMARA, "me", "tz", zone="Europe/Berln"))
     assert private(rec) and "Europe/Berlin" in text_of(rec)
     rec = await bot.send(p.slash(p.GEMMA, "role", member="Nobody", role="secretary"))
     assert private(rec) and "No member of Action Lab 1 is called `Nobody`" in text_of(rec)

@@ -105,7 +105,7 @@ async def test_vote_new_opens_a_modal_whose_submit_opens_the_vote(bot: Bot, app:
 
 async def test_the_vote_form_fits_a_long_zone_name(bot: Bot) -> None:
     await lab(bot)
-    await bot.send(p.slash(p.GEMMA, "tz", zone="America/Argentina/Buenos_Aires"))
+    await bot.send(p.slash(p.GEMMA, "me", "tz", zone="America/Argentina/Buenos_Aires"))
     rec = await bot.send(p.slash(p.GEMMA, "vote", "new"))
     assert rec.json["type"] == MODAL
     closes = rec.json["data"]["components"][4]["components"][0]
