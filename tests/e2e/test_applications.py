@@ -219,3 +219,13 @@ async def test_no_reminder_once_every_applicant_has_an_answer(
     start = console.buffer.tell()
     await jobs.run_until(clock, datetime(2027, 2, 2, 12, 0, tzinfo=UTC))
     assert "still undecided" not in console.buffer.getvalue()[start:]
+
+
+async def test_the_call_is_posted_in_the_labs_language_whoever_opens_it(
+        console: Console) -> None:
+    await console("Gemma Rhodes", '/lab setup "Action Lab 1"')
+    await console("Gemma Rhodes", "/lab settings lang fr")
+    await console("Gemma Rhodes", "/lab lang en")  # she reads English herself
+    out = await console("Gemma Rhodes", "/lab call open closes 2027-01-20 hear 2027-02-01")
+    assert "Candidater pour rejoindre Action Lab 1" in out  # the channel's card, in French
+    assert "Apply to join Action Lab 1" not in out

@@ -223,7 +223,7 @@ async def join(call: Call[Any]) -> Reply:
             "{member_limit} members).").format(
         display_name=call.person.display_name, name=lab.name, value=counted + 1,
         member_limit=lab.member_limit))
-    call.announce(Card((Text(text),), fallback=_("{display_name} joined {name}.").format(
+    call.announce(lambda: Card((Text(text),), fallback=_("{display_name} joined {name}.").format(
         display_name=call.person.display_name, name=lab.name)))
     return Reply(card=Card((Header(shorten(_("Welcome to {name}").format(name=lab.name), 150)),
                             Text(_("Type `/lab help` in the lab's channel to see what you can "

@@ -100,7 +100,7 @@ async def open_call(call: Call[OpenArgs]) -> Reply:
     await call.audit("call.opened", call=lab_call.id, closes=closes_day.isoformat(),
                      hear_by=hear_by.isoformat())
     await _remind_facilitators(call, lab, lab_call)
-    return call.publish(call_card(lab, lab_call, call.zone))
+    return call.publish(lambda: call_card(lab, lab_call, call.zone))
 
 
 async def _remind_facilitators(call: Call[Any], lab: Lab, lab_call: LabCall) -> None:

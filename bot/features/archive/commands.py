@@ -96,8 +96,9 @@ async def archive_confirmed(call: Call[Any]) -> Reply:
     send_record(call.ctx, call.uow, lab.id, lab.name, _recipient(call),
                 _("{lab} is archived; this is its record as it stands now.").format(
                     lab=lab.name))
-    call.announce(Card((Text(_("*{lab}* is archived: {who} closed it, and it is read-only now."
-                               "{closed} Members get its record with `/lab record`.").format(
+    call.announce(lambda: Card((Text(_(
+        "*{lab}* is archived: {who} closed it, and it is read-only now."
+        "{closed} Members get its record with `/lab record`.").format(
         lab=lab.name, who=call.person.display_name, closed=closed)),),
         fallback=_("{lab} is archived").format(lab=lab.name)))
     return Reply(card=Card((Text(_("Archived: {lab} is read-only now.{closed} Its record is on "

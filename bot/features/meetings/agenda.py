@@ -197,9 +197,9 @@ async def where(call: Call[WhereArgs]) -> Reply:
     meeting.place = place
     _changed(call, meeting)
     await call.audit("meeting.place", meeting=meeting.number)
-    card = await meeting_card(call.uow, lab, meeting, _("Meeting updated: {title}").format(
-        title=meeting.title),
-                              _("*Where:* {place}").format(place=place))
+    with call.in_lab_language():  # posted in the lab's channels
+        card = await meeting_card(call.uow, lab, meeting, _("Meeting updated: {title}").format(
+            title=meeting.title), _("*Where:* {place}").format(place=place))
     call.ctx.announce(call.uow, lab.id, card,
                       (invite_file(meeting, lab.name, "REQUEST", call.now),))
     return Reply.say(_("{meeting_name} is at {place}; the updated invite "

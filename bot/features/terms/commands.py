@@ -171,7 +171,7 @@ async def start(call: Call[StartArgs]) -> Reply:
         call.person.id, call.now))
     await first_revisions(call.uow, terms, call.person.id, call.now)
     await call.audit("terms.started", terms=terms.number, vote=vote.number, option=winner)
-    return call.publish(terms_card(terms))
+    return call.publish(lambda: terms_card(terms))
 
 
 @router.command("terms show", topic="terms",
@@ -254,7 +254,7 @@ async def save(call: Call[Any], terms: Terms, section: TermsSection, text: str, 
         reopened = await _objections_on(call, terms, section.key)
         tail = (_(" Objections to it are open ({reopened}): those members can now answer "
                 "again.").format(reopened=reopened) if reopened else "")
-        return call.publish(Card((
+        return call.publish(lambda: Card((
             Text(shorten(_("*{display_name}* saved section {position}, "
                          "{heading}, as version {version}.{tail}").format(
                 display_name=call.person.display_name, position=section.position,
@@ -326,7 +326,7 @@ async def comment(call: Call[CommentArgs]) -> Reply:
     await call.uow.terms.add_comment(TermsComment(
         section_id=section.id, author_id=call.person.id, text=text, created_at=call.now))
     await call.audit("terms.comment", terms=terms.number, section=section.key)
-    return call.publish(Card((Text(shorten(
+    return call.publish(lambda: Card((Text(shorten(
         _("*{display_name}* on section {position}, {heading}: "
         "{text}").format(
             display_name=call.person.display_name, position=section.position,
@@ -417,7 +417,7 @@ async def consent(call: Call[ConsentArgs]) -> Reply:
                      closes=closes_at.isoformat() if closes_at else None)
     await call.emit(ConsentOpened(lab_id=terms.lab_id, terms_id=terms.id, closes_at=closes_at))
     closes = _(" It closes {when}.").format(when=at(closes_at)) if closes_at else ""
-    return call.publish(Card((
+    return call.publish(lambda: Card((
         Header(shorten(_("Consent round on the terms of reference: {title}").format(
             title=terms.title),
                        Limits.HEADER)),
@@ -475,7 +475,7 @@ async def _answer(call: Call[Any], terms: Terms, choice: Answer, section_ref: st
     await call.audit("terms.answer", terms=terms.number, round=terms.round, answer=choice)
     if choice == Answer.OBJECT:
         section = find_section(terms, key or "")
-        return call.publish(Card((
+        return call.publish(lambda: Card((
             Text(shorten(_("*{display_name}* objects to section "
                          "{position}, {heading}: {reason}").format(
                 display_name=call.person.display_name, position=section.position,

@@ -25,7 +25,7 @@ from bot.domain.votes import VoteStatus
 from bot.errors import Conflict, NotFound, UserError
 from bot.events import ConsentClosed, publish
 from bot.exports.terms import DocAnswer, DocRevision, DocSection, TermsDocument
-from bot.i18n import _, ngettext
+from bot.i18n import _, ngettext, use_locale
 from bot.messages import Card, Context, Header, Text, shorten
 from bot.router import Call
 from storage.models import Terms, TermsRevision, TermsSection, Vote
@@ -176,14 +176,16 @@ async def approve(ctx: AppContext, uow: UnitOfWork, terms: Terms, now: datetime,
                            stand_aside=len(s.stand_aside), waiting=len(s.waiting))
     await publish(ctx, uow, now, ConsentClosed(lab_id=terms.lab_id, terms_id=terms.id,
                                                approved=True))
-    ctx.announce(uow, terms.lab_id, Card((
-        Header(shorten(_("Terms of reference approved: {title}").format(
-            title=terms.title), 150)),
-        Text(shorten(await standing_words(uow, terms), 3000)),
-        Context(_("`/lab terms export pdf` (or md, html, docx, json) gives the document.")
-                + ("" if terms.public else _(" It stays confidential until a facilitator "
-                   "marks it public with `/lab terms public`."))),
-    ), fallback=_("Terms of reference approved: {title}").format(title=terms.title)))
+    with use_locale(await ctx.lab_language(uow, terms.lab_id)):  # the lab's channels
+        card = Card((
+            Header(shorten(_("Terms of reference approved: {title}").format(
+                title=terms.title), 150)),
+            Text(shorten(await standing_words(uow, terms), 3000)),
+            Context(_("`/lab terms export pdf` (or md, html, docx, json) gives the document.")
+                    + ("" if terms.public else _(" It stays confidential until a facilitator "
+                       "marks it public with `/lab terms public`."))),
+        ), fallback=_("Terms of reference approved: {title}").format(title=terms.title))
+    ctx.announce(uow, terms.lab_id, card)
 
 
 async def close_at_deadline(ctx: AppContext, uow: UnitOfWork, terms_id: int, now: datetime
@@ -201,13 +203,15 @@ async def close_at_deadline(ctx: AppContext, uow: UnitOfWork, terms_id: int, now
                            at=now, terms=terms.number, objections=len(s.objections))
     await publish(ctx, uow, now, ConsentClosed(lab_id=terms.lab_id, terms_id=terms.id,
                                                approved=False))
-    ctx.announce(uow, terms.lab_id, Card((
-        Header(shorten(_("Consent round closed without approval: {title}").format(
-            title=terms.title), 150)),
-        Text(shorten(await standing_words(uow, terms), 3000)),
-        Context(_("Resolve the objections, then a facilitator opens another round with "
-                "`/lab terms consent`.")),
-    ), fallback=_("The consent round closed without approval.")))
+    with use_locale(await ctx.lab_language(uow, terms.lab_id)):  # the lab's channels
+        card = Card((
+            Header(shorten(_("Consent round closed without approval: {title}").format(
+                title=terms.title), 150)),
+            Text(shorten(await standing_words(uow, terms), 3000)),
+            Context(_("Resolve the objections, then a facilitator opens another round with "
+                    "`/lab terms consent`.")),
+        ), fallback=_("The consent round closed without approval."))
+    ctx.announce(uow, terms.lab_id, card)
 
 
 # --- the document ----------------------------------------------------------------------------
